@@ -1,0 +1,36 @@
+namespace DvServerless.Core.Engines;
+
+/// <summary>What the agent is: model, voice, instructions, how it hears turns. Engine-neutral.</summary>
+public sealed class AgentOptions
+{
+    /// <summary>Model or Azure deployment name.</summary>
+    public string Model { get; set; } = "gpt-realtime";
+
+    /// <summary>Voice name (e.g. <c>marin</c>).</summary>
+    public string Voice { get; set; } = "marin";
+
+    /// <summary>System instructions.</summary>
+    public string Instructions { get; set; } =
+        "You are a friendly, concise phone agent for DvServerless. Keep answers short and natural.";
+
+    /// <summary>Input transcription model; empty turns transcription off.</summary>
+    public string? TranscriptionModel { get; set; } = "gpt-4o-mini-transcribe";
+
+    /// <summary><c>server_vad</c> or <c>semantic_vad</c>.</summary>
+    public string TurnDetection { get; set; } = "server_vad";
+
+    /// <summary>Server VAD threshold (0–1).</summary>
+    public double VadThreshold { get; set; } = 0.5;
+
+    /// <summary>Server VAD prefix padding.</summary>
+    public int VadPrefixPaddingMs { get; set; } = 300;
+
+    /// <summary>Server VAD silence that ends a turn.</summary>
+    public int VadSilenceDurationMs { get; set; } = 500;
+
+    /// <summary>Whether the agent speaks first when the call connects.</summary>
+    public bool GreetFirst { get; set; }
+
+    /// <summary>Instructions for the greeting response when <see cref="GreetFirst"/> is set.</summary>
+    public string? GreetingInstructions { get; set; }
+}

@@ -1,0 +1,40 @@
+namespace DvServerless.Core.Engines;
+
+/// <summary>Something the engine reports to the call loop.</summary>
+public abstract record EngineEvent;
+
+/// <summary>A piece of agent audio (arbitrary length, not frame-aligned) in the engine's format.</summary>
+public sealed record AgentAudioDelta(string ResponseId, string ItemId, int ContentIndex, ReadOnlyMemory<byte> Audio) : EngineEvent;
+
+/// <summary>Part of the text of what the agent is saying.</summary>
+public sealed record AgentTranscriptDelta(string ResponseId, string ItemId, string Delta) : EngineEvent;
+
+/// <summary>The full text of one agent item, as generated (not as heard).</summary>
+public sealed record AgentTranscriptDone(string ResponseId, string ItemId, string Transcript) : EngineEvent;
+
+/// <summary>The caller started speaking: the barge-in signal.</summary>
+public sealed record CallerSpeechStarted(int AudioStartMs, string? ItemId) : EngineEvent;
+
+/// <summary>The caller stopped speaking.</summary>
+public sealed record CallerSpeechStopped(int AudioEndMs, string? ItemId) : EngineEvent;
+
+/// <summary>The final transcription of one caller utterance.</summary>
+public sealed record CallerTranscript(string ItemId, string Text) : EngineEvent;
+
+/// <summary>The agent started a response.</summary>
+public sealed record ResponseStarted(string ResponseId) : EngineEvent;
+
+/// <summary>A response finished: <c>completed</c>, <c>cancelled</c>, <c>failed</c> or <c>incomplete</c>.</summary>
+public sealed record ResponseFinished(string ResponseId, string Status, string? Reason) : EngineEvent;
+
+/// <summary>The engine confirmed a truncation.</summary>
+public sealed record AgentItemTruncated(string ItemId, int AudioEndMs) : EngineEvent;
+
+/// <summary>The agent wants a tool run. Each <paramref name="CallId"/> must be executed once.</summary>
+public sealed record ToolCallRequested(string CallId, string Name, string ArgumentsJson) : EngineEvent;
+
+/// <summary>The engine reported an error; most are recoverable.</summary>
+public sealed record EngineError(string? Code, string Message) : EngineEvent;
+
+/// <summary>The engine's connection closed; no more events follow.</summary>
+public sealed record EngineClosed(string? Reason) : EngineEvent;

@@ -1,0 +1,116 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace DvServerless.Core.Security;
+
+/// <summary>
+/// Mints and checks the short-lived per-call tokens that admit a media WebSocket to the worker.
+/// A token is <c>base64url(payload).base64url(HMAC-SHA256(key, payload))</c>, the payload being
+/// <c>{"cid":callId,"exp":unixSeconds,"jti":random}</c>. The Functions app mints it into the ACS
+/// <c>transportUrl</c>; the worker checks it before accepting the socket.
+/// </summary>
+public sealed class MediaTokenService
+{
+    private readonly byte[] _key;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the service with a signing key of at least 32 bytes.</summary>
+    public MediaTokenService(byte[] signingKey, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(signingKey);
+        if (signingKey.Length < 32)
+        {
+            throw new ArgumentException("The media token signing key must be at least 32 bytes.", nameof(signingKey));
+        }
+
+        _key = signingKey.ToArray();
+        _time = timeProvider;
+    }
+
+    /// <summary>Creates the service from a key given as base64 or, failing that, as UTF-8 text.</summary>
+    public static MediaTokenService FromConfiguredKey(string key, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        var bytes = new byte[key.Length];
+        var raw = Convert.TryFromBase64String(key, bytes, out var written) && written >= 32
+            ? bytes.AsSpan(0, written).ToArray()
+            : Encoding.UTF8.GetBytes(key);
+        return new MediaTokenService(raw, timeProvider);
+    }
+
+    /// <summary>Mints a token for <paramref name="callId"/> valid for <paramref name="lifetime"/>.</summary>
+    public string Issue(string callId, TimeSpan lifetime)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callId);
+        var expires = _time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new TokenPayload(callId, expires, Convert.ToHexString(RandomNumberGenerator.GetBytes(12))));
+        var signature = HMACSHA256.HashData(_key, payload);
+        return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(signature);
+    }
+
+    /// <summary>Checks a token; when <paramref name="expectedCallId"/> is given the token must be bound to it.</summary>
+    public MediaTokenValidation Validate(string? token, string? expectedCallId = null)
+    {
+        if (string.IsNullOrEmpty(token))
+        {
+            return new(MediaTokenStatus.Missing, null, null);
+        }
+
+        var dot = token.IndexOf('.');
+        if (dot <= 0 || dot == token.Length - 1 || token.Length > 1024)
+        {
+            return new(MediaTokenStatus.Invalid, null, null);
+        }
+
+        byte[] payload, signature;
+        try
+        {
+            payload = Base64Url.DecodeFromChars(token.AsSpan(0, dot));
+            signature = Base64Url.DecodeFromChars(token.AsSpan(dot + 1));
+        }
+        catch (FormatException)
+        {
+            return new(MediaTokenStatus.Invalid, null, null);
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(_key, payload), signature))
+        {
+            return new(MediaTokenStatus.Invalid, null, null);
+        }
+
+        TokenPayload? claims;
+        try
+        {
+            claims = JsonSerializer.Deserialize<TokenPayload>(payload);
+        }
+        catch (JsonException)
+        {
+            return new(MediaTokenStatus.Invalid, null, null);
+        }
+
+        if (claims is null || string.IsNullOrEmpty(claims.cid))
+        {
+            return new(MediaTokenStatus.Invalid, null, null);
+        }
+
+        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(claims.exp);
+        if (_time.GetUtcNow() >= expiresAt)
+        {
+            return new(MediaTokenStatus.Expired, claims.cid, expiresAt);
+        }
+
+        if (expectedCallId is not null && !string.Equals(expectedCallId, claims.cid, StringComparison.Ordinal))
+        {
+            return new(MediaTokenStatus.WrongCall, claims.cid, expiresAt);
+        }
+
+        return new(MediaTokenStatus.Valid, claims.cid, expiresAt);
+    }
+
+    // Short names keep the token short: it travels in a URL query string.
+#pragma warning disable IDE1006
+    private sealed record TokenPayload(string cid, long exp, string jti);
+#pragma warning restore IDE1006
+}

@@ -1,0 +1,23 @@
+namespace DvServerless.Core.Security;
+
+/// <summary>Why a media-socket token was accepted or refused.</summary>
+public enum MediaTokenStatus
+{
+    /// <summary>Signature good, not expired, bound to the expected call.</summary>
+    Valid,
+    /// <summary>No token was given.</summary>
+    Missing,
+    /// <summary>The token is not in the expected shape or its signature does not verify.</summary>
+    Invalid,
+    /// <summary>The token's lifetime is over.</summary>
+    Expired,
+    /// <summary>The token is valid but for another call.</summary>
+    WrongCall,
+}
+
+/// <summary>The outcome of validating a media-socket token.</summary>
+public readonly record struct MediaTokenValidation(MediaTokenStatus Status, string? CallId, DateTimeOffset? ExpiresAt)
+{
+    /// <summary>True when <see cref="Status"/> is <see cref="MediaTokenStatus.Valid"/>.</summary>
+    public bool IsValid => Status == MediaTokenStatus.Valid;
+}
