@@ -90,7 +90,8 @@ public sealed class MediaTokenService
             return new(MediaTokenStatus.Invalid, null, null);
         }
 
-        if (claims is null || string.IsNullOrEmpty(claims.cid))
+        // Only a token signed with our own key gets here, but an out-of-range expiry must still be refused, not thrown.
+        if (claims is null || string.IsNullOrEmpty(claims.cid) || claims.exp <= 0 || claims.exp > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
         {
             return new(MediaTokenStatus.Invalid, null, null);
         }
