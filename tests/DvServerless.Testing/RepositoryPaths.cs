@@ -14,7 +14,16 @@ public static class RepositoryPaths
             }
         }
 
-        // Builds with --artifacts-path live outside the tree; the working directory of `dotnet test` is inside it.
+        // Builds with --artifacts-path live outside the tree: use the checkout this assembly was built from.
+        var built = typeof(RepositoryPaths).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value;
+        if (built is not null && File.Exists(Path.Combine(built, "DvServerless.sln")))
+        {
+            return built;
+        }
+
+        // Otherwise the working directory of `dotnet test` may be inside it.
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "DvServerless.sln")))

@@ -1,5 +1,10 @@
+using Azure.Identity;
+using DvServerless.Core.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace DvServerless.Adapters.Acs;
 
@@ -12,7 +17,44 @@ public static class AcsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddAcsCallAutomation(this IServiceCollection services, IConfiguration configuration)
     {
-        // Being implemented by the ACS adapter work.
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<AcsOptions>()
+            .Bind(configuration.GetSection(AcsOptions.SectionName))
+            .Validate(o => o.AudioFormat is "pcm24KMono" or "pcm16KMono", "Acs:AudioFormat must be pcm24KMono or pcm16KMono.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.ConnectionString) || IsParsable(o.ConnectionString),
+                "Acs:ConnectionString is not 'endpoint=https://…;accesskey=<base64>'.")
+            .Validate(o => o.Endpoint is null || o.Endpoint.Scheme == Uri.UriSchemeHttps || o.Endpoint.IsLoopback,
+                "Acs:Endpoint must be an https URL.")
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<AcsCallAutomationClient>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<AcsOptions>>().Value;
+            var time = provider.GetRequiredService<TimeProvider>();
+            var logger = provider.GetService<ILogger<AcsCallAutomationClient>>();
+            if (string.IsNullOrWhiteSpace(options.ConnectionString) && options.Endpoint is not null)
+            {
+                return new AcsCallAutomationClient(options.Endpoint, new DefaultAzureCredential(), new AcsCallAutomationClientOptions(), time, logger);
+            }
+
+            var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString) ? LocalDefaults.AcsConnectionString : options.ConnectionString;
+            return new AcsCallAutomationClient(AcsConnectionString.Parse(connectionString), new AcsCallAutomationClientOptions(), time, logger);
+        });
+        services.TryAddSingleton<ICallAutomationClient>(provider => provider.GetRequiredService<AcsCallAutomationClient>());
         return services;
+    }
+
+    private static bool IsParsable(string connectionString)
+    {
+        try
+        {
+            AcsConnectionString.Parse(connectionString);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 }
