@@ -1,0 +1,354 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Threading.Channels;
+using Azure.Core;
+using DvServerless.Core.Audio;
+using DvServerless.Core.Engines;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DvServerless.Adapters.Engines.Realtime;
+
+/// <summary>
+/// An <see cref="IConversationEngine"/> over the OpenAI / Azure OpenAI Realtime GA WebSocket protocol (or the local
+/// simulator speaking it). PCM 24 kHz in and out. One instance per call; one reader of <see cref="ReadEventsAsync"/>.
+/// All sends go through one lock, so concurrent audio, truncate and cancel frames never interleave.
+/// </summary>
+public sealed class RealtimeEngine : IConversationEngine
+{
+    private const string SessionUpdateEventId = "dvs_session_update_1";
+
+    private readonly string _callId;
+    private readonly AgentOptions _agent;
+    private readonly RealtimeEngineOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Channel<EngineEvent> _events =
+        Channel.CreateUnbounded<EngineEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly RealtimeClientEventWriter _writer = new();
+    private readonly HashSet<string> _answeredToolCalls = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _requestedToolCalls = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _loggedIgnoredTypes = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _sessionReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Lock _usageLock = new();
+    private RealtimeUsage _usage = new();
+    private OpenAIRealtimeConnection? _connection;
+    private Task? _receiveLoop;
+    private int _started;
+    private int _disposed;
+
+    /// <summary>Creates an engine for one call; nothing connects until <see cref="StartAsync"/>.</summary>
+    public RealtimeEngine(
+        string callId,
+        AgentOptions agent,
+        RealtimeEngineOptions options,
+        ILogger<RealtimeEngine>? logger = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(options);
+        _callId = callId;
+        _agent = agent;
+        _options = options;
+        _logger = logger ?? NullLogger<RealtimeEngine>.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <inheritdoc />
+    public string Name => _options.EngineName;
+
+    /// <inheritdoc />
+    public AudioFormat AudioFormat => AudioFormat.Pcm24k;
+
+    /// <summary>Token usage so far (every <c>response.done</c> and input transcription).</summary>
+    public RealtimeUsage Usage
+    {
+        get
+        {
+            lock (_usageLock)
+            {
+                return _usage;
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The service answered <c>session.update</c> with an error or closed.</exception>
+    /// <exception cref="TimeoutException">No <c>session.updated</c> within <see cref="RealtimeEngineOptions.SessionStartTimeout"/>.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0)
+        {
+            throw new InvalidOperationException("The Realtime engine has already been started.");
+        }
+
+        var problem = _options.Validate();
+        if (problem is not null)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        using var timeout = new CancellationTokenSource(_options.SessionStartTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _lifetime.Token);
+        var baseUrl = _options.EffectiveBaseUrl;
+        RealtimeEngineLog.Connecting(_logger, _callId, Name, baseUrl.Host, _agent.Model);
+        try
+        {
+            var (bearer, azureKey) = await ResolveCredentialsAsync(linked.Token).ConfigureAwait(false);
+            _connection = await OpenAIRealtimeConnection.ConnectAsync(baseUrl, _agent.Model, bearer, azureKey, linked.Token)
+                .ConfigureAwait(false);
+            _receiveLoop = Task.Run(() => ReceiveLoopAsync(_connection, _lifetime.Token), CancellationToken.None);
+
+            await SendFrameAsync(static (w, s) => w.WriteSessionUpdate(SessionUpdateEventId, s._agent, s._options.MaxOutputTokens),
+                this, linked.Token).ConfigureAwait(false);
+            await _sessionReady.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var message = $"The Realtime service did not confirm the session within {_options.SessionStartTimeout.TotalSeconds:0.#} s.";
+            RealtimeEngineLog.StartFailed(_logger, _callId, message);
+            throw new TimeoutException(message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RealtimeEngineLog.StartFailed(_logger, _callId, ex.Message);
+            throw;
+        }
+
+        RealtimeEngineLog.SessionConfigured(_logger, _callId);
+        if (_agent.GreetFirst)
+        {
+            await CreateResponseAsync(_agent.GreetingInstructions, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken) =>
+        audio.IsEmpty
+            ? ValueTask.CompletedTask
+            : SendFrameAsync(static (w, a) => w.WriteInputAudioAppend(a.Span), audio, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken) =>
+        SendFrameAsync(static (w, i) => w.WriteResponseCreate(i), instructions, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask CancelResponseAsync(CancellationToken cancellationToken) =>
+        SendFrameAsync(static (w, _) => w.WriteResponseCancel(), 0, cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask TruncateAsync(string itemId, int contentIndex, int audioEndMs, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(itemId);
+        return SendFrameAsync(static (w, s) => w.WriteItemTruncate(s.itemId, s.contentIndex, Math.Max(0, s.audioEndMs)),
+            (itemId, contentIndex, audioEndMs), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask SendToolResultAsync(string callId, string output, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callId);
+        var connection = _connection ?? throw new InvalidOperationException("The Realtime engine is not started.");
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Both frames under one lock: no audio slips between the output and the response.create.
+            if (!_answeredToolCalls.Add(callId))
+            {
+                RealtimeEngineLog.DuplicateToolCall(_logger, callId);
+                return;
+            }
+
+            _writer.WriteFunctionCallOutput(callId, output ?? string.Empty);
+            await connection.SendAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            _writer.WriteResponseCreate(null);
+            await connection.SendAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<EngineEvent> ReadEventsAsync(CancellationToken cancellationToken) =>
+        _events.Reader.ReadAllAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        if (_receiveLoop is not null)
+        {
+            await _receiveLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        _events.Writer.TryComplete();
+        _lifetime.Dispose();
+        _sendLock.Dispose();
+    }
+
+    private async ValueTask<(string? Bearer, string? AzureKey)> ResolveCredentialsAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Service != RealtimeServiceKind.AzureOpenAI)
+        {
+            return (_options.ApiKey, null);
+        }
+
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+        {
+            return (null, _options.ApiKey);
+        }
+
+        // An Entra token lives for about an hour and a session at most 60 minutes: one token per session is enough.
+        var token = await _options.Credential!.GetTokenAsync(
+            new TokenRequestContext([RealtimeEngineOptions.CognitiveServicesScope]), cancellationToken).ConfigureAwait(false);
+        return (token.Token, null);
+    }
+
+    private async ValueTask SendFrameAsync<TState>(
+        Action<RealtimeClientEventWriter, TState> write, TState state, CancellationToken cancellationToken)
+    {
+        var connection = _connection ?? throw new InvalidOperationException("The Realtime engine is not started.");
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            write(_writer, state);
+            await connection.SendAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    private async Task ReceiveLoopAsync(OpenAIRealtimeConnection connection, CancellationToken cancellationToken)
+    {
+        var parsed = new List<EngineEvent>(4);
+        string reason;
+        try
+        {
+            await foreach (var frame in connection.ReceiveAsync(cancellationToken).ConfigureAwait(false))
+            {
+                parsed.Clear();
+                string? type;
+                RealtimeUsage? usage;
+                var json = frame.ToMemory();
+                try
+                {
+                    type = RealtimeServerEventParser.Parse(json, parsed, out usage);
+                }
+                catch (JsonException ex)
+                {
+                    RealtimeEngineLog.BadFrame(_logger, _callId, ex);
+                    continue;
+                }
+
+                if (type is null)
+                {
+                    continue;
+                }
+
+                if (!_sessionReady.Task.IsCompleted && HandleBeforeReady(type, parsed))
+                {
+                    continue;
+                }
+
+                if (usage is not null)
+                {
+                    lock (_usageLock)
+                    {
+                        _usage = _usage.Add(usage);
+                    }
+                }
+
+                if (parsed.Count == 0)
+                {
+                    // Once per type: several unmapped types (text deltas, transcription deltas) come per chunk.
+                    if (_loggedIgnoredTypes.Add(type))
+                    {
+                        RealtimeEngineLog.EventIgnored(_logger, type);
+                    }
+
+                    continue;
+                }
+
+                foreach (var engineEvent in parsed)
+                {
+                    Publish(engineEvent);
+                }
+            }
+
+            reason = DescribeClose(connection);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            reason = "closed by the client";
+        }
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException
+                                       or System.ClientModel.ClientResultException)
+        {
+            reason = connection.CloseStatus is not null ? DescribeClose(connection) : ex.Message;
+        }
+
+        RealtimeEngineLog.Closed(_logger, _callId, reason);
+        _sessionReady.TrySetException(new InvalidOperationException($"The Realtime connection closed before the session was configured: {reason}"));
+        _events.Writer.TryWrite(new EngineClosed(reason));
+        _events.Writer.TryComplete();
+    }
+
+    /// <returns>True when the frame was consumed by the start-up handshake.</returns>
+    private bool HandleBeforeReady(string type, List<EngineEvent> parsed)
+    {
+        switch (type)
+        {
+            case "session.updated":
+                _sessionReady.TrySetResult();
+                return true;
+            case "error":
+                var error = parsed.OfType<EngineError>().FirstOrDefault();
+                var message = error is null ? "unknown error" : error.Code is null ? error.Message : $"{error.Code}: {error.Message}";
+                _sessionReady.TrySetException(new InvalidOperationException($"The Realtime service rejected the session: {message}"));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void Publish(EngineEvent engineEvent)
+    {
+        switch (engineEvent)
+        {
+            case ToolCallRequested tool when !_requestedToolCalls.Add(tool.CallId):
+                // The same call comes from function_call_arguments.done and from response.done's output.
+                return;
+            case EngineError error:
+                RealtimeEngineLog.ServerError(_logger, _callId, error.Code, error.Message);
+                break;
+            case ResponseFinished finished:
+                RealtimeEngineLog.ResponseFinished(_logger, finished.ResponseId, finished.Status, finished.Reason);
+                break;
+        }
+
+        _events.Writer.TryWrite(engineEvent);
+    }
+
+    private static string DescribeClose(OpenAIRealtimeConnection connection) => connection.CloseStatus switch
+    {
+        null => "connection closed",
+        var status => $"{(int)status} {connection.CloseStatusDescription}".TrimEnd(),
+    };
+}

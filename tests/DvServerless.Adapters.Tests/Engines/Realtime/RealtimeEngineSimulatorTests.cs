@@ -1,0 +1,53 @@
+using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Core.Engines;
+using DvServerless.Core.Hosting;
+using DvServerless.Simulators.Realtime;
+
+namespace DvServerless.Adapters.Tests.Engines.Realtime;
+
+/// <summary>The engine against the project's Realtime simulator: two independent readings of the GA protocol agree.</summary>
+public sealed class RealtimeEngineSimulatorTests
+{
+    [Theory]
+    [InlineData(RealtimeServiceKind.Simulator)]
+    [InlineData(RealtimeServiceKind.AzureOpenAI)]
+    public async Task GreetingTurn_StreamsAudioAndTranscriptAndFinishes(RealtimeServiceKind service)
+    {
+        await using var simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions
+        {
+            InstructedReply = _ => "Hello, thanks for calling.",
+            SpeechMsPerCharacter = 10,
+            GenerationSpeed = 1000,
+        });
+        var options = new RealtimeEngineOptions
+        {
+            Service = service,
+            BaseUrl = new Uri(service == RealtimeServiceKind.AzureOpenAI ? simulator.AzureBaseUrl : simulator.BaseUrl),
+            ApiKey = LocalDefaults.RealtimeSimulatorApiKey,
+        };
+        var agent = new AgentOptions { GreetFirst = true, GreetingInstructions = "Greet the caller." };
+        await using var engine = new RealtimeEngine("call-sim", agent, options);
+
+        await engine.StartAsync(CancellationToken.None);
+
+        var events = new List<EngineEvent>();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await foreach (var e in engine.ReadEventsAsync(guard.Token))
+        {
+            events.Add(e);
+            if (e is ResponseFinished or EngineClosed or EngineError)
+            {
+                break;
+            }
+        }
+
+        var started = Assert.IsType<ResponseStarted>(events[0]);
+        var audio = events.OfType<AgentAudioDelta>().ToList();
+        Assert.NotEmpty(audio);
+        Assert.All(audio, a => Assert.Equal(started.ResponseId, a.ResponseId));
+        Assert.Equal(0, audio.Sum(a => a.Audio.Length) % 2); // whole PCM16 samples
+        Assert.Equal("Hello, thanks for calling.", Assert.Single(events.OfType<AgentTranscriptDone>()).Transcript);
+        Assert.Equal(new ResponseFinished(started.ResponseId, "completed", null), events[^1]);
+        Assert.Equal(1, engine.Usage.Responses);
+    }
+}
