@@ -1,0 +1,43 @@
+using DvServerless.Core.Audio;
+
+namespace DvServerless.Simulators.Acs;
+
+/// <summary>What a simulated PSTN caller does: whom it calls, what it says, and when it hangs up.</summary>
+public sealed record SimulatedCallRequest
+{
+    /// <summary>The IncomingCall webhook (the Functions <c>/api/acs/incoming-call</c> endpoint).</summary>
+    public required Uri IncomingCallUrl { get; init; }
+
+    /// <summary>The caller's raw id.</summary>
+    public string From { get; init; } = "4:+14255550123";
+
+    /// <summary>The called number's raw id.</summary>
+    public string To { get; init; } = "4:+14255550100";
+
+    /// <summary>The caller's display name in the IncomingCall event.</summary>
+    public string CallerDisplayName { get; init; } = string.Empty;
+
+    /// <summary>The caller's speech as PCM16 mono in <see cref="CallerAudioFormat"/>; ignored when <see cref="CallerWavPath"/> is set.</summary>
+    public ReadOnlyMemory<byte> CallerAudio { get; init; }
+
+    /// <summary>The format of <see cref="CallerAudio"/>.</summary>
+    public AudioFormat CallerAudioFormat { get; init; } = AudioFormat.Pcm16k;
+
+    /// <summary>A PCM16 mono WAV file with the caller's speech.</summary>
+    public string? CallerWavPath { get; init; }
+
+    /// <summary>The schema of the IncomingCall delivery.</summary>
+    public IncomingCallEventSchema EventSchema { get; init; } = IncomingCallEventSchema.EventGrid;
+
+    /// <summary>How many times the same IncomingCall is delivered, concurrently (2 = a duplicate delivery).</summary>
+    public int Deliveries { get; init; } = 1;
+
+    /// <summary>The caller hangs up once its audio is done and the agent has been quiet this long.</summary>
+    public TimeSpan HangUpAfterAgentQuiet { get; init; } = TimeSpan.FromSeconds(1.5);
+
+    /// <summary>The caller hangs up after this long from the answer, whatever happens.</summary>
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the call rings before the caller gives up unanswered.</summary>
+    public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,174 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DvServerless.Simulators.Realtime;
+
+/// <summary>
+/// A stand-in for the OpenAI Realtime API (GA protocol) on 127.0.0.1: WebSocket sessions at <c>/v1/realtime</c> and
+/// <c>/openai/v1/realtime</c> that speak the GA event protocol, detect the caller's turns with an energy VAD, take the
+/// caller's words from a script and answer with paced, speech-like agent audio. Used by <c>dvs call</c> and the
+/// end-to-end tests; it shares no protocol code with the project's Realtime client.
+/// </summary>
+public sealed class RealtimeSimulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly CancellationTokenSource _shutdown;
+
+    private RealtimeSimulator(WebApplication app, CancellationTokenSource shutdown, RealtimeSimulatorRecords records, int port)
+    {
+        _app = app;
+        _shutdown = shutdown;
+        Records = records;
+        Port = port;
+    }
+
+    /// <summary>The port it listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>The OpenAI-style base URL (<c>http://127.0.0.1:PORT/v1</c>); the WebSocket is at <c>ws://…/v1/realtime</c>.</summary>
+    public string BaseUrl => $"http://127.0.0.1:{Port}/v1";
+
+    /// <summary>The Azure-style base URL (<c>http://127.0.0.1:PORT/openai/v1</c>).</summary>
+    public string AzureBaseUrl => $"http://127.0.0.1:{Port}/openai/v1";
+
+    /// <summary>What the simulator saw and did.</summary>
+    public RealtimeSimulatorRecords Records { get; }
+
+    /// <summary>Validates <paramref name="options"/>, starts listening and returns once connections are accepted.</summary>
+    public static async Task<RealtimeSimulator> StartAsync(RealtimeSimulatorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger<RealtimeSimulator>();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(RealtimeSimulator).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
+        var app = builder.Build();
+        var records = new RealtimeSimulatorRecords();
+        var shutdown = new CancellationTokenSource();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        RequestDelegate handler = context => HandleAsync(context, options, records, logger, shutdown.Token);
+        app.MapGet("/v1/realtime", handler);
+        app.MapGet("/openai/v1/realtime", handler);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var simulator = new RealtimeSimulator(app, shutdown, records, new Uri(address).Port);
+        RealtimeSimulatorLog.Listening(logger, simulator.BaseUrl);
+        return simulator;
+    }
+
+    /// <summary>Closes every session and stops listening.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _shutdown.Dispose();
+        }
+    }
+
+    private static async Task HandleAsync(
+        HttpContext context, RealtimeSimulatorOptions options, RealtimeSimulatorRecords records, ILogger logger, CancellationToken shutdown)
+    {
+        var request = context.Request;
+        var offeredProtocols = context.WebSockets.WebSocketRequestedProtocols;
+        var key = ApiKeyOf(request, offeredProtocols);
+        if (key is null)
+        {
+            await RefuseAsync(context, logger, StatusCodes.Status401Unauthorized, null,
+                "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).").ConfigureAwait(false);
+            return;
+        }
+
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(key), System.Text.Encoding.UTF8.GetBytes(options.ApiKey)))
+        {
+            // Never echo the key: it may be a real secret sent to the wrong place.
+            await RefuseAsync(context, logger, StatusCodes.Status401Unauthorized, "invalid_api_key", "Incorrect API key provided.").ConfigureAwait(false);
+            return;
+        }
+
+        var model = request.Query["model"].ToString();
+        var callId = request.Query["call_id"].ToString();
+        var intent = request.Query["intent"].ToString();
+        var selectors = (model.Length > 0 ? 1 : 0) + (callId.Length > 0 ? 1 : 0) + (intent.Length > 0 ? 1 : 0);
+        if (selectors != 1)
+        {
+            await RefuseAsync(context, logger, StatusCodes.Status400BadRequest, "invalid_request",
+                "Specify exactly one of the query parameters 'model', 'call_id' or 'intent=transcription'.").ConfigureAwait(false);
+            return;
+        }
+
+        if (intent.Length > 0 && intent != "transcription")
+        {
+            await RefuseAsync(context, logger, StatusCodes.Status400BadRequest, "invalid_value",
+                $"Invalid value for 'intent': '{intent}'. Supported values are: 'transcription'.").ConfigureAwait(false);
+            return;
+        }
+
+        if (callId.Length > 0)
+        {
+            // Sideband sessions attach to a call accepted through the SIP REST API, which this simulator does not run yet.
+            await RefuseAsync(context, logger, StatusCodes.Status404NotFound, "not_found", "Call not found.").ConfigureAwait(false);
+            return;
+        }
+
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RefuseAsync(context, logger, StatusCodes.Status426UpgradeRequired, null, "This endpoint requires a WebSocket upgrade.").ConfigureAwait(false);
+            return;
+        }
+
+        var subProtocol = offeredProtocols.Contains("realtime") ? "realtime" : null;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(subProtocol).ConfigureAwait(false);
+        var session = new RealtimeSimulatorSession(
+            socket, options, records, model.Length > 0 ? model : options.DefaultModel, null, intent.Length > 0, logger, shutdown);
+        await session.RunAsync().ConfigureAwait(false);
+    }
+
+    private static string? ApiKeyOf(HttpRequest request, IList<string> offeredProtocols)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+
+        var apiKey = request.Headers["api-key"].ToString();
+        if (apiKey.Length > 0)
+        {
+            return apiKey;
+        }
+
+        // Browsers cannot set headers: the key rides in a subprotocol (PROTOCOL §1.1).
+        const string Prefix = "openai-insecure-api-key.";
+        return offeredProtocols.FirstOrDefault(p => p.StartsWith(Prefix, StringComparison.Ordinal))?[Prefix.Length..];
+    }
+
+    private static async Task RefuseAsync(HttpContext context, ILogger logger, int statusCode, string? code, string message)
+    {
+        RealtimeSimulatorLog.ConnectionRefused(logger, statusCode, message);
+        context.Response.StatusCode = statusCode;
+        context.Response.ContentType = "application/json";
+        var body = new JsonObject
+        {
+            ["error"] = new JsonObject { ["message"] = message, ["type"] = "invalid_request_error", ["param"] = null, ["code"] = code },
+        };
+        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+    }
+}
