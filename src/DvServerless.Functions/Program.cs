@@ -1,1 +1,3 @@
-var app = WebApplication.Create(args); app.Run();
+using DvServerless.Functions;
+
+FunctionsApp.Build(args).Run();

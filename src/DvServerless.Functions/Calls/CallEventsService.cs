@@ -1,0 +1,156 @@
+using DvServerless.Adapters.Acs.Events;
+using DvServerless.Adapters.Storage;
+using DvServerless.Core.Calls;
+
+namespace DvServerless.Functions.Calls;
+
+/// <summary>
+/// Applies Call Automation callbacks to a call's session: CallConnected → Connected; CallDisconnected → Ended;
+/// AnswerFailed, CreateCallFailed, ConnectFailed → Failed; MediaStreamingFailed is logged; other types are ignored.
+/// Redeliveries are no-ops, and events that name another call connection than the session's are ignored.
+/// </summary>
+public sealed partial class CallEventsService
+{
+    private const string TypePrefix = "Microsoft.Communication.";
+
+    private readonly ICallSessionStore _sessions;
+    private readonly TimeProvider _time;
+    private readonly ILogger<CallEventsService> _logger;
+
+    /// <summary>Creates the service.</summary>
+    public CallEventsService(ICallSessionStore sessions, TimeProvider time, ILogger<CallEventsService> logger)
+    {
+        _sessions = sessions;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Applies <paramref name="events"/>, in order, to call <paramref name="callId"/>.</summary>
+    public async Task<CallEventsOutcome> ApplyAsync(string callId, IReadOnlyList<CallAutomationEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (!CallIdFormat.IsValid(callId) || await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            LogUnknownCall(CallIdFormat.IsValid(callId) ? callId : "(invalid id)");
+            return CallEventsOutcome.NotFound;
+        }
+
+        var results = new List<CallEventResult>(events.Count);
+        foreach (var callEvent in events)
+        {
+            var result = await ApplyOneAsync(callId, callEvent, cancellationToken).ConfigureAwait(false);
+            if (result is null)
+            {
+                // The session vanished between events; report what was done so far as "not found".
+                return CallEventsOutcome.NotFound;
+            }
+
+            results.Add(result.Value);
+        }
+
+        return new CallEventsOutcome(true, results);
+    }
+
+    private async Task<CallEventResult?> ApplyOneAsync(string callId, CallAutomationEvent callEvent, CancellationToken cancellationToken)
+    {
+        var type = callEvent.Type.StartsWith(TypePrefix, StringComparison.Ordinal) ? callEvent.Type[TypePrefix.Length..] : callEvent.Type;
+        CallState target;
+        string? reason;
+        switch (type)
+        {
+            case "CallConnected":
+                target = CallState.Connected;
+                reason = null;
+                break;
+            case "CallDisconnected":
+                target = CallState.Ended;
+                reason = callEvent.ResultMessage ?? "Call disconnected.";
+                break;
+            case "AnswerFailed" or "CreateCallFailed" or "ConnectFailed":
+                target = CallState.Failed;
+                reason = callEvent.ResultMessage ?? type;
+                break;
+            case "MediaStreamingFailed":
+                LogMediaStreamingFailed(callId, callEvent.ResultCode, callEvent.ResultSubCode, callEvent.ResultMessage);
+                return CallEventResult.Ignored;
+            default:
+                LogIgnoredEvent(callId, type);
+                return CallEventResult.Ignored;
+        }
+
+        CallEventResult result = CallEventResult.Ignored;
+        var stored = await _sessions.UpdateAsync(
+            callId,
+            session =>
+            {
+                if (session.CallConnectionId is not null && callEvent.CallConnectionId is not null
+                    && !string.Equals(session.CallConnectionId, callEvent.CallConnectionId, StringComparison.Ordinal))
+                {
+                    result = CallEventResult.Mismatched;
+                    return false;
+                }
+
+                var adoptId = session.CallConnectionId is null && callEvent.CallConnectionId is not null;
+                var moved = CallStateMachine.TryMoveTo(session, target, _time.GetUtcNow(), reason);
+                result = moved switch
+                {
+                    CallTransitionResult.Applied => CallEventResult.Applied,
+                    CallTransitionResult.AlreadyThere => CallEventResult.Duplicate,
+                    _ => CallEventResult.Illegal,
+                };
+
+                // CallConnected can beat the answer's own write of the id; the first event that names it supplies it.
+                if (adoptId && moved == CallTransitionResult.Applied)
+                {
+                    session.CallConnectionId = callEvent.CallConnectionId;
+                }
+
+                return moved == CallTransitionResult.Applied;
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        if (stored is null)
+        {
+            return null;
+        }
+
+        switch (result)
+        {
+            case CallEventResult.Applied:
+                LogApplied(callId, type, target);
+                break;
+            case CallEventResult.Duplicate:
+                LogDuplicate(callId, type);
+                break;
+            case CallEventResult.Mismatched:
+                LogMismatched(callId, type);
+                break;
+            case CallEventResult.Illegal:
+                LogIllegal(callId, type, stored.State);
+                break;
+        }
+
+        return result;
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Callback for unknown call {CallId}.")]
+    private partial void LogUnknownCall(string callId);
+
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Call {CallId}: {EventType} moved the session to {State}.")]
+    private partial void LogApplied(string callId, string eventType, CallState state);
+
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Debug, Message = "Call {CallId}: {EventType} was already applied.")]
+    private partial void LogDuplicate(string callId, string eventType);
+
+    [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Call {CallId}: ignored {EventType} for another call connection.")]
+    private partial void LogMismatched(string callId, string eventType);
+
+    [LoggerMessage(EventId = 3105, Level = LogLevel.Information, Message = "Call {CallId}: ignored {EventType}, not a legal move from {State}.")]
+    private partial void LogIllegal(string callId, string eventType, CallState state);
+
+    [LoggerMessage(EventId = 3106, Level = LogLevel.Debug, Message = "Call {CallId}: {EventType} needs no action.")]
+    private partial void LogIgnoredEvent(string callId, string eventType);
+
+    [LoggerMessage(EventId = 3107, Level = LogLevel.Warning, Message = "Call {CallId}: media streaming failed ({ResultCode}/{ResultSubCode}): {ResultMessage}")]
+    private partial void LogMediaStreamingFailed(string callId, int? resultCode, int? resultSubCode, string? resultMessage);
+}

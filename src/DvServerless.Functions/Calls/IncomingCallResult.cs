@@ -1,0 +1,12 @@
+namespace DvServerless.Functions.Calls;
+
+/// <summary>What <see cref="IncomingCallService"/> did with one IncomingCall event.</summary>
+public enum IncomingCallResult
+{
+    /// <summary>The session was created and the call answered.</summary>
+    Answered,
+    /// <summary>The call already had a session (a redelivery or a concurrent delivery); nothing was done.</summary>
+    Duplicate,
+    /// <summary>The answer request failed; the session is <c>Failed</c> with the reason.</summary>
+    Failed,
+}

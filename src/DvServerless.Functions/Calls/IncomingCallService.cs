@@ -1,0 +1,161 @@
+using DvServerless.Adapters.Acs;
+using DvServerless.Adapters.Acs.Events;
+using DvServerless.Core.Calls;
+using DvServerless.Core.Security;
+using DvServerless.Functions.Hosting;
+using DvServerless.Functions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.Functions.Calls;
+
+/// <summary>
+/// Decides what happens to an incoming ACS call: creates its session exactly once (so a redelivered or concurrently
+/// delivered IncomingCall is answered once), answers it with bidirectional media streaming pointed at the media
+/// worker with a per-call token, and records the outcome in the session.
+/// </summary>
+public sealed partial class IncomingCallService
+{
+    private readonly ICallSessionStore _sessions;
+    private readonly ICallAutomationClient _acs;
+    private readonly MediaTokenService _tokens;
+    private readonly FunctionsOptions _functions;
+    private readonly MediaWorkerOptions _mediaWorker;
+    private readonly AcsOptions _answer;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IncomingCallService> _logger;
+
+    /// <summary>Creates the service.</summary>
+    public IncomingCallService(
+        ICallSessionStore sessions,
+        ICallAutomationClient acs,
+        MediaTokenService tokens,
+        IOptions<FunctionsOptions> functions,
+        IOptions<MediaWorkerOptions> mediaWorker,
+        IOptions<AcsOptions> answer,
+        TimeProvider time,
+        ILogger<IncomingCallService> logger)
+    {
+        _sessions = sessions;
+        _acs = acs;
+        _tokens = tokens;
+        _functions = functions.Value;
+        _mediaWorker = mediaWorker.Value;
+        _answer = answer.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Handles one IncomingCall event.</summary>
+    public async Task<IncomingCallOutcome> HandleAsync(IncomingCallNotification notification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        var callId = CallIdDerivation.From(notification);
+        var now = _time.GetUtcNow();
+        var session = new CallSession
+        {
+            CallId = callId,
+            Channel = CallChannel.Acs,
+            State = CallState.Ringing,
+            From = notification.FromRawId,
+            To = notification.ToRawId,
+            ServerCallId = notification.ServerCallId,
+            CorrelationId = notification.CorrelationId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            History = [new CallStateChange(CallState.Ringing, now, null)],
+        };
+
+        // The conditional create is the only gate: whoever creates the session answers; everyone else stops here.
+        if (!await _sessions.TryCreateAsync(session, cancellationToken).ConfigureAwait(false))
+        {
+            LogDuplicate(callId);
+            return new IncomingCallOutcome(callId, IncomingCallResult.Duplicate);
+        }
+
+        LogRinging(callId, PiiMasker.MaskIdentifier(notification.FromRawId), PiiMasker.MaskIdentifier(notification.ToRawId));
+        await _sessions.UpdateAsync(callId, s => CallStateMachine.TryMoveTo(s, CallState.Answering, _time.GetUtcNow()) == CallTransitionResult.Applied, cancellationToken)
+            .ConfigureAwait(false);
+
+        CallConnectionProperties connection;
+        try
+        {
+            connection = await _acs.AnswerCallAsync(
+                new AnswerCallRequest(notification.IncomingCallContext, BuildCallbackUri(callId))
+                {
+                    MediaTransportUrl = BuildMediaTransportUrl(callId),
+                    AudioFormat = _answer.AudioFormat,
+                    OperationContext = callId,
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var reason = "Answer failed: " + e.Message;
+            LogAnswerFailed(callId, e.GetType().Name, e.Message);
+            // Not tied to the request: the failure must be recorded even if the caller gave up waiting.
+            await _sessions.UpdateAsync(callId, s => CallStateMachine.TryMoveTo(s, CallState.Failed, _time.GetUtcNow(), reason) == CallTransitionResult.Applied, CancellationToken.None)
+                .ConfigureAwait(false);
+            return new IncomingCallOutcome(callId, IncomingCallResult.Failed);
+        }
+
+        await _sessions.UpdateAsync(
+            callId,
+            s =>
+            {
+                // CallConnected may have arrived (and set the id) before this write; never overwrite a different id.
+                if (s.CallConnectionId is not null)
+                {
+                    return false;
+                }
+
+                s.CallConnectionId = connection.CallConnectionId;
+                s.UpdatedAt = _time.GetUtcNow();
+                return true;
+            },
+            CancellationToken.None).ConfigureAwait(false);
+
+        LogAnswered(callId, connection.CallConnectionId);
+        return new IncomingCallOutcome(callId, IncomingCallResult.Answered, connection.CallConnectionId);
+    }
+
+    /// <summary><c>{PublicBaseUrl}/api/acs/callbacks/{callId}</c>, plus <c>?code=</c> when a callback key is configured.</summary>
+    public Uri BuildCallbackUri(string callId)
+    {
+        var builder = new UriBuilder(_functions.PublicBaseUrl);
+        builder.Path = builder.Path.TrimEnd('/') + "/" + FunctionRoutes.Prefix + "/acs/callbacks/" + Uri.EscapeDataString(callId);
+        builder.Query = string.IsNullOrEmpty(_functions.CallbackKey) ? string.Empty : "code=" + Uri.EscapeDataString(_functions.CallbackKey);
+        builder.Fragment = string.Empty;
+        return builder.Uri;
+    }
+
+    /// <summary><c>ws(s)://{MediaWorker host}/media/acs?callId={callId}&amp;token={token}</c>.</summary>
+    public Uri BuildMediaTransportUrl(string callId)
+    {
+        var builder = new UriBuilder(_mediaWorker.BaseUrl)
+        {
+            Scheme = _mediaWorker.BaseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+        };
+        if (builder.Uri.IsDefaultPort)
+        {
+            builder.Port = -1;
+        }
+
+        builder.Path = builder.Path.TrimEnd('/') + "/media/acs";
+        var token = _tokens.Issue(callId, _mediaWorker.TokenLifetime);
+        builder.Query = "callId=" + Uri.EscapeDataString(callId) + "&token=" + Uri.EscapeDataString(token);
+        builder.Fragment = string.Empty;
+        return builder.Uri;
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Incoming call {CallId} from {From} to {To}.")]
+    private partial void LogRinging(string callId, string? from, string? to);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "IncomingCall for {CallId} was already handled; not answering again.")]
+    private partial void LogDuplicate(string callId);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Answered call {CallId} (call connection {CallConnectionId}).")]
+    private partial void LogAnswered(string callId, string callConnectionId);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Answering call {CallId} failed ({ErrorType}): {ErrorMessage}")]
+    private partial void LogAnswerFailed(string callId, string errorType, string errorMessage);
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+using DvServerless.Core.Hosting;
+
+namespace DvServerless.Functions.Hosting;
+
+/// <summary>The Functions app's own settings (configuration section <c>Functions</c>).</summary>
+public sealed class FunctionsOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "Functions";
+
+    /// <summary>
+    /// The public base URL of this app (e.g. <c>https://dvs-func.azurewebsites.net</c>). Callback URIs handed to ACS are
+    /// built from it, never from the request's Host header, which the caller controls.
+    /// </summary>
+    [Required]
+    public Uri PublicBaseUrl { get; set; } = new(LocalDefaults.FunctionsBaseUrl);
+
+    /// <summary>
+    /// An optional function key appended to callback URIs as <c>?code=</c>, for when <c>CallEvents</c> runs with
+    /// <c>authLevel: function</c> behind the Functions host.
+    /// </summary>
+    public string? CallbackKey { get; set; }
+
+    /// <summary>The largest request body accepted, in bytes (larger bodies get 413).</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+}

@@ -1,0 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+using DvServerless.Core.Hosting;
+
+namespace DvServerless.Functions.Hosting;
+
+/// <summary>How the Functions app points ACS at the media worker (configuration section <c>MediaWorker</c>).</summary>
+public sealed class MediaWorkerOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string SectionName = "MediaWorker";
+
+    /// <summary>The worker's base URL; <c>http</c> becomes <c>ws</c> and <c>https</c> becomes <c>wss</c> in the media URL.</summary>
+    [Required]
+    public Uri BaseUrl { get; set; } = new(LocalDefaults.MediaWorkerBaseUrl);
+
+    /// <summary>The key shared with the worker that signs per-call media tokens (base64 of ≥ 32 bytes, or ≥ 32 characters).</summary>
+    [Required]
+    public string TokenSigningKey { get; set; } = LocalDefaults.MediaTokenSigningKey;
+
+    /// <summary>
+    /// How long a media token is valid. ACS opens the media socket right after the answer, so minutes are plenty and a
+    /// leaked URL is useless soon after.
+    /// </summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(2);
+}

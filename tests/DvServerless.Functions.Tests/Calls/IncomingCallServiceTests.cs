@@ -1,0 +1,187 @@
+using DvServerless.Adapters.Acs;
+using DvServerless.Core.Calls;
+using DvServerless.Core.Security;
+using DvServerless.Functions.Calls;
+using DvServerless.Functions.Tests.Fakes;
+
+namespace DvServerless.Functions.Tests.Calls;
+
+public sealed class IncomingCallServiceTests
+{
+    [Fact]
+    public async Task An_incoming_call_is_answered_with_media_streaming_and_recorded()
+    {
+        var services = new TestServices();
+
+        var outcome = await services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
+
+        Assert.Equal(IncomingCallResult.Answered, outcome.Result);
+        Assert.Equal(IncomingCallSamples.CorrelationId, outcome.CallId);
+        var answer = Assert.Single(services.Acs.Answers);
+        Assert.Equal(IncomingCallSamples.IncomingCallContext, answer.IncomingCallContext);
+        Assert.Equal("pcm24KMono", answer.AudioFormat);
+        Assert.True(answer.EnableBidirectional);
+        Assert.True(answer.StartMediaStreaming);
+
+        var session = await services.Sessions.GetAsync(outcome.CallId);
+        Assert.NotNull(session);
+        Assert.Equal(CallState.Answering, session.State);
+        Assert.Equal("conn-1", session.CallConnectionId);
+        Assert.Equal("4:+14255550123", session.From);
+        Assert.Equal("4:+18005550199", session.To);
+        Assert.Equal(IncomingCallSamples.CorrelationId, session.CorrelationId);
+        Assert.Equal(IncomingCallSamples.Notification().ServerCallId, session.ServerCallId);
+        Assert.Equal([CallState.Ringing, CallState.Answering], session.History.Select(h => h.State));
+    }
+
+    [Fact]
+    public async Task A_redelivered_event_is_not_answered_again()
+    {
+        var services = new TestServices();
+        var service = services.IncomingCalls();
+
+        var first = await service.HandleAsync(IncomingCallSamples.Notification());
+        var second = await service.HandleAsync(IncomingCallSamples.Notification(eventId: "another-delivery-id"));
+
+        Assert.Equal(IncomingCallResult.Answered, first.Result);
+        Assert.Equal(IncomingCallResult.Duplicate, second.Result);
+        Assert.Equal(first.CallId, second.CallId);
+        Assert.Single(services.Acs.Answers);
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_of_one_call_answer_it_once()
+    {
+        var services = new TestServices();
+        var service = services.IncomingCalls();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // The first answer is still in flight while the other deliveries arrive.
+        services.Acs.HoldAnswersUntil = release.Task;
+
+        var deliveries = Enumerable.Range(0, 4)
+            .Select(_ => Task.Run(() => service.HandleAsync(IncomingCallSamples.Notification())))
+            .ToArray();
+        while (services.Sessions.CreateAttempts < 4)
+        {
+            await Task.Yield();
+        }
+
+        release.SetResult();
+        var outcomes = await Task.WhenAll(deliveries);
+
+        Assert.Single(outcomes, o => o.Result == IncomingCallResult.Answered);
+        Assert.Equal(3, outcomes.Count(o => o.Result == IncomingCallResult.Duplicate));
+        Assert.Single(services.Acs.Answers);
+    }
+
+    [Fact]
+    public async Task The_callback_uri_comes_from_the_public_base_url()
+    {
+        var services = new TestServices(publicBaseUrl: "https://dvs-func.example.net/");
+
+        var outcome = await services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
+
+        var answer = Assert.Single(services.Acs.Answers);
+        Assert.Equal(new Uri($"https://dvs-func.example.net/api/acs/callbacks/{outcome.CallId}"), answer.CallbackUri);
+    }
+
+    [Fact]
+    public async Task A_configured_callback_key_is_sent_as_the_code_parameter()
+    {
+        var services = new TestServices();
+        services.Functions.CallbackKey = "k3y/with+chars=";
+
+        var outcome = await services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
+
+        var answer = Assert.Single(services.Acs.Answers);
+        Assert.Equal($"https://dvs-func.example.net/api/acs/callbacks/{outcome.CallId}?code=k3y%2Fwith%2Bchars%3D", answer.CallbackUri.AbsoluteUri);
+    }
+
+    [Theory]
+    [InlineData("https://dvs-worker.example.net", "wss://dvs-worker.example.net/media/acs")]
+    [InlineData("http://127.0.0.1:7073", "ws://127.0.0.1:7073/media/acs")]
+    [InlineData("https://dvs-worker.example.net:8443/", "wss://dvs-worker.example.net:8443/media/acs")]
+    public async Task The_media_url_points_at_the_worker_with_a_token_for_this_call(string workerBaseUrl, string expectedPrefix)
+    {
+        var services = new TestServices(mediaWorkerBaseUrl: workerBaseUrl);
+
+        var outcome = await services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
+
+        var url = Assert.Single(services.Acs.Answers).MediaTransportUrl;
+        Assert.NotNull(url);
+        Assert.Equal(expectedPrefix, url.GetLeftPart(UriPartial.Path));
+        var query = System.Web.HttpUtility.ParseQueryString(url.Query);
+        Assert.Equal(outcome.CallId, query["callId"]);
+        Assert.True(services.Tokens.Validate(query["token"], outcome.CallId).IsValid);
+        Assert.Equal(MediaTokenStatus.WrongCall, services.Tokens.Validate(query["token"], "another-call").Status);
+
+        services.Time.Advance(TimeSpan.FromMinutes(2));
+        Assert.Equal(MediaTokenStatus.Expired, services.Tokens.Validate(query["token"], outcome.CallId).Status);
+    }
+
+    [Fact]
+    public async Task The_audio_format_comes_from_configuration()
+    {
+        var services = new TestServices();
+        services.AcsOptions.AudioFormat = "pcm16KMono";
+
+        await services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
+
+        Assert.Equal("pcm16KMono", Assert.Single(services.Acs.Answers).AudioFormat);
+    }
+
+    [Fact]
+    public async Task A_failed_answer_marks_the_session_failed_with_the_reason()
+    {
+        var services = new TestServices();
+        services.Acs.AnswerFailure = new AcsRequestFailedException(400, "8523", "Invalid request: the call has already ended.");
+
+        var outcome = await services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
+
+        Assert.Equal(IncomingCallResult.Failed, outcome.Result);
+        var session = await services.Sessions.GetAsync(outcome.CallId);
+        Assert.NotNull(session);
+        Assert.Equal(CallState.Failed, session.State);
+        Assert.Contains("the call has already ended", session.EndReason, StringComparison.Ordinal);
+        Assert.Null(session.CallConnectionId);
+    }
+
+    [Fact]
+    public async Task A_redelivery_after_a_failed_answer_does_not_answer_again()
+    {
+        var services = new TestServices();
+        services.Acs.AnswerFailure = new HttpRequestException("connection refused");
+        var service = services.IncomingCalls();
+
+        await service.HandleAsync(IncomingCallSamples.Notification());
+        var second = await service.HandleAsync(IncomingCallSamples.Notification());
+
+        Assert.Equal(IncomingCallResult.Duplicate, second.Result);
+        Assert.Single(services.Acs.Answers);
+    }
+
+    [Fact]
+    public async Task A_call_connected_before_the_answer_returned_keeps_its_state_and_id()
+    {
+        var services = new TestServices();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        services.Acs.HoldAnswersUntil = release.Task;
+        var handling = services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
+        while (services.Acs.Answers.IsEmpty)
+        {
+            await Task.Yield();
+        }
+
+        // ACS posts CallConnected before our answer request has returned.
+        var callEvents = await services.CallEvents().ApplyAsync(IncomingCallSamples.CorrelationId,
+            [new Adapters.Acs.Events.CallAutomationEvent { Type = "CallConnected", CallConnectionId = "conn-1" }]);
+        release.SetResult();
+        await handling;
+
+        Assert.Equal([CallEventResult.Applied], callEvents.Results);
+        var session = await services.Sessions.GetAsync(IncomingCallSamples.CorrelationId);
+        Assert.NotNull(session);
+        Assert.Equal(CallState.Connected, session.State);
+        Assert.Equal("conn-1", session.CallConnectionId);
+    }
+}
