@@ -1,0 +1,172 @@
+// The media worker on Azure Container Apps: external HTTPS ingress (WebSockets for ACS media streaming), at least
+// one replica so a call never waits for a cold start, and a 300 s termination grace period so a new revision or a
+// scale-in lets running calls finish (the worker drains on SIGTERM).
+param environmentName string
+param appName string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param registryLoginServer string
+param applicationInsightsConnectionString string
+param storageBlobEndpoint string
+param acsEndpoint string
+param signalREndpoint string
+param acsAudioFormat string
+param openAiModel string
+param openAiVoice string
+@description('Azure OpenAI endpoint and deployment; empty when the engine is OpenAI.')
+param azureOpenAiEndpoint string
+param azureOpenAiDeployment string
+@description('Versioned Key Vault secret URIs (not secrets themselves); the OpenAI key URI is empty when none was given.')
+param mediaTokenSecretUri string
+param openAiKeySecretUri string
+param functionsBaseUrl string
+@description('This app\'s own public URL (https://<app>.<environment default domain>).')
+param mediaWorkerBaseUrl string
+@description('Whether the app exists already (azd: SERVICE_MEDIAWORKER_RESOURCE_EXISTS); then its current image is kept.')
+param exists bool
+param cpu string = '0.5'
+param memory string = '1Gi'
+param minReplicas int = 1
+param maxReplicas int = 10
+param targetPort int = 8080
+
+// The placeholder runs until azd deploys the real image; it listens on port 80, so no probes are set for it.
+var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
+
+resource environment 'Microsoft.App/managedEnvironments@2025-07-01' existing = {
+  name: environmentName
+}
+
+module current 'fetch-container-image.bicep' = {
+  name: '${appName}-current-image'
+  params: {
+    exists: exists
+    name: appName
+  }
+}
+
+var image = exists && !empty(current.outputs.containers) ? current.outputs.containers[0].image : placeholderImage
+
+// Every variable is named here, under the names the apps read locally too (Section__Key). Secrets come from Key
+// Vault through container app secrets (keyVaultUrl + identity), never as values.
+var env = concat(
+  [
+    { name: 'ASPNETCORE_HTTP_PORTS', value: string(targetPort) }
+    { name: 'AZURE_CLIENT_ID', value: identityClientId }
+    { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
+    { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
+    { name: 'Storage__BlobServiceUri', value: storageBlobEndpoint }
+    { name: 'Acs__Endpoint', value: acsEndpoint }
+    { name: 'Acs__AudioFormat', value: acsAudioFormat }
+    { name: 'SignalR__Endpoint', value: signalREndpoint }
+    { name: 'Functions__PublicBaseUrl', value: functionsBaseUrl }
+    { name: 'MediaWorker__BaseUrl', value: mediaWorkerBaseUrl }
+    { name: 'MediaWorker__TokenSigningKey', secretRef: 'media-token-signing-key' }
+    { name: 'OpenAI__Model', value: openAiModel }
+    { name: 'OpenAI__Voice', value: openAiVoice }
+    { name: 'AzureOpenAI__Endpoint', value: azureOpenAiEndpoint }
+    { name: 'AzureOpenAI__Deployment', value: azureOpenAiDeployment }
+  ],
+  empty(openAiKeySecretUri) ? [] : [{ name: 'OpenAI__ApiKey', secretRef: 'openai-api-key' }]
+)
+
+var secrets = concat(
+  [{ name: 'media-token-signing-key', keyVaultUrl: mediaTokenSecretUri, identity: identityId }],
+  empty(openAiKeySecretUri) ? [] : [{ name: 'openai-api-key', keyVaultUrl: openAiKeySecretUri, identity: identityId }]
+)
+
+var probes = [
+  {
+    type: 'Startup'
+    httpGet: {
+      path: '/healthz'
+      port: targetPort
+    }
+    periodSeconds: 2
+    failureThreshold: 30
+  }
+  {
+    type: 'Liveness'
+    httpGet: {
+      path: '/healthz'
+      port: targetPort
+    }
+    periodSeconds: 10
+    failureThreshold: 3
+  }
+  {
+    type: 'Readiness'
+    httpGet: {
+      path: '/healthz'
+      port: targetPort
+    }
+    periodSeconds: 5
+    failureThreshold: 3
+  }
+]
+
+resource app 'Microsoft.App/containerApps@2025-07-01' = {
+  name: appName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'mediaworker' })
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    managedEnvironmentId: environment.id
+    configuration: {
+      activeRevisionsMode: 'Single'
+      ingress: {
+        external: true
+        targetPort: targetPort
+        // HTTP ingress carries WebSockets; 'auto' also allows HTTP/2 for the dashboard.
+        transport: 'auto'
+        allowInsecure: false
+      }
+      registries: [
+        {
+          server: registryLoginServer
+          identity: identityId
+        }
+      ]
+      secrets: secrets
+    }
+    template: {
+      terminationGracePeriodSeconds: 300
+      containers: [
+        {
+          name: 'mediaworker'
+          image: image
+          resources: {
+            cpu: json(cpu)
+            memory: memory
+          }
+          env: env
+          probes: image == placeholderImage ? [] : probes
+        }
+      ]
+      scale: {
+        minReplicas: minReplicas
+        maxReplicas: maxReplicas
+        rules: [
+          {
+            name: 'http-concurrency'
+            http: {
+              metadata: {
+                concurrentRequests: '50'
+              }
+            }
+          }
+        ]
+      }
+    }
+  }
+}
+
+output name string = app.name
+output url string = 'https://${app.properties.configuration.ingress.fqdn}'

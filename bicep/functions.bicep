@@ -1,0 +1,137 @@
+// The Functions app on Flex Consumption (FC1): runtime `custom`, because the app is a self-contained ASP.NET Core
+// executable run by the host as a custom handler. The package is deployed to a blob container with the managed
+// identity; one always-ready instance keeps the IncomingCall webhook (and the Event Grid handshake) off cold start.
+param planName string
+param siteName string
+param location string
+param tags object
+param identityId string
+param identityClientId string
+param storageBlobEndpoint string
+param deploymentContainerName string
+param applicationInsightsConnectionString string
+param keyVaultName string
+@description('Endpoints the app reaches with the managed identity.')
+param acsEndpoint string
+param signalREndpoint string
+param mediaWorkerBaseUrl string
+param acsAudioFormat string
+param openAiModel string
+param openAiVoice string
+@description('Azure OpenAI endpoint and deployment; empty when the engine is OpenAI.')
+param azureOpenAiEndpoint string
+param azureOpenAiDeployment string
+@description('Versioned Key Vault secret URIs (not secrets themselves); the OpenAI key URI is empty when none was given.')
+param mediaTokenSecretUri string
+param openAiKeySecretUri string
+param ttsWarmupSchedule string
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+param maximumInstanceCount int = 40
+param alwaysReadyInstances int = 1
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2025-03-01' = {
+  name: siteName
+  location: location
+  tags: union(tags, { 'azd-service-name': 'functions' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      // The Functions front end answers CORS preflight itself, so the dashboard's origin is allowed here.
+      cors: {
+        allowedOrigins: [
+          mediaWorkerBaseUrl
+        ]
+      }
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+        alwaysReady: [
+          {
+            name: 'http'
+            instanceCount: alwaysReadyInstances
+          }
+        ]
+      }
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+    }
+  }
+}
+
+var publicBaseUrl = 'https://${site.properties.defaultHostName}'
+
+// Every setting is named here, under the names the apps read locally too (Section__Key). Values are endpoints and
+// names; the secrets are Key Vault references resolved with the identity (keyVaultReferenceIdentity).
+resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
+  parent: site
+  name: 'appsettings'
+  properties: {
+    // Host storage by identity; no AzureWebJobsStorage connection string exists (shared keys are off).
+    AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    AZURE_CLIENT_ID: identityClientId
+    TtsWarmup__Schedule: ttsWarmupSchedule
+    Storage__BlobServiceUri: storageBlobEndpoint
+    Acs__Endpoint: acsEndpoint
+    Acs__AudioFormat: acsAudioFormat
+    SignalR__Endpoint: signalREndpoint
+    Functions__PublicBaseUrl: publicBaseUrl
+    // Written by the postdeploy hook (the host's default function key), appended as ?code= to ACS callback URIs.
+    Functions__CallbackKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=functions-callback-key)'
+    MediaWorker__BaseUrl: mediaWorkerBaseUrl
+    MediaWorker__TokenSigningKey: '@Microsoft.KeyVault(SecretUri=${mediaTokenSecretUri})'
+    OpenAI__ApiKey: empty(openAiKeySecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${openAiKeySecretUri})'
+    OpenAI__Model: openAiModel
+    OpenAI__Voice: openAiVoice
+    AzureOpenAI__Endpoint: azureOpenAiEndpoint
+    AzureOpenAI__Deployment: azureOpenAiDeployment
+  }
+}
+
+output name string = site.name
+output url string = publicBaseUrl
+output hostName string = site.properties.defaultHostName

@@ -1,0 +1,88 @@
+// Key Vault in RBAC mode: the only place the deployment keeps secrets (the media token signing key, the optional
+// OpenAI API key, the ACS connection string, the Functions callback key written by the postdeploy hook). Apps read
+// them through Key Vault references resolved with the managed identity.
+param name string
+param location string
+param tags object
+param identityPrincipalId string
+@description('The deploying user or CI principal; empty to skip. Gets Secrets Officer so the postdeploy hook can store the callback key.')
+param principalId string = ''
+param principalType string = 'User'
+
+@secure()
+@description('The key both apps sign and check per-call media tokens with.')
+param mediaTokenSigningKey string
+
+@secure()
+@description('An OpenAI API key; empty when the engine is Azure OpenAI with the managed identity.')
+param openAiApiKey string = ''
+
+@description('Whether openAiApiKey is set (kept apart so that outputs never depend on the secret).')
+param storeOpenAiApiKey bool = false
+
+// Key Vault Secrets User (read secret values) for the apps; Secrets Officer (write) for the deploying principal.
+var secretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
+var secretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
+
+resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 7
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource mediaTokenSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
+  parent: vault
+  name: 'media-token-signing-key'
+  properties: {
+    value: mediaTokenSigningKey
+    contentType: 'text/plain'
+  }
+}
+
+resource openAiKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (storeOpenAiApiKey) {
+  parent: vault
+  name: 'openai-api-key'
+  properties: {
+    value: openAiApiKey
+    contentType: 'text/plain'
+  }
+}
+
+resource identitySecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, identityPrincipalId, secretsUserRoleId)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
+    principalId: identityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource principalSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
+  name: guid(vault.id, principalId, secretsOfficerRoleId)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsOfficerRoleId)
+    principalId: principalId
+    principalType: principalType
+  }
+}
+
+output name string = vault.name
+output uri string = vault.properties.vaultUri
+// Versioned URIs: a new value makes both apps pick it up in the same deployment (an unversioned reference is
+// re-read by App Service only every 24 hours).
+output mediaTokenSecretUri string = mediaTokenSecret.properties.secretUriWithVersion
+output openAiKeySecretUri string = !storeOpenAiApiKey ? '' : openAiKeySecret!.properties.secretUriWithVersion
+output identityRoleAssignmentId string = identitySecretsUser.id

@@ -1,0 +1,263 @@
+// DvServerless on Azure: `azd up` provisions this (subscription scope: the resource group plus the modules in
+// ../bicep), deploys the Functions package and the worker image, then runs scripts/azd/postdeploy.* to subscribe the
+// IncomingCall webhook. No secret appears in an output or a plain app setting: the apps use one user-assigned managed
+// identity, and the few secrets live in Key Vault.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('The azd environment name; names and tags the resources.')
+param environmentName string
+
+@minLength(1)
+@description('The Azure region of the resources (ACS and Event Grid system topics are global).')
+param location string
+
+@description('The deploying user or CI principal (azd: AZURE_PRINCIPAL_ID). Gets Blob Data Owner and Key Vault Secrets Officer; empty to skip.')
+param principalId string = ''
+
+@allowed(['User', 'ServicePrincipal', 'Group'])
+param principalType string = 'User'
+
+@description('azd: SERVICE_MEDIAWORKER_RESOURCE_EXISTS. Keeps the deployed worker image on re-provision.')
+param mediaworkerExists bool = false
+
+@secure()
+@description('An OpenAI API key (api.openai.com). Leave empty to use Azure OpenAI with the managed identity.')
+param openAiApiKey string = ''
+
+@description('The realtime model name (OpenAI__Model).')
+param openAiModel string = 'gpt-realtime'
+
+@description('The agent voice (OpenAI__Voice).')
+param openAiVoice string = 'alloy'
+
+@description('An Azure OpenAI endpoint, e.g. https://my-aoai.openai.azure.com/ (AzureOpenAI__Endpoint). Empty for OpenAI.')
+param azureOpenAiEndpoint string = ''
+
+@description('The Azure OpenAI realtime deployment name (AzureOpenAI__Deployment).')
+param azureOpenAiDeployment string = ''
+
+@description('The resource id of that Azure OpenAI account; when set, the identity gets Cognitive Services OpenAI User on it.')
+param azureOpenAiResourceId string = ''
+
+@description('Where ACS stores data at rest.')
+param acsDataLocation string = 'United States'
+
+@allowed(['pcm24KMono', 'pcm16KMono'])
+param acsAudioFormat string = 'pcm24KMono'
+
+@allowed(['Free_F1', 'Standard_S1', 'Premium_P1'])
+param signalRSku string = 'Free_F1'
+
+@allowed([512, 2048, 4096])
+param functionsInstanceMemoryMB int = 2048
+
+@description('The NCRONTAB schedule of the TTS cache warm-up timer (TtsWarmup__Schedule).')
+param ttsWarmupSchedule string = '0 0 3 * * *'
+
+@secure()
+@description('Signs per-call media tokens between the apps. Generated on each provision; both apps switch together.')
+param mediaTokenSigningKey string = '${newGuid()}${newGuid()}'
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionsAppName = 'func-${resourceToken}'
+var mediaWorkerAppName = 'ca-worker-${resourceToken}'
+var deploymentContainerName = 'app-package-${take(functionsAppName, 32)}'
+
+resource resourceGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity '../bicep/identity.bicep' = {
+  scope: resourceGroup
+  name: 'identity'
+  params: {
+    name: 'id-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring '../bicep/monitoring.bicep' = {
+  scope: resourceGroup
+  name: 'monitoring'
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+  }
+}
+
+module storage '../bicep/storage.bicep' = {
+  scope: resourceGroup
+  name: 'storage'
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+    principalId: principalId
+    principalType: principalType
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module keyVault '../bicep/keyvault.bicep' = {
+  scope: resourceGroup
+  name: 'keyvault'
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+    principalId: principalId
+    principalType: principalType
+    mediaTokenSigningKey: mediaTokenSigningKey
+    openAiApiKey: openAiApiKey
+    storeOpenAiApiKey: !empty(openAiApiKey)
+  }
+}
+
+module registry '../bicep/registry.bicep' = {
+  scope: resourceGroup
+  name: 'registry'
+  params: {
+    name: 'cr${resourceToken}'
+    location: location
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+  }
+}
+
+module communication '../bicep/communication.bicep' = {
+  scope: resourceGroup
+  name: 'communication'
+  params: {
+    name: 'acs-${resourceToken}'
+    systemTopicName: 'evgt-acs-${resourceToken}'
+    dataLocation: acsDataLocation
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+    keyVaultName: keyVault.outputs.name
+  }
+}
+
+module containerAppsEnvironment '../bicep/containerapps-environment.bicep' = {
+  scope: resourceGroup
+  name: 'containerapps-environment'
+  params: {
+    name: 'cae-${resourceToken}'
+    location: location
+    tags: tags
+    logAnalyticsName: monitoring.outputs.logAnalyticsName
+  }
+}
+
+var mediaWorkerBaseUrl = 'https://${mediaWorkerAppName}.${containerAppsEnvironment.outputs.defaultDomain}'
+
+module signalR '../bicep/signalr.bicep' = {
+  scope: resourceGroup
+  name: 'signalr'
+  params: {
+    name: 'sigr-${resourceToken}'
+    location: location
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+    skuName: signalRSku
+    allowedOrigins: [
+      mediaWorkerBaseUrl
+    ]
+  }
+}
+
+module openAiRole '../bicep/openai-role.bicep' = if (!empty(azureOpenAiResourceId)) {
+  scope: az.resourceGroup(split(azureOpenAiResourceId, '/')[2], split(azureOpenAiResourceId, '/')[4])
+  name: 'openai-role'
+  params: {
+    accountName: last(split(azureOpenAiResourceId, '/'))
+    identityPrincipalId: identity.outputs.principalId
+  }
+}
+
+module functions '../bicep/functions.bicep' = {
+  scope: resourceGroup
+  name: 'functions'
+  params: {
+    planName: 'plan-${resourceToken}'
+    siteName: functionsAppName
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    keyVaultName: keyVault.outputs.name
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    acsEndpoint: communication.outputs.endpoint
+    acsAudioFormat: acsAudioFormat
+    signalREndpoint: signalR.outputs.endpoint
+    openAiModel: openAiModel
+    openAiVoice: openAiVoice
+    azureOpenAiEndpoint: azureOpenAiEndpoint
+    azureOpenAiDeployment: azureOpenAiDeployment
+    mediaTokenSecretUri: keyVault.outputs.mediaTokenSecretUri
+    openAiKeySecretUri: keyVault.outputs.openAiKeySecretUri
+    mediaWorkerBaseUrl: mediaWorkerBaseUrl
+    ttsWarmupSchedule: ttsWarmupSchedule
+    instanceMemoryMB: functionsInstanceMemoryMB
+  }
+}
+
+module mediaWorker '../bicep/containerapp.bicep' = {
+  scope: resourceGroup
+  name: 'mediaworker'
+  params: {
+    environmentName: containerAppsEnvironment.outputs.name
+    appName: mediaWorkerAppName
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    registryLoginServer: registry.outputs.loginServer
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
+    storageBlobEndpoint: storage.outputs.blobEndpoint
+    acsEndpoint: communication.outputs.endpoint
+    acsAudioFormat: acsAudioFormat
+    signalREndpoint: signalR.outputs.endpoint
+    openAiModel: openAiModel
+    openAiVoice: openAiVoice
+    azureOpenAiEndpoint: azureOpenAiEndpoint
+    azureOpenAiDeployment: azureOpenAiDeployment
+    mediaTokenSecretUri: keyVault.outputs.mediaTokenSecretUri
+    openAiKeySecretUri: keyVault.outputs.openAiKeySecretUri
+    functionsBaseUrl: functions.outputs.url
+    mediaWorkerBaseUrl: mediaWorkerBaseUrl
+    exists: mediaworkerExists
+  }
+}
+
+// Read by azd (registry, resource group) and by the postdeploy hook. Names and URLs only.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = resourceGroup.name
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = registry.outputs.loginServer
+output AZURE_CONTAINER_REGISTRY_NAME string = registry.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output FUNCTIONS_APP_NAME string = functions.outputs.name
+output FUNCTIONS_APP_URL string = functions.outputs.url
+output MEDIAWORKER_APP_NAME string = mediaWorker.outputs.name
+output MEDIAWORKER_URL string = mediaWorker.outputs.url
+output ACS_RESOURCE_ID string = communication.outputs.id
+output ACS_NAME string = communication.outputs.name
+output ACS_ENDPOINT string = communication.outputs.endpoint
+output EVENTGRID_SYSTEM_TOPIC_NAME string = communication.outputs.systemTopicName
+output SIGNALR_ENDPOINT string = signalR.outputs.endpoint
+output STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint

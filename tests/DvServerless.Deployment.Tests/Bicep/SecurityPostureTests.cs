@@ -1,0 +1,244 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace DvServerless.Deployment.Tests.Bicep;
+
+/// <summary>
+/// Walks the compiled ARM template (every module) and checks the security and availability posture the deployment
+/// promises: keyless storage, Key Vault in RBAC mode, no secret in an output or a plain setting, role assignments scoped
+/// to single resources, a worker that keeps one replica and drains calls, and the Flex custom-handler runtime.
+/// </summary>
+public sealed partial class SecurityPostureTests
+{
+    // Setting names that hold a secret when they hold anything: these must come from Key Vault.
+    private static readonly Regex SecretLikeName = SecretLikeNamePattern();
+
+    // Any ARM list* function (listKeys, listSecrets, listConnectionStrings, …) returns secrets.
+    private static readonly Regex ListFunction = ListFunctionPattern();
+
+    private static readonly Regex EnvironmentEntry = EnvironmentEntryPattern();
+
+    private static async Task<IReadOnlyList<ArmResource>> ResourcesAsync()
+    {
+        var compiled = await CompiledTemplate.MainAsync();
+        return ArmResource.Walk(compiled.RequireTemplate());
+    }
+
+    private static IReadOnlyList<ArmResource> OfType(IReadOnlyList<ArmResource> resources, string type) =>
+        resources.Where(resource => string.Equals(resource.Type, type, StringComparison.OrdinalIgnoreCase)).ToList();
+
+    [Fact]
+    public async Task StorageAllowsNoSharedKeyNoPublicBlobsAndTls12()
+    {
+        var accounts = OfType(await ResourcesAsync(), "Microsoft.Storage/storageAccounts");
+
+        var account = Assert.Single(accounts);
+        Assert.False(account.Properties["allowSharedKeyAccess"]!.GetValue<bool>());
+        Assert.False(account.Properties["allowBlobPublicAccess"]!.GetValue<bool>());
+        Assert.Equal("TLS1_2", account.Properties["minimumTlsVersion"]!.GetValue<string>());
+        Assert.True(account.Properties["supportsHttpsTrafficOnly"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task StorageHasTheAppContainersAndTheDeploymentContainer()
+    {
+        var resources = await ResourcesAsync();
+        var containers = OfType(resources, "Microsoft.Storage/storageAccounts/blobServices/containers");
+        var storageTemplate = containers.First().Template.ToJsonString(RelaxedJson.Options);
+
+        foreach (var name in new[] { "sessions", "transcripts", "minutes", "voices", "tts-cache", "audit" })
+        {
+            Assert.Contains($"\"{name}\"", storageTemplate, StringComparison.Ordinal);
+        }
+
+        Assert.All(containers, container => Assert.Equal("None", container.Properties["publicAccess"]!.GetValue<string>()));
+        var site = Assert.Single(OfType(resources, "Microsoft.Web/sites"));
+        var deployment = site.Properties["functionAppConfig"]!["deployment"]!["storage"]!;
+        Assert.Equal("blobContainer", deployment["type"]!.GetValue<string>());
+        Assert.Equal("UserAssignedIdentity", deployment["authentication"]!["type"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task KeyVaultUsesRbacAndHasNoAccessPolicies()
+    {
+        var vault = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.KeyVault/vaults"));
+
+        Assert.True(vault.Properties["enableRbacAuthorization"]!.GetValue<bool>());
+        Assert.Null(vault.Properties["accessPolicies"]);
+    }
+
+    [Fact]
+    public async Task NoOutputCarriesASecret()
+    {
+        var compiled = await CompiledTemplate.MainAsync();
+        var templates = new List<JsonObject> { compiled.RequireTemplate() };
+        templates.AddRange(OfType(await ResourcesAsync(), "Microsoft.Resources/deployments")
+            .Select(deployment => deployment.Properties["template"]).OfType<JsonObject>());
+
+        foreach (var template in templates)
+        {
+            var secureParameters = (template["parameters"] as JsonObject ?? [])
+                .Where(parameter => parameter.Value?["type"]?.GetValue<string>() is "securestring" or "secureObject")
+                .Select(parameter => parameter.Key)
+                .ToList();
+            foreach (var (name, output) in template["outputs"] as JsonObject ?? [])
+            {
+                var value = output?["value"]?.ToJsonString(RelaxedJson.Options) ?? string.Empty;
+                Assert.False(ListFunction.IsMatch(value), $"output {name} calls a list* function: {value}");
+                Assert.DoesNotContain(secureParameters, secure => value.Contains($"parameters('{secure}')", StringComparison.Ordinal));
+                Assert.NotEqual("securestring", output?["type"]?.GetValue<string>());
+            }
+        }
+
+        // What azd stores in .azure/<env>/.env and hands to hooks: names and URLs only.
+        foreach (var (name, _) in compiled.RequireTemplate()["outputs"]!.AsObject())
+        {
+            Assert.False(SecretLikeName.IsMatch(name), $"top-level output {name} looks like a secret");
+        }
+    }
+
+    [Fact]
+    public async Task FunctionAppSettingsHoldNoPlainSecret()
+    {
+        var resources = await ResourcesAsync();
+        var config = Assert.Single(OfType(resources, "Microsoft.Web/sites/config"));
+        var settings = config.Properties;
+
+        Assert.Null(settings["AzureWebJobsStorage"]);  // would be a connection string: host storage uses the identity
+        Assert.Equal("managedidentity", settings["AzureWebJobsStorage__credential"]!.GetValue<string>());
+        foreach (var (name, value) in settings)
+        {
+            var text = value?.ToJsonString(RelaxedJson.Options) ?? string.Empty;
+            Assert.False(ListFunction.IsMatch(text), $"app setting {name} calls a list* function");
+            Assert.False(ListFunction.IsMatch(config.Resolve(value)?.ToJsonString(RelaxedJson.Options) ?? string.Empty), $"app setting {name} is given a list* value");
+            if (SecretLikeName.IsMatch(name) && name != "APPLICATIONINSIGHTS_CONNECTION_STRING")
+            {
+                Assert.True(text.Contains("@Microsoft.KeyVault(", StringComparison.Ordinal), $"app setting {name} must be a Key Vault reference: {text}");
+            }
+        }
+
+        Assert.Contains("@Microsoft.KeyVault(", settings["MediaWorker__TokenSigningKey"]!.GetValue<string>(), StringComparison.Ordinal);
+        var site = Assert.Single(OfType(resources, "Microsoft.Web/sites"));
+        Assert.NotNull(site.Properties["keyVaultReferenceIdentity"]);
+        Assert.Null(site.Properties["siteConfig"]?["appSettings"]);  // every setting is in the checked config resource
+
+        // The App Insights connection string carries only the instrumentation key, which accepts nothing while local
+        // auth is disabled: ingestion needs the identity (APPLICATIONINSIGHTS_AUTHENTICATION_STRING).
+        var insights = Assert.Single(OfType(resources, "Microsoft.Insights/components"));
+        Assert.True(insights.Properties["DisableLocalAuth"]!.GetValue<bool>());
+        Assert.Contains("Authorization=AAD", settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]!.ToJsonString(RelaxedJson.Options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ContainerAppEnvironmentTakesSecretsOnlyFromKeyVault()
+    {
+        var app = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.App/containerApps"));
+        var env = app.Variable("env")?.ToJsonString(RelaxedJson.Options) ?? string.Empty;
+        var entries = EnvironmentEntry.Matches(env).Select(match => (Name: match.Groups["name"].Value, Kind: match.Groups["kind"].Value)).ToList();
+
+        Assert.Contains(entries, entry => entry == ("MediaWorker__TokenSigningKey", "secretRef"));
+        Assert.Contains(entries, entry => entry.Name == "Storage__BlobServiceUri");
+        Assert.False(ListFunction.IsMatch(env), "a container environment variable calls a list* function");
+        foreach (var (name, kind) in entries)
+        {
+            if (SecretLikeName.IsMatch(name) && name != "APPLICATIONINSIGHTS_CONNECTION_STRING")
+            {
+                Assert.True(kind == "secretRef", $"environment variable {name} must be a secret reference");
+            }
+        }
+
+        var secrets = app.Variable("secrets")?.ToJsonString(RelaxedJson.Options) ?? string.Empty;
+        Assert.Contains("'keyVaultUrl'", secrets, StringComparison.Ordinal);
+        Assert.DoesNotContain("'value'", secrets, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EveryRoleAssignmentIsScopedToOneResource()
+    {
+        var assignments = OfType(await ResourcesAsync(), "Microsoft.Authorization/roleAssignments");
+
+        Assert.True(assignments.Count >= 6, $"expected the identity's role assignments, found {assignments.Count}");
+        foreach (var assignment in assignments)
+        {
+            Assert.Equal("resourceGroup", assignment.TemplateScope);  // never declared in the subscription-scope template
+            var scope = assignment.Body["scope"]?.GetValue<string>();
+            Assert.False(string.IsNullOrEmpty(scope), $"role assignment in module {assignment.Module} has no resource scope");
+            Assert.Matches("Microsoft\\.[A-Za-z]+/[A-Za-z]+", scope!);
+        }
+    }
+
+    [Fact]
+    public async Task TheIdentityGetsTheLeastPrivilegeRoles()
+    {
+        var roleIds = OfType(await ResourcesAsync(), "Microsoft.Authorization/roleAssignments")
+            .Select(assignment => assignment.Variable(VariableName(assignment.Body["properties"]!["roleDefinitionId"]!.GetValue<string>()))?.GetValue<string>())
+            .ToHashSet();
+
+        Assert.Contains("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", roleIds);  // Storage Blob Data Owner
+        Assert.Contains("4633458b-17de-408a-b874-0445c86b69e6", roleIds);  // Key Vault Secrets User
+        Assert.Contains("7e4f1700-ea5a-4f59-8f37-079cfe29dce3", roleIds);  // SignalR Service Owner
+        Assert.Contains("7f951dda-4ed3-4680-a7ca-43fe172d538d", roleIds);  // AcrPull
+        Assert.Contains("3913510d-42f4-4e42-8a64-420c390055eb", roleIds);  // Monitoring Metrics Publisher
+        Assert.Contains("b24988ac-6180-42a0-ab88-20f7382dd24c", roleIds);  // Contributor, on the ACS resource only
+        Assert.DoesNotContain("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", roleIds);  // never Owner
+    }
+
+    [Fact]
+    public async Task TheWorkerKeepsOneReplicaDrainsCallsAndTakesWebSockets()
+    {
+        var app = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.App/containerApps"));
+        var template = app.Properties["template"]!;
+        var ingress = app.Properties["configuration"]!["ingress"]!;
+
+        Assert.True(app.Resolve(template["scale"]!["minReplicas"])!.GetValue<int>() >= 1);
+        Assert.True(template["terminationGracePeriodSeconds"]!.GetValue<int>() >= 300);
+        Assert.True(ingress["external"]!.GetValue<bool>());
+        Assert.False(ingress["allowInsecure"]!.GetValue<bool>());
+        Assert.Equal("auto", ingress["transport"]!.GetValue<string>());  // HTTP ingress: WebSockets included
+        Assert.Equal(8080, app.Resolve(ingress["targetPort"])!.GetValue<int>());
+        var probes = app.Variable("probes")!.AsArray();
+        Assert.Equal(["Startup", "Liveness", "Readiness"], probes.Select(probe => probe!["type"]!.GetValue<string>()));
+        Assert.All(probes, probe => Assert.Equal("/healthz", probe!["httpGet"]!["path"]!.GetValue<string>()));
+        Assert.Contains("'azd-service-name', 'mediaworker'", app.Body["tags"]!.ToJsonString(RelaxedJson.Options), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FunctionsRunOnFlexWithTheCustomRuntime()
+    {
+        var resources = await ResourcesAsync();
+        var plan = Assert.Single(OfType(resources, "Microsoft.Web/serverfarms"));
+        var site = Assert.Single(OfType(resources, "Microsoft.Web/sites"));
+        var config = site.Properties["functionAppConfig"]!;
+
+        Assert.Equal("FC1", plan.Body["sku"]!["name"]!.GetValue<string>());
+        Assert.True(plan.Properties["reserved"]!.GetValue<bool>());
+        Assert.Equal("functionapp,linux", site.Body["kind"]!.GetValue<string>());
+        Assert.Equal("custom", config["runtime"]!["name"]!.GetValue<string>());
+        Assert.Equal("1.0", config["runtime"]!["version"]!.GetValue<string>());
+        var alwaysReady = Assert.Single(config["scaleAndConcurrency"]!["alwaysReady"]!.AsArray());
+        Assert.Equal("http", alwaysReady!["name"]!.GetValue<string>());
+        Assert.True(site.Resolve(alwaysReady["instanceCount"])!.GetValue<int>() >= 1);
+        Assert.True(site.Properties["httpsOnly"]!.GetValue<bool>());
+        Assert.Contains("'azd-service-name', 'functions'", site.Body["tags"]!.ToJsonString(RelaxedJson.Options), StringComparison.Ordinal);
+        // Flex takes the runtime from functionAppConfig; these settings are deprecated there and break it.
+        var settings = Assert.Single(OfType(resources, "Microsoft.Web/sites/config")).Properties;
+        Assert.Null(settings["FUNCTIONS_WORKER_RUNTIME"]);
+        Assert.Null(settings["FUNCTIONS_EXTENSION_VERSION"]);
+        Assert.Null(settings["WEBSITE_RUN_FROM_PACKAGE"]);
+    }
+
+    private static string VariableName(string expression)
+    {
+        var match = Regex.Match(expression, @"variables\('(?<name>[A-Za-z0-9_]+)'\)");
+        return match.Success ? match.Groups["name"].Value : expression;
+    }
+
+    [GeneratedRegex("(?i)(password|secret|connectionstring|apikey|accesskey|signingkey|callbackkey|_key$)", RegexOptions.CultureInvariant)]
+    private static partial Regex SecretLikeNamePattern();
+
+    [GeneratedRegex(@"\blist[A-Za-z]*\(", RegexOptions.CultureInvariant)]
+    private static partial Regex ListFunctionPattern();
+
+    [GeneratedRegex(@"createObject\('name', '(?<name>[^']+)', '(?<kind>value|secretRef)'", RegexOptions.CultureInvariant)]
+    private static partial Regex EnvironmentEntryPattern();
+}
