@@ -1,1 +1,3 @@
-var app = WebApplication.Create(args); app.Run();
+using DvServerless.MediaWorker.Hosting;
+
+MediaWorkerApp.Build(args).Run();

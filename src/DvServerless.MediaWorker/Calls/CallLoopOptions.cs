@@ -1,0 +1,41 @@
+using DvServerless.Core.Engines;
+
+namespace DvServerless.MediaWorker.Calls;
+
+/// <summary>How one call loop behaves. Built per call from the worker options and the agent.</summary>
+public sealed class CallLoopOptions
+{
+    /// <summary>How far ahead of the caller's playback position agent audio is sent.</summary>
+    public TimeSpan PlayoutLead { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// True when the engine cancels its response by itself when the caller starts speaking (Realtime server VAD and
+    /// semantic VAD with the default <c>interrupt_response: true</c>). Then the loop does not send <c>response.cancel</c>
+    /// on barge-in: the server already cancels (<c>response.done</c> status <c>cancelled</c>, reason <c>turn_detected</c>),
+    /// and a cancel with nothing in progress only earns an error event. When false the loop cancels a response in progress.
+    /// </summary>
+    public bool EngineInterruptsOnSpeech { get; init; } = true;
+
+    /// <summary>Whether the agent speaks first.</summary>
+    public bool GreetFirst { get; init; }
+
+    /// <summary>One-off instructions for the greeting.</summary>
+    public string? GreetingInstructions { get; init; }
+
+    /// <summary>How long the loop waits at the end for record entries still being appended.</summary>
+    public TimeSpan RecordFlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Derives the loop options from the agent (its turn detection decides who cancels on barge-in).</summary>
+    public static CallLoopOptions From(AgentOptions agent, TimeSpan playoutLead)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return new CallLoopOptions
+        {
+            PlayoutLead = playoutLead,
+            // AgentOptions has no interrupt_response switch; both VAD modes default it to true (PROTOCOL.md §1.6).
+            EngineInterruptsOnSpeech = !string.IsNullOrWhiteSpace(agent.TurnDetection),
+            GreetFirst = agent.GreetFirst,
+            GreetingInstructions = agent.GreetingInstructions,
+        };
+    }
+}

@@ -1,0 +1,89 @@
+using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Adapters.Storage;
+using DvServerless.Core.Hosting;
+using DvServerless.Core.Records;
+using DvServerless.Core.Security;
+using DvServerless.MediaWorker.Calls;
+using DvServerless.MediaWorker.Calls.Tools;
+using DvServerless.MediaWorker.Endpoints;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
+
+namespace DvServerless.MediaWorker.Hosting;
+
+/// <summary>Builds the media worker: services, options, endpoints.</summary>
+public static class MediaWorkerApp
+{
+    /// <summary>
+    /// Builds the worker. <paramref name="configure"/> runs after the default registrations, so a test (or a host) can
+    /// add configuration or replace services (engine factory, record sink, clock).
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+
+        // Kestrel's request log writes the full URL, and the media URL carries the per-call token: keep that log off.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Routing.EndpointMiddleware", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddOptions<MediaWorkerOptions>().BindConfiguration(MediaWorkerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MediaWorkerOptions>, MediaWorkerOptionsValidator>();
+        services.AddOptions<HostOptions>().Configure<IOptions<MediaWorkerOptions>>((host, worker) =>
+        {
+            // The whole stop must outlast the drain, or the host cuts calls before the drain timeout.
+            var needed = worker.Value.DrainTimeout + TimeSpan.FromSeconds(10);
+            if (host.ShutdownTimeout < needed)
+            {
+                host.ShutdownTimeout = needed;
+            }
+        });
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => MediaTokenService.FromConfiguredKey(
+            sp.GetRequiredService<IOptions<MediaWorkerOptions>>().Value.TokenSigningKey, sp.GetRequiredService<TimeProvider>()));
+        services.AddMetrics();
+        services.AddSingleton<MediaWorkerMetrics>();
+        services.AddSingleton<ActiveCalls>();
+        services.AddHostedService<CallDrainService>();
+        services.AddSingleton<AcsCallRunner>();
+        services.AddSingleton<ICallToolHandler, EndCallToolHandler>();
+
+        services.AddRealtimeEngine(builder.Configuration);
+        services.AddDvServerlessStorage(builder.Configuration);
+        services.TryAddSingleton<ICallControl, LoggingCallControl>();
+        services.TryAddSingleton<ICallRecordSink, DiscardingCallRecordSink>();
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(MediaWorkerMetrics.MeterName)
+            .AddPrometheusExporter());
+
+        configure?.Invoke(builder);
+
+        if (!HasConfiguredUrls(builder.Configuration))
+        {
+            builder.WebHost.UseUrls(LocalDefaults.MediaWorkerBaseUrl);
+        }
+
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.MapGet("/", () => Results.Text("DvServerless media worker"));
+        app.MapGet("/healthz", (ActiveCalls calls) => Results.Text(calls.IsDraining ? "draining" : "ok"));
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapAcsMedia();
+        return app;
+    }
+
+    private static bool HasConfiguredUrls(IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["urls"])
+        || !string.IsNullOrWhiteSpace(configuration["http_ports"])
+        || !string.IsNullOrWhiteSpace(configuration["https_ports"])
+        || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
+}

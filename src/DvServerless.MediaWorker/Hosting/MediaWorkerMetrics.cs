@@ -1,0 +1,51 @@
+using System.Diagnostics.Metrics;
+
+namespace DvServerless.MediaWorker.Hosting;
+
+/// <summary>
+/// The worker's instruments on the meter <c>DvServerless.MediaWorker</c>, exported on <c>/metrics</c>. Counters have no
+/// tags, so recording a frame costs no allocation.
+/// </summary>
+public sealed class MediaWorkerMetrics
+{
+    /// <summary>The meter name.</summary>
+    public const string MeterName = "DvServerless.MediaWorker";
+
+    private readonly UpDownCounter<long> _activeCalls;
+    private readonly Counter<long> _framesIn;
+    private readonly Counter<long> _framesOut;
+    private readonly Counter<long> _bargeIns;
+    private readonly Counter<long> _underruns;
+    private readonly Counter<long> _rejectedSockets;
+
+    /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
+    public MediaWorkerMetrics(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _activeCalls = meter.CreateUpDownCounter<long>("dvs.calls.active", unit: "{call}", description: "Calls with a running call loop.");
+        _framesIn = meter.CreateCounter<long>("dvs.media.frames.in", unit: "{frame}", description: "Caller audio frames received from legs.");
+        _framesOut = meter.CreateCounter<long>("dvs.media.frames.out", unit: "{frame}", description: "Agent audio frames written to legs.");
+        _bargeIns = meter.CreateCounter<long>("dvs.calls.barge_ins", unit: "{interruption}", description: "Agent items interrupted by the caller.");
+        _underruns = meter.CreateCounter<long>("dvs.playout.underruns", unit: "{underrun}", description: "Times agent audio ran dry in the middle of an item.");
+        _rejectedSockets = meter.CreateCounter<long>("dvs.media.sockets.rejected", unit: "{socket}", description: "Media sockets refused (auth, draining, bad request).");
+    }
+
+    /// <summary>A call loop started (+1) or ended (-1).</summary>
+    public void CallActive(int delta) => _activeCalls.Add(delta);
+
+    /// <summary>A caller frame arrived.</summary>
+    public void FrameIn() => _framesIn.Add(1);
+
+    /// <summary>An agent frame was written to a leg.</summary>
+    public void FrameOut() => _framesOut.Add(1);
+
+    /// <summary>The caller interrupted an agent item.</summary>
+    public void BargeIn() => _bargeIns.Add(1);
+
+    /// <summary>Agent audio ran dry mid-item.</summary>
+    public void PlayoutUnderrun() => _underruns.Add(1);
+
+    /// <summary>A media socket was refused.</summary>
+    public void SocketRejected() => _rejectedSockets.Add(1);
+}

@@ -1,0 +1,37 @@
+using DvServerless.Core.Audio;
+using DvServerless.Core.Hosting;
+
+namespace DvServerless.MediaWorker.Hosting;
+
+/// <summary>The media worker's settings (configuration section <c>MediaWorker</c>, env <c>MediaWorker__Key</c>).</summary>
+public sealed class MediaWorkerOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "MediaWorker";
+
+    /// <summary>
+    /// The key that signs per-call media tokens (base64 of ≥ 32 bytes, or text of ≥ 32 bytes); must equal the Functions
+    /// app's. Defaults to the local development key.
+    /// </summary>
+    public string TokenSigningKey { get; set; } = LocalDefaults.MediaTokenSigningKey;
+
+    /// <summary>How far ahead of the caller's playback position agent audio is sent (20–1000 ms).</summary>
+    public int PlayoutLeadMs { get; set; } = 100;
+
+    /// <summary>
+    /// The ACS leg's audio format when the socket does not announce one: <c>pcm24KMono</c> (the default, matching the
+    /// answer request) or <c>pcm16KMono</c>. The socket's first <c>AudioMetadata</c> frame always wins.
+    /// </summary>
+    public string AcsAudioFormat { get; set; } = "pcm24KMono";
+
+    /// <summary>How long a stopping worker waits for active calls to end before cutting them.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(25);
+
+    /// <summary>The <see cref="AcsAudioFormat"/> as an <see cref="AudioFormat"/>, or null when it is not recognised.</summary>
+    public AudioFormat? ParseAcsAudioFormat() => AcsAudioFormat?.Trim().ToLowerInvariant() switch
+    {
+        "pcm24kmono" or "24000" => Core.Audio.AudioFormat.Pcm24k,
+        "pcm16kmono" or "16000" => Core.Audio.AudioFormat.Pcm16k,
+        _ => null,
+    };
+}

@@ -1,0 +1,287 @@
+using DvServerless.Core.Audio;
+using DvServerless.MediaWorker.Hosting;
+using DvServerless.MediaWorker.Legs;
+
+namespace DvServerless.MediaWorker.Playout;
+
+/// <summary>
+/// Sends agent audio to the leg in 20 ms frames paced at real time, a small lead ahead of the caller's playback
+/// position, and knows for every agent item how much was sent and how much the caller has heard.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The clock keeps a timeline of playback: the first frame of an item plays when it is sent (or when the audio before it
+/// ends), each later frame plays right after the previous one. A frame is sent once its playback time is less than
+/// <c>lead</c> ahead of now, so at most <c>lead</c> of audio waits in the far end's queue and a StopAudio flushes little.
+/// The caller has heard <c>min(sent, now − start − gap)</c> of an item, where <c>gap</c> is time the audio ran dry
+/// mid-item: the playback position comes from what was actually sent, never from wall-clock time alone (the trap Pipecat
+/// users hit when truncation guesses from elapsed time).
+/// </para>
+/// <para>
+/// Not thread-safe by design: the call loop is its only user and drives it from one task (no locks on the audio path).
+/// Time comes from the injected <see cref="TimeProvider"/>, so pacing is exact under a fake clock.
+/// </para>
+/// </remarks>
+public sealed class PlayoutClock : IDisposable
+{
+    private readonly ICallLeg _leg;
+    private readonly AudioFormat _legFormat;
+    private readonly AudioFormat _engineFormat;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _lead;
+    private readonly MediaWorkerMetrics? _metrics;
+    private readonly int _frameBytes;
+    private readonly List<AgentUtterance> _queue = [];
+    private readonly Queue<AgentUtterance> _finished = new();
+    private readonly HashSet<string> _droppedResponses = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _droppedItems = new(StringComparer.Ordinal);
+    private DateTimeOffset _timelineEnd = DateTimeOffset.MinValue;
+
+    /// <summary>Creates a clock that plays audio in <paramref name="legFormat"/> on <paramref name="leg"/>.</summary>
+    public PlayoutClock(ICallLeg leg, AudioFormat legFormat, AudioFormat engineFormat, TimeProvider timeProvider, TimeSpan lead, MediaWorkerMetrics? metrics = null)
+    {
+        ArgumentNullException.ThrowIfNull(leg);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentOutOfRangeException.ThrowIfLessThan(lead, TimeSpan.Zero);
+        _leg = leg;
+        _legFormat = legFormat;
+        _engineFormat = engineFormat;
+        _time = timeProvider;
+        _lead = lead;
+        _metrics = metrics;
+        _frameBytes = legFormat.FrameBytes(20);
+    }
+
+    /// <summary>True when no agent audio is queued or playing.</summary>
+    public bool IsIdle => _queue.Count == 0;
+
+    /// <summary>The utterance the caller hears now (or will hear next), if any.</summary>
+    public AgentUtterance? Current => _queue.Count > 0 ? _queue[0] : null;
+
+    /// <summary>Frames written to the leg since the clock was created.</summary>
+    public long FramesSent { get; private set; }
+
+    /// <summary>True when audio of this response or item must be dropped (it was interrupted).</summary>
+    public bool IsDropped(string responseId, string itemId) => _droppedResponses.Contains(responseId) || _droppedItems.Contains(itemId);
+
+    /// <summary>Drops any further audio of <paramref name="responseId"/> (e.g. a response cancelled by a barge-in before it spoke).</summary>
+    public void DropResponse(string responseId) => _droppedResponses.Add(responseId);
+
+    /// <summary>
+    /// Queues agent audio already converted to the leg's format. <paramref name="engineBytes"/> is the size of the delta
+    /// as the engine produced it (what a truncate is clamped to). Returns false when the audio was dropped.
+    /// </summary>
+    public bool Append(string responseId, string itemId, int contentIndex, int engineBytes, ReadOnlySpan<byte> legAudio)
+    {
+        if (IsDropped(responseId, itemId))
+        {
+            return false;
+        }
+
+        AgentUtterance? utterance = null;
+        if (_queue.Count > 0)
+        {
+            var tail = _queue[^1];
+            if (tail.ItemId == itemId && tail.ContentIndex == contentIndex && !tail.IsComplete)
+            {
+                utterance = tail;
+            }
+        }
+
+        if (utterance is null)
+        {
+            // Engines stream one content part after another: a new one means the earlier ones are whole.
+            foreach (var earlier in _queue)
+            {
+                earlier.IsComplete = true;
+            }
+
+            utterance = new AgentUtterance(responseId, itemId, contentIndex, _engineFormat, _legFormat);
+            _queue.Add(utterance);
+        }
+
+        utterance.Append(engineBytes, legAudio);
+        return true;
+    }
+
+    /// <summary>Marks every utterance of <paramref name="responseId"/> complete: its tail may now go out as a short frame.</summary>
+    public void CompleteResponse(string responseId)
+    {
+        foreach (var utterance in _queue)
+        {
+            if (utterance.ResponseId == responseId)
+            {
+                utterance.IsComplete = true;
+            }
+        }
+    }
+
+    /// <summary>What the caller has heard of <paramref name="utterance"/> at <paramref name="now"/>, in whole milliseconds.</summary>
+    public static int HeardMs(AgentUtterance utterance, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(utterance);
+        if (utterance.StartedAt is not { } start)
+        {
+            return 0;
+        }
+
+        var heard = now - start - utterance.Gap;
+        var sent = utterance.LegDuration(utterance.SentBytes);
+        if (heard > sent)
+        {
+            heard = sent;
+        }
+
+        return heard <= TimeSpan.Zero ? 0 : (int)(heard.Ticks / TimeSpan.TicksPerMillisecond);
+    }
+
+    /// <summary>Takes the next utterance that finished playing (the caller heard all of it), if any.</summary>
+    public bool TryTakeFinished(out AgentUtterance utterance) => _finished.TryDequeue(out utterance!);
+
+    /// <summary>
+    /// Sends every frame whose playback time is less than the lead ahead of now, and retires utterances that finished
+    /// playing. Call it whenever audio arrives and when <see cref="NextDueAt"/> comes.
+    /// </summary>
+    public async ValueTask PumpAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        Retire(now);
+        var horizon = now + _lead;
+        for (var i = 0; i < _queue.Count; i++)
+        {
+            var utterance = _queue[i];
+            while (true)
+            {
+                if (utterance.PendingLength == 0 && utterance.IsComplete)
+                {
+                    break;
+                }
+
+                if (utterance.PendingLength < _frameBytes && !utterance.IsComplete)
+                {
+                    // Waiting for the engine (a short tail goes out only once the item is complete); a later item
+                    // must not overtake this one.
+                    return;
+                }
+
+                var count = Math.Min(_frameBytes, utterance.PendingLength);
+
+                var playsAt = _timelineEnd < now ? now : _timelineEnd;
+                if (playsAt >= horizon)
+                {
+                    return;
+                }
+
+                if (utterance.StartedAt is null)
+                {
+                    utterance.StartedAt = playsAt;
+                }
+                else if (playsAt > utterance.PlayedThrough)
+                {
+                    // The engine fell behind real time and the caller heard silence mid-item.
+                    utterance.Gap += playsAt - utterance.PlayedThrough;
+                    _metrics?.PlayoutUnderrun();
+                }
+
+                await _leg.SendAudioAsync(utterance.Pending(count), cancellationToken).ConfigureAwait(false);
+                utterance.MarkSent(count);
+                FramesSent++;
+                _metrics?.FrameOut();
+                _timelineEnd = utterance.PlayedThrough;
+            }
+        }
+    }
+
+    /// <summary>When <see cref="PumpAsync"/> next has work (a frame to send or an utterance to retire); null when idle.</summary>
+    public DateTimeOffset? NextDueAt()
+    {
+        if (_queue.Count == 0)
+        {
+            return null;
+        }
+
+        var head = _queue[0];
+        DateTimeOffset? due = head.IsComplete && head.PendingLength == 0 ? head.PlayedThrough : null;
+        foreach (var utterance in _queue)
+        {
+            if (utterance.IsComplete && utterance.PendingLength == 0)
+            {
+                continue;
+            }
+
+            if (utterance.PendingLength >= _frameBytes || (utterance.IsComplete && utterance.PendingLength > 0))
+            {
+                // PumpAsync sends a frame once its playback time is strictly less than the lead ahead of now.
+                var now = _time.GetUtcNow();
+                var playsAt = _timelineEnd < now ? now : _timelineEnd;
+                var sendAt = playsAt - _lead + TimeSpan.FromTicks(1);
+                if (due is null || sendAt < due)
+                {
+                    due = sendAt;
+                }
+            }
+
+            break;
+        }
+
+        return due;
+    }
+
+    /// <summary>
+    /// Barge-in: flushes every queued utterance, tells the leg to stop playing (StopAudio jumps ahead of queued audio),
+    /// and returns the utterance the caller was hearing with its final <see cref="AgentUtterance.HeardMs"/>, or null
+    /// when no agent item was playing. Later audio of the flushed items is dropped by <see cref="Append"/>.
+    /// </summary>
+    public async ValueTask<AgentUtterance?> InterruptAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        Retire(now);
+        AgentUtterance? current = null;
+        if (_queue.Count > 0)
+        {
+            current = _queue[0];
+            current.HeardMs = HeardMs(current, now);
+            current.Interrupted = true;
+        }
+
+        foreach (var utterance in _queue)
+        {
+            _droppedItems.Add(utterance.ItemId);
+            _droppedResponses.Add(utterance.ResponseId);
+            utterance.Release();
+        }
+
+        _queue.Clear();
+        _timelineEnd = now;
+        await _leg.StopAudioAsync(cancellationToken).ConfigureAwait(false);
+        return current;
+    }
+
+    /// <summary>Returns every pooled buffer; queued audio is discarded.</summary>
+    public void Dispose()
+    {
+        foreach (var utterance in _queue)
+        {
+            utterance.Release();
+        }
+
+        _queue.Clear();
+    }
+
+    private void Retire(DateTimeOffset now)
+    {
+        while (_queue.Count > 0)
+        {
+            var head = _queue[0];
+            if (!head.IsComplete || head.PendingLength > 0 || (head.StartedAt is not null && head.PlayedThrough > now))
+            {
+                return;
+            }
+
+            head.HeardMs = HeardMs(head, now);
+            head.Release();
+            _queue.RemoveAt(0);
+            _finished.Enqueue(head);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using DvServerless.Core.Engines;
+using DvServerless.Core.Records;
+using DvServerless.MediaWorker.Hosting;
+using DvServerless.MediaWorker.Tests.Fakes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace DvServerless.MediaWorker.Tests.Endpoints;
+
+/// <summary>The real worker on Kestrel, loopback port 0, with a scripted engine and an in-memory record sink.</summary>
+internal sealed class MediaWorkerServer : IAsyncDisposable
+{
+    private MediaWorkerServer(WebApplication app, Uri baseAddress, FakeEngineFactory engines, RecordingCallRecordSink records)
+    {
+        App = app;
+        BaseAddress = baseAddress;
+        Engines = engines;
+        Records = records;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri BaseAddress { get; }
+
+    public FakeEngineFactory Engines { get; }
+
+    public RecordingCallRecordSink Records { get; }
+
+    public static async Task<MediaWorkerServer> StartAsync()
+    {
+        var engines = new FakeEngineFactory();
+        var records = new RecordingCallRecordSink();
+        var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Services.AddSingleton<IConversationEngineFactory>(engines);
+            builder.Services.AddSingleton<ICallRecordSink>(records);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new MediaWorkerServer(app, new Uri(address), engines, records);
+    }
+
+    public Uri WebSocketUri(string query) => new($"ws://{BaseAddress.Authority}/media/acs?{query}");
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+
+    internal sealed class FakeEngineFactory : IConversationEngineFactory
+    {
+        public List<ScriptedEngine> Created { get; } = [];
+
+        public IConversationEngine Create(string callId, AgentOptions agent)
+        {
+            var engine = new ScriptedEngine();
+            lock (Created)
+            {
+                Created.Add(engine);
+            }
+
+            return engine;
+        }
+    }
+}
