@@ -57,6 +57,12 @@ public sealed class AcsSimulator : IAsyncDisposable
     /// <summary>The settings in use.</summary>
     public AcsSimulatorOptions Options { get; }
 
+    /// <summary>
+    /// A fresh callback JWT exactly as the simulator puts on its callbacks (RS256, 5 minutes, issuer and audience from
+    /// <see cref="Options"/>), for tests of callback authentication.
+    /// </summary>
+    public string IssueCallbackToken() => Tokens.CreateCallbackToken();
+
     /// <summary>Every REST request received so far, in order.</summary>
     public IReadOnlyList<AcsRecordedRequest> Requests => _requests.ToArray();
 

@@ -1,0 +1,64 @@
+using Azure.Storage.Blobs;
+using DvServerless.Adapters.Storage;
+using DvServerless.Adapters.Tenancy;
+using DvServerless.Core.Calls;
+using DvServerless.Core.Tenants;
+using DvServerless.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DvServerless.Adapters.Tests.Tenancy;
+
+public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
+{
+    private readonly AzuriteFixture _azurite;
+
+    public BlobActiveCallCounterTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    [SkippableFact]
+    public async Task Only_non_final_sessions_of_the_tenant_count_and_ended_calls_free_their_slot()
+    {
+        var container = new BlobServiceClient(_azurite.Require()).GetBlobContainerClient("sessions" + Guid.NewGuid().ToString("N")[..12]);
+        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var counter = new BlobActiveCallCounter(container, new ActiveCallCounterOptions(), time, NullLogger<BlobActiveCallCounter>.Instance);
+
+        Assert.Equal(0, await counter.CountActiveAsync("acme"));
+
+        await store.TryCreateAsync(new CallSession { CallId = "call-1", TenantId = "acme", State = CallState.Connected, CreatedAt = time.GetUtcNow() });
+        await store.TryCreateAsync(new CallSession { CallId = "call-2", TenantId = "acme", State = CallState.Ringing, CreatedAt = time.GetUtcNow() });
+        await store.TryCreateAsync(new CallSession { CallId = "call-3", TenantId = "acme", State = CallState.Ended, CreatedAt = time.GetUtcNow() });
+        await store.TryCreateAsync(new CallSession { CallId = "call-4", TenantId = "contoso", State = CallState.Connected, CreatedAt = time.GetUtcNow() });
+
+        // Cached for a second: the sessions created since the last count are not seen yet.
+        Assert.Equal(0, await counter.CountActiveAsync("acme"));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, await counter.CountActiveAsync("acme"));
+        Assert.Equal(1, await counter.CountActiveAsync("contoso"));
+
+        await store.UpdateAsync("call-1", s => { s.State = CallState.Failed; return true; });
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await counter.CountActiveAsync("acme"));
+
+        var policy = new CallCapacityPolicy(counter);
+        var acme = new TenantDefinition { Id = "acme", ApiKeyHash = ApiKeyHasher.Hash("k"), MaxConcurrentCalls = 1 };
+        Assert.False((await policy.AdmitAsync(acme)).Admitted);
+        await store.UpdateAsync("call-2", s => { s.State = CallState.Ended; return true; });
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True((await policy.AdmitAsync(acme)).Admitted);
+    }
+
+    [SkippableFact]
+    public async Task Sessions_untouched_for_longer_than_the_stale_bound_stop_counting()
+    {
+        var container = new BlobServiceClient(_azurite.Require()).GetBlobContainerClient("sessions" + Guid.NewGuid().ToString("N")[..12]);
+        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var counter = new BlobActiveCallCounter(container, new ActiveCallCounterOptions { StaleAfter = TimeSpan.FromHours(4) }, time, NullLogger<BlobActiveCallCounter>.Instance);
+        await store.TryCreateAsync(new CallSession { CallId = "orphan", TenantId = "acme", State = CallState.Connected, CreatedAt = time.GetUtcNow() });
+
+        Assert.Equal(1, await counter.CountActiveAsync("acme"));
+        time.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1));
+        Assert.Equal(0, await counter.CountActiveAsync("acme"));
+    }
+}

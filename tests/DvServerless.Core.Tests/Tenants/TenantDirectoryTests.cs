@@ -1,0 +1,105 @@
+using DvServerless.Core.Tenants;
+
+namespace DvServerless.Core.Tests.Tenants;
+
+public sealed class TenantDirectoryTests
+{
+    private static TenantsOptions Options() => new()
+    {
+        Items =
+        [
+            new() { Id = "acme", ApiKey = "acme-key-0123456789", MaxConcurrentCalls = 2, PhoneNumbers = ["+14255550123"], SipUris = ["sip:support@acme.example"] },
+            new() { Id = "contoso", ApiKeyHash = ApiKeyHasher.Hash("contoso-key-0123456789"), PhoneNumbers = ["+1 (800) 555-1234"] },
+        ],
+        AdminKey = "admin-key-0123456789",
+    };
+
+    [Fact]
+    public void Api_keys_resolve_to_their_tenant_and_clear_keys_are_dropped()
+    {
+        var options = Options();
+        var directory = new TenantDirectory(options);
+
+        Assert.Equal("acme", directory.FindByApiKey("acme-key-0123456789")?.Id);
+        Assert.Equal("contoso", directory.FindByApiKey("contoso-key-0123456789")?.Id);
+        Assert.Null(directory.FindByApiKey("acme-key-012345678"));
+        Assert.Null(directory.FindByApiKey(null));
+        Assert.All(options.Items, t => Assert.Null(t.ApiKey));
+        Assert.Null(options.AdminKey);
+        Assert.Equal(ApiKeyHasher.Hash("acme-key-0123456789"), directory.FindById("acme")!.ApiKeyHash);
+    }
+
+    [Fact]
+    public void Authenticate_tells_admin_tenant_and_strangers_apart()
+    {
+        var directory = new TenantDirectory(Options());
+
+        Assert.Equal(TenantCaller.Admin, directory.Authenticate("admin-key-0123456789"));
+        Assert.Equal(TenantCaller.ForTenant("acme"), directory.Authenticate("acme-key-0123456789"));
+        Assert.Null(directory.Authenticate("nobody"));
+        Assert.Null(directory.Authenticate(""));
+        Assert.False(directory.IsAdminKey("acme-key-0123456789"));
+    }
+
+    [Theory]
+    [InlineData("4:+14255550123", "acme")]
+    [InlineData("+14255550123", "acme")]
+    [InlineData("tel:+1-425-555-0123", "acme")]
+    [InlineData("sip:+14255550123@sbc.example;user=phone", "acme")]
+    [InlineData("sip:Support@ACME.example:5061;transport=tls", "acme")]
+    [InlineData("<sips:support@acme.example>", "acme")]
+    [InlineData("4:+18005551234", "contoso")]
+    [InlineData("4:+18005559999", null)]
+    [InlineData("sip:sales@acme.example", null)]
+    [InlineData("8:acs:resource_user", null)]
+    public void Called_parties_route_to_their_tenant(string calledParty, string? tenant) =>
+        Assert.Equal(tenant, new TenantDirectory(Options()).FindByCalledParty(calledParty)?.Id);
+
+    [Fact]
+    public void Limits_are_kept_and_zero_means_unlimited()
+    {
+        var options = Options();
+        options.Items[1].MaxConcurrentCalls = 0;
+        var directory = new TenantDirectory(options);
+        Assert.Equal(2, directory.FindById("acme")!.MaxConcurrentCalls);
+        Assert.Null(directory.FindById("contoso")!.MaxConcurrentCalls);
+    }
+
+    [Fact]
+    public void Invalid_settings_are_refused_without_echoing_keys()
+    {
+        var options = new TenantsOptions
+        {
+            Items =
+            [
+                new() { Id = "acme", ApiKey = "super-secret-value" , PhoneNumbers = ["+14255550123"] },
+                new() { Id = "acme", ApiKeyHash = "zz" },
+                new() { Id = "bad id!", ApiKey = "k" },
+                new() { Id = "nokey" },
+                new() { Id = "dup", ApiKey = "k2", PhoneNumbers = ["4:+14255550123"] },
+            ],
+            RateLimitPerMinute = 0,
+        };
+
+        var errors = options.Validate();
+        Assert.Contains(errors, e => e.Contains("configured twice", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("ApiKeyHash must be 64 hex", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Tenants:Items:2:Id", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'nokey' has no ApiKeyHash", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("already routed to tenant 'acme'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("RateLimitPerMinute", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains("super-secret-value", StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => new TenantDirectory(options));
+    }
+
+    [Fact]
+    public void Callers_reach_only_their_own_resources()
+    {
+        var acme = TenantCaller.ForTenant("acme");
+        Assert.True(acme.CanAccess("acme"));
+        Assert.False(acme.CanAccess("contoso"));
+        Assert.False(acme.CanAccess(null));
+        Assert.True(TenantCaller.Admin.CanAccess("contoso"));
+        Assert.True(TenantCaller.Admin.CanAccess(null));
+    }
+}
