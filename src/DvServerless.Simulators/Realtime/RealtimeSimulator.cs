@@ -1,4 +1,5 @@
 using System.Net;
+using DvServerless.Simulators.Realtime.Sip;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -17,15 +18,21 @@ namespace DvServerless.Simulators.Realtime;
 /// caller's words from a script and answer with paced, speech-like agent audio. Used by <c>dvs call</c> and the
 /// end-to-end tests; it shares no protocol code with the project's Realtime client.
 /// </summary>
-public sealed class RealtimeSimulator : IAsyncDisposable
+public sealed partial class RealtimeSimulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly CancellationTokenSource _shutdown;
+    private readonly RealtimeSimulatorOptions _options;
+    private readonly SipCallRegistry _sipCalls;
 
-    private RealtimeSimulator(WebApplication app, CancellationTokenSource shutdown, RealtimeSimulatorRecords records, int port)
+    private RealtimeSimulator(
+        WebApplication app, CancellationTokenSource shutdown, RealtimeSimulatorRecords records, int port,
+        RealtimeSimulatorOptions options, SipCallRegistry sipCalls)
     {
         _app = app;
         _shutdown = shutdown;
+        _options = options;
+        _sipCalls = sipCalls;
         Records = records;
         Port = port;
     }
@@ -56,12 +63,16 @@ public sealed class RealtimeSimulator : IAsyncDisposable
         var records = new RealtimeSimulatorRecords();
         var shutdown = new CancellationTokenSource();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        RequestDelegate handler = context => HandleAsync(context, options, records, logger, shutdown.Token);
+        var sipCalls = new SipCallRegistry();
+        RequestDelegate handler = context => HandleAsync(context, options, records, sipCalls, logger, shutdown.Token);
         app.MapGet("/v1/realtime", handler);
         app.MapGet("/openai/v1/realtime", handler);
+        RequestDelegate callControl = context => HandleCallControlAsync(context, options, sipCalls, logger);
+        app.MapPost("/v1/realtime/calls/{call_id}/{operation}", callControl);
+        app.MapPost("/openai/v1/realtime/calls/{call_id}/{operation}", callControl);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var simulator = new RealtimeSimulator(app, shutdown, records, new Uri(address).Port);
+        var simulator = new RealtimeSimulator(app, shutdown, records, new Uri(address).Port, options, sipCalls);
         RealtimeSimulatorLog.Listening(logger, simulator.BaseUrl);
         return simulator;
     }
@@ -70,6 +81,7 @@ public sealed class RealtimeSimulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _shutdown.CancelAsync().ConfigureAwait(false);
+        _webhookClient.Dispose();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
@@ -83,23 +95,13 @@ public sealed class RealtimeSimulator : IAsyncDisposable
     }
 
     private static async Task HandleAsync(
-        HttpContext context, RealtimeSimulatorOptions options, RealtimeSimulatorRecords records, ILogger logger, CancellationToken shutdown)
+        HttpContext context, RealtimeSimulatorOptions options, RealtimeSimulatorRecords records, SipCallRegistry sipCalls,
+        ILogger logger, CancellationToken shutdown)
     {
         var request = context.Request;
         var offeredProtocols = context.WebSockets.WebSocketRequestedProtocols;
-        var key = ApiKeyOf(request, offeredProtocols);
-        if (key is null)
+        if (!await AuthenticateAsync(context, options, logger, offeredProtocols).ConfigureAwait(false))
         {
-            await RefuseAsync(context, logger, StatusCodes.Status401Unauthorized, null,
-                "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).").ConfigureAwait(false);
-            return;
-        }
-
-        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(key), System.Text.Encoding.UTF8.GetBytes(options.ApiKey)))
-        {
-            // Never echo the key: it may be a real secret sent to the wrong place.
-            await RefuseAsync(context, logger, StatusCodes.Status401Unauthorized, "invalid_api_key", "Incorrect API key provided.").ConfigureAwait(false);
             return;
         }
 
@@ -121,11 +123,16 @@ public sealed class RealtimeSimulator : IAsyncDisposable
             return;
         }
 
+        SipCall? sipCall = null;
         if (callId.Length > 0)
         {
-            // Sideband sessions attach to a call accepted through the SIP REST API, which this simulator does not run yet.
-            await RefuseAsync(context, logger, StatusCodes.Status404NotFound, "not_found", "Call not found.").ConfigureAwait(false);
-            return;
+            // Sideband sessions attach to a SIP call that the app accepted and that is still connected.
+            sipCall = sipCalls.Find(callId);
+            if (sipCall is not { IsAccepted: true })
+            {
+                await RefuseAsync(context, logger, StatusCodes.Status404NotFound, "not_found", "Call not found.").ConfigureAwait(false);
+                return;
+            }
         }
 
         if (!context.WebSockets.IsWebSocketRequest)
@@ -136,9 +143,38 @@ public sealed class RealtimeSimulator : IAsyncDisposable
 
         var subProtocol = offeredProtocols.Contains("realtime") ? "realtime" : null;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(subProtocol).ConfigureAwait(false);
+        if (sipCall is not null)
+        {
+            await RunSidebandAsync(socket, sipCall, options, records, logger, shutdown).ConfigureAwait(false);
+            return;
+        }
+
         var session = new RealtimeSimulatorSession(
             socket, options, records, model.Length > 0 ? model : options.DefaultModel, null, intent.Length > 0, logger, shutdown);
         await session.RunAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Checks the key (Bearer, <c>api-key</c> or browser subprotocol); answers 401 and returns false when wrong.</summary>
+    private static async Task<bool> AuthenticateAsync(
+        HttpContext context, RealtimeSimulatorOptions options, ILogger logger, IList<string> offeredProtocols)
+    {
+        var key = ApiKeyOf(context.Request, offeredProtocols);
+        if (key is null)
+        {
+            await RefuseAsync(context, logger, StatusCodes.Status401Unauthorized, null,
+                "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).").ConfigureAwait(false);
+            return false;
+        }
+
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(key), System.Text.Encoding.UTF8.GetBytes(options.ApiKey)))
+        {
+            // Never echo the key: it may be a real secret sent to the wrong place.
+            await RefuseAsync(context, logger, StatusCodes.Status401Unauthorized, "invalid_api_key", "Incorrect API key provided.").ConfigureAwait(false);
+            return false;
+        }
+
+        return true;
     }
 
     private static string? ApiKeyOf(HttpRequest request, IList<string> offeredProtocols)

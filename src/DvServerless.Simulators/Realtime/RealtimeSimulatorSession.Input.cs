@@ -65,36 +65,40 @@ internal sealed partial class RealtimeSimulatorSession
                 return RealtimeProtocolError.InvalidValue("audio", "Invalid 'audio': expected base64-encoded audio.");
             }
 
-            var samples = Decode(rented.AsSpan(0, length));
-            _inputSamples += samples.Length;
-            _vadEvents.Clear();
-            var turn = _config.TurnDetection;
-            var threshold = RealtimeSessionConfiguration.TryNumber(turn?["threshold"], out var t) ? t : _options.VadThreshold;
-            _vad.Process(samples, EnergyVoiceActivityDetector.ThresholdDbfs(threshold), SilenceDurationMs(turn), _vadEvents);
-            if (turn is null)
-            {
-                // No turn detection: the client commits; the detector only keeps counting frames.
-                _vad.ResetSegment();
-                return null;
-            }
-
-            foreach (var (started, atMs) in _vadEvents)
-            {
-                if (started)
-                {
-                    OnSpeechStarted(turn, atMs);
-                }
-                else
-                {
-                    OnSpeechStopped(turn, atMs);
-                }
-            }
-
+            ProcessInputSamples(Decode(rented.AsSpan(0, length)));
             return null;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Feeds decoded caller samples (at the session's input rate) to the timeline and the VAD. Under the state lock.</summary>
+    private void ProcessInputSamples(short[] samples)
+    {
+        _inputSamples += samples.Length;
+        _vadEvents.Clear();
+        var turn = _config.TurnDetection;
+        var threshold = RealtimeSessionConfiguration.TryNumber(turn?["threshold"], out var t) ? t : _options.VadThreshold;
+        _vad.Process(samples, EnergyVoiceActivityDetector.ThresholdDbfs(threshold), SilenceDurationMs(turn), _vadEvents);
+        if (turn is null)
+        {
+            // No turn detection: the client commits; the detector only keeps counting frames.
+            _vad.ResetSegment();
+            return;
+        }
+
+        foreach (var (started, atMs) in _vadEvents)
+        {
+            if (started)
+            {
+                OnSpeechStarted(turn, atMs);
+            }
+            else
+            {
+                OnSpeechStopped(turn, atMs);
+            }
         }
     }
 

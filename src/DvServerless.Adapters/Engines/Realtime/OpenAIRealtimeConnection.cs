@@ -24,8 +24,20 @@ internal sealed class OpenAIRealtimeConnection : IAsyncDisposable
     /// <c>Authorization: Bearer</c> (OpenAI key, simulator key, Entra token) or, when given, <c>azureApiKey</c> as the
     /// Azure <c>api-key</c> header (then no Bearer is sent).
     /// </summary>
-    public static async Task<OpenAIRealtimeConnection> ConnectAsync(
-        Uri baseUrl, string model, string? bearerToken, string? azureApiKey, CancellationToken cancellationToken)
+    public static Task<OpenAIRealtimeConnection> ConnectAsync(
+        Uri baseUrl, string model, string? bearerToken, string? azureApiKey, CancellationToken cancellationToken) =>
+        ConnectAsync(baseUrl, model, null, bearerToken, azureApiKey, cancellationToken);
+
+    /// <summary>
+    /// Opens a sideband socket to <c>{baseUrl}/realtime?call_id={sipCallId}</c> for a SIP call already accepted by
+    /// its <c>call_id</c>: no model (the accept chose it), same authentication as a session.
+    /// </summary>
+    public static Task<OpenAIRealtimeConnection> ConnectSidebandAsync(
+        Uri baseUrl, string sipCallId, string? bearerToken, string? azureApiKey, CancellationToken cancellationToken) =>
+        ConnectAsync(baseUrl, null, sipCallId, bearerToken, azureApiKey, cancellationToken);
+
+    private static async Task<OpenAIRealtimeConnection> ConnectAsync(
+        Uri baseUrl, string? model, string? sipCallId, string? bearerToken, string? azureApiKey, CancellationToken cancellationToken)
     {
         var clientOptions = new RealtimeClientOptions { Endpoint = baseUrl };
         RealtimeClient client;
@@ -43,7 +55,17 @@ internal sealed class OpenAIRealtimeConnection : IAsyncDisposable
             client = new RealtimeClient(new ApiKeyCredential(bearerToken ?? string.Empty), clientOptions);
         }
 
-        var session = await client.StartConversationSessionAsync(model, sessionOptions, cancellationToken).ConfigureAwait(false);
+        RealtimeSessionClient session;
+        if (sipCallId is not null)
+        {
+            // PROTOCOL §6.1: with no model and no intent the SDK sends only QueryString, which replaces the whole query.
+            sessionOptions.QueryString = "call_id=" + Uri.EscapeDataString(sipCallId);
+            session = await client.StartSessionAsync(model: null, intent: null, sessionOptions, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            session = await client.StartConversationSessionAsync(model!, sessionOptions, cancellationToken).ConfigureAwait(false);
+        }
         return new OpenAIRealtimeConnection(session);
     }
 

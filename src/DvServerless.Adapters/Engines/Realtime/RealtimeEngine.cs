@@ -37,6 +37,7 @@ public sealed class RealtimeEngine : IConversationEngine
     private RealtimeUsage _usage = new();
     private OpenAIRealtimeConnection? _connection;
     private Task? _receiveLoop;
+    private readonly string? _sidebandCallId;
     private int _started;
     private int _disposed;
 
@@ -56,6 +57,45 @@ public sealed class RealtimeEngine : IConversationEngine
         _logger = logger ?? NullLogger<RealtimeEngine>.Instance;
         _time = timeProvider ?? TimeProvider.System;
     }
+
+    private RealtimeEngine(
+        string callId,
+        string sipCallId,
+        AgentOptions agent,
+        RealtimeEngineOptions options,
+        ILogger<RealtimeEngine>? logger,
+        TimeProvider? timeProvider)
+        : this(callId, agent, options, logger, timeProvider)
+    {
+        _sidebandCallId = sipCallId;
+    }
+
+    /// <summary>
+    /// Creates a sideband engine for a SIP call already accepted by its <c>call_id</c> (PROTOCOL §2.4): it connects to
+    /// <c>{base}/realtime?call_id={sipCallId}</c> with no model, takes <c>session.created</c> as ready (the accept body
+    /// configured the session, so no <c>session.update</c> is sent), and carries control only: the audio stays on the
+    /// SIP leg, so <see cref="SendAudioAsync"/> refuses audio. Output audio deltas may or may not arrive; do not rely on them.
+    /// </summary>
+    /// <param name="callId">The project's call id (for logs).</param>
+    /// <param name="sipCallId">The <c>rtc_…</c> call id from the <c>realtime.call.incoming</c> webhook.</param>
+    /// <param name="agent">The agent; only <see cref="AgentOptions.GreetFirst"/> and its greeting are used here.</param>
+    /// <param name="options">Endpoint and credentials, as for a normal session.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="timeProvider">The clock for the start timeout.</param>
+    public static RealtimeEngine CreateSideband(
+        string callId,
+        string sipCallId,
+        AgentOptions agent,
+        RealtimeEngineOptions options,
+        ILogger<RealtimeEngine>? logger = null,
+        TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sipCallId);
+        return new RealtimeEngine(callId, sipCallId, agent, options, logger, timeProvider);
+    }
+
+    /// <summary>True for a sideband engine (<see cref="CreateSideband"/>): control only, no audio.</summary>
+    public bool IsSideband => _sidebandCallId is not null;
 
     /// <inheritdoc />
     public string Name => _options.EngineName;
@@ -98,12 +138,17 @@ public sealed class RealtimeEngine : IConversationEngine
         try
         {
             var (bearer, azureKey) = await ResolveCredentialsAsync(linked.Token).ConfigureAwait(false);
-            _connection = await OpenAIRealtimeConnection.ConnectAsync(baseUrl, _agent.Model, bearer, azureKey, linked.Token)
-                .ConfigureAwait(false);
+            _connection = _sidebandCallId is null
+                ? await OpenAIRealtimeConnection.ConnectAsync(baseUrl, _agent.Model, bearer, azureKey, linked.Token).ConfigureAwait(false)
+                : await OpenAIRealtimeConnection.ConnectSidebandAsync(baseUrl, _sidebandCallId, bearer, azureKey, linked.Token).ConfigureAwait(false);
             _receiveLoop = Task.Run(() => ReceiveLoopAsync(_connection, _lifetime.Token), CancellationToken.None);
 
-            await SendFrameAsync(static (w, s) => w.WriteSessionUpdate(SessionUpdateEventId, s._agent, s._options.MaxOutputTokens),
-                this, linked.Token).ConfigureAwait(false);
+            if (_sidebandCallId is null)
+            {
+                await SendFrameAsync(static (w, s) => w.WriteSessionUpdate(SessionUpdateEventId, s._agent, s._options.MaxOutputTokens),
+                    this, linked.Token).ConfigureAwait(false);
+            }
+
             await _sessionReady.Task.WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -126,10 +171,18 @@ public sealed class RealtimeEngine : IConversationEngine
     }
 
     /// <inheritdoc />
-    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken) =>
-        audio.IsEmpty
+    /// <exception cref="NotSupportedException">A sideband engine: the caller's audio travels on the SIP leg.</exception>
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
+    {
+        if (_sidebandCallId is not null)
+        {
+            throw new NotSupportedException("A sideband session carries no audio: the caller's audio travels on the SIP leg.");
+        }
+
+        return audio.IsEmpty
             ? ValueTask.CompletedTask
             : SendFrameAsync(static (w, a) => w.WriteInputAudioAppend(a.Span), audio, cancellationToken);
+    }
 
     /// <inheritdoc />
     public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken) =>
@@ -315,6 +368,10 @@ public sealed class RealtimeEngine : IConversationEngine
     {
         switch (type)
         {
+            case "session.created" when _sidebandCallId is not null:
+                // A sideband attaches to a session the accept already configured: its first event means ready.
+                _sessionReady.TrySetResult();
+                return true;
             case "session.updated":
                 _sessionReady.TrySetResult();
                 return true;

@@ -26,4 +26,11 @@ public sealed class RealtimeEngineFactory : IConversationEngineFactory
     /// <inheritdoc />
     public IConversationEngine Create(string callId, AgentOptions agent) =>
         new RealtimeEngine(callId, agent, _options, _loggerFactory.CreateLogger<RealtimeEngine>(), _time);
+
+    /// <summary>
+    /// Creates a sideband engine attached to the accepted SIP call <paramref name="sipCallId"/> (control only, no audio);
+    /// see <see cref="RealtimeEngine.CreateSideband"/>.
+    /// </summary>
+    public RealtimeEngine CreateSideband(string callId, string sipCallId, AgentOptions agent) =>
+        RealtimeEngine.CreateSideband(callId, sipCallId, agent, _options, _loggerFactory.CreateLogger<RealtimeEngine>(), _time);
 }

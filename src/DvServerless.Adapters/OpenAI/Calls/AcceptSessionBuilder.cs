@@ -1,0 +1,97 @@
+using System.Text.Json.Nodes;
+using DvServerless.Core.Engines;
+
+namespace DvServerless.Adapters.OpenAI.Calls;
+
+/// <summary>
+/// Builds the GA <c>/accept</c> body (spec <c>RealtimeSessionCreateRequestGA</c>) for a SIP call from the agent:
+/// <c>{type:"realtime", model, instructions, audio:{input:{transcription?, turn_detection}, output:{voice}}, tools?}</c>.
+/// OpenAI refuses <c>threshold</c>, <c>prefix_padding_ms</c> and <c>silence_duration_ms</c> for SIP (PROTOCOL §2.3),
+/// so turn detection carries only its type and the response switches, whatever the agent's VAD numbers say; audio
+/// formats are left out because the carrier and OpenAI negotiate G.711 in SDP.
+/// </summary>
+public static class AcceptSessionBuilder
+{
+    /// <summary>The tool the agent calls to end the call (the worker answers with a hangup).</summary>
+    public const string EndCallToolName = "end_call";
+
+    /// <summary>The tool the agent calls to transfer the caller (the worker answers with a refer to the configured target).</summary>
+    public const string TransferToolName = "transfer";
+
+    /// <summary>Builds the accept body; <paramref name="tools"/> (function tools) are added when non-empty.</summary>
+    public static JsonObject Build(AgentOptions agent, IEnumerable<JsonObject>? tools = null)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        var input = new JsonObject();
+        if (!string.IsNullOrWhiteSpace(agent.TranscriptionModel))
+        {
+            input["transcription"] = new JsonObject { ["model"] = agent.TranscriptionModel };
+        }
+
+        input["turn_detection"] = new JsonObject
+        {
+            ["type"] = agent.TurnDetection == "semantic_vad" ? "semantic_vad" : "server_vad",
+            ["create_response"] = true,
+            ["interrupt_response"] = true,
+        };
+        var session = new JsonObject
+        {
+            ["type"] = "realtime",
+            ["model"] = agent.Model,
+            ["instructions"] = agent.Instructions,
+            ["audio"] = new JsonObject
+            {
+                ["input"] = input,
+                ["output"] = new JsonObject { ["voice"] = agent.Voice },
+            },
+        };
+        var toolArray = new JsonArray();
+        foreach (var tool in tools ?? [])
+        {
+            toolArray.Add(tool.DeepClone());
+        }
+
+        if (toolArray.Count > 0)
+        {
+            session["tools"] = toolArray;
+        }
+
+        return session;
+    }
+
+    /// <summary>The <c>end_call</c> function tool: the agent ends the call after saying goodbye.</summary>
+    public static JsonObject CreateEndCallTool() => new()
+    {
+        ["type"] = "function",
+        ["name"] = EndCallToolName,
+        ["description"] = "End the phone call. Call this after you have said goodbye, or when the caller asks to hang up.",
+        ["parameters"] = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["reason"] = new JsonObject { ["type"] = "string", ["description"] = "Why the call ends, in a few words." },
+            },
+            ["required"] = new JsonArray(),
+            ["additionalProperties"] = false,
+        },
+    };
+
+    /// <summary>The <c>transfer</c> function tool: the agent hands the caller to a human (the target is configured, not chosen by the model).</summary>
+    public static JsonObject CreateTransferTool() => new()
+    {
+        ["type"] = "function",
+        ["name"] = TransferToolName,
+        ["description"] = "Transfer the caller to a human colleague. Tell the caller you are transferring them before you call this.",
+        ["parameters"] = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject
+            {
+                ["reason"] = new JsonObject { ["type"] = "string", ["description"] = "What the caller needs help with." },
+            },
+            ["required"] = new JsonArray(),
+            ["additionalProperties"] = false,
+        },
+    };
+}
