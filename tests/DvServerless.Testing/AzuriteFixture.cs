@@ -25,7 +25,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        if (AzuriteProcess.FindExecutable() is null)
+        if (AzuriteProcess.FindExecutable(RepositoryPaths.Root) is null)
         {
             _unavailable = "Azurite is not installed (run the README's test command, or `npm install` in the repository root).";
             if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
@@ -36,7 +36,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return;
         }
 
-        _azurite = await AzuriteProcess.StartAsync();
+        _azurite = await AzuriteProcess.StartAsync(0, default, RepositoryPaths.Root);
     }
 
     /// <inheritdoc />

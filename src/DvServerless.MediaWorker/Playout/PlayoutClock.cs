@@ -236,6 +236,14 @@ public sealed class PlayoutClock : IDisposable
     {
         var now = _time.GetUtcNow();
         Retire(now);
+
+        // Nothing queued and nothing sent that ACS may still be playing: there is nothing to stop. A StopAudio here
+        // would only tell the caller's side about an interruption that did not happen.
+        if (_queue.Count == 0 && _timelineEnd <= now)
+        {
+            return null;
+        }
+
         AgentUtterance? current = null;
         if (_queue.Count > 0)
         {

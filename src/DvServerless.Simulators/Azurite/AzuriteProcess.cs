@@ -31,10 +31,13 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};";
 
-    /// <summary>Finds the <c>azurite-blob</c> executable, or null when it is not installed.</summary>
-    public static string? FindExecutable()
+    /// <summary>
+    /// Finds the <c>azurite-blob</c> executable, or null when it is not installed: in <c>node_modules/.bin</c> above the
+    /// working folder, the app folder or <paramref name="searchFrom"/>, then on PATH.
+    /// </summary>
+    public static string? FindExecutable(params string?[] searchFrom)
     {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory }.Concat(searchFrom).OfType<string>())
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
@@ -59,9 +62,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>Starts Azurite on <paramref name="blobPort"/> (0 = any free port) and waits until it accepts connections.</summary>
-    public static async Task<AzuriteProcess> StartAsync(int blobPort = 0, CancellationToken cancellationToken = default)
+    public static async Task<AzuriteProcess> StartAsync(int blobPort = 0, CancellationToken cancellationToken = default, string? searchFrom = null)
     {
-        var executable = FindExecutable() ?? throw new InvalidOperationException(
+        var executable = FindExecutable(searchFrom) ?? throw new InvalidOperationException(
             "Azurite is not installed. Run `npm install` in the repository root (package.json lists azurite), or `npm install -g azurite`.");
         if (blobPort == 0)
         {

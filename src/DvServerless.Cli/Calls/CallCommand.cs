@@ -1,0 +1,42 @@
+using System.CommandLine;
+using DvServerless.Core.Audio;
+using Spectre.Console;
+
+namespace DvServerless.Cli.Calls;
+
+/// <summary><c>dvs call</c>: starts the local stack and places one simulated ACS phone call end to end.</summary>
+public static class CallCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var wav = new Option<FileInfo?>("--wav") { Description = "The caller's audio: PCM16 mono WAV at 8, 16 or 24 kHz. Default: the built-in caller, spoken with espeak-ng." };
+        var transcripts = new Option<string?>("--transcripts") { Description = "What the Realtime simulator recognises for each caller utterance, separated by '|'." };
+        var output = new Option<FileInfo?>("--out") { Description = "Write what the caller heard of the agent to this WAV file." };
+        var json = new Option<FileInfo?>("--json") { Description = "Write a machine-readable summary (turns, barge-ins, final state) to this file." };
+        var format = new Option<string>("--format") { Description = "ACS media format: pcm24KMono or pcm16KMono.", DefaultValueFactory = _ => "pcm24KMono" };
+        format.AcceptOnlyFromAmong("pcm24KMono", "pcm16KMono");
+        var verbose = new Option<bool>("--verbose") { Description = "Show the apps' logs." };
+        var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds.", DefaultValueFactory = _ => 120 };
+
+        var command = new Command("call", "Start the local stack and place a simulated ACS phone call end to end.")
+        {
+            wav, transcripts, output, json, format, verbose, timeout,
+        };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var options = new CallRunOptions
+            {
+                CallerWav = parseResult.GetValue(wav),
+                Transcripts = parseResult.GetValue(transcripts)?.Split('|', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                AgentWav = parseResult.GetValue(output),
+                SummaryJson = parseResult.GetValue(json),
+                AcsAudioFormat = parseResult.GetValue(format)!,
+                Verbose = parseResult.GetValue(verbose),
+                Timeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
+            };
+            return new CallRunner(AnsiConsole.Console).RunAsync(options, cancellationToken);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,26 @@
+namespace DvServerless.Cli.Calls;
+
+/// <summary>What <c>dvs call</c> was asked to do.</summary>
+public sealed record CallRunOptions
+{
+    /// <summary>The caller's WAV, or null for the built-in caller.</summary>
+    public FileInfo? CallerWav { get; init; }
+
+    /// <summary>The simulator's transcripts of the caller's utterances, or null for the built-in ones.</summary>
+    public IReadOnlyList<string>? Transcripts { get; init; }
+
+    /// <summary>Where to write what the caller heard.</summary>
+    public FileInfo? AgentWav { get; init; }
+
+    /// <summary>Where to write the JSON summary.</summary>
+    public FileInfo? SummaryJson { get; init; }
+
+    /// <summary>The ACS media format.</summary>
+    public string AcsAudioFormat { get; init; } = "pcm24KMono";
+
+    /// <summary>Show the apps' logs.</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>Overall limit.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
+}

@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using DvServerless.Cli.LocalStack;
+using DvServerless.Core.Audio;
+using DvServerless.Core.Calls;
+using DvServerless.Core.Records;
+using DvServerless.Simulators.Acs;
+using Spectre.Console;
+
+namespace DvServerless.Cli.Calls;
+
+/// <summary>Runs one <c>dvs call</c>: caller audio, local stack, the call, then the summary, the WAV and the JSON.</summary>
+public sealed class CallRunner
+{
+    private static readonly JsonSerializerOptions SummaryJson = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    private readonly IAnsiConsole _console;
+
+    /// <summary>Creates a runner that writes to <paramref name="console"/>.</summary>
+    public CallRunner(IAnsiConsole console) => _console = console;
+
+    /// <summary>Runs the call; returns the process exit code (0 = the session ended cleanly after exactly one answer).</summary>
+    public async Task<int> RunAsync(CallRunOptions options, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            var summary = await PlaceCallAsync(options, timeout.Token).ConfigureAwait(false);
+            ConversationPrinter.Print(_console, summary);
+            if (options.SummaryJson is not null)
+            {
+                options.SummaryJson.Directory?.Create();
+                await File.WriteAllTextAsync(options.SummaryJson.FullName, JsonSerializer.Serialize(summary, SummaryJson), timeout.Token).ConfigureAwait(false);
+                _console.MarkupLineInterpolated($"summary written to {options.SummaryJson.FullName}");
+            }
+
+            return IsSuccess(summary) ? 0 : 1;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _console.MarkupLineInterpolated($"[red]The call did not finish within {options.Timeout.TotalSeconds:0} s.[/]");
+            return 2;
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or FormatException or IOException)
+        {
+            _console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
+            return 2;
+        }
+    }
+
+    /// <summary>Whether the call went as a user expects: one answer, session ended, no protocol errors.</summary>
+    public static bool IsSuccess(CallSummary summary) =>
+        summary.FinalState == nameof(CallState.Ended) && summary.AnswerRequests == 1 && summary.ProtocolErrors.Count == 0;
+
+    private async Task<CallSummary> PlaceCallAsync(CallRunOptions options, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        void Progress(string note) => _console.MarkupLineInterpolated($"[grey]{clock.Elapsed.TotalSeconds,6:0.00}s[/] {note}");
+
+        var (callerPcm, callerFormat, transcripts) = await LoadCallerAsync(options, Progress, cancellationToken).ConfigureAwait(false);
+        var stackOptions = new LocalStackOptions
+        {
+            CallerTranscripts = transcripts,
+            AgentReply = options.CallerWav is null ? DemoConversation.AgentReply : null,
+            Verbose = options.Verbose,
+            AcsAudioFormat = options.AcsAudioFormat,
+        };
+        await using var stack = await LocalStack.LocalStack.StartAsync(stackOptions, Progress, cancellationToken).ConfigureAwait(false);
+        Progress($"engine: {stack.EngineDescription}");
+
+        var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
+        {
+            IncomingCallUrl = stack.IncomingCallUrl,
+            CallerAudio = callerPcm,
+            CallerAudioFormat = callerFormat,
+            MaxDuration = options.Timeout,
+            // A real model can take a second or two to start answering the last utterance.
+            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(3),
+        }, cancellationToken).ConfigureAwait(false);
+        var progressTask = ShowProgressAsync(call, Progress, cancellationToken);
+        var result = await call.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await progressTask.ConfigureAwait(false);
+
+        var callId = CallIdFromCallbacks(result)
+            ?? throw new InvalidOperationException($"The call was never answered ({result.Outcome}); no callback URI reached the ACS simulator.");
+        var session = await WaitForFinalStateAsync(stack.Sessions, callId, cancellationToken).ConfigureAwait(false);
+        var records = await stack.Records.ReadAsync(callId, cancellationToken).ConfigureAwait(false);
+
+        string? agentWav = null;
+        if (options.AgentWav is not null)
+        {
+            options.AgentWav.Directory?.Create();
+            await File.WriteAllBytesAsync(options.AgentWav.FullName, WavFile.Encode(result.HeardAudio, result.HeardFormat.SampleRate), cancellationToken).ConfigureAwait(false);
+            agentWav = options.AgentWav.FullName;
+        }
+
+        return CallSummaryBuilder.Build(callId, stack, result, session, records, agentWav);
+    }
+
+    private static async Task ShowProgressAsync(SimulatedCall call, Action<string> progress, CancellationToken cancellationToken)
+    {
+        await foreach (var note in call.ReadProgressAsync(cancellationToken).ConfigureAwait(false))
+        {
+            progress(note.Note);
+        }
+    }
+
+    private static async Task<(ReadOnlyMemory<byte> Pcm, AudioFormat Format, IReadOnlyList<string> Transcripts)> LoadCallerAsync(
+        CallRunOptions options, Action<string> progress, CancellationToken cancellationToken)
+    {
+        if (options.CallerWav is null)
+        {
+            progress("speaking the demo caller with espeak-ng");
+            var pcm = await CallerAudioSynthesizer.SynthesizeAsync(DemoConversation.CallerUtterances, DemoConversation.PauseBetweenUtterances, AudioFormat.Pcm24k, cancellationToken).ConfigureAwait(false);
+            return (pcm, AudioFormat.Pcm24k, options.Transcripts ?? DemoConversation.CallerUtterances);
+        }
+
+        if (!options.CallerWav.Exists)
+        {
+            throw new IOException($"No such WAV file: {options.CallerWav.FullName}");
+        }
+
+        var wav = WavFile.Read(await File.ReadAllBytesAsync(options.CallerWav.FullName, cancellationToken).ConfigureAwait(false));
+        if (wav.Format.Encoding != AudioEncoding.Pcm16 || wav.Format.SampleRate is not (8_000 or 16_000 or 24_000))
+        {
+            throw new FormatException($"{options.CallerWav.Name} is {wav.Format}; the caller's WAV must be PCM16 mono at 8, 16 or 24 kHz (e.g. `sox in.wav -r 24000 -c 1 -b 16 out.wav`).");
+        }
+
+        return (wav.Pcm, wav.Format, options.Transcripts ?? []);
+    }
+
+    private static string? CallIdFromCallbacks(SimulatedCallResult result)
+    {
+        var callback = result.Callbacks.FirstOrDefault();
+        return callback is null ? null : Uri.UnescapeDataString(callback.Uri.Segments[^1].TrimEnd('/'));
+    }
+
+    private static async Task<CallSession?> WaitForFinalStateAsync(ICallSessionStore sessions, string callId, CancellationToken cancellationToken)
+    {
+        // CallDisconnected is delivered just before the simulator reports the call over; give the function a moment.
+        CallSession? session = null;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            session = await sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
+            if (session is not null && CallStateMachine.IsFinal(session.State))
+            {
+                return session;
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        return session;
+    }
+}

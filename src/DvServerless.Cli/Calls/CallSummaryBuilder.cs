@@ -1,0 +1,90 @@
+using DvServerless.Core.Calls;
+using DvServerless.Core.Records;
+using DvServerless.Simulators.Acs;
+
+namespace DvServerless.Cli.Calls;
+
+/// <summary>
+/// Joins what the gateway recorded (session document, call record) with what the ACS simulator measured at the
+/// caller's end (audio heard, StopAudio flushes) into one <see cref="CallSummary"/>.
+/// </summary>
+public static class CallSummaryBuilder
+{
+    /// <summary>Builds the summary.</summary>
+    public static CallSummary Build(string callId, LocalStack.LocalStack stack, SimulatedCallResult result, CallSession? session,
+        IReadOnlyList<CallRecordEntry> records, string? agentWav)
+    {
+        var bargeInRecords = records.Where(r => r.Kind == "barge-in").ToList();
+        var stopSegments = result.Segments.Where(s => s.EndedByStopAudio).ToList();
+        var bargeIns = new List<CallBargeIn>();
+        for (var i = 0; i < bargeInRecords.Count; i++)
+        {
+            var record = bargeInRecords[i];
+            // The n-th barge-in of the worker is the n-th StopAudio the caller's side received.
+            var segment = i < stopSegments.Count ? stopSegments[i] : null;
+            var stop = i < result.StopAudios.Count ? result.StopAudios[i] : null;
+            bargeIns.Add(new CallBargeIn
+            {
+                AtMs = record.StartMs,
+                ItemId = record.ItemId,
+                TruncateAudioEndMs = record.AudioEndMs,
+                SentMs = record.SentMs,
+                ProducedMs = record.ReceivedMs,
+                CallerHeardMs = segment is null ? null : (int)Math.Round(segment.PlayedMs),
+                FlushedMs = stop is null ? null : (int)Math.Round(stop.FlushedMs),
+            });
+        }
+
+        var engine = records.Select(r => r.Engine).FirstOrDefault(e => !string.IsNullOrEmpty(e))
+            ?? (stack.Realtime is null ? "openai-realtime" : "realtime-simulator");
+        var firstAudio = result.Segments.Count > 0 && result.AnsweredAfter is { } answered
+            ? (int?)(result.Segments[0].Start - answered).TotalMilliseconds
+            : null;
+
+        return new CallSummary
+        {
+            CallId = callId,
+            CallConnectionId = result.CallConnectionId,
+            Engine = engine,
+            Simulated = stack.Realtime is not null,
+            FinalState = session?.State.ToString() ?? "Missing",
+            StateHistory = session?.History.Select(h => h.State.ToString()).ToList() ?? [],
+            AnswerRequests = result.AnswerCount,
+            // Records are appended when a turn is known to be over; the conversation reads in the order turns began.
+            Turns = records.Where(r => r.Kind == "turn" && !string.IsNullOrEmpty(r.Text)).OrderBy(r => r.StartMs).Select(r => new CallTurn
+            {
+                Speaker = r.Speaker ?? "?",
+                Text = r.Text!,
+                StartMs = r.StartMs,
+                EndMs = r.EndMs,
+                Interrupted = r.Interrupted,
+            }).ToList(),
+            BargeIns = bargeIns,
+            AgentAudioHeardMs = (int)Math.Round(result.Segments.Sum(s => s.PlayedMs)),
+            AgentFramesAfterStopAudio = CountAgentFramesAfterStopAudio(result),
+            AnswerToFirstAgentAudioMs = firstAudio is >= 0 ? firstAudio : null,
+            DurationMs = (int)result.Duration.TotalMilliseconds,
+            AgentWav = agentWav,
+            ProtocolErrors = result.ProtocolErrors,
+        };
+    }
+
+    /// <summary>
+    /// Agent audio that arrived at the caller's side after a StopAudio while the caller was still talking. A reply to
+    /// the caller cannot start before the caller stops, so any such audio is the interrupted item leaking through.
+    /// </summary>
+    public static int CountAgentFramesAfterStopAudio(SimulatedCallResult result)
+    {
+        var count = 0;
+        foreach (var stop in result.StopAudios)
+        {
+            var until = result.CallerAudioEndedAt is { } callerEnd && callerEnd > stop.ArrivedAt
+                ? callerEnd
+                : stop.ArrivedAt + TimeSpan.FromMilliseconds(500);
+            count += result.OutboundMessages.Count(m =>
+                m.Kind == OutboundMediaKind.AudioData && m.AudioBytes > 0 && m.ArrivedAt > stop.ArrivedAt && m.ArrivedAt <= until);
+        }
+
+        return count;
+    }
+}

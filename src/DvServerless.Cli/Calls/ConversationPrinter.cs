@@ -1,0 +1,47 @@
+using Spectre.Console;
+
+namespace DvServerless.Cli.Calls;
+
+/// <summary>Prints a call's summary to the console: who said what and when, barge-ins, and the final state.</summary>
+public static class ConversationPrinter
+{
+    /// <summary>Writes <paramref name="summary"/> to <paramref name="console"/>.</summary>
+    public static void Print(IAnsiConsole console, CallSummary summary)
+    {
+        console.WriteLine();
+        console.MarkupLineInterpolated($"[bold]Call[/] {summary.CallId}  engine: {summary.Engine}{(summary.Simulated ? " (simulated agent: set OPENAI_API_KEY for the real model)" : string.Empty)}");
+        var table = new Table().Border(TableBorder.Simple).AddColumn("time").AddColumn("speaker").AddColumn("said");
+        foreach (var turn in summary.Turns)
+        {
+            var time = turn.EndMs is { } end ? $"{Seconds(turn.StartMs)}–{Seconds(end)}" : Seconds(turn.StartMs);
+            var text = turn.Interrupted ? turn.Text + "  [interrupted]" : turn.Text;
+            table.AddRow(new Text(time), new Text(turn.Speaker), new Text(text));
+        }
+
+        console.Write(table);
+        foreach (var bargeIn in summary.BargeIns)
+        {
+            console.MarkupLineInterpolated(
+                $"[yellow]barge-in[/] at {Seconds(bargeIn.AtMs)}: truncate audio_end_ms={bargeIn.TruncateAudioEndMs?.ToString() ?? "-"}, caller heard {bargeIn.CallerHeardMs?.ToString() ?? "?"} ms, sent {bargeIn.SentMs?.ToString() ?? "?"} ms, produced {bargeIn.ProducedMs?.ToString() ?? "?"} ms, flushed {bargeIn.FlushedMs?.ToString() ?? "?"} ms");
+        }
+
+        var colour = summary.FinalState == "Ended" ? "green" : "red";
+        console.MarkupLineInterpolated($"session: [{colour}]{summary.FinalState}[/] ({string.Join(" → ", summary.StateHistory)}), answered {summary.AnswerRequests}×, call {Seconds(summary.DurationMs)}, agent audio heard {Seconds(summary.AgentAudioHeardMs)}");
+        if (summary.AnswerToFirstAgentAudioMs is { } firstAudio)
+        {
+            console.MarkupLineInterpolated($"answer → first agent audio at the caller: {firstAudio} ms");
+        }
+
+        if (summary.AgentFramesAfterStopAudio > 0)
+        {
+            console.MarkupLineInterpolated($"[red]{summary.AgentFramesAfterStopAudio} agent frames reached the caller after StopAudio[/]");
+        }
+
+        foreach (var error in summary.ProtocolErrors)
+        {
+            console.MarkupLineInterpolated($"[red]protocol error:[/] {error}");
+        }
+    }
+
+    private static string Seconds(long ms) => (ms / 1000.0).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "s";
+}

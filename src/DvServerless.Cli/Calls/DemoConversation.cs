@@ -1,0 +1,26 @@
+namespace DvServerless.Cli.Calls;
+
+/// <summary>
+/// The built-in demo call: what the caller says (spoken with espeak-ng) and what the simulated agent answers. The
+/// second utterance starts while the agent is still answering the first, so every demo call has one barge-in.
+/// </summary>
+public static class DemoConversation
+{
+    /// <summary>The caller's utterances, in order.</summary>
+    public static IReadOnlyList<string> CallerUtterances { get; } =
+    [
+        "Hello, I ordered a blue jacket last week and it still has not arrived.",
+        "Sorry, one more thing. What time do you close today?",
+    ];
+
+    /// <summary>Silence between the caller's utterances: long enough for the agent to start, short enough to cut it off.</summary>
+    public static TimeSpan PauseBetweenUtterances { get; } = TimeSpan.FromMilliseconds(2600);
+
+    /// <summary>The simulated agent's answers, by turn.</summary>
+    public static string AgentReply(int turn, string callerText) => turn switch
+    {
+        0 => "I am sorry to hear that your jacket has not arrived yet. Let me look into it for you right away. Could you tell me your order number, please?",
+        1 => "We close at six o'clock this evening. Is there anything else I can help you with?",
+        _ => "Thank you for calling. Goodbye!",
+    };
+}

@@ -1,0 +1,185 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using DvServerless.Core.Calls;
+using DvServerless.Core.Records;
+using DvServerless.Functions;
+using DvServerless.MediaWorker.Hosting;
+using DvServerless.Simulators.Acs;
+using DvServerless.Simulators.Azurite;
+using DvServerless.Simulators.Realtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace DvServerless.Cli.LocalStack;
+
+/// <summary>
+/// The whole local system in one process: Azurite (a child process), the Functions app and the media worker (their
+/// real pipelines, on loopback ports), the ACS simulator and — unless a real OpenAI / Azure OpenAI engine is configured —
+/// the Realtime simulator. Each run uses fresh ports and a fresh media-token key.
+/// </summary>
+public sealed class LocalStack : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private LocalStack()
+    {
+    }
+
+    /// <summary>The Functions app's base URL.</summary>
+    public required Uri FunctionsBaseUrl { get; init; }
+
+    /// <summary>The media worker's base URL.</summary>
+    public required Uri MediaWorkerBaseUrl { get; init; }
+
+    /// <summary>The ACS simulator.</summary>
+    public required AcsSimulator Acs { get; init; }
+
+    /// <summary>The Realtime simulator, or null when a real engine is configured.</summary>
+    public RealtimeSimulator? Realtime { get; init; }
+
+    /// <summary>The session store the Functions app writes.</summary>
+    public required ICallSessionStore Sessions { get; init; }
+
+    /// <summary>The call records the worker writes.</summary>
+    public required ICallRecordSink Records { get; init; }
+
+    /// <summary>A human description of the engine in use.</summary>
+    public required string EngineDescription { get; init; }
+
+    /// <summary>The incoming-call webhook URL Event Grid would call.</summary>
+    public Uri IncomingCallUrl => new(FunctionsBaseUrl, "/api/acs/incoming-call");
+
+    /// <summary>Starts everything; <paramref name="progress"/> hears what is starting.</summary>
+    public static async Task<LocalStack> StartAsync(LocalStackOptions options, Action<string> progress, CancellationToken cancellationToken)
+    {
+        var owned = new List<IAsyncDisposable>();
+        try
+        {
+            progress("starting Azurite (Blob storage)");
+            var azurite = await AzuriteProcess.StartAsync(0, cancellationToken, options.ToolsSearchRoot).ConfigureAwait(false);
+            owned.Add(azurite);
+
+            RealtimeSimulator? realtime = null;
+            string? realtimeKey = null;
+            if (!options.UsesRealEngine)
+            {
+                progress("starting the Realtime simulator (no OPENAI_API_KEY or Azure OpenAI settings)");
+                var simulatorOptions = new RealtimeSimulatorOptions { CallerTranscripts = options.CallerTranscripts };
+                if (options.AgentReply is not null)
+                {
+                    simulatorOptions.AgentReply = options.AgentReply;
+                }
+
+                realtime = await RealtimeSimulator.StartAsync(simulatorOptions, cancellationToken).ConfigureAwait(false);
+                realtimeKey = simulatorOptions.ApiKey;
+                owned.Add(realtime);
+            }
+
+            progress("starting the ACS simulator");
+            var acs = await AcsSimulator.StartAsync(new AcsSimulatorOptions(), cancellationToken).ConfigureAwait(false);
+            owned.Add(acs);
+
+            var tokenKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            var workerUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+            var functionsUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+
+            var shared = new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = azurite.ConnectionString,
+                ["MediaWorker:TokenSigningKey"] = tokenKey,
+                ["MediaWorker:BaseUrl"] = workerUrl.ToString().TrimEnd('/'),
+            };
+            if (realtime is not null)
+            {
+                shared["OpenAI:BaseUrl"] = realtime.BaseUrl.ToString().TrimEnd('/');
+                shared["OpenAI:ApiKey"] = realtimeKey;
+            }
+
+            progress("starting the media worker");
+            var worker = MediaWorkerApp.Build(["--urls", workerUrl.ToString()], builder => Configure(builder, shared, options.Verbose));
+            await worker.StartAsync(cancellationToken).ConfigureAwait(false);
+            owned.Add(worker);
+
+            progress("starting the Functions app");
+            var functionsSettings = new Dictionary<string, string?>(shared)
+            {
+                ["Acs:ConnectionString"] = acs.ConnectionString,
+                ["Acs:AudioFormat"] = options.AcsAudioFormat,
+                ["Functions:PublicBaseUrl"] = functionsUrl.ToString().TrimEnd('/'),
+            };
+            var functions = FunctionsApp.Build(["--urls", functionsUrl.ToString()], builder => Configure(builder, functionsSettings, options.Verbose));
+            await functions.StartAsync(cancellationToken).ConfigureAwait(false);
+            owned.Add(functions);
+
+            var engineOptions = worker.Services.GetService<Microsoft.Extensions.Options.IOptions<DvServerless.Adapters.Engines.Realtime.RealtimeEngineOptions>>()?.Value;
+            var agent = worker.Services.GetRequiredService<DvServerless.Core.Engines.AgentOptions>();
+            var stack = new LocalStack
+            {
+                FunctionsBaseUrl = functionsUrl,
+                MediaWorkerBaseUrl = workerUrl,
+                Acs = acs,
+                Realtime = realtime,
+                Sessions = functions.Services.GetRequiredService<ICallSessionStore>(),
+                Records = worker.Services.GetRequiredService<ICallRecordSink>(),
+                EngineDescription = engineOptions?.DescribeEngine(agent.Model) ?? (realtime is null ? "OpenAI Realtime" : $"Realtime simulator at {realtime.BaseUrl}"),
+            };
+            stack._owned.AddRange(owned);
+            return stack;
+        }
+        catch
+        {
+            await DisposeAllAsync(owned).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops everything, newest first.</summary>
+    public ValueTask DisposeAsync() => DisposeAllAsync(_owned);
+
+    private static void Configure(WebApplicationBuilder builder, Dictionary<string, string?> settings, bool verbose)
+    {
+        builder.Configuration.AddInMemoryCollection(settings);
+        if (!verbose)
+        {
+            // The CLI owns the console; the apps' logs would garble the progress display.
+            builder.Logging.ClearProviders();
+        }
+        else
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Information);
+        }
+    }
+
+    private static async ValueTask DisposeAllAsync(List<IAsyncDisposable> owned)
+    {
+        for (var i = owned.Count - 1; i >= 0; i--)
+        {
+            try
+            {
+                if (owned[i] is WebApplication app)
+                {
+                    using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    await app.StopAsync(stop.Token).ConfigureAwait(false);
+                }
+
+                await owned[i].DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Best effort: shutting down must not hide the call's own result.
+            }
+        }
+
+        owned.Clear();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

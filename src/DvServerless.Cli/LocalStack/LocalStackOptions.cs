@@ -1,0 +1,45 @@
+namespace DvServerless.Cli.LocalStack;
+
+/// <summary>How <see cref="LocalStack"/> starts the local system.</summary>
+public sealed class LocalStackOptions
+{
+    /// <summary>
+    /// The caller transcripts the Realtime simulator reports, in utterance order (it cannot hear; this is its
+    /// "speech recognition" table).
+    /// </summary>
+    public IReadOnlyList<string> CallerTranscripts { get; init; } = [];
+
+    /// <summary>What the simulated agent answers to turn N given the caller's words; null = the simulator's default.</summary>
+    public Func<int, string, string>? AgentReply { get; init; }
+
+    /// <summary>Another folder to look for <c>node_modules/.bin/azurite-blob</c> above (besides the working and app folders).</summary>
+    public string? ToolsSearchRoot { get; init; }
+
+    /// <summary>Let the apps log to the console (otherwise only the CLI's own output is shown).</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>The ACS media format asked for when answering: <c>pcm24KMono</c> or <c>pcm16KMono</c>.</summary>
+    public string AcsAudioFormat { get; init; } = "pcm24KMono";
+
+    /// <summary>Settings from the environment (e.g. <c>OPENAI_API_KEY</c>, <c>OpenAI__*</c>, <c>AzureOpenAI__*</c>).</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = ReadEnvironment();
+
+    private static Dictionary<string, string?> ReadEnvironment()
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+        {
+            values[(string)entry.Key] = entry.Value as string;
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// Whether a real engine is configured: <c>OPENAI_API_KEY</c> / <c>OpenAI__ApiKey</c>, or <c>AzureOpenAI__Endpoint</c>.
+    /// </summary>
+    public bool UsesRealEngine =>
+        !string.IsNullOrEmpty(Get("OPENAI_API_KEY")) || !string.IsNullOrEmpty(Get("OpenAI__ApiKey")) || !string.IsNullOrEmpty(Get("AzureOpenAI__Endpoint"));
+
+    private string? Get(string key) => Environment.TryGetValue(key, out var value) ? value : null;
+}

@@ -1,0 +1,131 @@
+using DvServerless.Cli.Calls;
+using DvServerless.Cli.LocalStack;
+using DvServerless.Core.Audio;
+using DvServerless.Core.Calls;
+using DvServerless.Simulators.Acs;
+using DvServerless.Testing;
+
+namespace DvServerless.EndToEnd.Tests;
+
+/// <summary>
+/// The spine, end to end: Azurite, the Functions app, the media worker, the ACS simulator and the Realtime simulator,
+/// with a caller who speaks twice and cuts the agent off once.
+/// </summary>
+public sealed class AcsCallEndToEndTests
+{
+    [SkippableFact]
+    public async Task A_two_turn_call_with_one_barge_in_ends_cleanly_and_truncates_at_what_the_caller_heard()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var caller = await CallerAudioSynthesizer.SynthesizeAsync(DemoConversation.CallerUtterances, DemoConversation.PauseBetweenUtterances, AudioFormat.Pcm24k, timeout.Token);
+
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions
+        {
+            CallerTranscripts = DemoConversation.CallerUtterances,
+            AgentReply = DemoConversation.AgentReply,
+            Environment = new Dictionary<string, string?>(), // never a real engine in tests
+            ToolsSearchRoot = RepositoryPaths.Root,
+        }, _ => { }, timeout.Token);
+
+        var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
+        {
+            IncomingCallUrl = stack.IncomingCallUrl,
+            CallerAudio = caller,
+            CallerAudioFormat = AudioFormat.Pcm24k,
+            MaxDuration = TimeSpan.FromSeconds(60),
+            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(3),
+        }, timeout.Token);
+        var result = await call.Completion.WaitAsync(timeout.Token);
+
+        Assert.Equal(SimulatedCallOutcome.CallerHungUp, result.Outcome);
+        Assert.Equal(1, result.AnswerCount);
+        Assert.Empty(result.ProtocolErrors);
+        Assert.True(result.MediaConnected, result.MediaConnectError);
+
+        var callId = Uri.UnescapeDataString(result.Callbacks[0].Uri.Segments[^1]);
+        var session = await WaitForFinalAsync(stack.Sessions, callId, timeout.Token);
+        Assert.Equal(CallState.Ended, session.State);
+        Assert.Equal(
+            [CallState.Answering, CallState.Connected, CallState.Ended],
+            session.History.Select(h => h.State).Where(s => s != CallState.Ringing).ToArray());
+        Assert.NotNull(session.CallConnectionId);
+        Assert.Equal(result.CallConnectionId, session.CallConnectionId);
+
+        // The agent was cut off exactly once, and the truncate matches what the caller's side actually played.
+        Assert.Single(result.StopAudios);
+        var records = await stack.Records.ReadAsync(callId, timeout.Token);
+        var bargeIn = Assert.Single(records, r => r.Kind == "barge-in");
+        Assert.NotNull(bargeIn.AudioEndMs);
+        var interrupted = Assert.Single(result.Segments, s => s.EndedByStopAudio);
+        Assert.InRange(bargeIn.AudioEndMs!.Value, interrupted.PlayedMs - 60, interrupted.PlayedMs + 60);
+        Assert.True(bargeIn.AudioEndMs <= bargeIn.ReceivedMs, "audio_end_ms must not exceed what the engine produced");
+
+        var truncation = Assert.Single(stack.Realtime!.Records.Truncations);
+        Assert.Equal(bargeIn.AudioEndMs!.Value, truncation.AudioEndMs);
+        Assert.True(truncation.Accepted, "the Realtime simulator refused the truncate");
+
+        // Nothing of the interrupted answer reached the caller after StopAudio.
+        Assert.Equal(0, CallSummaryBuilder.CountAgentFramesAfterStopAudio(result));
+
+        // Two caller turns, an interrupted agent turn and a complete one.
+        var turns = records.Where(r => r.Kind == "turn").ToList();
+        Assert.Equal(DemoConversation.CallerUtterances, turns.Where(t => t.Speaker == "caller").Select(t => t.Text ?? string.Empty).ToArray());
+        var agentTurns = turns.Where(t => t.Speaker == "agent").ToList();
+        Assert.Equal(2, agentTurns.Count);
+        Assert.True(agentTurns[0].Interrupted);
+        Assert.False(agentTurns[1].Interrupted);
+        Assert.Equal(DemoConversation.AgentReply(1, string.Empty), agentTurns[1].Text);
+
+        // The second answer was heard in full after the barge-in.
+        var last = result.Segments[^1];
+        Assert.False(last.EndedByStopAudio);
+        Assert.InRange(last.PlayedMs, 1000, 60_000);
+    }
+
+    [SkippableFact]
+    public async Task A_duplicate_concurrent_event_grid_delivery_answers_once()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var caller = await CallerAudioSynthesizer.SynthesizeAsync(["Hello there."], TimeSpan.Zero, AudioFormat.Pcm24k, timeout.Token);
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions
+        {
+            CallerTranscripts = ["Hello there."],
+            AgentReply = (_, _) => "Hi!",
+            Environment = new Dictionary<string, string?>(),
+            ToolsSearchRoot = RepositoryPaths.Root,
+        }, _ => { }, timeout.Token);
+
+        var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
+        {
+            IncomingCallUrl = stack.IncomingCallUrl,
+            CallerAudio = caller,
+            CallerAudioFormat = AudioFormat.Pcm24k,
+            Deliveries = 2,
+            MaxDuration = TimeSpan.FromSeconds(30),
+            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(3),
+        }, timeout.Token);
+        var result = await call.Completion.WaitAsync(timeout.Token);
+
+        Assert.Equal(1, result.AnswerCount);
+        Assert.Equal(2, result.IncomingCallDeliveries.Count);
+        Assert.All(result.IncomingCallDeliveries, status => Assert.Equal(200, status));
+        var callId = Uri.UnescapeDataString(result.Callbacks[0].Uri.Segments[^1]);
+        Assert.Equal(CallState.Ended, (await WaitForFinalAsync(stack.Sessions, callId, timeout.Token)).State);
+    }
+
+    private static async Task<CallSession> WaitForFinalAsync(ICallSessionStore sessions, string callId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var session = await sessions.GetAsync(callId, cancellationToken);
+            if (session is not null && (CallStateMachine.IsFinal(session.State) || attempt >= 50))
+            {
+                return session;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text;
+using DvServerless.Testing;
+
+namespace DvServerless.EndToEnd.Tests;
+
+/// <summary>Starts the project's executables the way a user does (their built <c>.dll</c> with <c>dotnet</c>).</summary>
+internal static class ProcessRunner
+{
+    /// <summary>Finds the built entry assembly of <paramref name="project"/> (e.g. <c>src/DvServerless.Cli</c>, <c>dvs.dll</c>).</summary>
+    public static string FindBuiltAssembly(string project, string assemblyFile)
+    {
+        // Referenced app projects are copied next to the tests, with their runtimeconfig when they are executables.
+        var beside = Path.Combine(AppContext.BaseDirectory, assemblyFile);
+        if (File.Exists(beside) && File.Exists(Path.ChangeExtension(beside, ".runtimeconfig.json")))
+        {
+            return beside;
+        }
+
+        var root = RepositoryPaths.RequireRoot();
+        foreach (var configuration in new[] { "Release", "Debug" })
+        {
+            var candidate = Path.Combine(root, project, "bin", configuration, "net10.0", assemblyFile);
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new FileNotFoundException($"{assemblyFile} is not built; run `dotnet build` first.", assemblyFile);
+    }
+
+    /// <summary>Starts <c>dotnet <paramref name="assembly"/> <paramref name="arguments"/></c> with extra environment; output is collected.</summary>
+    public static RunningProcess Start(string assembly, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(assembly)!,
+        };
+        info.ArgumentList.Add(assembly);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        // A test run must never reach a real model, whatever the developer's shell holds.
+        foreach (var key in new[] { "OPENAI_API_KEY", "OpenAI__ApiKey", "AzureOpenAI__Endpoint", "AzureOpenAI__ApiKey" })
+        {
+            info.Environment.Remove(key);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return new RunningProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start."));
+    }
+}
+
+/// <summary>A child process whose output is collected as it runs.</summary>
+internal sealed class RunningProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+
+    public RunningProcess(Process process)
+    {
+        Process = process;
+        process.OutputDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (_output) { _output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public Process Process { get; }
+
+    public string Output
+    {
+        get { lock (_output) { return _output.ToString(); } }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+        }
+
+        Process.Dispose();
+    }
+}
