@@ -132,15 +132,24 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
         await engine.WhenAudioReceivedAsync(960);
         Assert.Equal(pcm, engine.ReceivedAudio);
 
+        // Two seconds of agent audio: still playing at the caller's side when the caller barges in.
+        var agent = new byte[48 * 2000];
+        agent.AsSpan().Fill(0x05);
         engine.Emit(new ResponseStarted("resp-1"));
-        engine.Emit(new AgentAudioDelta("resp-1", "item-1", 0, pcm));
+        engine.Emit(new AgentAudioDelta("resp-1", "item-1", 0, agent));
         engine.Emit(new ResponseFinished("resp-1", "completed", null));
         var frame = await ReceiveTextAsync(socket);
         Assert.Contains("\"AudioData\"", frame);
         Assert.Contains(Convert.ToBase64String(pcm), frame);
 
         engine.Emit(new CallerSpeechStarted(100, "caller-1"));
-        Assert.Contains("StopAudio", await ReceiveTextAsync(socket));
+        var sawStop = false;
+        for (var i = 0; i < 200 && !sawStop; i++)
+        {
+            sawStop = (await ReceiveTextAsync(socket)).Contains("StopAudio", StringComparison.Ordinal);
+        }
+
+        Assert.True(sawStop, "no StopAudio after the barge-in");
 
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
         for (var i = 0; i < 500 && !engine.Disposed; i++)

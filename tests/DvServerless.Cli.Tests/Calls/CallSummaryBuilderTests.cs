@@ -1,0 +1,67 @@
+using DvServerless.Cli.Calls;
+using DvServerless.Simulators.Acs;
+
+namespace DvServerless.Cli.Tests.Calls;
+
+public sealed class CallSummaryBuilderTests
+{
+    private static OutboundMediaMessage Audio(double atMs) =>
+        new(TimeSpan.FromMilliseconds(atMs), OutboundMediaKind.AudioData, OutboundMediaSpelling.DocsPascalCase, 960, 1340);
+
+    [Fact]
+    public void Agent_audio_arriving_after_a_stop_audio_while_the_caller_still_talks_is_counted()
+    {
+        var result = new SimulatedCallResult
+        {
+            Outcome = SimulatedCallOutcome.CallerHungUp,
+            StopAudios = [new StopAudioRecord(TimeSpan.FromMilliseconds(5000), 100)],
+            CallerAudioEndedAt = TimeSpan.FromMilliseconds(7000),
+            OutboundMessages =
+            [
+                Audio(4980), // before the StopAudio: fine
+                Audio(5020), // the interrupted answer leaking through
+                Audio(6900), // still leaking: the caller has not stopped talking
+                Audio(7600), // the next answer, after the caller stopped
+            ],
+        };
+
+        Assert.Equal(2, CallSummaryBuilder.CountAgentFramesAfterStopAudio(result));
+    }
+
+    [Fact]
+    public void Silent_frames_and_stop_audio_messages_are_not_agent_audio()
+    {
+        var result = new SimulatedCallResult
+        {
+            Outcome = SimulatedCallOutcome.CallerHungUp,
+            StopAudios = [new StopAudioRecord(TimeSpan.FromMilliseconds(1000), 0)],
+            OutboundMessages =
+            [
+                new(TimeSpan.FromMilliseconds(1100), OutboundMediaKind.AudioData, OutboundMediaSpelling.DocsPascalCase, 0, 60),
+                new(TimeSpan.FromMilliseconds(1200), OutboundMediaKind.StopAudio, OutboundMediaSpelling.DocsPascalCase, 0, 50),
+            ],
+        };
+
+        Assert.Equal(0, CallSummaryBuilder.CountAgentFramesAfterStopAudio(result));
+    }
+
+    [Theory]
+    [InlineData("Ended", 1, 0, true)]
+    [InlineData("Connected", 1, 0, false)]
+    [InlineData("Ended", 2, 0, false)]
+    [InlineData("Ended", 1, 1, false)]
+    [InlineData("Missing", 0, 0, false)]
+    public void A_call_succeeds_only_when_it_ended_after_exactly_one_answer_and_no_protocol_error(string state, int answers, int errors, bool success)
+    {
+        var summary = new CallSummary
+        {
+            CallId = "c1",
+            Engine = "realtime-simulator",
+            FinalState = state,
+            AnswerRequests = answers,
+            ProtocolErrors = Enumerable.Repeat("bad frame", errors).ToList(),
+        };
+
+        Assert.Equal(success, CallRunner.IsSuccess(summary));
+    }
+}
