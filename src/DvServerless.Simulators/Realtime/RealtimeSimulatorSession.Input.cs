@@ -1,3 +1,4 @@
+using DvServerless.Core.Audio;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
@@ -129,7 +130,7 @@ internal sealed partial class RealtimeSimulatorSession
                 var decoded = new short[bytes.Length];
                 for (var i = 0; i < bytes.Length; i++)
                 {
-                    decoded[i] = mu ? G711Codec.DecodeMuLaw(bytes[i]) : G711Codec.DecodeALaw(bytes[i]);
+                    decoded[i] = mu ? G711.DecodeMulaw(bytes[i]) : G711.DecodeAlaw(bytes[i]);
                 }
 
                 return decoded;

@@ -1,3 +1,4 @@
+using DvServerless.Core.Audio;
 using System.Buffers.Binary;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -318,7 +319,7 @@ internal sealed partial class RealtimeSimulatorSession
         var encoded = new byte[samples.Length];
         for (var i = 0; i < samples.Length; i++)
         {
-            encoded[i] = mu ? G711Codec.EncodeMuLaw(samples[i]) : G711Codec.EncodeALaw(samples[i]);
+            encoded[i] = mu ? G711.EncodeMulaw(samples[i]) : G711.EncodeAlaw(samples[i]);
         }
 
         return encoded;
