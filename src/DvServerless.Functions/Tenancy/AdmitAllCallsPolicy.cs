@@ -1,0 +1,12 @@
+namespace DvServerless.Functions.Tenancy;
+
+/// <summary>The <see cref="ICallAdmissionPolicy"/> used when tenancy is not wired in: every call is admitted, without a tenant.</summary>
+public sealed class AdmitAllCallsPolicy : ICallAdmissionPolicy
+{
+    /// <summary>The shared instance.</summary>
+    public static AdmitAllCallsPolicy Instance { get; } = new();
+
+    /// <inheritdoc />
+    public ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(IncomingCallAdmission.AdmittedWithoutTenant);
+}

@@ -1,0 +1,12 @@
+namespace DvServerless.Functions.Tenancy;
+
+/// <summary>
+/// Decides at the door which tenant an incoming call belongs to and whether it may be answered. Used by
+/// <c>IncomingCallService</c> (ACS: reject with reason <c>busy</c>) and meant for the SIP path too (reject with
+/// <see cref="IncomingCallAdmission.SipStatusCode"/>, 486). Call it before creating the call's session.
+/// </summary>
+public interface ICallAdmissionPolicy
+{
+    /// <summary>Decides for a call to <paramref name="calledParty"/> (ACS raw id <c>4:+…</c>, E.164, <c>tel:</c> or <c>sip:</c> URI).</summary>
+    ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, CancellationToken cancellationToken = default);
+}

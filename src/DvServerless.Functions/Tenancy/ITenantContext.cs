@@ -1,0 +1,29 @@
+using DvServerless.Core.Tenants;
+
+namespace DvServerless.Functions.Tenancy;
+
+/// <summary>
+/// The authenticated caller of the current API request, set by <see cref="TenantAuthorizationFilter"/> (put it on a route
+/// with <c>.RequireTenant()</c>) and injected into handlers. Handlers use it to scope what they return and to report a
+/// cross-tenant attempt, which the filter then audits as <c>cross_tenant_attempt</c>.
+/// </summary>
+public interface ITenantContext
+{
+    /// <summary>The caller; throws <see cref="InvalidOperationException"/> on a route without <c>.RequireTenant()</c>.</summary>
+    TenantCaller Caller { get; }
+
+    /// <summary>Whether the request was authenticated (always true inside a <c>.RequireTenant()</c> route).</summary>
+    bool IsAuthenticated { get; }
+
+    /// <summary>Whether <see cref="ReportCrossTenantAttempt"/> was called for this request.</summary>
+    bool CrossTenantAttempt { get; }
+
+    /// <summary>
+    /// Whether the caller may see a resource owned by <paramref name="ownerTenantId"/>; when not, the request is marked as a
+    /// cross-tenant attempt (audited) and the handler should answer 403.
+    /// </summary>
+    bool TryAccess(string? ownerTenantId);
+
+    /// <summary>Marks this request as an attempt to reach another tenant's resource.</summary>
+    void ReportCrossTenantAttempt();
+}
