@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using DvServerless.Core.Audio;
+using DvServerless.Core.Calls;
+using DvServerless.Functions.Sip;
+using DvServerless.Simulators.Realtime.Sip;
+using Spectre.Console;
+
+namespace DvServerless.Cli.Calls;
+
+/// <summary>
+/// Runs one <c>dvs call --sip</c>: the local stack, then the Realtime simulator plays OpenAI's side of a SIP call
+/// (signed <c>realtime.call.incoming</c> webhook to the Functions app, accept by <c>call_id</c>, sideband from the
+/// worker, the caller's audio on the SIP leg), then the conversation, the session's final state and the JSON summary.
+/// </summary>
+public sealed class SipCallRunner
+{
+    private static readonly JsonSerializerOptions SummaryJson = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    private readonly IAnsiConsole _console;
+
+    /// <summary>Creates a runner that writes to <paramref name="console"/>.</summary>
+    public SipCallRunner(IAnsiConsole console) => _console = console;
+
+    /// <summary>Runs the call; returns the exit code (0 = one accept, one sideband, session <c>Ended</c>).</summary>
+    public async Task<int> RunAsync(CallRunOptions options, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            var (summary, sip) = await PlaceCallAsync(options, timeout.Token).ConfigureAwait(false);
+            ConversationPrinter.Print(_console, summary);
+            _console.MarkupLineInterpolated(
+                $"SIP: {sip.SipCallId}, webhook {string.Join("/", sip.WebhookAttempts)}, accepted {sip.AcceptCount}×, sidebands {sip.SidebandCount}, ended by {sip.SimulatorEnd}{(sip.WebhookToAcceptMs is { } ms ? $", webhook → accepted {ms} ms" : string.Empty)}");
+            if (options.SummaryJson is not null)
+            {
+                options.SummaryJson.Directory?.Create();
+                var json = JsonSerializer.SerializeToNode(summary, SummaryJson)!.AsObject();
+                json["sip"] = JsonSerializer.SerializeToNode(sip, SummaryJson);
+                await File.WriteAllTextAsync(options.SummaryJson.FullName, json.ToJsonString(SummaryJson), timeout.Token).ConfigureAwait(false);
+                _console.MarkupLineInterpolated($"summary written to {options.SummaryJson.FullName}");
+            }
+
+            return summary.FinalState == nameof(CallState.Ended) && sip.AcceptCount == 1 && sip.SidebandCount == 1 ? 0 : 1;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            _console.MarkupLineInterpolated($"[red]The call did not finish within {options.Timeout.TotalSeconds:0} s.[/]");
+            return 2;
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or FormatException or IOException)
+        {
+            _console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
+            return 2;
+        }
+    }
+
+    /// <summary>Reads the session's SIP headers back from its metadata (ordered, repeats kept).</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> StoredHeaders(CallSession? session)
+    {
+        if (session is null || !session.Metadata.TryGetValue(SipSessionMetadata.Headers, out var json))
+        {
+            return [];
+        }
+
+        return (JsonNode.Parse(json) as JsonArray ?? [])
+            .Select(h => new KeyValuePair<string, string>((string?)h?["name"] ?? string.Empty, (string?)h?["value"] ?? string.Empty))
+            .ToList();
+    }
+
+    /// <summary>Milliseconds from the session's creation (webhook arrival) to its <c>Connected</c> state (accept answered).</summary>
+    public static int? WebhookToAcceptMs(CallSession? session)
+    {
+        var connected = session?.History.FirstOrDefault(h => h.State == CallState.Connected);
+        return connected is null ? null : (int)(connected.At - session!.CreatedAt).TotalMilliseconds;
+    }
+
+    private async Task<(CallSummary Summary, SipCallDetails Sip)> PlaceCallAsync(CallRunOptions options, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        void Progress(string note) => _console.MarkupLineInterpolated($"[grey]{clock.Elapsed.TotalSeconds,6:0.00}s[/] {note}");
+
+        var (callerPcm, transcripts) = await LoadCallerAsync(options, Progress, cancellationToken).ConfigureAwait(false);
+        await using var stack = await LocalStack.LocalStack.StartAsync(new LocalStack.LocalStackOptions
+        {
+            CallerTranscripts = transcripts,
+            AgentReply = options.CallerWav is null ? SipDemoConversation.AgentReply : null,
+            Verbose = options.Verbose,
+        }, Progress, cancellationToken).ConfigureAwait(false);
+        var realtime = stack.Realtime ?? throw new InvalidOperationException(
+            "dvs call --sip plays OpenAI's side with the Realtime simulator; unset OPENAI_API_KEY / AzureOpenAI__Endpoint for it. " +
+            "A real SIP call needs a trunk pointed at OpenAI (see the README section \"SIP calls through OpenAI Realtime\").");
+        Progress($"engine: {stack.EngineDescription}");
+        Progress($"SIP call: the simulator posts a signed realtime.call.incoming to {stack.SipWebhookUrl}");
+
+        var result = await realtime.PlaceSipCallAsync(new SipCallRequest
+        {
+            WebhookUrl = stack.SipWebhookUrl,
+            WebhookSecret = SipSimulatorDefaults.WebhookSecret,
+            SipHeaders = SipDemoConversation.SipHeaders,
+            CallerAudio = callerPcm,
+            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(2),
+            MaxCallDuration = options.Timeout,
+        }, cancellationToken).ConfigureAwait(false);
+        Progress($"call over: {result.End}");
+
+        var callId = SipIncomingService.SessionIdFor(result.CallId);
+        var session = await WaitForFinalStateAsync(stack.Sessions, callId, cancellationToken).ConfigureAwait(false);
+        var records = await stack.Records.ReadAsync(callId, cancellationToken).ConfigureAwait(false);
+        var summary = new CallSummary
+        {
+            CallId = callId,
+            CallConnectionId = result.CallId,
+            Engine = records.Select(r => r.Engine).FirstOrDefault(e => !string.IsNullOrEmpty(e)) ?? "realtime-simulator",
+            Simulated = true,
+            FinalState = session?.State.ToString() ?? "Missing",
+            StateHistory = session?.History.Select(h => h.State.ToString()).ToList() ?? [],
+            AnswerRequests = result.AcceptCount,
+            Turns = records.Where(r => r.Kind == "turn" && !string.IsNullOrEmpty(r.Text)).OrderBy(r => r.StartMs).Select(r => new CallTurn
+            {
+                Speaker = r.Speaker ?? "?",
+                Text = r.Text!,
+                StartMs = r.StartMs,
+                EndMs = r.EndMs,
+            }).ToList(),
+            DurationMs = session?.EndedAt is { } ended ? (int)(ended - session.CreatedAt).TotalMilliseconds : 0,
+            ProtocolErrors = realtime.Records.Errors.Select(e => e.ToString()).ToList(),
+        };
+        var sip = new SipCallDetails
+        {
+            SipCallId = result.CallId,
+            WebhookId = result.WebhookId,
+            WebhookAttempts = result.WebhookAttempts,
+            AcceptCount = result.AcceptCount,
+            SidebandCount = result.SidebandCount,
+            RejectStatus = result.RejectStatus,
+            ReferTarget = result.ReferTarget,
+            SimulatorEnd = result.End.ToString(),
+            WebhookToAcceptMs = WebhookToAcceptMs(session),
+            SipHeaders = StoredHeaders(session),
+        };
+        return (summary, sip);
+    }
+
+    private static async Task<(ReadOnlyMemory<byte> Pcm, IReadOnlyList<string> Transcripts)> LoadCallerAsync(
+        CallRunOptions options, Action<string> progress, CancellationToken cancellationToken)
+    {
+        if (options.CallerWav is null)
+        {
+            progress("speaking the demo caller with espeak-ng");
+            var pcm = await CallerAudioSynthesizer.SynthesizeAsync(DemoConversation.CallerUtterances, SipDemoConversation.PauseBetweenUtterances, AudioFormat.Pcm24k, cancellationToken).ConfigureAwait(false);
+            return (pcm, options.Transcripts ?? DemoConversation.CallerUtterances);
+        }
+
+        if (!options.CallerWav.Exists)
+        {
+            throw new IOException($"No such WAV file: {options.CallerWav.FullName}");
+        }
+
+        var wav = WavFile.Read(await File.ReadAllBytesAsync(options.CallerWav.FullName, cancellationToken).ConfigureAwait(false));
+        if (wav.Format.Encoding != AudioEncoding.Pcm16 || !PcmResampler.IsSupportedRate(wav.Format.SampleRate))
+        {
+            throw new FormatException($"{options.CallerWav.Name} is {wav.Format}; the caller's WAV must be PCM16 mono at 8, 16 or 24 kHz (e.g. `sox in.wav -r 24000 -c 1 -b 16 out.wav`).");
+        }
+
+        // The simulated SIP leg takes 24 kHz PCM, as OpenAI's side of the call hears it.
+        var resampler = new PcmResampler(wav.Format.SampleRate, 24_000);
+        var output = new byte[resampler.GetMaxOutputByteCount(wav.Pcm.Length)];
+        var written = resampler.Process(wav.Pcm, output);
+        return (output.AsMemory(0, written), options.Transcripts ?? []);
+    }
+
+    private static async Task<CallSession?> WaitForFinalStateAsync(ICallSessionStore sessions, string callId, CancellationToken cancellationToken)
+    {
+        // The worker ends the session when it sees the sideband close, just after the simulator reports the call over.
+        CallSession? session = null;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            session = await sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
+            if (session is not null && CallStateMachine.IsFinal(session.State))
+            {
+                return session;
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        return session;
+    }
+}

@@ -1,0 +1,11 @@
+namespace DvServerless.Functions.Sip;
+
+/// <summary>The media worker as the <c>SipIncoming</c> function sees it: whether it has room, and "attach to this call".</summary>
+public interface ISipWorkerClient
+{
+    /// <summary>Whether the worker can take one more SIP call now (false when full, draining or unreachable).</summary>
+    Task<SipWorkerAnswer> CheckCapacityAsync(string callId, CancellationToken cancellationToken);
+
+    /// <summary>Hands the accepted call to the worker, which attaches the sideband in the background.</summary>
+    Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,201 @@
+using DvServerless.Adapters.OpenAI.Calls;
+using DvServerless.Adapters.OpenAI.Webhooks;
+using DvServerless.Core.Calls;
+using DvServerless.Core.Engines;
+using DvServerless.Core.Privacy;
+using DvServerless.Functions.Calls;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.Functions.Sip;
+
+/// <summary>
+/// Decides a verified <c>realtime.call.incoming</c> call (PROTOCOL §2): creates its session once per <c>call_id</c>
+/// (the only gate a redelivered or concurrently delivered webhook cannot pass twice), applies the reject rules and the
+/// worker's capacity, accepts with the configured agent or rejects, and hands an accepted call to the media worker,
+/// which attaches the sideband. Every step is recorded in the session.
+/// </summary>
+/// <remarks>
+/// Accept failures (400, 404, 5xx after the client's retries) leave the session <c>Failed</c> and are answered 2xx: the
+/// session is final, so a redelivery could not accept anyway, and for 404 the call is gone. Only a failure before the
+/// session exists (storage down) is answered 5xx, so OpenAI retries it.
+/// </remarks>
+public sealed partial class SipIncomingService
+{
+    private readonly ICallSessionStore _sessions;
+    private readonly IRealtimeCallControl _control;
+    private readonly ISipWorkerClient _worker;
+    private readonly SipRoutingPolicy _policy;
+    private readonly SipWebhookIdCache _recent;
+    private readonly SipRoutingOptions _routing;
+    private readonly AgentOptions _agent;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SipIncomingService> _logger;
+
+    /// <summary>Creates the service.</summary>
+    public SipIncomingService(
+        ICallSessionStore sessions,
+        IRealtimeCallControl control,
+        ISipWorkerClient worker,
+        SipRoutingPolicy policy,
+        SipWebhookIdCache recent,
+        IOptions<SipRoutingOptions> routing,
+        AgentOptions agent,
+        TimeProvider time,
+        ILogger<SipIncomingService> logger)
+    {
+        _sessions = sessions;
+        _control = control;
+        _worker = worker;
+        _policy = policy;
+        _recent = recent;
+        _routing = routing.Value;
+        _agent = agent;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>The gateway's call id for OpenAI's <paramref name="sipCallId"/>: the same for every delivery of one call.</summary>
+    public static string SessionIdFor(string sipCallId) => CallIdDerivation.FromValue(sipCallId);
+
+    /// <summary>Handles one verified, parsed incoming call.</summary>
+    public async Task<SipIncomingOutcome> HandleAsync(SipIncomingCall call, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var callId = SessionIdFor(call.CallId);
+        if (!_recent.TryAdd(call.WebhookId))
+        {
+            LogDuplicate(callId, "webhook-id already seen");
+            return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.Duplicate, "webhook-id already seen");
+        }
+
+        var now = _time.GetUtcNow();
+        var session = new CallSession
+        {
+            CallId = callId,
+            Channel = CallChannel.Sip,
+            State = CallState.Ringing,
+            From = call.SipHeaders.GetFirst("From"),
+            To = call.SipHeaders.GetFirst("To"),
+            CorrelationId = call.CallId,
+            CreatedAt = now,
+            UpdatedAt = now,
+            History = [new CallStateChange(CallState.Ringing, now, "realtime.call.incoming")],
+            Metadata = SipSessionMetadata.From(call),
+        };
+
+        bool created;
+        try
+        {
+            created = await _sessions.TryCreateAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Nothing was decided: let OpenAI's redelivery try again.
+            _recent.Remove(call.WebhookId);
+            throw;
+        }
+
+        if (!created)
+        {
+            LogDuplicate(callId, "call_id already has a session");
+            return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.Duplicate, "call_id already has a session");
+        }
+
+        LogRinging(callId, call.CallId, PiiMasker.Mask(session.From), PiiMasker.Mask(session.To), call.SipHeaders.Count);
+        var decision = _policy.Decide(call.SipHeaders);
+        if (decision.Accept && _routing.CheckWorkerCapacity)
+        {
+            var capacity = await _worker.CheckCapacityAsync(callId, cancellationToken).ConfigureAwait(false);
+            if (!capacity.Ok)
+            {
+                decision = SipCallDecision.Rejected(SipRoutingOptions.BusyStatus, "no capacity: " + capacity.Detail);
+            }
+        }
+
+        return decision.Accept
+            ? await AcceptAsync(callId, call.CallId, cancellationToken).ConfigureAwait(false)
+            : await RejectAsync(callId, call.CallId, decision, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SipIncomingOutcome> RejectAsync(string callId, string sipCallId, SipCallDecision decision, CancellationToken cancellationToken)
+    {
+        var result = await _control.RejectAsync(sipCallId, decision.RejectStatus, cancellationToken).ConfigureAwait(false);
+        var reason = result.Outcome switch
+        {
+            RealtimeCallControlOutcome.Ok => $"rejected with {decision.RejectStatus}: {decision.Reason}",
+            RealtimeCallControlOutcome.CallGone => $"call gone before the reject ({decision.Reason})",
+            _ => $"reject failed ({Describe(result)}): {decision.Reason}",
+        };
+        var final = result.Outcome == RealtimeCallControlOutcome.Failed ? CallState.Failed : CallState.Ended;
+        await MoveAsync(callId, final, reason, s => s.Metadata[SipSessionMetadata.Decision] = $"reject {decision.RejectStatus}: {decision.Reason}").ConfigureAwait(false);
+        LogRejected(callId, decision.RejectStatus, decision.Reason, result.Outcome.ToString());
+        return new SipIncomingOutcome(callId, sipCallId, final == CallState.Ended ? SipIncomingResult.Rejected : SipIncomingResult.Failed, reason, decision.RejectStatus);
+    }
+
+    private async Task<SipIncomingOutcome> AcceptAsync(string callId, string sipCallId, CancellationToken cancellationToken)
+    {
+        await MoveAsync(callId, CallState.Answering, "accepting", s => s.Metadata[SipSessionMetadata.Decision] = "accept").ConfigureAwait(false);
+        var body = AcceptSessionBuilder.Build(_agent, [AcceptSessionBuilder.CreateEndCallTool(), AcceptSessionBuilder.CreateTransferTool()]);
+        var accepted = await _control.AcceptAsync(sipCallId, body, cancellationToken).ConfigureAwait(false);
+        if (!accepted.IsOk)
+        {
+            var reason = accepted.Outcome == RealtimeCallControlOutcome.CallGone
+                ? "accept failed: the call is gone (404)"
+                : $"accept failed ({Describe(accepted)})";
+            await MoveAsync(callId, CallState.Failed, reason).ConfigureAwait(false);
+            LogAcceptFailed(callId, sipCallId, reason);
+            return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Failed, reason);
+        }
+
+        await MoveAsync(callId, CallState.Connected, "accepted").ConfigureAwait(false);
+        LogAccepted(callId, sipCallId);
+
+        var attach = await _worker.AttachAsync(callId, sipCallId, cancellationToken).ConfigureAwait(false);
+        if (!attach.Ok)
+        {
+            // Without the sideband nobody greets, records, transfers or ends the call: hang up rather than leave it unmanaged.
+            var reason = "sideband attach failed: " + attach.Detail;
+            LogAttachFailed(callId, attach.Detail);
+            await _control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
+            await MoveAsync(callId, CallState.Failed, reason).ConfigureAwait(false);
+            return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Failed, reason);
+        }
+
+        return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Accepted, "accepted");
+    }
+
+    // Not tied to the request: once OpenAI has been told, the session must say so even if the webhook caller gave up.
+    private Task<CallSession?> MoveAsync(string callId, CallState to, string reason, Action<CallSession>? also = null) =>
+        _sessions.UpdateAsync(callId, s =>
+        {
+            var moved = CallStateMachine.TryMoveTo(s, to, _time.GetUtcNow(), reason) == CallTransitionResult.Applied;
+            if (moved)
+            {
+                also?.Invoke(s);
+            }
+
+            return moved;
+        }, CancellationToken.None);
+
+    private static string Describe(RealtimeCallControlResult result) =>
+        (result.StatusCode is { } status ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response")
+        + (string.IsNullOrEmpty(result.Message) ? string.Empty : ": " + result.Message);
+
+    [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "SIP call {CallId} ({SipCallId}) from {From} to {To} ({HeaderCount} SIP headers).")]
+    private partial void LogRinging(string callId, string sipCallId, string? from, string? to, int headerCount);
+
+    [LoggerMessage(EventId = 3502, Level = LogLevel.Information, Message = "SIP webhook for {CallId} ignored as a duplicate: {Reason}.")]
+    private partial void LogDuplicate(string callId, string reason);
+
+    [LoggerMessage(EventId = 3503, Level = LogLevel.Information, Message = "SIP call {CallId} ({SipCallId}) accepted.")]
+    private partial void LogAccepted(string callId, string sipCallId);
+
+    [LoggerMessage(EventId = 3504, Level = LogLevel.Information, Message = "SIP call {CallId} rejected with {Status} ({Reason}); OpenAI answered {Outcome}.")]
+    private partial void LogRejected(string callId, int status, string reason, string outcome);
+
+    [LoggerMessage(EventId = 3505, Level = LogLevel.Error, Message = "SIP call {CallId} ({SipCallId}): {Reason}.")]
+    private partial void LogAcceptFailed(string callId, string sipCallId, string reason);
+
+    [LoggerMessage(EventId = 3506, Level = LogLevel.Error, Message = "SIP call {CallId}: the worker did not take the sideband ({Detail}); hanging up.")]
+    private partial void LogAttachFailed(string callId, string detail);
+}

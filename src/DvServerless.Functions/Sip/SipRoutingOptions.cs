@@ -1,0 +1,32 @@
+namespace DvServerless.Functions.Sip;
+
+/// <summary>
+/// How the <c>SipIncoming</c> function decides a call (configuration section <c>Sip</c>): accept by default, reject when
+/// a rule matches the caller's SIP headers, answer 486 Busy Here when the media worker has no room.
+/// </summary>
+public sealed class SipRoutingOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Sip";
+
+    /// <summary>SIP 603 Decline, OpenAI's default reject status.</summary>
+    public const int DeclineStatus = 603;
+
+    /// <summary>SIP 486 Busy Here, for "no capacity now".</summary>
+    public const int BusyStatus = 486;
+
+    /// <summary>Reject rules, checked in order; the first match decides. Env: <c>Sip__Rules__0__Header</c>, …</summary>
+    public List<SipRoutingRule> Rules { get; set; } = [];
+
+    /// <summary>
+    /// Ask the media worker for room before accepting (one short request); a worker that is full, draining or
+    /// unreachable makes the call a 486. Off only for setups where the sideband is not wanted.
+    /// </summary>
+    public bool CheckWorkerCapacity { get; set; } = true;
+
+    /// <summary>
+    /// The longest the function waits for the worker (capacity and attach). The webhook must be answered within seconds,
+    /// and the worker answers these from memory, so this stays short.
+    /// </summary>
+    public TimeSpan WorkerTimeout { get; set; } = TimeSpan.FromSeconds(2);
+}

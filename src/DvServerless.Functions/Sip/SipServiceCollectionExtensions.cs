@@ -1,0 +1,77 @@
+using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Adapters.OpenAI.Calls;
+using DvServerless.Adapters.OpenAI.Webhooks;
+using DvServerless.Functions.Endpoints;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.Functions.Sip;
+
+/// <summary>Registers and maps the <c>SipIncoming</c> function and what it needs.</summary>
+public static class SipServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the webhook secret (<c>OpenAI:WebhookSecret</c>), the routing rules (<c>Sip</c>), the call-control client
+    /// on the Realtime settings (<c>OpenAI:*</c> / <c>AzureOpenAI:*</c>; the local simulator when neither is set), the
+    /// agent (<c>Agent</c>, <c>OpenAI:Model|Voice|Instructions</c>), the worker client and <see cref="SipIncomingService"/>.
+    /// </summary>
+    public static IServiceCollection AddSipFunctions(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<SipWebhookOptions>()
+            .Bind(configuration.GetSection(SipWebhookOptions.SectionName))
+            .Validate(o => IsUsableSecret(o.WebhookSecret), "OpenAI:WebhookSecret must be the webhook's signing secret (whsec_… with base64 after the prefix).")
+            .Validate(o => o.WebhookTolerance >= TimeSpan.Zero && o.WebhookTolerance <= TimeSpan.FromMinutes(10),
+                "OpenAI:WebhookTolerance must be between 00:00:00 and 00:10:00.")
+            .ValidateOnStart();
+
+        services.AddOptions<SipRoutingOptions>()
+            .Bind(configuration.GetSection(SipRoutingOptions.SectionName))
+            .Validate(o => o.Rules.All(r => r.IsValid), "Every Sip:Rules entry needs Header, Contains and a Status between 400 and 699.")
+            .Validate(o => o.WorkerTimeout > TimeSpan.Zero && o.WorkerTimeout <= TimeSpan.FromSeconds(10), "Sip:WorkerTimeout must be between 0 and 10 seconds.")
+            .ValidateOnStart();
+
+        // In Azure the public development secret would let anyone place calls: refuse to start with it.
+        services.AddHostedService<SipWebhookSecretGuard>();
+        services.AddRealtimeEngine(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new StandardWebhookVerifier(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SipWebhookOptions>>().Value.WebhookTolerance));
+        services.TryAddSingleton<IRealtimeCallControl>(sp => new OpenAICallControlClient(
+            new HttpClient(),
+            sp.GetRequiredService<IOptions<RealtimeEngineOptions>>().Value,
+            new OpenAICallControlOptions(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OpenAICallControlClient>>()));
+        services.TryAddSingleton<ISipWorkerClient>(sp => ActivatorUtilities.CreateInstance<MediaWorkerSipClient>(sp, new HttpClient()));
+        services.TryAddSingleton<SipRoutingPolicy>();
+        services.TryAddSingleton<SipWebhookIdCache>();
+        services.TryAddSingleton<SipIncomingService>();
+        return services;
+    }
+
+    /// <summary>Maps <c>POST /api/openai/sip</c>.</summary>
+    public static IEndpointRouteBuilder MapSipFunctions(this IEndpointRouteBuilder app)
+    {
+        SipIncomingEndpoint.Map(app);
+        return app;
+    }
+
+    private static bool IsUsableSecret(string? secret)
+    {
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            return false;
+        }
+
+        if (!secret.StartsWith(StandardWebhookVerifier.SecretPrefix, StringComparison.Ordinal))
+        {
+            // The SDKs accept a raw secret as its UTF-8 bytes; require enough of it to be a key.
+            return secret.Length >= 24;
+        }
+
+        var encoded = secret[StandardWebhookVerifier.SecretPrefix.Length..];
+        var buffer = new byte[encoded.Length];
+        return Convert.TryFromBase64String(encoded, buffer, out var length) && length >= 16;
+    }
+}

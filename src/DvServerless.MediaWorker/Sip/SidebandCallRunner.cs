@@ -1,0 +1,312 @@
+using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Adapters.OpenAI.Calls;
+using DvServerless.Core.Calls;
+using DvServerless.Core.Engines;
+using DvServerless.Core.Privacy;
+using DvServerless.Core.Records;
+using DvServerless.MediaWorker.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.MediaWorker.Sip;
+
+/// <summary>
+/// Runs the control side of accepted OpenAI Realtime SIP calls (PROTOCOL §2.4): one sideband WebSocket per call, no
+/// audio leg (the audio stays on the SIP leg between the carrier and OpenAI). It asks for the greeting, answers the
+/// <c>end_call</c> and <c>transfer</c> tools with hangup and refer, records the caller's and the agent's transcripts,
+/// and ends the session when the sideband closes. Nothing here waits for audio deltas: they may never come.
+/// </summary>
+public sealed partial class SidebandCallRunner
+{
+    private readonly RealtimeEngineFactory _engines;
+    private readonly AgentOptions _agent;
+    private readonly IRealtimeCallControl _control;
+    private readonly ICallRecordSink _records;
+    private readonly ICallSessionStore _sessions;
+    private readonly ActiveCalls _calls;
+    private readonly SipSidebandOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SidebandCallRunner> _logger;
+    private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
+    private readonly object _gate = new();
+
+    /// <summary>Creates the runner.</summary>
+    public SidebandCallRunner(
+        RealtimeEngineFactory engines,
+        AgentOptions agent,
+        IRealtimeCallControl control,
+        ICallRecordSink records,
+        ICallSessionStore sessions,
+        ActiveCalls calls,
+        IOptions<SipSidebandOptions> options,
+        TimeProvider time,
+        ILogger<SidebandCallRunner> logger)
+    {
+        _engines = engines;
+        _agent = agent;
+        _control = control;
+        _records = records;
+        _sessions = sessions;
+        _calls = calls;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>How many sidebands run and may run.</summary>
+    public SidebandCapacity Capacity
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new SidebandCapacity(_running.Count, _options.MaxCalls, !_calls.IsDraining && _running.Count < _options.MaxCalls);
+            }
+        }
+    }
+
+    /// <summary>The task of the sideband for <paramref name="callId"/> while it runs (tests wait on it), else null.</summary>
+    public Task? Running(string callId)
+    {
+        lock (_gate)
+        {
+            return _running.GetValueOrDefault(callId);
+        }
+    }
+
+    /// <summary>
+    /// Starts the sideband of the accepted SIP call <paramref name="sipCallId"/> (session <paramref name="callId"/>) in
+    /// the background, once per call, within the capacity.
+    /// </summary>
+    public SidebandStartResult TryStart(string callId, string sipCallId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callId);
+        ArgumentException.ThrowIfNullOrEmpty(sipCallId);
+        lock (_gate)
+        {
+            if (_calls.IsDraining)
+            {
+                return SidebandStartResult.Draining;
+            }
+
+            if (_running.ContainsKey(callId))
+            {
+                return SidebandStartResult.AlreadyAttached;
+            }
+
+            if (_running.Count >= _options.MaxCalls)
+            {
+                return SidebandStartResult.AtCapacity;
+            }
+
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _running[callId] = Task.Run(async () =>
+            {
+                await start.Task.ConfigureAwait(false);
+                try
+                {
+                    await RunAsync(callId, sipCallId).ConfigureAwait(false);
+                }
+                finally
+                {
+                    lock (_gate)
+                    {
+                        _running.Remove(callId);
+                    }
+                }
+            });
+            start.SetResult();
+            return SidebandStartResult.Started;
+        }
+    }
+
+    private async Task RunAsync(string callId, string sipCallId)
+    {
+        using var registration = _calls.Register(callId);
+        var cancellationToken = _calls.CutOff;
+        var agent = new AgentOptions
+        {
+            Model = _agent.Model,
+            Voice = _agent.Voice,
+            Instructions = _agent.Instructions,
+            TranscriptionModel = _agent.TranscriptionModel,
+            TurnDetection = _agent.TurnDetection,
+            GreetFirst = true,
+            GreetingInstructions = string.IsNullOrWhiteSpace(_agent.GreetingInstructions) ? _options.GreetingInstructions : _agent.GreetingInstructions,
+        };
+        var started = _time.GetTimestamp();
+        var endReason = "the sideband closed";
+        var final = CallState.Ended;
+        RealtimeEngine? engine = null;
+        try
+        {
+            engine = _engines.CreateSideband(callId, sipCallId, agent);
+            LogAttaching(callId, sipCallId);
+            try
+            {
+                await engine.StartAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Nobody can steer or end this call now: end it rather than leave the caller with an unmanaged agent.
+                LogAttachFailed(callId, ex.Message);
+                await _control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
+                endReason = "sideband failed: " + ex.Message;
+                final = CallState.Failed;
+                return;
+            }
+
+            LogAttached(callId);
+            var turnStarts = new Dictionary<string, long>(StringComparer.Ordinal);
+            long? responseStartedMs = null;
+            await foreach (var engineEvent in engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var nowMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+                switch (engineEvent)
+                {
+                    case CallerSpeechStarted speech when speech.ItemId is not null:
+                        turnStarts[speech.ItemId] = nowMs;
+                        break;
+                    case CallerTranscript transcript when !string.IsNullOrWhiteSpace(transcript.Text):
+                        await AppendTurnAsync(callId, "caller", transcript.Text, turnStarts.GetValueOrDefault(transcript.ItemId, nowMs), nowMs, transcript.ItemId, engine.Name)
+                            .ConfigureAwait(false);
+                        break;
+                    case ResponseStarted:
+                        responseStartedMs = nowMs;
+                        break;
+                    case AgentTranscriptDone done when !string.IsNullOrWhiteSpace(done.Transcript):
+                        await AppendTurnAsync(callId, "agent", done.Transcript, responseStartedMs ?? nowMs, nowMs, done.ItemId, engine.Name).ConfigureAwait(false);
+                        break;
+                    case ToolCallRequested tool:
+                        var ended = await HandleToolAsync(engine, callId, sipCallId, tool, cancellationToken).ConfigureAwait(false);
+                        if (ended is not null)
+                        {
+                            endReason = ended;
+                        }
+
+                        break;
+                    case EngineClosed closed:
+                        LogClosed(callId, closed.Reason);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            endReason = "the worker stopped";
+        }
+        catch (Exception ex)
+        {
+            LogFailed(ex, callId);
+            endReason = "sideband failed: " + ex.Message;
+            final = CallState.Failed;
+        }
+        finally
+        {
+            if (engine is not null)
+            {
+                await engine.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await EndSessionAsync(callId, final, endReason).ConfigureAwait(false);
+        }
+    }
+
+    /// <returns>The end reason when the tool ended the call, else null.</returns>
+    private async Task<string?> HandleToolAsync(RealtimeEngine engine, string callId, string sipCallId, ToolCallRequested tool, CancellationToken cancellationToken)
+    {
+        LogTool(callId, tool.Name);
+        switch (tool.Name)
+        {
+            case AcceptSessionBuilder.EndCallToolName:
+                var hangUp = await _control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
+                if (hangUp.Outcome != RealtimeCallControlOutcome.Failed)
+                {
+                    return "the agent ended the call";
+                }
+
+                await engine.SendToolResultAsync(tool.CallId, """{"ok":false,"error":"the call could not be ended"}""", cancellationToken).ConfigureAwait(false);
+                return null;
+            case AcceptSessionBuilder.TransferToolName when !string.IsNullOrWhiteSpace(_options.TransferTarget):
+                var refer = await _control.ReferAsync(sipCallId, _options.TransferTarget, CancellationToken.None).ConfigureAwait(false);
+                if (refer.IsOk)
+                {
+                    LogTransferred(callId, PiiMasker.Mask(_options.TransferTarget));
+                    return "transferred to " + PiiMasker.Mask(_options.TransferTarget);
+                }
+
+                await engine.SendToolResultAsync(tool.CallId, """{"ok":false,"error":"the transfer failed; offer to help instead"}""", cancellationToken).ConfigureAwait(false);
+                return null;
+            case AcceptSessionBuilder.TransferToolName:
+                await engine.SendToolResultAsync(tool.CallId, """{"ok":false,"error":"transfers are not available; offer to help instead"}""", cancellationToken).ConfigureAwait(false);
+                return null;
+            default:
+                await engine.SendToolResultAsync(tool.CallId, """{"ok":false,"error":"unknown tool"}""", cancellationToken).ConfigureAwait(false);
+                return null;
+        }
+    }
+
+    private async Task AppendTurnAsync(string callId, string speaker, string text, long startMs, long endMs, string itemId, string engine)
+    {
+        try
+        {
+            await _records.AppendAsync(callId, new CallRecordEntry
+            {
+                Kind = "turn",
+                Speaker = speaker,
+                Text = text,
+                StartMs = startMs,
+                EndMs = endMs,
+                ItemId = itemId,
+                Engine = engine,
+                At = _time.GetUtcNow(),
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A lost transcript line must not end the call.
+            LogRecordFailed(ex, callId);
+        }
+    }
+
+    private async Task EndSessionAsync(string callId, CallState final, string reason)
+    {
+        try
+        {
+            await _sessions.UpdateAsync(callId, s => CallStateMachine.TryMoveTo(s, final, _time.GetUtcNow(), reason) == CallTransitionResult.Applied, CancellationToken.None)
+                .ConfigureAwait(false);
+            LogEnded(callId, final.ToString(), reason);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogRecordFailed(ex, callId);
+        }
+    }
+
+    [LoggerMessage(EventId = 3701, Level = LogLevel.Information, Message = "SIP call {CallId}: attaching the sideband to {SipCallId}")]
+    private partial void LogAttaching(string callId, string sipCallId);
+
+    [LoggerMessage(EventId = 3702, Level = LogLevel.Information, Message = "SIP call {CallId}: sideband attached")]
+    private partial void LogAttached(string callId);
+
+    [LoggerMessage(EventId = 3703, Level = LogLevel.Error, Message = "SIP call {CallId}: the sideband did not attach ({Reason}); hanging up")]
+    private partial void LogAttachFailed(string callId, string reason);
+
+    [LoggerMessage(EventId = 3704, Level = LogLevel.Information, Message = "SIP call {CallId}: the agent called {Tool}")]
+    private partial void LogTool(string callId, string tool);
+
+    [LoggerMessage(EventId = 3705, Level = LogLevel.Information, Message = "SIP call {CallId}: transferred to {Target}")]
+    private partial void LogTransferred(string callId, string target);
+
+    [LoggerMessage(EventId = 3706, Level = LogLevel.Information, Message = "SIP call {CallId}: the sideband closed ({Reason})")]
+    private partial void LogClosed(string callId, string? reason);
+
+    [LoggerMessage(EventId = 3707, Level = LogLevel.Information, Message = "SIP call {CallId}: session {State} ({Reason})")]
+    private partial void LogEnded(string callId, string state, string reason);
+
+    [LoggerMessage(EventId = 3708, Level = LogLevel.Error, Message = "SIP call {CallId}: the sideband failed")]
+    private partial void LogFailed(Exception exception, string callId);
+
+    [LoggerMessage(EventId = 3709, Level = LogLevel.Warning, Message = "SIP call {CallId}: could not write the call record or session")]
+    private partial void LogRecordFailed(Exception exception, string callId);
+}

@@ -1,0 +1,28 @@
+namespace DvServerless.MediaWorker.Sip;
+
+/// <summary>The worker's settings for OpenAI Realtime SIP calls (configuration section <c>Sip</c>, env <c>Sip__Key</c>).</summary>
+public sealed class SipSidebandOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Sip";
+
+    /// <summary>
+    /// Where the <c>transfer</c> tool sends the caller (SIP REFER): <c>tel:+14155550123</c> or <c>sip:desk@example.com</c>.
+    /// Empty: the agent is told that transfers are not available.
+    /// </summary>
+    public string? TransferTarget { get; set; }
+
+    /// <summary>How many SIP sidebands this worker runs at once; the Functions app rejects calls with 486 beyond it.</summary>
+    public int MaxCalls { get; set; } = 50;
+
+    /// <summary>The greeting's one-off instructions when the agent has none of its own.</summary>
+    public string GreetingInstructions { get; set; } = "Greet the caller in one short sentence and ask how you can help.";
+
+    /// <summary>Checks the settings; returns the first problem, or null.</summary>
+    public string? Validate() =>
+        MaxCalls is < 1 or > 10_000 ? "Sip:MaxCalls must be between 1 and 10000."
+        : !string.IsNullOrWhiteSpace(TransferTarget) && !(TransferTarget.StartsWith("tel:", StringComparison.OrdinalIgnoreCase)
+            || TransferTarget.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || TransferTarget.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
+            ? "Sip:TransferTarget must be a tel: or sip: URI, e.g. tel:+14155550123."
+        : null;
+}

@@ -1,0 +1,34 @@
+using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Adapters.OpenAI.Calls;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.MediaWorker.Sip;
+
+/// <summary>Registers and maps the worker's SIP sideband support.</summary>
+public static class SipSidebandServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="SidebandCallRunner"/>, its options (section <c>Sip</c>) and the SIP call-control client on the
+    /// Realtime engine's endpoint and credentials. Call after the engine and storage registrations.
+    /// </summary>
+    public static IServiceCollection AddSipSideband(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<SipSidebandOptions>()
+            .Bind(configuration.GetSection(SipSidebandOptions.SectionName))
+            .Validate(o => o.Validate() is null, "Invalid Sip settings (Sip:MaxCalls 1–10000, Sip:TransferTarget a tel: or sip: URI).")
+            .ValidateOnStart();
+        services.TryAddSingleton<IRealtimeCallControl>(sp => new OpenAICallControlClient(
+            new HttpClient(),
+            sp.GetRequiredService<IOptions<RealtimeEngineOptions>>().Value,
+            new OpenAICallControlOptions(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<OpenAICallControlClient>>()));
+        services.TryAddSingleton<SidebandCallRunner>();
+        return services;
+    }
+}

@@ -1,0 +1,300 @@
+using System.Net;
+using DvServerless.Cli.Calls;
+using DvServerless.Cli.LocalStack;
+using DvServerless.Core.Audio;
+using DvServerless.Core.Calls;
+using DvServerless.Functions.Sip;
+using DvServerless.Simulators.Realtime.Sip;
+using DvServerless.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Xunit.Abstractions;
+
+namespace DvServerless.EndToEnd.Tests;
+
+/// <summary>
+/// OpenAI Realtime SIP end to end: Azurite, the Functions app (<c>SipIncoming</c>), the media worker (sideband) and the
+/// Realtime simulator playing OpenAI (signed webhook, call REST, sideband by <c>call_id</c>, the caller on the SIP leg).
+/// One local stack serves every test of the class; each test places its own call.
+/// </summary>
+public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.SipStack>
+{
+    private const string TransferTarget = "tel:+14155550123";
+    private static readonly string[] CallerLines = ["Hello there.", "What time do you close?"];
+
+    private readonly SipStack _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public SipCallEndToEndTests(SipStack fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    [SkippableFact]
+    public async Task A_sip_call_is_accepted_once_greeted_answered_twice_recorded_and_ends()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var stack = await _fixture.GetAsync(timeout.Token);
+        _fixture.Reply = (turn, _) => turn == 0 ? "Hi, nice to hear you." : "We close at six.";
+
+        var result = await stack.Realtime!.PlaceSipCallAsync(Request(stack.SipWebhookUrl), timeout.Token);
+
+        Assert.Equal(SipCallEnd.CallerHungUp, result.End);
+        Assert.Equal([200], result.WebhookAttempts);
+        Assert.Equal(1, result.AcceptCount);
+        Assert.Equal(1, result.SidebandCount);
+        Assert.DoesNotContain("threshold", result.AcceptedSessionJson);
+
+        var callId = SipIncomingService.SessionIdFor(result.CallId);
+        var session = await WaitForFinalAsync(stack.Sessions, callId, timeout.Token);
+        Assert.Equal(CallState.Ended, session.State);
+        Assert.Equal([CallState.Ringing, CallState.Answering, CallState.Connected, CallState.Ended], session.History.Select(h => h.State));
+        Assert.Equal(CallChannel.Sip, session.Channel);
+        Assert.Equal(result.CallId, session.Metadata[SipSessionMetadata.OpenAICallId]);
+        Assert.Equal(Headers("c-1").Select(h => h.Key), SipCallRunner.StoredHeaders(session).Select(h => h.Key));
+
+        // The greeting, then two caller turns each answered.
+        var turns = (await stack.Records.ReadAsync(callId, timeout.Token)).Where(r => r.Kind == "turn").OrderBy(r => r.StartMs).ToList();
+        Assert.Equal(["agent", "caller", "agent", "caller", "agent"], turns.Select(t => t.Speaker));
+        Assert.Equal(CallerLines, turns.Where(t => t.Speaker == "caller").Select(t => t.Text));
+        Assert.Equal("We close at six.", turns[^1].Text);
+
+        var latency = SipCallRunner.WebhookToAcceptMs(session);
+        _output.WriteLine($"webhook → accepted (session Ringing → Connected): {latency} ms");
+        Assert.NotNull(latency);
+    }
+
+    [SkippableFact]
+    public async Task Duplicate_and_concurrent_duplicate_webhooks_accept_once()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stack = await _fixture.GetAsync(timeout.Token);
+        _fixture.Reply = (_, _) => "Sure.";
+        await using var relay = await WebhookRelay.StartAsync(stack.SipWebhookUrl, timeout.Token);
+
+        var result = await stack.Realtime!.PlaceSipCallAsync(Request(relay.Url, callerAudio: _fixture.ShortCaller), timeout.Token);
+
+        Assert.Equal(1, result.AcceptCount);
+        Assert.Equal(1, result.SidebandCount);
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], relay.Statuses);
+        var session = await WaitForFinalAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
+        Assert.Equal(CallState.Ended, session.State);
+    }
+
+    [SkippableFact]
+    public async Task A_bad_signature_is_refused_with_400_and_nothing_is_accepted()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stack = await _fixture.GetAsync(timeout.Token);
+
+        var result = await stack.Realtime!.PlaceSipCallAsync(new SipCallRequest
+        {
+            WebhookUrl = stack.SipWebhookUrl,
+            WebhookSecret = "whsec_" + Convert.ToBase64String(new byte[32]),
+            SipHeaders = Headers("c-3"),
+            MaxWebhookAttempts = 2,
+            WebhookRetryDelay = TimeSpan.FromMilliseconds(50),
+        }, timeout.Token);
+
+        Assert.Equal([400, 400], result.WebhookAttempts);
+        Assert.Equal(0, result.AcceptCount);
+        Assert.Equal(SipCallEnd.NotAnswered, result.End);
+        Assert.Null(await stack.Sessions.GetAsync(SipIncomingService.SessionIdFor(result.CallId), timeout.Token));
+    }
+
+    [SkippableFact]
+    public async Task A_reject_rule_rejects_with_its_configured_status()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stack = await _fixture.GetAsync(timeout.Token);
+
+        var result = await stack.Realtime!.PlaceSipCallAsync(Request(stack.SipWebhookUrl, customerId: "blocked-9"), timeout.Token);
+
+        Assert.Equal(SipCallEnd.Rejected, result.End);
+        Assert.Equal(486, result.RejectStatus);
+        Assert.Equal(0, result.AcceptCount);
+        var session = await WaitForFinalAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
+        Assert.Equal(CallState.Ended, session.State);
+        Assert.Contains("486", session.EndReason);
+    }
+
+    [SkippableFact]
+    public async Task The_transfer_tool_refers_the_call_to_the_configured_target()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stack = await _fixture.GetAsync(timeout.Token);
+        _fixture.Reply = (_, _) => """tool:transfer {"reason":"billing question"}""";
+
+        var result = await stack.Realtime!.PlaceSipCallAsync(Request(stack.SipWebhookUrl, callerAudio: _fixture.ShortCaller), timeout.Token);
+
+        Assert.Equal(SipCallEnd.Referred, result.End);
+        Assert.Equal(TransferTarget, result.ReferTarget);
+        var session = await WaitForFinalAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
+        Assert.Equal(CallState.Ended, session.State);
+        Assert.StartsWith("transferred", session.EndReason);
+    }
+
+    private SipCallRequest Request(Uri webhookUrl, string customerId = "c-1", ReadOnlyMemory<byte>? callerAudio = null) => new()
+    {
+        WebhookUrl = webhookUrl,
+        WebhookSecret = SipSimulatorDefaults.WebhookSecret,
+        SipHeaders = Headers(customerId),
+        CallerAudio = callerAudio ?? _fixture.Caller,
+        HangUpAfterAgentQuiet = TimeSpan.FromSeconds(1.5),
+        MaxCallDuration = TimeSpan.FromSeconds(40),
+    };
+
+    private static IReadOnlyList<KeyValuePair<string, string>> Headers(string customerId) =>
+    [
+        new("From", "\"Caller\" <sip:+14155550100@trunk.example.com>;tag=e2e"),
+        new("To", "<sip:+14155550199@sip.api.openai.com>"),
+        new("Call-ID", "e2e-" + customerId + "@trunk.example.com"),
+        new("X-Customer-Id", customerId),
+    ];
+
+    private static async Task<CallSession> WaitForFinalAsync(ICallSessionStore sessions, string callId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var session = await sessions.GetAsync(callId, cancellationToken);
+            if (session is not null && (CallStateMachine.IsFinal(session.State) || attempt >= 50))
+            {
+                return session;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>One local stack (rules and transfer target configured) and the synthesized caller, started on first use.</summary>
+    public sealed class SipStack : IAsyncLifetime
+    {
+        private readonly SemaphoreSlim _gate = new(1, 1);
+        private LocalStack? _stack;
+
+        /// <summary>What the simulated agent answers; each test sets its own.</summary>
+        public Func<int, string, string> Reply { get; set; } = (_, _) => "Okay.";
+
+        public ReadOnlyMemory<byte> Caller { get; private set; }
+
+        public ReadOnlyMemory<byte> ShortCaller { get; private set; }
+
+        public async Task<LocalStack> GetAsync(CancellationToken cancellationToken)
+        {
+            await _gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (_stack is null)
+                {
+                    Caller = await CallerAudioSynthesizer.SynthesizeAsync(CallerLines, TimeSpan.FromMilliseconds(2500), AudioFormat.Pcm24k, cancellationToken);
+                    ShortCaller = await CallerAudioSynthesizer.SynthesizeAsync([CallerLines[0]], TimeSpan.Zero, AudioFormat.Pcm24k, cancellationToken);
+                    _stack = await LocalStack.StartAsync(new LocalStackOptions
+                    {
+                        CallerTranscripts = CallerLines,
+                        AgentReply = (turn, text) => Reply(turn, text),
+                        Environment = new Dictionary<string, string?>(), // never a real engine in tests
+                        ToolsSearchRoot = RepositoryPaths.Root,
+                        AppSettings = new Dictionary<string, string?>
+                        {
+                            ["Sip:Rules:0:Header"] = "X-Customer-Id",
+                            ["Sip:Rules:0:Contains"] = "blocked",
+                            ["Sip:Rules:0:Status"] = "486",
+                            ["Sip:TransferTarget"] = TransferTarget,
+                        },
+                    }, _ => { }, cancellationToken);
+                }
+
+                return _stack;
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync()
+        {
+            if (_stack is not null)
+            {
+                await _stack.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stands between the simulator and the Functions app and delivers each webhook three times, byte for byte: two
+    /// copies at once, then one more after both were answered — what retries and a concurrent redelivery look like.
+    /// </summary>
+    private sealed class WebhookRelay : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly HttpClient _http = new();
+        private readonly List<HttpStatusCode> _statuses = [];
+
+        private WebhookRelay(WebApplication app) => _app = app;
+
+        public Uri Url { get; private set; } = null!;
+
+        public IReadOnlyList<HttpStatusCode> Statuses { get { lock (_statuses) { return _statuses.ToArray(); } } }
+
+        public static async Task<WebhookRelay> StartAsync(Uri target, CancellationToken cancellationToken)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            var relay = new WebhookRelay(app);
+            app.MapPost("/", async (HttpContext context) =>
+            {
+                using var body = new MemoryStream();
+                await context.Request.Body.CopyToAsync(body);
+                var headers = new[] { "webhook-id", "webhook-timestamp", "webhook-signature" }
+                    .Select(name => (name, value: context.Request.Headers[name].ToString())).ToArray();
+                var concurrent = await Task.WhenAll(relay.ForwardAsync(target, body.ToArray(), headers), relay.ForwardAsync(target, body.ToArray(), headers));
+                await relay.ForwardAsync(target, body.ToArray(), headers);
+                return Results.StatusCode((int)concurrent[0]);
+            });
+            await app.StartAsync(cancellationToken);
+            relay.Url = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+            return relay;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _http.Dispose();
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        private async Task<HttpStatusCode> ForwardAsync(Uri target, byte[] body, (string Name, string Value)[] headers)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, target) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.TryAddWithoutValidation("content-type", "application/json");
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            using var response = await _http.SendAsync(request);
+            lock (_statuses)
+            {
+                _statuses.Add(response.StatusCode);
+            }
+
+            return response.StatusCode;
+        }
+    }
+}

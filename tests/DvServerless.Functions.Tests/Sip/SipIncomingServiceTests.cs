@@ -1,0 +1,156 @@
+using DvServerless.Adapters.OpenAI.Calls;
+using DvServerless.Adapters.OpenAI.Webhooks;
+using DvServerless.Core.Calls;
+using DvServerless.Core.Engines;
+using DvServerless.Functions.Sip;
+using DvServerless.Functions.Tests.Fakes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DvServerless.Functions.Tests.Sip;
+
+public sealed class SipIncomingServiceTests
+{
+    private const string SipCallId = "rtc_u1_0123456789abcdef0123456789abcdef";
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 10, 3, 0, 0, TimeSpan.Zero));
+    private readonly InMemoryCallSessionStore _sessions = new();
+    private readonly FakeRealtimeCallControl _control = new();
+    private readonly FakeSipWorkerClient _worker = new();
+    private readonly SipRoutingOptions _routing = new();
+    private readonly SipIncomingService _service;
+
+    public SipIncomingServiceTests()
+    {
+        _service = new SipIncomingService(_sessions, _control, _worker, new SipRoutingPolicy(Options.Create(_routing)), new SipWebhookIdCache(_time),
+            Options.Create(_routing), new AgentOptions { Model = "gpt-realtime", Voice = "marin", Instructions = "Be brief." }, _time,
+            NullLogger<SipIncomingService>.Instance);
+    }
+
+    [Fact]
+    public async Task An_incoming_call_is_accepted_with_the_agent_handed_to_the_worker_and_keeps_its_sip_headers()
+    {
+        var outcome = await _service.HandleAsync(Call("wh_1", ("From", "\"A\" <sip:+14155550100@x>"), ("To", "<sip:+14155550199@y>"), ("X-Tag", "a"), ("x-tag", "b")));
+
+        Assert.Equal(SipIncomingResult.Accepted, outcome.Result);
+        Assert.Equal(SipIncomingService.SessionIdFor(SipCallId), outcome.CallId);
+        var accept = Assert.Single(_control.Requests);
+        Assert.Equal(("accept", SipCallId), (accept.Operation, accept.CallId));
+        Assert.Contains("\"model\":\"gpt-realtime\"", accept.Detail);
+        Assert.Contains("\"name\":\"end_call\"", accept.Detail);
+        Assert.Contains("\"name\":\"transfer\"", accept.Detail);
+        Assert.DoesNotContain("threshold", accept.Detail);
+        Assert.Equal((outcome.CallId, SipCallId), Assert.Single(_worker.Attaches));
+
+        var session = (await _sessions.GetAsync(outcome.CallId))!;
+        Assert.Equal(CallChannel.Sip, session.Channel);
+        Assert.Equal([CallState.Ringing, CallState.Answering, CallState.Connected], session.History.Select(h => h.State));
+        Assert.Equal(SipCallId, session.Metadata[SipSessionMetadata.OpenAICallId]);
+        Assert.Equal("wh_1", session.Metadata[SipSessionMetadata.WebhookId]);
+        // Ordered, repeats kept, names as sent.
+        Assert.Equal(
+            """[{"name":"From","value":"\"A\" <sip:+14155550100@x>"},{"name":"To","value":"<sip:+14155550199@y>"},{"name":"X-Tag","value":"a"},{"name":"x-tag","value":"b"}]""",
+            session.Metadata[SipSessionMetadata.Headers]);
+        Assert.Equal("\"A\" <sip:+14155550100@x>", session.From);
+    }
+
+    [Fact]
+    public async Task A_redelivery_with_the_same_webhook_id_or_the_same_call_id_never_accepts_twice()
+    {
+        Assert.Equal(SipIncomingResult.Accepted, (await _service.HandleAsync(Call("wh_1"))).Result);
+        Assert.Equal(SipIncomingResult.Duplicate, (await _service.HandleAsync(Call("wh_1"))).Result);
+        // A different delivery id for the same call (e.g. after the id cache forgot it) stops at the session.
+        Assert.Equal(SipIncomingResult.Duplicate, (await _service.HandleAsync(Call("wh_2"))).Result);
+
+        Assert.Equal(1, _control.Count("accept"));
+        Assert.Single(_worker.Attaches);
+    }
+
+    [Fact]
+    public async Task Concurrent_deliveries_of_one_call_accept_once_and_attach_one_sideband()
+    {
+        var gate = new TaskCompletionSource();
+        _control.AcceptGate = gate.Task;
+        var deliveries = Enumerable.Range(0, 8).Select(i => Task.Run(() => _service.HandleAsync(Call(i % 2 == 0 ? "wh_same" : "wh_" + i)))).ToArray();
+        await WaitUntilAsync(() => _control.Count("accept") >= 1);
+        await Task.Delay(50);
+        gate.SetResult();
+        var outcomes = await Task.WhenAll(deliveries);
+
+        Assert.Single(outcomes, o => o.Result == SipIncomingResult.Accepted);
+        Assert.All(outcomes.Where(o => o.Result != SipIncomingResult.Accepted), o => Assert.Equal(SipIncomingResult.Duplicate, o.Result));
+        Assert.Equal(1, _control.Count("accept"));
+        Assert.Single(_worker.Attaches);
+    }
+
+    [Fact]
+    public async Task A_matching_rule_rejects_with_its_status_and_ends_the_session_without_accepting()
+    {
+        _routing.Rules.Add(new SipRoutingRule { Header = "from", Contains = "+1900", Status = 403 });
+
+        var outcome = await _service.HandleAsync(Call("wh_1", ("From", "<sip:+19005550100@x>")));
+
+        Assert.Equal(SipIncomingResult.Rejected, outcome.Result);
+        Assert.Equal(403, outcome.RejectStatus);
+        Assert.Equal(("reject", SipCallId, "403"), Assert.Single(_control.Requests));
+        Assert.Empty(_worker.Attaches);
+        var session = (await _sessions.GetAsync(outcome.CallId))!;
+        Assert.Equal(CallState.Ended, session.State);
+        Assert.DoesNotContain("5550100", session.EndReason);
+    }
+
+    [Fact]
+    public async Task A_full_worker_makes_the_call_a_486()
+    {
+        _worker.HasRoom = false;
+
+        var outcome = await _service.HandleAsync(Call("wh_1"));
+
+        Assert.Equal(SipIncomingResult.Rejected, outcome.Result);
+        Assert.Equal(("reject", SipCallId, "486"), Assert.Single(_control.Requests));
+    }
+
+    [Fact]
+    public async Task An_accept_answered_404_fails_the_session_and_a_redelivery_does_not_accept_again()
+    {
+        _control.AcceptResult = new RealtimeCallControlResult(RealtimeCallControlOutcome.CallGone, 404, "Call not found.", 1);
+
+        var outcome = await _service.HandleAsync(Call("wh_1"));
+        var again = await _service.HandleAsync(Call("wh_2"));
+
+        Assert.Equal(SipIncomingResult.Failed, outcome.Result);
+        Assert.Equal(SipIncomingResult.Duplicate, again.Result);
+        Assert.Equal(1, _control.Count("accept"));
+        Assert.Empty(_worker.Attaches);
+        var session = (await _sessions.GetAsync(outcome.CallId))!;
+        Assert.Equal(CallState.Failed, session.State);
+        Assert.Contains("404", session.EndReason);
+    }
+
+    [Fact]
+    public async Task A_worker_that_refuses_the_attach_gets_the_call_hung_up_and_the_session_failed()
+    {
+        _worker.TakesAttach = false;
+
+        var outcome = await _service.HandleAsync(Call("wh_1"));
+
+        Assert.Equal(SipIncomingResult.Failed, outcome.Result);
+        Assert.Equal(["accept", "hangup"], _control.Requests.Select(r => r.Operation));
+        Assert.Equal(CallState.Failed, (await _sessions.GetAsync(outcome.CallId))!.State);
+    }
+
+    private static SipIncomingCall Call(string webhookId, params (string Name, string Value)[] headers) =>
+        new(webhookId, "evt_1", RealtimeCallIncomingParser.CallIncomingType, SipCallId, DateTimeOffset.FromUnixTimeSeconds(1_768_000_000),
+            new SipHeaderCollection(headers.Select(h => new SipHeader(h.Name, h.Value))));
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
+    }
+}

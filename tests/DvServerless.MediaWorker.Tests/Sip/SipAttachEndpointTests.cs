@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using DvServerless.Core.Hosting;
+using DvServerless.Core.Security;
+using DvServerless.MediaWorker.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+
+namespace DvServerless.MediaWorker.Tests.Sip;
+
+/// <summary>The internal SIP endpoints refuse anyone without a media token bound to the call.</summary>
+public sealed class SipAttachEndpointTests : IAsyncLifetime
+{
+    private const string CallId = "rtc_0123456789abcdef0123456789abcdef";
+    private const string SipCallId = "rtc_0123456789abcdef0123456789abcdef";
+
+    private readonly MediaTokenService _tokens = MediaTokenService.FromConfiguredKey(LocalDefaults.MediaTokenSigningKey, TimeProvider.System);
+    private WebApplication _app = null!;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = MediaWorkerApp.Build([], builder =>
+        {
+            builder.WebHost.UseTestServer();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Sip:MaxCalls"] = "3" });
+        });
+        await _app.StartAsync();
+        _client = _app.GetTestClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Attach_without_a_token_is_401_and_with_a_bad_token_403()
+    {
+        using var anonymous = await _client.PostAsJsonAsync("/internal/sip/attach", new { callId = CallId, sipCallId = SipCallId });
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        using var forged = await SendAsync(HttpMethod.Post, "/internal/sip/attach", "not-a-token", new { callId = CallId, sipCallId = SipCallId });
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+
+        var otherKey = MediaTokenService.FromConfiguredKey(Convert.ToBase64String(new byte[32]), TimeProvider.System);
+        using var wrongKey = await SendAsync(HttpMethod.Post, "/internal/sip/attach", otherKey.Issue(CallId, TimeSpan.FromMinutes(1)), new { callId = CallId, sipCallId = SipCallId });
+        Assert.Equal(HttpStatusCode.Forbidden, wrongKey.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_for_another_call_cannot_attach_this_one()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/internal/sip/attach", _tokens.Issue("another-call", TimeSpan.FromMinutes(1)),
+            new { callId = CallId, sipCallId = SipCallId });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_malformed_attach_body_is_a_400()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/internal/sip/attach", _tokens.Issue(CallId, TimeSpan.FromMinutes(1)),
+            new { callId = CallId, sipCallId = "rtc_../../x" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Capacity_needs_a_token_for_the_call_and_reports_the_limit()
+    {
+        using var anonymous = await _client.GetAsync($"/internal/sip/capacity?callId={CallId}");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        using var wrongCall = await SendAsync(HttpMethod.Get, $"/internal/sip/capacity?callId={CallId}", _tokens.Issue("another-call", TimeSpan.FromMinutes(1)), null);
+        Assert.Equal(HttpStatusCode.Forbidden, wrongCall.StatusCode);
+
+        using var response = await SendAsync(HttpMethod.Get, $"/internal/sip/capacity?callId={CallId}", _tokens.Issue(CallId, TimeSpan.FromMinutes(1)), null);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(0, body.GetProperty("active").GetInt32());
+        Assert.Equal(3, body.GetProperty("limit").GetInt32());
+        Assert.True(body.GetProperty("available").GetBoolean());
+    }
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, object? body)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        return _client.SendAsync(request);
+    }
+}
