@@ -35,8 +35,9 @@ public sealed class EspeakTextToSpeech : ITextToSpeech
         var voice = string.IsNullOrWhiteSpace(request.Voice) ? "en-us" : request.Voice;
         var wav = await RunAsync("espeak-ng", ["-v", voice, "-s", wordsPerMinute.ToString(CultureInfo.InvariantCulture), "-g", gapTens.ToString(CultureInfo.InvariantCulture), "--stdout", "--", request.Text], null, cancellationToken).ConfigureAwait(false);
         var rate = request.OutputFormat.SampleRate.ToString(CultureInfo.InvariantCulture);
-        var wavAtRate = await RunAsync("sox", ["-t", "wav", "-", "-r", rate, "-c", "1", "-b", "16", "-e", "signed-integer", "-t", "wav", "-"], wav, cancellationToken).ConfigureAwait(false);
-        return WavFile.Read(wavAtRate).Pcm;
+        // Raw PCM out: a WAV written to a pipe cannot have its sizes patched afterwards (sox leaves 0x7FFFF000 there).
+        var pcm = await RunAsync("sox", ["-t", "wav", "-", "-r", rate, "-c", "1", "-b", "16", "-e", "signed-integer", "-L", "-t", "raw", "-"], wav, cancellationToken).ConfigureAwait(false);
+        return pcm.Length % 2 == 0 ? pcm : pcm[..^1];
     }
 
     private async Task<byte[]> RunAsync(string file, string[] arguments, byte[]? input, CancellationToken cancellationToken)

@@ -41,4 +41,19 @@ public sealed record CallRecordEntry
 
     /// <summary>Wall-clock time of the entry.</summary>
     public DateTimeOffset At { get; init; }
+
+    /// <summary>For turns: the BCP 47 language of the text, when known (null in records written before it existed).</summary>
+    public string? Language { get; init; }
+
+    /// <summary>For caller turns: a sentiment label (<c>positive</c>, <c>neutral</c>, <c>negative</c>) when an engine or analyser supplies one.</summary>
+    public string? Sentiment { get; init; }
+
+    /// <summary>For turns: the recognizer's confidence, 0–1, when the engine reports one.</summary>
+    public double? Confidence { get; init; }
+
+    /// <summary>
+    /// For interrupted agent turns: only what the caller heard, cut at <see cref="AudioEndMs"/> (<see cref="Text"/> keeps
+    /// the text as generated, which the minutes builder cuts by the same rule).
+    /// </summary>
+    public string? HeardText { get; init; }
 }

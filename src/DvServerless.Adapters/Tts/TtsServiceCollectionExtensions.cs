@@ -1,0 +1,131 @@
+using Azure.Storage.Blobs;
+using DvServerless.Adapters.Storage;
+using DvServerless.Core.Tts;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.Adapters.Tts;
+
+/// <summary>Registers the TTS providers, the Blob prompt cache and the warm-up, shared by the Functions app and the media worker.</summary>
+public static class TtsServiceCollectionExtensions
+{
+    /// <summary>The Blob container of the prompt cache (entries and per-tenant prompt lists).</summary>
+    public const string CacheContainer = "tts-cache";
+
+    /// <summary>The prompt name of the greeting the worker plays when media connects.</summary>
+    public const string GreetingPrompt = "greeting";
+
+    /// <summary>The tenant used until a call or request names one.</summary>
+    public const string DefaultTenant = "default";
+
+    /// <summary>
+    /// Registers ElevenLabs (<c>ElevenLabs</c> section), OpenAI TTS (<c>OpenAITts</c>) and espeak-ng as
+    /// <see cref="ITextToSpeech"/>, the <see cref="BlobTtsCache"/> (policy from <c>TtsCache</c>: <c>TimeToLive</c>,
+    /// <c>MaxEntries</c>) and the <see cref="TtsWarmupService"/> (<c>TtsWarmup</c>). When <c>TtsWarmup:DefaultProvider</c>
+    /// is not set, the default provider is ElevenLabs when its key is set, else OpenAI TTS when its key is set, else
+    /// espeak-ng. A non-empty <c>Agent:Greeting</c> becomes the <c>greeting</c> prompt of the default tenant unless a
+    /// prompt list names one. Needs <c>AddDvServerlessStorage</c>.
+    /// </summary>
+    public static IServiceCollection AddDvServerlessTts(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<ElevenLabsOptions>().Bind(configuration.GetSection(ElevenLabsOptions.SectionName))
+            .Validate(o => o.BaseUrl is { IsAbsoluteUri: true }, "ElevenLabs:BaseUrl must be an absolute URL.")
+            .ValidateOnStart();
+        services.AddOptions<OpenAITtsOptions>().Bind(configuration.GetSection(OpenAITtsOptions.SectionName))
+            .Validate(o => o.BaseUrl is { IsAbsoluteUri: true }, "OpenAITts:BaseUrl must be an absolute URL.")
+            .ValidateOnStart();
+        services.AddOptions<TtsWarmupOptions>().Bind(configuration.GetSection(TtsWarmupOptions.SectionName))
+            .PostConfigure<IOptions<ElevenLabsOptions>, IOptions<OpenAITtsOptions>>((warmup, elevenLabs, openAI) =>
+                ApplyDefaults(warmup, configuration, elevenLabs.Value, openAI.Value))
+            .Validate(o => o.DefaultSampleRate is 8_000 or 16_000 or 24_000, "TtsWarmup:DefaultSampleRate must be 8000, 16000 or 24000.")
+            .Validate(o => IsSchedule(o.Schedule), "TtsWarmup:Schedule must be a five- or six-field cron expression such as \"0 */30 * * * *\".")
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        // One long-lived HttpClient per provider (pooled connections; SocketsHttpHandler recycles them for DNS changes).
+        services.TryAddSingleton(sp => new ElevenLabsTextToSpeech(ProviderHttpClient(), sp.GetRequiredService<IOptions<ElevenLabsOptions>>()));
+        services.TryAddSingleton(sp => new OpenAITextToSpeech(ProviderHttpClient(), sp.GetRequiredService<IOptions<OpenAITtsOptions>>()));
+        services.TryAddSingleton<EspeakTextToSpeech>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITextToSpeech, ElevenLabsTextToSpeech>(sp => sp.GetRequiredService<ElevenLabsTextToSpeech>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITextToSpeech, OpenAITextToSpeech>(sp => sp.GetRequiredService<OpenAITextToSpeech>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITextToSpeech, EspeakTextToSpeech>(sp => sp.GetRequiredService<EspeakTextToSpeech>()));
+
+        services.TryAddSingleton(sp => new BlobTtsCache(
+            CacheContainerOf(sp),
+            configuration.GetSection("TtsCache").Get<TtsCachePolicy>() ?? new TtsCachePolicy(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<BlobTtsCache>>()));
+        services.TryAddSingleton(sp => new TtsWarmupService(
+            sp.GetRequiredService<BlobTtsCache>(),
+            sp.GetServices<ITextToSpeech>(),
+            CacheContainerOf(sp),
+            sp.GetRequiredService<IOptions<TtsWarmupOptions>>(),
+            sp.GetRequiredService<ILogger<TtsWarmupService>>()));
+        return services;
+    }
+
+    /// <summary>The request the warm-up makes for <paramref name="prompt"/>: the greeting is looked up with the same key.</summary>
+    public static TtsRequest RequestOf(TtsPrompt prompt, TtsWarmupOptions options, int? sampleRate = null)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(options);
+        return new TtsRequest(prompt.Text, prompt.Voice ?? options.DefaultVoice,
+            new Core.Audio.AudioFormat(sampleRate ?? prompt.SampleRate ?? options.DefaultSampleRate), prompt.Model, prompt.Options);
+    }
+
+    /// <summary>An HttpClient for a provider API: pooled connections recycled every few minutes, a bounded timeout.</summary>
+    public static HttpClient ProviderHttpClient() =>
+        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(60) };
+
+    private static BlobContainerClient CacheContainerOf(IServiceProvider sp) =>
+        sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(CacheContainer);
+
+    private static void ApplyDefaults(TtsWarmupOptions warmup, IConfiguration configuration, ElevenLabsOptions elevenLabs, OpenAITtsOptions openAI)
+    {
+        var section = configuration.GetSection(TtsWarmupOptions.SectionName);
+        if (string.IsNullOrWhiteSpace(section["DefaultProvider"]))
+        {
+            // Real voices when a key exists; the offline voice keeps everything working without one.
+            (warmup.DefaultProvider, var voice) = elevenLabs.IsConfigured ? ("elevenlabs", "uyVNoMrnUku1dZyVEXwD")
+                : openAI.IsConfigured ? ("openai", "marin")
+                : ("espeak", "en-us");
+            if (string.IsNullOrWhiteSpace(section["DefaultVoice"]))
+            {
+                warmup.DefaultVoice = voice;
+            }
+        }
+
+        var greeting = configuration["Agent:Greeting"];
+        if (!string.IsNullOrWhiteSpace(greeting))
+        {
+            if (!warmup.Tenants.TryGetValue(DefaultTenant, out var prompts))
+            {
+                warmup.Tenants[DefaultTenant] = prompts = [];
+            }
+
+            if (!prompts.Any(p => p.Name == GreetingPrompt))
+            {
+                prompts.Add(new TtsPrompt(GreetingPrompt, greeting.Trim()));
+            }
+        }
+    }
+
+    private static bool IsSchedule(string? schedule)
+    {
+        try
+        {
+            CronosSchedule.Parse(schedule!);
+            return true;
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace DvServerless.Functions.Records;
+
+/// <summary>A conference: the calls whose transcripts its minutes merge (Blob <c>conferences/{confId}.json</c>).</summary>
+public sealed record ConferenceManifest
+{
+    /// <summary>The conference id.</summary>
+    public required string ConferenceId { get; init; }
+
+    /// <summary>The owning tenant.</summary>
+    public required string TenantId { get; init; }
+
+    /// <summary>The calls of the conference, in the order they joined.</summary>
+    public List<string> CallIds { get; init; } = [];
+
+    /// <summary>When the conference was first seen.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
+}

@@ -1,0 +1,13 @@
+using DvServerless.Core.Calls;
+
+namespace DvServerless.Functions.Records;
+
+/// <summary>
+/// Runs when a call ended (CallDisconnected applied, or delivered again; a SIP hang-up). Handlers must be idempotent:
+/// the same end can be reported more than once.
+/// </summary>
+public interface ICallEndedHandler
+{
+    /// <summary>Handles the end of <paramref name="session"/> (its state is <see cref="CallState.Ended"/>).</summary>
+    Task OnCallEndedAsync(CallSession session, CancellationToken cancellationToken = default);
+}

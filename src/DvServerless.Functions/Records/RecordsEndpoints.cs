@@ -1,0 +1,184 @@
+using System.Text.Json;
+using DvServerless.Adapters.Minutes;
+using DvServerless.Adapters.Storage;
+using DvServerless.Core.Calls;
+using DvServerless.Core.Minutes;
+using DvServerless.Core.Records;
+using DvServerless.Functions.Endpoints;
+using DvServerless.Functions.Hosting;
+using Microsoft.Extensions.Options;
+
+using DvServerless.Functions.Tenancy;
+
+namespace DvServerless.Functions.Records;
+
+/// <summary>
+/// Functions <c>Minutes</c> (<c>GET /api/calls/{callId}/minutes?format=txt|md|json|srt</c>), <c>ConferenceTranscripts</c>
+/// (<c>POST /api/v1/minutes/{confId}/transcripts</c>) and <c>ConferenceMinutes</c> (<c>GET /api/v1/minutes/{confId}?format=…</c>).
+/// </summary>
+internal static partial class RecordsEndpoints
+{
+    public const string MinutesRoute = "calls/{callId}/minutes";
+    public const string ConferenceTranscriptsRoute = "v1/minutes/{confId}/transcripts";
+    public const string ConferenceMinutesRoute = "v1/minutes/{confId}";
+
+    private static readonly JsonSerializerOptions BodyOptions = new(JsonSerializerDefaults.Web);
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet(Api(MinutesRoute), GetMinutesAsync).WithName("Minutes").RequireTenant();
+        app.MapPost(Api(ConferenceTranscriptsRoute), SubmitTranscriptsAsync).WithName("ConferenceTranscripts").RequireTenant();
+        app.MapGet(Api(ConferenceMinutesRoute), GetConferenceMinutesAsync).WithName("ConferenceMinutes").RequireTenant();
+    }
+
+    private static string Api(string route) => "/" + FunctionRoutes.Prefix + "/" + route;
+
+    private static async Task<IResult> GetMinutesAsync(
+        string callId, string? format, HttpContext context, MinutesService minutes, ICallSessionStore sessions, IOptions<MinutesOptions> options, CancellationToken cancellationToken)
+    {
+        if (!TryFormat(format, out var parsed, out var refusal))
+        {
+            return refusal;
+        }
+
+        if (!CallIdFormat.IsValid(callId))
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_call_id", "The call id is not valid.");
+        }
+
+        // Another tenant's call answers exactly like an unknown one, so ids cannot be probed.
+        var session = await sessions.GetAsync(callId, cancellationToken);
+        if (session is not null && !RequestTenant.MayAccess(context, session.TenantId))
+        {
+            return Error(StatusCodes.Status404NotFound, "not_found", "No such call.");
+        }
+
+        var file = await minutes.GetAsync(callId, parsed, cancellationToken);
+        if (file is null)
+        {
+            return NotReady(context, options.Value, "The minutes of this call are not ready: they are rendered when the call ends.");
+        }
+
+        return Results.File(file.Content, file.ContentType, BlobMinutesStore.Name(callId, parsed));
+    }
+
+    private static async Task<IResult> SubmitTranscriptsAsync(
+        string confId, HttpContext context, BlobConferenceStore conferences, ICallRecordSink records, IOptions<FunctionsOptions> functions, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!BlobConferenceStore.IsValidId(confId))
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_conference_id", "A conference id is 1–100 ASCII letters, digits, '-' or '_'.");
+        }
+
+        var max = functions.Value.MaxRequestBodyBytes;
+        var body = await RequestBodyReader.ReadAsync(context.Request, max, cancellationToken);
+        if (body is null)
+        {
+            return Error(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The request body is larger than {max} bytes.");
+        }
+
+        ConferenceTranscriptSubmission? submission;
+        try
+        {
+            submission = body.ToObjectFromJson<ConferenceTranscriptSubmission>(BodyOptions);
+        }
+        catch (JsonException e)
+        {
+            return Error(StatusCodes.Status400BadRequest, "invalid_json", "The body is not valid JSON: " + e.Message);
+        }
+
+        var errors = ConferenceTranscriptValidator.Validate(submission);
+        if (errors.Count > 0)
+        {
+            return Results.Json(new { error = "invalid_segments", message = string.Join(" ", errors), errors }, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        var tenant = RequestTenant.Of(context);
+        var manifest = await conferences.JoinAsync(confId, tenant, submission!.CallIds ?? [], time.GetUtcNow(), cancellationToken);
+        if (manifest is null)
+        {
+            return Error(StatusCodes.Status404NotFound, "not_found", "No such conference.");
+        }
+
+        // Appended as one call record: the same append-blob guarantees, and the minutes builder merges it like a call.
+        var recordId = BlobConferenceStore.ExternalRecordId(confId);
+        foreach (var segment in submission.Segments!)
+        {
+            var start = segment.StartMs!.Value;
+            var end = segment.EndMs ?? start;
+            await records.AppendAsync(recordId, new CallRecordEntry
+            {
+                Kind = "turn",
+                Speaker = segment.Speaker!.Trim(),
+                Text = segment.Text!.Trim(),
+                StartMs = start,
+                EndMs = end,
+                Language = segment.Language,
+                Confidence = segment.Confidence,
+                Sentiment = segment.Sentiment,
+                Engine = submission.Source ?? "external",
+                // At − EndMs is the segments' zero (what the minutes builder aligns by); unknown zero → aligned with the first call.
+                At = submission.StartedAt is { } zero ? zero + TimeSpan.FromMilliseconds(end) : default,
+            }, cancellationToken);
+        }
+
+        return Results.Json(new { conferenceId = confId, accepted = submission.Segments.Count, callIds = manifest.CallIds }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static async Task<IResult> GetConferenceMinutesAsync(
+        string confId, string? format, HttpContext context, BlobConferenceStore conferences, ICallSessionStore sessions, ICallRecordSink records,
+        IMinutesSummarizer summarizer, IOptions<MinutesOptions> options, CancellationToken cancellationToken)
+    {
+        if (!TryFormat(format, out var parsed, out var refusal))
+        {
+            return refusal;
+        }
+
+        var manifest = await conferences.GetAsync(confId, cancellationToken);
+        if (manifest is null || !RequestTenant.MayAccess(context, manifest.TenantId))
+        {
+            return NotReady(context, options.Value, "No transcripts of this conference yet.");
+        }
+
+        // Rendered on request: segments may keep arriving while the conference goes on.
+        var calls = new List<(MinutesCallInfo, IReadOnlyList<CallRecordEntry>)>();
+        foreach (var callId in manifest.CallIds)
+        {
+            var session = await sessions.GetAsync(callId, cancellationToken);
+            var info = session is null ? new MinutesCallInfo(callId, manifest.TenantId) : CallMinutesInfo.Of(session);
+            calls.Add((info, await records.ReadAsync(callId, cancellationToken)));
+        }
+
+        var externalId = BlobConferenceStore.ExternalRecordId(confId);
+        var external = await records.ReadAsync(externalId, cancellationToken);
+        if (external.Count > 0)
+        {
+            calls.Add((new MinutesCallInfo(externalId, manifest.TenantId), external));
+        }
+
+        var document = MinutesBuilder.BuildConference(confId, manifest.TenantId, calls);
+        document = await summarizer.SummarizeAsync(document, cancellationToken);
+        return Results.Text(MinutesRenderer.Render(document, parsed), MinutesRenderer.ContentTypeOf(parsed));
+    }
+
+    private static bool TryFormat(string? format, out MinutesFormat parsed, out IResult refusal)
+    {
+        refusal = Results.Empty;
+        if (MinutesRenderer.TryParseFormat(string.IsNullOrEmpty(format) ? "txt" : format, out parsed))
+        {
+            return true;
+        }
+
+        refusal = Error(StatusCodes.Status400BadRequest, "unknown_format", "format must be one of txt, md, json, srt.");
+        return false;
+    }
+
+    private static IResult NotReady(HttpContext context, MinutesOptions options, string message)
+    {
+        context.Response.Headers.RetryAfter = options.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Error(StatusCodes.Status404NotFound, "minutes_not_ready", message);
+    }
+
+    private static IResult Error(int status, string code, string message) =>
+        Results.Json(new ErrorResults.ErrorBody(code, message), statusCode: status);
+}

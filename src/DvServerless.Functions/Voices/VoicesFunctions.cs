@@ -1,0 +1,31 @@
+using Azure.Storage.Blobs;
+using DvServerless.Adapters.Storage;
+using DvServerless.Adapters.Tts;
+using DvServerless.Adapters.Voices;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.Functions.Voices;
+
+/// <summary>Wires the voice library into the Functions app.</summary>
+public static class VoicesFunctions
+{
+    /// <summary>The Blob container of voice samples and records.</summary>
+    public const string ContainerName = "voices";
+
+    /// <summary>Registers <see cref="VoiceService"/> over the Blob library and the ElevenLabs client (<c>ElevenLabs:ApiKey</c>, <c>ElevenLabs:BaseUrl</c>). Needs <c>AddDvServerlessTts</c>.</summary>
+    public static IServiceCollection AddVoicesFunctions(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => new BlobVoiceLibrary(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(ContainerName)));
+        services.TryAddSingleton(sp => new ElevenLabsVoiceClient(TtsServiceCollectionExtensions.ProviderHttpClient(), sp.GetRequiredService<IOptions<ElevenLabsOptions>>()));
+        services.TryAddSingleton<VoiceService>();
+        return services;
+    }
+
+    /// <summary>Maps the voice routes and their compatible aliases.</summary>
+    public static IEndpointRouteBuilder MapVoicesFunctions(this IEndpointRouteBuilder app)
+    {
+        VoicesEndpoints.Map(app);
+        return app;
+    }
+}

@@ -1,0 +1,26 @@
+using DvServerless.Core.Records;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.MediaWorker.Records;
+
+/// <summary>Writes <see cref="CallRecordsOptions.Language"/> on turns that carry no language, then hands them to the real sink.</summary>
+public sealed class LanguageTaggingCallRecordSink : ICallRecordSink
+{
+    private readonly ICallRecordSink _inner;
+    private readonly string? _language;
+
+    /// <summary>Wraps <paramref name="inner"/>.</summary>
+    public LanguageTaggingCallRecordSink(ICallRecordSink inner, IOptions<CallRecordsOptions> options)
+    {
+        _inner = inner;
+        _language = string.IsNullOrWhiteSpace(options.Value.Language) ? null : options.Value.Language.Trim();
+    }
+
+    /// <inheritdoc />
+    public Task AppendAsync(string callId, CallRecordEntry entry, CancellationToken cancellationToken = default) =>
+        _inner.AppendAsync(callId, _language is not null && entry.Kind == "turn" && entry.Language is null ? entry with { Language = _language } : entry, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<CallRecordEntry>> ReadAsync(string callId, CancellationToken cancellationToken = default) =>
+        _inner.ReadAsync(callId, cancellationToken);
+}

@@ -1,0 +1,74 @@
+using DvServerless.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace DvServerless.Functions.Tests.Records;
+
+/// <summary>A local HTTP stand-in for the ElevenLabs voice API that records the clone requests it gets.</summary>
+public sealed class FakeElevenLabs : IAsyncDisposable
+{
+    public const string ApiKey = "el-test-key";
+
+    private readonly WebApplication _app;
+
+    private FakeElevenLabs(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public List<CloneRequest> Clones { get; } = [];
+
+    public List<string> Deleted { get; } = [];
+
+    public static async Task<FakeElevenLabs> StartAsync()
+    {
+        var port = FreeTcpPort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 20 * 1024 * 1024);
+        var app = builder.Build();
+        var fake = new FakeElevenLabs(app, new Uri($"http://127.0.0.1:{port}/"));
+        app.MapPost("/v1/voices/add", async (HttpContext context) =>
+        {
+            var form = await context.Request.ReadFormAsync();
+            var file = form.Files.GetFile("files");
+            using var content = new MemoryStream();
+            if (file is not null)
+            {
+                await file.CopyToAsync(content);
+            }
+
+            lock (fake.Clones)
+            {
+                fake.Clones.Add(new CloneRequest(context.Request.Headers["xi-api-key"].ToString(), context.Request.ContentType ?? string.Empty,
+                    form["name"].ToString(), form["description"].ToString(), file?.FileName, file?.ContentType, content.ToArray()));
+            }
+
+            return Results.Json(new { voice_id = "el-voice-123", requires_verification = false });
+        });
+        app.MapDelete("/v1/voices/{id}", (string id) =>
+        {
+            lock (fake.Deleted)
+            {
+                fake.Deleted.Add(id);
+            }
+
+            return Results.Json(new { status = "ok" });
+        });
+        app.MapGet("/v1/voices", () => Results.Json(new { voices = new[] { new { voice_id = "el-live-1", name = "Live One", category = "cloned" } } }));
+        await app.StartAsync();
+        return fake;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    public sealed record CloneRequest(string ApiKey, string ContentType, string Name, string Description, string? FileName, string? FileContentType, byte[] File);
+}
