@@ -6,6 +6,11 @@ using DvServerless.Core.Security;
 using DvServerless.Functions.Calls;
 using DvServerless.Functions.Endpoints;
 using DvServerless.Functions.Hosting;
+using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Sip;
+using DvServerless.Functions.Records;
+using DvServerless.Functions.Tts;
+using DvServerless.Functions.Voices;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -66,14 +71,29 @@ public static class FunctionsApp
 
         services.TryAddSingleton<IncomingCallService>();
         services.TryAddSingleton<CallEventsService>();
+
+        // Tenants, API auth, limits, audit, call admission and webhook authentication (Tenancy/).
+        services.AddTenancy(configuration);
+        services.AddSipFunctions(configuration);
+
+        // Call records, minutes, voices and the TTS prompt cache (Records/, Voices/, Tts/).
+        services.AddTtsFunctions(configuration);
+        services.AddRecordsFunctions(configuration);
+        services.AddVoicesFunctions();
     }
 
     private static void MapEndpoints(WebApplication app)
     {
         // The Functions host polls GET / until any response arrives; answering 200 makes readiness explicit.
         app.MapGet("/", () => Results.Text("DvServerless.Functions")).WithName("Readiness");
+        app.UseTenancy();
+        app.MapTenancyApi();
         IncomingCallEndpoint.Map(app);
         CallEventsEndpoint.Map(app);
+        app.MapSipFunctions();
+        app.MapRecordsFunctions();
+        app.MapVoicesFunctions();
+        app.MapTtsFunctions();
     }
 
     private static void ConfigureListening(WebApplicationBuilder builder)

@@ -17,11 +17,12 @@ public static class CallCommand
         var format = new Option<string>("--format") { Description = "ACS media format: pcm24KMono or pcm16KMono.", DefaultValueFactory = _ => "pcm24KMono" };
         format.AcceptOnlyFromAmong("pcm24KMono", "pcm16KMono");
         var verbose = new Option<bool>("--verbose") { Description = "Show the apps' logs." };
+        var sip = new Option<bool>("--sip") { Description = "Place the call over OpenAI Realtime SIP: signed webhook → accept by call_id → sideband (the Realtime simulator plays OpenAI)." };
         var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds.", DefaultValueFactory = _ => 120 };
 
         var command = new Command("call", "Start the local stack and place a simulated ACS phone call end to end.")
         {
-            wav, transcripts, output, json, format, verbose, timeout,
+            wav, transcripts, output, json, format, verbose, timeout, sip,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -34,7 +35,13 @@ public static class CallCommand
                 AcsAudioFormat = parseResult.GetValue(format)!,
                 Verbose = parseResult.GetValue(verbose),
                 Timeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
+                Sip = parseResult.GetValue(sip),
             };
+            if (options.Sip)
+            {
+                return new SipCallRunner(AnsiConsole.Console).RunAsync(options, cancellationToken);
+            }
+
             return new CallRunner(AnsiConsole.Console).RunAsync(options, cancellationToken);
         });
         return command;

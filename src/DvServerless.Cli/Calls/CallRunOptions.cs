@@ -21,6 +21,9 @@ public sealed record CallRunOptions
     /// <summary>Show the apps' logs.</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>Place the call over OpenAI Realtime SIP (the simulator posts the signed webhook) instead of ACS.</summary>
+    public bool Sip { get; init; }
+
     /// <summary>Overall limit.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
 }

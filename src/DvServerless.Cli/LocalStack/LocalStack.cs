@@ -46,11 +46,17 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The call records the worker writes.</summary>
     public required ICallRecordSink Records { get; init; }
 
+    /// <summary>The admin API key of this run's tenant API (<c>X-Api-Key</c>); fresh per run.</summary>
+    public required string AdminApiKey { get; init; }
+
     /// <summary>A human description of the engine in use.</summary>
     public required string EngineDescription { get; init; }
 
     /// <summary>The incoming-call webhook URL Event Grid would call.</summary>
     public Uri IncomingCallUrl => new(FunctionsBaseUrl, "/api/acs/incoming-call");
+
+    /// <summary>The OpenAI project webhook URL (function <c>SipIncoming</c>) the Realtime simulator posts SIP calls to.</summary>
+    public Uri SipWebhookUrl => new(FunctionsBaseUrl, "/api/openai/sip");
 
     /// <summary>Starts everything; <paramref name="progress"/> hears what is starting.</summary>
     public static async Task<LocalStack> StartAsync(LocalStackOptions options, Action<string> progress, CancellationToken cancellationToken)
@@ -92,14 +98,23 @@ public sealed class LocalStack : IAsyncDisposable
                 ["MediaWorker:TokenSigningKey"] = tokenKey,
                 ["MediaWorker:BaseUrl"] = workerUrl.ToString().TrimEnd('/'),
             };
+            // The cached greeting the caller hears the moment media connects (Agent__Greeting="Hello, thanks for calling.").
+            // Off by default here: the built-in demo caller talks from the first millisecond and would cut it at once.
+            shared["Agent:Greeting"] = Environment.GetEnvironmentVariable("Agent__Greeting") ?? string.Empty;
             if (realtime is not null)
             {
                 shared["OpenAI:BaseUrl"] = realtime.BaseUrl.ToString().TrimEnd('/');
                 shared["OpenAI:ApiKey"] = realtimeKey;
+                shared["OpenAI:WebhookSecret"] = DvServerless.Simulators.Realtime.Sip.SipSimulatorDefaults.WebhookSecret;
+            }
+
+            foreach (var (key, value) in options.AppSettings)
+            {
+                shared[key] = value;
             }
 
             progress("starting the media worker");
-            var worker = MediaWorkerApp.Build(["--urls", workerUrl.ToString()], builder => Configure(builder, shared, options.Verbose));
+            var worker = MediaWorkerApp.Build(["--urls", workerUrl.ToString()], builder => Configure(builder, shared, options.Verbose, options.LogSink));
             await worker.StartAsync(cancellationToken).ConfigureAwait(false);
             owned.Add(worker);
 
@@ -110,7 +125,15 @@ public sealed class LocalStack : IAsyncDisposable
                 ["Acs:AudioFormat"] = options.AcsAudioFormat,
                 ["Functions:PublicBaseUrl"] = functionsUrl.ToString().TrimEnd('/'),
             };
-            var functions = FunctionsApp.Build(["--urls", functionsUrl.ToString()], builder => Configure(builder, functionsSettings, options.Verbose));
+            // Tenancy: a fresh admin key (the tenant API is closed without one) and ACS callback JWTs checked for real
+            // against the simulator's OpenID configuration.
+            var adminApiKey = DvServerless.Core.Tenants.ApiKeyHasher.GenerateKey();
+            functionsSettings["Tenants:AdminKey"] = adminApiKey;
+            functionsSettings["Tenants:Tokens:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+            functionsSettings["Acs:CallbackAuth:Enabled"] = "true";
+            functionsSettings["Acs:CallbackAuth:ResourceId"] = acs.Options.ResourceId;
+            functionsSettings["Acs:CallbackAuth:OpenIdConfigurationUrl"] = acs.OpenIdConfigurationUrl;
+            var functions = FunctionsApp.Build(["--urls", functionsUrl.ToString()], builder => Configure(builder, functionsSettings, options.Verbose, options.LogSink));
             await functions.StartAsync(cancellationToken).ConfigureAwait(false);
             owned.Add(functions);
 
@@ -124,6 +147,7 @@ public sealed class LocalStack : IAsyncDisposable
                 Realtime = realtime,
                 Sessions = functions.Services.GetRequiredService<ICallSessionStore>(),
                 Records = worker.Services.GetRequiredService<ICallRecordSink>(),
+                AdminApiKey = adminApiKey,
                 EngineDescription = engineOptions?.DescribeEngine(agent.Model) ?? (realtime is null ? "OpenAI Realtime" : $"Realtime simulator at {realtime.BaseUrl}"),
             };
             stack._owned.AddRange(owned);
@@ -139,7 +163,7 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>Stops everything, newest first.</summary>
     public ValueTask DisposeAsync() => DisposeAllAsync(_owned);
 
-    private static void Configure(WebApplicationBuilder builder, Dictionary<string, string?> settings, bool verbose)
+    private static void Configure(WebApplicationBuilder builder, Dictionary<string, string?> settings, bool verbose, ILoggerProvider? logSink)
     {
         builder.Configuration.AddInMemoryCollection(settings);
         if (!verbose)
@@ -150,6 +174,11 @@ public sealed class LocalStack : IAsyncDisposable
         else
         {
             builder.Logging.SetMinimumLevel(LogLevel.Information);
+        }
+
+        if (logSink is not null)
+        {
+            builder.Logging.AddProvider(logSink);
         }
     }
 

@@ -18,8 +18,14 @@ public sealed class LocalStackOptions
     /// <summary>Let the apps log to the console (otherwise only the CLI's own output is shown).</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>Another log destination for both apps (e.g. a capture in tests), besides or instead of the console.</summary>
+    public Microsoft.Extensions.Logging.ILoggerProvider? LogSink { get; init; }
+
     /// <summary>The ACS media format asked for when answering: <c>pcm24KMono</c> or <c>pcm16KMono</c>.</summary>
     public string AcsAudioFormat { get; init; } = "pcm24KMono";
+
+    /// <summary>Extra settings given to both apps, after the stack's own (e.g. <c>Sip:Rules:0:Header</c>, <c>Sip:TransferTarget</c>).</summary>
+    public IReadOnlyDictionary<string, string?> AppSettings { get; init; } = new Dictionary<string, string?>();
 
     /// <summary>Settings from the environment (e.g. <c>OPENAI_API_KEY</c>, <c>OpenAI__*</c>, <c>AzureOpenAI__*</c>).</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = ReadEnvironment();

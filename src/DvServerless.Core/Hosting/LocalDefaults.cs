@@ -45,4 +45,10 @@ public static class LocalDefaults
 
     /// <summary>The development key that signs media-socket tokens between the local apps.</summary>
     public const string MediaTokenSigningKey = "dvserverless-local-development-media-token-signing-key";
+
+    /// <summary>
+    /// The development Standard Webhooks secret of the local Realtime simulator's SIP side (the base64 of the 32 ASCII
+    /// bytes <c>dvserverless-local-sip-webhooks!</c>). Public and worthless: never configure it for a real OpenAI project.
+    /// </summary>
+    public const string OpenAIWebhookSecret = "whsec_ZHZzZXJ2ZXJsZXNzLWxvY2FsLXNpcC13ZWJob29rcyE=";
 }

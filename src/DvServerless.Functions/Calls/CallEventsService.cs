@@ -16,13 +16,15 @@ public sealed partial class CallEventsService
     private readonly ICallSessionStore _sessions;
     private readonly TimeProvider _time;
     private readonly ILogger<CallEventsService> _logger;
+    private readonly IReadOnlyList<Records.ICallEndedHandler> _endedHandlers;
 
-    /// <summary>Creates the service.</summary>
-    public CallEventsService(ICallSessionStore sessions, TimeProvider time, ILogger<CallEventsService> logger)
+    /// <summary>Creates the service; <paramref name="endedHandlers"/> run when CallDisconnected ends a call (minutes).</summary>
+    public CallEventsService(ICallSessionStore sessions, TimeProvider time, ILogger<CallEventsService> logger, IEnumerable<Records.ICallEndedHandler>? endedHandlers = null)
     {
         _sessions = sessions;
         _time = time;
         _logger = logger;
+        _endedHandlers = endedHandlers?.ToArray() ?? [];
     }
 
     /// <summary>Applies <paramref name="events"/>, in order, to call <paramref name="callId"/>.</summary>
@@ -112,6 +114,12 @@ public sealed partial class CallEventsService
         if (stored is null)
         {
             return null;
+        }
+
+        // A redelivered CallDisconnected runs the handlers again: they are idempotent, and it retries a failed render.
+        if (target == CallState.Ended && result is CallEventResult.Applied or CallEventResult.Duplicate)
+        {
+            await Records.CallEndedHandlers.RunAsync(_endedHandlers, stored, _logger, cancellationToken).ConfigureAwait(false);
         }
 
         switch (result)

@@ -9,4 +9,6 @@ public enum IncomingCallResult
     Duplicate,
     /// <summary>The answer request failed; the session is <c>Failed</c> with the reason.</summary>
     Failed,
+    /// <summary>The tenant was at its concurrent-call limit: the call was rejected as busy; the session is <c>Failed</c> ("rejected: capacity").</summary>
+    Rejected,
 }

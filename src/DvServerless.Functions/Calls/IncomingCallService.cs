@@ -3,7 +3,8 @@ using DvServerless.Adapters.Acs.Events;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Security;
 using DvServerless.Functions.Hosting;
-using DvServerless.Functions.Logging;
+using DvServerless.Core.Privacy;
+using DvServerless.Functions.Tenancy;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Calls;
@@ -23,6 +24,7 @@ public sealed partial class IncomingCallService
     private readonly AcsOptions _answer;
     private readonly TimeProvider _time;
     private readonly ILogger<IncomingCallService> _logger;
+    private readonly ICallAdmissionPolicy _admission;
 
     /// <summary>Creates the service.</summary>
     public IncomingCallService(
@@ -33,7 +35,8 @@ public sealed partial class IncomingCallService
         IOptions<MediaWorkerOptions> mediaWorker,
         IOptions<AcsOptions> answer,
         TimeProvider time,
-        ILogger<IncomingCallService> logger)
+        ILogger<IncomingCallService> logger,
+        ICallAdmissionPolicy? admission = null)
     {
         _sessions = sessions;
         _acs = acs;
@@ -43,6 +46,7 @@ public sealed partial class IncomingCallService
         _answer = answer.Value;
         _time = time;
         _logger = logger;
+        _admission = admission ?? AdmitAllCallsPolicy.Instance;
     }
 
     /// <summary>Handles one IncomingCall event.</summary>
@@ -50,10 +54,13 @@ public sealed partial class IncomingCallService
     {
         ArgumentNullException.ThrowIfNull(notification);
         var callId = CallIdDerivation.From(notification);
+        // Tenant and capacity are decided before the session exists, so the new call does not count against itself.
+        var admission = await _admission.AdmitAsync(notification.ToRawId, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var session = new CallSession
         {
             CallId = callId,
+            TenantId = admission.TenantId,
             Channel = CallChannel.Acs,
             State = CallState.Ringing,
             From = notification.FromRawId,
@@ -72,7 +79,12 @@ public sealed partial class IncomingCallService
             return new IncomingCallOutcome(callId, IncomingCallResult.Duplicate);
         }
 
-        LogRinging(callId, PiiMasker.MaskIdentifier(notification.FromRawId), PiiMasker.MaskIdentifier(notification.ToRawId));
+        LogRinging(callId, PiiMasker.Mask(notification.FromRawId), PiiMasker.Mask(notification.ToRawId));
+        if (!admission.Admitted)
+        {
+            return await RejectForCapacityAsync(callId, notification, cancellationToken).ConfigureAwait(false);
+        }
+
         await _sessions.UpdateAsync(callId, s => CallStateMachine.TryMoveTo(s, CallState.Answering, _time.GetUtcNow()) == CallTransitionResult.Applied, cancellationToken)
             .ConfigureAwait(false);
 
@@ -118,6 +130,23 @@ public sealed partial class IncomingCallService
         return new IncomingCallOutcome(callId, IncomingCallResult.Answered, connection.CallConnectionId);
     }
 
+    private async Task<IncomingCallOutcome> RejectForCapacityAsync(string callId, IncomingCallNotification notification, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _acs.RejectCallAsync(notification.IncomingCallContext, CallRejectReason.Busy, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The call stays refused either way: unanswered, ACS gives up on it.
+            LogRejectFailed(callId, e.GetType().Name, e.Message);
+        }
+
+        await _sessions.UpdateAsync(callId, s => CallStateMachine.TryMoveTo(s, CallState.Failed, _time.GetUtcNow(), IncomingCallAdmission.CapacityReason) == CallTransitionResult.Applied, CancellationToken.None)
+            .ConfigureAwait(false);
+        return new IncomingCallOutcome(callId, IncomingCallResult.Rejected);
+    }
+
     /// <summary><c>{PublicBaseUrl}/api/acs/callbacks/{callId}</c>, plus <c>?code=</c> when a callback key is configured.</summary>
     public Uri BuildCallbackUri(string callId)
     {
@@ -158,4 +187,7 @@ public sealed partial class IncomingCallService
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Answering call {CallId} failed ({ErrorType}): {ErrorMessage}")]
     private partial void LogAnswerFailed(string callId, string errorType, string errorMessage);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Rejecting call {CallId} (tenant at capacity) failed ({ErrorType}): {ErrorMessage}")]
+    private partial void LogRejectFailed(string callId, string errorType, string errorMessage);
 }

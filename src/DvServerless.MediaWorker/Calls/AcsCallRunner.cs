@@ -24,6 +24,8 @@ public sealed partial class AcsCallRunner
     private readonly ActiveCalls _calls;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
+    private readonly Greeting.ICallGreeting? _greeting;
+    private readonly Records.WorkerCallEnd? _callEnd;
 
     /// <summary>Creates the runner from the worker's services.</summary>
     public AcsCallRunner(IServiceProvider services, IOptions<MediaWorkerOptions> options)
@@ -42,6 +44,8 @@ public sealed partial class AcsCallRunner
         _calls = services.GetRequiredService<ActiveCalls>();
         _loggers = services.GetRequiredService<ILoggerFactory>();
         _logger = _loggers.CreateLogger<AcsCallRunner>();
+        _greeting = services.GetService<Greeting.ICallGreeting>();
+        _callEnd = services.GetService<Records.WorkerCallEnd>();
     }
 
     /// <summary>Runs the call <paramref name="callId"/> on <paramref name="socket"/> until it ends.</summary>
@@ -63,8 +67,17 @@ public sealed partial class AcsCallRunner
         }
 
         var loop = new CallLoop(callId, leg, engine, CallLoopOptions.From(_agent, TimeSpan.FromMilliseconds(_options.PlayoutLeadMs)), _records,
-            _callControl, _tools, _time, _metrics, _loggers.CreateLogger<CallLoop>());
-        return await loop.RunAsync(stop.Token).ConfigureAwait(false);
+            _callControl, _tools, _time, _metrics, _loggers.CreateLogger<CallLoop>())
+        {
+            Greeting = _greeting,
+        };
+        var reason = await loop.RunAsync(stop.Token).ConfigureAwait(false);
+        if (_callEnd is not null)
+        {
+            await _callEnd.OnCallEndedAsync(callId, reason, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return reason;
     }
 
     [LoggerMessage(EventId = 3401, Level = LogLevel.Error, Message = "Call {CallId}: the engine could not be created")]

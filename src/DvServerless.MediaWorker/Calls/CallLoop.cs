@@ -4,7 +4,9 @@ using System.Threading.Channels;
 using DvServerless.Core.Audio;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Records;
+using DvServerless.Core.Minutes;
 using DvServerless.MediaWorker.Calls.Tools;
+using DvServerless.MediaWorker.Greeting;
 using DvServerless.MediaWorker.Hosting;
 using DvServerless.MediaWorker.Legs;
 using DvServerless.MediaWorker.Playout;
@@ -80,6 +82,9 @@ public sealed partial class CallLoop
         _records = new CallRecordWriter(callId, recordSink, logger);
     }
 
+    /// <summary>The greeting played the moment media connects, before the engine's first response; null for none.</summary>
+    public ICallGreeting? Greeting { get; init; }
+
     /// <summary>The playout clock, once the leg's format is known.</summary>
     internal PlayoutClock? Playout => _playout;
 
@@ -106,6 +111,8 @@ public sealed partial class CallLoop
                 return CallEndReason.LegClosed;
             }
 
+            // The greeting loads while the engine connects; it is queued as soon as it is ready.
+            var greeting = Greeting?.LoadAsync(_callId, format, stop.Token);
             await _engine.StartAsync(stop.Token).ConfigureAwait(false);
             _startedAt = _time.GetUtcNow();
             LogCallStarted(_callId, format.ToString(), _engine.Name, _engine.AudioFormat.ToString());
@@ -118,6 +125,11 @@ public sealed partial class CallLoop
             timer = _time.CreateTimer(static state => ((CallLoop)state!)._messages.Writer.TryWrite(LoopMessage.Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             callerPath = Task.Run(() => RunCallerPathAsync(format, stop.Token), CancellationToken.None);
             enginePath = Task.Run(() => RunEnginePathAsync(stop.Token), CancellationToken.None);
+            if (greeting is not null)
+            {
+                _ = PostGreetingAsync(greeting);
+            }
+
             if (_options.GreetFirst)
             {
                 await _engine.CreateResponseAsync(_options.GreetingInstructions, stop.Token).ConfigureAwait(false);
@@ -361,6 +373,9 @@ public sealed partial class CallLoop
             case ToolCallRequested toolCall:
                 await StartToolCallAsync(toolCall, cancellationToken).ConfigureAwait(false);
                 break;
+            case GreetingReady ready:
+                QueueGreeting(ready.Audio);
+                break;
             case EngineError error:
                 LogEngineError(_callId, error.Code ?? "none", error.Message);
                 break;
@@ -432,16 +447,24 @@ public sealed partial class CallLoop
 
         // 3. Cut the item at what the caller heard; never past what the engine produced.
         var audioEndMs = TruncationPointMs(interrupted.HeardMs, interrupted.ReceivedMs);
-        await _engine.TruncateAsync(interrupted.ItemId, interrupted.ContentIndex, audioEndMs, cancellationToken).ConfigureAwait(false);
+        if (interrupted.ItemId != GreetingReady.ItemId)
+        {
+            // The cached greeting is not the engine's item: there is nothing to truncate.
+            await _engine.TruncateAsync(interrupted.ItemId, interrupted.ContentIndex, audioEndMs, cancellationToken).ConfigureAwait(false);
+        }
+
         _metrics?.BargeIn();
         LogBargeIn(_callId, interrupted.ItemId, audioEndMs, interrupted.SentMs, interrupted.ReceivedMs);
 
         var atMs = MediaMs(now);
+        var generated = AgentText(interrupted.ItemId);
         _records.Write(new CallRecordEntry
         {
             Kind = "turn",
             Speaker = "agent",
-            Text = AgentText(interrupted.ItemId),
+            Text = generated,
+            AudioEndMs = audioEndMs,
+            HeardText = generated is null ? null : MinutesBuilder.HeardText(generated, audioEndMs, interrupted.ReceivedMs),
             StartMs = interrupted.StartedAt is { } start ? MediaMs(start) : atMs,
             EndMs = atMs,
             ItemId = interrupted.ItemId,
@@ -570,6 +593,36 @@ public sealed partial class CallLoop
             At = now,
         });
         ForgetAgentText(utterance.ItemId);
+    }
+
+    private async Task PostGreetingAsync(Task<GreetingAudio?> load)
+    {
+        try
+        {
+            if (await load.ConfigureAwait(false) is { } audio)
+            {
+                _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Engine, new GreetingReady(audio)));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void QueueGreeting(GreetingAudio greeting)
+    {
+        var playout = _playout!;
+        if (!playout.IsIdle || playout.FramesSent > 0)
+        {
+            return; // The engine already speaks: a greeting now would talk over it.
+        }
+
+        // The greeting was loaded at the leg's format. ReceivedMs is counted in the engine's format: express its length so.
+        var pcm = greeting.Pcm;
+        var engineBytes = (int)((long)pcm.Length * _engine.AudioFormat.SampleRate / greeting.Format.SampleRate) & ~1;
+        playout.Append(GreetingReady.ItemId, GreetingReady.ItemId, 0, engineBytes, pcm);
+        playout.CompleteResponse(GreetingReady.ItemId);
+        _agentTranscripts[GreetingReady.ItemId] = greeting.Text;
     }
 
     private string? AgentText(string itemId) =>

@@ -1,6 +1,7 @@
 using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Hosting;
+using DvServerless.MediaWorker.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -25,7 +26,7 @@ public static partial class AcsMediaEndpoint
         endpoints.MapGet(Path, HandleAsync).ExcludeFromDescription();
 
     private static async Task HandleAsync(HttpContext context, MediaTokenService tokens, ActiveCalls calls, AcsCallRunner runner,
-        MediaWorkerMetrics metrics, ILoggerFactory loggers)
+        MediaWorkerMetrics metrics, ILoggerFactory loggers, MediaTokenReplayGuard replays)
     {
         var logger = loggers.CreateLogger(typeof(AcsMediaEndpoint).FullName!);
         var connectionId = Header(context, "x-ms-call-connection-id");
@@ -70,6 +71,14 @@ public static partial class AcsMediaEndpoint
         {
             Reject(context, metrics, StatusCodes.Status400BadRequest);
             LogRefused(logger, callId, "not a WebSocket request", connectionId, correlationId);
+            return;
+        }
+
+        // Last check before the upgrade, so a socket refused for another reason does not burn the token.
+        if (!replays.TryConsume(context.Request.Query["token"].ToString(), validation.ExpiresAt!.Value))
+        {
+            Reject(context, metrics, StatusCodes.Status403Forbidden);
+            LogRefused(logger, callId, "token already used", connectionId, correlationId);
             return;
         }
 

@@ -6,6 +6,9 @@ using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Endpoints;
+using DvServerless.MediaWorker.Greeting;
+using DvServerless.MediaWorker.Records;
+using DvServerless.MediaWorker.Sip;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -52,12 +55,16 @@ public static class MediaWorkerApp
         services.AddMetrics();
         services.AddSingleton<MediaWorkerMetrics>();
         services.AddSingleton<ActiveCalls>();
+        services.AddSingleton<DvServerless.MediaWorker.Security.MediaTokenReplayGuard>();
         services.AddHostedService<CallDrainService>();
         services.AddSingleton<AcsCallRunner>();
         services.AddSingleton<ICallToolHandler, EndCallToolHandler>();
 
         services.AddRealtimeEngine(builder.Configuration);
         services.AddDvServerlessStorage(builder.Configuration);
+        services.AddCallRecords(builder.Configuration);
+        services.AddCachedGreeting(builder.Configuration);
+        services.AddSipSideband(builder.Configuration);
         services.TryAddSingleton<ICallControl, LoggingCallControl>();
         services.TryAddSingleton<ICallRecordSink, DiscardingCallRecordSink>();
 
@@ -78,6 +85,7 @@ public static class MediaWorkerApp
         app.MapGet("/healthz", (ActiveCalls calls) => Results.Text(calls.IsDraining ? "draining" : "ok"));
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapAcsMedia();
+        app.MapSipAttach();
         return app;
     }
 

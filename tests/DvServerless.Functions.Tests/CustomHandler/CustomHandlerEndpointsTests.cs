@@ -14,7 +14,7 @@ public sealed class CustomHandlerEndpointsTests
     {
         await using var app = FunctionsApp.Build([], builder => builder.WebHost.UseTestServer());
         CustomHandlerInvocation? received = null;
-        app.MapCustomHandlerFunction("TtsCacheWarmup", (invocation, _, _) =>
+        app.MapCustomHandlerFunction("SampleTimer", (invocation, _, _) =>
         {
             received = invocation;
             return Task.FromResult(new CustomHandlerResponse
@@ -25,12 +25,12 @@ public sealed class CustomHandlerEndpointsTests
         });
         await app.StartAsync();
 
-        using var response = await app.GetTestClient().PostAsync("/TtsCacheWarmup", new StringContent(
-            """{"Data":{"timer":{"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"TtsCacheWarmup"}}}""", Encoding.UTF8, "application/json"));
+        using var response = await app.GetTestClient().PostAsync("/SampleTimer", new StringContent(
+            """{"Data":{"timer":{"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"SampleTimer"}}}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("""{"Outputs":{"next":{"voice":"alloy"}},"Logs":["warmed 42 prompts"],"ReturnValue":null}""", await response.Content.ReadAsStringAsync());
-        Assert.Equal("TtsCacheWarmup", received?.FunctionName);
+        Assert.Equal("SampleTimer", received?.FunctionName);
         await app.StopAsync();
     }
 
@@ -39,14 +39,14 @@ public sealed class CustomHandlerEndpointsTests
     {
         await using var app = FunctionsApp.Build([], builder => builder.WebHost.UseTestServer());
         var called = false;
-        app.MapCustomHandlerFunction("TtsCacheWarmup", (_, _, _) =>
+        app.MapCustomHandlerFunction("SampleTimer", (_, _, _) =>
         {
             called = true;
             return Task.FromResult(new CustomHandlerResponse());
         });
         await app.StartAsync();
 
-        using var response = await app.GetTestClient().PostAsync("/TtsCacheWarmup", new StringContent("[]", Encoding.UTF8, "application/json"));
+        using var response = await app.GetTestClient().PostAsync("/SampleTimer", new StringContent("[]", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.False(called);
