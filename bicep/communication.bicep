@@ -56,6 +56,8 @@ resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
 
 output id string = communication.id
 output name string = communication.name
+@description('The immutable resource id: the audience of the JWTs ACS puts on callbacks and media sockets.')
+output immutableResourceId string = communication.properties.immutableResourceId
 output endpoint string = 'https://${communication.properties.hostName}/'
 output systemTopicName string = systemTopic.name
 output connectionStringSecretUri string = connectionStringSecret.properties.secretUriWithVersion

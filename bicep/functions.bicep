@@ -25,6 +25,10 @@ param azureOpenAiDeployment string
 param mediaTokenSecretUri string
 param openAiKeySecretUri string
 param ttsWarmupSchedule string
+@description('The ACS immutable resource id; callbacks must carry an ACS-signed JWT with this audience.')
+param acsImmutableResourceId string
+@description('Versioned Key Vault secret URI of the OpenAI webhook signing secret; empty when SIP is not used.')
+param openAiWebhookSecretUri string = ''
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 param maximumInstanceCount int = 40
@@ -118,6 +122,11 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Storage__BlobServiceUri: storageBlobEndpoint
     Acs__Endpoint: acsEndpoint
     Acs__AudioFormat: acsAudioFormat
+    // Callbacks are accepted only with a valid ACS-signed JWT (RS256, keys from ACS's OpenID configuration).
+    Acs__CallbackAuth__Enabled: 'true'
+    Acs__CallbackAuth__ResourceId: acsImmutableResourceId
+    // Empty: SIP webhooks are refused (logged) until the secret is provided as a parameter.
+    OpenAI__WebhookSecret: empty(openAiWebhookSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${openAiWebhookSecretUri})'
     SignalR__Endpoint: signalREndpoint
     Functions__PublicBaseUrl: publicBaseUrl
     // Written by the postdeploy hook (the host's default function key), appended as ?code= to ACS callback URIs.

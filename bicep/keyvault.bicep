@@ -20,6 +20,13 @@ param openAiApiKey string = ''
 @description('Whether openAiApiKey is set (kept apart so that outputs never depend on the secret).')
 param storeOpenAiApiKey bool = false
 
+@secure()
+@description('The OpenAI project webhook signing secret (whsec_…) for SIP calls; empty when SIP is not used.')
+param openAiWebhookSecret string = ''
+
+@description('Whether openAiWebhookSecret is set (kept apart so that outputs never depend on the secret).')
+param storeOpenAiWebhookSecret bool = false
+
 // Key Vault Secrets User (read secret values) for the apps; Secrets Officer (write) for the deploying principal.
 var secretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
 var secretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
@@ -59,6 +66,15 @@ resource openAiKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (st
   }
 }
 
+resource openAiWebhookSecretValue 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (storeOpenAiWebhookSecret) {
+  parent: vault
+  name: 'openai-webhook-secret'
+  properties: {
+    value: openAiWebhookSecret
+    contentType: 'text/plain'
+  }
+}
+
 resource identitySecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, identityPrincipalId, secretsUserRoleId)
   scope: vault
@@ -84,5 +100,6 @@ output uri string = vault.properties.vaultUri
 // Versioned URIs: a new value makes both apps pick it up in the same deployment (an unversioned reference is
 // re-read by App Service only every 24 hours).
 output mediaTokenSecretUri string = mediaTokenSecret.properties.secretUriWithVersion
+output openAiWebhookSecretUri string = !storeOpenAiWebhookSecret ? '' : openAiWebhookSecretValue!.properties.secretUriWithVersion
 output openAiKeySecretUri string = !storeOpenAiApiKey ? '' : openAiKeySecret!.properties.secretUriWithVersion
 output identityRoleAssignmentId string = identitySecretsUser.id

@@ -26,6 +26,10 @@ param mediaworkerExists bool = false
 @description('An OpenAI API key (api.openai.com). Leave empty to use Azure OpenAI with the managed identity.')
 param openAiApiKey string = ''
 
+@secure()
+@description('The OpenAI project webhook signing secret (whsec_…) for SIP calls. Leave empty when SIP is not used.')
+param openAiWebhookSecret string = ''
+
 @description('The realtime model name (OpenAI__Model).')
 param openAiModel string = 'gpt-realtime'
 
@@ -123,6 +127,8 @@ module keyVault '../bicep/keyvault.bicep' = {
     mediaTokenSigningKey: mediaTokenSigningKey
     openAiApiKey: openAiApiKey
     storeOpenAiApiKey: !empty(openAiApiKey)
+    openAiWebhookSecret: openAiWebhookSecret
+    storeOpenAiWebhookSecret: !empty(openAiWebhookSecret)
   }
 }
 
@@ -212,6 +218,8 @@ module functions '../bicep/functions.bicep' = {
     openAiKeySecretUri: keyVault.outputs.openAiKeySecretUri
     mediaWorkerBaseUrl: mediaWorkerBaseUrl
     ttsWarmupSchedule: ttsWarmupSchedule
+    acsImmutableResourceId: communication.outputs.immutableResourceId
+    openAiWebhookSecretUri: keyVault.outputs.openAiWebhookSecretUri
     instanceMemoryMB: functionsInstanceMemoryMB
   }
 }

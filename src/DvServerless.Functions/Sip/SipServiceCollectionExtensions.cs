@@ -1,3 +1,4 @@
+using DvServerless.Core.Hosting;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
@@ -20,7 +21,16 @@ public static class SipServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<SipWebhookOptions>()
             .Bind(configuration.GetSection(SipWebhookOptions.SectionName))
-            .Validate(o => IsUsableSecret(o.WebhookSecret), "OpenAI:WebhookSecret must be the webhook's signing secret (whsec_… with base64 after the prefix).")
+            // In Azure the public development secret would let anyone place calls. Without a configured secret SIP is
+            // off there: every webhook fails verification (400, logged), while ACS calls and the APIs keep working.
+            .PostConfigure(o =>
+            {
+                if (!string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"]) && o.WebhookSecret == LocalDefaults.OpenAIWebhookSecret)
+                {
+                    o.WebhookSecret = string.Empty;
+                }
+            })
+            .Validate(o => o.WebhookSecret.Length == 0 || IsUsableSecret(o.WebhookSecret), "OpenAI:WebhookSecret must be the webhook's signing secret (whsec_… with base64 after the prefix).")
             .Validate(o => o.WebhookTolerance >= TimeSpan.Zero && o.WebhookTolerance <= TimeSpan.FromMinutes(10),
                 "OpenAI:WebhookTolerance must be between 00:00:00 and 00:10:00.")
             .ValidateOnStart();
@@ -31,7 +41,7 @@ public static class SipServiceCollectionExtensions
             .Validate(o => o.WorkerTimeout > TimeSpan.Zero && o.WorkerTimeout <= TimeSpan.FromSeconds(10), "Sip:WorkerTimeout must be between 0 and 10 seconds.")
             .ValidateOnStart();
 
-        // In Azure the public development secret would let anyone place calls: refuse to start with it.
+        // Says at start-up when SIP webhooks are refused for want of a secret.
         services.AddHostedService<SipWebhookSecretGuard>();
         services.AddRealtimeEngine(configuration);
         services.TryAddSingleton(TimeProvider.System);

@@ -1,26 +1,26 @@
-using DvServerless.Core.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Sip;
 
 /// <summary>
-/// Refuses to start the app in Azure (App Service and Functions set <c>WEBSITE_SITE_NAME</c>) with the public local
-/// development webhook secret: with it anyone could sign a <c>realtime.call.incoming</c> and make the gateway accept calls.
-/// It runs as the first hosted service, after the options have been validated, so a start-up with several bad settings
-/// reports the options' problems first.
+/// Logs at start-up when no webhook signing secret is configured (in Azure the public local development secret is
+/// never used): SIP webhooks are then refused with 400 until <c>OpenAI__WebhookSecret</c> is set.
 /// </summary>
-internal sealed class SipWebhookSecretGuard(IOptions<SipWebhookOptions> options, IConfiguration configuration) : IHostedService
+internal sealed partial class SipWebhookSecretGuard(IOptions<SipWebhookOptions> options, ILogger<SipWebhookSecretGuard> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"]) && options.Value.WebhookSecret == LocalDefaults.OpenAIWebhookSecret)
+        if (options.Value.WebhookSecret.Length == 0)
         {
-            throw new InvalidOperationException(
-                "OpenAI:WebhookSecret is the public local development secret; set the project webhook's signing secret (OpenAI__WebhookSecret) in Azure.");
+            LogSipOff(logger);
         }
 
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 5150, Level = LogLevel.Warning,
+        Message = "No OpenAI webhook signing secret is configured (OpenAI__WebhookSecret): SIP webhooks are refused until one is set.")]
+    private static partial void LogSipOff(ILogger logger);
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DvServerless.MediaWorker.Tests.Endpoints;
 
@@ -36,6 +37,9 @@ internal sealed class MediaWorkerServer : IAsyncDisposable
         {
             builder.Services.AddSingleton<IConversationEngineFactory>(engines);
             builder.Services.AddSingleton<ICallRecordSink>(records);
+            // No Blob storage here: closing a call's record and rendering its minutes would wait out the storage
+            // retries at every call end (tested with Azurite in the Records tests instead).
+            builder.Services.RemoveAll<DvServerless.MediaWorker.Records.WorkerCallEnd>();
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
