@@ -10,7 +10,7 @@ public readonly struct AcsInboundMessage : IDisposable
 {
     /// <summary>Creates a message.</summary>
     public AcsInboundMessage(AcsInboundKind kind, AcsAudioMetadata? audioMetadata = null, PooledAudio audio = default, bool isSilent = false,
-        string? participantRawId = null, string? timestamp = null, string? dtmfTone = null, string? rawKind = null)
+        string? participantRawId = null, DateTimeOffset? timestamp = null, string? dtmfTone = null, string? rawKind = null)
     {
         Kind = kind;
         AudioMetadata = audioMetadata;
@@ -37,8 +37,8 @@ public readonly struct AcsInboundMessage : IDisposable
     /// <summary>For AudioData and DtmfData: <c>participantRawID</c>, if present.</summary>
     public string? ParticipantRawId { get; }
 
-    /// <summary>For AudioData: the <c>timestamp</c> string as sent.</summary>
-    public string? Timestamp { get; }
+    /// <summary>For AudioData: the <c>timestamp</c> (ISO 8601 UTC), or null when absent or not a date.</summary>
+    public DateTimeOffset? Timestamp { get; }
 
     /// <summary>For DtmfData: the tone (e.g. <c>3</c>, <c>#</c> as sent).</summary>
     public string? DtmfTone { get; }

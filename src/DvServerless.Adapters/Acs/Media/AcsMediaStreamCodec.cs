@@ -30,7 +30,7 @@ public static partial class AcsMediaStreamCodec
         var audio = default(PooledAudio);
         var silent = false;
         string? participant = null;
-        string? timestamp = null;
+        DateTimeOffset? timestamp = null;
         string? tone = null;
         var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
         try
@@ -199,7 +199,7 @@ public static partial class AcsMediaStreamCodec
         return null;
     }
 
-    private static PooledAudio ReadAudioData(ref Utf8JsonReader reader, out bool silent, out string? participant, out string? timestamp)
+    private static PooledAudio ReadAudioData(ref Utf8JsonReader reader, out bool silent, out string? participant, out DateTimeOffset? timestamp)
     {
         silent = false;
         participant = null;
@@ -235,7 +235,8 @@ public static partial class AcsMediaStreamCodec
                 else if (reader.ValueTextEquals("timestamp"u8))
                 {
                     reader.Read();
-                    timestamp = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    // Parsed from the UTF-8 bytes: a string per frame would be the only allocation on this path.
+                    timestamp = reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out var at) ? at : null;
                 }
                 else
                 {

@@ -32,7 +32,7 @@ public sealed class AcsMediaStreamCodecTests
         Assert.Equal(AcsInboundKind.AudioData, message.Kind);
         Assert.Equal(pcm, message.Audio.Span.ToArray());
         Assert.Equal("8:acs:abc", message.ParticipantRawId);
-        Assert.Equal("2024-05-01T12:00:00.000Z", message.Timestamp);
+        Assert.Equal(new DateTimeOffset(2024, 5, 1, 12, 0, 0, TimeSpan.Zero), message.Timestamp);
         Assert.False(message.IsSilent);
     }
 
