@@ -1,3 +1,4 @@
+using DvServerless.Functions.Tenancy;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Core.Calls;
@@ -30,6 +31,7 @@ public sealed partial class SipIncomingService
     private readonly AgentOptions _agent;
     private readonly TimeProvider _time;
     private readonly ILogger<SipIncomingService> _logger;
+    private readonly ICallAdmissionPolicy _admission;
 
     /// <summary>Creates the service.</summary>
     public SipIncomingService(
@@ -41,8 +43,10 @@ public sealed partial class SipIncomingService
         IOptions<SipRoutingOptions> routing,
         AgentOptions agent,
         TimeProvider time,
-        ILogger<SipIncomingService> logger)
+        ILogger<SipIncomingService> logger,
+        ICallAdmissionPolicy? admission = null)
     {
+        _admission = admission ?? AdmitAllCallsPolicy.Instance;
         _sessions = sessions;
         _control = control;
         _worker = worker;
@@ -68,10 +72,14 @@ public sealed partial class SipIncomingService
             return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.Duplicate, "webhook-id already seen");
         }
 
+        // The tenant is the one that owns the called number or SIP URI; its concurrent-call limit is checked at the door,
+        // from session state, before this call's own session exists.
+        var admission = await _admission.AdmitAsync(CalledParty(call.SipHeaders.GetFirst("To")), cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var session = new CallSession
         {
             CallId = callId,
+            TenantId = admission.TenantId,
             Channel = CallChannel.Sip,
             State = CallState.Ringing,
             From = call.SipHeaders.GetFirst("From"),
@@ -102,7 +110,9 @@ public sealed partial class SipIncomingService
         }
 
         LogRinging(callId, call.CallId, PiiMasker.Mask(session.From), PiiMasker.Mask(session.To), call.SipHeaders.Count);
-        var decision = _policy.Decide(call.SipHeaders);
+        var decision = admission.Admitted
+            ? _policy.Decide(call.SipHeaders)
+            : SipCallDecision.Rejected(admission.SipStatusCode ?? SipRoutingOptions.BusyStatus, IncomingCallAdmission.CapacityReason);
         if (decision.Accept && _routing.CheckWorkerCapacity)
         {
             var capacity = await _worker.CheckCapacityAsync(callId, cancellationToken).ConfigureAwait(false);
@@ -115,6 +125,28 @@ public sealed partial class SipIncomingService
         return decision.Accept
             ? await AcceptAsync(callId, call.CallId, cancellationToken).ConfigureAwait(false)
             : await RejectAsync(callId, call.CallId, decision, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The URI of a SIP <c>To</c> header: <c>"Sales" &lt;sip:+18005550100@example.com&gt;;tag=1</c> →
+    /// <c>sip:+18005550100@example.com</c>; a bare URI is kept (without header parameters).
+    /// </summary>
+    internal static string? CalledParty(string? toHeader)
+    {
+        if (string.IsNullOrWhiteSpace(toHeader))
+        {
+            return null;
+        }
+
+        var open = toHeader.IndexOf('<', StringComparison.Ordinal);
+        var close = open < 0 ? -1 : toHeader.IndexOf('>', open + 1);
+        if (open >= 0 && close > open)
+        {
+            return toHeader[(open + 1)..close].Trim();
+        }
+
+        var parameters = toHeader.IndexOf(';', StringComparison.Ordinal);
+        return (parameters < 0 ? toHeader : toHeader[..parameters]).Trim();
     }
 
     private async Task<SipIncomingOutcome> RejectAsync(string callId, string sipCallId, SipCallDecision decision, CancellationToken cancellationToken)
