@@ -18,12 +18,14 @@ public sealed class AcsCallEndToEndTests
     {
         Prerequisites.Require();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var caller = await CallerAudioSynthesizer.SynthesizeAsync(DemoConversation.CallerUtterances, DemoConversation.PauseBetweenUtterances, AudioFormat.Pcm24k, timeout.Token);
+        var caller = await CallerAudioSynthesizer.SynthesizeAsync(DemoConversation.CallerUtterances, DemoConversation.PauseBetweenUtterances, AudioFormat.Pcm24k,
+            DemoConversation.LeadingSilence, timeout.Token);
 
         await using var stack = await LocalStack.StartAsync(new LocalStackOptions
         {
             CallerTranscripts = DemoConversation.CallerUtterances,
             AgentReply = DemoConversation.AgentReply,
+            Greeting = DemoConversation.Greeting,
             Environment = new Dictionary<string, string?>(), // never a real engine in tests
             ToolsSearchRoot = RepositoryPaths.Root,
         }, _ => { }, timeout.Token);
@@ -72,10 +74,16 @@ public sealed class AcsCallEndToEndTests
         var turns = records.Where(r => r.Kind == "turn").ToList();
         Assert.Equal(DemoConversation.CallerUtterances, turns.Where(t => t.Speaker == "caller").Select(t => t.Text ?? string.Empty).ToArray());
         var agentTurns = turns.Where(t => t.Speaker == "agent").ToList();
-        Assert.Equal(2, agentTurns.Count);
-        Assert.True(agentTurns[0].Interrupted);
-        Assert.False(agentTurns[1].Interrupted);
-        Assert.Equal(DemoConversation.AgentReply(1, string.Empty), agentTurns[1].Text);
+        Assert.Equal(3, agentTurns.Count);
+        Assert.Equal((DemoConversation.Greeting, false), (agentTurns[0].Text, agentTurns[0].Interrupted));
+        Assert.True(agentTurns[1].Interrupted);
+        Assert.False(agentTurns[2].Interrupted);
+        Assert.Equal(DemoConversation.AgentReply(1, string.Empty), agentTurns[2].Text);
+
+        // The cached greeting reaches the caller right after the answer, long before any model could speak.
+        var answerToFirstAudio = result.MediaStartedAfter!.Value - result.AnsweredAfter!.Value + result.Segments[0].Start;
+        Assert.InRange(answerToFirstAudio.TotalMilliseconds, 0, 1500);
+        Assert.False(result.Segments[0].EndedByStopAudio);
 
         // The second answer was heard in full after the barge-in.
         var last = result.Segments[^1];

@@ -34,7 +34,9 @@ public sealed class CliCallTests
             Assert.NotNull(bargeIn.CallerHeardMs);
             Assert.InRange(bargeIn.TruncateAudioEndMs!.Value, bargeIn.CallerHeardMs!.Value - 60, bargeIn.CallerHeardMs.Value + 60);
             Assert.Equal(0, summary.AgentFramesAfterStopAudio);
-            Assert.Equal(["caller", "agent", "caller", "agent"], summary.Turns.Select(t => t.Speaker).ToArray());
+            Assert.Equal(["agent", "caller", "agent", "caller", "agent"], summary.Turns.Select(t => t.Speaker).ToArray());
+            Assert.Equal(DemoConversation.Greeting, summary.Turns[0].Text);
+            Assert.NotNull(summary.AnswerToFirstAgentAudioMs);
 
             // The WAV holds what the caller heard of the agent: a valid 24 kHz PCM file as long as the summary says.
             var heard = Core.Audio.WavFile.Read(await File.ReadAllBytesAsync(wav));

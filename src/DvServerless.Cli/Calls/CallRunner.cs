@@ -68,6 +68,7 @@ public sealed class CallRunner
         {
             CallerTranscripts = transcripts,
             AgentReply = options.CallerWav is null ? DemoConversation.AgentReply : null,
+            Greeting = options.CallerWav is null ? DemoConversation.Greeting : null,
             Verbose = options.Verbose,
             AcsAudioFormat = options.AcsAudioFormat,
         };
@@ -117,7 +118,8 @@ public sealed class CallRunner
         if (options.CallerWav is null)
         {
             progress("speaking the demo caller with espeak-ng");
-            var pcm = await CallerAudioSynthesizer.SynthesizeAsync(DemoConversation.CallerUtterances, DemoConversation.PauseBetweenUtterances, AudioFormat.Pcm24k, cancellationToken).ConfigureAwait(false);
+            var pcm = await CallerAudioSynthesizer.SynthesizeAsync(DemoConversation.CallerUtterances, DemoConversation.PauseBetweenUtterances, AudioFormat.Pcm24k,
+                DemoConversation.LeadingSilence, cancellationToken).ConfigureAwait(false);
             return (pcm, AudioFormat.Pcm24k, options.Transcripts ?? DemoConversation.CallerUtterances);
         }
 

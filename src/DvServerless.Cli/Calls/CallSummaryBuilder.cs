@@ -37,8 +37,9 @@ public static class CallSummaryBuilder
 
         var engine = records.Select(r => r.Engine).FirstOrDefault(e => !string.IsNullOrEmpty(e))
             ?? (stack.Realtime is null ? "openai-realtime" : "realtime-simulator");
-        var firstAudio = result.Segments.Count > 0 && result.AnsweredAfter is { } answered
-            ? (int?)(result.Segments[0].Start - answered).TotalMilliseconds
+        // Segments are timed from media start; the answer and media start from when the call was placed.
+        var firstAudio = result.Segments.Count > 0 && result.AnsweredAfter is { } answered && result.MediaStartedAfter is { } mediaStarted
+            ? (int?)(mediaStarted - answered + result.Segments[0].Start).TotalMilliseconds
             : null;
 
         return new CallSummary

@@ -11,7 +11,15 @@ public static class CallerAudioSynthesizer
     public static bool IsAvailable => OnPath("espeak-ng") && OnPath("sox");
 
     /// <summary>Returns PCM16 mono at <paramref name="format"/>'s rate: each utterance followed by <paramref name="pause"/>.</summary>
-    public static async Task<byte[]> SynthesizeAsync(IReadOnlyList<string> utterances, TimeSpan pause, AudioFormat format, CancellationToken cancellationToken)
+    public static Task<byte[]> SynthesizeAsync(IReadOnlyList<string> utterances, TimeSpan pause, AudioFormat format, CancellationToken cancellationToken) =>
+        SynthesizeAsync(utterances, pause, format, TimeSpan.Zero, cancellationToken);
+
+    /// <summary>
+    /// Returns PCM16 mono at <paramref name="format"/>'s rate: <paramref name="leadingSilence"/>, then each utterance
+    /// followed by <paramref name="pause"/>.
+    /// </summary>
+    public static async Task<byte[]> SynthesizeAsync(IReadOnlyList<string> utterances, TimeSpan pause, AudioFormat format, TimeSpan leadingSilence,
+        CancellationToken cancellationToken)
     {
         if (!IsAvailable)
         {
@@ -23,6 +31,7 @@ public static class CallerAudioSynthesizer
         {
             using var pcm = new MemoryStream();
             var silence = new byte[(int)(format.BytesPerMillisecond * pause.TotalMilliseconds) & ~1];
+            pcm.Write(new byte[(int)(format.BytesPerMillisecond * leadingSilence.TotalMilliseconds) & ~1]);
             for (var i = 0; i < utterances.Count; i++)
             {
                 var spoken = Path.Combine(folder.FullName, $"u{i}.wav");

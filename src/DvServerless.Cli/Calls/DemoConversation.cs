@@ -13,6 +13,12 @@ public static class DemoConversation
         "Sorry, one more thing. What time do you close today?",
     ];
 
+    /// <summary>What the agent says the moment the call connects, from the TTS prompt cache (before the model speaks).</summary>
+    public const string Greeting = "Hello, how can I help you?";
+
+    /// <summary>The caller listens to the greeting before speaking, as people do.</summary>
+    public static TimeSpan LeadingSilence { get; } = TimeSpan.FromMilliseconds(3000);
+
     /// <summary>Silence between the caller's utterances: long enough for the agent to start, short enough to cut it off.</summary>
     public static TimeSpan PauseBetweenUtterances { get; } = TimeSpan.FromMilliseconds(2600);
 

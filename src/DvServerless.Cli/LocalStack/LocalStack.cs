@@ -100,7 +100,7 @@ public sealed class LocalStack : IAsyncDisposable
             };
             // The cached greeting the caller hears the moment media connects (Agent__Greeting="Hello, thanks for calling.").
             // Off by default here: the built-in demo caller talks from the first millisecond and would cut it at once.
-            shared["Agent:Greeting"] = Environment.GetEnvironmentVariable("Agent__Greeting") ?? string.Empty;
+            shared["Agent:Greeting"] = options.Greeting ?? Environment.GetEnvironmentVariable("Agent__Greeting") ?? string.Empty;
             if (realtime is not null)
             {
                 shared["OpenAI:BaseUrl"] = realtime.BaseUrl.ToString().TrimEnd('/');

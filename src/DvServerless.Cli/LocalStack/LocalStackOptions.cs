@@ -12,6 +12,12 @@ public sealed class LocalStackOptions
     /// <summary>What the simulated agent answers to turn N given the caller's words; null = the simulator's default.</summary>
     public Func<int, string, string>? AgentReply { get; init; }
 
+    /// <summary>
+    /// The cached greeting played the moment media connects; null takes <c>Agent__Greeting</c> from the environment,
+    /// empty turns it off.
+    /// </summary>
+    public string? Greeting { get; init; }
+
     /// <summary>Another folder to look for <c>node_modules/.bin/azurite-blob</c> above (besides the working and app folders).</summary>
     public string? ToolsSearchRoot { get; init; }
 
