@@ -90,7 +90,7 @@ public sealed class CallRunner
 
         var callId = CallIdFromCallbacks(result)
             ?? throw new InvalidOperationException($"The call was never answered ({result.Outcome}); no callback URI reached the ACS simulator.");
-        var session = await WaitForFinalStateAsync(stack.Sessions, callId, cancellationToken).ConfigureAwait(false);
+        var session = await CallSessionPolling.WaitForFinalStateAsync(stack.Sessions, callId, cancellationToken).ConfigureAwait(false);
         var records = await stack.Records.ReadAsync(callId, cancellationToken).ConfigureAwait(false);
 
         string? agentWav = null;
@@ -123,17 +123,7 @@ public sealed class CallRunner
             return (pcm, AudioFormat.Pcm24k, options.Transcripts ?? DemoConversation.CallerUtterances);
         }
 
-        if (!options.CallerWav.Exists)
-        {
-            throw new IOException($"No such WAV file: {options.CallerWav.FullName}");
-        }
-
-        var wav = WavFile.Read(await File.ReadAllBytesAsync(options.CallerWav.FullName, cancellationToken).ConfigureAwait(false));
-        if (wav.Format.Encoding != AudioEncoding.Pcm16 || wav.Format.SampleRate is not (8_000 or 16_000 or 24_000))
-        {
-            throw new FormatException($"{options.CallerWav.Name} is {wav.Format}; the caller's WAV must be PCM16 mono at 8, 16 or 24 kHz (e.g. `sox in.wav -r 24000 -c 1 -b 16 out.wav`).");
-        }
-
+        var wav = await CallerWav.ReadAsync(options.CallerWav, cancellationToken).ConfigureAwait(false);
         return (wav.Pcm, wav.Format, options.Transcripts ?? []);
     }
 
@@ -141,23 +131,5 @@ public sealed class CallRunner
     {
         var callback = result.Callbacks.FirstOrDefault();
         return callback is null ? null : Uri.UnescapeDataString(callback.Uri.Segments[^1].TrimEnd('/'));
-    }
-
-    private static async Task<CallSession?> WaitForFinalStateAsync(ICallSessionStore sessions, string callId, CancellationToken cancellationToken)
-    {
-        // CallDisconnected is delivered just before the simulator reports the call over; give the function a moment.
-        CallSession? session = null;
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            session = await sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
-            if (session is not null && CallStateMachine.IsFinal(session.State))
-            {
-                return session;
-            }
-
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
-
-        return session;
     }
 }

@@ -113,7 +113,7 @@ public sealed class SipCallRunner
         Progress($"call over: {result.End}");
 
         var callId = SipIncomingService.SessionIdFor(result.CallId);
-        var session = await WaitForFinalStateAsync(stack.Sessions, callId, cancellationToken).ConfigureAwait(false);
+        var session = await CallSessionPolling.WaitForFinalStateAsync(stack.Sessions, callId, cancellationToken).ConfigureAwait(false);
         var records = await stack.Records.ReadAsync(callId, cancellationToken).ConfigureAwait(false);
         var summary = new CallSummary
         {
@@ -160,39 +160,12 @@ public sealed class SipCallRunner
             return (pcm, options.Transcripts ?? DemoConversation.CallerUtterances);
         }
 
-        if (!options.CallerWav.Exists)
-        {
-            throw new IOException($"No such WAV file: {options.CallerWav.FullName}");
-        }
-
-        var wav = WavFile.Read(await File.ReadAllBytesAsync(options.CallerWav.FullName, cancellationToken).ConfigureAwait(false));
-        if (wav.Format.Encoding != AudioEncoding.Pcm16 || !PcmResampler.IsSupportedRate(wav.Format.SampleRate))
-        {
-            throw new FormatException($"{options.CallerWav.Name} is {wav.Format}; the caller's WAV must be PCM16 mono at 8, 16 or 24 kHz (e.g. `sox in.wav -r 24000 -c 1 -b 16 out.wav`).");
-        }
+        var wav = await CallerWav.ReadAsync(options.CallerWav, cancellationToken).ConfigureAwait(false);
 
         // The simulated SIP leg takes 24 kHz PCM, as OpenAI's side of the call hears it.
         var resampler = new PcmResampler(wav.Format.SampleRate, 24_000);
         var output = new byte[resampler.GetMaxOutputByteCount(wav.Pcm.Length)];
         var written = resampler.Process(wav.Pcm, output);
         return (output.AsMemory(0, written), options.Transcripts ?? []);
-    }
-
-    private static async Task<CallSession?> WaitForFinalStateAsync(ICallSessionStore sessions, string callId, CancellationToken cancellationToken)
-    {
-        // The worker ends the session when it sees the sideband close, just after the simulator reports the call over.
-        CallSession? session = null;
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            session = await sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
-            if (session is not null && CallStateMachine.IsFinal(session.State))
-            {
-                return session;
-            }
-
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
-
-        return session;
     }
 }
