@@ -24,16 +24,18 @@ for project in tests/*.Tests/*.csproj; do
     --results-directory "$results" || status=1
 done
 
-# Sum the TRX counters of every project (skipped tests are reported as notExecuted).
+# Sum the TRX counters of every project. A skipped test is counted in "total" only (not as executed, passed or
+# failed), so skipped = total - passed - failed.
 read -r passed failed skipped total < <(
   for f in "$results"/*.trx; do
     [ -f "$f" ] || continue
     grep -o '<Counters [^>]*>' "$f" | head -n 1
   done | awk '
     { for (i = 1; i <= NF; i++) { split($i, kv, "="); gsub(/"|\/|>/, "", kv[2]);
-        if (kv[1] == "passed") p += kv[2]; if (kv[1] == "failed") f += kv[2]; if (kv[1] == "error") f += kv[2];
-        if (kv[1] == "notExecuted") s += kv[2]; if (kv[1] == "total") t += kv[2]; } }
-    END { printf "%d %d %d %d\n", p, f, s, t }')
+        if (kv[1] == "passed") p += kv[2];
+        if (kv[1] == "failed" || kv[1] == "error" || kv[1] == "timeout" || kv[1] == "aborted") f += kv[2];
+        if (kv[1] == "total") t += kv[2]; } }
+    END { s = t - p - f; if (s < 0) s = 0; printf "%d %d %d %d\n", p, f, s, t }')
 
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a project that crashed before writing its results
 echo "tests: $passed passed, $failed failed, $skipped skipped"
