@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what running and testing DvServerless locally needs, when it is missing:
 #   - espeak-ng and sox (Debian packages): caller speech for simulated calls and tests;
-#   - Azurite (npm, pinned in package.json / package-lock.json): the local Blob storage server.
+#   - from npm, pinned in package.json / package-lock.json: Azurite (the local Blob storage server) and the official ACS
+#     Call Automation JS SDK, which tests use as a reference client against the ACS simulator.
 # Safe to run again: it only installs what is not there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +17,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-if [ ! -x node_modules/.bin/azurite-blob ]; then
-  echo "Installing Azurite from npm"
+if [ ! -x node_modules/.bin/azurite-blob ] || [ ! -d node_modules/@azure/communication-call-automation ]; then
+  echo "Installing Azurite and the ACS reference SDK from npm"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 fi

@@ -171,7 +171,8 @@ public sealed class AcsCallAutomationClient : ICallAutomationClient
             writer.WriteStartObject("playOptions");
             writer.WriteBoolean("loop", request.Loop);
             writer.WriteEndObject();
-            WriteIfNotNull(writer, "operationContext", request.OperationContext);
+            // Like the official SDK: a play always carries an operation context, so its PlayCompleted/Failed can be matched.
+            writer.WriteString("operationContext", request.OperationContext ?? Guid.NewGuid().ToString());
         });
         using var response = await SendAsync("play", RequestMethod.Post, ConnectionPath(callConnectionId, ":play"), body, repeatable: false, HttpStatusCode.Accepted, cancellationToken).ConfigureAwait(false);
         AcsClientLog.OperationAccepted(_logger, "play", callConnectionId);

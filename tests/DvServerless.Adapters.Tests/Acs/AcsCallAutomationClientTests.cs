@@ -186,7 +186,10 @@ public sealed class AcsCallAutomationClientTests
         _handler.Respond(HttpStatusCode.Accepted);
         await CreateClient().PlayAsync("conn-1", new PlayRequest { Kind = kind, Value = value, Loop = true });
         var request = Assert.Single(_handler.Requests);
-        Assert.Equal($$$"""{"playSources":[{{{source}}}],"playTo":[],"playOptions":{"loop":true}}""", request.BodyText);
+        // Without an operation context of its own, a play gets a fresh UUID (as the official SDK does).
+        var context = System.Text.Json.JsonDocument.Parse(request.BodyText).RootElement.GetProperty("operationContext").GetString();
+        Assert.True(Guid.TryParse(context, out _), context);
+        Assert.Equal($$$"""{"playSources":[{{{source}}}],"playTo":[],"playOptions":{"loop":true},"operationContext":"{{{context}}}"}""", request.BodyText);
         AssertValid("PlayRequest", request);
     }
 
