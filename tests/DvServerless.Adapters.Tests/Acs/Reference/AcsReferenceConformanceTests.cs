@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -56,20 +55,20 @@ public sealed class AcsReferenceConformanceTests : IAsyncLifetime
     [SkippableFact]
     public async Task Answer_play_and_terminate_match_the_official_sdk()
     {
-        var script = RequireReferenceClient();
+        var script = AcsReferenceSdk.RequireScript();
         var callback = _receiverUrl + "/callbacks";
         var transport = $"ws://127.0.0.1:{new Uri(_receiverUrl).Port}/media";
 
         // The official SDK takes the first call.
         var first = await PlaceCallAsync();
-        var (exitCode, error) = await RunNodeAsync(script, new Dictionary<string, string>
+        var (exitCode, output, error) = await AcsReferenceSdk.RunAsync(script, new Dictionary<string, string>
         {
             ["DVS_ACS_CONNECTION_STRING"] = _simulator.ConnectionString,
             ["DVS_INCOMING_CALL_CONTEXT"] = first.Context,
             ["DVS_CALLBACK_URL"] = callback,
             ["DVS_TRANSPORT_URL"] = transport,
         });
-        Assert.True(exitCode == 0, error);
+        Assert.True(exitCode == 0, error + output);
         var reference = _simulator.Requests.Where(r => r.Operation is not null).ToList();
 
         // Ours takes the second, asking for the same things.
@@ -142,36 +141,5 @@ public sealed class AcsReferenceConformanceTests : IAsyncLifetime
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var incoming = await _incoming.Reader.ReadAsync(wait.Token);
         return (call, JsonDocument.Parse(incoming).RootElement[0].GetProperty("data").GetProperty("incomingCallContext").GetString()!);
-    }
-
-    private static string RequireReferenceClient()
-    {
-        var root = RepositoryPaths.RequireRoot();
-        var installed = Directory.Exists(Path.Combine(root, "node_modules", "@azure", "communication-call-automation"));
-        var reason = "The ACS reference SDK is not installed (the README's test command runs `npm ci`, which installs it).";
-        if (!installed && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException(reason);
-        }
-
-        Skip.If(!installed, reason);
-        return Path.Combine(root, "tests", "DvServerless.Simulators.Tests", "Acs", "Reference", "acs-reference-client.mjs");
-    }
-
-    private static async Task<(int ExitCode, string Error)> RunNodeAsync(string script, Dictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(script);
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await error + await output);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using DvServerless.Core.Audio;
 using DvServerless.Simulators.Acs;
@@ -31,7 +30,7 @@ public sealed class AcsReferenceClientTests : IAsyncLifetime
     [SkippableFact]
     public async Task The_official_sdk_answers_plays_and_terminates_a_simulated_call()
     {
-        var script = RequireReferenceClient();
+        var script = AcsReferenceSdk.RequireScript();
         var call = await _simulator.PlaceCallAsync(new SimulatedCallRequest
         {
             IncomingCallUrl = _app.IncomingCallUrl,
@@ -43,7 +42,7 @@ public sealed class AcsReferenceClientTests : IAsyncLifetime
         var (_, incoming) = await _app.IncomingCall.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var context = JsonDocument.Parse(incoming).RootElement[0].GetProperty("data").GetProperty("incomingCallContext").GetString()!;
 
-        var (exitCode, output, error) = await RunNodeAsync(script, new Dictionary<string, string>
+        var (exitCode, output, error) = await AcsReferenceSdk.RunAsync(script, new Dictionary<string, string>
         {
             ["DVS_ACS_CONNECTION_STRING"] = _simulator.ConnectionString,
             ["DVS_INCOMING_CALL_CONTEXT"] = context,
@@ -64,36 +63,5 @@ public sealed class AcsReferenceClientTests : IAsyncLifetime
         Assert.Equal(1, result.AnswerCount);
         Assert.Equal(SimulatedCallOutcome.AppHungUp, result.Outcome);
         Assert.Empty(result.ProtocolErrors);
-    }
-
-    private static string RequireReferenceClient()
-    {
-        var root = RepositoryPaths.RequireRoot();
-        var installed = Directory.Exists(Path.Combine(root, "node_modules", "@azure", "communication-call-automation"));
-        var reason = "The ACS reference SDK is not installed (the README's test command runs `npm ci`, which installs it).";
-        if (!installed && string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException(reason);
-        }
-
-        Skip.If(!installed, reason);
-        return Path.Combine(root, "tests", "DvServerless.Simulators.Tests", "Acs", "Reference", "acs-reference-client.mjs");
-    }
-
-    private static async Task<(int ExitCode, string Output, string Error)> RunNodeAsync(string script, Dictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(script);
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
     }
 }
