@@ -170,6 +170,15 @@ public sealed partial class BlobTtsCache
 
     private async Task<byte[]> SynthesizeAndStoreAsync(string tenantId, string key, ITextToSpeech tts, TtsRequest request)
     {
+        // A caller can miss just before an earlier flight writes the entry and join only after that flight is gone: look
+        // again inside the flight. A flight completes only after its write, so this sees the entry and nothing is
+        // synthesized twice.
+        var stored = await TryReadAsync(tenantId, key, CancellationToken.None).ConfigureAwait(false);
+        if (stored is not null)
+        {
+            return stored; // Counted like a caller that joined a flight: it caused no synthesis.
+        }
+
         // Not tied to the first caller's token: others may be waiting on this flight.
         Interlocked.Increment(ref CountersOf(tenantId).Misses);
         LogMiss(tenantId, tts.Provider, key);
