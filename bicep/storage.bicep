@@ -67,6 +67,35 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
+// Rate-limit counters are one small blob per tenant per minute window (container `ratelimits`): worthless after the
+// minute, so they are deleted a day after their last write instead of piling up.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-rate-limit-windows'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [ 'blockBlob' ]
+              prefixMatch: [ 'ratelimits/' ]
+            }
+            actions: {
+              baseBlob: {
+                delete: { daysAfterModificationGreaterThan: 1 }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
 resource identityBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, identityPrincipalId, blobDataOwnerRoleId)
   scope: storage

@@ -59,6 +59,17 @@ public sealed partial class SecurityPostureTests
     }
 
     [Fact]
+    public async Task RateLimitWindowsExpireInsteadOfPilingUp()
+    {
+        var policy = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.Storage/storageAccounts/managementPolicies"));
+        var rule = Assert.Single(policy.Properties["policy"]!["rules"]!.AsArray());
+
+        Assert.True(rule!["enabled"]!.GetValue<bool>());
+        Assert.Equal("ratelimits/", Assert.Single(rule["definition"]!["filters"]!["prefixMatch"]!.AsArray())!.GetValue<string>());
+        Assert.Equal(1, rule["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterModificationGreaterThan"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task KeyVaultUsesRbacAndHasNoAccessPolicies()
     {
         var vault = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.KeyVault/vaults"));
