@@ -13,46 +13,20 @@ namespace DvServerless.Cli.Calls;
 /// <summary>Runs one <c>dvs call</c>: caller audio, local stack, the call, then the summary, the WAV and the JSON.</summary>
 public sealed class CallRunner
 {
-    private static readonly JsonSerializerOptions SummaryJson = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
-
     private readonly IAnsiConsole _console;
 
     /// <summary>Creates a runner that writes to <paramref name="console"/>.</summary>
     public CallRunner(IAnsiConsole console) => _console = console;
 
     /// <summary>Runs the call; returns the process exit code (0 = the session ended cleanly after exactly one answer).</summary>
-    public async Task<int> RunAsync(CallRunOptions options, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Timeout);
-        try
+    public Task<int> RunAsync(CallRunOptions options, CancellationToken cancellationToken) =>
+        CallRunSteps.GuardAsync(_console, options.Timeout, async token =>
         {
-            var summary = await PlaceCallAsync(options, timeout.Token).ConfigureAwait(false);
+            var summary = await PlaceCallAsync(options, token).ConfigureAwait(false);
             ConversationPrinter.Print(_console, summary);
-            if (options.SummaryJson is not null)
-            {
-                options.SummaryJson.Directory?.Create();
-                await File.WriteAllTextAsync(options.SummaryJson.FullName, JsonSerializer.Serialize(summary, SummaryJson), timeout.Token).ConfigureAwait(false);
-                _console.MarkupLineInterpolated($"summary written to {options.SummaryJson.FullName}");
-            }
-
+            await CallRunSteps.WriteSummaryAsync(_console, options.SummaryJson, summary, token).ConfigureAwait(false);
             return IsSuccess(summary) ? 0 : 1;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            _console.MarkupLineInterpolated($"[red]The call did not finish within {options.Timeout.TotalSeconds:0} s.[/]");
-            return 2;
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or FormatException or IOException)
-        {
-            _console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
-            return 2;
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Whether the call went as a user expects: one answer, session ended, no protocol errors.</summary>
     public static bool IsSuccess(CallSummary summary) =>

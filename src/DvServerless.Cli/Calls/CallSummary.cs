@@ -47,6 +47,9 @@ public sealed record CallSummary
     /// <summary>Where the agent's audio was written, if it was.</summary>
     public string? AgentWav { get; init; }
 
+    /// <summary>For <c>dvs call --sip</c>: the SIP side (webhook attempts, accepts, sidebands, headers); null for ACS calls.</summary>
+    public SipCallDetails? Sip { get; init; }
+
     /// <summary>Protocol errors the simulators saw (empty when every message followed the specs).</summary>
     public IReadOnlyList<string> ProtocolErrors { get; init; } = [];
 }

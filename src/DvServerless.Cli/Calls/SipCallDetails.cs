@@ -1,6 +1,6 @@
 namespace DvServerless.Cli.Calls;
 
-/// <summary>The SIP part of a <c>dvs call --sip --json</c> summary (written as <c>"sip"</c> beside the common fields).</summary>
+/// <summary>The SIP part of a <c>dvs call --sip --json</c> summary (<see cref="CallSummary.Sip"/>, written as <c>"sip"</c>).</summary>
 public sealed record SipCallDetails
 {
     /// <summary>OpenAI's <c>rtc_…</c> call id.</summary>

@@ -17,51 +17,23 @@ namespace DvServerless.Cli.Calls;
 /// </summary>
 public sealed class SipCallRunner
 {
-    private static readonly JsonSerializerOptions SummaryJson = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     private readonly IAnsiConsole _console;
 
     /// <summary>Creates a runner that writes to <paramref name="console"/>.</summary>
     public SipCallRunner(IAnsiConsole console) => _console = console;
 
     /// <summary>Runs the call; returns the exit code (0 = one accept, one sideband, session <c>Ended</c>).</summary>
-    public async Task<int> RunAsync(CallRunOptions options, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Timeout);
-        try
+    public Task<int> RunAsync(CallRunOptions options, CancellationToken cancellationToken) =>
+        CallRunSteps.GuardAsync(_console, options.Timeout, async token =>
         {
-            var (summary, sip) = await PlaceCallAsync(options, timeout.Token).ConfigureAwait(false);
+            var summary = await PlaceCallAsync(options, token).ConfigureAwait(false);
+            var sip = summary.Sip!;
             ConversationPrinter.Print(_console, summary);
             _console.MarkupLineInterpolated(
                 $"SIP: {sip.SipCallId}, webhook {string.Join("/", sip.WebhookAttempts)}, accepted {sip.AcceptCount}×, sidebands {sip.SidebandCount}, ended by {sip.SimulatorEnd}{(sip.WebhookToAcceptMs is { } ms ? $", webhook → accepted {ms} ms" : string.Empty)}");
-            if (options.SummaryJson is not null)
-            {
-                options.SummaryJson.Directory?.Create();
-                var json = JsonSerializer.SerializeToNode(summary, SummaryJson)!.AsObject();
-                json["sip"] = JsonSerializer.SerializeToNode(sip, SummaryJson);
-                await File.WriteAllTextAsync(options.SummaryJson.FullName, json.ToJsonString(SummaryJson), timeout.Token).ConfigureAwait(false);
-                _console.MarkupLineInterpolated($"summary written to {options.SummaryJson.FullName}");
-            }
-
+            await CallRunSteps.WriteSummaryAsync(_console, options.SummaryJson, summary, token).ConfigureAwait(false);
             return summary.FinalState == nameof(CallState.Ended) && sip.AcceptCount == 1 && sip.SidebandCount == 1 ? 0 : 1;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            _console.MarkupLineInterpolated($"[red]The call did not finish within {options.Timeout.TotalSeconds:0} s.[/]");
-            return 2;
-        }
-        catch (Exception exception) when (exception is InvalidOperationException or FormatException or IOException)
-        {
-            _console.MarkupLineInterpolated($"[red]{exception.Message}[/]");
-            return 2;
-        }
-    }
+        }, cancellationToken);
 
     /// <summary>Reads the session's SIP headers back from its metadata (ordered, repeats kept).</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> StoredHeaders(CallSession? session)
@@ -83,7 +55,7 @@ public sealed class SipCallRunner
         return connected is null ? null : (int)(connected.At - session!.CreatedAt).TotalMilliseconds;
     }
 
-    private async Task<(CallSummary Summary, SipCallDetails Sip)> PlaceCallAsync(CallRunOptions options, CancellationToken cancellationToken)
+    private async Task<CallSummary> PlaceCallAsync(CallRunOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         void Progress(string note) => _console.MarkupLineInterpolated($"[grey]{clock.Elapsed.TotalSeconds,6:0.00}s[/] {note}");
@@ -124,13 +96,7 @@ public sealed class SipCallRunner
             FinalState = session?.State.ToString() ?? "Missing",
             StateHistory = session?.History.Select(h => h.State.ToString()).ToList() ?? [],
             AnswerRequests = result.AcceptCount,
-            Turns = records.Where(r => r.Kind == "turn" && !string.IsNullOrEmpty(r.Text)).OrderBy(r => r.StartMs).Select(r => new CallTurn
-            {
-                Speaker = r.Speaker ?? "?",
-                Text = r.Text!,
-                StartMs = r.StartMs,
-                EndMs = r.EndMs,
-            }).ToList(),
+            Turns = CallSummaryBuilder.Turns(records),
             DurationMs = session?.EndedAt is { } ended ? (int)(ended - session.CreatedAt).TotalMilliseconds : 0,
             ProtocolErrors = realtime.Records.Errors.Select(e => e.ToString()).ToList(),
         };
@@ -147,7 +113,7 @@ public sealed class SipCallRunner
             WebhookToAcceptMs = WebhookToAcceptMs(session),
             SipHeaders = StoredHeaders(session),
         };
-        return (summary, sip);
+        return summary with { Sip = sip };
     }
 
     private static async Task<(ReadOnlyMemory<byte> Pcm, IReadOnlyList<string> Transcripts)> LoadCallerAsync(
