@@ -53,7 +53,7 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
         Assert.DoesNotContain("threshold", result.AcceptedSessionJson);
 
         var callId = SipIncomingService.SessionIdFor(result.CallId);
-        var session = await WaitForFinalAsync(stack.Sessions, callId, timeout.Token);
+        var session = await FinalSession.ReadAsync(stack.Sessions, callId, timeout.Token);
         Assert.Equal(CallState.Ended, session.State);
         Assert.Equal([CallState.Ringing, CallState.Answering, CallState.Connected, CallState.Ended], session.History.Select(h => h.State));
         Assert.Equal(CallChannel.Sip, session.Channel);
@@ -85,7 +85,7 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
         Assert.Equal(1, result.AcceptCount);
         Assert.Equal(1, result.SidebandCount);
         Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], relay.Statuses);
-        var session = await WaitForFinalAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
+        var session = await FinalSession.ReadAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
         Assert.Equal(CallState.Ended, session.State);
     }
 
@@ -123,7 +123,7 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
         Assert.Equal(SipCallEnd.Rejected, result.End);
         Assert.Equal(486, result.RejectStatus);
         Assert.Equal(0, result.AcceptCount);
-        var session = await WaitForFinalAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
+        var session = await FinalSession.ReadAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
         Assert.Equal(CallState.Ended, session.State);
         Assert.Contains("486", session.EndReason);
     }
@@ -140,7 +140,7 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
 
         Assert.Equal(SipCallEnd.Referred, result.End);
         Assert.Equal(TransferTarget, result.ReferTarget);
-        var session = await WaitForFinalAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
+        var session = await FinalSession.ReadAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
         Assert.Equal(CallState.Ended, session.State);
         Assert.StartsWith("transferred", session.EndReason);
     }
@@ -162,20 +162,6 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
         new("Call-ID", "e2e-" + customerId + "@trunk.example.com"),
         new("X-Customer-Id", customerId),
     ];
-
-    private static async Task<CallSession> WaitForFinalAsync(ICallSessionStore sessions, string callId, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var session = await sessions.GetAsync(callId, cancellationToken);
-            if (session is not null && (CallStateMachine.IsFinal(session.State) || attempt >= 50))
-            {
-                return session;
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-    }
 
     /// <summary>One local stack (rules and transfer target configured) and the synthesized caller, started on first use.</summary>
     public sealed class SipStack : IAsyncLifetime

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace DvServerless.Testing;
@@ -25,21 +24,7 @@ public static class AcsReferenceSdk
         return Path.Combine(root, "tests", "DvServerless.Simulators.Tests", "Acs", "Reference", "acs-reference-client.mjs");
     }
 
-    /// <summary>Runs the script with node and the given environment; returns its exit code, stdout and stderr.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string script, IReadOnlyDictionary<string, string> environment)
-    {
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(script);
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("node did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    /// <summary>Runs the script with node and the given environment (≤ 60 s).</summary>
+    public static Task<ExternalCommandResult> RunAsync(string script, IReadOnlyDictionary<string, string?> environment) =>
+        ExternalCommand.RunAsync("node", [script], RepositoryPaths.RequireRoot(), TimeSpan.FromSeconds(60), environment);
 }

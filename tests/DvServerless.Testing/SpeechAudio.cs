@@ -12,7 +12,7 @@ namespace DvServerless.Testing;
 public static class SpeechAudio
 {
     /// <summary>Whether espeak-ng and sox are on PATH.</summary>
-    public static bool Available => OnPath("espeak-ng") && OnPath("sox");
+    public static bool Available => ExternalCommand.IsOnPath("espeak-ng") && ExternalCommand.IsOnPath("sox");
 
     /// <summary>Skips (outside CI) when espeak-ng or sox is missing.</summary>
     public static void Require()
@@ -65,8 +65,4 @@ public static class SpeechAudio
             throw new InvalidOperationException($"{file} failed ({process.ExitCode}): {error}");
         }
     }
-
-    private static bool OnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
-        .Any(folder => folder.Length > 0 && File.Exists(Path.Combine(folder, name)));
 }

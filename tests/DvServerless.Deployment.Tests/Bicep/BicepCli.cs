@@ -15,12 +15,12 @@ public static class BicepCli
     public static string Executable => ExecutableValue.Value;
 
     /// <summary>Runs <c>bicep</c> with the arguments from the repository root.</summary>
-    public static Task<ProcessResult> RunAsync(params string[] arguments) =>
-        ProcessRunner.RunAsync(Executable, arguments, RepositoryPaths.RequireRoot(), TimeSpan.FromMinutes(3),
+    public static Task<ExternalCommandResult> RunAsync(params string[] arguments) =>
+        ExternalCommand.RunAsync(Executable, arguments, RepositoryPaths.RequireRoot(), TimeSpan.FromMinutes(3),
             new Dictionary<string, string?> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
 
     /// <summary>The diagnostic lines (errors, warnings, infos) of a bicep run's output.</summary>
-    public static IReadOnlyList<string> Diagnostics(ProcessResult result) =>
+    public static IReadOnlyList<string> Diagnostics(ExternalCommandResult result) =>
         result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(line => line.Contains(" : Error ", StringComparison.Ordinal)
                 || line.Contains(" : Warning ", StringComparison.Ordinal)

@@ -1,3 +1,4 @@
+using DvServerless.Testing;
 using System.Text.Json.Nodes;
 
 namespace DvServerless.Deployment.Tests.Bicep;
@@ -10,14 +11,14 @@ public sealed class CompiledTemplate
 {
     private static readonly Lazy<Task<CompiledTemplate>> MainValue = new(BuildMainAsync);
 
-    private CompiledTemplate(ProcessResult build, JsonObject? template)
+    private CompiledTemplate(ExternalCommandResult build, JsonObject? template)
     {
         Build = build;
         Template = template;
     }
 
     /// <summary>The build run (exit code, output).</summary>
-    public ProcessResult Build { get; }
+    public ExternalCommandResult Build { get; }
 
     /// <summary>The ARM template, or null when the build failed.</summary>
     public JsonObject? Template { get; }

@@ -43,7 +43,7 @@ public sealed class PostdeployHookTests : IDisposable
 
     private string CallsLog => Path.Combine(_directory, "state", "calls.log");
 
-    private Task<ProcessResult> RunHookAsync(bool withEnvironment = true)
+    private Task<ExternalCommandResult> RunHookAsync(bool withEnvironment = true)
     {
         var root = RepositoryPaths.RequireRoot();
         var environment = new Dictionary<string, string?>
@@ -58,7 +58,7 @@ public sealed class PostdeployHookTests : IDisposable
             ["EVENTGRID_SYSTEM_TOPIC_NAME"] = "evgt-acs-test",
             ["AZURE_KEY_VAULT_NAME"] = "kv-test",
         };
-        return ProcessRunner.RunAsync("sh", [Path.Combine(root, "scripts", "azd", "postdeploy.sh")], root, TimeSpan.FromMinutes(1), environment);
+        return ExternalCommand.RunAsync("sh", [Path.Combine(root, "scripts", "azd", "postdeploy.sh")], root, TimeSpan.FromMinutes(1), environment);
     }
 
     [Fact]
@@ -107,10 +107,10 @@ public sealed class PostdeployHookTests : IDisposable
     [SkippableFact]
     public async Task ShellScriptsPassShellcheck()
     {
-        Skip.IfNot(ProcessRunner.IsOnPath("shellcheck"), "shellcheck is not installed here (apt-get install shellcheck)");
+        Skip.IfNot(ExternalCommand.IsOnPath("shellcheck"), "shellcheck is not installed here (apt-get install shellcheck)");
         var root = RepositoryPaths.RequireRoot();
 
-        var check = await ProcessRunner.RunAsync("shellcheck", ["-s", "sh", "scripts/azd/postdeploy.sh", "scripts/package-functions.sh"],
+        var check = await ExternalCommand.RunAsync("shellcheck", ["-s", "sh", "scripts/azd/postdeploy.sh", "scripts/package-functions.sh"],
             root, TimeSpan.FromMinutes(1));
 
         Assert.True(check.ExitCode == 0, check.Output);

@@ -13,14 +13,14 @@ public sealed class FunctionsPackageFixture : IAsyncLifetime
     public string PackageDirectory { get; } = Path.Combine(Path.GetTempPath(), $"dvs-functions-package-{Guid.NewGuid():N}");
 
     /// <summary>The script run.</summary>
-    public ProcessResult? Result { get; private set; }
+    public ExternalCommandResult? Result { get; private set; }
 
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
         var root = RepositoryPaths.RequireRoot();
         var artifacts = Path.Combine(Path.GetTempPath(), "dvs-deployment-tests-artifacts");
-        Result = await ProcessRunner.RunAsync(
+        Result = await ExternalCommand.RunAsync(
             Path.Combine(root, "scripts", "package-functions.sh"),
             [PackageDirectory, "--", "--artifacts-path", artifacts],
             root,

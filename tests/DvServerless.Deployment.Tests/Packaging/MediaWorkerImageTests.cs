@@ -16,12 +16,12 @@ public sealed class MediaWorkerImageTests
 
     private static readonly Lazy<Task<string?>> DockerUnavailableReason = new(async () =>
     {
-        if (!ProcessRunner.IsOnPath("docker"))
+        if (!ExternalCommand.IsOnPath("docker"))
         {
             return "no docker CLI on PATH";
         }
 
-        var info = await ProcessRunner.RunAsync("docker", ["info"], Root, TimeSpan.FromSeconds(30));
+        var info = await ExternalCommand.RunAsync("docker", ["info"], Root, TimeSpan.FromSeconds(30));
         return info.ExitCode == 0 ? null : "docker info failed: no container engine is running here";
     });
 
@@ -74,7 +74,7 @@ public sealed class MediaWorkerImageTests
         var reason = await DockerUnavailableReason.Value;
         Skip.If(reason is not null, $"{reason}; the worker's Release publish is checked instead (WorkerPublishesWithoutAContainerEngine)");
 
-        var build = await ProcessRunner.RunAsync("docker",
+        var build = await ExternalCommand.RunAsync("docker",
             ["build", "-f", DockerfilePath, "-t", "dvserverless-mediaworker:test", "."], Root, TimeSpan.FromMinutes(20));
 
         Assert.True(build.ExitCode == 0, build.Output);
@@ -89,7 +89,7 @@ public sealed class MediaWorkerImageTests
         var output = Path.Combine(Path.GetTempPath(), $"dvs-mediaworker-publish-{Guid.NewGuid():N}");
         try
         {
-            var publish = await ProcessRunner.RunAsync("dotnet",
+            var publish = await ExternalCommand.RunAsync("dotnet",
                 ["publish", "src/DvServerless.MediaWorker", "-c", "Release", "-o", output, "-nologo",
                     "--artifacts-path", Path.Combine(Path.GetTempPath(), "dvs-deployment-tests-worker-artifacts")],
                 Root, TimeSpan.FromMinutes(15));

@@ -13,7 +13,7 @@ namespace DvServerless.Functions.Tests.Hosting;
 /// </summary>
 public sealed class FunctionDefinitionTests
 {
-    private static string DefinitionsFolder => Path.Combine(SourceTree.Root, "src", "DvServerless.Functions", "FunctionDefinitions");
+    private static string DefinitionsFolder => Path.Combine(RepositoryPaths.RequireRoot(), "src", "DvServerless.Functions", "FunctionDefinitions");
 
     [Fact]
     public void Every_http_function_is_a_pure_http_trigger_with_an_http_output()

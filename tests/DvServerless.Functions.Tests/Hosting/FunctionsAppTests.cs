@@ -100,7 +100,7 @@ public sealed class FunctionsAppTests
     [Fact]
     public async Task The_sample_local_settings_are_a_valid_configuration()
     {
-        var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(SourceTree.Root, "local.settings.sample.json"))).RootElement;
+        var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.RequireRoot(), "local.settings.sample.json"))).RootElement;
         Assert.False(sample.GetProperty("IsEncrypted").GetBoolean());
         var values = sample.GetProperty("Values").EnumerateObject()
             .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());

@@ -7,7 +7,7 @@ namespace DvServerless.Functions.Tests.Hosting;
 
 public sealed class HostJsonTests
 {
-    private static JsonElement HostJson => JsonDocument.Parse(File.ReadAllText(Path.Combine(SourceTree.Root, "host.json"))).RootElement;
+    private static JsonElement HostJson => JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryPaths.RequireRoot(), "host.json"))).RootElement;
 
     [Fact]
     public void Host_json_runs_the_app_as_a_custom_handler_with_forwarded_http()

@@ -72,18 +72,7 @@ public sealed class RecordsApiHost : IAsyncDisposable
     /// <summary>Stores a connected ACS session of tenant acme.</summary>
     public async Task<CallSession> SeedSessionAsync(string callId, string? tenantId = "acme", string? conferenceId = null)
     {
-        var now = DateTimeOffset.UtcNow;
-        var session = new CallSession
-        {
-            CallId = callId,
-            TenantId = tenantId,
-            State = CallState.Connected,
-            CallConnectionId = "conn-" + callId,
-            From = "4:+14255550123",
-            To = "4:+18005550199",
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var session = TestSessions.Connected(callId, tenantId, DateTimeOffset.UtcNow);
         if (conferenceId is not null)
         {
             session.Metadata["conferenceId"] = conferenceId;

@@ -1,3 +1,4 @@
+using DvServerless.Testing;
 using System.Text.Json;
 using DvServerless.Functions.Tests.Fakes;
 
@@ -9,7 +10,7 @@ public sealed class SipFunctionDefinitionTests
     [Fact]
     public void SipIncoming_is_a_post_function_on_openai_sip()
     {
-        var path = System.IO.Path.Combine(SourceTree.Root, "src", "DvServerless.Functions", "FunctionDefinitions", "SipIncoming", "function.json");
+        var path = System.IO.Path.Combine(RepositoryPaths.RequireRoot(), "src", "DvServerless.Functions", "FunctionDefinitions", "SipIncoming", "function.json");
         var trigger = JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("bindings")[0];
 
         Assert.Equal("openai/sip", trigger.GetProperty("route").GetString());

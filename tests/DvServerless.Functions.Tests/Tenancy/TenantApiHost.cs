@@ -1,3 +1,4 @@
+using DvServerless.Functions.Tests.Fakes;
 using DvServerless.Adapters.Acs;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Tenants;
@@ -73,18 +74,7 @@ public sealed class TenantApiHost : IAsyncDisposable
     /// <summary>Stores a connected ACS session owned by <paramref name="tenantId"/>.</summary>
     public async Task<CallSession> SeedSessionAsync(string callId, string? tenantId)
     {
-        var now = Time.GetUtcNow();
-        var session = new CallSession
-        {
-            CallId = callId,
-            TenantId = tenantId,
-            State = CallState.Connected,
-            CallConnectionId = "conn-" + callId,
-            From = "4:+14255550123",
-            To = "4:+18005550199",
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var session = TestSessions.Connected(callId, tenantId, Time.GetUtcNow());
         Assert.True(await Sessions.TryCreateAsync(session));
         return session;
     }

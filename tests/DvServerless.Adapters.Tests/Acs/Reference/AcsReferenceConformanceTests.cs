@@ -61,7 +61,7 @@ public sealed class AcsReferenceConformanceTests : IAsyncLifetime
 
         // The official SDK takes the first call.
         var first = await PlaceCallAsync();
-        var (exitCode, output, error) = await AcsReferenceSdk.RunAsync(script, new Dictionary<string, string>
+        var (exitCode, output, error) = await AcsReferenceSdk.RunAsync(script, new Dictionary<string, string?>
         {
             ["DVS_ACS_CONNECTION_STRING"] = _simulator.ConnectionString,
             ["DVS_INCOMING_CALL_CONTEXT"] = first.Context,

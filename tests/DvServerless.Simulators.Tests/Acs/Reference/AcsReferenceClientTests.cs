@@ -42,7 +42,7 @@ public sealed class AcsReferenceClientTests : IAsyncLifetime
         var (_, incoming) = await _app.IncomingCall.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var context = JsonDocument.Parse(incoming).RootElement[0].GetProperty("data").GetProperty("incomingCallContext").GetString()!;
 
-        var (exitCode, output, error) = await AcsReferenceSdk.RunAsync(script, new Dictionary<string, string>
+        var (exitCode, output, error) = await AcsReferenceSdk.RunAsync(script, new Dictionary<string, string?>
         {
             ["DVS_ACS_CONNECTION_STRING"] = _simulator.ConnectionString,
             ["DVS_INCOMING_CALL_CONTEXT"] = context,
