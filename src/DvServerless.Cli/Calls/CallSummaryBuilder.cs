@@ -22,6 +22,7 @@ public static class CallSummaryBuilder
             var record = bargeInRecords[i];
             // The n-th barge-in of the worker is the n-th StopAudio the caller's side received.
             var segment = i < stopSegments.Count ? stopSegments[i] : null;
+            var itemStartMs = records.FirstOrDefault(r => r.Kind == "turn" && r.Interrupted && r.ItemId == record.ItemId)?.StartMs;
             var stop = i < result.StopAudios.Count ? result.StopAudios[i] : null;
             bargeIns.Add(new CallBargeIn
             {
@@ -30,7 +31,7 @@ public static class CallSummaryBuilder
                 TruncateAudioEndMs = record.AudioEndMs,
                 SentMs = record.SentMs,
                 ProducedMs = record.ReceivedMs,
-                CallerHeardMs = segment is null ? null : (int)Math.Round(segment.PlayedMs),
+                CallerHeardMs = segment is null ? null : (int)Math.Round(itemStartMs is { } start ? HeardOfItem(result, segment, start) : segment.PlayedMs),
                 FlushedMs = stop is null ? null : (int)Math.Round(stop.FlushedMs),
             });
         }
@@ -51,15 +52,7 @@ public static class CallSummaryBuilder
             FinalState = session?.State.ToString() ?? "Missing",
             StateHistory = session?.History.Select(h => h.State.ToString()).ToList() ?? [],
             AnswerRequests = result.AnswerCount,
-            // Records are appended when a turn is known to be over; the conversation reads in the order turns began.
-            Turns = records.Where(r => r.Kind == "turn" && !string.IsNullOrEmpty(r.Text)).OrderBy(r => r.StartMs).Select(r => new CallTurn
-            {
-                Speaker = r.Speaker ?? "?",
-                Text = r.Text!,
-                StartMs = r.StartMs,
-                EndMs = r.EndMs,
-                Interrupted = r.Interrupted,
-            }).ToList(),
+            Turns = Turns(records),
             BargeIns = bargeIns,
             AgentAudioHeardMs = (int)Math.Round(result.Segments.Sum(s => s.PlayedMs)),
             AgentFramesAfterStopAudio = CountAgentFramesAfterStopAudio(result),
@@ -69,6 +62,29 @@ public static class CallSummaryBuilder
             ProtocolErrors = result.ProtocolErrors,
         };
     }
+
+    /// <summary>
+    /// Milliseconds of one agent item the caller's side played, up to the StopAudio that ended
+    /// <paramref name="stopSegment"/>: every segment from the item's start (<paramref name="itemStartMs"/>, media time) on.
+    /// A stall in playout splits an item into several segments, and the caller heard all of them.
+    /// </summary>
+    public static double HeardOfItem(SimulatedCallResult result, AgentAudioSegment stopSegment, long itemStartMs)
+    {
+        // The worker's and the simulator's media clocks start within a few milliseconds of each other.
+        var from = TimeSpan.FromMilliseconds(itemStartMs - 100);
+        return result.Segments.Where(s => s.Start >= from && s.End <= stopSegment.End).Sum(s => s.PlayedMs);
+    }
+
+    /// <summary>The conversation from a call's record, in the order turns began (records are appended as turns end).</summary>
+    public static IReadOnlyList<CallTurn> Turns(IReadOnlyList<CallRecordEntry> records) =>
+        records.Where(r => r.Kind == "turn" && !string.IsNullOrEmpty(r.Text)).OrderBy(r => r.StartMs).Select(r => new CallTurn
+        {
+            Speaker = r.Speaker ?? "?",
+            Text = r.Text!,
+            StartMs = r.StartMs,
+            EndMs = r.EndMs,
+            Interrupted = r.Interrupted,
+        }).ToList();
 
     /// <summary>
     /// Agent audio that arrived at the caller's side after a StopAudio while the caller was still talking. A reply to
