@@ -15,14 +15,15 @@ public static class CallSummaryBuilder
         IReadOnlyList<CallRecordEntry> records, string? agentWav)
     {
         var bargeInRecords = records.Where(r => r.Kind == "barge-in").ToList();
-        var stopSegments = result.Segments.Where(s => s.EndedByStopAudio).ToList();
         var bargeIns = new List<CallBargeIn>();
         for (var i = 0; i < bargeInRecords.Count; i++)
         {
             var record = bargeInRecords[i];
             // The n-th barge-in of the worker is the n-th StopAudio the caller's side received.
-            var segment = i < stopSegments.Count ? stopSegments[i] : null;
             var itemStartMs = records.FirstOrDefault(r => r.Kind == "turn" && r.Interrupted && r.ItemId == record.ItemId)?.StartMs;
+            long? nextItemStartMs = itemStartMs is { } itemStart
+                ? records.Where(r => r.Kind == "turn" && r.Speaker == "agent" && r.StartMs > itemStart).Select(r => (long?)r.StartMs).Min()
+                : null;
             var stop = i < result.StopAudios.Count ? result.StopAudios[i] : null;
             bargeIns.Add(new CallBargeIn
             {
@@ -31,7 +32,7 @@ public static class CallSummaryBuilder
                 TruncateAudioEndMs = record.AudioEndMs,
                 SentMs = record.SentMs,
                 ProducedMs = record.ReceivedMs,
-                CallerHeardMs = segment is null ? null : (int)Math.Round(itemStartMs is { } start ? HeardOfItem(result, segment, start) : segment.PlayedMs),
+                CallerHeardMs = itemStartMs is { } start ? (int)Math.Round(HeardOfItem(result, start, nextItemStartMs)) : null,
                 FlushedMs = stop is null ? null : (int)Math.Round(stop.FlushedMs),
             });
         }
@@ -64,15 +65,17 @@ public static class CallSummaryBuilder
     }
 
     /// <summary>
-    /// Milliseconds of one agent item the caller's side played, up to the StopAudio that ended
-    /// <paramref name="stopSegment"/>: every segment from the item's start (<paramref name="itemStartMs"/>, media time) on.
-    /// A stall in playout splits an item into several segments, and the caller heard all of them.
+    /// Milliseconds of one agent item the caller's side played: every segment from the item's start
+    /// (<paramref name="itemStartMs"/>, media time) until the next agent item starts (<paramref name="nextItemStartMs"/>;
+    /// null = the end of the call). Segments are the simulator's view: a playout stall splits an item into several, and a
+    /// StopAudio may land just after a segment ended, so neither is relied on.
     /// </summary>
-    public static double HeardOfItem(SimulatedCallResult result, AgentAudioSegment stopSegment, long itemStartMs)
+    public static double HeardOfItem(SimulatedCallResult result, long itemStartMs, long? nextItemStartMs)
     {
         // The worker's and the simulator's media clocks start within a few milliseconds of each other.
         var from = TimeSpan.FromMilliseconds(itemStartMs - 100);
-        return result.Segments.Where(s => s.Start >= from && s.End <= stopSegment.End).Sum(s => s.PlayedMs);
+        var until = nextItemStartMs is { } next ? TimeSpan.FromMilliseconds(next - 100) : TimeSpan.MaxValue;
+        return result.Segments.Where(s => s.Start >= from && s.Start < until).Sum(s => s.PlayedMs);
     }
 
     /// <summary>The conversation from a call's record, in the order turns began (records are appended as turns end).</summary>
