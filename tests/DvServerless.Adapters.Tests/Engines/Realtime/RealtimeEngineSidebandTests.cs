@@ -85,9 +85,11 @@ public sealed class RealtimeEngineSidebandTests
             WebhookUrl = new Uri(address, "/api/openai/sip"),
             AlsoEmitLiveCallIncoming = true,
             CallerStartDelay = TimeSpan.Zero,
-            HangUpAfterAgentQuiet = TimeSpan.FromMilliseconds(300),
+            // The caller has no audio, so its quiet clock starts at attach: it must outlast the sideband's first
+            // response.create on a cold, busy machine (300 ms did not on CI).
+            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(2),
         });
-        await sideband!.WaitAsync(TimeSpan.FromSeconds(3));
+        await sideband!.WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.Equal([WebhookVerificationResult.Valid, WebhookVerificationResult.Valid], verdicts);
         Assert.Equal([200], result.WebhookAttempts);
