@@ -9,14 +9,14 @@ namespace DvServerless.Adapters.Storage;
 
 /// <summary>
 /// <see cref="ICallSessionQuery"/> over the session documents <see cref="BlobCallSessionStore"/> writes (container
-/// <c>sessions</c>, <c>{callId}.json</c>). Blob storage has no query by content, so a listing enumerates the container,
-/// orders the blobs by last modification (newest first) and reads them in small parallel batches until
-/// <c>limit</c> sessions of the tenant were found.
+/// <c>sessions</c>, <c>{callId}.json</c>). One listing with metadata gives every document's tenant and creation time
+/// (<see cref="SessionIndexMetadata"/>), so only the newest <c>limit</c> documents of the tenant asked for are downloaded;
+/// other tenants' documents are never opened.
 /// </summary>
 /// <remarks>
-/// Cost: one list request per 5,000 sessions plus one read per session examined; a tenant with few sessions among
-/// many may cause every document to be read. Move sessions to a table with a tenant index before this matters.
-/// Unreadable documents are skipped with a warning rather than failing the listing.
+/// Cost: one list request per 5,000 sessions plus one read per session returned. Documents written before the index
+/// existed carry no metadata: they are opened (newest modified first, in small parallel batches) until <c>limit</c> of
+/// them match, as the listing did before. Unreadable documents are skipped with a warning rather than failing the listing.
 /// </remarks>
 public sealed partial class BlobCallSessionQuery : ICallSessionQuery
 {
@@ -40,31 +40,59 @@ public sealed partial class BlobCallSessionQuery : ICallSessionQuery
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var container = await _container.GetAsync(cancellationToken).ConfigureAwait(false);
-        var blobs = new List<BlobItem>();
-        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        var indexed = new List<(string Name, DateTimeOffset CreatedAt)>();
+        var unindexed = new List<BlobItem>();
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken).ConfigureAwait(false))
         {
-            if (item.Name.EndsWith(".json", StringComparison.Ordinal))
+            if (!item.Name.EndsWith(".json", StringComparison.Ordinal))
             {
-                blobs.Add(item);
+                continue;
+            }
+
+            if (!SessionIndexMetadata.TryRead(item.Metadata, out var owner, out var createdAt))
+            {
+                unindexed.Add(item);
+            }
+            else if (tenantId is null || string.Equals(owner, tenantId, StringComparison.Ordinal))
+            {
+                indexed.Add((item.Name, createdAt));
             }
         }
 
-        blobs.Sort((a, b) => Nullable.Compare(b.Properties.LastModified, a.Properties.LastModified));
+        indexed.Sort((a, b) => b.CreatedAt.CompareTo(a.CreatedAt));
+        unindexed.Sort((a, b) => Nullable.Compare(b.Properties.LastModified, a.Properties.LastModified));
         var found = new List<CallSession>();
-        for (var start = 0; start < blobs.Count && found.Count < limit; start += BatchSize)
+        await ReadMatchingAsync(container, indexed.Select(b => b.Name).ToList(), tenantId, limit, found, cancellationToken).ConfigureAwait(false);
+        if (unindexed.Count > 0)
         {
-            var batch = blobs.Skip(start).Take(BatchSize).Select(b => ReadAsync(container.GetBlobClient(b.Name), cancellationToken));
+            var legacy = new List<CallSession>();
+            await ReadMatchingAsync(container, unindexed.Select(b => b.Name).ToList(), tenantId, limit, legacy, cancellationToken).ConfigureAwait(false);
+            found.AddRange(legacy);
+        }
+
+        // Last-modified order is only a good guess at creation order; sort what was found by the real creation time.
+        return found.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.CallId, StringComparer.Ordinal).Take(limit).ToList();
+    }
+
+    /// <summary>Opens <paramref name="names"/> in order, a batch at a time, until <paramref name="limit"/> sessions of the tenant were found.</summary>
+    private async Task ReadMatchingAsync(BlobContainerClient container, List<string> names, string? tenantId, int limit, List<CallSession> found, CancellationToken cancellationToken)
+    {
+        var start = 0;
+        while (start < names.Count && found.Count < limit)
+        {
+            // A batch never reads more than still needed, so an indexed listing downloads exactly what it returns.
+            var size = Math.Min(Math.Min(BatchSize, limit - found.Count), names.Count - start);
+            var batch = names.GetRange(start, size).Select(name => ReadAsync(container.GetBlobClient(name), cancellationToken));
+            start += size;
             foreach (var session in await Task.WhenAll(batch).ConfigureAwait(false))
             {
+                // The tenant is checked on the document too: the metadata only decides what is worth opening.
                 if (session is not null && (tenantId is null || string.Equals(session.TenantId, tenantId, StringComparison.Ordinal)))
                 {
                     found.Add(session);
                 }
             }
         }
-
-        // Last-modified order is only a good guess at creation order; sort what was found by the real creation time.
-        return found.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.CallId, StringComparer.Ordinal).Take(limit).ToList();
     }
 
     private async Task<CallSession?> ReadAsync(BlobClient blob, CancellationToken cancellationToken)

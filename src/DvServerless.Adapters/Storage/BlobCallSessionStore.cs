@@ -10,7 +10,9 @@ namespace DvServerless.Adapters.Storage;
 /// <summary>
 /// <see cref="ICallSessionStore"/> on Blob storage: container <c>sessions</c>, one JSON blob <c>{callId}.json</c> per call.
 /// Creation is conditional (<c>If-None-Match: *</c>) so two concurrent deliveries of one call create one session;
-/// updates are read–modify–write guarded by the blob's ETag and retried on conflict.
+/// updates are read–modify–write guarded by the blob's ETag and retried on conflict. Every write also sets the blob's
+/// index metadata (<see cref="SessionIndexMetadata"/>: tenant and creation time), so that
+/// <see cref="BlobCallSessionQuery"/> lists a tenant's sessions from one listing without opening other tenants' documents.
 /// </summary>
 public sealed partial class BlobCallSessionStore : ICallSessionStore
 {
@@ -46,6 +48,7 @@ public sealed partial class BlobCallSessionStore : ICallSessionStore
                 {
                     Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
                     HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                    Metadata = SessionIndexMetadata.Of(session),
                 },
                 cancellationToken).ConfigureAwait(false);
             return true;
@@ -92,6 +95,8 @@ public sealed partial class BlobCallSessionStore : ICallSessionStore
                     {
                         Conditions = new BlobRequestConditions { IfMatch = etag },
                         HttpHeaders = new BlobHttpHeaders { ContentType = "application/json" },
+                        // An upload replaces the metadata too, so it is written with every update (the tenant may be set late).
+                        Metadata = SessionIndexMetadata.Of(session),
                     },
                     cancellationToken).ConfigureAwait(false);
                 return session;

@@ -1,0 +1,142 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using DvServerless.Adapters.Storage;
+using DvServerless.Core.Calls;
+using DvServerless.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace DvServerless.Adapters.Tests.Storage;
+
+public sealed class BlobCallSessionQueryTests : IClassFixture<AzuriteFixture>
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+    private readonly AzuriteFixture _azurite;
+
+    public BlobCallSessionQueryTests(AzuriteFixture azurite) => _azurite = azurite;
+
+    [SkippableFact]
+    public async Task A_tenant_listing_returns_its_newest_sessions_and_opens_no_other_tenants_documents()
+    {
+        var (container, downloads) = NewContainer();
+        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.True(await store.TryCreateAsync(NewSession($"acme-{i}", "acme", Start.AddMinutes(i))));
+            Assert.True(await store.TryCreateAsync(NewSession($"contoso-{i}", "contoso", Start.AddMinutes(i))));
+        }
+
+        downloads.Clear();
+        var query = new BlobCallSessionQuery(container, NullLogger<BlobCallSessionQuery>.Instance);
+        var sessions = await query.ListAsync("acme", limit: 3);
+
+        Assert.Equal(["acme-5", "acme-4", "acme-3"], sessions.Select(s => s.CallId));
+        Assert.Equal(["acme-3.json", "acme-4.json", "acme-5.json"], downloads.Names.Order(StringComparer.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task The_tenant_set_by_a_later_update_is_what_the_listing_filters_on()
+    {
+        var (container, _) = NewContainer();
+        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
+        Assert.True(await store.TryCreateAsync(NewSession("routed-late", tenantId: null, Start)));
+        await store.UpdateAsync("routed-late", s =>
+        {
+            s.TenantId = "acme";
+            return true;
+        });
+
+        var query = new BlobCallSessionQuery(container, NullLogger<BlobCallSessionQuery>.Instance);
+
+        Assert.Equal(["routed-late"], (await query.ListAsync("acme", 10)).Select(s => s.CallId));
+        Assert.Empty(await query.ListAsync("contoso", 10));
+        Assert.Equal(["routed-late"], (await query.ListAsync(null, 10)).Select(s => s.CallId));
+    }
+
+    [SkippableFact]
+    public async Task Documents_written_before_the_index_are_still_listed_by_the_tenant_inside_them()
+    {
+        var (container, _) = NewContainer();
+        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
+        Assert.True(await store.TryCreateAsync(NewSession("new-acme", "acme", Start.AddMinutes(5))));
+        // An older document: the same JSON, but uploaded without metadata.
+        foreach (var (id, tenant, minute) in new[] { ("old-acme", "acme", 1), ("old-contoso", "contoso", 2) })
+        {
+            await container.GetBlobClient(id + ".json").UploadAsync(BinaryData.FromObjectAsJson(NewSession(id, tenant, Start.AddMinutes(minute)), StorageJson.Options));
+        }
+
+        var query = new BlobCallSessionQuery(container, NullLogger<BlobCallSessionQuery>.Instance);
+
+        Assert.Equal(["new-acme", "old-acme"], (await query.ListAsync("acme", 10)).Select(s => s.CallId));
+        Assert.Equal(["new-acme", "old-contoso", "old-acme"], (await query.ListAsync(null, 10)).Select(s => s.CallId));
+        Assert.Equal(["new-acme"], (await query.ListAsync(null, 1)).Select(s => s.CallId));
+    }
+
+    [SkippableFact]
+    public async Task An_unreadable_document_is_skipped_and_the_rest_listed()
+    {
+        var (container, _) = NewContainer();
+        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
+        Assert.True(await store.TryCreateAsync(NewSession("good", "acme", Start)));
+        await container.GetBlobClient("broken.json").UploadAsync(BinaryData.FromString("{ not json"));
+
+        var query = new BlobCallSessionQuery(container, NullLogger<BlobCallSessionQuery>.Instance);
+
+        Assert.Equal(["good"], (await query.ListAsync(null, 10)).Select(s => s.CallId));
+    }
+
+    private (BlobContainerClient Container, DownloadLog Downloads) NewContainer()
+    {
+        var downloads = new DownloadLog();
+        var options = new BlobClientOptions();
+        options.AddPolicy(downloads, HttpPipelinePosition.PerCall);
+        var container = new BlobServiceClient(_azurite.Require(), options).GetBlobContainerClient("sessions-" + Guid.NewGuid().ToString("N")[..12]);
+        return (container, downloads);
+    }
+
+    private static CallSession NewSession(string callId, string? tenantId, DateTimeOffset at) => new()
+    {
+        CallId = callId,
+        TenantId = tenantId,
+        CreatedAt = at,
+        UpdatedAt = at,
+        History = [new CallStateChange(CallState.Ringing, at, null)],
+    };
+
+    /// <summary>Records the blob name of every GET of a blob (a download; listings are GETs of the container).</summary>
+    private sealed class DownloadLog : HttpPipelineSynchronousPolicy
+    {
+        private readonly List<string> _names = [];
+
+        public IReadOnlyList<string> Names
+        {
+            get
+            {
+                lock (_names)
+                {
+                    return _names.ToList();
+                }
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_names)
+            {
+                _names.Clear();
+            }
+        }
+
+        public override void OnSendingRequest(HttpMessage message)
+        {
+            var uri = message.Request.Uri.ToUri();
+            if (message.Request.Method == RequestMethod.Get && uri.AbsolutePath.EndsWith(".json", StringComparison.Ordinal))
+            {
+                lock (_names)
+                {
+                    _names.Add(uri.Segments[^1]);
+                }
+            }
+        }
+    }
+}
