@@ -9,7 +9,8 @@ namespace DvServerless.Functions.Endpoints;
 /// Function <c>SipIncoming</c> (<c>POST /api/openai/sip</c>): OpenAI's project webhook. Verifies the Standard Webhooks
 /// signature over the raw body before anything else (400 on any doubt, nothing changed), acknowledges every event type
 /// it does not act on (including <c>live.call.incoming</c>) with 200, and hands <c>realtime.call.incoming</c> to
-/// <see cref="SipIncomingService"/>.
+/// <see cref="SipIncomingService"/>: 200 with the outcome, or 503 while another delivery of the call is deciding it (so
+/// that OpenAI redelivers).
 /// </summary>
 internal static partial class SipIncomingEndpoint
 {
@@ -63,6 +64,13 @@ internal static partial class SipIncomingEndpoint
         }
 
         var outcome = await service.HandleAsync(parsed.Call, cancellationToken);
+        if (outcome.Result == SipIncomingResult.InProgress)
+        {
+            // Any non-2xx is redelivered (Standard Webhooks); Retry-After says when the decision is worth asking about again.
+            context.Response.Headers.RetryAfter = "5";
+            return Results.Json(new CallReply(outcome.CallId, outcome.Result.ToString(), null), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         return Results.Json(new CallReply(outcome.CallId, outcome.Result.ToString(), outcome.RejectStatus));
     }
 

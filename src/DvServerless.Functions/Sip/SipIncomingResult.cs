@@ -14,4 +14,11 @@ public enum SipIncomingResult
 
     /// <summary>The accept (or the sideband hand-off) failed; the session is <c>Failed</c> with the reason.</summary>
     Failed,
+
+    /// <summary>
+    /// Another delivery of the call is deciding it right now (its session is <c>Ringing</c> and fresh): nothing was done,
+    /// and the webhook is answered 503 so that OpenAI redelivers it. A redelivery finds the call decided (a duplicate) or,
+    /// when the deciding instance died, takes the decision over.
+    /// </summary>
+    InProgress,
 }

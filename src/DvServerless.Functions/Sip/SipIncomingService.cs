@@ -17,8 +17,10 @@ namespace DvServerless.Functions.Sip;
 /// </summary>
 /// <remarks>
 /// Accept failures (400, 404, 5xx after the client's retries) leave the session <c>Failed</c> and are answered 2xx: the
-/// session is final, so a redelivery could not accept anyway, and for 404 the call is gone. Only a failure before the
-/// session exists (storage down) is answered 5xx, so OpenAI retries it.
+/// session is final, so a redelivery could not accept anyway, and for 404 the call is gone. A failure before the session
+/// exists (storage down) is answered 5xx, so OpenAI retries it. A failure or a crash after the session exists but before
+/// the decision leaves it <c>Ringing</c>: a redelivery meanwhile is answered 503 (<see cref="SipIncomingResult.InProgress"/>)
+/// and one after <see cref="SipRoutingOptions.UndecidedTakeoverAfter"/> takes the decision over, so such a call is not lost.
 /// </remarks>
 public sealed partial class SipIncomingService
 {
@@ -105,10 +107,62 @@ public sealed partial class SipIncomingService
 
         if (!created)
         {
-            LogDuplicate(callId, "call_id already has a session");
-            return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.Duplicate, "call_id already has a session");
+            var existing = await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
+            if (existing?.State != CallState.Ringing)
+            {
+                LogDuplicate(callId, "call_id already has a session");
+                return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.Duplicate, "call_id already has a session");
+            }
+
+            if (!await TryTakeOverAsync(callId, call.WebhookId).ConfigureAwait(false))
+            {
+                // Still undecided, and not long enough to think its decider dead: answer non-2xx so OpenAI comes back.
+                _recent.Remove(call.WebhookId);
+                LogInProgress(callId);
+                return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.InProgress, "another delivery is deciding the call");
+            }
+
+            LogTakenOver(callId, (int)_routing.UndecidedTakeoverAfter.TotalSeconds);
         }
 
+        try
+        {
+            return await DecideAsync(call, callId, session, admission, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // The session stays Ringing: a redelivery (the id forgotten here, so it is not taken for a duplicate) finds it
+            // undecided and takes the decision over once UndecidedTakeoverAfter has passed.
+            _recent.Remove(call.WebhookId);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Claims a call whose session has stayed <c>Ringing</c> for <see cref="SipRoutingOptions.UndecidedTakeoverAfter"/>:
+    /// the claim is an ETag-guarded write of the session, so of several redeliveries exactly one wins.
+    /// </summary>
+    private async Task<bool> TryTakeOverAsync(string callId, string webhookId)
+    {
+        var claimed = false;
+        await _sessions.UpdateAsync(callId, s =>
+        {
+            var now = _time.GetUtcNow();
+            // Evaluated again on every retry of the write, so the last evaluation is the one that was stored.
+            claimed = s.State == CallState.Ringing && now - s.UpdatedAt >= _routing.UndecidedTakeoverAfter;
+            if (claimed)
+            {
+                s.UpdatedAt = now;
+                s.Metadata[SipSessionMetadata.TakenOverBy] = webhookId;
+            }
+
+            return claimed;
+        }, CancellationToken.None).ConfigureAwait(false);
+        return claimed;
+    }
+
+    private async Task<SipIncomingOutcome> DecideAsync(SipIncomingCall call, string callId, CallSession session, IncomingCallAdmission admission, CancellationToken cancellationToken)
+    {
         LogRinging(callId, call.CallId, PiiMasker.Mask(session.From), PiiMasker.Mask(session.To), call.SipHeaders.Count);
         var decision = admission.Admitted
             ? _policy.Decide(call.SipHeaders)
@@ -166,7 +220,14 @@ public sealed partial class SipIncomingService
 
     private async Task<SipIncomingOutcome> AcceptAsync(string callId, string sipCallId, CancellationToken cancellationToken)
     {
-        await MoveAsync(callId, CallState.Answering, "accepting", s => s.Metadata[SipSessionMetadata.Decision] = "accept").ConfigureAwait(false);
+        // Ringing → Answering is the decision's commit point: only the delivery whose write applied it accepts, so a
+        // slow decider and a redelivery that took over from it never both accept.
+        if (!await MoveAsync(callId, CallState.Answering, "accepting", s => s.Metadata[SipSessionMetadata.Decision] = "accept").ConfigureAwait(false))
+        {
+            LogDuplicate(callId, "another delivery decided the call first");
+            return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Duplicate, "another delivery decided the call first");
+        }
+
         var body = AcceptSessionBuilder.Build(_agent, [AcceptSessionBuilder.CreateEndCallTool(), AcceptSessionBuilder.CreateTransferTool()]);
         var accepted = await _control.AcceptAsync(sipCallId, body, cancellationToken).ConfigureAwait(false);
         if (!accepted.IsOk)
@@ -197,17 +258,22 @@ public sealed partial class SipIncomingService
     }
 
     // Not tied to the request: once OpenAI has been told, the session must say so even if the webhook caller gave up.
-    private Task<CallSession?> MoveAsync(string callId, CallState to, string reason, Action<CallSession>? also = null) =>
-        _sessions.UpdateAsync(callId, s =>
+    // True when this write moved the session (the last evaluation of the mutation is the one that was stored).
+    private async Task<bool> MoveAsync(string callId, CallState to, string reason, Action<CallSession>? also = null)
+    {
+        var moved = false;
+        await _sessions.UpdateAsync(callId, s =>
         {
-            var moved = CallStateMachine.TryMoveTo(s, to, _time.GetUtcNow(), reason) == CallTransitionResult.Applied;
+            moved = CallStateMachine.TryMoveTo(s, to, _time.GetUtcNow(), reason) == CallTransitionResult.Applied;
             if (moved)
             {
                 also?.Invoke(s);
             }
 
             return moved;
-        }, CancellationToken.None);
+        }, CancellationToken.None).ConfigureAwait(false);
+        return moved;
+    }
 
     private static string Describe(RealtimeCallControlResult result) =>
         (result.StatusCode is { } status ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response")
@@ -227,6 +293,12 @@ public sealed partial class SipIncomingService
 
     [LoggerMessage(EventId = 3505, Level = LogLevel.Error, Message = "SIP call {CallId} ({SipCallId}): {Reason}.")]
     private partial void LogAcceptFailed(string callId, string sipCallId, string reason);
+
+    [LoggerMessage(EventId = 3507, Level = LogLevel.Information, Message = "SIP webhook for {CallId} answered 503: another delivery is deciding the call.")]
+    private partial void LogInProgress(string callId);
+
+    [LoggerMessage(EventId = 3508, Level = LogLevel.Warning, Message = "SIP call {CallId} was left undecided for over {Seconds} s; this delivery takes the decision over.")]
+    private partial void LogTakenOver(string callId, int seconds);
 
     [LoggerMessage(EventId = 3506, Level = LogLevel.Error, Message = "SIP call {CallId}: the worker did not take the sideband ({Detail}); hanging up.")]
     private partial void LogAttachFailed(string callId, string detail);

@@ -29,4 +29,11 @@ public sealed class SipRoutingOptions
     /// and the worker answers these from memory, so this stays short.
     /// </summary>
     public TimeSpan WorkerTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a call may stay undecided (session <c>Ringing</c>) before a redelivery of its webhook takes the decision
+    /// over: the instance that created the session is then taken to have died between creating it and accepting. Far
+    /// longer than a decision takes (an admission count and one worker request under <see cref="WorkerTimeout"/>).
+    /// </summary>
+    public TimeSpan UndecidedTakeoverAfter { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -39,6 +39,8 @@ public static class SipServiceCollectionExtensions
             .Bind(configuration.GetSection(SipRoutingOptions.SectionName))
             .Validate(o => o.Rules.All(r => r.IsValid), "Every Sip:Rules entry needs Header, Contains and a Status between 400 and 699.")
             .Validate(o => o.WorkerTimeout > TimeSpan.Zero && o.WorkerTimeout <= TimeSpan.FromSeconds(10), "Sip:WorkerTimeout must be between 0 and 10 seconds.")
+            .Validate(o => o.UndecidedTakeoverAfter > 2 * o.WorkerTimeout && o.UndecidedTakeoverAfter <= TimeSpan.FromMinutes(2),
+                "Sip:UndecidedTakeoverAfter must be more than twice Sip:WorkerTimeout and at most 2 minutes.")
             .ValidateOnStart();
 
         // Says at start-up when SIP webhooks are refused for want of a secret.

@@ -25,6 +25,9 @@ public static class SipSessionMetadata
     /// <summary>The SIP <c>Call-ID</c> header.</summary>
     public const string SipCallIdHeader = "sip.call_id";
 
+    /// <summary>The <c>webhook-id</c> of a redelivery that took over a call left undecided by a dead instance.</summary>
+    public const string TakenOverBy = "openai.taken_over_by";
+
     /// <summary>How the call was decided (accepted, or the reject rule and status).</summary>
     public const string Decision = "sip.decision";
 

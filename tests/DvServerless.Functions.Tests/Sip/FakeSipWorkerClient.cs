@@ -10,10 +10,15 @@ public sealed class FakeSipWorkerClient : ISipWorkerClient
 
     public bool TakesAttach { get; set; } = true;
 
+    /// <summary>When set, the capacity check throws it: the function fails between creating the session and deciding.</summary>
+    public Exception? CapacityFailure { get; set; }
+
     public ConcurrentQueue<(string CallId, string SipCallId)> Attaches { get; } = new();
 
     public Task<SipWorkerAnswer> CheckCapacityAsync(string callId, CancellationToken cancellationToken) =>
-        Task.FromResult(new SipWorkerAnswer(HasRoom, 200, HasRoom ? "room" : "worker is full (50/50 SIP calls)"));
+        CapacityFailure is { } failure
+            ? Task.FromException<SipWorkerAnswer>(failure)
+            : Task.FromResult(new SipWorkerAnswer(HasRoom, 200, HasRoom ? "room" : "worker is full (50/50 SIP calls)"));
 
     public Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, CancellationToken cancellationToken)
     {

@@ -78,6 +78,30 @@ public sealed class SipIncomingEndpointTests : IAsyncLifetime
         Assert.Single(_worker.Attaches);
     }
 
+    [Fact]
+    public async Task A_call_still_being_decided_answers_a_redelivery_503_with_retry_after_and_a_later_one_takes_it_over()
+    {
+        var body = CallIncoming();
+        _worker.CapacityFailure = new HttpRequestException("worker unreachable mid-decision");
+        // Kestrel answers an unhandled failure 500; the test server hands the exception to the client instead.
+        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => PostAsync(body, "wh_1"));
+        Assert.Equal("worker unreachable mid-decision", failure.Message);
+
+        _worker.CapacityFailure = null;
+        using var early = await PostAsync(body, "wh_1");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), early.Headers.RetryAfter?.Delta);
+        Assert.Equal("InProgress", Json(await early.Content.ReadAsStringAsync()).GetProperty("result").GetString());
+        Assert.Empty(_control.Requests);
+
+        _time.Advance(TimeSpan.FromSeconds(16));
+        using var late = await PostAsync(body, "wh_1");
+
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        Assert.Equal("Accepted", Json(await late.Content.ReadAsStringAsync()).GetProperty("result").GetString());
+        Assert.Equal(1, _control.Count("accept"));
+    }
+
     [Theory]
     [InlineData("tampered")]
     [InlineData("wrong-secret")]

@@ -79,7 +79,8 @@ public sealed class SipIncomingServiceTests
         var outcomes = await Task.WhenAll(deliveries);
 
         Assert.Single(outcomes, o => o.Result == SipIncomingResult.Accepted);
-        Assert.All(outcomes.Where(o => o.Result != SipIncomingResult.Accepted), o => Assert.Equal(SipIncomingResult.Duplicate, o.Result));
+        // A copy that found the call still undecided is told to come back (503); none decides anything.
+        Assert.All(outcomes.Where(o => o.Result != SipIncomingResult.Accepted), o => Assert.Contains(o.Result, new[] { SipIncomingResult.Duplicate, SipIncomingResult.InProgress }));
         Assert.Equal(1, _control.Count("accept"));
         Assert.Single(_worker.Attaches);
     }
@@ -138,6 +139,61 @@ public sealed class SipIncomingServiceTests
         Assert.Equal(SipIncomingResult.Failed, outcome.Result);
         Assert.Equal(["accept", "hangup"], _control.Requests.Select(r => r.Operation));
         Assert.Equal(CallState.Failed, (await _sessions.GetAsync(outcome.CallId))!.State);
+    }
+
+    [Fact]
+    public async Task A_failure_before_the_decision_is_retried_by_the_redelivery_and_the_call_accepted_once()
+    {
+        _worker.CapacityFailure = new HttpRequestException("connection reset");
+        await Assert.ThrowsAsync<HttpRequestException>(() => _service.HandleAsync(Call("wh_1")));
+        _worker.CapacityFailure = null;
+        var callId = SipIncomingService.SessionIdFor(SipCallId);
+        Assert.Equal(CallState.Ringing, (await _sessions.GetAsync(callId))!.State);
+
+        // OpenAI's retry keeps the webhook-id. Soon after, the call looks like it is being decided elsewhere: come back later.
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(SipIncomingResult.InProgress, (await _service.HandleAsync(Call("wh_1"))).Result);
+        Assert.Empty(_control.Requests);
+
+        _time.Advance(_routing.UndecidedTakeoverAfter);
+        var retried = await _service.HandleAsync(Call("wh_1"));
+
+        Assert.Equal(SipIncomingResult.Accepted, retried.Result);
+        Assert.Equal(1, _control.Count("accept"));
+        Assert.Single(_worker.Attaches);
+        var session = (await _sessions.GetAsync(callId))!;
+        Assert.Equal([CallState.Ringing, CallState.Answering, CallState.Connected], session.History.Select(h => h.State));
+        Assert.Equal("wh_1", session.Metadata[SipSessionMetadata.TakenOverBy]);
+        Assert.Equal(SipIncomingResult.Duplicate, (await _service.HandleAsync(Call("wh_9"))).Result);
+    }
+
+    [Fact]
+    public async Task A_call_left_ringing_by_a_dead_instance_is_taken_over_by_exactly_one_of_several_redeliveries()
+    {
+        // What another instance left behind when it died after creating the session.
+        var other = new SipIncomingService(_sessions, new FakeRealtimeCallControl(), new FakeSipWorkerClient { CapacityFailure = new TimeoutException() },
+            new SipRoutingPolicy(Options.Create(_routing)), new SipWebhookIdCache(_time), Options.Create(_routing), new AgentOptions(), _time,
+            NullLogger<SipIncomingService>.Instance);
+        await Assert.ThrowsAsync<TimeoutException>(() => other.HandleAsync(Call("wh_0")));
+        _time.Advance(_routing.UndecidedTakeoverAfter + TimeSpan.FromSeconds(1));
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(1, 6).Select(i => Task.Run(() => _service.HandleAsync(Call("wh_" + i)))));
+
+        Assert.Single(outcomes, o => o.Result == SipIncomingResult.Accepted);
+        Assert.Equal(1, _control.Count("accept"));
+        Assert.Single(_worker.Attaches);
+        Assert.Equal(CallState.Connected, (await _sessions.GetAsync(SipIncomingService.SessionIdFor(SipCallId)))!.State);
+    }
+
+    [Fact]
+    public async Task A_decided_call_is_never_taken_over_however_late_the_redelivery()
+    {
+        _control.AcceptResult = new RealtimeCallControlResult(RealtimeCallControlOutcome.Failed, 500, "upstream", 3);
+        Assert.Equal(SipIncomingResult.Failed, (await _service.HandleAsync(Call("wh_1"))).Result);
+        _time.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(SipIncomingResult.Duplicate, (await _service.HandleAsync(Call("wh_2"))).Result);
+        Assert.Equal(1, _control.Count("accept"));
     }
 
     private static SipIncomingCall Call(string webhookId, params (string Name, string Value)[] headers) =>
