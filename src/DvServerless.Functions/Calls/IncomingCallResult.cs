@@ -11,4 +11,9 @@ public enum IncomingCallResult
     Failed,
     /// <summary>The tenant was at its concurrent-call limit: the call was rejected as busy; the session is <c>Failed</c> ("rejected: capacity").</summary>
     Rejected,
+    /// <summary>
+    /// Another delivery is deciding the call right now (session <c>Ringing</c> and fresh): nothing was done, and the
+    /// delivery is answered 503 so that Event Grid redelivers it; a later redelivery finds the call decided or takes it over.
+    /// </summary>
+    InProgress,
 }

@@ -12,7 +12,9 @@ namespace DvServerless.Functions.Calls;
 /// <summary>
 /// Decides what happens to an incoming ACS call: creates its session exactly once (so a redelivered or concurrently
 /// delivered IncomingCall is answered once), answers it with bidirectional media streaming pointed at the media
-/// worker with a per-call token, and records the outcome in the session.
+/// worker with a per-call token, and records the outcome in the session. A call whose session was left <c>Ringing</c>
+/// (the deciding instance failed or died) is answered by a redelivery after
+/// <see cref="FunctionsOptions.UndecidedTakeoverAfter"/>; until then redeliveries get <see cref="IncomingCallResult.InProgress"/>.
 /// </summary>
 public sealed partial class IncomingCallService
 {
@@ -72,11 +74,24 @@ public sealed partial class IncomingCallService
             History = [new CallStateChange(CallState.Ringing, now, null)],
         };
 
-        // The conditional create is the only gate: whoever creates the session answers; everyone else stops here.
+        // The conditional create is the gate: whoever creates the session answers. A delivery that finds the session
+        // decided stops here; one that finds it left Ringing (its creator failed or died) waits, then takes it over.
         if (!await _sessions.TryCreateAsync(session, cancellationToken).ConfigureAwait(false))
         {
-            LogDuplicate(callId);
-            return new IncomingCallOutcome(callId, IncomingCallResult.Duplicate);
+            var existing = await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
+            if (existing?.State != CallState.Ringing)
+            {
+                LogDuplicate(callId);
+                return new IncomingCallOutcome(callId, IncomingCallResult.Duplicate);
+            }
+
+            if (!await TryTakeOverAsync(callId).ConfigureAwait(false))
+            {
+                LogInProgress(callId);
+                return new IncomingCallOutcome(callId, IncomingCallResult.InProgress);
+            }
+
+            LogTakenOver(callId, (int)_functions.UndecidedTakeoverAfter.TotalSeconds);
         }
 
         LogRinging(callId, PiiMasker.Mask(notification.FromRawId), PiiMasker.Mask(notification.ToRawId));
@@ -85,8 +100,16 @@ public sealed partial class IncomingCallService
             return await RejectForCapacityAsync(callId, notification, cancellationToken).ConfigureAwait(false);
         }
 
-        await _sessions.UpdateAsync(callId, s => CallStateMachine.TryMoveTo(s, CallState.Answering, _time.GetUtcNow()) == CallTransitionResult.Applied, cancellationToken)
+        // Ringing → Answering is the commit point: only the delivery whose write applied it answers, so a slow creator
+        // and a redelivery that took over from it never both answer.
+        var claimed = false;
+        await _sessions.UpdateAsync(callId, s => claimed = CallStateMachine.TryMoveTo(s, CallState.Answering, _time.GetUtcNow()) == CallTransitionResult.Applied, cancellationToken)
             .ConfigureAwait(false);
+        if (!claimed)
+        {
+            LogDuplicate(callId);
+            return new IncomingCallOutcome(callId, IncomingCallResult.Duplicate);
+        }
 
         CallConnectionProperties connection;
         try
@@ -128,6 +151,28 @@ public sealed partial class IncomingCallService
 
         LogAnswered(callId, connection.CallConnectionId);
         return new IncomingCallOutcome(callId, IncomingCallResult.Answered, connection.CallConnectionId);
+    }
+
+    /// <summary>
+    /// Claims a call whose session stayed <c>Ringing</c> for <see cref="FunctionsOptions.UndecidedTakeoverAfter"/>; the
+    /// claim is an ETag-guarded write, so of several redeliveries exactly one wins.
+    /// </summary>
+    private async Task<bool> TryTakeOverAsync(string callId)
+    {
+        var claimed = false;
+        await _sessions.UpdateAsync(callId, s =>
+        {
+            var now = _time.GetUtcNow();
+            // Evaluated again on every retry of the write, so the last evaluation is the one that was stored.
+            claimed = s.State == CallState.Ringing && now - s.UpdatedAt >= _functions.UndecidedTakeoverAfter;
+            if (claimed)
+            {
+                s.UpdatedAt = now;
+            }
+
+            return claimed;
+        }, CancellationToken.None).ConfigureAwait(false);
+        return claimed;
     }
 
     private async Task<IncomingCallOutcome> RejectForCapacityAsync(string callId, IncomingCallNotification notification, CancellationToken cancellationToken)
@@ -181,6 +226,12 @@ public sealed partial class IncomingCallService
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "IncomingCall for {CallId} was already handled; not answering again.")]
     private partial void LogDuplicate(string callId);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "IncomingCall for {CallId} arrived while another delivery decides the call; answering 503 so that it comes back.")]
+    private partial void LogInProgress(string callId);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Call {CallId} was left unanswered for over {Seconds} s; this delivery takes the answer over.")]
+    private partial void LogTakenOver(string callId, int seconds);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Answered call {CallId} (call connection {CallConnectionId}).")]
     private partial void LogAnswered(string callId, string callConnectionId);

@@ -77,7 +77,15 @@ internal static partial class IncomingCallEndpoint
             outcomes.Add(await service.HandleAsync(notification, cancellationToken));
         }
 
-        return Results.Json(new DeliveryResponse(outcomes.Select(o => new CallResponse(o.CallId, o.Result.ToString())).ToList(), delivery.IgnoredEventTypes.Count));
+        var reply = new DeliveryResponse(outcomes.Select(o => new CallResponse(o.CallId, o.Result.ToString())).ToList(), delivery.IgnoredEventTypes.Count);
+        if (outcomes.Any(o => o.Result == IncomingCallResult.InProgress))
+        {
+            // Event Grid redelivers a 503 (the whole delivery: its other calls come back as duplicates, which are no-ops).
+            context.Response.Headers.RetryAfter = "5";
+            return Results.Json(reply, statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
+        return Results.Json(reply);
     }
 
     internal sealed record ValidationReply(string ValidationResponse);

@@ -25,4 +25,13 @@ public sealed class FunctionsOptions
     /// <summary>The largest request body accepted, in bytes (larger bodies get 413).</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// How long an ACS call may stay undecided (session <c>Ringing</c>) before a redelivered IncomingCall takes the answer
+    /// over: the instance that created the session is then taken to have failed or died before answering. Deciding takes
+    /// milliseconds (one session write), and Event Grid's first redelivery comes about 10 s later, while the call still
+    /// rings; so the default lets that redelivery answer. 1–60 s.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
+    public TimeSpan UndecidedTakeoverAfter { get; set; } = TimeSpan.FromSeconds(5);
 }

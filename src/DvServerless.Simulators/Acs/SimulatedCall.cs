@@ -143,8 +143,8 @@ public sealed class SimulatedCall
         try
         {
             using var registration = cancellationToken.Register(() => _ended.TrySetResult((SimulatedCallOutcome.Aborted, null)));
-            await DeliverIncomingCallAsync(cancellationToken).ConfigureAwait(false);
-
+            // The call rings from the first delivery on; redeliveries go on in the background while it does.
+            var delivering = DeliverIncomingCallAsync(cancellationToken);
             var timeout = Task.Delay(_request.AnswerTimeout, _time, CancellationToken.None);
             await Task.WhenAny(_answered.Task, _ended.Task, timeout).ConfigureAwait(false);
             lock (_gate)
@@ -190,6 +190,9 @@ public sealed class SimulatedCall
             {
                 await media.ConfigureAwait(false);
             }
+
+            // Redeliveries stop once the call has ended; wait for any in flight so the result lists every attempt.
+            await delivering.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
             Note(outcome switch
             {
@@ -396,34 +399,55 @@ public sealed class SimulatedCall
     private async Task DeliverIncomingCallAsync(CancellationToken cancellationToken)
     {
         var body = AcsEventJson.IncomingCall(_request.EventSchema, _simulator.Topic, _request, IncomingCallContext, ServerCallId, CorrelationId, _time.GetUtcNow());
-        var deliveries = Enumerable.Range(0, Math.Max(1, _request.Deliveries)).Select(async attempt =>
-        {
-            using var message = new HttpRequestMessage(HttpMethod.Post, _request.IncomingCallUrl);
-            var mediaType = _request.EventSchema == IncomingCallEventSchema.EventGrid ? "application/json" : "application/cloudevents+json";
-            message.Content = new StringContent(body, Encoding.UTF8, mediaType);
-            message.Headers.TryAddWithoutValidation("aeg-event-type", "Notification");
-            message.Headers.TryAddWithoutValidation("aeg-subscription-name", "DVS-INCOMING-CALL");
-            message.Headers.TryAddWithoutValidation("aeg-delivery-count", attempt.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            message.Headers.TryAddWithoutValidation("aeg-data-version", "1.0");
-            message.Headers.TryAddWithoutValidation("aeg-metadata-version", "1");
-            try
-            {
-                using var response = await _simulator.Http.SendAsync(message, cancellationToken).ConfigureAwait(false);
-                return (int?)response.StatusCode;
-            }
-            catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-            {
-                Note("incoming call delivery failed: " + exception.Message);
-                return null;
-            }
-        }).ToArray();
-        var statuses = await Task.WhenAll(deliveries).ConfigureAwait(false);
-        lock (_gate)
-        {
-            _incomingDeliveries.AddRange(statuses);
-        }
+        var copies = Enumerable.Range(0, Math.Max(1, _request.Deliveries)).Select(copy => DeliverCopyAsync(body, copy, cancellationToken)).ToArray();
+        await Task.WhenAll(copies).ConfigureAwait(false);
+    }
 
-        Note("incoming call delivered (" + string.Join(", ", statuses.Select(status => status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "failed")) + ")");
+    /// <summary>One delivery of the IncomingCall and, as Event Grid does, its redeliveries while the app does not acknowledge it.</summary>
+    private async Task DeliverCopyAsync(string body, int copy, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var status = await SendIncomingCallAsync(body, copy + attempt, cancellationToken).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _incomingDeliveries.Add(status);
+            }
+
+            Note("incoming call delivered (" + (status?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "failed") + ")");
+            if (status is >= 200 and <= 299 or 400 or 401 or 403 or 413 || attempt >= _request.RedeliveryDelays.Count)
+            {
+                return;
+            }
+
+            await Task.WhenAny(Task.Delay(_request.RedeliveryDelays[attempt], _time, cancellationToken), _ended.Task).ConfigureAwait(false);
+            if (_ended.Task.IsCompleted || cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<int?> SendIncomingCallAsync(string body, int deliveryCount, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, _request.IncomingCallUrl);
+        var mediaType = _request.EventSchema == IncomingCallEventSchema.EventGrid ? "application/json" : "application/cloudevents+json";
+        message.Content = new StringContent(body, Encoding.UTF8, mediaType);
+        message.Headers.TryAddWithoutValidation("aeg-event-type", "Notification");
+        message.Headers.TryAddWithoutValidation("aeg-subscription-name", "DVS-INCOMING-CALL");
+        message.Headers.TryAddWithoutValidation("aeg-delivery-count", deliveryCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        message.Headers.TryAddWithoutValidation("aeg-data-version", "1.0");
+        message.Headers.TryAddWithoutValidation("aeg-metadata-version", "1");
+        try
+        {
+            using var response = await _simulator.Http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            return (int)response.StatusCode;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            Note("incoming call delivery failed: " + exception.Message);
+            return null;
+        }
     }
 
     private async Task ConnectAsync(AnswerSettings settings)

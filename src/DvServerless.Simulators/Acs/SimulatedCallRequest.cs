@@ -32,6 +32,14 @@ public sealed record SimulatedCallRequest
     /// <summary>How many times the same IncomingCall is delivered, concurrently (2 = a duplicate delivery).</summary>
     public int Deliveries { get; init; } = 1;
 
+    /// <summary>
+    /// The waits before each redelivery of an IncomingCall the app did not acknowledge, as Event Grid retries a webhook:
+    /// any failure or status other than 2xx, 400, 401, 403 and 413 is retried. The default is Event Grid's schedule (10 s,
+    /// then 30 s) cut to the three attempts the deployment's subscription allows (<c>maxDeliveryAttempts: 3</c>).
+    /// Redelivery stops once the call has ended.
+    /// </summary>
+    public IReadOnlyList<TimeSpan> RedeliveryDelays { get; init; } = [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)];
+
     /// <summary>The caller hangs up once its audio is done and the agent has been quiet this long.</summary>
     public TimeSpan HangUpAfterAgentQuiet { get; init; } = TimeSpan.FromSeconds(1.5);
 

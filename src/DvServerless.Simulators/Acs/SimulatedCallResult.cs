@@ -17,7 +17,7 @@ public sealed record SimulatedCallResult
     /// <summary>Answer requests for this call, refused ones included.</summary>
     public int AnswerAttempts { get; init; }
 
-    /// <summary>HTTP status of each IncomingCall delivery (null when the request failed).</summary>
+    /// <summary>HTTP status of each IncomingCall delivery attempt, redeliveries included, in the order they were answered (null when the request failed).</summary>
     public IReadOnlyList<int?> IncomingCallDeliveries { get; init; } = [];
 
     /// <summary>The agent audio the caller heard, concatenated, in <see cref="HeardFormat"/>.</summary>

@@ -70,7 +70,52 @@ public sealed class IncomingCallServiceTests
         var outcomes = await Task.WhenAll(deliveries);
 
         Assert.Single(outcomes, o => o.Result == IncomingCallResult.Answered);
-        Assert.Equal(3, outcomes.Count(o => o.Result == IncomingCallResult.Duplicate));
+        // A copy that saw the call still undecided is told to come back (503); none answers.
+        Assert.Equal(3, outcomes.Count(o => o.Result is IncomingCallResult.Duplicate or IncomingCallResult.InProgress));
+        Assert.Single(services.Acs.Answers);
+    }
+
+    [Fact]
+    public async Task A_call_left_ringing_by_a_dead_instance_is_answered_by_a_later_redelivery_exactly_once()
+    {
+        var services = new TestServices();
+        var service = services.IncomingCalls();
+        var now = services.Time.GetUtcNow();
+        // What an instance that died right after creating the session left behind.
+        Assert.True(await services.Sessions.TryCreateAsync(new CallSession
+        {
+            CallId = IncomingCallSamples.CorrelationId,
+            State = CallState.Ringing,
+            CreatedAt = now,
+            UpdatedAt = now,
+            History = [new CallStateChange(CallState.Ringing, now, null)],
+        }));
+
+        services.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(IncomingCallResult.InProgress, (await service.HandleAsync(IncomingCallSamples.Notification())).Result);
+        Assert.Empty(services.Acs.Answers);
+
+        services.Time.Advance(services.Functions.UndecidedTakeoverAfter);
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => service.HandleAsync(IncomingCallSamples.Notification()))));
+
+        Assert.Single(outcomes, o => o.Result == IncomingCallResult.Answered);
+        Assert.Single(services.Acs.Answers);
+        var session = (await services.Sessions.GetAsync(IncomingCallSamples.CorrelationId))!;
+        Assert.Equal([CallState.Ringing, CallState.Answering], session.History.Select(h => h.State));
+        Assert.Equal("conn-1", session.CallConnectionId);
+    }
+
+    [Fact]
+    public async Task A_failed_answer_is_final_and_never_retried_by_a_redelivery()
+    {
+        var services = new TestServices();
+        services.Acs.AnswerFailure = new InvalidOperationException("the call is gone");
+        var service = services.IncomingCalls();
+
+        Assert.Equal(IncomingCallResult.Failed, (await service.HandleAsync(IncomingCallSamples.Notification())).Result);
+        services.Time.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(IncomingCallResult.Duplicate, (await service.HandleAsync(IncomingCallSamples.Notification())).Result);
         Assert.Single(services.Acs.Answers);
     }
 

@@ -65,6 +65,29 @@ public sealed class IncomingCallEndpointTests
     }
 
     [Fact]
+    public async Task A_delivery_for_a_call_another_instance_is_deciding_is_a_503_to_be_redelivered()
+    {
+        await using var host = await TestFunctionsHost.StartAsync();
+        var now = host.Services.Time.GetUtcNow();
+        Assert.True(await host.Services.Sessions.TryCreateAsync(new DvServerless.Core.Calls.CallSession
+        {
+            CallId = IncomingCallSamples.CorrelationId, CreatedAt = now, UpdatedAt = now,
+            History = [new DvServerless.Core.Calls.CallStateChange(DvServerless.Core.Calls.CallState.Ringing, now, null)],
+        }));
+
+        using var early = await host.Client.SendAsync(Post(Route, IncomingCallSamples.EventGridDelivery(), "Notification"));
+        host.Services.Time.Advance(TimeSpan.FromSeconds(6));
+        using var late = await host.Client.SendAsync(Post(Route, IncomingCallSamples.EventGridDelivery(), "Notification"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, early.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), early.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        using var body = JsonDocument.Parse(await late.Content.ReadAsStringAsync());
+        Assert.Equal("Answered", Assert.Single(body.RootElement.GetProperty("calls").EnumerateArray()).GetProperty("result").GetString());
+        Assert.Single(host.Services.Acs.Answers);
+    }
+
+    [Fact]
     public async Task The_callback_uri_ignores_the_request_host()
     {
         await using var host = await TestFunctionsHost.StartAsync(new Dictionary<string, string?>

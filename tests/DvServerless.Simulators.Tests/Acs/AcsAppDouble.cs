@@ -37,6 +37,12 @@ internal sealed class AcsAppDouble : IAsyncDisposable
 
     public TaskCompletionSource<(Dictionary<string, string> Headers, string Body)> IncomingCall { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The statuses to answer IncomingCall deliveries with, in order; 200 once it is empty.</summary>
+    public ConcurrentQueue<int> IncomingStatuses { get; } = new();
+
+    /// <summary>The <c>aeg-delivery-count</c> header of every IncomingCall delivery, in arrival order.</summary>
+    public ConcurrentQueue<string> IncomingDeliveryCounts { get; } = new();
+
     public ConcurrentQueue<(string Authorization, string Body)> Callbacks { get; } = new();
 
     public ConcurrentQueue<(TimeSpan At, string Text)> MediaFrames { get; } = new();
@@ -60,8 +66,10 @@ internal sealed class AcsAppDouble : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync();
-            self!.IncomingCall.TrySetResult((Copy(context.Request.Headers), body));
-            return Results.Ok();
+            var headers = Copy(context.Request.Headers);
+            self!.IncomingCall.TrySetResult((headers, body));
+            self.IncomingDeliveryCounts.Enqueue(headers.GetValueOrDefault("aeg-delivery-count") ?? "");
+            return Results.StatusCode(self.IncomingStatuses.TryDequeue(out var status) ? status : 200);
         });
         app.MapPost("/callbacks", async (HttpContext context) =>
         {

@@ -72,6 +72,44 @@ public sealed class AcsSimulatorCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unacknowledged_incoming_call_is_redelivered_as_event_grid_does_until_a_2xx()
+    {
+        _app.IncomingStatuses.Enqueue(503);
+        _app.IncomingStatuses.Enqueue(500);
+        var call = await _simulator.PlaceCallAsync(Call() with
+        {
+            AnswerTimeout = TimeSpan.FromSeconds(2),
+            RedeliveryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)],
+        });
+
+        var result = await call.Completion.WaitAsync(Wait);
+
+        Assert.Equal([503, 500, 200], result.IncomingCallDeliveries);
+        Assert.Equal(["0", "1", "2"], _app.IncomingDeliveryCounts);
+        Assert.Equal(SimulatedCallOutcome.NotAnswered, result.Outcome);
+    }
+
+    [Theory]
+    [InlineData(400)]
+    [InlineData(401)]
+    [InlineData(403)]
+    [InlineData(413)]
+    public async Task A_status_event_grid_does_not_retry_is_delivered_once(int status)
+    {
+        _app.IncomingStatuses.Enqueue(status);
+        var call = await _simulator.PlaceCallAsync(Call() with
+        {
+            AnswerTimeout = TimeSpan.FromMilliseconds(500),
+            RedeliveryDelays = [TimeSpan.FromMilliseconds(20)],
+        });
+
+        var result = await call.Completion.WaitAsync(Wait);
+
+        Assert.Equal([status], result.IncomingCallDeliveries);
+        Assert.Equal(SimulatedCallOutcome.DeliveryFailed, result.Outcome);
+    }
+
+    [Fact]
     public async Task IncomingCall_is_an_event_grid_array_with_the_recorded_shape()
     {
         await _simulator.PlaceCallAsync(Call() with { AnswerTimeout = TimeSpan.FromSeconds(1) });
