@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using DvServerless.Adapters.Storage;
 using DvServerless.Core.Tenants;
 using Microsoft.Extensions.Logging;
 
@@ -15,8 +17,9 @@ namespace DvServerless.Adapters.Tenancy;
 /// </summary>
 /// <remarks>
 /// Bounds: one count of all tenants is cached for <see cref="ActiveCallCounterOptions.CacheDuration"/> (1 s), so a
-/// call that starts or ends is seen at most that late. A refresh lists the container (one request per 5,000 blobs)
-/// and downloads only documents whose ETag changed since the last refresh; documents older than
+/// call that starts or ends is seen at most that late. A refresh lists the container with metadata (one request per
+/// 5,000 blobs): documents written by <c>BlobCallSessionStore</c> carry tenant and state there and are never downloaded;
+/// older documents are downloaded only when their ETag changed since the last refresh; documents older than
 /// <see cref="ActiveCallCounterOptions.StaleAfter"/> are skipped without reading, which also stops a session whose
 /// process died before recording its end from holding a slot for longer than that.
 /// </remarks>
@@ -87,7 +90,7 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
         var seen = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            await foreach (var item in _container.GetBlobsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+            await foreach (var item in _container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken).ConfigureAwait(false))
             {
                 if (!item.Name.EndsWith(".json", StringComparison.Ordinal)
                     || item.Properties.LastModified is not { } modified || modified < staleBefore
@@ -97,7 +100,18 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
                 }
 
                 seen.Add(item.Name);
-                if (!_known.TryGetValue(item.Name, out var known) || known.ETag != etag)
+                if (_known.TryGetValue(item.Name, out var known) && known.ETag == etag)
+                {
+                    continue;
+                }
+
+                // The listing's metadata carries tenant and state (written with every update of the document), so an
+                // indexed document is counted without downloading it; older documents are read.
+                if (SessionIndexMetadata.TryRead(item.Metadata, out var tenant, out _, out var state) && state is not null)
+                {
+                    _known[item.Name] = new SessionSummary(etag, tenant, !IsFinal(state));
+                }
+                else
                 {
                     toRead.Add((item.Name, etag));
                 }
@@ -114,7 +128,7 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxParallelReads), CancellationToken = cancellationToken },
             async (blob, token) =>
             {
-                var summary = await ReadSummaryAsync(blob.Name, token).ConfigureAwait(false);
+                var summary = await ReadSummaryAsync(blob.Name, blob.ETag, token).ConfigureAwait(false);
                 if (summary is null)
                 {
                     _known.TryRemove(blob.Name, out _);
@@ -147,7 +161,9 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
         return new Snapshot(takenAt, counts);
     }
 
-    private async Task<SessionSummary?> ReadSummaryAsync(string name, CancellationToken cancellationToken)
+    // Keyed by the listing's ETag, not the download's: the two can differ in form (quoted or not), and a mismatch would
+    // make every refresh read the document again. A change after the listing shows as a new ETag at the next one.
+    private async Task<SessionSummary?> ReadSummaryAsync(string name, ETag listedETag, CancellationToken cancellationToken)
     {
         try
         {
@@ -156,8 +172,7 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
             var root = document.RootElement;
             var tenant = root.TryGetProperty("tenantId", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
             var state = root.TryGetProperty("state", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            var final = string.Equals(state, "ended", StringComparison.OrdinalIgnoreCase) || string.Equals(state, "failed", StringComparison.OrdinalIgnoreCase);
-            return new SessionSummary(response.Value.Details.ETag, tenant, !final);
+            return new SessionSummary(listedETag, tenant, !IsFinal(state));
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {
@@ -169,6 +184,9 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
             return null;
         }
     }
+
+    private static bool IsFinal(string? state) =>
+        string.Equals(state, "ended", StringComparison.OrdinalIgnoreCase) || string.Equals(state, "failed", StringComparison.OrdinalIgnoreCase);
 
     [LoggerMessage(EventId = 5221, Level = LogLevel.Debug, Message = "Counted active calls over {Sessions} recent session documents ({Read} read).")]
     private partial void LogCounted(int sessions, int read);

@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Storage.Blobs;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Calls;
@@ -85,14 +83,8 @@ public sealed class BlobCallSessionQueryTests : IClassFixture<AzuriteFixture>
         Assert.Equal(["good"], (await query.ListAsync(null, 10)).Select(s => s.CallId));
     }
 
-    private (BlobContainerClient Container, DownloadLog Downloads) NewContainer()
-    {
-        var downloads = new DownloadLog();
-        var options = new BlobClientOptions();
-        options.AddPolicy(downloads, HttpPipelinePosition.PerCall);
-        var container = new BlobServiceClient(_azurite.Require(), options).GetBlobContainerClient("sessions-" + Guid.NewGuid().ToString("N")[..12]);
-        return (container, downloads);
-    }
+    private (BlobContainerClient Container, BlobDownloadLog Downloads) NewContainer() =>
+        BlobDownloadLog.NewContainer(_azurite.Require(), "sessions-");
 
     private static CallSession NewSession(string callId, string? tenantId, DateTimeOffset at) => new()
     {
@@ -102,41 +94,4 @@ public sealed class BlobCallSessionQueryTests : IClassFixture<AzuriteFixture>
         UpdatedAt = at,
         History = [new CallStateChange(CallState.Ringing, at, null)],
     };
-
-    /// <summary>Records the blob name of every GET of a blob (a download; listings are GETs of the container).</summary>
-    private sealed class DownloadLog : HttpPipelineSynchronousPolicy
-    {
-        private readonly List<string> _names = [];
-
-        public IReadOnlyList<string> Names
-        {
-            get
-            {
-                lock (_names)
-                {
-                    return _names.ToList();
-                }
-            }
-        }
-
-        public void Clear()
-        {
-            lock (_names)
-            {
-                _names.Clear();
-            }
-        }
-
-        public override void OnSendingRequest(HttpMessage message)
-        {
-            var uri = message.Request.Uri.ToUri();
-            if (message.Request.Method == RequestMethod.Get && uri.AbsolutePath.EndsWith(".json", StringComparison.Ordinal))
-            {
-                lock (_names)
-                {
-                    _names.Add(uri.Segments[^1]);
-                }
-            }
-        }
-    }
 }

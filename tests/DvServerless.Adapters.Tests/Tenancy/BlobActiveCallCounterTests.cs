@@ -49,6 +49,31 @@ public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
     }
 
     [SkippableFact]
+    public async Task Indexed_sessions_are_counted_from_the_listing_alone_and_older_documents_by_reading_them()
+    {
+        var (container, downloads) = Storage.BlobDownloadLog.NewContainer(_azurite.Require(), "sessions");
+        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var counter = new BlobActiveCallCounter(container, new ActiveCallCounterOptions(), time, NullLogger<BlobActiveCallCounter>.Instance);
+        await store.TryCreateAsync(new CallSession { CallId = "indexed-1", TenantId = "acme", State = CallState.Connected, CreatedAt = time.GetUtcNow() });
+        await store.TryCreateAsync(new CallSession { CallId = "indexed-2", TenantId = "acme", State = CallState.Ended, CreatedAt = time.GetUtcNow() });
+        // Written before the index existed: JSON only, no metadata.
+        await container.GetBlobClient("legacy.json").UploadAsync(BinaryData.FromObjectAsJson(
+            new CallSession { CallId = "legacy", TenantId = "acme", State = CallState.Answering, CreatedAt = time.GetUtcNow() }, StorageJson.Options));
+        downloads.Clear();
+
+        Assert.Equal(2, await counter.CountActiveAsync("acme"));
+        Assert.Equal(["legacy.json"], downloads.Names);
+
+        await store.UpdateAsync("indexed-1", s => { s.State = CallState.Ended; return true; });
+        downloads.Clear();
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await counter.CountActiveAsync("acme"));
+        // Nothing changed that needs reading: the update is in the listing's metadata, the old document is unchanged.
+        Assert.Empty(downloads.Names);
+    }
+
+    [SkippableFact]
     public async Task Sessions_untouched_for_longer_than_the_stale_bound_stop_counting()
     {
         var container = new BlobServiceClient(_azurite.Require()).GetBlobContainerClient("sessions" + Guid.NewGuid().ToString("N")[..12]);
