@@ -188,6 +188,11 @@ public sealed class PlayoutClock : IDisposable
                 FramesSent++;
                 _metrics?.FrameOut();
                 _timelineEnd = utterance.PlayedThrough;
+
+                // A send can take a while (a busy socket or machine): the next frame's playback time and the horizon
+                // must come from the clock as it is now, or a stall during the send would go unnoticed as a gap.
+                now = _time.GetUtcNow();
+                horizon = now + _lead;
             }
         }
     }

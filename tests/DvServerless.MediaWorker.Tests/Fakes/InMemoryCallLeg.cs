@@ -34,6 +34,9 @@ public sealed class InMemoryCallLeg(AudioFormat format) : ICallLeg
 
     public int StopCount => Outputs.Count(o => o.IsStop);
 
+    /// <summary>Runs after each audio frame is taken, with how many were sent so far (e.g. to move a fake clock: a slow send).</summary>
+    public Action<int>? AfterSend { get; set; }
+
     public void PushCallerAudio(ReadOnlySpan<byte> audio) => _inbound.Writer.TryWrite(PooledAudio.CopyOf(audio));
 
     public void Hangup() => _inbound.Writer.TryComplete();
@@ -42,11 +45,14 @@ public sealed class InMemoryCallLeg(AudioFormat format) : ICallLeg
 
     public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
     {
+        int sent;
         lock (_outputs)
         {
             _outputs.Add(new LegOutput(audio.ToArray(), false));
+            sent = _outputs.Count(o => !o.IsStop);
         }
 
+        AfterSend?.Invoke(sent);
         return ValueTask.CompletedTask;
     }
 

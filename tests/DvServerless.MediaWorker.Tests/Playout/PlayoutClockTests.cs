@@ -77,6 +77,24 @@ public sealed class PlayoutClockTests
     }
 
     [Fact]
+    public async Task A_send_that_stalls_counts_as_a_gap_the_caller_did_not_hear()
+    {
+        using var clock = NewClock();
+        clock.Append("resp-1", "item-1", 0, 48_000, new byte[48_000]); // 1 s
+        // The third frame's send takes half a second (a busy socket or machine).
+        _leg.AfterSend = sent => { if (sent == 3) { _time.Advance(TimeSpan.FromMilliseconds(500)); } };
+
+        await clock.PumpAsync(CancellationToken.None);
+
+        var current = clock.Current!;
+        // Frames 4… play after the stall: 440 ms of silence in the middle of the item, not heard audio.
+        Assert.Equal(TimeSpan.FromMilliseconds(440), current.Gap);
+        Assert.Equal(60, PlayoutClock.HeardMs(current, _time.GetUtcNow()));
+        // And the lead is kept from the clock after the stall: 100 ms ahead of t = 500 ms.
+        Assert.Equal(8, _leg.Frames.Count);
+    }
+
+    [Fact]
     public async Task Interrupt_flushes_everything_and_sends_StopAudio()
     {
         using var clock = NewClock();
