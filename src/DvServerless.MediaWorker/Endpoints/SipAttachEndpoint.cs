@@ -94,11 +94,13 @@ public static partial class SipAttachEndpoint
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
 
-        var result = runner.TryStart(request.CallId!, request.SipCallId!);
-        LogAttach(logger, request.CallId!, result.ToString());
+        // Both ids were checked well-formed above.
+        var (callId, sipCallId) = (request.CallId!, request.SipCallId!);
+        var result = runner.TryStart(callId, sipCallId);
+        LogAttach(logger, callId, result.ToString());
         return result switch
         {
-            SidebandStartResult.Started => Results.Json(new AttachReply(request.CallId, "attaching"), statusCode: StatusCodes.Status202Accepted),
+            SidebandStartResult.Started => Results.Json(new AttachReply(callId, "attaching"), statusCode: StatusCodes.Status202Accepted),
             SidebandStartResult.AlreadyAttached => Results.Json(new ErrorReply("A sideband for this call already runs."), statusCode: StatusCodes.Status409Conflict),
             _ => Results.Json(new ErrorReply(result == SidebandStartResult.Draining ? "The worker is draining." : "The worker is at capacity."),
                 statusCode: StatusCodes.Status503ServiceUnavailable),
