@@ -26,6 +26,14 @@ public sealed class FunctionsPackageTests(FunctionsPackageFixture fixture) : ICl
     }
 
     [Fact]
+    public void TheRuntimeKeepsAThreadPoolFloorSoTimersAreNotStarvedOnSmallInstances()
+    {
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.RequirePackage(), "DvServerless.Functions.runtimeconfig.json")));
+
+        Assert.True(config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.Threading.ThreadPool.MinThreads").GetInt32() >= 16);
+    }
+
+    [Fact]
     public void HostJsonStartsTheExecutableAsACustomHandler()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.RequirePackage(), "host.json")));

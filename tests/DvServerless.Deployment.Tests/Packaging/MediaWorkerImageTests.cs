@@ -96,6 +96,9 @@ public sealed class MediaWorkerImageTests
 
             Assert.True(publish.ExitCode == 0, publish.Output);
             Assert.True(File.Exists(Path.Combine(output, "DvServerless.MediaWorker.dll")));  // the image's ENTRYPOINT
+            // The pacing of agent audio needs a thread-pool floor (Directory.Build.props): it must reach the runtime.
+            using var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "DvServerless.MediaWorker.runtimeconfig.json")));
+            Assert.True(config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.Threading.ThreadPool.MinThreads").GetInt32() >= 16);
         }
         finally
         {
