@@ -27,6 +27,19 @@ public sealed record ResponseStarted(string ResponseId) : EngineEvent;
 /// <summary>A response finished: <c>completed</c>, <c>cancelled</c>, <c>failed</c> or <c>incomplete</c>.</summary>
 public sealed record ResponseFinished(string ResponseId, string Status, string? Reason) : EngineEvent;
 
+/// <summary>
+/// SIP/WebRTC sessions only: the far end started playing the agent's audio of <paramref name="ResponseId"/> into the call
+/// (Realtime <c>output_audio_buffer.started</c>). Audio is generated faster than it plays, so this outlasts the response.
+/// </summary>
+public sealed record AgentPlaybackStarted(string ResponseId) : EngineEvent;
+
+/// <summary>
+/// SIP/WebRTC sessions only: the far end has no more agent audio to play: drained after the response
+/// (<c>output_audio_buffer.stopped</c>) or flushed by a barge-in or clear (<c>output_audio_buffer.cleared</c>,
+/// <paramref name="Cleared"/> true).
+/// </summary>
+public sealed record AgentPlaybackStopped(string ResponseId, bool Cleared) : EngineEvent;
+
 /// <summary>The engine confirmed a truncation.</summary>
 public sealed record AgentItemTruncated(string ItemId, int AudioEndMs) : EngineEvent;
 

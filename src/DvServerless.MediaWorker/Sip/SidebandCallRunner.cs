@@ -16,6 +16,12 @@ namespace DvServerless.MediaWorker.Sip;
 /// <c>end_call</c> and <c>transfer</c> tools with hangup and refer, records the caller's and the agent's transcripts,
 /// and ends the session when the sideband closes. Nothing here waits for audio deltas: they may never come.
 /// </summary>
+/// <remarks>
+/// <c>end_call</c> comes in the same response as the agent's goodbye, which OpenAI generates faster than it plays into
+/// the call. So the hang-up waits for that response to finish and for the far end's output buffer to drain
+/// (<c>output_audio_buffer.stopped</c> / <c>.cleared</c>), at most <see cref="SipSidebandOptions.GoodbyeTimeout"/>;
+/// hanging up at once would cut the goodbye off mid-word.
+/// </remarks>
 public sealed partial class SidebandCallRunner
 {
     private readonly RealtimeEngineFactory _engines;
@@ -138,6 +144,7 @@ public sealed partial class SidebandCallRunner
         var endReason = "the sideband closed";
         var final = CallState.Ended;
         RealtimeEngine? engine = null;
+        GoodbyeHangUp? goodbye = null;
         try
         {
             engine = _engines.CreateSideband(callId, sipCallId, agent);
@@ -159,11 +166,27 @@ public sealed partial class SidebandCallRunner
             LogAttached(callId);
             var turnStarts = new Dictionary<string, long>(StringComparer.Ordinal);
             long? responseStartedMs = null;
+            goodbye = new GoodbyeHangUp(engine, _control, sipCallId, _options.GoodbyeTimeout, _time, why => LogEndCall(callId, why), ex => LogFailed(ex, callId));
             await foreach (var engineEvent in engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
             {
                 var nowMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
                 switch (engineEvent)
                 {
+                    case AgentPlaybackStarted:
+                        goodbye.FarEndPlaying = true;
+                        break;
+                    case AgentPlaybackStopped:
+                        goodbye.FarEndPlaying = false;
+                        await goodbye.HangUpIfDueAsync(cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ResponseFinished:
+                        goodbye.ResponseFinished();
+                        await goodbye.HangUpIfDueAsync(cancellationToken).ConfigureAwait(false);
+                        break;
+                    case ToolCallRequested { Name: AcceptSessionBuilder.EndCallToolName } endCall:
+                        LogTool(callId, endCall.Name);
+                        goodbye.Request(endCall.CallId);
+                        break;
                     case CallerSpeechStarted speech when speech.ItemId is not null:
                         turnStarts[speech.ItemId] = nowMs;
                         break;
@@ -208,6 +231,12 @@ public sealed partial class SidebandCallRunner
                 await engine.DisposeAsync().ConfigureAwait(false);
             }
 
+            goodbye?.Dispose();
+            if (goodbye?.EndReason is { } ended && final == CallState.Ended)
+            {
+                endReason = ended;
+            }
+
             await EndSessionAsync(callId, final, endReason).ConfigureAwait(false);
         }
     }
@@ -218,15 +247,6 @@ public sealed partial class SidebandCallRunner
         LogTool(callId, tool.Name);
         switch (tool.Name)
         {
-            case AcceptSessionBuilder.EndCallToolName:
-                var hangUp = await _control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
-                if (hangUp.Outcome != RealtimeCallControlOutcome.Failed)
-                {
-                    return "the agent ended the call";
-                }
-
-                await engine.SendToolResultAsync(tool.CallId, """{"ok":false,"error":"the call could not be ended"}""", cancellationToken).ConfigureAwait(false);
-                return null;
             case AcceptSessionBuilder.TransferToolName when !string.IsNullOrWhiteSpace(_options.TransferTarget):
                 var refer = await _control.ReferAsync(sipCallId, _options.TransferTarget, CancellationToken.None).ConfigureAwait(false);
                 if (refer.IsOk)
@@ -303,6 +323,9 @@ public sealed partial class SidebandCallRunner
 
     [LoggerMessage(EventId = 3707, Level = LogLevel.Information, Message = "SIP call {CallId}: session {State} ({Reason})")]
     private partial void LogEnded(string callId, string state, string reason);
+
+    [LoggerMessage(EventId = 3710, Level = LogLevel.Information, Message = "SIP call {CallId}: the agent ended the call; hanging up ({Why}).")]
+    private partial void LogEndCall(string callId, string why);
 
     [LoggerMessage(EventId = 3708, Level = LogLevel.Error, Message = "SIP call {CallId}: the sideband failed")]
     private partial void LogFailed(Exception exception, string callId);

@@ -18,9 +18,16 @@ public sealed class SipSidebandOptions
     /// <summary>The greeting's one-off instructions when the agent has none of its own.</summary>
     public string GreetingInstructions { get; set; } = "Greet the caller in one short sentence and ask how you can help.";
 
+    /// <summary>
+    /// When the agent ends the call (<c>end_call</c>), the longest the hang-up waits for its last words to finish playing
+    /// into the call (<c>output_audio_buffer.stopped</c>) before it hangs up anyway.
+    /// </summary>
+    public TimeSpan GoodbyeTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Checks the settings; returns the first problem, or null.</summary>
     public string? Validate() =>
         MaxCalls is < 1 or > 10_000 ? "Sip:MaxCalls must be between 1 and 10000."
+        : GoodbyeTimeout < TimeSpan.Zero || GoodbyeTimeout > TimeSpan.FromMinutes(1) ? "Sip:GoodbyeTimeout must be between 00:00:00 and 00:01:00."
         : !string.IsNullOrWhiteSpace(TransferTarget) && !(TransferTarget.StartsWith("tel:", StringComparison.OrdinalIgnoreCase)
             || TransferTarget.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) || TransferTarget.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
             ? "Sip:TransferTarget must be a tel: or sip: URI, e.g. tel:+14155550123."

@@ -179,6 +179,11 @@ internal sealed partial class RealtimeSimulatorSession
         {
             FinishResponse(_active, "cancelled", "turn_detected");
         }
+        else if (IsPlayingOut && (bool?)turn["interrupt_response"] != false)
+        {
+            // Generated already but still playing into the call: the caller cuts it off there.
+            ClearPlayback(null);
+        }
     }
 
     private void OnSpeechStopped(JsonObject turn, long endMs)

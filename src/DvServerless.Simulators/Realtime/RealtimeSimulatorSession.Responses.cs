@@ -248,6 +248,7 @@ internal sealed partial class RealtimeSimulatorSession
                 var delta = ResponseEvent("response.output_audio.delta", response, withContentIndex: true);
                 delta["delta"] = Convert.ToBase64String(audio, offset, size);
                 Enqueue(delta);
+                OnOutputAudioProduced(response.Id, size / bytesPerMs);
                 offset += size;
                 response.Item!.ProducedAudioMs = offset / bytesPerMs;
                 // The transcript keeps pace with the audio: each word is sent once its share of audio has been.
@@ -409,6 +410,18 @@ internal sealed partial class RealtimeSimulatorSession
         var done = Event("response.done");
         done["response"] = ResponseObject(response, status, statusDetails, output, UsageObject(usage));
         Enqueue(done);
+        if (status == "cancelled")
+        {
+            // A cancelled response stops playing at once (SIP: the server flushes what was queued for the call).
+            if (_playbackResponseId == response.Id)
+            {
+                ClearPlayback(response.Id);
+            }
+        }
+        else
+        {
+            OnOutputAudioComplete(response.Id);
+        }
 
         _requestsUsed++;
         _tokensUsed += usage.TotalTokens;

@@ -336,9 +336,7 @@ internal sealed partial class RealtimeSimulatorSession
                 "invalid_value", "output_audio_buffer.clear is only supported for WebRTC and SIP sessions; truncate the item instead.", "type");
         }
 
-        var cleared = Event("output_audio_buffer.cleared");
-        cleared["response_id"] = _lastResponseId;
-        Enqueue(cleared);
+        ClearPlayback(_lastResponseId);
         return null;
     }
 

@@ -52,6 +52,12 @@ internal static class RealtimeServerEventParser
             case "response.done":
                 ParseResponseDone(root, events, out usage);
                 break;
+            case "output_audio_buffer.started":
+                events.Add(new AgentPlaybackStarted(Str(root, "response_id")));
+                break;
+            case "output_audio_buffer.stopped" or "output_audio_buffer.cleared":
+                events.Add(new AgentPlaybackStopped(Str(root, "response_id"), type == "output_audio_buffer.cleared"));
+                break;
             case "conversation.item.truncated":
                 events.Add(new AgentItemTruncated(Str(root, "item_id"), Int(root, "audio_end_ms")));
                 break;

@@ -27,14 +27,14 @@ internal sealed partial class RealtimeSimulatorSession
         }
     }
 
-    /// <summary>True while the agent is answering or the caller is mid-utterance: the line is not quiet.</summary>
+    /// <summary>True while the agent is answering or still being heard, or the caller is mid-utterance: the line is not quiet.</summary>
     public bool IsBusy
     {
         get
         {
             lock (_state)
             {
-                return _active is not null || _speechItemId is not null;
+                return _active is not null || IsPlayingOut || _speechItemId is not null;
             }
         }
     }
@@ -93,6 +93,9 @@ internal sealed partial class RealtimeSimulatorSession
 
             _active?.Stop();
             _active = null;
+            // The call is gone: nothing plays any more, and no buffer event follows.
+            _playbackResponseId = null;
+            _playbackVersion++;
             BeginClose(WebSocketCloseStatus.NormalClosure, reason);
         }
     }

@@ -102,6 +102,12 @@ public sealed class RealtimeEngineSidebandTests
         Assert.DoesNotContain(simulator.Records.ClientEvents, e => e.Type is "input_audio_buffer.append" or "session.update");
         Assert.Contains(simulator.Records.ClientEvents, e => e.Type == "response.create");
         Assert.Contains(events, e => e is ResponseFinished);
+        // SIP only: the greeting's audio plays into the call after it was generated, and the far end says when it is done.
+        var playing = Assert.Single(events.OfType<AgentPlaybackStarted>());
+        var played = Assert.Single(events.OfType<AgentPlaybackStopped>());
+        Assert.Equal(playing.ResponseId, played.ResponseId);
+        Assert.False(played.Cleared);
+        Assert.True(events.IndexOf(played) > events.FindIndex(e => e is ResponseFinished));
         Assert.IsType<EngineClosed>(events[^1]);
     }
 }

@@ -135,6 +135,12 @@ public sealed class SipCallWebhookTests
         Assert.Equal("I would like to book a table", (string?)transcription["transcript"]);
         Assert.Contains("response.output_audio_transcript.done", types);
         Assert.Contains("response.done", types);
+        // The answer plays into the call in real time: the buffer starts with its audio and drains after response.done.
+        Assert.True(types.IndexOf("output_audio_buffer.started") < types.IndexOf("response.done"));
+        Assert.True(types.IndexOf("output_audio_buffer.stopped") > types.IndexOf("response.done"));
+        Assert.Equal(
+            (string?)events.First(e => (string?)e["type"] == "response.done")["response"]!["id"],
+            (string?)events.Single(e => (string?)e["type"] == "output_audio_buffer.stopped")["response_id"]);
         Assert.Contains(result.Transcripts, t => t.Role == "user" && t.Text == "I would like to book a table");
         Assert.Contains(result.Transcripts, t => t.Role == "assistant");
         Assert.Single(result.Responses);

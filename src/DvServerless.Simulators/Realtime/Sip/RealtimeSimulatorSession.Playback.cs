@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+
+namespace DvServerless.Simulators.Realtime;
+
+/// <summary>
+/// The far end's output audio buffer of a SIP (<c>call_id</c>) session: OpenAI plays the agent's audio into the call at
+/// real time, however fast it was generated, and reports it with <c>output_audio_buffer.started</c>, <c>.stopped</c>
+/// (drained after <c>response.done</c>) and <c>.cleared</c> (flushed: a barge-in or <c>output_audio_buffer.clear</c>),
+/// each with the <c>response_id</c> (spec <c>RealtimeServerEventOutputAudioBuffer*</c>: "WebRTC/SIP only"). Callers hold
+/// <c>_state</c>.
+/// </summary>
+internal sealed partial class RealtimeSimulatorSession
+{
+    private string? _playbackResponseId;
+    private DateTimeOffset _playbackEndsAt;
+    private int _playbackVersion;
+
+    /// <summary>True while agent audio is still playing into the SIP call.</summary>
+    private bool IsPlayingOut => _playbackResponseId is not null;
+
+    /// <summary>Agent audio of <paramref name="responseId"/> was produced: it plays after what is already queued.</summary>
+    private void OnOutputAudioProduced(string responseId, double durationMs)
+    {
+        if (_callId is null)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        if (_playbackResponseId != responseId)
+        {
+            if (_playbackResponseId is null)
+            {
+                Enqueue(PlaybackEvent("output_audio_buffer.started", responseId));
+            }
+
+            // A later response's audio queues behind the earlier one's; a pending "stopped" for that one is void.
+            _playbackResponseId = responseId;
+            _playbackVersion++;
+        }
+
+        _playbackEndsAt = (_playbackEndsAt > now ? _playbackEndsAt : now) + TimeSpan.FromMilliseconds(durationMs);
+    }
+
+    /// <summary>The response is done: the buffer reports <c>stopped</c> once what was queued has played.</summary>
+    private void OnOutputAudioComplete(string responseId)
+    {
+        if (_callId is null || _playbackResponseId != responseId)
+        {
+            return;
+        }
+
+        var version = ++_playbackVersion;
+        var wait = _playbackEndsAt - _time.GetUtcNow();
+        _ = StopPlaybackAfterAsync(version, responseId, wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
+    }
+
+    /// <summary>The buffer is flushed (barge-in, cancel, <c>output_audio_buffer.clear</c>): <c>cleared</c> when anything was playing.</summary>
+    private void ClearPlayback(string? responseId)
+    {
+        if (_callId is null)
+        {
+            return;
+        }
+
+        var playing = _playbackResponseId;
+        _playbackResponseId = null;
+        _playbackEndsAt = _time.GetUtcNow();
+        _playbackVersion++;
+        if (playing is not null || responseId is not null)
+        {
+            Enqueue(PlaybackEvent("output_audio_buffer.cleared", playing ?? responseId));
+        }
+    }
+
+    private async Task StopPlaybackAfterAsync(int version, string responseId, TimeSpan wait)
+    {
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time).ConfigureAwait(false);
+        }
+
+        lock (_state)
+        {
+            if (_closing || version != _playbackVersion || _playbackResponseId != responseId)
+            {
+                return;
+            }
+
+            _playbackResponseId = null;
+            Enqueue(PlaybackEvent("output_audio_buffer.stopped", responseId));
+        }
+    }
+
+    private JsonObject PlaybackEvent(string type, string? responseId)
+    {
+        var evt = Event(type);
+        evt["response_id"] = responseId;
+        return evt;
+    }
+}
