@@ -16,6 +16,12 @@ public sealed class ActiveCallCounterOptions
     /// </summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromHours(4);
 
+    /// <summary>
+    /// How long a call admitted on this instance counts while its session document has not been seen; past it the call
+    /// is taken never to have started (its session was not written).
+    /// </summary>
+    public TimeSpan ReservationLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How many session documents are downloaded at once when counting.</summary>
     public int MaxParallelReads { get; set; } = 8;
 }

@@ -31,6 +31,7 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
     private readonly ILogger<BlobActiveCallCounter> _logger;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly ConcurrentDictionary<string, SessionSummary> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Reservation> _reserved = new(StringComparer.Ordinal);
     private Snapshot? _snapshot;
 
     /// <summary>Creates the counter over the sessions container.</summary>
@@ -51,7 +52,30 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
     {
         ArgumentException.ThrowIfNullOrEmpty(tenantId);
         var snapshot = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
-        return snapshot.Counts.GetValueOrDefault(tenantId);
+        var now = _time.GetUtcNow();
+        var pending = 0;
+        foreach (var (callId, reservation) in _reserved)
+        {
+            if (snapshot.Listed.Contains(callId + ".json") || now - reservation.At > _options.ReservationLifetime)
+            {
+                // The stored sessions show it now (counted above), or its session was never written.
+                _reserved.TryRemove(callId, out _);
+            }
+            else if (string.Equals(reservation.TenantId, tenantId, StringComparison.Ordinal))
+            {
+                pending++;
+            }
+        }
+
+        return snapshot.Counts.GetValueOrDefault(tenantId) + pending;
+    }
+
+    /// <inheritdoc />
+    public void Reserve(string tenantId, string callId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenantId);
+        ArgumentException.ThrowIfNullOrEmpty(callId);
+        _reserved[callId] = new Reservation(tenantId, _time.GetUtcNow());
     }
 
     private async ValueTask<Snapshot> GetSnapshotAsync(CancellationToken cancellationToken)
@@ -158,7 +182,7 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
         }
 
         LogCounted(seen.Count, toRead.Count);
-        return new Snapshot(takenAt, counts);
+        return new Snapshot(takenAt, counts, seen);
     }
 
     // Keyed by the listing's ETag, not the download's: the two can differ in form (quoted or not), and a mismatch would
@@ -196,5 +220,8 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
 
     private sealed record SessionSummary(ETag ETag, string? TenantId, bool Active);
 
-    private sealed record Snapshot(DateTimeOffset TakenAt, Dictionary<string, int> Counts);
+    /// <param name="Listed">The session documents the listing saw (final ones included): a reserved call in it is counted already.</param>
+    private sealed record Snapshot(DateTimeOffset TakenAt, Dictionary<string, int> Counts, HashSet<string> Listed);
+
+    private sealed record Reservation(string TenantId, DateTimeOffset At);
 }

@@ -7,13 +7,16 @@ namespace DvServerless.Core.Tenants;
 /// worker died stop counting without any decrement.
 /// </summary>
 /// <remarks>
-/// The check and the session creation are not one atomic step: calls arriving for the same tenant within the
-/// counter's cache period (one second for the Blob counter) may all see the same count, so the limit can be exceeded
-/// by the number of such simultaneous arrivals. Call the policy before creating the session of the new call.
+/// On one instance the check is exact: admissions of limited tenants are taken one at a time, and an admitted call is
+/// reserved with the counter (<see cref="IActiveCallCounter.Reserve"/>) so that it counts before its session is stored.
+/// Across instances the check and the session creation are still not one atomic step: calls for the same tenant that
+/// arrive at different instances within the counter's cache period (one second for the Blob counter) may see the same
+/// count. Call the policy before creating the session of the new call.
 /// </remarks>
 public sealed class CallCapacityPolicy
 {
     private readonly IActiveCallCounter _counter;
+    private readonly SemaphoreSlim _admitting = new(1, 1);
 
     /// <summary>Creates the policy over <paramref name="counter"/>.</summary>
     public CallCapacityPolicy(IActiveCallCounter counter)
@@ -22,8 +25,11 @@ public sealed class CallCapacityPolicy
         _counter = counter;
     }
 
-    /// <summary>Decides for a call to <paramref name="tenant"/>; an unlimited tenant is admitted without counting.</summary>
-    public async ValueTask<CallAdmission> AdmitAsync(TenantDefinition tenant, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Decides for call <paramref name="callId"/> to <paramref name="tenant"/>; an unlimited tenant is admitted without
+    /// counting. An admitted call with an id is reserved, so that it counts against the next admission at once.
+    /// </summary>
+    public async ValueTask<CallAdmission> AdmitAsync(TenantDefinition tenant, string? callId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
         if (tenant.MaxConcurrentCalls is null)
@@ -31,8 +37,23 @@ public sealed class CallCapacityPolicy
             return new CallAdmission(true, 0, null);
         }
 
-        var active = await _counter.CountActiveAsync(tenant.Id, cancellationToken).ConfigureAwait(false);
-        return Decide(tenant.MaxConcurrentCalls, active);
+        // Count and reserve as one step: two calls admitted at once here would otherwise both see the same count.
+        await _admitting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var active = await _counter.CountActiveAsync(tenant.Id, cancellationToken).ConfigureAwait(false);
+            var decision = Decide(tenant.MaxConcurrentCalls, active);
+            if (decision.Admitted && callId is not null)
+            {
+                _counter.Reserve(tenant.Id, callId);
+            }
+
+            return decision;
+        }
+        finally
+        {
+            _admitting.Release();
+        }
     }
 
     /// <summary>The pure rule: admitted when <paramref name="limit"/> is null (or not positive) or <paramref name="activeCalls"/> is below it.</summary>

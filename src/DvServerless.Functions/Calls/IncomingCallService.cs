@@ -57,7 +57,7 @@ public sealed partial class IncomingCallService
         ArgumentNullException.ThrowIfNull(notification);
         var callId = CallIdDerivation.From(notification);
         // Tenant and capacity are decided before the session exists, so the new call does not count against itself.
-        var admission = await _admission.AdmitAsync(notification.ToRawId, cancellationToken).ConfigureAwait(false);
+        var admission = await _admission.AdmitAsync(notification.ToRawId, callId, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var session = new CallSession
         {

@@ -76,7 +76,7 @@ public sealed partial class SipIncomingService
 
         // The tenant is the one that owns the called number or SIP URI; its concurrent-call limit is checked at the door,
         // from session state, before this call's own session exists.
-        var admission = await _admission.AdmitAsync(CalledParty(call.SipHeaders.GetFirst("To")), cancellationToken).ConfigureAwait(false);
+        var admission = await _admission.AdmitAsync(CalledParty(call.SipHeaders.GetFirst("To")), callId, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var session = new CallSession
         {

@@ -7,6 +7,6 @@ public sealed class AdmitAllCallsPolicy : ICallAdmissionPolicy
     public static AdmitAllCallsPolicy Instance { get; } = new();
 
     /// <inheritdoc />
-    public ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, CancellationToken cancellationToken = default) =>
+    public ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, string? callId = null, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(IncomingCallAdmission.AdmittedWithoutTenant);
 }

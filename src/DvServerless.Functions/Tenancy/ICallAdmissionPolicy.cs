@@ -7,6 +7,9 @@ namespace DvServerless.Functions.Tenancy;
 /// </summary>
 public interface ICallAdmissionPolicy
 {
-    /// <summary>Decides for a call to <paramref name="calledParty"/> (ACS raw id <c>4:+…</c>, E.164, <c>tel:</c> or <c>sip:</c> URI).</summary>
-    ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Decides for call <paramref name="callId"/> (the gateway's session id) to <paramref name="calledParty"/> (ACS raw id
+    /// <c>4:+…</c>, E.164, <c>tel:</c> or <c>sip:</c> URI); an admitted call counts against its tenant from now on.
+    /// </summary>
+    ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, string? callId = null, CancellationToken cancellationToken = default);
 }

@@ -32,7 +32,7 @@ public sealed partial class TenantCallAdmissionPolicy : ICallAdmissionPolicy, ID
     }
 
     /// <inheritdoc />
-    public async ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, CancellationToken cancellationToken = default)
+    public async ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, string? callId = null, CancellationToken cancellationToken = default)
     {
         var tenant = _directory.FindByCalledParty(calledParty);
         if (tenant is null)
@@ -45,7 +45,7 @@ public sealed partial class TenantCallAdmissionPolicy : ICallAdmissionPolicy, ID
             return IncomingCallAdmission.AdmittedWithoutTenant;
         }
 
-        var decision = await _capacity.AdmitAsync(tenant, cancellationToken).ConfigureAwait(false);
+        var decision = await _capacity.AdmitAsync(tenant, callId, cancellationToken).ConfigureAwait(false);
         if (!decision.Admitted)
         {
             _rejected.Add(1, new KeyValuePair<string, object?>("tenant", tenant.Id), new KeyValuePair<string, object?>("reason", "capacity"));

@@ -74,6 +74,28 @@ public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
     }
 
     [SkippableFact]
+    public async Task A_reserved_call_counts_until_its_session_is_listed_and_then_only_once()
+    {
+        var container = new BlobServiceClient(_azurite.Require()).GetBlobContainerClient("sessions" + Guid.NewGuid().ToString("N")[..12]);
+        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var counter = new BlobActiveCallCounter(container, new ActiveCallCounterOptions(), time, NullLogger<BlobActiveCallCounter>.Instance);
+        Assert.Equal(0, await counter.CountActiveAsync("acme"));   // a cached count of nothing
+
+        counter.Reserve("acme", "call-1");
+        counter.Reserve("acme", "never-written");
+        await store.TryCreateAsync(new CallSession { CallId = "call-1", TenantId = "acme", State = CallState.Ringing, CreatedAt = time.GetUtcNow() });
+        Assert.Equal(2, await counter.CountActiveAsync("acme"));   // the cache does not show call-1 yet: the reservations count
+        Assert.Equal(0, await counter.CountActiveAsync("contoso"));
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(2, await counter.CountActiveAsync("acme"));   // call-1 from storage, never-written still reserved
+
+        time.Advance(new ActiveCallCounterOptions().ReservationLifetime);
+        Assert.Equal(1, await counter.CountActiveAsync("acme"));   // a call whose session never came stops counting
+    }
+
+    [SkippableFact]
     public async Task Sessions_untouched_for_longer_than_the_stale_bound_stop_counting()
     {
         var container = new BlobServiceClient(_azurite.Require()).GetBlobContainerClient("sessions" + Guid.NewGuid().ToString("N")[..12]);

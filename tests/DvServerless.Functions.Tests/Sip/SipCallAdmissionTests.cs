@@ -33,6 +33,7 @@ public sealed class SipCallAdmissionTests
         Assert.Equal(("reject", SipCallId, "486"), Assert.Single(_control.Requests));
         Assert.Empty(_worker.Attaches);
         Assert.Equal("sip:+18005550100@sip.example.com", _admission.CalledParty);
+        Assert.Equal(outcome.CallId, _admission.CallId);
         var session = (await _sessions.GetAsync(outcome.CallId))!;
         Assert.Equal("acme", session.TenantId);
         Assert.Equal(CallState.Ended, session.State);
@@ -72,9 +73,12 @@ public sealed class SipCallAdmissionTests
 
         public string? CalledParty { get; private set; }
 
-        public ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, CancellationToken cancellationToken = default)
+        public string? CallId { get; private set; }
+
+        public ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, string? callId = null, CancellationToken cancellationToken = default)
         {
             CalledParty = calledParty;
+            CallId = callId;
             return ValueTask.FromResult(Next);
         }
     }

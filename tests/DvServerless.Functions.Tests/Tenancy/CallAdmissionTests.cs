@@ -73,5 +73,9 @@ public sealed class CallAdmissionTests
     private sealed class FixedCounter(int count) : IActiveCallCounter
     {
         public ValueTask<int> CountActiveAsync(string tenantId, CancellationToken cancellationToken = default) => ValueTask.FromResult(count);
+
+        public void Reserve(string tenantId, string callId)
+        {
+        }
     }
 }
