@@ -220,6 +220,9 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
 
     private sealed record SessionSummary(ETag ETag, string? TenantId, bool Active);
 
+    /// <summary>One count of all tenants.</summary>
+    /// <param name="TakenAt">When the listing started.</param>
+    /// <param name="Counts">Non-final sessions per tenant.</param>
     /// <param name="Listed">The session documents the listing saw (final ones included): a reserved call in it is counted already.</param>
     private sealed record Snapshot(DateTimeOffset TakenAt, Dictionary<string, int> Counts, HashSet<string> Listed);
 

@@ -38,6 +38,12 @@ public sealed record CallSummary
     /// <summary>Agent audio frames that reached the caller after a StopAudio and before the next agent turn (0 when barge-in works).</summary>
     public int AgentFramesAfterStopAudio { get; init; }
 
+    /// <summary>
+    /// Holes the caller heard inside agent speech (audio that ran dry and resumed within one agent item), in
+    /// milliseconds, in order; empty when playout was smooth. Natural pauses between turns are not counted.
+    /// </summary>
+    public IReadOnlyList<int> PlayoutGapsMs { get; init; } = [];
+
     /// <summary>Milliseconds from the answer request to the first agent audio frame at the caller, when measured.</summary>
     public int? AnswerToFirstAgentAudioMs { get; init; }
 

@@ -57,6 +57,7 @@ public static class CallSummaryBuilder
             BargeIns = bargeIns,
             AgentAudioHeardMs = (int)Math.Round(result.Segments.Sum(s => s.PlayedMs)),
             AgentFramesAfterStopAudio = CountAgentFramesAfterStopAudio(result),
+            PlayoutGapsMs = PlayoutGaps(result, records),
             AnswerToFirstAgentAudioMs = firstAudio is >= 0 ? firstAudio : null,
             DurationMs = (int)result.Duration.TotalMilliseconds,
             AgentWav = agentWav,
@@ -76,6 +77,32 @@ public static class CallSummaryBuilder
         var from = TimeSpan.FromMilliseconds(itemStartMs - 100);
         var until = nextItemStartMs is { } next ? TimeSpan.FromMilliseconds(next - 100) : TimeSpan.MaxValue;
         return result.Segments.Where(s => s.Start >= from && s.Start < until).Sum(s => s.PlayedMs);
+    }
+
+    /// <summary>
+    /// The holes the caller heard inside agent items, in milliseconds: silences inside a segment, and breaks between two
+    /// segments of the same agent item (from its start until the next agent item starts) that no StopAudio caused.
+    /// </summary>
+    public static IReadOnlyList<int> PlayoutGaps(SimulatedCallResult result, IReadOnlyList<CallRecordEntry> records)
+    {
+        var gaps = result.PlayoutGaps.Select(g => (g.At, g.Length)).ToList();
+        var itemStarts = records.Where(r => r.Kind == "turn" && r.Speaker == "agent").Select(r => r.StartMs).Distinct().Order().ToList();
+        for (var i = 0; i < itemStarts.Count; i++)
+        {
+            // The same alignment as HeardOfItem: the two media clocks start within a few milliseconds of each other.
+            var from = TimeSpan.FromMilliseconds(itemStarts[i] - 100);
+            var until = i + 1 < itemStarts.Count ? TimeSpan.FromMilliseconds(itemStarts[i + 1] - 100) : TimeSpan.MaxValue;
+            var segments = result.Segments.Where(s => s.Start >= from && s.Start < until).OrderBy(s => s.Start).ToList();
+            for (var j = 1; j < segments.Count; j++)
+            {
+                if (!segments[j - 1].EndedByStopAudio)
+                {
+                    gaps.Add((segments[j - 1].End, segments[j].Start - segments[j - 1].End));
+                }
+            }
+        }
+
+        return gaps.OrderBy(g => g.Item1).Select(g => (int)Math.Round(g.Item2.TotalMilliseconds)).ToList();
     }
 
     /// <summary>The conversation from a call's record, in the order turns began (records are appended as turns end).</summary>

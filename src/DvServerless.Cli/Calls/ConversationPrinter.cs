@@ -32,6 +32,19 @@ public static class ConversationPrinter
             console.MarkupLineInterpolated($"answer → first agent audio at the caller: {firstAudio} ms");
         }
 
+        if (summary.Sip is not null)
+        {
+            // SIP audio stays between the carrier and OpenAI: there is no playout here to measure.
+        }
+        else if (summary.PlayoutGapsMs.Count == 0)
+        {
+            console.MarkupLine("playout: no holes in the agent's speech");
+        }
+        else
+        {
+            console.MarkupLineInterpolated($"[yellow]playout: {summary.PlayoutGapsMs.Count} hole(s) in the agent's speech[/] (longest {summary.PlayoutGapsMs.Max()} ms)");
+        }
+
         if (summary.AgentFramesAfterStopAudio > 0)
         {
             console.MarkupLineInterpolated($"[red]{summary.AgentFramesAfterStopAudio} agent frames reached the caller after StopAudio[/]");

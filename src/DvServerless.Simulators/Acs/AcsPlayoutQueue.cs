@@ -15,6 +15,7 @@ internal sealed class AcsPlayoutQueue
     private readonly MemoryStream _heard = new();
     private readonly List<AgentAudioSegment> _segments = [];
     private readonly List<StopAudioRecord> _stops = [];
+    private readonly List<AgentAudioGap> _gaps = [];
     private int _headOffset;
     private long _queuedBytes;
 
@@ -79,6 +80,11 @@ internal sealed class AcsPlayoutQueue
                 _segmentStart = now;
                 _segmentHeardOffset = (int)_heard.Length - played;
             }
+            else if (now > _lastPlayedEnd)
+            {
+                // The queue ran dry mid-segment and audio resumed: the caller heard a hole in the agent's speech.
+                _gaps.Add(new AgentAudioGap(_lastPlayedEnd, now - _lastPlayedEnd));
+            }
 
             _lastPlayedEnd = now + TimeSpan.FromMilliseconds(_format.DurationMs(played));
         }
@@ -94,6 +100,9 @@ internal sealed class AcsPlayoutQueue
     public byte[] HeardAudio() => _heard.ToArray();
 
     public IReadOnlyList<AgentAudioSegment> Segments() => _segments.ToArray();
+
+    /// <summary>Silences inside segments (see <see cref="AgentAudioGap"/>).</summary>
+    public IReadOnlyList<AgentAudioGap> Gaps() => _gaps.ToArray();
 
     private void CloseSegment(bool endedByStop)
     {

@@ -899,6 +899,7 @@ public sealed class SimulatedCall
                 HeardAudio = _playout?.HeardAudio() ?? [],
                 HeardFormat = format,
                 Segments = _playout?.Segments() ?? [],
+                PlayoutGaps = _playout?.Gaps() ?? [],
                 StopAudios = _playout?.Stops.ToArray() ?? [],
                 OutboundMessages = _outbound.ToArray(),
                 ProtocolErrors = _protocolErrors.ToArray(),

@@ -29,6 +29,9 @@ public sealed record SimulatedCallResult
     /// <summary>Contiguous stretches of heard agent audio.</summary>
     public IReadOnlyList<AgentAudioSegment> Segments { get; init; } = [];
 
+    /// <summary>Silences under 300 ms inside segments: agent audio that ran dry and resumed (longer ones split segments).</summary>
+    public IReadOnlyList<AgentAudioGap> PlayoutGaps { get; init; } = [];
+
     /// <summary>Every StopAudio the app sent.</summary>
     public IReadOnlyList<StopAudioRecord> StopAudios { get; init; } = [];
 

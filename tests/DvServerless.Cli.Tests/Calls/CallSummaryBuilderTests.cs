@@ -1,4 +1,5 @@
 using DvServerless.Cli.Calls;
+using DvServerless.Core.Records;
 using DvServerless.Simulators.Acs;
 
 namespace DvServerless.Cli.Tests.Calls;
@@ -26,6 +27,34 @@ public sealed class CallSummaryBuilderTests
         };
 
         Assert.Equal(2, CallSummaryBuilder.CountAgentFramesAfterStopAudio(result));
+    }
+
+    [Fact]
+    public void Holes_inside_an_agent_item_are_playout_gaps_and_pauses_between_turns_or_after_a_stop_are_not()
+    {
+        static AgentAudioSegment Segment(int fromMs, int toMs, bool stopped = false) =>
+            new(TimeSpan.FromMilliseconds(fromMs), TimeSpan.FromMilliseconds(toMs), toMs - fromMs, 0, 0, stopped);
+        var result = new SimulatedCallResult
+        {
+            Outcome = SimulatedCallOutcome.CallerHungUp,
+            Segments =
+            [
+                Segment(0, 1000), Segment(1700, 2400),  // the greeting, split by a 700 ms stall
+                Segment(5000, 6000, stopped: true),     // an answer cut off by the caller…
+                Segment(6050, 6300),                    // …whose leftover after the StopAudio is not a hole in it
+                Segment(9000, 11000),                   // the next answer, after the caller's turn
+            ],
+            PlayoutGaps = [new AgentAudioGap(TimeSpan.FromMilliseconds(9500), TimeSpan.FromMilliseconds(120))],
+        };
+        IReadOnlyList<CallRecordEntry> records =
+        [
+            new() { Kind = "turn", Speaker = "agent", StartMs = 0, Text = "Hello" },
+            new() { Kind = "turn", Speaker = "caller", StartMs = 3000, Text = "Hi" },
+            new() { Kind = "turn", Speaker = "agent", StartMs = 5000, Text = "Sure", Interrupted = true },
+            new() { Kind = "turn", Speaker = "agent", StartMs = 9000, Text = "Bye" },
+        ];
+
+        Assert.Equal([700, 120], CallSummaryBuilder.PlayoutGaps(result, records));
     }
 
     [Fact]

@@ -56,5 +56,8 @@ public sealed class AcsPlayoutQueueTests
         Assert.Equal(20, segments[1].PlayedMs);
         Assert.False(segments[0].EndedByStopAudio);
         Assert.Equal(segments[0].HeardLength, segments[1].HeardOffset);
+        // The short silence is a hole inside the first segment; the long one is the break between segments.
+        var gap = Assert.Single(queue.Gaps());
+        Assert.Equal(new AgentAudioGap(TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(200)), gap);
     }
 }
