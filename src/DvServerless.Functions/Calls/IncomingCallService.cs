@@ -85,7 +85,8 @@ public sealed partial class IncomingCallService
                 return new IncomingCallOutcome(callId, IncomingCallResult.Duplicate);
             }
 
-            if (!await TryTakeOverAsync(callId).ConfigureAwait(false))
+            if (!await _sessions.TryTakeOverUndecidedAsync(callId, _functions.UndecidedTakeoverAfter, _time.GetUtcNow(), cancellationToken: CancellationToken.None)
+                    .ConfigureAwait(false))
             {
                 LogInProgress(callId);
                 return new IncomingCallOutcome(callId, IncomingCallResult.InProgress);
@@ -102,10 +103,7 @@ public sealed partial class IncomingCallService
 
         // Ringing → Answering is the commit point: only the delivery whose write applied it answers, so a slow creator
         // and a redelivery that took over from it never both answer.
-        var claimed = false;
-        await _sessions.UpdateAsync(callId, s => claimed = CallStateMachine.TryMoveTo(s, CallState.Answering, _time.GetUtcNow()) == CallTransitionResult.Applied, cancellationToken)
-            .ConfigureAwait(false);
-        if (!claimed)
+        if (!await _sessions.TryMoveAsync(callId, CallState.Answering, _time.GetUtcNow(), null, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             LogDuplicate(callId);
             return new IncomingCallOutcome(callId, IncomingCallResult.Duplicate);
@@ -151,28 +149,6 @@ public sealed partial class IncomingCallService
 
         LogAnswered(callId, connection.CallConnectionId);
         return new IncomingCallOutcome(callId, IncomingCallResult.Answered, connection.CallConnectionId);
-    }
-
-    /// <summary>
-    /// Claims a call whose session stayed <c>Ringing</c> for <see cref="FunctionsOptions.UndecidedTakeoverAfter"/>; the
-    /// claim is an ETag-guarded write, so of several redeliveries exactly one wins.
-    /// </summary>
-    private async Task<bool> TryTakeOverAsync(string callId)
-    {
-        var claimed = false;
-        await _sessions.UpdateAsync(callId, s =>
-        {
-            var now = _time.GetUtcNow();
-            // Evaluated again on every retry of the write, so the last evaluation is the one that was stored.
-            claimed = s.State == CallState.Ringing && now - s.UpdatedAt >= _functions.UndecidedTakeoverAfter;
-            if (claimed)
-            {
-                s.UpdatedAt = now;
-            }
-
-            return claimed;
-        }, CancellationToken.None).ConfigureAwait(false);
-        return claimed;
     }
 
     private async Task<IncomingCallOutcome> RejectForCapacityAsync(string callId, IncomingCallNotification notification, CancellationToken cancellationToken)

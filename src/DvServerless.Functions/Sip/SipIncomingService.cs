@@ -114,7 +114,8 @@ public sealed partial class SipIncomingService
                 return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.Duplicate, "call_id already has a session");
             }
 
-            if (!await TryTakeOverAsync(callId, call.WebhookId).ConfigureAwait(false))
+            if (!await _sessions.TryTakeOverUndecidedAsync(callId, _routing.UndecidedTakeoverAfter, _time.GetUtcNow(),
+                    s => s.Metadata[SipSessionMetadata.TakenOverBy] = call.WebhookId, CancellationToken.None).ConfigureAwait(false))
             {
                 // Still undecided, and not long enough to think its decider dead: answer non-2xx so OpenAI comes back.
                 _recent.Remove(call.WebhookId);
@@ -136,29 +137,6 @@ public sealed partial class SipIncomingService
             _recent.Remove(call.WebhookId);
             throw;
         }
-    }
-
-    /// <summary>
-    /// Claims a call whose session has stayed <c>Ringing</c> for <see cref="SipRoutingOptions.UndecidedTakeoverAfter"/>:
-    /// the claim is an ETag-guarded write of the session, so of several redeliveries exactly one wins.
-    /// </summary>
-    private async Task<bool> TryTakeOverAsync(string callId, string webhookId)
-    {
-        var claimed = false;
-        await _sessions.UpdateAsync(callId, s =>
-        {
-            var now = _time.GetUtcNow();
-            // Evaluated again on every retry of the write, so the last evaluation is the one that was stored.
-            claimed = s.State == CallState.Ringing && now - s.UpdatedAt >= _routing.UndecidedTakeoverAfter;
-            if (claimed)
-            {
-                s.UpdatedAt = now;
-                s.Metadata[SipSessionMetadata.TakenOverBy] = webhookId;
-            }
-
-            return claimed;
-        }, CancellationToken.None).ConfigureAwait(false);
-        return claimed;
     }
 
     private async Task<SipIncomingOutcome> DecideAsync(SipIncomingCall call, string callId, CallSession session, IncomingCallAdmission admission, CancellationToken cancellationToken)
@@ -258,22 +236,8 @@ public sealed partial class SipIncomingService
     }
 
     // Not tied to the request: once OpenAI has been told, the session must say so even if the webhook caller gave up.
-    // True when this write moved the session (the last evaluation of the mutation is the one that was stored).
-    private async Task<bool> MoveAsync(string callId, CallState to, string reason, Action<CallSession>? also = null)
-    {
-        var moved = false;
-        await _sessions.UpdateAsync(callId, s =>
-        {
-            moved = CallStateMachine.TryMoveTo(s, to, _time.GetUtcNow(), reason) == CallTransitionResult.Applied;
-            if (moved)
-            {
-                also?.Invoke(s);
-            }
-
-            return moved;
-        }, CancellationToken.None).ConfigureAwait(false);
-        return moved;
-    }
+    private Task<bool> MoveAsync(string callId, CallState to, string reason, Action<CallSession>? also = null) =>
+        _sessions.TryMoveAsync(callId, to, _time.GetUtcNow(), reason, also, CancellationToken.None);
 
     private static string Describe(RealtimeCallControlResult result) =>
         (result.StatusCode is { } status ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response")
