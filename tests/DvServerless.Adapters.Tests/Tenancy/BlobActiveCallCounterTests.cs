@@ -18,10 +18,7 @@ public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
     [SkippableFact]
     public async Task Only_non_final_sessions_of_the_tenant_count_and_ended_calls_free_their_slot()
     {
-        var container = new BlobServiceClient(_azurite.Require()).GetBlobContainerClient("sessions" + Guid.NewGuid().ToString("N")[..12]);
-        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var counter = new BlobActiveCallCounter(container, new ActiveCallCounterOptions(), time, NullLogger<BlobActiveCallCounter>.Instance);
+        var (_, store, time, counter) = NewCounter();
 
         Assert.Equal(0, await counter.CountActiveAsync("acme"));
 
@@ -52,9 +49,7 @@ public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
     public async Task Indexed_sessions_are_counted_from_the_listing_alone_and_older_documents_by_reading_them()
     {
         var (container, downloads) = Storage.BlobDownloadLog.NewContainer(_azurite.Require(), "sessions");
-        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var counter = new BlobActiveCallCounter(container, new ActiveCallCounterOptions(), time, NullLogger<BlobActiveCallCounter>.Instance);
+        var (_, store, time, counter) = NewCounter(container);
         await store.TryCreateAsync(new CallSession { CallId = "indexed-1", TenantId = "acme", State = CallState.Connected, CreatedAt = time.GetUtcNow() });
         await store.TryCreateAsync(new CallSession { CallId = "indexed-2", TenantId = "acme", State = CallState.Ended, CreatedAt = time.GetUtcNow() });
         // Written before the index existed: JSON only, no metadata.
@@ -76,10 +71,7 @@ public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
     [SkippableFact]
     public async Task A_reserved_call_counts_until_its_session_is_listed_and_then_only_once()
     {
-        var container = new BlobServiceClient(_azurite.Require()).GetBlobContainerClient("sessions" + Guid.NewGuid().ToString("N")[..12]);
-        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var counter = new BlobActiveCallCounter(container, new ActiveCallCounterOptions(), time, NullLogger<BlobActiveCallCounter>.Instance);
+        var (_, store, time, counter) = NewCounter();
         Assert.Equal(0, await counter.CountActiveAsync("acme"));   // a cached count of nothing
 
         counter.Reserve("acme", "call-1");
@@ -98,14 +90,21 @@ public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
     [SkippableFact]
     public async Task Sessions_untouched_for_longer_than_the_stale_bound_stop_counting()
     {
-        var container = new BlobServiceClient(_azurite.Require()).GetBlobContainerClient("sessions" + Guid.NewGuid().ToString("N")[..12]);
-        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var counter = new BlobActiveCallCounter(container, new ActiveCallCounterOptions { StaleAfter = TimeSpan.FromHours(4) }, time, NullLogger<BlobActiveCallCounter>.Instance);
+        var (_, store, time, counter) = NewCounter(options: new ActiveCallCounterOptions { StaleAfter = TimeSpan.FromHours(4) });
         await store.TryCreateAsync(new CallSession { CallId = "orphan", TenantId = "acme", State = CallState.Connected, CreatedAt = time.GetUtcNow() });
 
         Assert.Equal(1, await counter.CountActiveAsync("acme"));
         time.Advance(TimeSpan.FromHours(4) + TimeSpan.FromMinutes(1));
         Assert.Equal(0, await counter.CountActiveAsync("acme"));
+    }
+
+    /// <summary>A counter over a fresh sessions container (or <paramref name="container"/>), with its store and a fake clock.</summary>
+    private (BlobContainerClient Container, BlobCallSessionStore Store, FakeTimeProvider Time, BlobActiveCallCounter Counter) NewCounter(
+        BlobContainerClient? container = null, ActiveCallCounterOptions? options = null)
+    {
+        container ??= new BlobServiceClient(_azurite.Require()).GetBlobContainerClient("sessions" + Guid.NewGuid().ToString("N")[..12]);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var counter = new BlobActiveCallCounter(container, options ?? new ActiveCallCounterOptions(), time, NullLogger<BlobActiveCallCounter>.Instance);
+        return (container, new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance), time, counter);
     }
 }
