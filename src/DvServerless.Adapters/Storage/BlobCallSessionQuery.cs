@@ -49,13 +49,13 @@ public sealed partial class BlobCallSessionQuery : ICallSessionQuery
                 continue;
             }
 
-            if (!SessionIndexMetadata.TryRead(item.Metadata, out var owner, out var createdAt))
+            if (!SessionIndexMetadata.TryRead(item.Metadata, out var index))
             {
                 unindexed.Add(item);
             }
-            else if (tenantId is null || string.Equals(owner, tenantId, StringComparison.Ordinal))
+            else if (tenantId is null || string.Equals(index.TenantId, tenantId, StringComparison.Ordinal))
             {
-                indexed.Add((item.Name, createdAt));
+                indexed.Add((item.Name, index.CreatedAt));
             }
         }
 

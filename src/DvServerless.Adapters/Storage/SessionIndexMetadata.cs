@@ -42,27 +42,18 @@ public static class SessionIndexMetadata
     }
 
     /// <summary>
-    /// Reads a listed blob's index: false when the blob has none (a document from before the index). The metadata
-    /// dictionary of a listing is keyed case-insensitively by the SDK only sometimes, so keys are matched ignoring case.
+    /// Reads a listed blob's index: false when the blob has none (a document from before the index), which a listing must
+    /// then open. Keys are matched ignoring case: Blob storage treats metadata names case-insensitively.
     /// </summary>
-    public static bool TryRead(IDictionary<string, string>? metadata, out string? tenantId, out DateTimeOffset createdAt) =>
-        TryRead(metadata, out tenantId, out createdAt, out _);
-
-    /// <summary>
-    /// As <see cref="TryRead(IDictionary{string, string}?, out string?, out DateTimeOffset)"/>, also giving the state
-    /// (null on documents indexed before the state was).
-    /// </summary>
-    public static bool TryRead(IDictionary<string, string>? metadata, out string? tenantId, out DateTimeOffset createdAt, out string? state)
+    public static bool TryRead(IDictionary<string, string>? metadata, out SessionIndex index)
     {
-        tenantId = null;
-        createdAt = default;
-        state = null;
+        index = default;
         if (metadata is null || metadata.Count == 0)
         {
             return false;
         }
 
-        string? created = null;
+        string? created = null, tenant = null, state = null;
         foreach (var (key, value) in metadata)
         {
             if (string.Equals(key, CreatedKey, StringComparison.OrdinalIgnoreCase))
@@ -71,7 +62,7 @@ public static class SessionIndexMetadata
             }
             else if (string.Equals(key, TenantKey, StringComparison.OrdinalIgnoreCase))
             {
-                tenantId = value;
+                tenant = value;
             }
             else if (string.Equals(key, StateKey, StringComparison.OrdinalIgnoreCase))
             {
@@ -80,14 +71,19 @@ public static class SessionIndexMetadata
         }
 
         if (created is null || !long.TryParse(created, NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-            || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+            || ticks > DateTimeOffset.MaxValue.UtcTicks
+            || !Enum.TryParse<CallState>(state, ignoreCase: true, out var callState) || !Enum.IsDefined(callState))
         {
-            tenantId = null;
-            state = null;
             return false;
         }
 
-        createdAt = new DateTimeOffset(ticks, TimeSpan.Zero);
+        index = new SessionIndex(tenant, new DateTimeOffset(ticks, TimeSpan.Zero), callState);
         return true;
     }
 }
+
+/// <summary>What a session blob's metadata says of it (see <see cref="SessionIndexMetadata"/>).</summary>
+/// <param name="TenantId">The session's tenant; null when it has none.</param>
+/// <param name="CreatedAt">When the session was created.</param>
+/// <param name="State">The session's state at its last write.</param>
+public readonly record struct SessionIndex(string? TenantId, DateTimeOffset CreatedAt, CallState State);

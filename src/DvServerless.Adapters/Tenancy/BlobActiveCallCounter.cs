@@ -4,6 +4,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using DvServerless.Adapters.Storage;
+using DvServerless.Core.Calls;
 using DvServerless.Core.Tenants;
 using Microsoft.Extensions.Logging;
 
@@ -131,9 +132,9 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
 
                 // The listing's metadata carries tenant and state (written with every update of the document), so an
                 // indexed document is counted without downloading it; older documents are read.
-                if (SessionIndexMetadata.TryRead(item.Metadata, out var tenant, out _, out var state) && state is not null)
+                if (SessionIndexMetadata.TryRead(item.Metadata, out var index))
                 {
-                    _known[item.Name] = new SessionSummary(etag, tenant, !IsFinal(state));
+                    _known[item.Name] = new SessionSummary(etag, index.TenantId, !CallStateMachine.IsFinal(index.State));
                 }
                 else
                 {
@@ -209,8 +210,8 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
         }
     }
 
-    private static bool IsFinal(string? state) =>
-        string.Equals(state, "ended", StringComparison.OrdinalIgnoreCase) || string.Equals(state, "failed", StringComparison.OrdinalIgnoreCase);
+    // An unknown or missing state counts as active: a slot is better held than leaked.
+    private static bool IsFinal(string? state) => Enum.TryParse<CallState>(state, ignoreCase: true, out var parsed) && CallStateMachine.IsFinal(parsed);
 
     [LoggerMessage(EventId = 5221, Level = LogLevel.Debug, Message = "Counted active calls over {Sessions} recent session documents ({Read} read).")]
     private partial void LogCounted(int sessions, int read);
