@@ -30,26 +30,45 @@ public static class CallSessionClaims
     }
 
     /// <summary>
-    /// Claims a call whose session has stayed <see cref="CallState.Ringing"/> for at least <paramref name="undecidedFor"/>:
-    /// its decider is taken to have died. The claim refreshes <see cref="CallSession.UpdatedAt"/>, so of several
-    /// redeliveries exactly one wins, and a live but slow decider still loses at its own move to Answering.
+    /// For a delivery that found the call's session already there: whether the call is decided, still being decided
+    /// (<see cref="CallState.Ringing"/> and written less than <paramref name="undecidedFor"/> ago), or left undecided by a
+    /// decider taken to have died, in which case this delivery claims it. The claim refreshes
+    /// <see cref="CallSession.UpdatedAt"/>, so of several redeliveries exactly one wins, and a live but slow decider still
+    /// loses at its own move to Answering. One read and at most one write.
     /// </summary>
-    public static async Task<bool> TryTakeOverUndecidedAsync(this ICallSessionStore sessions, string callId, TimeSpan undecidedFor, DateTimeOffset now,
+    public static async Task<UndecidedCallClaim> ClaimUndecidedAsync(this ICallSessionStore sessions, string callId, TimeSpan undecidedFor, DateTimeOffset now,
         Action<CallSession>? mark = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessions);
-        var claimed = false;
+        var claim = UndecidedCallClaim.Decided;
         await sessions.UpdateAsync(callId, s =>
         {
-            claimed = s.State == CallState.Ringing && now - s.UpdatedAt >= undecidedFor;
-            if (claimed)
+            // Evaluated again on every retry of the write, so the last evaluation is the one that was stored.
+            claim = s.State != CallState.Ringing ? UndecidedCallClaim.Decided
+                : now - s.UpdatedAt < undecidedFor ? UndecidedCallClaim.BeingDecided
+                : UndecidedCallClaim.TakenOver;
+            if (claim != UndecidedCallClaim.TakenOver)
             {
-                s.UpdatedAt = now;
-                mark?.Invoke(s);
+                return false;
             }
 
-            return claimed;
+            s.UpdatedAt = now;
+            mark?.Invoke(s);
+            return true;
         }, cancellationToken).ConfigureAwait(false);
-        return claimed;
+        return claim;
     }
+}
+
+/// <summary>What <see cref="CallSessionClaims.ClaimUndecidedAsync"/> found.</summary>
+public enum UndecidedCallClaim
+{
+    /// <summary>The call is decided (or its session is gone): nothing to do, a duplicate.</summary>
+    Decided,
+
+    /// <summary>Another delivery is deciding it now: come back later.</summary>
+    BeingDecided,
+
+    /// <summary>It was left undecided and this delivery now owns the decision.</summary>
+    TakenOver,
 }

@@ -78,15 +78,15 @@ public sealed partial class IncomingCallService
         // decided stops here; one that finds it left Ringing (its creator failed or died) waits, then takes it over.
         if (!await _sessions.TryCreateAsync(session, cancellationToken).ConfigureAwait(false))
         {
-            var existing = await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
-            if (existing?.State != CallState.Ringing)
+            var claim = await _sessions.ClaimUndecidedAsync(callId, _functions.UndecidedTakeoverAfter, _time.GetUtcNow(), cancellationToken: CancellationToken.None)
+                .ConfigureAwait(false);
+            if (claim == UndecidedCallClaim.Decided)
             {
                 LogDuplicate(callId);
                 return new IncomingCallOutcome(callId, IncomingCallResult.Duplicate);
             }
 
-            if (!await _sessions.TryTakeOverUndecidedAsync(callId, _functions.UndecidedTakeoverAfter, _time.GetUtcNow(), cancellationToken: CancellationToken.None)
-                    .ConfigureAwait(false))
+            if (claim == UndecidedCallClaim.BeingDecided)
             {
                 LogInProgress(callId);
                 return new IncomingCallOutcome(callId, IncomingCallResult.InProgress);

@@ -107,15 +107,15 @@ public sealed partial class SipIncomingService
 
         if (!created)
         {
-            var existing = await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
-            if (existing?.State != CallState.Ringing)
+            var claim = await _sessions.ClaimUndecidedAsync(callId, _routing.UndecidedTakeoverAfter, _time.GetUtcNow(),
+                s => s.Metadata[SipSessionMetadata.TakenOverBy] = call.WebhookId, CancellationToken.None).ConfigureAwait(false);
+            if (claim == UndecidedCallClaim.Decided)
             {
                 LogDuplicate(callId, "call_id already has a session");
                 return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.Duplicate, "call_id already has a session");
             }
 
-            if (!await _sessions.TryTakeOverUndecidedAsync(callId, _routing.UndecidedTakeoverAfter, _time.GetUtcNow(),
-                    s => s.Metadata[SipSessionMetadata.TakenOverBy] = call.WebhookId, CancellationToken.None).ConfigureAwait(false))
+            if (claim == UndecidedCallClaim.BeingDecided)
             {
                 // Still undecided, and not long enough to think its decider dead: answer non-2xx so OpenAI comes back.
                 _recent.Remove(call.WebhookId);
