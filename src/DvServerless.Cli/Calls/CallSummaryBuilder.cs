@@ -71,13 +71,8 @@ public static class CallSummaryBuilder
     /// null = the end of the call). Segments are the simulator's view: a playout stall splits an item into several, and a
     /// StopAudio may land just after a segment ended, so neither is relied on.
     /// </summary>
-    public static double HeardOfItem(SimulatedCallResult result, long itemStartMs, long? nextItemStartMs)
-    {
-        // The worker's and the simulator's media clocks start within a few milliseconds of each other.
-        var from = TimeSpan.FromMilliseconds(itemStartMs - 100);
-        var until = nextItemStartMs is { } next ? TimeSpan.FromMilliseconds(next - 100) : TimeSpan.MaxValue;
-        return result.Segments.Where(s => s.Start >= from && s.Start < until).Sum(s => s.PlayedMs);
-    }
+    public static double HeardOfItem(SimulatedCallResult result, long itemStartMs, long? nextItemStartMs) =>
+        SegmentsOfItem(result, itemStartMs, nextItemStartMs).Sum(s => s.PlayedMs);
 
     /// <summary>
     /// The holes the caller heard inside agent items, in milliseconds: silences inside a segment, and breaks between two
@@ -89,10 +84,7 @@ public static class CallSummaryBuilder
         var itemStarts = records.Where(r => r.Kind == "turn" && r.Speaker == "agent").Select(r => r.StartMs).Distinct().Order().ToList();
         for (var i = 0; i < itemStarts.Count; i++)
         {
-            // The same alignment as HeardOfItem: the two media clocks start within a few milliseconds of each other.
-            var from = TimeSpan.FromMilliseconds(itemStarts[i] - 100);
-            var until = i + 1 < itemStarts.Count ? TimeSpan.FromMilliseconds(itemStarts[i + 1] - 100) : TimeSpan.MaxValue;
-            var segments = result.Segments.Where(s => s.Start >= from && s.Start < until).OrderBy(s => s.Start).ToList();
+            var segments = SegmentsOfItem(result, itemStarts[i], i + 1 < itemStarts.Count ? itemStarts[i + 1] : null);
             for (var j = 1; j < segments.Count; j++)
             {
                 if (!segments[j - 1].EndedByStopAudio)
@@ -103,6 +95,19 @@ public static class CallSummaryBuilder
         }
 
         return gaps.OrderBy(g => g.Item1).Select(g => (int)Math.Round(g.Item2.TotalMilliseconds)).ToList();
+    }
+
+    /// <summary>
+    /// The simulator's playout segments that belong to the agent item starting at <paramref name="itemStartMs"/> (worker
+    /// media time): those that start before the next agent item (<paramref name="nextItemStartMs"/>; null = the end of
+    /// the call), in order.
+    /// </summary>
+    private static List<AgentAudioSegment> SegmentsOfItem(SimulatedCallResult result, long itemStartMs, long? nextItemStartMs)
+    {
+        // The worker's and the simulator's media clocks start within a few milliseconds of each other.
+        var from = TimeSpan.FromMilliseconds(itemStartMs - 100);
+        var until = nextItemStartMs is { } next ? TimeSpan.FromMilliseconds(next - 100) : TimeSpan.MaxValue;
+        return result.Segments.Where(s => s.Start >= from && s.Start < until).OrderBy(s => s.Start).ToList();
     }
 
     /// <summary>The conversation from a call's record, in the order turns began (records are appended as turns end).</summary>
