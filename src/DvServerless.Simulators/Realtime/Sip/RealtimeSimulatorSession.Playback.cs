@@ -73,6 +73,13 @@ internal sealed partial class RealtimeSimulatorSession
         }
     }
 
+    /// <summary>The call is gone: nothing plays any more, and no buffer event follows (a pending <c>stopped</c> is void).</summary>
+    private void ForgetPlayback()
+    {
+        _playbackResponseId = null;
+        _playbackVersion++;
+    }
+
     private async Task StopPlaybackAfterAsync(int version, string responseId, TimeSpan wait)
     {
         if (wait > TimeSpan.Zero)

@@ -93,9 +93,7 @@ internal sealed partial class RealtimeSimulatorSession
 
             _active?.Stop();
             _active = null;
-            // The call is gone: nothing plays any more, and no buffer event follows.
-            _playbackResponseId = null;
-            _playbackVersion++;
+            ForgetPlayback();
             BeginClose(WebSocketCloseStatus.NormalClosure, reason);
         }
     }
