@@ -80,9 +80,8 @@ internal static partial class IncomingCallEndpoint
         var reply = new DeliveryResponse(outcomes.Select(o => new CallResponse(o.CallId, o.Result.ToString())).ToList(), delivery.IgnoredEventTypes.Count);
         if (outcomes.Any(o => o.Result == IncomingCallResult.InProgress))
         {
-            // Event Grid redelivers a 503 (the whole delivery: its other calls come back as duplicates, which are no-ops).
-            context.Response.Headers.RetryAfter = "5";
-            return Results.Json(reply, statusCode: StatusCodes.Status503ServiceUnavailable);
+            // The whole delivery comes back: its other calls are then duplicates, which are no-ops.
+            return ErrorResults.CallBeingDecided(context, reply);
         }
 
         return Results.Json(reply);

@@ -66,9 +66,7 @@ internal static partial class SipIncomingEndpoint
         var outcome = await service.HandleAsync(parsed.Call, cancellationToken);
         if (outcome.Result == SipIncomingResult.InProgress)
         {
-            // Any non-2xx is redelivered (Standard Webhooks); Retry-After says when the decision is worth asking about again.
-            context.Response.Headers.RetryAfter = "5";
-            return Results.Json(new CallReply(outcome.CallId, outcome.Result.ToString(), null), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return ErrorResults.CallBeingDecided(context, new CallReply(outcome.CallId, outcome.Result.ToString(), null));
         }
 
         return Results.Json(new CallReply(outcome.CallId, outcome.Result.ToString(), outcome.RejectStatus));
