@@ -4,26 +4,35 @@ using DvServerless.Adapters.Storage;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
 using DvServerless.Functions.Calls;
-using DvServerless.Functions.Endpoints;
 using DvServerless.Functions.Hosting;
-using DvServerless.Functions.Tenancy;
-using DvServerless.Functions.Sip;
 using DvServerless.Functions.Records;
+using DvServerless.Functions.Sessions;
+using DvServerless.Functions.Sip;
+using DvServerless.Functions.Tenancy;
 using DvServerless.Functions.Tts;
 using DvServerless.Functions.Voices;
+using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions;
 
 /// <summary>
-/// Composes the Functions app: the custom handler the Functions host starts (it listens on
-/// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>) and, unchanged, the standalone local app. With no configuration at all it runs
-/// against the local defaults (Azurite, the ACS simulator, the media worker on its default port).
+/// Composes the Functions app for both hosts from one set of registrations and one route table
+/// (<see cref="FunctionRouteTable"/>): under the Functions host, the .NET isolated worker with ASP.NET Core integration
+/// (<see cref="BuildForFunctionsHost"/>); without it, the same functions on Kestrel (<see cref="Build"/>). With no
+/// configuration at all it runs against the local defaults (Azurite, the ACS simulator, the media worker on its default port).
 /// </summary>
 public static class FunctionsApp
 {
-    /// <summary>Builds the app; <paramref name="configure"/> runs after the app's own registrations (tests swap in fakes there).</summary>
+    /// <summary>The app's HTTP functions.</summary>
+    public static IReadOnlyList<HttpFunctionRoute> Routes { get; } = FunctionRouteTable.Read(typeof(FunctionsApp).Assembly);
+
+    /// <summary>
+    /// Builds the standalone app; <paramref name="configure"/> runs after the app's own registrations (tests swap in fakes
+    /// there). Listens on <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> (kept for older scripts), else <c>ASPNETCORE_URLS</c> /
+    /// <c>--urls</c>, else <c>http://127.0.0.1:7071</c>.
+    /// </summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -32,17 +41,34 @@ public static class FunctionsApp
         // The request log line carries the full URL, and with it ?code=<function key>; keep it out of the logs.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
-        AddServices(builder.Services, builder.Configuration);
+        AddServices(builder.Services, builder.Configuration, FunctionsHostingMode.Standalone);
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        MapEndpoints(app);
+        // Readiness for scripts and tests that poll the root; not a function.
+        app.MapGet("/", () => Results.Text("DvServerless.Functions")).WithName("Readiness");
+        app.MapHttpFunctions(Routes);
         return app;
     }
 
-    /// <summary>Registers options, adapters and the call services.</summary>
-    public static void AddServices(IServiceCollection services, IConfiguration configuration)
+    /// <summary>Builds the isolated worker the Functions host starts (it passes <c>--functions-uri</c>).</summary>
+    public static IHost BuildForFunctionsHost(string[] args)
     {
+        var builder = FunctionsApplication.CreateBuilder(args);
+        builder.ConfigureFunctionsWebApplication();
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        AddServices(builder.Services, builder.Configuration, FunctionsHostingMode.FunctionsHost);
+        return builder.Build();
+    }
+
+    /// <summary>Registers options, adapters and the services the functions call; the same for both hosts.</summary>
+    public static void AddServices(IServiceCollection services, IConfiguration configuration, FunctionsHostingMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(mode);
+        services.AddSingleton(mode);
+
         services.AddOptions<FunctionsOptions>()
             .Bind(configuration.GetSection(FunctionsOptions.SectionName))
             .ValidateDataAnnotations()
@@ -71,29 +97,18 @@ public static class FunctionsApp
 
         services.TryAddSingleton<IncomingCallService>();
         services.TryAddSingleton<CallEventsService>();
+        services.TryAddSingleton<AcsWebhookAuthenticator>();
+        services.TryAddScoped<TenantSessionService>();
+        services.TryAddSingleton<TenantApiAuthorization>();
 
         // Tenants, API auth, limits, audit, call admission and webhook authentication (Tenancy/).
         services.AddTenancy(configuration);
         services.AddSipFunctions(configuration);
 
         // Call records, minutes, voices and the TTS prompt cache (Records/, Voices/, Tts/).
-        services.AddTtsFunctions(configuration);
+        services.AddTtsFunctions(configuration, mode);
         services.AddRecordsFunctions(configuration);
         services.AddVoicesFunctions();
-    }
-
-    private static void MapEndpoints(WebApplication app)
-    {
-        // The Functions host polls GET / until any response arrives; answering 200 makes readiness explicit.
-        app.MapGet("/", () => Results.Text("DvServerless.Functions")).WithName("Readiness");
-        app.UseTenancy();
-        app.MapTenancyApi();
-        IncomingCallEndpoint.Map(app);
-        CallEventsEndpoint.Map(app);
-        app.MapSipFunctions();
-        app.MapRecordsFunctions();
-        app.MapVoicesFunctions();
-        app.MapTtsFunctions();
     }
 
     private static void ConfigureListening(WebApplicationBuilder builder)
@@ -107,7 +122,7 @@ public static class FunctionsApp
                 throw new InvalidOperationException($"FUNCTIONS_CUSTOMHANDLER_PORT must be a TCP port, not '{handlerPort}'.");
             }
 
-            // Under the Functions host: loopback only, on the port the host chose.
+            // The port variable of the former custom handler, still honoured so existing scripts keep working: loopback only.
             builder.WebHost.UseUrls($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         }
         else if (string.IsNullOrWhiteSpace(configuration[WebHostDefaults.ServerUrlsKey])

@@ -168,12 +168,15 @@ public sealed partial class IncomingCallService
         return new IncomingCallOutcome(callId, IncomingCallResult.Rejected);
     }
 
-    /// <summary><c>{PublicBaseUrl}/api/acs/callbacks/{callId}</c>, plus <c>?code=</c> when a callback key is configured.</summary>
+    /// <summary>
+    /// <c>{PublicBaseUrl}/api/acs/callbacks/{callId}</c>, with no key in it: ACS signs every callback with a JWT, and a key
+    /// in a URL that ACS keeps would be a credential stored outside the app.
+    /// </summary>
     public Uri BuildCallbackUri(string callId)
     {
         var builder = new UriBuilder(_functions.PublicBaseUrl);
-        builder.Path = builder.Path.TrimEnd('/') + "/" + FunctionRoutes.Prefix + "/acs/callbacks/" + Uri.EscapeDataString(callId);
-        builder.Query = string.IsNullOrEmpty(_functions.CallbackKey) ? string.Empty : "code=" + Uri.EscapeDataString(_functions.CallbackKey);
+        builder.Path = builder.Path.TrimEnd('/') + "/" + FunctionRouteTable.Prefix + "/acs/callbacks/" + Uri.EscapeDataString(callId);
+        builder.Query = string.Empty;
         builder.Fragment = string.Empty;
         return builder.Uri;
     }

@@ -16,12 +16,6 @@ public sealed class FunctionsOptions
     [Required]
     public Uri PublicBaseUrl { get; set; } = new(LocalDefaults.FunctionsBaseUrl);
 
-    /// <summary>
-    /// An optional function key appended to callback URIs as <c>?code=</c>, for when <c>CallEvents</c> runs with
-    /// <c>authLevel: function</c> behind the Functions host.
-    /// </summary>
-    public string? CallbackKey { get; set; }
-
     /// <summary>The largest request body accepted, in bytes (larger bodies get 413).</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxRequestBodyBytes { get; set; } = 1024 * 1024;

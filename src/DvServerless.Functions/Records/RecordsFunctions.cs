@@ -22,11 +22,4 @@ public static class RecordsFunctions
         services.AddHostedService(sp => sp.GetRequiredService<CallEndedQueue>());
         return services;
     }
-
-    /// <summary>Maps the minutes and conference routes.</summary>
-    public static IEndpointRouteBuilder MapRecordsFunctions(this IEndpointRouteBuilder app)
-    {
-        RecordsEndpoints.Map(app);
-        return app;
-    }
 }

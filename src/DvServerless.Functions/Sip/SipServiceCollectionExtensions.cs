@@ -2,13 +2,12 @@ using DvServerless.Core.Hosting;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
-using DvServerless.Functions.Endpoints;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Sip;
 
-/// <summary>Registers and maps the <c>SipIncoming</c> function and what it needs.</summary>
+/// <summary>Registers what the <c>SipIncoming</c> function needs.</summary>
 public static class SipServiceCollectionExtensions
 {
     /// <summary>
@@ -60,13 +59,6 @@ public static class SipServiceCollectionExtensions
         services.TryAddSingleton<SipWebhookIdCache>();
         services.TryAddSingleton<SipIncomingService>();
         return services;
-    }
-
-    /// <summary>Maps <c>POST /api/openai/sip</c>.</summary>
-    public static IEndpointRouteBuilder MapSipFunctions(this IEndpointRouteBuilder app)
-    {
-        SipIncomingEndpoint.Map(app);
-        return app;
     }
 
     private static bool IsUsableSecret(string? secret)

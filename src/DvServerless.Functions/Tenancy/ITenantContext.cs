@@ -3,16 +3,16 @@ using DvServerless.Core.Tenants;
 namespace DvServerless.Functions.Tenancy;
 
 /// <summary>
-/// The authenticated caller of the current API request, set by <see cref="TenantAuthorizationFilter"/> (put it on a route
-/// with <c>.RequireTenant()</c>) and injected into handlers. Handlers use it to scope what they return and to report a
+/// The authenticated caller of the current API request, set by <see cref="TenantApiAuthorization"/> (every tenant API function
+/// runs its work through it) and injected into services. Handlers use it to scope what they return and to report a
 /// cross-tenant attempt, which the filter then audits as <c>cross_tenant_attempt</c>.
 /// </summary>
 public interface ITenantContext
 {
-    /// <summary>The caller; throws <see cref="InvalidOperationException"/> on a route without <c>.RequireTenant()</c>.</summary>
+    /// <summary>The caller; throws <see cref="InvalidOperationException"/> outside <see cref="TenantApiAuthorization.RunAsync"/>.</summary>
     TenantCaller Caller { get; }
 
-    /// <summary>Whether the request was authenticated (always true inside a <c>.RequireTenant()</c> route).</summary>
+    /// <summary>Whether the request was authenticated (always true inside <see cref="TenantApiAuthorization.RunAsync"/>).</summary>
     bool IsAuthenticated { get; }
 
     /// <summary>Whether <see cref="ReportCrossTenantAttempt"/> was called for this request.</summary>

@@ -5,6 +5,7 @@ using DvServerless.Adapters.Tenancy;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Tenants;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using DvServerless.Functions.Calls;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Tenancy;
@@ -88,14 +89,14 @@ public static class TenancyServiceCollectionExtensions
         services.TryAddScoped<ITenantContext>(provider => provider.GetRequiredService<TenantContext>());
 
         services.AddOptions<EventGridWebhookOptions>().Bind(configuration.GetSection(EventGridWebhookOptions.SectionName));
-        // The ACS callback validator is built by WebhookAuthenticationMiddleware from Acs:CallbackAuth once configuration is complete.
+        // The ACS callback validator is built by AcsWebhookAuthenticator from Acs:CallbackAuth once configuration is complete.
         return services;
     }
 
     /// <summary>
     /// The callback authentication settings when it is on: <c>Acs:CallbackAuth:Enabled=true</c>, or a
-    /// <c>Acs:CallbackAuth:ResourceId</c> without <c>Enabled=false</c>. Null when off — then callbacks are protected only by
-    /// the function key under the Functions host (<c>authLevel: function</c>) and not at all when standalone.
+    /// <c>Acs:CallbackAuth:ResourceId</c> without <c>Enabled=false</c>. Null when off — then callbacks are accepted unauthenticated
+    /// locally and refused in Azure.
     /// </summary>
     public static AcsCallbackAuthOptions? CallbackAuthOptions(IConfiguration configuration)
     {

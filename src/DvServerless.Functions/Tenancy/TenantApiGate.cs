@@ -2,11 +2,12 @@ using System.Text.Json.Serialization;
 using DvServerless.Adapters.Tenancy;
 using DvServerless.Core.Privacy;
 using DvServerless.Core.Tenants;
+using DvServerless.Functions.Http;
 
 namespace DvServerless.Functions.Tenancy;
 
 /// <summary>
-/// The checks every tenant API request goes through, shared by <see cref="TenantAuthorizationFilter"/> and the token
+/// The checks every tenant API request goes through, shared by <see cref="TenantApiAuthorization"/> and the token
 /// endpoint: authentication (<c>Authorization: Bearer &lt;token&gt;</c> or <c>X-Api-Key</c>), the per-tenant rate limit
 /// and the audit line. Fails closed: with no tenant and no admin key configured every API request gets 401 with a
 /// message saying how to configure them.
@@ -117,8 +118,7 @@ public sealed partial class TenantApiGate
     {
         LogAuthFailed(context.Request.Method, PiiMasker.Mask(context.Request.Path.Value ?? string.Empty));
         await AuditAsync(context, null, StatusCodes.Status401Unauthorized, AuditAction.AuthFailed).ConfigureAwait(false);
-        context.Response.Headers.WWWAuthenticate = "Bearer";
-        return Results.Json(new ErrorBody("unauthorized", message), statusCode: StatusCodes.Status401Unauthorized);
+        return ErrorResults.Unauthorized(context, message);
     }
 
     /// <summary>
@@ -156,9 +156,6 @@ public sealed partial class TenantApiGate
     internal sealed record RateLimitedBody(
         [property: JsonPropertyName("error")] string Error,
         [property: JsonPropertyName("retryAfter")] int RetryAfter);
-
-    /// <summary>The error body of the tenant API: <c>{"error": code, "message": text}</c>.</summary>
-    internal sealed record ErrorBody(string Error, string Message);
 
     [LoggerMessage(EventId = 3601, Level = LogLevel.Warning, Message = "API request {Method} {Path} refused: authentication failed.")]
     private partial void LogAuthFailed(string method, string path);

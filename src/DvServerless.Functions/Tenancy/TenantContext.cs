@@ -8,7 +8,7 @@ public sealed class TenantContext : ITenantContext
     private TenantCaller? _caller;
 
     /// <inheritdoc />
-    public TenantCaller Caller => _caller ?? throw new InvalidOperationException("This route is not protected by RequireTenant(); there is no authenticated caller.");
+    public TenantCaller Caller => _caller ?? throw new InvalidOperationException("This request did not go through TenantApiAuthorization; there is no authenticated caller.");
 
     /// <inheritdoc />
     public bool IsAuthenticated => _caller is not null;

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 namespace DvServerless.Functions.Tts;
 
 /// <summary>
-/// Stands in for the <c>TtsCacheWarmup</c> timer when the app runs on its own (no Functions host, so no
-/// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c>): runs the warm-up on <c>TtsWarmup:Schedule</c>, evaluated with Cronos.
+/// Stands in for the <c>TtsCacheWarmup</c> timer when the app runs standalone (no Functions host fires timers there):
+/// runs the warm-up on <c>TtsWarmup:Schedule</c>, the same six-field expression, evaluated with Cronos.
 /// </summary>
 public sealed partial class LocalTtsWarmupService : BackgroundService
 {

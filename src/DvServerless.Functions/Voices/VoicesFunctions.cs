@@ -19,13 +19,7 @@ public static class VoicesFunctions
         services.TryAddSingleton(sp => new BlobVoiceLibrary(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(ContainerName)));
         services.TryAddSingleton(sp => new ElevenLabsVoiceClient(TtsServiceCollectionExtensions.ProviderHttpClient(), sp.GetRequiredService<IOptions<ElevenLabsOptions>>()));
         services.TryAddSingleton<VoiceService>();
+        services.TryAddSingleton<VoiceRequests>();
         return services;
-    }
-
-    /// <summary>Maps the voice routes and their compatible aliases.</summary>
-    public static IEndpointRouteBuilder MapVoicesFunctions(this IEndpointRouteBuilder app)
-    {
-        VoicesEndpoints.Map(app);
-        return app;
     }
 }

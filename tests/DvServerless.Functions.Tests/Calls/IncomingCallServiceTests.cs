@@ -131,15 +131,14 @@ public sealed class IncomingCallServiceTests
     }
 
     [Fact]
-    public async Task A_configured_callback_key_is_sent_as_the_code_parameter()
+    public async Task The_callback_uri_carries_no_key()
     {
-        var services = new TestServices();
-        services.Functions.CallbackKey = "k3y/with+chars=";
+        var services = new TestServices(publicBaseUrl: "https://dvs-func.example.net/?code=should-not-survive");
 
         var outcome = await services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
 
         var answer = Assert.Single(services.Acs.Answers);
-        Assert.Equal($"https://dvs-func.example.net/api/acs/callbacks/{outcome.CallId}?code=k3y%2Fwith%2Bchars%3D", answer.CallbackUri.AbsoluteUri);
+        Assert.Equal($"https://dvs-func.example.net/api/acs/callbacks/{outcome.CallId}", answer.CallbackUri.AbsoluteUri);
     }
 
     [Theory]

@@ -34,7 +34,7 @@ public sealed class FunctionsAppTests
     }
 
     [Fact]
-    public async Task Under_the_functions_host_it_listens_on_the_custom_handler_port()
+    public async Task The_former_custom_handler_port_variable_is_still_honoured()
     {
         var port = FreeTcpPort.Next();
         await using var app = FunctionsApp.Build([$"--FUNCTIONS_CUSTOMHANDLER_PORT={port}"]);
@@ -104,7 +104,7 @@ public sealed class FunctionsAppTests
         Assert.False(sample.GetProperty("IsEncrypted").GetBoolean());
         var values = sample.GetProperty("Values").EnumerateObject()
             .ToDictionary(p => p.Name.Replace("__", ":", StringComparison.Ordinal), p => (string?)p.Value.GetString());
-        Assert.Equal("custom", values["FUNCTIONS_WORKER_RUNTIME"]);
+        Assert.Equal("dotnet-isolated", values["FUNCTIONS_WORKER_RUNTIME"]);
 
         await using var app = FunctionsApp.Build([], builder =>
         {

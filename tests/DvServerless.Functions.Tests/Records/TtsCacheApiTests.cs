@@ -2,18 +2,19 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using DvServerless.Adapters.Tts;
+using DvServerless.Functions.Tests.Fakes;
+using DvServerless.Functions.Tts;
 using DvServerless.Testing;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DvServerless.Functions.Tests.Records;
 
-/// <summary>GET /api/v1/tts-cache/stats, POST /api/v1/tts-cache/warmup and the TtsCacheWarmup timer payload (HOSTING.md §1.3).</summary>
+/// <summary>GET /api/v1/tts-cache/stats, POST /api/v1/tts-cache/warmup and the TtsCacheWarmup timer function.</summary>
 public sealed class TtsCacheApiTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    /// <summary>The timer request body of HOSTING.md §1.3, as the Functions host sends it.</summary>
-    private const string TimerBody = """
-        {"Data":{"timer":{"Schedule":{"AdjustForDST":true},"ScheduleStatus":{"Last":"2026-01-10T03:00:00+00:00","Next":"2026-01-10T03:30:00+00:00","LastUpdated":"2026-01-10T03:00:00.12+00:00"},"IsPastDue":false}},"Metadata":{"sys":{"MethodName":"TtsCacheWarmup","UtcNow":"2026-01-10T03:00:00.2Z","RandGuid":"0f8fad5b-d9cb-469f-a165-70867728950e"}}}
-        """;
-
     [SkippableFact]
     public async Task Warmup_synthesizes_then_skips_fresh_prompts_reports_failures_and_stats_count_it()
     {
@@ -41,31 +42,21 @@ public sealed class TtsCacheApiTests(AzuriteFixture azurite) : IClassFixture<Azu
     }
 
     [SkippableFact]
-    public async Task The_timer_payload_of_the_hosting_spec_gets_200_with_the_report_in_logs()
+    public async Task The_timer_function_warms_every_tenant_and_logs_one_line_each()
     {
         var tenant = "timer" + Guid.NewGuid().ToString("N")[..8];
         await using var host = await RecordsApiHost.StartAsync(azurite.Require(), Prompts(tenant));
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Information));
+        var function = new TtsCacheWarmupFunction(host.App.Services.GetRequiredService<TtsWarmupService>(), loggers.CreateLogger<TtsCacheWarmupFunction>());
 
-        using var response = await host.Client.PostAsync("/TtsCacheWarmup", new StringContent(TimerBody, Encoding.UTF8, "application/json"));
+        // What the Functions host binds from the timer trigger.
+        await function.RunAsync(new TimerInfo { IsPastDue = true, ScheduleStatus = new ScheduleStatus { Next = DateTime.UtcNow.AddMinutes(30) } }, CancellationToken.None);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(JsonValueKind.Object, body.GetProperty("Outputs").ValueKind);
-        Assert.Equal(JsonValueKind.Null, body.GetProperty("ReturnValue").ValueKind);
-        var logs = body.GetProperty("Logs").EnumerateArray().Select(l => l.GetString()!).ToArray();
-        var line = Assert.Single(logs, l => l.StartsWith($"TtsCacheWarmup {tenant}:", StringComparison.Ordinal));
+        var line = Assert.Single(logs.Messages, l => l.Contains($"TtsCacheWarmup {tenant}:", StringComparison.Ordinal));
         Assert.Contains("2 synthesized (greeting, hold)", line);
         Assert.Contains("1 failed (broken:", line);
-    }
-
-    [SkippableFact]
-    public async Task A_malformed_timer_payload_is_400()
-    {
-        await using var host = await RecordsApiHost.StartAsync(azurite.Require());
-
-        using var response = await host.Client.PostAsync("/TtsCacheWarmup", new StringContent("[1,2]", Encoding.UTF8, "application/json"));
-
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(logs.Messages, l => l.Contains("past due", StringComparison.Ordinal));
     }
 
     private static Dictionary<string, string?> Prompts(string tenant) => new()

@@ -1,0 +1,99 @@
+using DvServerless.Adapters.OpenAI.Webhooks;
+using DvServerless.Functions.Hosting;
+using DvServerless.Functions.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.Functions.Sip;
+
+/// <summary>
+/// Function <c>SipIncoming</c> (<c>POST /api/openai/sip</c>): OpenAI's project webhook, anonymous at the host because every
+/// delivery carries a Standard Webhooks signature. Verifies it over the raw body before anything else (400 on any doubt,
+/// nothing changed), acknowledges every event type it does not act on (including <c>live.call.incoming</c>) with 200, and
+/// hands <c>realtime.call.incoming</c> to <see cref="SipIncomingService"/>: 200 with the outcome, or 503 while another
+/// delivery of the call is deciding it (so that OpenAI redelivers).
+/// </summary>
+public sealed partial class SipIncomingFunction
+{
+    /// <summary>The route below <c>/api</c>.</summary>
+    public const string Route = "openai/sip";
+
+    private readonly SipIncomingService _service;
+    private readonly StandardWebhookVerifier _verifier;
+    private readonly SipWebhookOptions _webhook;
+    private readonly FunctionsOptions _functions;
+    private readonly ILogger<SipIncomingFunction> _logger;
+
+    /// <summary>Creates the function.</summary>
+    public SipIncomingFunction(SipIncomingService service, StandardWebhookVerifier verifier, IOptions<SipWebhookOptions> webhook,
+        IOptions<FunctionsOptions> functions, ILogger<SipIncomingFunction> logger)
+    {
+        _service = service;
+        _verifier = verifier;
+        _webhook = webhook.Value;
+        _functions = functions.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Handles one webhook delivery.</summary>
+    [Function("SipIncoming")]
+    public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        var max = _functions.MaxRequestBodyBytes;
+        var body = await RequestBodyReader.ReadAsync(req, max, cancellationToken);
+        if (body is null)
+        {
+            return ErrorResults.TooLarge(max);
+        }
+
+        // The raw bytes as received: re-serialized JSON would not verify.
+        var verification = _verifier.Verify(req.Headers, body.ToMemory().Span, _webhook.WebhookSecret);
+        if (verification != WebhookVerificationResult.Valid)
+        {
+            var reason = StandardWebhookVerifier.Describe(verification);
+            LogUnverified(reason);
+            return ErrorResults.BadRequest("The webhook signature could not be verified: " + reason + ".");
+        }
+
+        RealtimeWebhookEvent parsed;
+        try
+        {
+            parsed = RealtimeCallIncomingParser.Parse(req.Headers[StandardWebhookVerifier.IdHeader].ToString(), body.ToMemory().Span);
+        }
+        catch (FormatException e)
+        {
+            LogMalformed(e.Message);
+            return ErrorResults.BadRequest(e.Message);
+        }
+
+        if (parsed.Call is null)
+        {
+            LogIgnored(parsed.Type);
+            return Results.Json(new IgnoredReply(parsed.Type, "ignored"));
+        }
+
+        var outcome = await _service.HandleAsync(parsed.Call, cancellationToken);
+        if (outcome.Result == SipIncomingResult.InProgress)
+        {
+            return ErrorResults.RetryLater(req.HttpContext, new CallReply(outcome.CallId, outcome.Result.ToString(), null));
+        }
+
+        return Results.Json(new CallReply(outcome.CallId, outcome.Result.ToString(), outcome.RejectStatus));
+    }
+
+    /// <summary>The answer to an event the app does not act on.</summary>
+    public sealed record IgnoredReply(string Type, string Result);
+
+    /// <summary>What became of the call.</summary>
+    public sealed record CallReply(string CallId, string Result, int? RejectStatus);
+
+    [LoggerMessage(EventId = 3631, Level = LogLevel.Warning, Message = "Refused an OpenAI webhook: {Reason}.")]
+    private partial void LogUnverified(string reason);
+
+    [LoggerMessage(EventId = 3632, Level = LogLevel.Warning, Message = "Refused a malformed OpenAI webhook: {Reason}")]
+    private partial void LogMalformed(string reason);
+
+    [LoggerMessage(EventId = 3633, Level = LogLevel.Information, Message = "Acknowledged and ignored an OpenAI webhook of type {EventType}.")]
+    private partial void LogIgnored(string eventType);
+}
