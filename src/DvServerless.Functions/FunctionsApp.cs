@@ -5,6 +5,7 @@ using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
 using DvServerless.Functions.Calls;
 using DvServerless.Functions.Hosting;
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Records;
 using DvServerless.Functions.Sessions;
 using DvServerless.Functions.Sip;
@@ -42,12 +43,14 @@ public static class FunctionsApp
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         AddServices(builder.Services, builder.Configuration, FunctionsHostingMode.Standalone);
+        builder.Services.AddFunctionsOpenApi();
         configure?.Invoke(builder);
 
         var app = builder.Build();
         // Readiness for scripts and tests that poll the root; not a function.
-        app.MapGet("/", () => Results.Text("DvServerless.Functions")).WithName("Readiness");
+        app.MapGet("/", () => Results.Text("DvServerless.Functions")).WithName("Readiness").ExcludeFromDescription();
         app.MapHttpFunctions(Routes);
+        app.MapFunctionsOpenApi();
         return app;
     }
 

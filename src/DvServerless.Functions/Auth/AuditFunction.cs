@@ -1,7 +1,9 @@
 using System.Globalization;
 using DvServerless.Core.Tenants;
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Auth;
@@ -31,6 +33,14 @@ public sealed class AuditFunction
     }
 
     /// <summary>Reads the audit lines.</summary>
+    [Tags("Audit")]
+    [EndpointSummary("The audit lines of one tenant and UTC day (admin only).")]
+    [OpenApiQuery("tenant", typeof(string), "A tenant id, _admin or _anonymous.", Required = true)]
+    [OpenApiQuery("date", typeof(string), "The UTC day, yyyy-MM-dd; default today.")]
+    [ProducesResponseType<AuditFunction.AuditList>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status403Forbidden)]
     [Function("Audit")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
     {

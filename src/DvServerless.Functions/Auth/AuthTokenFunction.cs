@@ -1,8 +1,10 @@
 using System.Text.Json;
 using DvServerless.Adapters.Tenancy;
 using DvServerless.Core.Tenants;
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Auth;
@@ -30,6 +32,13 @@ public sealed class AuthTokenFunction
     }
 
     /// <summary>Issues a token for the key in the body.</summary>
+    [Tags("Auth")]
+    [EndpointSummary("Exchanges an API key for a 15-minute token.")]
+    [OpenApiRequestBody(typeof(AuthTokenRequest))]
+    [ProducesResponseType<TenantToken>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status413PayloadTooLarge)]
     [Function("AuthToken")]
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
     {

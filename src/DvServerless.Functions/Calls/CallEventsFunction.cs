@@ -1,6 +1,8 @@
 using DvServerless.Adapters.Acs.Events;
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +32,15 @@ public sealed partial class CallEventsFunction
     }
 
     /// <summary>Applies the callback's events to the call's session.</summary>
+    [Tags("Webhooks")]
+    [EndpointSummary("ACS Call Automation callbacks of one call.")]
+    [OpenApiWebhook("Azure Communication Services Call Automation (the callback URI given when the call was answered)", "Every callback carries an ACS-signed JWT (Authorization: Bearer, RS256, audience = the ACS resource id), checked by the app.")]
+    [ProducesResponseType<CallEventsFunction.CallbackResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status503ServiceUnavailable)]
     [Function("CallEvents")]
     public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, string callId, CancellationToken cancellationToken)

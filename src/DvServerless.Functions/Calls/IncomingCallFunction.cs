@@ -1,6 +1,8 @@
 using DvServerless.Adapters.Acs.Events;
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -31,6 +33,15 @@ public sealed partial class IncomingCallFunction
     }
 
     /// <summary>Handles one delivery or handshake.</summary>
+    [Tags("Webhooks")]
+    [EndpointSummary("Event Grid delivers ACS incoming calls (and the subscription handshakes).")]
+    [OpenApiWebhook("Azure Event Grid (Microsoft.Communication.IncomingCall, Event Grid or CloudEvents schema)", "The Functions host checks the function key of IncomingCall (?code=); the app checks aeg-subscription-name when EventGrid__SubscriptionName is set.")]
+    [ProducesResponseType<IncomingCallFunction.DeliveryResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status403Forbidden)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType<IncomingCallFunction.DeliveryResponse>(StatusCodes.Status503ServiceUnavailable)]
     [Function("IncomingCall")]
     public async Task<IResult> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", "options", Route = Route)] HttpRequest req, CancellationToken cancellationToken)

@@ -17,10 +17,13 @@ public static class StandaloneFunctionEndpoints
         foreach (var route in routes)
         {
             var invoke = Invoker(route.Method);
+            // The method and its attributes (summary, tags, declared bodies and responses) describe the endpoint for
+            // the OpenAPI document, as they would for a minimal-API handler.
             app.MapMethods(route.Path, route.Methods, invoke)
                 .WithName(route.Name)
                 .WithMetadata(route)
-                .WithMetadata(route.Method);
+                .WithMetadata(route.Method)
+                .WithMetadata(route.Method.GetCustomAttributes(inherit: true));
         }
 
         return app;

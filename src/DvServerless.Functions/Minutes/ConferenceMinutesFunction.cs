@@ -2,8 +2,11 @@ using DvServerless.Adapters.Minutes;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Minutes;
 using DvServerless.Core.Records;
+using DvServerless.Functions.Hosting.OpenApi;
+using DvServerless.Functions.Http;
 using DvServerless.Functions.Records;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -35,6 +38,13 @@ public sealed class ConferenceMinutesFunction
     }
 
     /// <summary>Renders the conference's minutes.</summary>
+    [Tags("Minutes")]
+    [EndpointSummary("The merged minutes of a conference's calls and outside segments.")]
+    [OpenApiQuery("format", typeof(string), "The file format; default txt.", Values = ["txt", "md", "json", "srt"])]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/plain", "text/markdown", "application/json", "application/x-subrip")]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status404NotFound)]
     [Function("ConferenceMinutes")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest req, string confId, CancellationToken cancellationToken)
     {

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using DvServerless.Core.Records;
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Records;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +40,14 @@ public sealed class ConferenceTranscriptsFunction
     }
 
     /// <summary>Accepts the segments (202).</summary>
+    [Tags("Minutes")]
+    [EndpointSummary("Adds segments recorded outside the gateway (and calls) to a conference.")]
+    [OpenApiRequestBody(typeof(ConferenceTranscriptSubmission))]
+    [ProducesResponseType(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status413PayloadTooLarge)]
     [Function("ConferenceTranscripts")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, string confId, CancellationToken cancellationToken)
     {

@@ -1,9 +1,11 @@
 using DvServerless.Adapters.Minutes;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Calls;
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Records;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -30,6 +32,13 @@ public sealed class MinutesFunction
     }
 
     /// <summary>Serves the minutes file.</summary>
+    [Tags("Minutes")]
+    [EndpointSummary("The minutes of one call, rendered when it ended.")]
+    [OpenApiQuery("format", typeof(string), "The file format; default txt.", Values = ["txt", "md", "json", "srt"])]
+    [ProducesResponseType(typeof(string), StatusCodes.Status200OK, "text/plain", "text/markdown", "application/json", "application/x-subrip")]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status404NotFound)]
     [Function("Minutes")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest req, string callId, CancellationToken cancellationToken)
     {

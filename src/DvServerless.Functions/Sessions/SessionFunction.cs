@@ -1,5 +1,7 @@
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Sessions;
@@ -21,6 +23,12 @@ public sealed class SessionFunction
     }
 
     /// <summary>Runs the request for its authenticated caller.</summary>
+    [Tags("Sessions")]
+    [EndpointSummary("One session.")]
+    [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status403Forbidden)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status404NotFound)]
     [Function("Session")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest req, string id, CancellationToken cancellationToken)
     {

@@ -1,5 +1,7 @@
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Sessions;
@@ -21,6 +23,14 @@ public sealed class SessionHangupFunction
     }
 
     /// <summary>Runs the request for its authenticated caller.</summary>
+    [Tags("Sessions")]
+    [EndpointSummary("Hangs the call up on its own channel (ACS or OpenAI SIP).")]
+    [ProducesResponseType<SessionView>(StatusCodes.Status202Accepted)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status403Forbidden)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status409Conflict)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status502BadGateway)]
     [Function("SessionHangup")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, string id, CancellationToken cancellationToken)
     {

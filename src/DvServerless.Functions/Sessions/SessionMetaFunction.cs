@@ -1,5 +1,7 @@
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Sessions;
@@ -21,6 +23,15 @@ public sealed class SessionMetaFunction
     }
 
     /// <summary>Runs the request for its authenticated caller.</summary>
+    [Tags("Sessions")]
+    [EndpointSummary("Merges free-form string metadata into a session; null removes a key (at most 32 entries).")]
+    [OpenApiRequestBody(typeof(Dictionary<string, string?>))]
+    [ProducesResponseType<SessionView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status403Forbidden)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status413PayloadTooLarge)]
     [Function("SessionMeta")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = Route)] HttpRequest req, string id, CancellationToken cancellationToken)
     {

@@ -1,5 +1,7 @@
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Sessions;
@@ -21,6 +23,14 @@ public sealed class SessionsFunction
     }
 
     /// <summary>Runs the request for its authenticated caller.</summary>
+    [Tags("Sessions")]
+    [EndpointSummary("The caller's sessions, newest first (admin: every tenant's).")]
+    [OpenApiQuery("tenant", typeof(string), "Only this tenant's sessions (the admin, or the tenant itself).")]
+    [OpenApiQuery("limit", typeof(int), "1–1000, default 100.")]
+    [ProducesResponseType<SessionList>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status403Forbidden)]
     [Function("Sessions")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
     {

@@ -1,5 +1,7 @@
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Sessions;
@@ -21,6 +23,13 @@ public sealed class TenantSessionsFunction
     }
 
     /// <summary>Runs the request for its authenticated caller.</summary>
+    [Tags("Sessions")]
+    [EndpointSummary("A tenant's sessions, newest first (the admin, or that tenant).")]
+    [OpenApiQuery("limit", typeof(int), "1–1000, default 100.")]
+    [ProducesResponseType<SessionList>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status403Forbidden)]
     [Function("TenantSessions")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest req, string tenant, CancellationToken cancellationToken)
     {

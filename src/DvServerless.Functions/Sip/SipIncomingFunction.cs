@@ -1,6 +1,8 @@
 using DvServerless.Adapters.OpenAI.Webhooks;
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 
@@ -36,6 +38,13 @@ public sealed partial class SipIncomingFunction
     }
 
     /// <summary>Handles one webhook delivery.</summary>
+    [Tags("Webhooks")]
+    [EndpointSummary("OpenAI Realtime SIP calls (realtime.call.incoming).")]
+    [OpenApiWebhook("OpenAI (the project webhook for realtime.call.incoming)", "Every delivery carries a Standard Webhooks signature (webhook-id, webhook-timestamp, webhook-signature), checked by the app with OpenAI__WebhookSecret.")]
+    [ProducesResponseType<SipIncomingFunction.CallReply>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType<SipIncomingFunction.CallReply>(StatusCodes.Status503ServiceUnavailable)]
     [Function("SipIncoming")]
     public async Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
     {

@@ -1,6 +1,9 @@
 using DvServerless.Adapters.Storage;
+using DvServerless.Functions.Hosting.OpenApi;
+using DvServerless.Functions.Http;
 using DvServerless.Functions.Records;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Tts;
@@ -22,6 +25,10 @@ public sealed class TtsCacheStatsFunction
     }
 
     /// <summary>Reads the statistics.</summary>
+    [Tags("TTS cache")]
+    [EndpointSummary("The tenant's TTS prompt-cache counters and policy.")]
+    [ProducesResponseType<TtsCacheStatsFunction.TtsCacheStatsView>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
     [Function("TtsCacheStats")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
     {

@@ -1,6 +1,10 @@
 using DvServerless.Adapters.Tts;
+using DvServerless.Core.Tts;
+using DvServerless.Functions.Hosting.OpenApi;
+using DvServerless.Functions.Http;
 using DvServerless.Functions.Records;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Tts;
@@ -22,6 +26,10 @@ public sealed class TtsCacheWarmupNowFunction
     }
 
     /// <summary>Runs the warm-up.</summary>
+    [Tags("TTS cache")]
+    [EndpointSummary("Synthesizes the tenant's configured prompts that are not cached yet, now.")]
+    [ProducesResponseType<TtsWarmupReport>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
     [Function("TtsCacheWarmupNow")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
     {

@@ -1,4 +1,7 @@
+using DvServerless.Functions.Hosting.OpenApi;
+using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Voices;
@@ -23,6 +26,13 @@ public sealed class ElevenLabsVoicesCloneFunction
     }
 
     /// <summary>Adds (clones) a voice.</summary>
+    [Tags("Voices")]
+    [EndpointSummary("Adds a cloned voice (multipart/form-data: name, description, consent, file), under the ElevenLabs-configuration path some clients call.")]
+    [ProducesResponseType(StatusCodes.Status201Created)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status415UnsupportedMediaType)]
     [Function("ElevenLabsVoicesClone")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
     {

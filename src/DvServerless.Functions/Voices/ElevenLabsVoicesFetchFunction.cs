@@ -1,4 +1,8 @@
+using DvServerless.Adapters.Voices;
+using DvServerless.Functions.Hosting.OpenApi;
+using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Voices;
@@ -23,6 +27,11 @@ public sealed class ElevenLabsVoicesFetchFunction
     }
 
     /// <summary>Lists the voices.</summary>
+    [Tags("Voices")]
+    [EndpointSummary("The voice listing, under the ElevenLabs-configuration path some clients call.")]
+    [OpenApiQuery("live", typeof(bool), "Also fetch the live ElevenLabs list (default true).")]
+    [ProducesResponseType<VoiceListing>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
     [Function("ElevenLabsVoicesFetch")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
     {

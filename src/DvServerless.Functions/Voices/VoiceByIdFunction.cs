@@ -1,9 +1,11 @@
 using DvServerless.Adapters.Storage;
 using DvServerless.Adapters.Voices;
 using DvServerless.Core.Tts;
+using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Records;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Voices;
@@ -27,6 +29,12 @@ public sealed partial class VoiceByIdFunction
     }
 
     /// <summary>Deletes the voice (204), 404 when the tenant has no such voice.</summary>
+    [Tags("Voices")]
+    [EndpointSummary("Deletes a voice: its sample, its record and the provider's voice.")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status404NotFound)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status502BadGateway)]
     [Function("VoiceById")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = Route)] HttpRequest req, string voiceId, CancellationToken cancellationToken)
     {

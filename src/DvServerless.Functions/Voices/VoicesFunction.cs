@@ -1,4 +1,8 @@
+using DvServerless.Adapters.Voices;
+using DvServerless.Functions.Hosting.OpenApi;
+using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenancy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace DvServerless.Functions.Voices;
@@ -20,6 +24,14 @@ public sealed class VoicesFunction
     }
 
     /// <summary>Lists or adds.</summary>
+    [Tags("Voices")]
+    [EndpointSummary("GET lists the tenant's voice library and the provider catalogues; POST (multipart/form-data: name, description, consent, file) adds a cloned voice (201).")]
+    [OpenApiQuery("live", typeof(bool), "GET: also fetch the live ElevenLabs list (default true).")]
+    [ProducesResponseType<VoiceListing>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status413PayloadTooLarge)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status415UnsupportedMediaType)]
     [Function("Voices")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
     {

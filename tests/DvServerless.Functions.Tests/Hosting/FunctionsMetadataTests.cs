@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using System.Text.Json;
 using DvServerless.Functions.Hosting;
+using DvServerless.Functions.Hosting.OpenApi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
@@ -75,7 +76,7 @@ public sealed class FunctionsMetadataTests
         await using var app = FunctionsApp.Build([]);
         var served = ((IEndpointRouteBuilder)app).DataSources.SelectMany(s => s.Endpoints).OfType<RouteEndpoint>()
             .Where(e => ("/" + e.RoutePattern.RawText!.TrimStart('/')).StartsWith("/" + FunctionRouteTable.Prefix + "/", StringComparison.Ordinal))
-            .Where(e => !StandaloneOnlyPaths.Contains("/" + e.RoutePattern.RawText!.TrimStart('/')))
+            .Where(e => !IsStandaloneOnly("/" + e.RoutePattern.RawText!.TrimStart('/')))
             .Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName + " /" + e.RoutePattern.RawText!.TrimStart('/'))
             .Order(StringComparer.Ordinal)
             .ToArray();
@@ -102,8 +103,9 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(["GET"], route.Methods);
     }
 
-    // Paths the standalone host adds that are not functions (the API description and its reference page).
-    private static readonly HashSet<string> StandaloneOnlyPaths = new(StringComparer.Ordinal) { "/api/openapi.json", "/api/docs" };
+    // Paths the standalone host adds that are not functions: the API description and its reference page.
+    private static bool IsStandaloneOnly(string path) =>
+        path == FunctionsOpenApi.DocumentPath || path.StartsWith(FunctionsOpenApi.ReferencePath, StringComparison.Ordinal);
 
     private static string Describe(string name, IEnumerable<string> methods, string route, string authLevel) =>
         $"{name} {string.Join(',', methods.Select(m => m.ToUpperInvariant()).Order(StringComparer.Ordinal))} {route} {authLevel}";

@@ -1,0 +1,5 @@
+namespace DvServerless.Functions.Hosting.OpenApi;
+
+/// <summary>The body of <c>POST /api/v1/auth/token</c>.</summary>
+/// <param name="ApiKey">The tenant's (or the admin's) API key.</param>
+public sealed record AuthTokenRequest(string ApiKey);
