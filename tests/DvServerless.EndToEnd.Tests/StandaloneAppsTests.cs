@@ -7,24 +7,61 @@ namespace DvServerless.EndToEnd.Tests;
 public sealed class StandaloneAppsTests
 {
     [Fact]
-    public async Task The_functions_executable_starts_with_no_configuration_on_the_custom_handler_port()
+    public async Task The_functions_executable_starts_standalone_with_no_configuration()
+    {
+        var port = FreePort();
+        var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.Functions", "DvServerless.Functions.dll");
+        await using var process = ProcessRunner.Start(assembly, ["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string?>());
+
+        using var http = new HttpClient();
+        var response = await PollAsync(http, new Uri($"http://127.0.0.1:{port}/"), process);
+        Assert.True(response.IsSuccessStatusCode, process.Output);
+
+        // The API description is served by the standalone host.
+        var openApi = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/api/openapi.json"));
+        Assert.Contains("\"/api/acs/incoming-call\"", openApi, StringComparison.Ordinal);
+
+        // A malformed Event Grid delivery is refused with a clear 4xx and no storage is needed to say so.
+        var bad = await http.PostAsync(new Uri($"http://127.0.0.1:{port}/api/acs/incoming-call"), new StringContent("not json", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_former_custom_handler_port_variable_still_chooses_the_port()
     {
         var port = FreePort();
         var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.Functions", "DvServerless.Functions.dll");
         await using var process = ProcessRunner.Start(assembly, [], new Dictionary<string, string?>
         {
-            // What the Azure Functions host sets for a custom handler.
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
 
-        // The host polls the root until any HTTP response comes back.
         using var http = new HttpClient();
-        var response = await PollAsync(http, new Uri($"http://127.0.0.1:{port}/"), process);
-        Assert.True(response.IsSuccessStatusCode, process.Output);
+        var response = await PollAsync(http, new Uri($"http://127.0.0.1:{port}/api/v1/sessions"), process);
+        // Served (the tenant API is closed until configured), not a connection failure.
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
 
-        // A malformed Event Grid delivery is refused with a clear 4xx and no storage is needed to say so.
-        var bad = await http.PostAsync(new Uri($"http://127.0.0.1:{port}/api/acs/incoming-call"), new StringContent("not json", System.Text.Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    [Fact]
+    public async Task Started_by_a_functions_host_it_runs_as_an_isolated_worker_and_connects_to_the_host()
+    {
+        // What the Functions host passes; nothing listens there, so the worker's gRPC connection is refused. Standalone
+        // would instead start Kestrel and keep running; the worker must instead compose its services, pass start-up
+        // validation and then fail on the host connection, quickly and without hanging.
+        var closed = FreePort();
+        var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.Functions", "DvServerless.Functions.dll");
+        await using var process = ProcessRunner.Start(assembly,
+            ["--functions-uri", $"http://127.0.0.1:{closed}/", "--functions-worker-id", "w1", "--functions-request-id", "r1",
+                "--functions-grpc-max-message-length", "2147483647"],
+            new Dictionary<string, string?>());
+
+        var exited = await Task.Run(() => process.Process.WaitForExit(TimeSpan.FromSeconds(45)));
+
+        Assert.True(exited, "The worker kept running without a host:\n" + process.Output);
+        Assert.NotEqual(0, process.Process.ExitCode);
+        Assert.Contains("Unavailable", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("OptionsValidationException", process.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unable to resolve service", process.Output, StringComparison.Ordinal);
     }
 
     [Fact]
