@@ -34,32 +34,25 @@ internal static partial class RecordsEndpoints
     private static string Api(string route) => "/" + FunctionRoutes.Prefix + "/" + route;
 
     private static async Task<IResult> GetMinutesAsync(
-        string callId, string? format, HttpContext context, MinutesService minutes, ICallSessionStore sessions, IOptions<MinutesOptions> options, CancellationToken cancellationToken)
+        string callId, string? format, HttpContext context, CallMinutesQuery query, ITenantContext tenant, IOptions<MinutesOptions> options, CancellationToken cancellationToken)
     {
         if (!TryFormat(format, out var parsed, out var refusal))
         {
             return refusal;
         }
 
-        if (!CallIdFormat.IsValid(callId))
+        var result = await query.GetAsync(tenant.Caller, callId, parsed, cancellationToken);
+        if (result.CrossTenantAttempt)
         {
-            return Error(StatusCodes.Status400BadRequest, "invalid_call_id", "The call id is not valid.");
+            tenant.ReportCrossTenantAttempt();
         }
 
-        // Another tenant's call answers exactly like an unknown one, so ids cannot be probed.
-        var session = await sessions.GetAsync(callId, cancellationToken);
-        if (session is not null && !RequestTenant.MayAccess(context, session.TenantId))
+        return result.Outcome switch
         {
-            return Error(StatusCodes.Status404NotFound, "not_found", "No such call.");
-        }
-
-        var file = await minutes.GetAsync(callId, parsed, cancellationToken);
-        if (file is null)
-        {
-            return NotReady(context, options.Value, "The minutes of this call are not ready: they are rendered when the call ends.");
-        }
-
-        return Results.File(file.Content, file.ContentType, BlobMinutesStore.Name(callId, parsed));
+            CallMinutesOutcome.Found => Results.File(result.File!.Content, result.File.ContentType, result.FileName),
+            CallMinutesOutcome.InvalidCallId => Error(StatusCodes.Status400BadRequest, "invalid_call_id", "The call id is not valid."),
+            _ => NotReady(context, options.Value, "The minutes of this call are not ready: they are rendered when the call ends."),
+        };
     }
 
     private static async Task<IResult> SubmitTranscriptsAsync(

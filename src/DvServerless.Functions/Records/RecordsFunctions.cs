@@ -16,6 +16,7 @@ public static class RecordsFunctions
             .ValidateOnStart();
         services.AddDvServerlessMinutes(configuration);
         services.AddSingleton(sp => new BlobConferenceStore(sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(BlobConferenceStore.ContainerName)));
+        services.AddSingleton<CallMinutesQuery>();
         services.AddSingleton<MinutesOnCallEnded>();
         services.AddSingleton<CallEndedQueue>();
         services.AddSingleton<ICallEndedHandler>(sp => sp.GetRequiredService<CallEndedQueue>());
