@@ -56,7 +56,7 @@ internal static partial class RecordsEndpoints
     }
 
     private static async Task<IResult> SubmitTranscriptsAsync(
-        string confId, HttpContext context, BlobConferenceStore conferences, ICallRecordSink records, IOptions<FunctionsOptions> functions, TimeProvider time, CancellationToken cancellationToken)
+        string confId, HttpContext context, ConferenceService conferences, ITenantContext tenant, IOptions<FunctionsOptions> functions, CancellationToken cancellationToken)
     {
         if (!BlobConferenceStore.IsValidId(confId))
         {
@@ -80,78 +80,37 @@ internal static partial class RecordsEndpoints
             return Error(StatusCodes.Status400BadRequest, "invalid_json", "The body is not valid JSON: " + e.Message);
         }
 
-        var errors = ConferenceTranscriptValidator.Validate(submission);
-        if (errors.Count > 0)
+        var result = await conferences.SubmitAsync(RequestTenant.Of(context), confId, submission, cancellationToken);
+        if (result.CrossTenantAttempt)
         {
-            return Results.Json(new { error = "invalid_segments", message = string.Join(" ", errors), errors }, statusCode: StatusCodes.Status400BadRequest);
+            tenant.ReportCrossTenantAttempt();
         }
 
-        var tenant = RequestTenant.Of(context);
-        var manifest = await conferences.JoinAsync(confId, tenant, submission!.CallIds ?? [], time.GetUtcNow(), cancellationToken);
-        if (manifest is null)
+        return result.Outcome switch
         {
-            return Error(StatusCodes.Status404NotFound, "not_found", "No such conference.");
-        }
-
-        // Appended as one call record: the same append-blob guarantees, and the minutes builder merges it like a call.
-        var recordId = BlobConferenceStore.ExternalRecordId(confId);
-        foreach (var segment in submission.Segments!)
-        {
-            var start = segment.StartMs!.Value;
-            var end = segment.EndMs ?? start;
-            await records.AppendAsync(recordId, new CallRecordEntry
-            {
-                Kind = "turn",
-                Speaker = segment.Speaker!.Trim(),
-                Text = segment.Text!.Trim(),
-                StartMs = start,
-                EndMs = end,
-                Language = segment.Language,
-                Confidence = segment.Confidence,
-                Sentiment = segment.Sentiment,
-                Engine = submission.Source ?? "external",
-                // At − EndMs is the segments' zero (what the minutes builder aligns by); unknown zero → aligned with the first call.
-                At = submission.StartedAt is { } zero ? zero + TimeSpan.FromMilliseconds(end) : default,
-            }, cancellationToken);
-        }
-
-        return Results.Json(new { conferenceId = confId, accepted = submission.Segments.Count, callIds = manifest.CallIds }, statusCode: StatusCodes.Status202Accepted);
+            ConferenceSubmitOutcome.Accepted => Results.Json(new { conferenceId = confId, accepted = result.Accepted, callIds = result.CallIds }, statusCode: StatusCodes.Status202Accepted),
+            ConferenceSubmitOutcome.InvalidConferenceId => Error(StatusCodes.Status400BadRequest, "invalid_conference_id", result.Errors[0]),
+            ConferenceSubmitOutcome.ForeignCallIds => Results.Json(new { error = "foreign_call_ids", message = string.Join(" ", result.Errors), errors = result.Errors }, statusCode: StatusCodes.Status403Forbidden),
+            ConferenceSubmitOutcome.LimitExceeded => Error(StatusCodes.Status413PayloadTooLarge, "conference_limit", result.Errors[0]),
+            _ => Results.Json(new { error = "invalid_segments", message = string.Join(" ", result.Errors), errors = result.Errors }, statusCode: StatusCodes.Status400BadRequest),
+        };
     }
 
     private static async Task<IResult> GetConferenceMinutesAsync(
-        string confId, string? format, HttpContext context, BlobConferenceStore conferences, ICallSessionStore sessions, ICallRecordSink records,
-        IMinutesSummarizer summarizer, IOptions<MinutesOptions> options, CancellationToken cancellationToken)
+        string confId, string? format, HttpContext context, ConferenceService conferences, IOptions<MinutesOptions> options, CancellationToken cancellationToken)
     {
         if (!TryFormat(format, out var parsed, out var refusal))
         {
             return refusal;
         }
 
-        var manifest = await conferences.GetAsync(confId, cancellationToken);
-        if (manifest is null || !RequestTenant.MayAccess(context, manifest.TenantId))
+        var result = await conferences.GetMinutesAsync(RequestTenant.Of(context), confId, parsed, cancellationToken);
+        return result.Outcome switch
         {
-            return NotReady(context, options.Value, "No transcripts of this conference yet.");
-        }
-
-        // Rendered on request: segments may keep arriving while the conference goes on.
-        var calls = new List<(MinutesCallInfo, IReadOnlyList<CallRecordEntry>)>();
-        foreach (var callId in manifest.CallIds)
-        {
-            var session = await sessions.GetAsync(callId, cancellationToken);
-            var info = session is null ? new MinutesCallInfo(callId, manifest.TenantId) : CallMinutesInfo.Of(session);
-            calls.Add((info, await records.ReadAsync(callId, cancellationToken)));
-        }
-
-        var externalId = BlobConferenceStore.ExternalRecordId(confId);
-        var external = await records.ReadAsync(externalId, cancellationToken);
-        if (external.Count > 0)
-        {
-            calls.Add((new MinutesCallInfo(externalId, manifest.TenantId), external));
-        }
-
-        var document = MinutesBuilder.BuildConference(confId, manifest.TenantId, calls);
-        document = await summarizer.SummarizeAsync(document, cancellationToken);
-        return Results.Text(MinutesRenderer.Render(document, parsed), MinutesRenderer.ContentTypeOf(parsed));
+            ConferenceMinutesOutcome.Found => Results.Text(result.Content!, result.ContentType),
+            ConferenceMinutesOutcome.InvalidConferenceId => Error(StatusCodes.Status400BadRequest, "invalid_conference_id", "A conference id is 1–100 ASCII letters, digits, '-' or '_'."),
+            _ => NotReady(context, options.Value, "No transcripts of this conference yet."),
+        };
     }
 
     private static bool TryFormat(string? format, out MinutesFormat parsed, out IResult refusal)
