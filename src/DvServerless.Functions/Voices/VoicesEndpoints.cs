@@ -92,6 +92,11 @@ internal static partial class VoicesEndpoints
 
         var upload = new VoiceSampleUpload(Field(form, "name"), Field(form, "description"), ConsentOf(form), sample, file?.FileName);
         var result = await voices.AddAsync(RequestTenant.Of(context), upload, cancellationToken);
+        if (result.QuotaExceeded)
+        {
+            return Error(StatusCodes.Status409Conflict, "voice_quota_exceeded", result.Message);
+        }
+
         if (!result.Succeeded)
         {
             var status = result.Errors.Any(e => e.Code == VoiceSampleError.FileTooLarge) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
