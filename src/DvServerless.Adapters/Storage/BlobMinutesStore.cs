@@ -84,7 +84,7 @@ public sealed class BlobMinutesStore
         }
     }
 
-    /// <summary>Reads a rendered file with its content type, or null while it does not exist.</summary>
+    /// <summary>Reads a rendered file with its content type and owning tenant, or null while it does not exist.</summary>
     public async Task<MinutesFile?> ReadAsync(string callId, MinutesFormat format, CancellationToken cancellationToken = default)
     {
         if (!CallIdFormat.IsValid(callId))
@@ -96,7 +96,8 @@ public sealed class BlobMinutesStore
         try
         {
             var download = (await container.GetBlobClient(Name(callId, format)).DownloadContentAsync(cancellationToken).ConfigureAwait(false)).Value;
-            return new MinutesFile(download.Content.ToArray(), download.Details.ContentType ?? MinutesRenderer.ContentTypeOf(format));
+            var tenant = download.Details.Metadata is { } metadata && metadata.TryGetValue("tenant", out var owner) ? owner : null;
+            return new MinutesFile(download.Content.ToArray(), download.Details.ContentType ?? MinutesRenderer.ContentTypeOf(format), tenant);
         }
         catch (RequestFailedException e) when (e.Status == 404)
         {

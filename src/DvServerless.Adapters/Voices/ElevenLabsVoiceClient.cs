@@ -14,6 +14,9 @@ namespace DvServerless.Adapters.Voices;
 /// </summary>
 public sealed class ElevenLabsVoiceClient
 {
+    /// <summary>The ElevenLabs category of its own ready-made voices (shared by every account; others are the account's clones).</summary>
+    public const string PremadeCategory = "premade";
+
     private readonly HttpClient _http;
     private readonly ElevenLabsOptions _options;
 
@@ -54,7 +57,7 @@ public sealed class ElevenLabsVoiceClient
         using var response = await SendAsync(HttpMethod.Delete, "v1/voices/" + Uri.EscapeDataString(voiceId), null, cancellationToken, allowNotFound: true).ConfigureAwait(false);
     }
 
-    /// <summary>The account's voices (live fetch).</summary>
+    /// <summary>The account's voices (live fetch); each voice's ElevenLabs <c>category</c> is in <see cref="CatalogVoice.Note"/>.</summary>
     public async Task<IReadOnlyList<CatalogVoice>> ListVoicesAsync(CancellationToken cancellationToken = default)
     {
         using var response = await SendAsync(HttpMethod.Get, "v1/voices", null, cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using DvServerless.Adapters.Storage;
 using DvServerless.Core.Tts;
 using DvServerless.Core.Voices;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace DvServerless.Adapters.Voices;
 
@@ -18,12 +19,15 @@ public sealed partial class VoiceService
     private readonly ElevenLabsVoiceClient _elevenLabs;
     private readonly TimeProvider _time;
     private readonly ILogger<VoiceService> _logger;
+    private readonly VoiceLibraryOptions _options;
 
     /// <summary>Creates the service.</summary>
-    public VoiceService(BlobVoiceLibrary library, ElevenLabsVoiceClient elevenLabs, TimeProvider time, ILogger<VoiceService> logger)
+    public VoiceService(BlobVoiceLibrary library, ElevenLabsVoiceClient elevenLabs, IOptions<VoiceLibraryOptions> options, TimeProvider time, ILogger<VoiceService> logger)
     {
+        ArgumentNullException.ThrowIfNull(options);
         _library = library;
         _elevenLabs = elevenLabs;
+        _options = options.Value;
         _time = time;
         _logger = logger;
     }
@@ -36,6 +40,15 @@ public sealed partial class VoiceService
         if (!validation.IsValid)
         {
             return new VoiceAddResult(null, validation.Errors, string.Join(" ", validation.Errors.Select(e => e.Message)));
+        }
+
+        // Checked before anything is stored or cloned. Two adds racing at the limit may both pass: the quota bounds
+        // growth, it is not an exact count.
+        var held = (await _library.ListAsync(tenantId, cancellationToken).ConfigureAwait(false)).Count;
+        if (held >= _options.MaxVoicesPerTenant)
+        {
+            LogQuotaExceeded(tenantId, held);
+            return new VoiceAddResult(null, [], $"The voice library holds {held} voices; at most {_options.MaxVoicesPerTenant} per tenant. Delete a voice first.", QuotaExceeded: true);
         }
 
         var id = "v_" + Guid.NewGuid().ToString("N");
@@ -103,7 +116,10 @@ public sealed partial class VoiceService
         return true;
     }
 
-    /// <summary>Lists the tenant's library and the catalogues, plus a live ElevenLabs fetch when asked and configured.</summary>
+    /// <summary>
+    /// Lists the tenant's library and the catalogues, plus a live ElevenLabs fetch when asked and configured — filtered to
+    /// ElevenLabs' premade voices and the tenant's own clones (never another tenant's).
+    /// </summary>
     public async Task<VoiceListing> ListAsync(string tenantId, bool includeLive = true, CancellationToken cancellationToken = default)
     {
         var library = await _library.ListAsync(tenantId, cancellationToken).ConfigureAwait(false);
@@ -113,7 +129,11 @@ public sealed partial class VoiceService
         {
             try
             {
-                live = await _elevenLabs.ListVoicesAsync(cancellationToken).ConfigureAwait(false);
+                // The ElevenLabs account is shared by every tenant: show its premade voices and this tenant's own clones only.
+                var own = library.Select(v => v.ProviderVoiceId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+                live = (await _elevenLabs.ListVoicesAsync(cancellationToken).ConfigureAwait(false))
+                    .Where(v => own.Contains(v.VoiceId) || string.Equals(v.Note, ElevenLabsVoiceClient.PremadeCategory, StringComparison.Ordinal))
+                    .ToArray();
             }
             catch (Exception e) when (e is TextToSpeechException or HttpRequestException or System.Text.Json.JsonException)
             {
@@ -129,6 +149,9 @@ public sealed partial class VoiceService
 
     [LoggerMessage(EventId = 5202, Level = LogLevel.Warning, Message = "Cloning voice {VoiceId} of tenant {TenantId} failed (HTTP {Status}); stored as pending.")]
     private partial void LogCloneFailed(string tenantId, string voiceId, int? status);
+
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Voice upload of tenant {TenantId} refused: the library already holds {Count} voices.")]
+    private partial void LogQuotaExceeded(string tenantId, int count);
 
     [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "Voice {VoiceId} of tenant {TenantId} deleted.")]
     private partial void LogDeleted(string tenantId, string voiceId);

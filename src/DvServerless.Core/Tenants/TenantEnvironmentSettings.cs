@@ -7,7 +7,8 @@ namespace DvServerless.Core.Tenants;
 /// <list type="bullet">
 /// <item><c>TENANT_CREDENTIALS="acme:KEY1,contoso:KEY2"</c> — comma-separated <c>tenant:apiKey</c> pairs; the key is
 /// everything after the first <c>:</c> (so it may contain <c>:</c> but not <c>,</c>); whitespace around items is ignored.
-/// The key is hashed at load like <see cref="TenantOptions.ApiKey"/>.</item>
+/// The key is hashed at load like <see cref="TenantOptions.ApiKey"/> and must be at least
+/// <see cref="TenantsOptions.MinApiKeyLength"/> characters.</item>
 /// <item><c>TENANT_LIMITS="acme:10,contoso:20"</c> — comma-separated <c>tenant:maxConcurrentCalls</c>.</item>
 /// <item><c>GW_RATE_LIMIT_RPM=300</c> — <see cref="TenantsOptions.RateLimitPerMinute"/>.</item>
 /// </list>
@@ -39,6 +40,12 @@ public static class TenantEnvironmentSettings
             if (apiKey.Length == 0)
             {
                 throw new FormatException($"{CredentialsSetting}: tenant '{tenantId}' has an empty key.");
+            }
+
+            if (apiKey.Length < TenantsOptions.MinApiKeyLength)
+            {
+                throw new FormatException(
+                    $"{CredentialsSetting}: the key of tenant '{tenantId}' is {apiKey.Length} characters; an API key must be at least {TenantsOptions.MinApiKeyLength}.");
             }
 
             var tenant = FindOrAdd(options, tenantId);

@@ -16,6 +16,12 @@ public sealed class TenantsOptions
     /// <summary>The default per-tenant request limit.</summary>
     public const int DefaultRateLimitPerMinute = 300;
 
+    /// <summary>
+    /// The shortest API key (tenant or admin) accepted in clear. A key is the only secret between the internet and a
+    /// tenant's data, and <see cref="ApiKeyHasher"/> uses one fast hash: a short key could be guessed.
+    /// </summary>
+    public const int MinApiKeyLength = 24;
+
     /// <summary>The tenants.</summary>
     public List<TenantOptions> Items { get; set; } = [];
 
@@ -45,6 +51,11 @@ public sealed class TenantsOptions
             errors.Add("Tenants:AdminKeyHash must be 64 hex characters (ApiKeyHasher.Hash of the admin key).");
         }
 
+        if (string.IsNullOrEmpty(AdminKeyHash) && AdminKey is { Length: > 0 } adminKey && adminKey.Length < MinApiKeyLength)
+        {
+            errors.Add($"Tenants:AdminKey is {adminKey.Length} characters; an API key must be at least {MinApiKeyLength}.");
+        }
+
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var routes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < Items.Count; i++)
@@ -57,6 +68,13 @@ public sealed class TenantsOptions
                 continue;
             }
 
+            if (TenantIds.IsReserved(tenant.Id))
+            {
+                errors.Add($"{name}:Id '{tenant.Id}' is reserved (it stands for work no tenant owns); choose another tenant id.");
+                continue;
+            }
+
+            var setting = name;
             name = $"tenant '{tenant.Id}'";
             if (!ids.Add(tenant.Id!))
             {
@@ -71,6 +89,10 @@ public sealed class TenantsOptions
             else if (!hasHash && string.IsNullOrEmpty(tenant.ApiKey))
             {
                 errors.Add($"{name} has no ApiKeyHash or ApiKey.");
+            }
+            else if (!hasHash && tenant.ApiKey!.Length < MinApiKeyLength)
+            {
+                errors.Add($"{name}: {setting}:ApiKey is {tenant.ApiKey.Length} characters; an API key must be at least {MinApiKeyLength}.");
             }
 
             if (tenant.MaxConcurrentCalls is < 0)

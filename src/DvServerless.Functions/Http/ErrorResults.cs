@@ -5,9 +5,9 @@ namespace DvServerless.Functions.Http;
 /// <summary>The one way the app answers with an error: an <see cref="ErrorBody"/> with a status (and headers where the status needs them).</summary>
 public static class ErrorResults
 {
-    /// <summary>Any error: <paramref name="status"/> with <c>{"error": code, "message": message}</c>.</summary>
-    public static IResult Error(int status, string code, string message) =>
-        Results.Json(new ErrorBody(code, message), statusCode: status);
+    /// <summary>Any error: <paramref name="status"/> with <c>{"error": code, "message": message}</c> and, when given, each problem.</summary>
+    public static IResult Error(int status, string code, string message, IReadOnlyList<ErrorDetail>? errors = null) =>
+        Results.Json(new ErrorBody(code, message, errors), statusCode: status);
 
     /// <summary>400 <c>bad_request</c>.</summary>
     public static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "bad_request", message);

@@ -1,7 +1,3 @@
-using DvServerless.Adapters.Minutes;
-using DvServerless.Core.Calls;
-using DvServerless.Core.Minutes;
-using DvServerless.Core.Records;
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Records;
@@ -19,21 +15,14 @@ public sealed class ConferenceMinutesFunction
     public const string Route = "v1/minutes/{confId}";
 
     private readonly TenantApiAuthorization _authorization;
-    private readonly BlobConferenceStore _conferences;
-    private readonly ICallSessionStore _sessions;
-    private readonly ICallRecordSink _records;
-    private readonly IMinutesSummarizer _summarizer;
+    private readonly ConferenceService _conferences;
     private readonly MinutesOptions _options;
 
     /// <summary>Creates the function.</summary>
-    public ConferenceMinutesFunction(TenantApiAuthorization authorization, BlobConferenceStore conferences, ICallSessionStore sessions,
-        ICallRecordSink records, IMinutesSummarizer summarizer, IOptions<MinutesOptions> options)
+    public ConferenceMinutesFunction(TenantApiAuthorization authorization, ConferenceService conferences, IOptions<MinutesOptions> options)
     {
         _authorization = authorization;
         _conferences = conferences;
-        _sessions = sessions;
-        _records = records;
-        _summarizer = summarizer;
         _options = options.Value;
     }
 
@@ -56,31 +45,13 @@ public sealed class ConferenceMinutesFunction
                 return refusal;
             }
 
-            var manifest = await _conferences.GetAsync(confId, cancellationToken);
-            if (manifest is null || !RequestTenant.MayAccess(req.HttpContext, manifest.TenantId))
+            var result = await _conferences.GetMinutesAsync(RequestTenant.Of(req.HttpContext), confId, format, cancellationToken);
+            return result.Outcome switch
             {
-                return MinutesFormats.NotReady(req, _options.RetryAfterSeconds, "No transcripts of this conference yet.");
-            }
-
-            // Rendered on request: segments may keep arriving while the conference goes on.
-            var calls = new List<(MinutesCallInfo, IReadOnlyList<CallRecordEntry>)>();
-            foreach (var callId in manifest.CallIds)
-            {
-                var session = await _sessions.GetAsync(callId, cancellationToken);
-                var info = session is null ? new MinutesCallInfo(callId, manifest.TenantId) : CallMinutesInfo.Of(session);
-                calls.Add((info, await _records.ReadAsync(callId, cancellationToken)));
-            }
-
-            var externalId = BlobConferenceStore.ExternalRecordId(confId);
-            var external = await _records.ReadAsync(externalId, cancellationToken);
-            if (external.Count > 0)
-            {
-                calls.Add((new MinutesCallInfo(externalId, manifest.TenantId), external));
-            }
-
-            var document = MinutesBuilder.BuildConference(confId, manifest.TenantId, calls);
-            document = await _summarizer.SummarizeAsync(document, cancellationToken);
-            return Results.Text(MinutesRenderer.Render(document, format), MinutesRenderer.ContentTypeOf(format));
+                ConferenceMinutesOutcome.Found => Results.Text(result.Content!, result.ContentType),
+                ConferenceMinutesOutcome.InvalidConferenceId => ErrorResults.BadRequest("invalid_conference_id", "A conference id is 1–100 ASCII letters, digits, '-' or '_'."),
+                _ => MinutesFormats.NotReady(req, _options.RetryAfterSeconds, "No transcripts of this conference yet."),
+            };
         });
     }
 }

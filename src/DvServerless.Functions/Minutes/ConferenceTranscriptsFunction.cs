@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DvServerless.Core.Records;
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Http;
@@ -23,21 +22,24 @@ public sealed class ConferenceTranscriptsFunction
     private static readonly JsonSerializerOptions BodyOptions = new(JsonSerializerDefaults.Web);
 
     private readonly TenantApiAuthorization _authorization;
-    private readonly BlobConferenceStore _conferences;
-    private readonly ICallRecordSink _records;
+    private readonly ConferenceService _conferences;
+    private readonly ITenantContext _tenant;
     private readonly FunctionsOptions _functions;
-    private readonly TimeProvider _time;
 
     /// <summary>Creates the function.</summary>
-    public ConferenceTranscriptsFunction(TenantApiAuthorization authorization, BlobConferenceStore conferences, ICallRecordSink records,
-        IOptions<FunctionsOptions> functions, TimeProvider time)
+    public ConferenceTranscriptsFunction(TenantApiAuthorization authorization, ConferenceService conferences, ITenantContext tenant, IOptions<FunctionsOptions> functions)
     {
         _authorization = authorization;
         _conferences = conferences;
-        _records = records;
+        _tenant = tenant;
         _functions = functions.Value;
-        _time = time;
     }
+
+    /// <summary>The answer to accepted segments.</summary>
+    /// <param name="ConferenceId">The conference.</param>
+    /// <param name="Accepted">How many segments were stored.</param>
+    /// <param name="CallIds">The conference's calls now.</param>
+    public sealed record ConferenceSubmitted(string ConferenceId, int Accepted, IReadOnlyList<string> CallIds);
 
     /// <summary>Accepts the segments (202).</summary>
     [Tags("Minutes")]
@@ -76,42 +78,22 @@ public sealed class ConferenceTranscriptsFunction
                 return ErrorResults.BadRequest("invalid_json", "The body is not valid JSON: " + e.Message);
             }
 
-            var errors = ConferenceTranscriptValidator.Validate(submission);
-            if (errors.Count > 0)
+            var result = await _conferences.SubmitAsync(RequestTenant.Of(req.HttpContext), confId, submission, cancellationToken);
+            if (result.CrossTenantAttempt)
             {
-                return Results.Json(new { error = "invalid_segments", message = string.Join(" ", errors), errors }, statusCode: StatusCodes.Status400BadRequest);
+                _tenant.ReportCrossTenantAttempt();
             }
 
-            var tenant = RequestTenant.Of(req.HttpContext);
-            var manifest = await _conferences.JoinAsync(confId, tenant, submission!.CallIds ?? [], _time.GetUtcNow(), cancellationToken);
-            if (manifest is null)
+            return result.Outcome switch
             {
-                return ErrorResults.NotFound("No such conference.");
-            }
-
-            // Appended as one call record: the same append-blob guarantees, and the minutes builder merges it like a call.
-            var recordId = BlobConferenceStore.ExternalRecordId(confId);
-            foreach (var segment in submission.Segments!)
-            {
-                var start = segment.StartMs!.Value;
-                var end = segment.EndMs ?? start;
-                await _records.AppendAsync(recordId, new CallRecordEntry
-                {
-                    Kind = "turn",
-                    Speaker = segment.Speaker!.Trim(),
-                    Text = segment.Text!.Trim(),
-                    StartMs = start,
-                    EndMs = end,
-                    Language = segment.Language,
-                    Confidence = segment.Confidence,
-                    Sentiment = segment.Sentiment,
-                    Engine = submission.Source ?? "external",
-                    // At − EndMs is the segments' zero (what the minutes builder aligns by); unknown zero → aligned with the first call.
-                    At = submission.StartedAt is { } zero ? zero + TimeSpan.FromMilliseconds(end) : default,
-                }, cancellationToken);
-            }
-
-            return Results.Json(new { conferenceId = confId, accepted = submission.Segments.Count, callIds = manifest.CallIds }, statusCode: StatusCodes.Status202Accepted);
+                ConferenceSubmitOutcome.Accepted => Results.Json(new ConferenceSubmitted(confId, result.Accepted, result.CallIds), statusCode: StatusCodes.Status202Accepted),
+                ConferenceSubmitOutcome.InvalidConferenceId => ErrorResults.BadRequest("invalid_conference_id", result.Errors[0]),
+                ConferenceSubmitOutcome.ForeignCallIds => ErrorResults.Error(StatusCodes.Status403Forbidden, "foreign_call_ids", string.Join(" ", result.Errors), Details("foreign_call_id", result.Errors)),
+                ConferenceSubmitOutcome.LimitExceeded => ErrorResults.Error(StatusCodes.Status413PayloadTooLarge, "conference_limit", result.Errors[0]),
+                _ => ErrorResults.Error(StatusCodes.Status400BadRequest, "invalid_segments", string.Join(" ", result.Errors), Details("invalid_segment", result.Errors)),
+            };
         });
     }
+
+    private static List<ErrorDetail> Details(string code, IEnumerable<string> messages) => messages.Select(m => new ErrorDetail(code, m)).ToList();
 }

@@ -1,6 +1,3 @@
-using DvServerless.Adapters.Minutes;
-using DvServerless.Adapters.Storage;
-using DvServerless.Core.Calls;
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Records;
@@ -18,16 +15,16 @@ public sealed class MinutesFunction
     public const string Route = "calls/{callId}/minutes";
 
     private readonly TenantApiAuthorization _authorization;
-    private readonly MinutesService _minutes;
-    private readonly ICallSessionStore _sessions;
+    private readonly CallMinutesQuery _query;
+    private readonly ITenantContext _tenant;
     private readonly MinutesOptions _options;
 
     /// <summary>Creates the function.</summary>
-    public MinutesFunction(TenantApiAuthorization authorization, MinutesService minutes, ICallSessionStore sessions, IOptions<MinutesOptions> options)
+    public MinutesFunction(TenantApiAuthorization authorization, CallMinutesQuery query, ITenantContext tenant, IOptions<MinutesOptions> options)
     {
         _authorization = authorization;
-        _minutes = minutes;
-        _sessions = sessions;
+        _query = query;
+        _tenant = tenant;
         _options = options.Value;
     }
 
@@ -43,32 +40,26 @@ public sealed class MinutesFunction
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = Route)] HttpRequest req, string callId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(req);
-        return _authorization.RunAsync(req, async _ =>
+        return _authorization.RunAsync(req, async caller =>
         {
             if (MinutesFormats.Read(req, out var refusal) is not { } format)
             {
                 return refusal;
             }
 
-            if (!CallIdFormat.IsValid(callId))
+            // Another tenant's call, a call with no session (admin only) and an unknown id all answer "not ready".
+            var result = await _query.GetAsync(caller, callId, format, cancellationToken);
+            if (result.CrossTenantAttempt)
             {
-                return ErrorResults.BadRequest("invalid_call_id", "The call id is not valid.");
+                _tenant.ReportCrossTenantAttempt();
             }
 
-            // Another tenant's call answers exactly like an unknown one, so ids cannot be probed.
-            var session = await _sessions.GetAsync(callId, cancellationToken);
-            if (session is not null && !RequestTenant.MayAccess(req.HttpContext, session.TenantId))
+            return result.Outcome switch
             {
-                return ErrorResults.NotFound("No such call.");
-            }
-
-            var file = await _minutes.GetAsync(callId, format, cancellationToken);
-            if (file is null)
-            {
-                return MinutesFormats.NotReady(req, _options.RetryAfterSeconds, "The minutes of this call are not ready: they are rendered when the call ends.");
-            }
-
-            return Results.File(file.Content, file.ContentType, BlobMinutesStore.Name(callId, format));
+                CallMinutesOutcome.Found => Results.File(result.File!.Content, result.File.ContentType, result.FileName),
+                CallMinutesOutcome.InvalidCallId => ErrorResults.BadRequest("invalid_call_id", "The call id is not valid."),
+                _ => MinutesFormats.NotReady(req, _options.RetryAfterSeconds, "The minutes of this call are not ready: they are rendered when the call ends."),
+            };
         });
     }
 }

@@ -16,13 +16,13 @@ public sealed partial class MinutesOnCallEnded : ICallEndedHandler
 
     private readonly MinutesService _minutes;
     private readonly ICallRecordSink _records;
-    private readonly BlobConferenceStore _conferences;
+    private readonly ConferenceService _conferences;
     private readonly MinutesOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<MinutesOnCallEnded> _logger;
 
     /// <summary>Creates the handler.</summary>
-    public MinutesOnCallEnded(MinutesService minutes, ICallRecordSink records, BlobConferenceStore conferences, IOptions<MinutesOptions> options, TimeProvider time, ILogger<MinutesOnCallEnded> logger)
+    public MinutesOnCallEnded(MinutesService minutes, ICallRecordSink records, ConferenceService conferences, IOptions<MinutesOptions> options, TimeProvider time, ILogger<MinutesOnCallEnded> logger)
     {
         _minutes = minutes;
         _records = records;
@@ -38,11 +38,7 @@ public sealed partial class MinutesOnCallEnded : ICallEndedHandler
         ArgumentNullException.ThrowIfNull(session);
         if (CallMinutesInfo.ConferenceOf(session) is { } conferenceId && BlobConferenceStore.IsValidId(conferenceId))
         {
-            var tenant = session.TenantId ?? RequestTenant.Default;
-            if (await _conferences.JoinAsync(conferenceId, tenant, [session.CallId], _time.GetUtcNow(), cancellationToken).ConfigureAwait(false) is null)
-            {
-                LogConferenceOfOtherTenant(session.CallId, conferenceId);
-            }
+            await _conferences.JoinOnCallEndAsync(session, conferenceId, cancellationToken).ConfigureAwait(false);
         }
 
         await WaitForWorkerEndAsync(session.CallId, cancellationToken).ConfigureAwait(false);
@@ -75,7 +71,4 @@ public sealed partial class MinutesOnCallEnded : ICallEndedHandler
 
     [LoggerMessage(EventId = 5112, Level = LogLevel.Information, Message = "Call {CallId}: no end marker from the media worker within the grace period; rendering the record as it is.")]
     private partial void LogNoWorkerEnd(string callId);
-
-    [LoggerMessage(EventId = 5113, Level = LogLevel.Warning, Message = "Call {CallId} names conference {ConferenceId} of another tenant; not joined.")]
-    private partial void LogConferenceOfOtherTenant(string callId, string conferenceId);
 }

@@ -84,6 +84,11 @@ public static class TenancyServiceCollectionExtensions
         services.TryAddSingleton<CallCapacityPolicy>();
         services.TryAddSingleton<ICallAdmissionPolicy, TenantCallAdmissionPolicy>();
 
+        services.AddOptions<FailedAuthenticationOptions>()
+            .Bind(configuration.GetSection(FailedAuthenticationOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<FailedAuthenticationLimiter>();
         services.TryAddSingleton<TenantApiGate>();
         services.TryAddScoped<TenantContext>();
         services.TryAddScoped<ITenantContext>(provider => provider.GetRequiredService<TenantContext>());

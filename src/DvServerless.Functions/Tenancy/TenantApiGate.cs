@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json.Serialization;
 using DvServerless.Adapters.Tenancy;
 using DvServerless.Core.Privacy;
@@ -28,17 +29,30 @@ public sealed partial class TenantApiGate
     private readonly IAuditLog _audit;
     private readonly TimeProvider _time;
     private readonly ILogger<TenantApiGate> _logger;
+    private readonly FailedAuthenticationLimiter _failures;
+    private readonly Counter<long> _auditFailures;
 
     /// <summary>Creates the gate.</summary>
-    public TenantApiGate(TenantDirectory directory, TenantTokenService tokens, TenantRateLimiter limiter, IAuditLog audit, TimeProvider time, ILogger<TenantApiGate> logger)
+    public TenantApiGate(
+        TenantDirectory directory, TenantTokenService tokens, TenantRateLimiter limiter, IAuditLog audit, FailedAuthenticationLimiter failures,
+        IMeterFactory meters, TimeProvider time, ILogger<TenantApiGate> logger)
     {
+        ArgumentNullException.ThrowIfNull(meters);
         _directory = directory;
         _tokens = tokens;
         _limiter = limiter;
         _audit = audit;
+        _failures = failures;
         _time = time;
         _logger = logger;
+        _auditFailures = meters.Create(MeterName).CreateCounter<long>(AuditFailuresMetric, unit: "{entry}", description: "Audit lines that could not be written.");
     }
+
+    /// <summary>The meter of the gate's metrics.</summary>
+    public const string MeterName = "DvServerless.Functions.TenantApi";
+
+    /// <summary>The counter of audit lines that could not be written (tag <c>tenant</c>).</summary>
+    public const string AuditFailuresMetric = "dvs.audit.failures";
 
     /// <summary>Whether any tenant or an admin key is configured (otherwise every API request is refused).</summary>
     public bool IsConfigured => _directory.HasTenants || _directory.HasAdminKey;
@@ -113,17 +127,28 @@ public sealed partial class TenantApiGate
         return Results.Json(new RateLimitedBody("rate limit exceeded", decision.RetryAfterSeconds), statusCode: StatusCodes.Status429TooManyRequests);
     }
 
-    /// <summary>The 401 answer (audited as <c>auth_failed</c>).</summary>
+    /// <summary>
+    /// The 401 answer (audited as <c>auth_failed</c>); past <see cref="FailedAuthenticationOptions.MaxFailuresPerMinute"/>
+    /// failures a minute from the same client address, 429 with <c>Retry-After</c> and no audit write.
+    /// </summary>
     public async Task<IResult> RefuseAsync(HttpContext context, string message)
     {
+        if (_failures.RecordFailure(context.Connection.RemoteIpAddress?.ToString() ?? "unknown") is { } retryAfter)
+        {
+            LogAuthFailuresLimited(context.Request.Method, PiiMasker.Mask(context.Request.Path.Value ?? string.Empty));
+            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Json(new RateLimitedBody("too many failed authentications", retryAfter), statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
         LogAuthFailed(context.Request.Method, PiiMasker.Mask(context.Request.Path.Value ?? string.Empty));
         await AuditAsync(context, null, StatusCodes.Status401Unauthorized, AuditAction.AuthFailed).ConfigureAwait(false);
         return ErrorResults.Unauthorized(context, message);
     }
 
     /// <summary>
-    /// Appends one audit line for the request. A storage failure is logged and does not fail the request: the audit log
-    /// must not turn a storage hiccup into an API outage (the failure itself is in the app's log).
+    /// Appends one audit line for the request. A storage failure is logged at error, counted in
+    /// <see cref="AuditFailuresMetric"/> (alert on it) and does not fail the request: the audit log must not turn a
+    /// storage hiccup into an API outage.
     /// </summary>
     public async Task AuditAsync(HttpContext context, TenantCaller? caller, int status, AuditAction action)
     {
@@ -148,6 +173,7 @@ public sealed partial class TenantApiGate
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            _auditFailures.Add(1, new KeyValuePair<string, object?>("tenant", entry.TenantId));
             LogAuditFailed(entry.TenantId, e.GetType().Name);
         }
     }
@@ -162,6 +188,9 @@ public sealed partial class TenantApiGate
 
     [LoggerMessage(EventId = 3602, Level = LogLevel.Warning, Message = "API request of tenant {TenantId} refused: over {Limit} requests per minute.")]
     private partial void LogRateLimited(string tenantId, int limit);
+
+    [LoggerMessage(EventId = 3604, Level = LogLevel.Warning, Message = "API request {Method} {Path} refused with 429: too many failed authentications from the client address.")]
+    private partial void LogAuthFailuresLimited(string method, string path);
 
     [LoggerMessage(EventId = 3603, Level = LogLevel.Error, Message = "Could not append the audit line of {TenantId} ({ErrorType}).")]
     private partial void LogAuditFailed(string tenantId, string errorType);

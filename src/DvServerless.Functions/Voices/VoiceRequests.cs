@@ -91,15 +91,15 @@ public sealed partial class VoiceRequests
 
         var upload = new VoiceSampleUpload(Field(form, "name"), Field(form, "description"), ConsentOf(form), sample, file?.FileName);
         var result = await _voices.AddAsync(RequestTenant.Of(context), upload, cancellationToken);
+        if (result.QuotaExceeded)
+        {
+            return Error(StatusCodes.Status409Conflict, "voice_quota_exceeded", result.Message);
+        }
+
         if (!result.Succeeded)
         {
             var status = result.Errors.Any(e => e.Code == VoiceSampleError.FileTooLarge) ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest;
-            return Results.Json(new
-            {
-                error = result.Errors[0].Code,
-                message = result.Message,
-                errors = result.Errors.Select(e => new { code = e.Code, message = e.Message }),
-            }, statusCode: status);
+            return ErrorResults.Error(status, result.Errors[0].Code, result.Message, result.Errors.Select(e => new ErrorDetail(e.Code, e.Message)).ToList());
         }
 
         var voice = result.Voice!;

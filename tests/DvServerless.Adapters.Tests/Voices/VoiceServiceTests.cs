@@ -20,9 +20,10 @@ public sealed class VoiceServiceTests : IClassFixture<AzuriteFixture>
 
     public VoiceServiceTests(AzuriteFixture azurite) => _azurite = azurite;
 
-    private VoiceService Create(RecordingHandler handler, string? key) => new(
+    private VoiceService Create(RecordingHandler handler, string? key, int maxVoices = 20) => new(
         new BlobVoiceLibrary(new BlobContainerClient(_azurite.Require(), "voices-" + Guid.NewGuid().ToString("N")[..10])),
         new ElevenLabsVoiceClient(new HttpClient(handler), Options.Create(new ElevenLabsOptions { ApiKey = key, BaseUrl = new Uri("http://127.0.0.1:9/") })),
+        Options.Create(new VoiceLibraryOptions { MaxVoicesPerTenant = maxVoices }),
         TimeProvider.System,
         NullLogger<VoiceService>.Instance);
 
@@ -83,5 +84,52 @@ public sealed class VoiceServiceTests : IClassFixture<AzuriteFixture>
         Assert.False((await service.AddAsync("tenant-a", new VoiceSampleUpload("Jane", null, Consent, Wav(0.5)))).Succeeded);
         Assert.False((await service.AddAsync("tenant-a", new VoiceSampleUpload("Jane", null, null, Wav(4)))).Succeeded);
         Assert.Empty((await service.ListAsync("tenant-a", includeLive: false)).Library);
+    }
+
+    [SkippableFact]
+    public async Task A_full_library_refuses_the_next_voice_and_stores_nothing()
+    {
+        var handler = new RecordingHandler();
+        var service = Create(handler, null, maxVoices: 2);
+        Assert.True((await service.AddAsync("tenant-a", new VoiceSampleUpload("One", null, Consent, Wav(4)))).Succeeded);
+        Assert.True((await service.AddAsync("tenant-a", new VoiceSampleUpload("Two", null, Consent, Wav(4)))).Succeeded);
+
+        var third = await service.AddAsync("tenant-a", new VoiceSampleUpload("Three", null, Consent, Wav(4)));
+        var otherTenant = await service.AddAsync("tenant-b", new VoiceSampleUpload("B", null, Consent, Wav(4)));
+
+        Assert.True(third.QuotaExceeded);
+        Assert.False(third.Succeeded);
+        Assert.Contains("at most 2", third.Message);
+        Assert.Equal(["One", "Two"], (await service.ListAsync("tenant-a", includeLive: false)).Library.Select(v => v.Name).Order());
+        Assert.True(otherTenant.Succeeded);
+    }
+
+    [SkippableFact]
+    public async Task The_live_elevenlabs_list_shows_premade_voices_and_the_tenants_own_clones_only()
+    {
+        var handler = new RecordingHandler
+        {
+            Respond = r => r.Method == HttpMethod.Post
+                ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("{\"voice_id\":\"el_own\"}") }
+                : new HttpResponseMessage(HttpStatusCode.OK)
+                {
+                    Content = new StringContent("""
+                        {"voices":[
+                          {"voice_id":"el_premade","name":"Rachel","category":"premade"},
+                          {"voice_id":"el_other","name":"Other tenant's clone","category":"cloned"},
+                          {"voice_id":"el_own","name":"Jane","category":"cloned"},
+                          {"voice_id":"el_generated","name":"Someone's design","category":"generated"}
+                        ]}
+                        """),
+                },
+        };
+        var service = Create(handler, "test-key");
+        Assert.True((await service.AddAsync("tenant-a", new VoiceSampleUpload("Jane", null, Consent, Wav(4)))).Succeeded);
+
+        var tenantA = await service.ListAsync("tenant-a");
+        var tenantB = await service.ListAsync("tenant-b");
+
+        Assert.Equal(["el_own", "el_premade"], tenantA.ElevenLabsLive!.Select(v => v.VoiceId).Order());
+        Assert.Equal(["el_premade"], tenantB.ElevenLabsLive!.Select(v => v.VoiceId));
     }
 }

@@ -8,10 +8,10 @@ public sealed class TenantDirectoryTests
     {
         Items =
         [
-            new() { Id = "acme", ApiKey = "acme-key-0123456789", MaxConcurrentCalls = 2, PhoneNumbers = ["+14255550123"], SipUris = ["sip:support@acme.example"] },
-            new() { Id = "contoso", ApiKeyHash = ApiKeyHasher.Hash("contoso-key-0123456789"), PhoneNumbers = ["+1 (800) 555-1234"] },
+            new() { Id = "acme", ApiKey = "acme-key-0123456789abcdef", MaxConcurrentCalls = 2, PhoneNumbers = ["+14255550123"], SipUris = ["sip:support@acme.example"] },
+            new() { Id = "contoso", ApiKeyHash = ApiKeyHasher.Hash("contoso-key-0123456789abcdef"), PhoneNumbers = ["+1 (800) 555-1234"] },
         ],
-        AdminKey = "admin-key-0123456789",
+        AdminKey = "admin-key-0123456789abcdef",
     };
 
     [Fact]
@@ -20,13 +20,13 @@ public sealed class TenantDirectoryTests
         var options = Options();
         var directory = new TenantDirectory(options);
 
-        Assert.Equal("acme", directory.FindByApiKey("acme-key-0123456789")?.Id);
-        Assert.Equal("contoso", directory.FindByApiKey("contoso-key-0123456789")?.Id);
-        Assert.Null(directory.FindByApiKey("acme-key-012345678"));
+        Assert.Equal("acme", directory.FindByApiKey("acme-key-0123456789abcdef")?.Id);
+        Assert.Equal("contoso", directory.FindByApiKey("contoso-key-0123456789abcdef")?.Id);
+        Assert.Null(directory.FindByApiKey("acme-key-0123456789abcdefabcde"));
         Assert.Null(directory.FindByApiKey(null));
         Assert.All(options.Items, t => Assert.Null(t.ApiKey));
         Assert.Null(options.AdminKey);
-        Assert.Equal(ApiKeyHasher.Hash("acme-key-0123456789"), directory.FindById("acme")!.ApiKeyHash);
+        Assert.Equal(ApiKeyHasher.Hash("acme-key-0123456789abcdef"), directory.FindById("acme")!.ApiKeyHash);
     }
 
     [Fact]
@@ -34,11 +34,11 @@ public sealed class TenantDirectoryTests
     {
         var directory = new TenantDirectory(Options());
 
-        Assert.Equal(TenantCaller.Admin, directory.Authenticate("admin-key-0123456789"));
-        Assert.Equal(TenantCaller.ForTenant("acme"), directory.Authenticate("acme-key-0123456789"));
+        Assert.Equal(TenantCaller.Admin, directory.Authenticate("admin-key-0123456789abcdef"));
+        Assert.Equal(TenantCaller.ForTenant("acme"), directory.Authenticate("acme-key-0123456789abcdef"));
         Assert.Null(directory.Authenticate("nobody"));
         Assert.Null(directory.Authenticate(""));
-        Assert.False(directory.IsAdminKey("acme-key-0123456789"));
+        Assert.False(directory.IsAdminKey("acme-key-0123456789abcdef"));
     }
 
     [Theory]
@@ -72,7 +72,7 @@ public sealed class TenantDirectoryTests
         {
             Items =
             [
-                new() { Id = "acme", ApiKey = "super-secret-value" , PhoneNumbers = ["+14255550123"] },
+                new() { Id = "acme", ApiKey = "super-secret-value-0123456789", PhoneNumbers = ["+14255550123"] },
                 new() { Id = "acme", ApiKeyHash = "zz" },
                 new() { Id = "bad id!", ApiKey = "k" },
                 new() { Id = "nokey" },
@@ -88,7 +88,7 @@ public sealed class TenantDirectoryTests
         Assert.Contains(errors, e => e.Contains("'nokey' has no ApiKeyHash", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("already routed to tenant 'acme'", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("RateLimitPerMinute", StringComparison.Ordinal));
-        Assert.DoesNotContain(errors, e => e.Contains("super-secret-value", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains("super-secret-value-0123456789", StringComparison.Ordinal));
         Assert.Throws<ArgumentException>(() => new TenantDirectory(options));
     }
 
@@ -101,5 +101,35 @@ public sealed class TenantDirectoryTests
         Assert.False(acme.CanAccess(null));
         Assert.True(TenantCaller.Admin.CanAccess("contoso"));
         Assert.True(TenantCaller.Admin.CanAccess(null));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(23)]
+    public void A_clear_api_key_shorter_than_24_characters_is_refused_naming_the_setting(int length)
+    {
+        var key = new string('Z', length);
+        var tenant = new TenantsOptions { Items = [new() { Id = "acme", ApiKey = key }] };
+        var admin = new TenantsOptions { AdminKey = key };
+
+        var tenantErrors = tenant.Validate();
+        var adminErrors = admin.Validate();
+
+        Assert.Contains(tenantErrors, e => e.Contains("Tenants:Items:0:ApiKey", StringComparison.Ordinal) && e.Contains("at least 24", StringComparison.Ordinal));
+        Assert.Contains(adminErrors, e => e.Contains("Tenants:AdminKey", StringComparison.Ordinal) && e.Contains("at least 24", StringComparison.Ordinal));
+        Assert.DoesNotContain(tenantErrors.Concat(adminErrors), e => e.Contains(key, StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => new TenantDirectory(tenant));
+        Assert.Empty(new TenantsOptions { Items = [new() { Id = "acme", ApiKey = new string('s', 24) }], AdminKey = new string('a', 24) }.Validate());
+    }
+
+    [Theory]
+    [InlineData("default")]
+    [InlineData("Default")]
+    public void The_default_tenant_id_is_reserved(string id)
+    {
+        var options = new TenantsOptions { Items = [new() { Id = id, ApiKey = "a-long-enough-key-0123456789" }] };
+
+        Assert.Contains(options.Validate(), e => e.Contains("reserved", StringComparison.Ordinal) && e.Contains("Tenants:Items:0:Id", StringComparison.Ordinal));
+        Assert.Throws<ArgumentException>(() => new TenantDirectory(options));
     }
 }

@@ -12,13 +12,13 @@ public sealed class TenantEnvironmentSettingsTests
     {
         var options = new TenantsOptions();
         TenantEnvironmentSettings.ApplyTo(options, Settings(
-            ("TENANT_CREDENTIALS", "acme:KEY1:with-colon, contoso:KEY2"),
+            ("TENANT_CREDENTIALS", "acme:KEY1:with-colon-0123456789abcdef, contoso:KEY2-0123456789abcdefghijkl"),
             ("TENANT_LIMITS", "acme:10,contoso:20"),
             ("GW_RATE_LIMIT_RPM", "120")));
 
         var directory = new TenantDirectory(options);
-        Assert.Equal("acme", directory.FindByApiKey("KEY1:with-colon")?.Id);
-        Assert.Equal("contoso", directory.FindByApiKey("KEY2")?.Id);
+        Assert.Equal("acme", directory.FindByApiKey("KEY1:with-colon-0123456789abcdef")?.Id);
+        Assert.Equal("contoso", directory.FindByApiKey("KEY2-0123456789abcdefghijkl")?.Id);
         Assert.Equal(10, directory.FindById("acme")!.MaxConcurrentCalls);
         Assert.Equal(20, directory.FindById("contoso")!.MaxConcurrentCalls);
         Assert.Equal(120, directory.RateLimitPerMinute);
@@ -31,11 +31,11 @@ public sealed class TenantEnvironmentSettingsTests
         {
             Items = [new() { Id = "acme", ApiKeyHash = ApiKeyHasher.Hash("old"), MaxConcurrentCalls = 3, PhoneNumbers = ["+14255550123"] }],
         };
-        TenantEnvironmentSettings.ApplyTo(options, Settings(("TENANT_CREDENTIALS", "acme:new")));
+        TenantEnvironmentSettings.ApplyTo(options, Settings(("TENANT_CREDENTIALS", "acme:new-key-0123456789abcdefghij")));
 
         var directory = new TenantDirectory(options);
         Assert.Null(directory.FindByApiKey("old"));
-        Assert.Equal("acme", directory.FindByApiKey("new")?.Id);
+        Assert.Equal("acme", directory.FindByApiKey("new-key-0123456789abcdefghij")?.Id);
         Assert.Equal(3, directory.FindById("acme")!.MaxConcurrentCalls);
         Assert.Equal(300, directory.RateLimitPerMinute);
     }
@@ -44,6 +44,8 @@ public sealed class TenantEnvironmentSettingsTests
     [InlineData("TENANT_CREDENTIALS", "acme-secret-without-colon")]
     [InlineData("TENANT_CREDENTIALS", "bad id:secret-value")]
     [InlineData("TENANT_CREDENTIALS", "acme:")]
+    [InlineData("TENANT_CREDENTIALS", "acme:secret-too-short")]
+    [InlineData("TENANT_CREDENTIALS", "acme:secret-value-0123456789abcdef,contoso:secret-23-chars-long-xx")]
     [InlineData("TENANT_LIMITS", "acme:ten")]
     [InlineData("TENANT_LIMITS", "acme:-1")]
     [InlineData("GW_RATE_LIMIT_RPM", "0")]

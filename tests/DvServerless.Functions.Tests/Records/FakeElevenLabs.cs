@@ -59,7 +59,16 @@ public sealed class FakeElevenLabs : IAsyncDisposable
 
             return Results.Json(new { status = "ok" });
         });
-        app.MapGet("/v1/voices", () => Results.Json(new { voices = new[] { new { voice_id = "el-live-1", name = "Live One", category = "cloned" } } }));
+        // The shared account: a premade voice, the clone this fake makes, and another tenant's clone.
+        app.MapGet("/v1/voices", () => Results.Json(new
+        {
+            voices = new[]
+            {
+                new { voice_id = "el-premade-1", name = "Premade One", category = "premade" },
+                new { voice_id = "el-voice-123", name = "Jane", category = "cloned" },
+                new { voice_id = "el-other-tenant", name = "Someone else", category = "cloned" },
+            },
+        }));
         await app.StartAsync();
         return fake;
     }

@@ -98,9 +98,13 @@ public sealed class RecordsApiHost : IAsyncDisposable
 
         public int Calls => Volatile.Read(ref _calls);
 
+        /// <summary>How many characters of dialogue the last summary was asked for.</summary>
+        public int LastInputChars { get; private set; }
+
         public Task<MinutesDocument> SummarizeAsync(MinutesDocument document, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _calls);
+            LastInputChars = document.Lines.Sum(l => l.Text.Length);
             return Task.FromResult(document with { Summary = new MinutesSummary("The caller asked about opening hours.", ["Send the opening hours by text."]) });
         }
     }

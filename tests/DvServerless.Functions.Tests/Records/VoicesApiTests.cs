@@ -44,7 +44,9 @@ public sealed class VoicesApiTests(AzuriteFixture azurite) : IClassFixture<Azuri
         var voice = Assert.Single(library, v => v.GetProperty("id").GetString() == voiceId);
         Assert.Equal("Jane Doe", voice.GetProperty("consent").GetProperty("by").GetString());
         Assert.NotEmpty(listing.GetProperty("openAI").EnumerateArray());
-        Assert.Equal("el-live-1", listing.GetProperty("elevenLabsLive")[0].GetProperty("voiceId").GetString());
+        Assert.Equal(
+            ["el-premade-1", "el-voice-123"],
+            listing.GetProperty("elevenLabsLive").EnumerateArray().Select(v => v.GetProperty("voiceId").GetString()!).Order());
 
         using var alias = await host.Client.GetAsync("/api/v1/config/apikeys/voices/elevenlabs/fetch");
         Assert.Equal(HttpStatusCode.OK, alias.StatusCode);
@@ -129,6 +131,28 @@ public sealed class VoicesApiTests(AzuriteFixture azurite) : IClassFixture<Azuri
         using var response = await host.Client.PostAsync("/api/voices", form);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task A_tenant_with_a_full_voice_library_gets_409_and_nothing_is_stored()
+    {
+        await using var host = await Tenancy.TenantApiHost.StartAsync(azurite.Require(), new Dictionary<string, string?> { ["Voices:MaxVoicesPerTenant"] = "1" });
+        var tenant = "quota-" + Guid.NewGuid().ToString("N")[..8];
+
+        using var first = await SendAsAdminAsync(host, HttpMethod.Post, $"/api/voices?tenant={tenant}", Form("One", null, Consent, Wav(TimeSpan.FromSeconds(4)), "one.wav"));
+        using var second = await SendAsAdminAsync(host, HttpMethod.Post, $"/api/voices?tenant={tenant}", Form("Two", null, Consent, Wav(TimeSpan.FromSeconds(4)), "two.wav"));
+        using var list = await SendAsAdminAsync(host, HttpMethod.Get, $"/api/voices?live=false&tenant={tenant}", null);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        await AssertErrorAsync(second, HttpStatusCode.Conflict, "voice_quota_exceeded");
+        Assert.Equal(["One"], (await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("library").EnumerateArray().Select(v => v.GetProperty("name").GetString()));
+    }
+
+    private static async Task<HttpResponseMessage> SendAsAdminAsync(Tenancy.TenantApiHost host, HttpMethod method, string path, HttpContent? content)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Add("X-Api-Key", Tenancy.TenantApiHost.AdminKey);
+        return await host.Client.SendAsync(request);
     }
 
     private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code)

@@ -55,7 +55,7 @@ public sealed class CallAdmissionTests
     {
         var options = new TenantsOptions
         {
-            Items = [new TenantOptions { Id = "acme", ApiKey = "dvs_acme-key-0123456789", MaxConcurrentCalls = limit, PhoneNumbers = ["+18005550199"] }],
+            Items = [new TenantOptions { Id = "acme", ApiKey = "dvs_acme-key-0123456789abcdef", MaxConcurrentCalls = limit, PhoneNumbers = ["+18005550199"] }],
         };
         return new TenantCallAdmissionPolicy(new TenantDirectory(options), new CallCapacityPolicy(new FixedCounter(activeCalls)), NullLogger<TenantCallAdmissionPolicy>.Instance);
     }

@@ -40,7 +40,7 @@ public sealed class TenantApiHost : IAsyncDisposable
 
     public IAuditLog Audit => App.Services.GetRequiredService<IAuditLog>();
 
-    public static async Task<TenantApiHost> StartAsync(string azurite, IDictionary<string, string?>? extra = null, DateTimeOffset? now = null)
+    public static async Task<TenantApiHost> StartAsync(string azurite, IDictionary<string, string?>? extra = null, DateTimeOffset? now = null, Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 3, 2, 10, 0, 15, TimeSpan.Zero));
         var acs = new RecordingAcsClient();
@@ -66,6 +66,7 @@ public sealed class TenantApiHost : IAsyncDisposable
             builder.Services.AddSingleton<ICallAutomationClient>(acs);
             builder.Services.RemoveAll<TimeProvider>();
             builder.Services.AddSingleton<TimeProvider>(time);
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync();
         return new TenantApiHost(app, time, acs);
