@@ -17,6 +17,8 @@ public sealed class ElevenLabsVoiceClient
     /// <summary>The ElevenLabs category of its own ready-made voices (shared by every account; others are the account's clones).</summary>
     public const string PremadeCategory = "premade";
 
+    private const int MaxErrorDetailChars = 300;
+
     private readonly HttpClient _http;
     private readonly ElevenLabsOptions _options;
 
@@ -105,7 +107,11 @@ public sealed class ElevenLabsVoiceClient
         }
 
         var status = (int)response.StatusCode;
+        // The error detail is for the operator's log (the callers of our API never see it); bounded, one line.
+        var detail = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         response.Dispose();
-        throw new TextToSpeechException("elevenlabs", $"ElevenLabs answered {method} /{path} with HTTP {status}.", status);
+        detail = detail.Length > MaxErrorDetailChars ? detail[..MaxErrorDetailChars] + "…" : detail;
+        throw new TextToSpeechException("elevenlabs",
+            $"ElevenLabs answered {method} /{path} with HTTP {status}: {detail.ReplaceLineEndings(" ")}", status);
     }
 }

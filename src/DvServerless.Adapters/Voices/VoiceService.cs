@@ -75,15 +75,16 @@ public sealed partial class VoiceService
                 var providerId = await _elevenLabs.AddVoiceAsync(record.Name, record.Description, upload.Sample, validation.Kind, cancellationToken).ConfigureAwait(false);
                 record = record with { ProviderVoiceId = providerId, Status = VoiceStatus.Ready, PendingReason = null };
             }
+            // The provider's own error text stays in the log: it can name the shared account, its quota or its workspace.
             catch (TextToSpeechException e)
             {
-                LogCloneFailed(tenantId, id, e.StatusCode);
-                record = record with { PendingReason = "Cloning at ElevenLabs failed: " + e.Message };
+                LogCloneFailed(tenantId, id, e.StatusCode, e.Message);
+                record = record with { PendingReason = $"Cloning at ElevenLabs failed (HTTP {e.StatusCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "error"}); the sample is kept, see the gateway's log." };
             }
             catch (HttpRequestException e)
             {
-                LogCloneFailed(tenantId, id, null);
-                record = record with { PendingReason = "ElevenLabs could not be reached: " + e.Message };
+                LogCloneFailed(tenantId, id, null, e.Message);
+                record = record with { PendingReason = "ElevenLabs could not be reached; the sample is kept and can be cloned later." };
             }
         }
 
@@ -137,7 +138,8 @@ public sealed partial class VoiceService
             }
             catch (Exception e) when (e is TextToSpeechException or HttpRequestException or System.Text.Json.JsonException)
             {
-                liveError = "The live ElevenLabs voice list is unavailable: " + e.Message;
+                LogLiveListFailed(tenantId, e.Message);
+                liveError = "The live ElevenLabs voice list is unavailable right now.";
             }
         }
 
@@ -147,8 +149,11 @@ public sealed partial class VoiceService
     [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Voice {VoiceId} added for tenant {TenantId} ({Status}).")]
     private partial void LogAdded(string tenantId, string voiceId, VoiceStatus status);
 
-    [LoggerMessage(EventId = 5202, Level = LogLevel.Warning, Message = "Cloning voice {VoiceId} of tenant {TenantId} failed (HTTP {Status}); stored as pending.")]
-    private partial void LogCloneFailed(string tenantId, string voiceId, int? status);
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Warning, Message = "Cloning voice {VoiceId} of tenant {TenantId} failed (HTTP {Status}: {Reason}); stored as pending.")]
+    private partial void LogCloneFailed(string tenantId, string voiceId, int? status, string reason);
+
+    [LoggerMessage(EventId = 5205, Level = LogLevel.Warning, Message = "The live ElevenLabs voice list for tenant {TenantId} failed: {Reason}")]
+    private partial void LogLiveListFailed(string tenantId, string reason);
 
     [LoggerMessage(EventId = 5204, Level = LogLevel.Warning, Message = "Voice upload of tenant {TenantId} refused: the library already holds {Count} voices.")]
     private partial void LogQuotaExceeded(string tenantId, int count);

@@ -24,6 +24,9 @@ public sealed class FakeElevenLabs : IAsyncDisposable
 
     public List<string> Deleted { get; } = [];
 
+    /// <summary>When set, every request is answered 500 with this text in the body (what a provider's error detail looks like).</summary>
+    public string? FailureText { get; set; }
+
     public static async Task<FakeElevenLabs> StartAsync()
     {
         var port = FreeTcpPort.Next();
@@ -32,6 +35,17 @@ public sealed class FakeElevenLabs : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 20 * 1024 * 1024);
         var app = builder.Build();
         var fake = new FakeElevenLabs(app, new Uri($"http://127.0.0.1:{port}/"));
+        app.Use(async (context, next) =>
+        {
+            if (fake.FailureText is { } text)
+            {
+                context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                await context.Response.WriteAsJsonAsync(new { detail = new { status = "internal_error", message = text } });
+                return;
+            }
+
+            await next(context);
+        });
         app.MapPost("/v1/voices/add", async (HttpContext context) =>
         {
             var form = await context.Request.ReadFormAsync();

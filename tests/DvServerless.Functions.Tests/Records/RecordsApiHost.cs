@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DvServerless.Functions.Tests.Records;
@@ -36,7 +37,7 @@ public sealed class RecordsApiHost : IAsyncDisposable
 
     public ICallSessionStore Sessions => App.Services.GetRequiredService<ICallSessionStore>();
 
-    public static async Task<RecordsApiHost> StartAsync(string azurite, IDictionary<string, string?>? extra = null)
+    public static async Task<RecordsApiHost> StartAsync(string azurite, IDictionary<string, string?>? extra = null, ILoggerProvider? logs = null)
     {
         var settings = new Dictionary<string, string?>
         {
@@ -64,6 +65,10 @@ public sealed class RecordsApiHost : IAsyncDisposable
             builder.Services.RemoveAll<IMinutesSummarizer>();
             builder.Services.AddSingleton<IMinutesSummarizer>(summarizer);
             builder.Services.AddSingleton<ITextToSpeech>(tts);
+            if (logs is not null)
+            {
+                builder.Logging.AddProvider(logs);
+            }
         });
         await app.StartAsync();
         return new RecordsApiHost(app, summarizer, tts);

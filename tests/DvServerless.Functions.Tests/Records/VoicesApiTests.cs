@@ -59,6 +59,37 @@ public sealed class VoicesApiTests(AzuriteFixture azurite) : IClassFixture<Azuri
     }
 
     [SkippableFact]
+    public async Task The_providers_error_text_reaches_the_log_but_never_the_api_caller()
+    {
+        const string Upstream = "upstream-detail-7f3a: quota of workspace ws_91 exceeded";
+        await using var elevenLabs = await FakeElevenLabs.StartAsync();
+        var logs = new Fakes.CapturingLoggerProvider();
+        await using var host = await RecordsApiHost.StartAsync(azurite.Require(), new Dictionary<string, string?>
+        {
+            ["ElevenLabs:ApiKey"] = FakeElevenLabs.ApiKey,
+            ["ElevenLabs:BaseUrl"] = elevenLabs.BaseUrl.ToString(),
+        }, logs);
+        using var created = await host.Client.PostAsync("/api/voices", Form("Jane", "warm voice", Consent, Wav(TimeSpan.FromSeconds(4)), "sample.wav"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var voiceId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("voiceId").GetString();
+        elevenLabs.FailureText = Upstream;
+
+        using var pending = await host.Client.PostAsync("/api/voices", Form("Joe", "second", Consent, Wav(TimeSpan.FromSeconds(4)), "sample.wav"));
+        using var list = await host.Client.GetAsync("/api/voices");
+        using var delete = await host.Client.DeleteAsync($"/api/voices/{voiceId}");
+
+        Assert.Equal(HttpStatusCode.Created, pending.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal(HttpStatusCode.BadGateway, delete.StatusCode);
+        foreach (var response in new[] { pending, list, delete })
+        {
+            Assert.DoesNotContain("upstream-detail-7f3a", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.Contains(logs.Messages, m => m.Contains("upstream-detail-7f3a", StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
     public async Task Without_a_key_the_voice_is_stored_as_pending_through_the_clone_alias()
     {
         await using var host = await RecordsApiHost.StartAsync(azurite.Require());
