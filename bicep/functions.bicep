@@ -1,6 +1,10 @@
-// The Functions app on Flex Consumption (FC1): runtime `custom`, because the app is a self-contained ASP.NET Core
-// executable run by the host as a custom handler. The package is deployed to a blob container with the managed
-// identity; one always-ready instance keeps the IncomingCall webhook (and the Event Grid handshake) off cold start.
+// The Functions app on Flex Consumption (FC1), runtime `dotnet-isolated` 10.0: azd deploys the framework-dependent
+// `dotnet publish` output (functions.metadata, worker.config.json, host.json at the root) to a blob container with the
+// managed identity, and the host starts `dotnet DvServerless.Functions.dll` as its worker. Flex takes the runtime from
+// functionAppConfig, so FUNCTIONS_WORKER_RUNTIME, FUNCTIONS_EXTENSION_VERSION and WEBSITE_RUN_FROM_PACKAGE are not app
+// settings here. One always-ready instance keeps the IncomingCall webhook (and the Event Grid handshake) off cold start.
+// The webhook's function key (`eventgrid`) is created by the postdeploy hook: the function exists only once the code is
+// deployed and the worker has started, which is after this template runs.
 param planName string
 param siteName string
 param location string
@@ -10,7 +14,6 @@ param identityClientId string
 param storageBlobEndpoint string
 param deploymentContainerName string
 param applicationInsightsConnectionString string
-param keyVaultName string
 @description('Endpoints the app reaches with the managed identity.')
 param acsEndpoint string
 param signalREndpoint string
@@ -96,8 +99,8 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         ]
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'  // '10' is refused; the publish targets net10.0
       }
     }
   }
@@ -127,10 +130,11 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Acs__CallbackAuth__ResourceId: acsImmutableResourceId
     // Empty: SIP webhooks are refused (logged) until the secret is provided as a parameter.
     OpenAI__WebhookSecret: empty(openAiWebhookSecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${openAiWebhookSecretUri})'
+    // The name scripts/azd/postdeploy.* gives the subscription: the webhook refuses Event Grid POSTs from any other
+    // (header aeg-subscription-name). A deployment test keeps the two equal.
+    EventGrid__SubscriptionName: 'incoming-call'
     SignalR__Endpoint: signalREndpoint
     Functions__PublicBaseUrl: publicBaseUrl
-    // Written by the postdeploy hook (the host's default function key), appended as ?code= to ACS callback URIs.
-    Functions__CallbackKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=functions-callback-key)'
     MediaWorker__BaseUrl: mediaWorkerBaseUrl
     MediaWorker__TokenSigningKey: '@Microsoft.KeyVault(SecretUri=${mediaTokenSecretUri})'
     OpenAI__ApiKey: empty(openAiKeySecretUri) ? '' : '@Microsoft.KeyVault(SecretUri=${openAiKeySecretUri})'

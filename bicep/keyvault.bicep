@@ -1,13 +1,10 @@
 // Key Vault in RBAC mode: the only place the deployment keeps secrets (the media token signing key, the optional
-// OpenAI API key, the ACS connection string, the Functions callback key written by the postdeploy hook). Apps read
-// them through Key Vault references resolved with the managed identity.
+// OpenAI API key and webhook secret, the ACS connection string), all written by this deployment. Apps read them through
+// Key Vault references resolved with the managed identity; no one else is granted access to secret values.
 param name string
 param location string
 param tags object
 param identityPrincipalId string
-@description('The deploying user or CI principal; empty to skip. Gets Secrets Officer so the postdeploy hook can store the callback key.')
-param principalId string = ''
-param principalType string = 'User'
 
 @secure()
 @description('The key both apps sign and check per-call media tokens with.')
@@ -27,9 +24,8 @@ param openAiWebhookSecret string = ''
 @description('Whether openAiWebhookSecret is set (kept apart so that outputs never depend on the secret).')
 param storeOpenAiWebhookSecret bool = false
 
-// Key Vault Secrets User (read secret values) for the apps; Secrets Officer (write) for the deploying principal.
+// Key Vault Secrets User (read secret values) for the apps.
 var secretsUserRoleId = '4633458b-17de-408a-b874-0445c86b69e6'
-var secretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 
 resource vault 'Microsoft.KeyVault/vaults@2025-05-01' = {
   name: name
@@ -82,16 +78,6 @@ resource identitySecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
     principalId: identityPrincipalId
     principalType: 'ServicePrincipal'
-  }
-}
-
-resource principalSecretsOfficer 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
-  name: guid(vault.id, principalId, secretsOfficerRoleId)
-  scope: vault
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsOfficerRoleId)
-    principalId: principalId
-    principalType: principalType
   }
 }
 

@@ -13,7 +13,7 @@ param environmentName string
 @description('The Azure region of the resources (ACS and Event Grid system topics are global).')
 param location string
 
-@description('The deploying user or CI principal (azd: AZURE_PRINCIPAL_ID). Gets Blob Data Owner and Key Vault Secrets Officer; empty to skip.')
+@description('The deploying user or CI principal (azd: AZURE_PRINCIPAL_ID). Gets Storage Blob Data Owner; empty to skip.')
 param principalId string = ''
 
 @allowed(['User', 'ServicePrincipal', 'Group'])
@@ -122,8 +122,6 @@ module keyVault '../bicep/keyvault.bicep' = {
     location: location
     tags: tags
     identityPrincipalId: identity.outputs.principalId
-    principalId: principalId
-    principalType: principalType
     mediaTokenSigningKey: mediaTokenSigningKey
     openAiApiKey: openAiApiKey
     storeOpenAiApiKey: !empty(openAiApiKey)
@@ -205,7 +203,6 @@ module functions '../bicep/functions.bicep' = {
     identityClientId: identity.outputs.clientId
     deploymentContainerName: storage.outputs.deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
-    keyVaultName: keyVault.outputs.name
     storageBlobEndpoint: storage.outputs.blobEndpoint
     acsEndpoint: communication.outputs.endpoint
     acsAudioFormat: acsAudioFormat

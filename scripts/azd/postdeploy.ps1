@@ -1,8 +1,10 @@
 # azd postdeploy hook (PowerShell): the same steps as postdeploy.sh.
-#   1. Reads the Functions host's default function key (created by the host at its first start; retried).
-#   2. Mirrors it into Key Vault as `functions-callback-key` (the app appends it as ?code= to ACS callback URIs).
-#   3. Creates, or updates, the Event Grid subscription `incoming-call` on the ACS system topic:
-#      Microsoft.Communication.IncomingCall -> https://<app>/api/acs/incoming-call?code=<key>. Safe to run again.
+#   1. Gives the IncomingCall function a key of its own, `eventgrid` (created once with a value Azure generates, reused
+#      on later runs). Not the host's default key, which would open every function behind a key. With the isolated
+#      worker the function exists only once the code is deployed and the worker has started, so this is retried.
+#   2. Creates, or updates, the Event Grid subscription `incoming-call` on the ACS system topic:
+#      Microsoft.Communication.IncomingCall -> https://<app>/api/acs/incoming-call?code=<key>. The app checks
+#      aeg-subscription-name against this name (EventGrid__SubscriptionName in bicep/functions.bicep). Safe to run again.
 # The key is never printed: Azure CLI output is discarded and error text is masked.
 # Needs the Azure CLI signed in to the same tenant (`az login`; azd's own login is separate).
 Set-StrictMode -Version Latest
@@ -14,7 +16,7 @@ function Stop-Hook([string] $Message) {
 }
 
 foreach ($name in 'AZURE_SUBSCRIPTION_ID', 'AZURE_RESOURCE_GROUP', 'FUNCTIONS_APP_NAME', 'FUNCTIONS_APP_URL',
-    'EVENTGRID_SYSTEM_TOPIC_NAME', 'AZURE_KEY_VAULT_NAME') {
+    'EVENTGRID_SYSTEM_TOPIC_NAME') {
     if ([string]::IsNullOrEmpty([Environment]::GetEnvironmentVariable($name))) {
         Stop-Hook "$name is not set; run this through azd (azd up / azd hooks run postdeploy)"
     }
@@ -28,51 +30,55 @@ $subscription = $env:AZURE_SUBSCRIPTION_ID
 $group = $env:AZURE_RESOURCE_GROUP
 $app = $env:FUNCTIONS_APP_NAME
 $topic = $env:EVENTGRID_SYSTEM_TOPIC_NAME
-$vault = $env:AZURE_KEY_VAULT_NAME
+$functionName = 'IncomingCall'
+$keyName = 'eventgrid'
 $subscriptionName = 'incoming-call'
 $eventType = 'Microsoft.Communication.IncomingCall'
 
 az account show --subscription $subscription -o none 2>$null
 if ($LASTEXITCODE -ne 0) { Stop-Hook "the Azure CLI is not signed in to subscription $subscription; run: az login" }
 
+# Masks any ?code= value in error text.
+function Hide-Code([string] $Text) {
+    return $Text -replace 'code=[^&"'' \r\n]*', 'code=***'
+}
+
 # Runs az with its output discarded; on failure writes its error text with any ?code= value masked.
 function Invoke-AzQuiet([string[]] $Arguments) {
     $errors = & az @Arguments -o none 2>&1
     if ($LASTEXITCODE -eq 0) { return $true }
-    ($errors | Out-String) -replace 'code=[^&"'' \r\n]*', 'code=***' | Write-Host
+    Hide-Code ($errors | Out-String) | Write-Host
     return $false
 }
 
-Write-Host "postdeploy: reading the function key of $app"
-$key = ''
-for ($attempt = 1; $attempt -le 12 -and [string]::IsNullOrEmpty($key); $attempt++) {
-    $key = az functionapp keys list --subscription $subscription -g $group -n $app --query functionKeys.default -o tsv 2>$null
-    if ([string]::IsNullOrEmpty($key)) { Start-Sleep -Seconds 10 }
-}
-if ([string]::IsNullOrEmpty($key)) {
-    Stop-Hook "no default function key on $app yet (is the app running?); run azd hooks run postdeploy again"
+$keyArguments = @('--subscription', $subscription, '-g', $group, '-n', $app, '--function-name', $functionName)
+
+# Returns the function's key, or an empty string while the function or the key does not exist yet.
+function Read-FunctionKey {
+    $value = az functionapp function keys list @keyArguments --query $keyName -o tsv 2>$null
+    if ($LASTEXITCODE -ne 0 -or $null -eq $value) { return '' }
+    return ([string] $value).Trim()
 }
 
-$current = az keyvault secret show --subscription $subscription --vault-name $vault -n functions-callback-key --query value -o tsv 2>$null
-if ($current -ne $key) {
-    Write-Host "postdeploy: storing the callback key in Key Vault $vault"
-    $keyFile = New-TemporaryFile
-    try {
-        [IO.File]::WriteAllText($keyFile.FullName, $key)
-        if (-not (Invoke-AzQuiet @('keyvault', 'secret', 'set', '--subscription', $subscription, '--vault-name', $vault,
-                    '-n', 'functions-callback-key', '--file', $keyFile.FullName, '--encoding', 'utf-8', '--content-type', 'text/plain'))) {
-            Stop-Hook 'could not write the secret (the deploying principal needs Key Vault Secrets Officer; set AZURE_PRINCIPAL_ID)'
+# The host reports the function once the worker has started after the deploy; that can take a few minutes.
+Write-Host "postdeploy: reading the $keyName key of function $functionName on $app"
+$key = ''
+$lastError = ''
+for ($attempt = 1; ; $attempt++) {
+    $key = Read-FunctionKey
+    if ([string]::IsNullOrEmpty($key)) {
+        $lastError = az functionapp function keys set @keyArguments --key-name $keyName -o none 2>&1 | Out-String
+        if ($LASTEXITCODE -eq 0) {
+            Write-Host "postdeploy: created the $keyName key of $functionName"
+            $key = Read-FunctionKey
         }
     }
-    finally {
-        Remove-Item -Force $keyFile.FullName -ErrorAction SilentlyContinue
+    if (-not [string]::IsNullOrEmpty($key)) { break }
+    if ($attempt -ge 30) {
+        Write-Host (Hide-Code $lastError)
+        Stop-Hook "function $functionName is not on $app yet (did the worker start?); run azd hooks run postdeploy again"
     }
-    # A Key Vault reference without a version is re-read when the app's configuration changes.
-    $stamp = (Get-Date).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ssZ')
-    if (-not (Invoke-AzQuiet @('functionapp', 'config', 'appsettings', 'set', '--subscription', $subscription, '-g', $group,
-                '-n', $app, '--settings', "DVS_CALLBACK_KEY_UPDATED=$stamp"))) {
-        Stop-Hook "could not refresh the app settings of $app"
-    }
+    Start-Sleep -Seconds 10
 }
 
 $endpoint = "$($env:FUNCTIONS_APP_URL.TrimEnd('/'))/api/acs/incoming-call?code=$key"

@@ -1,10 +1,11 @@
 #!/bin/sh
-# azd postdeploy hook (POSIX): runs after both services are deployed, when the Functions endpoint can answer the
-# Event Grid validation handshake.
-#   1. Reads the Functions host's default function key (created by the host at its first start; retried).
-#   2. Mirrors it into Key Vault as `functions-callback-key` (the app appends it as ?code= to ACS callback URIs).
-#   3. Creates, or updates, the Event Grid subscription `incoming-call` on the ACS system topic:
-#      Microsoft.Communication.IncomingCall → https://<app>/api/acs/incoming-call?code=<key>. Safe to run again.
+# azd postdeploy hook (POSIX): runs after both services are deployed.
+#   1. Gives the IncomingCall function a key of its own, `eventgrid` (created once with a value Azure generates, reused
+#      on later runs). Not the host's default key, which would open every function behind a key. With the isolated
+#      worker the function exists only once the code is deployed and the worker has started, so this is retried.
+#   2. Creates, or updates, the Event Grid subscription `incoming-call` on the ACS system topic:
+#      Microsoft.Communication.IncomingCall → https://<app>/api/acs/incoming-call?code=<key>. The app checks
+#      aeg-subscription-name against this name (EventGrid__SubscriptionName in bicep/functions.bicep). Safe to run again.
 # The key is never printed: Azure CLI output is discarded and error text is masked.
 # Needs the Azure CLI signed in to the same tenant (`az login`; azd's own login is separate).
 set -eu
@@ -15,7 +16,7 @@ fail() {
 }
 
 for name in AZURE_SUBSCRIPTION_ID AZURE_RESOURCE_GROUP FUNCTIONS_APP_NAME FUNCTIONS_APP_URL \
-  EVENTGRID_SYSTEM_TOPIC_NAME AZURE_KEY_VAULT_NAME; do
+  EVENTGRID_SYSTEM_TOPIC_NAME; do
   eval "value=\${$name:-}"
   # shellcheck disable=SC2154 # assigned by the eval above
   [ -n "$value" ] || fail "$name is not set; run this through azd (azd up / azd hooks run postdeploy)"
@@ -29,7 +30,8 @@ subscription=$AZURE_SUBSCRIPTION_ID
 group=$AZURE_RESOURCE_GROUP
 app=$FUNCTIONS_APP_NAME
 topic=$EVENTGRID_SYSTEM_TOPIC_NAME
-vault=$AZURE_KEY_VAULT_NAME
+function_name=IncomingCall
+key_name=eventgrid
 subscription_name=incoming-call
 event_type=Microsoft.Communication.IncomingCall
 
@@ -42,36 +44,40 @@ az_quiet() {
   if az "$@" -o none 2>"$work/err"; then
     return 0
   fi
-  sed 's/code=[^&"'"'"' ]*/code=***/g' "$work/err" >&2
+  mask <"$work/err" >&2
   return 1
 }
 
-echo "postdeploy: reading the function key of $app"
+# Masks any ?code= value in error text read from standard input.
+mask() {
+  sed 's/code=[^&"'"'"' ]*/code=***/g'
+}
+
+# Prints the function's key, or nothing while the function or the key does not exist yet.
+read_key() {
+  az functionapp function keys list --subscription "$subscription" -g "$group" -n "$app" \
+    --function-name "$function_name" --query "$key_name" -o tsv 2>"$work/err" || true
+}
+
+# The host reports the function once the worker has started after the deploy; that can take a few minutes.
+echo "postdeploy: reading the $key_name key of function $function_name on $app"
 key=""
 attempt=1
-while [ "$attempt" -le 12 ]; do
-  key=$(az functionapp keys list --subscription "$subscription" -g "$group" -n "$app" \
-    --query functionKeys.default -o tsv 2>/dev/null || true)
+while :; do
+  key=$(read_key)
+  if [ -z "$key" ] && az functionapp function keys set --subscription "$subscription" -g "$group" -n "$app" \
+    --function-name "$function_name" --key-name "$key_name" -o none >/dev/null 2>"$work/err"; then
+    echo "postdeploy: created the $key_name key of $function_name"
+    key=$(read_key)
+  fi
   [ -n "$key" ] && break
+  if [ "$attempt" -ge 30 ]; then
+    mask <"$work/err" >&2
+    fail "function $function_name is not on $app yet (did the worker start?); run azd hooks run postdeploy again"
+  fi
   attempt=$((attempt + 1))
   sleep 10
 done
-[ -n "$key" ] || fail "no default function key on $app yet (is the app running?); run azd hooks run postdeploy again"
-
-current=$(az keyvault secret show --subscription "$subscription" --vault-name "$vault" -n functions-callback-key \
-  --query value -o tsv 2>/dev/null || true)
-if [ "$current" != "$key" ]; then
-  echo "postdeploy: storing the callback key in Key Vault $vault"
-  printf '%s' "$key" >"$work/key"
-  az_quiet keyvault secret set --subscription "$subscription" --vault-name "$vault" -n functions-callback-key \
-    --file "$work/key" --encoding utf-8 --content-type text/plain ||
-    fail "could not write the secret (the deploying principal needs Key Vault Secrets Officer; set AZURE_PRINCIPAL_ID)"
-  rm -f "$work/key"
-  # A Key Vault reference without a version is re-read when the app's configuration changes.
-  az_quiet functionapp config appsettings set --subscription "$subscription" -g "$group" -n "$app" \
-    --settings "DVS_CALLBACK_KEY_UPDATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" ||
-    fail "could not refresh the app settings of $app"
-fi
 
 endpoint="${FUNCTIONS_APP_URL%/}/api/acs/incoming-call?code=$key"
 

@@ -6,7 +6,8 @@ namespace DvServerless.Deployment.Tests.Bicep;
 /// <summary>
 /// Walks the compiled ARM template (every module) and checks the security and availability posture the deployment
 /// promises: keyless storage, Key Vault in RBAC mode, no secret in an output or a plain setting, role assignments scoped
-/// to single resources, a worker that keeps one replica and drains calls, and the Flex custom-handler runtime.
+/// to single resources, a worker that keeps one replica and drains calls, and the Flex dotnet-isolated runtime with the
+/// settings the Event Grid webhook and its postdeploy hook rely on.
 /// </summary>
 public sealed partial class SecurityPostureTests
 {
@@ -214,7 +215,7 @@ public sealed partial class SecurityPostureTests
     }
 
     [Fact]
-    public async Task FunctionsRunOnFlexWithTheCustomRuntime()
+    public async Task FunctionsRunOnFlexWithTheDotnetIsolatedRuntime()
     {
         var resources = await ResourcesAsync();
         var plan = Assert.Single(OfType(resources, "Microsoft.Web/serverfarms"));
@@ -224,18 +225,58 @@ public sealed partial class SecurityPostureTests
         Assert.Equal("FC1", plan.Body["sku"]!["name"]!.GetValue<string>());
         Assert.True(plan.Properties["reserved"]!.GetValue<bool>());
         Assert.Equal("functionapp,linux", site.Body["kind"]!.GetValue<string>());
-        Assert.Equal("custom", config["runtime"]!["name"]!.GetValue<string>());
-        Assert.Equal("1.0", config["runtime"]!["version"]!.GetValue<string>());
+        Assert.Equal("dotnet-isolated", config["runtime"]!["name"]!.GetValue<string>());
+        Assert.Equal("10.0", config["runtime"]!["version"]!.GetValue<string>());  // Flex refuses '10'
         var alwaysReady = Assert.Single(config["scaleAndConcurrency"]!["alwaysReady"]!.AsArray());
         Assert.Equal("http", alwaysReady!["name"]!.GetValue<string>());
         Assert.True(site.Resolve(alwaysReady["instanceCount"])!.GetValue<int>() >= 1);
         Assert.True(site.Properties["httpsOnly"]!.GetValue<bool>());
         Assert.Contains("'azd-service-name', 'functions'", site.Body["tags"]!.ToJsonString(RelaxedJson.Options), StringComparison.Ordinal);
-        // Flex takes the runtime from functionAppConfig; these settings are deprecated there and break it.
+    }
+
+    [Fact]
+    public async Task FunctionsHaveNoneOfTheSettingsFlexDeprecates()
+    {
+        // Flex takes the runtime and the package from functionAppConfig; these settings are rejected or ignored there,
+        // and a time zone is not supported (timer schedules are UTC).
+        var settings = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.Web/sites/config")).Properties;
+        string[] deprecated = ["FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_WORKER_RUNTIME_VERSION", "FUNCTIONS_EXTENSION_VERSION",
+            "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_TIME_ZONE", "TZ"];
+
+        Assert.NotEmpty(settings);
+        Assert.All(deprecated, name => Assert.False(settings.ContainsKey(name), $"app setting {name} is not used on Flex Consumption"));
+        Assert.DoesNotContain(settings, setting => setting.Key.StartsWith("WEBSITE_CONTENT", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task TheWebhookExpectsTheSubscriptionNameThePostdeployHookGivesIt()
+    {
+        var settings = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.Web/sites/config")).Properties;
+        var root = DvServerless.Testing.RepositoryPaths.RequireRoot();
+        var shell = ShellSubscriptionName().Match(File.ReadAllText(Path.Combine(root, "scripts", "azd", "postdeploy.sh")));
+        var powerShell = PowerShellSubscriptionName().Match(File.ReadAllText(Path.Combine(root, "scripts", "azd", "postdeploy.ps1")));
+
+        Assert.True(shell.Success, "postdeploy.sh sets no subscription_name");
+        Assert.True(powerShell.Success, "postdeploy.ps1 sets no $subscriptionName");
+        Assert.Equal(shell.Groups["name"].Value, powerShell.Groups["name"].Value);
+        // Set, so the app refuses Event Grid POSTs from any other subscription (header aeg-subscription-name).
+        Assert.Equal(shell.Groups["name"].Value, settings["EventGrid__SubscriptionName"]?.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task NoFunctionKeyIsKeptInSettingsOrKeyVault()
+    {
+        // The only function key is the webhook's, held by Azure and Event Grid; callback URIs carry no key.
+        var resources = await ResourcesAsync();
         var settings = Assert.Single(OfType(resources, "Microsoft.Web/sites/config")).Properties;
-        Assert.Null(settings["FUNCTIONS_WORKER_RUNTIME"]);
-        Assert.Null(settings["FUNCTIONS_EXTENSION_VERSION"]);
-        Assert.Null(settings["WEBSITE_RUN_FROM_PACKAGE"]);
+        var secretNames = OfType(resources, "Microsoft.KeyVault/vaults/secrets")
+            .Select(secret => secret.Body["name"]!.ToJsonString(RelaxedJson.Options))
+            .ToList();
+
+        Assert.NotEmpty(secretNames);
+        Assert.False(settings.ContainsKey("Functions__CallbackKey"));
+        Assert.DoesNotContain(settings, setting => setting.Value?.ToJsonString(RelaxedJson.Options).Contains("callback-key", StringComparison.OrdinalIgnoreCase) == true);
+        Assert.DoesNotContain(secretNames, name => name.Contains("callback-key", StringComparison.OrdinalIgnoreCase));
     }
 
     private static string VariableName(string expression)
@@ -249,6 +290,12 @@ public sealed partial class SecurityPostureTests
 
     [GeneratedRegex(@"\blist[A-Za-z]*\(", RegexOptions.CultureInvariant)]
     private static partial Regex ListFunctionPattern();
+
+    [GeneratedRegex(@"^subscription_name=(?<name>[A-Za-z0-9-]+)$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex ShellSubscriptionName();
+
+    [GeneratedRegex(@"^\$subscriptionName = '(?<name>[A-Za-z0-9-]+)'", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex PowerShellSubscriptionName();
 
     [GeneratedRegex(@"createObject\('name', '(?<name>[^']+)', '(?<kind>value|secretRef)'", RegexOptions.CultureInvariant)]
     private static partial Regex EnvironmentEntryPattern();

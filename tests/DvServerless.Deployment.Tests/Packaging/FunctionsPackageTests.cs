@@ -1,119 +1,230 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using DvServerless.Deployment.Tests.Bicep;
+using DvServerless.Testing;
 
 namespace DvServerless.Deployment.Tests.Packaging;
 
 /// <summary>
-/// The Functions package has the layout the Flex custom handler needs (HOSTING.md §2.4, §9): the self-contained
-/// executable at the root with its exec bit, host.json pointing at it, and one folder per function with a
-/// function.json that the host can forward (pure httpTrigger + http) or invoke (timer).
+/// The Functions package azd deploys has what the Flex <c>dotnet-isolated</c> runtime reads (ISOLATED-WORKER.md §3,
+/// §5): <c>worker.config.json</c> starting <c>dotnet DvServerless.Functions.dll</c>, <c>functions.metadata</c> listing
+/// every function, <c>host.json</c> without the custom-handler section, <c>extensions.json</c> with what it names, and
+/// nothing of the custom-handler layout. Cross-checked against the source, the Bicep and the postdeploy hook.
 /// </summary>
-public sealed class FunctionsPackageTests(FunctionsPackageFixture fixture) : IClassFixture<FunctionsPackageFixture>
+public sealed partial class FunctionsPackageTests(FunctionsPackageFixture fixture) : IClassFixture<FunctionsPackageFixture>
 {
+    private const string AppDll = "DvServerless.Functions.dll";
+
     private static readonly HashSet<string> HttpMethods = ["get", "post", "put", "delete", "patch", "head", "options"];
 
-    [Fact]
-    public void TheExecutableIsAtTheRootWithItsExecBit()
-    {
-        var executable = Path.Combine(fixture.RequirePackage(), "DvServerless.Functions");
+    private string PackagePath(string name) => Path.Combine(fixture.RequirePackage(), name);
 
-        Assert.True(File.Exists(executable));
-        var mode = File.GetUnixFileMode(executable);
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
-            | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute, mode);
-        // Self-contained: the host starts it directly, with no dotnet on the instance.
-        Assert.True(File.Exists(Path.Combine(fixture.PackageDirectory, "libhostfxr.so")));
-        Assert.False(File.Exists(Path.Combine(fixture.PackageDirectory, "local.settings.json")));
+    private JsonDocument Json(string name) => JsonDocument.Parse(File.ReadAllText(PackagePath(name)));
+
+    private List<JsonElement> Functions()
+    {
+        using var metadata = Json("functions.metadata");
+        return metadata.RootElement.EnumerateArray().Select(function => function.Clone()).ToList();
+    }
+
+    private static JsonElement Trigger(JsonElement function) =>
+        function.GetProperty("bindings").EnumerateArray().Single(binding => binding.GetProperty("direction").GetString() == "In");
+
+    private static JsonElement Named(IEnumerable<JsonElement> functions, string name) =>
+        Assert.Single(functions, function => function.GetProperty("name").GetString() == name);
+
+    private static async Task<FunctionsInfrastructure> InfrastructureAsync()
+    {
+        var compiled = await CompiledTemplate.MainAsync();
+        var resources = ArmResource.Walk(compiled.RequireTemplate());
+        return new FunctionsInfrastructure(
+            resources.Single(resource => resource.Type == "Microsoft.Web/sites/config").Properties.Select(setting => setting.Key).ToHashSet(),
+            resources.Single(resource => resource.Type == "Microsoft.Web/sites").Properties["functionAppConfig"]!["runtime"]!["version"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void WorkerConfigStartsTheFrameworkDependentAppWithDotnet()
+    {
+        using var workerConfig = Json("worker.config.json");
+        var description = workerConfig.RootElement.GetProperty("description");
+
+        Assert.Equal("dotnet-isolated", description.GetProperty("language").GetString());
+        Assert.Equal(AppDll, description.GetProperty("defaultWorkerPath").GetString());
+        Assert.True(File.Exists(PackagePath(AppDll)));
+        // Framework-dependent, as the Flex runtime expects: the host runs `dotnet <dll>`, no runtime is bundled.
+        Assert.Equal("dotnet", description.GetProperty("defaultExecutablePath").GetString());
+        Assert.False(File.Exists(PackagePath("libhostfxr.so")), "the publish is self-contained; azd publishes without -r");
+        Assert.False(File.Exists(PackagePath("libcoreclr.so")), "the publish is self-contained; azd publishes without -r");
+    }
+
+    [Fact]
+    public async Task TheAppTargetsTheDotnetVersionTheFlexRuntimeRuns()
+    {
+        using var config = Json("DvServerless.Functions.runtimeconfig.json");
+        var frameworks = config.RootElement.GetProperty("runtimeOptions").GetProperty("frameworks").EnumerateArray()
+            .ToDictionary(framework => framework.GetProperty("name").GetString()!, framework => Version.Parse(framework.GetProperty("version").GetString()!));
+        var runtime = Version.Parse((await InfrastructureAsync()).RuntimeVersion);
+
+        Assert.Equal(runtime, new Version(frameworks["Microsoft.NETCore.App"].Major, frameworks["Microsoft.NETCore.App"].Minor));
+        Assert.True(frameworks.ContainsKey("Microsoft.AspNetCore.App"), "the ASP.NET Core integration needs the shared framework");
     }
 
     [Fact]
     public void TheRuntimeKeepsAThreadPoolFloorSoTimersAreNotStarvedOnSmallInstances()
     {
-        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.RequirePackage(), "DvServerless.Functions.runtimeconfig.json")));
+        using var config = Json("DvServerless.Functions.runtimeconfig.json");
 
         Assert.True(config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties").GetProperty("System.Threading.ThreadPool.MinThreads").GetInt32() >= 16);
     }
 
     [Fact]
-    public void HostJsonStartsTheExecutableAsACustomHandler()
+    public void HostJsonIsForTheIsolatedWorkerNotACustomHandler()
     {
-        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(fixture.RequirePackage(), "host.json")));
+        using var host = Json("host.json");
         var root = host.RootElement;
 
         Assert.Equal("2.0", root.GetProperty("version").GetString());
-        var handler = root.GetProperty("customHandler");
-        Assert.Equal("DvServerless.Functions", handler.GetProperty("description").GetProperty("defaultExecutablePath").GetString());
-        Assert.True(handler.GetProperty("enableForwardingHttpRequest").GetBoolean());
-        Assert.False(handler.TryGetProperty("http", out _));  // http.routes cannot coexist with function.json files
+        Assert.False(root.TryGetProperty("customHandler", out _));
+        Assert.False(root.TryGetProperty("httpWorker", out _));  // the custom handler's older name
+        // HTTP and timer triggers are built into the host; a bundle would only slow the cold start.
+        Assert.False(root.TryGetProperty("extensionBundle", out _));
     }
 
     [Fact]
-    public void EveryFunctionJsonIsAForwardableHttpFunctionOrATimer()
+    public void NothingOfTheCustomHandlerLayoutOrTheLocalSettingsIsPublished()
     {
-        var definitions = Directory.GetDirectories(fixture.RequirePackage())
-            .Select(directory => Path.Combine(directory, "function.json"))
-            .Where(File.Exists)
-            .ToList();
+        var package = fixture.RequirePackage();
 
-        Assert.NotEmpty(definitions);
-        foreach (var definition in definitions)
+        Assert.Empty(Directory.GetFiles(package, "function.json", SearchOption.AllDirectories));
+        Assert.False(File.Exists(PackagePath("local.settings.json")));
+    }
+
+    [Fact]
+    public void ExtensionsJsonNamesOnlyAssembliesThatArePublished()
+    {
+        using var extensions = Json("extensions.json");
+        var entries = extensions.RootElement.GetProperty("extensions").EnumerateArray().ToList();
+
+        Assert.NotEmpty(entries);  // at least the loader that reads functions.metadata
+        Assert.All(entries, entry =>
         {
-            var name = Path.GetFileName(Path.GetDirectoryName(definition))!;
-            using var document = JsonDocument.Parse(File.ReadAllText(definition));
-            var bindings = document.RootElement.GetProperty("bindings").EnumerateArray().ToList();
-            var trigger = bindings.Single(binding => binding.GetProperty("direction").GetString() == "in");
+            var hintPath = entry.GetProperty("hintPath").GetString()!;
+            Assert.True(File.Exists(Path.GetFullPath(Path.Combine(fixture.PackageDirectory, hintPath))), $"extensions.json names {hintPath}, which is not in the package");
+        });
+    }
+
+    [Fact]
+    public void AppSettingsJsonConfiguresNoKestrelEndpoints()
+    {
+        // Under the Functions host the worker's Kestrel must listen where the worker reports; configured endpoints would
+        // move it and the host's proxy would be refused (ISOLATED-WORKER.md §7.2).
+        using var settings = Json("appsettings.json");
+
+        Assert.False(settings.RootElement.TryGetProperty("Kestrel", out _));
+    }
+
+    [Fact]
+    public void FunctionsMetadataListsEveryFunctionOfTheSource()
+    {
+        var root = RepositoryPaths.RequireRoot();
+        var sources = Directory.GetFiles(Path.Combine(root, "src", "DvServerless.Functions"), "*.cs", SearchOption.AllDirectories)
+            .Select(File.ReadAllText)
+            .ToList();
+        var attributes = sources.Sum(source => FunctionAttributeStart().Count(source));
+        var declared = sources.SelectMany(source => FunctionAttribute().Matches(source)).Select(match => match.Groups["name"].Value).ToList();
+        var published = Functions().Select(function => function.GetProperty("name").GetString()!).ToList();
+
+        Assert.Equal(attributes, declared.Count);  // every [Function] has a literal name this test can read
+        Assert.NotEmpty(declared);
+        Assert.Equal(declared.Order(StringComparer.Ordinal), published.Order(StringComparer.Ordinal));
+        Assert.All(Functions(), function => Assert.Equal(AppDll, function.GetProperty("scriptFile").GetString()));
+    }
+
+    [Fact]
+    public void EveryFunctionIsAnHttpFunctionOrATimerTheHostRunsWithoutExtensions()
+    {
+        foreach (var function in Functions())
+        {
+            var name = function.GetProperty("name").GetString();
+            var bindings = function.GetProperty("bindings").EnumerateArray().ToList();
+            var trigger = Trigger(function);
             switch (trigger.GetProperty("type").GetString())
             {
                 case "httpTrigger":
-                    // Exactly httpTrigger in + http out, or the host stops forwarding (HOSTING.md §1.2).
                     Assert.Equal(2, bindings.Count);
-                    Assert.Contains(bindings, binding => binding.GetProperty("type").GetString() == "http"
-                        && binding.GetProperty("direction").GetString() == "out");
-                    Assert.Contains(trigger.GetProperty("authLevel").GetString(), new[] { "function", "anonymous" });
+                    Assert.Contains(bindings, binding => binding.GetProperty("type").GetString() == "http" && binding.GetProperty("direction").GetString() == "Out");
                     var route = trigger.GetProperty("route").GetString()!;
                     Assert.False(string.IsNullOrWhiteSpace(route), $"{name} has no route");
                     Assert.False(route.StartsWith('/') || route.StartsWith("api/", StringComparison.Ordinal), $"{name}: route {route} must be relative to the api prefix");
-                    var methods = trigger.GetProperty("methods").EnumerateArray().Select(method => method.GetString()!.ToLowerInvariant()).ToList();
+                    var methods = trigger.GetProperty("methods").EnumerateArray().Select(method => method.GetString()!).ToList();
                     Assert.NotEmpty(methods);
                     Assert.All(methods, method => Assert.Contains(method, HttpMethods));
                     break;
                 case "timerTrigger":
                     Assert.Single(bindings);
-                    Assert.False(string.IsNullOrWhiteSpace(trigger.GetProperty("schedule").GetString()), $"{name} has no schedule");
                     break;
                 default:
-                    Assert.Fail($"{name}: trigger {trigger.GetProperty("type")} needs an extension bundle, which the app does not use");
+                    Assert.Fail($"{name}: trigger {trigger.GetProperty("type")} needs a WebJobs extension the package does not ship");
                     break;
             }
         }
     }
 
     [Fact]
-    public void IncomingCallIsThePostRouteThePostdeployHookSubscribes()
+    public void IncomingCallIsTheOnlyKeyedFunctionAndTheUrlThePostdeployHookSubscribes()
     {
-        var path = Path.Combine(fixture.RequirePackage(), "IncomingCall", "function.json");
-        using var document = JsonDocument.Parse(File.ReadAllText(path));
-        var trigger = document.RootElement.GetProperty("bindings").EnumerateArray()
-            .Single(binding => binding.GetProperty("type").GetString() == "httpTrigger");
+        var functions = Functions();
+        var trigger = Trigger(Named(functions, "IncomingCall"));
+        using var host = Json("host.json");
+        var prefix = host.RootElement.TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("http", out var http)
+            && http.TryGetProperty("routePrefix", out var routePrefix) ? routePrefix.GetString() : "api";
+        var hook = HookEndpoint().Match(File.ReadAllText(Path.Combine(RepositoryPaths.RequireRoot(), "scripts", "azd", "postdeploy.sh")));
 
-        Assert.Equal("acs/incoming-call", trigger.GetProperty("route").GetString());
-        Assert.Contains("post", trigger.GetProperty("methods").EnumerateArray().Select(method => method.GetString()!.ToLowerInvariant()));
-        Assert.Equal("function", trigger.GetProperty("authLevel").GetString());  // the hook registers the URL with ?code=
+        // The hook creates a key for this function only; another function behind a key would be unreachable.
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        Assert.Contains("post", trigger.GetProperty("methods").EnumerateArray().Select(method => method.GetString()));
+        Assert.All(functions.Where(function => function.GetProperty("name").GetString() != "IncomingCall")
+                .Select(Trigger).Where(binding => binding.GetProperty("type").GetString() == "httpTrigger"),
+            binding => Assert.Equal("Anonymous", binding.GetProperty("authLevel").GetString()));
+        Assert.True(hook.Success, "postdeploy.sh builds no ?code= endpoint");
+        Assert.Equal($"/{prefix}/{trigger.GetProperty("route").GetString()}", hook.Groups["path"].Value);
     }
 
     [Fact]
-    public async Task EverySettingAFunctionJsonNamesIsSetByTheInfrastructure()
+    public void TheTimerTakesItsScheduleFromTheAppSetting()
+    {
+        var trigger = Trigger(Named(Functions(), "TtsCacheWarmup"));
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%TtsWarmup__Schedule%", trigger.GetProperty("schedule").GetString());
+    }
+
+    [Fact]
+    public async Task EverySettingFunctionsMetadataNamesIsSetByTheInfrastructure()
     {
         // A %Name% the host cannot resolve keeps the function from loading (e.g. the timer's schedule).
-        var compiled = await DvServerless.Deployment.Tests.Bicep.CompiledTemplate.MainAsync();
-        var settings = DvServerless.Deployment.Tests.Bicep.ArmResource.Walk(compiled.RequireTemplate())
-            .Single(resource => resource.Type == "Microsoft.Web/sites/config").Properties;
-        var referenced = Directory.GetDirectories(fixture.RequirePackage())
-            .Select(directory => Path.Combine(directory, "function.json"))
-            .Where(File.Exists)
-            .SelectMany(path => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(path), "%(?<name>[A-Za-z0-9_]+)%"))
+        var settings = (await InfrastructureAsync()).AppSettingNames;
+        var referenced = SettingReference().Matches(File.ReadAllText(PackagePath("functions.metadata")))
             .Select(match => match.Groups["name"].Value)
-            .Distinct();
+            .Distinct()
+            .ToList();
 
-        Assert.All(referenced, name => Assert.True(settings.ContainsKey(name), $"function.json uses %{name}% but the app settings do not set it"));
+        Assert.NotEmpty(referenced);
+        Assert.All(referenced, name => Assert.True(settings.Contains(name), $"functions.metadata uses %{name}% but the app settings do not set it"));
     }
+
+    [GeneratedRegex(@"\[Function\(", RegexOptions.CultureInvariant)]
+    private static partial Regex FunctionAttributeStart();
+
+    [GeneratedRegex(@"\[Function\(""(?<name>[^""]+)""\)", RegexOptions.CultureInvariant)]
+    private static partial Regex FunctionAttribute();
+
+    [GeneratedRegex("%(?<name>[A-Za-z0-9_]+)%", RegexOptions.CultureInvariant)]
+    private static partial Regex SettingReference();
+
+    [GeneratedRegex(@"\$\{FUNCTIONS_APP_URL%/\}(?<path>/[^?""]+)\?code=", RegexOptions.CultureInvariant)]
+    private static partial Regex HookEndpoint();
+
+    // What infra/main.bicep gives the Functions app: its app setting names and the Flex runtime version.
+    private sealed record FunctionsInfrastructure(HashSet<string> AppSettingNames, string RuntimeVersion);
 }
