@@ -6,10 +6,11 @@ using Microsoft.Extensions.Options;
 namespace DvServerless.Functions.Endpoints;
 
 /// <summary>
-/// Function <c>SipIncoming</c> (<c>POST /api/openai/sip</c>): OpenAI's project webhook. Verifies the Standard Webhooks
-/// signature over the raw body before anything else (400 on any doubt, nothing changed), acknowledges every event type
-/// it does not act on (including <c>live.call.incoming</c>) with 200, and hands <c>realtime.call.incoming</c> to
-/// <see cref="SipIncomingService"/>: 200 with the outcome, or 503 while another delivery of the call is deciding it (so
+/// Function <c>SipIncoming</c> (<c>POST /api/openai/sip</c>): OpenAI's project webhook. Authenticates the delivery with
+/// <see cref="SipWebhookAuthenticator"/> over the raw body before anything else (400 on any doubt, nothing changed; the
+/// verifying secret names the tenant), acknowledges every event type it does not act on (including
+/// <c>live.call.incoming</c>) with 200, and hands <c>realtime.call.incoming</c> to <see cref="SipIncomingService"/>
+/// with that tenant: 200 with the outcome, or 503 while another delivery of the call is deciding it (so
 /// that OpenAI redelivers).
 /// </summary>
 internal static partial class SipIncomingEndpoint
@@ -23,8 +24,7 @@ internal static partial class SipIncomingEndpoint
     private static async Task<IResult> HandleAsync(
         HttpContext context,
         SipIncomingService service,
-        StandardWebhookVerifier verifier,
-        IOptions<SipWebhookOptions> webhook,
+        SipWebhookAuthenticator authenticator,
         IOptions<FunctionsOptions> functions,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -37,13 +37,12 @@ internal static partial class SipIncomingEndpoint
             return ErrorResults.TooLarge(max);
         }
 
-        // The raw bytes as received: re-serialized JSON would not verify.
-        var verification = verifier.Verify(context.Request.Headers, body.ToMemory().Span, webhook.Value.WebhookSecret);
-        if (verification != WebhookVerificationResult.Valid)
+        // The raw bytes as received: re-serialized JSON would not verify. The secret that verifies names the tenant.
+        var authentication = authenticator.Authenticate(context.Request.Headers, body.ToMemory().Span);
+        if (!authentication.IsValid)
         {
-            var reason = StandardWebhookVerifier.Describe(verification);
-            LogUnverified(logger, reason);
-            return ErrorResults.BadRequest("The webhook signature could not be verified: " + reason + ".");
+            LogUnverified(logger, authentication.Reason);
+            return ErrorResults.BadRequest("The webhook signature could not be verified: " + authentication.Reason + ".");
         }
 
         RealtimeWebhookEvent parsed;
@@ -63,7 +62,7 @@ internal static partial class SipIncomingEndpoint
             return Results.Json(new IgnoredReply(parsed.Type, "ignored"));
         }
 
-        var outcome = await service.HandleAsync(parsed.Call, cancellationToken);
+        var outcome = await service.HandleAsync(parsed.Call, authentication.TenantId, cancellationToken);
         if (outcome.Result == SipIncomingResult.InProgress)
         {
             return ErrorResults.CallBeingDecided(context, new CallReply(outcome.CallId, outcome.Result.ToString(), null));

@@ -1,4 +1,5 @@
 using DvServerless.Core.Hosting;
+using DvServerless.Core.Tenants;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
@@ -30,7 +31,7 @@ public static class SipServiceCollectionExtensions
                     o.WebhookSecret = string.Empty;
                 }
             })
-            .Validate(o => o.WebhookSecret.Length == 0 || IsUsableSecret(o.WebhookSecret), "OpenAI:WebhookSecret must be the webhook's signing secret (whsec_… with base64 after the prefix).")
+            .Validate(o => o.WebhookSecret.Length == 0 || StandardWebhookVerifier.IsUsableSecret(o.WebhookSecret), "OpenAI:WebhookSecret must be the webhook's signing secret (whsec_… with base64 after the prefix).")
             .Validate(o => o.WebhookTolerance >= TimeSpan.Zero && o.WebhookTolerance <= TimeSpan.FromMinutes(10),
                 "OpenAI:WebhookTolerance must be between 00:00:00 and 00:10:00.")
             .ValidateOnStart();
@@ -55,6 +56,18 @@ public static class SipServiceCollectionExtensions
             new OpenAICallControlOptions(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<OpenAICallControlClient>>()));
+        services.TryAddSingleton(sp => new TenantCallControlDirectory(
+            sp.GetRequiredService<IRealtimeCallControl>(),
+            sp.GetRequiredService<IOptions<RealtimeEngineOptions>>().Value,
+            sp.GetService<TenantDirectory>(),
+            realtime => new OpenAICallControlClient(
+                new HttpClient(),
+                realtime,
+                new OpenAICallControlOptions(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<OpenAICallControlClient>>())));
+        services.TryAddSingleton<SipWebhookAuthenticator>(sp => new SipWebhookAuthenticator(
+            sp.GetRequiredService<StandardWebhookVerifier>(), sp.GetRequiredService<IOptions<SipWebhookOptions>>(), sp.GetService<TenantDirectory>()));
         services.TryAddSingleton<ISipWorkerClient>(sp => ActivatorUtilities.CreateInstance<MediaWorkerSipClient>(sp, new HttpClient()));
         services.TryAddSingleton<SipRoutingPolicy>();
         services.TryAddSingleton<SipWebhookIdCache>();
@@ -67,23 +80,5 @@ public static class SipServiceCollectionExtensions
     {
         SipIncomingEndpoint.Map(app);
         return app;
-    }
-
-    private static bool IsUsableSecret(string? secret)
-    {
-        if (string.IsNullOrWhiteSpace(secret))
-        {
-            return false;
-        }
-
-        if (!secret.StartsWith(StandardWebhookVerifier.SecretPrefix, StringComparison.Ordinal))
-        {
-            // The SDKs accept a raw secret as its UTF-8 bytes; require enough of it to be a key.
-            return secret.Length >= 24;
-        }
-
-        var encoded = secret[StandardWebhookVerifier.SecretPrefix.Length..];
-        var buffer = new byte[encoded.Length];
-        return Convert.TryFromBase64String(encoded, buffer, out var length) && length >= 16;
     }
 }
