@@ -14,7 +14,8 @@ public static class SipServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the webhook secret (<c>OpenAI:WebhookSecret</c>), the routing rules (<c>Sip</c>), the call-control client
-    /// on the Realtime settings (<c>OpenAI:*</c> / <c>AzureOpenAI:*</c>; the local simulator when neither is set), the
+    /// on the Realtime settings (<c>OpenAI:*</c> / <c>AzureOpenAI:*</c>; the local simulator when neither is set) with its
+    /// retry settings (<c>OpenAI:CallControl</c>), one per tenant with its own OpenAI key, the webhook authenticator, the
     /// agent (<c>Agent</c>, <c>OpenAI:Model|Voice|Instructions</c>), the worker client and <see cref="SipIncomingService"/>.
     /// </summary>
     public static IServiceCollection AddSipFunctions(this IServiceCollection services, IConfiguration configuration)
@@ -50,25 +51,19 @@ public static class SipServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new StandardWebhookVerifier(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SipWebhookOptions>>().Value.WebhookTolerance));
-        services.TryAddSingleton<IRealtimeCallControl>(sp => new OpenAICallControlClient(
-            new HttpClient(),
-            sp.GetRequiredService<IOptions<RealtimeEngineOptions>>().Value,
-            new OpenAICallControlOptions(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<OpenAICallControlClient>>()));
+        services.AddOpenAICallControl(configuration);
         services.TryAddSingleton(sp => new TenantCallControlDirectory(
             sp.GetRequiredService<IRealtimeCallControl>(),
             sp.GetRequiredService<IOptions<RealtimeEngineOptions>>().Value,
             sp.GetService<TenantDirectory>(),
-            realtime => new OpenAICallControlClient(
-                new HttpClient(),
-                realtime,
-                new OpenAICallControlOptions(),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<ILogger<OpenAICallControlClient>>())));
+            sp.GetRequiredService<OpenAICallControlClientFactory>().Create));
         services.TryAddSingleton<SipWebhookAuthenticator>(sp => new SipWebhookAuthenticator(
             sp.GetRequiredService<StandardWebhookVerifier>(), sp.GetRequiredService<IOptions<SipWebhookOptions>>(), sp.GetService<TenantDirectory>()));
-        services.TryAddSingleton<ISipWorkerClient>(sp => ActivatorUtilities.CreateInstance<MediaWorkerSipClient>(sp, new HttpClient()));
+        // No retries: attach must not run twice, and both requests are bounded by Sip:WorkerTimeout inside a webhook that
+        // must be answered within seconds; the factory gives pooled, recycled connections.
+        services.AddHttpClient(MediaWorkerSipClient.HttpClientName);
+        services.TryAddSingleton<ISipWorkerClient>(sp => ActivatorUtilities.CreateInstance<MediaWorkerSipClient>(
+            sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(MediaWorkerSipClient.HttpClientName)));
         services.TryAddSingleton<SipRoutingPolicy>();
         services.TryAddSingleton<SipWebhookIdCache>();
         services.TryAddSingleton<SipIncomingService>();
