@@ -112,6 +112,11 @@ public sealed partial class SipIncomingService
             History = [new CallStateChange(CallState.Ringing, now, "realtime.call.incoming")],
             Metadata = SipSessionMetadata.From(call),
         };
+        if (verifiedTenantId is not null)
+        {
+            session.Metadata[SipSessionMetadata.OpenAIProjectTenant] = verifiedTenantId;
+        }
+
 
         bool created;
         try

@@ -65,7 +65,9 @@ public sealed class SipTenantRoutingEndpointTests : IAsyncDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Accepted", Json(await response.Content.ReadAsStringAsync()).GetProperty("result").GetString());
-        Assert.Equal("acme", (await _sessions.GetAsync(SipIncomingService.SessionIdFor(Rtc(1))))!.TenantId);
+        var session = (await _sessions.GetAsync(SipIncomingService.SessionIdFor(Rtc(1))))!;
+        Assert.Equal("acme", session.TenantId);
+        Assert.Equal("acme", session.Metadata[SipSessionMetadata.OpenAIProjectTenant]);
     }
 
     [Fact]
@@ -90,7 +92,9 @@ public sealed class SipTenantRoutingEndpointTests : IAsyncDisposable
         using var response = await PostAsync(CallIncoming(Rtc(1), BetaNumber), "wh_1", LocalDefaults.OpenAIWebhookSecret);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("beta", (await _sessions.GetAsync(SipIncomingService.SessionIdFor(Rtc(1))))!.TenantId);
+        var session = (await _sessions.GetAsync(SipIncomingService.SessionIdFor(Rtc(1))))!;
+        Assert.Equal("beta", session.TenantId);
+        Assert.False(session.Metadata.ContainsKey(SipSessionMetadata.OpenAIProjectTenant));
     }
 
     [Fact]
