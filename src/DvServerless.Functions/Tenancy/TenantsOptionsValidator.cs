@@ -1,4 +1,5 @@
 using DvServerless.Adapters.OpenAI.Webhooks;
+using DvServerless.Core.Hosting;
 using DvServerless.Core.Tenants;
 using Microsoft.Extensions.Options;
 
@@ -17,9 +18,19 @@ public sealed class TenantsOptionsValidator : IValidateOptions<TenantsOptions>
         var errors = options.Validate().ToList();
         foreach (var tenant in options.Items)
         {
-            if (!string.IsNullOrEmpty(tenant.OpenAIWebhookSecret) && !StandardWebhookVerifier.IsUsableSecret(tenant.OpenAIWebhookSecret))
+            if (string.IsNullOrEmpty(tenant.OpenAIWebhookSecret))
+            {
+                continue;
+            }
+
+            if (!StandardWebhookVerifier.IsUsableSecret(tenant.OpenAIWebhookSecret))
             {
                 errors.Add($"tenant '{tenant.Id}': OpenAIWebhookSecret must be the webhook's signing secret (whsec_… with base64 after the prefix).");
+            }
+            else if (tenant.OpenAIWebhookSecret == LocalDefaults.OpenAIWebhookSecret)
+            {
+                // Anyone can read that one: it would let anyone place calls as the tenant.
+                errors.Add($"tenant '{tenant.Id}': OpenAIWebhookSecret must not be the public local development secret.");
             }
         }
 

@@ -61,6 +61,20 @@ public sealed class SipWebhookAuthenticatorTests
         Assert.False(authenticator.Authenticate(Signed(AcmeSecret), Body).IsValid);
     }
 
+    [Theory]
+    [InlineData("not-a-secret", "must be the webhook's signing secret")]
+    [InlineData(LocalDefaults.OpenAIWebhookSecret, "must not be the public local development secret")]
+    public void A_tenant_webhook_secret_that_protects_nothing_is_refused_at_start_up(string secret, string expected)
+    {
+        var options = new TenantsOptions { Items = [new() { Id = "acme", ApiKey = "dvs_acme-key-0123456789", OpenAIWebhookSecret = secret }] };
+
+        var result = new DvServerless.Functions.Tenancy.TenantsOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, result.FailureMessage, StringComparison.Ordinal);
+    }
+
     private SipWebhookAuthenticator Authenticator(string gatewaySecret = LocalDefaults.OpenAIWebhookSecret)
     {
         var tenants = new TenantDirectory(new TenantsOptions
