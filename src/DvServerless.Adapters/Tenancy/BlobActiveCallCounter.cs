@@ -176,9 +176,11 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
                 continue;
             }
 
-            if (summary.Active && summary.TenantId is not null)
+            if (summary.Active)
             {
-                counts[summary.TenantId] = counts.GetValueOrDefault(summary.TenantId) + 1;
+                // Calls of no tenant have a limit of their own (Tenants:UnroutedMaxConcurrentCalls).
+                var key = summary.TenantId ?? CallCapacityPolicy.UnroutedCounterKey;
+                counts[key] = counts.GetValueOrDefault(key) + 1;
             }
         }
 

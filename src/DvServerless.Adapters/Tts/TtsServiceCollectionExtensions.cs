@@ -2,6 +2,7 @@ using Azure.Storage.Blobs;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Tts;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -20,6 +21,15 @@ public static class TtsServiceCollectionExtensions
 
     /// <summary>The tenant used until a call or request names one.</summary>
     public const string DefaultTenant = "default";
+
+    /// <summary>The name of the ElevenLabs TTS <see cref="IHttpClientFactory"/> client.</summary>
+    public const string ElevenLabsTtsHttpClientName = "ElevenLabs.Tts";
+
+    /// <summary>The name of the OpenAI TTS <see cref="IHttpClientFactory"/> client.</summary>
+    public const string OpenAITtsHttpClientName = "OpenAI.Tts";
+
+    private static readonly TimeSpan ProviderAttemptTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ProviderTotalTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// Registers ElevenLabs (<c>ElevenLabs</c> section), OpenAI TTS (<c>OpenAITts</c>) and espeak-ng as
@@ -48,9 +58,13 @@ public static class TtsServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        // One long-lived HttpClient per provider (pooled connections; SocketsHttpHandler recycles them for DNS changes).
-        services.TryAddSingleton(sp => new ElevenLabsTextToSpeech(ProviderHttpClient(), sp.GetRequiredService<IOptions<ElevenLabsOptions>>()));
-        services.TryAddSingleton(sp => new OpenAITextToSpeech(ProviderHttpClient(), sp.GetRequiredService<IOptions<OpenAITtsOptions>>()));
+        // Speech synthesis has no side effect but its cost, so its POSTs may be repeated.
+        services.AddProviderHttpClient(ElevenLabsTtsHttpClientName, retryUnsafeMethods: true);
+        services.AddProviderHttpClient(OpenAITtsHttpClientName, retryUnsafeMethods: true);
+        services.TryAddSingleton(sp => new ElevenLabsTextToSpeech(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(ElevenLabsTtsHttpClientName), sp.GetRequiredService<IOptions<ElevenLabsOptions>>()));
+        services.TryAddSingleton(sp => new OpenAITextToSpeech(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(OpenAITtsHttpClientName), sp.GetRequiredService<IOptions<OpenAITtsOptions>>()));
         services.TryAddSingleton<EspeakTextToSpeech>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITextToSpeech, ElevenLabsTextToSpeech>(sp => sp.GetRequiredService<ElevenLabsTextToSpeech>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITextToSpeech, OpenAITextToSpeech>(sp => sp.GetRequiredService<OpenAITextToSpeech>()));
@@ -79,9 +93,31 @@ public static class TtsServiceCollectionExtensions
             new Core.Audio.AudioFormat(sampleRate ?? prompt.SampleRate ?? options.DefaultSampleRate), prompt.Model, prompt.Options);
     }
 
-    /// <summary>An HttpClient for a provider API: pooled connections recycled every few minutes, a bounded timeout.</summary>
-    public static HttpClient ProviderHttpClient() =>
-        new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(60) };
+    /// <summary>
+    /// Registers the <see cref="IHttpClientFactory"/> client <paramref name="name"/> for a provider API (pooled connections
+    /// the factory recycles) with the standard resilience pipeline: at most 3 retries with exponential backoff and jitter,
+    /// honouring <c>Retry-After</c>, of 5xx, 408, 429, timeouts and transport failures; 30 s per attempt, 60 s in all; a
+    /// circuit breaker. Without <paramref name="retryUnsafeMethods"/>, POST, PUT, PATCH and DELETE are never retried (for
+    /// requests that change something, such as adding a voice).
+    /// </summary>
+    public static IHttpClientBuilder AddProviderHttpClient(this IServiceCollection services, string name, bool retryUnsafeMethods)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var builder = services.AddHttpClient(name, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        builder.AddStandardResilienceHandler(options =>
+        {
+            options.AttemptTimeout.Timeout = ProviderAttemptTimeout;
+            options.TotalRequestTimeout.Timeout = ProviderTotalTimeout;
+            // The breaker must sample at least two attempts' worth of time.
+            options.CircuitBreaker.SamplingDuration = 2 * ProviderAttemptTimeout;
+            if (!retryUnsafeMethods)
+            {
+                options.Retry.DisableForUnsafeHttpMethods();
+            }
+        });
+        return builder;
+    }
 
     private static BlobContainerClient CacheContainerOf(IServiceProvider sp) =>
         sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(CacheContainer);

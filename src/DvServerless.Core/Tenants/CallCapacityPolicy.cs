@@ -26,26 +26,47 @@ public sealed class CallCapacityPolicy
     }
 
     /// <summary>
+    /// The key under which <see cref="IActiveCallCounter"/> counts the active calls of no tenant. Never a valid tenant id
+    /// (<see cref="TenantIds.IsValid"/> requires a letter or digit first), so it cannot collide with one.
+    /// </summary>
+    public const string UnroutedCounterKey = "*unrouted";
+
+    /// <summary>
     /// Decides for call <paramref name="callId"/> to <paramref name="tenant"/>; an unlimited tenant is admitted without
     /// counting. An admitted call with an id is reserved, so that it counts against the next admission at once.
     /// </summary>
-    public async ValueTask<CallAdmission> AdmitAsync(TenantDefinition tenant, string? callId = null, CancellationToken cancellationToken = default)
+    public ValueTask<CallAdmission> AdmitAsync(TenantDefinition tenant, string? callId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tenant);
-        if (tenant.MaxConcurrentCalls is null)
-        {
-            return new CallAdmission(true, 0, null);
-        }
+        return tenant.MaxConcurrentCalls is null
+            ? ValueTask.FromResult(new CallAdmission(true, 0, null))
+            : AdmitCountedAsync(tenant.Id, tenant.MaxConcurrentCalls.Value, callId, cancellationToken);
+    }
 
+    /// <summary>
+    /// Decides for call <paramref name="callId"/> that matches no tenant: admitted while fewer than
+    /// <paramref name="limit"/> such calls are active (counted under <see cref="UnroutedCounterKey"/>); a limit of 0
+    /// refuses every one.
+    /// </summary>
+    public ValueTask<CallAdmission> AdmitUnroutedAsync(int limit, string? callId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        return limit == 0
+            ? ValueTask.FromResult(new CallAdmission(false, 0, 0))
+            : AdmitCountedAsync(UnroutedCounterKey, limit, callId, cancellationToken);
+    }
+
+    private async ValueTask<CallAdmission> AdmitCountedAsync(string counterKey, int limit, string? callId, CancellationToken cancellationToken)
+    {
         // Count and reserve as one step: two calls admitted at once here would otherwise both see the same count.
         await _admitting.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var active = await _counter.CountActiveAsync(tenant.Id, cancellationToken).ConfigureAwait(false);
-            var decision = Decide(tenant.MaxConcurrentCalls, active);
+            var active = await _counter.CountActiveAsync(counterKey, cancellationToken).ConfigureAwait(false);
+            var decision = Decide(limit, active);
             if (decision.Admitted && callId is not null)
             {
-                _counter.Reserve(tenant.Id, callId);
+                _counter.Reserve(counterKey, callId);
             }
 
             return decision;

@@ -2,7 +2,8 @@ namespace DvServerless.Core.Tenants;
 
 /// <summary>
 /// Counts a tenant's calls that are not over yet, from the stored session state (not from in-memory counters that a
-/// dead worker would leave wrong), for <see cref="CallCapacityPolicy"/>.
+/// dead worker would leave wrong), for <see cref="CallCapacityPolicy"/>. Sessions of no tenant are counted under
+/// <see cref="CallCapacityPolicy.UnroutedCounterKey"/>.
 /// </summary>
 public interface IActiveCallCounter
 {

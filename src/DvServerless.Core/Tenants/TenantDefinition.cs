@@ -1,7 +1,8 @@
 namespace DvServerless.Core.Tenants;
 
 /// <summary>
-/// One tenant as the gateway knows it at run time. Holds only the hash of the API key, never the key.
+/// One tenant as the gateway knows it at run time. Holds only the hash of its gateway API key, never that key; the
+/// secrets of its own OpenAI project (needed to verify and to call) are kept as given.
 /// </summary>
 public sealed class TenantDefinition
 {
@@ -19,4 +20,10 @@ public sealed class TenantDefinition
 
     /// <summary>Called SIP URIs (e.g. <c>sip:support@acme.example</c>) that route incoming calls to this tenant.</summary>
     public IReadOnlyList<string> SipUris { get; init; } = [];
+
+    /// <summary>The signing secret of the tenant's own OpenAI project webhook; null when it has none. Never logged.</summary>
+    public string? OpenAIWebhookSecret { get; init; }
+
+    /// <summary>The API key of the tenant's own OpenAI project; null to use the gateway's. Never logged.</summary>
+    public string? OpenAIApiKey { get; init; }
 }

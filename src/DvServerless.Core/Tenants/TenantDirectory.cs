@@ -35,6 +35,8 @@ public sealed class TenantDirectory
                 MaxConcurrentCalls = item.MaxConcurrentCalls is > 0 ? item.MaxConcurrentCalls : null,
                 PhoneNumbers = item.PhoneNumbers.Select(n => CalledPartyAddress.NormalizePhoneNumber(n)!).ToArray(),
                 SipUris = item.SipUris.Select(u => CalledPartyAddress.NormalizeSipUri(u)!).ToArray(),
+                OpenAIWebhookSecret = string.IsNullOrEmpty(item.OpenAIWebhookSecret) ? null : item.OpenAIWebhookSecret,
+                OpenAIApiKey = string.IsNullOrEmpty(item.OpenAIApiKey) ? null : item.OpenAIApiKey,
             };
             item.ApiKey = null;
             _tenants[i] = definition;
@@ -49,6 +51,8 @@ public sealed class TenantDirectory
             : !string.IsNullOrEmpty(options.AdminKey) ? ApiKeyHasher.Hash(options.AdminKey) : null;
         options.AdminKey = null;
         RateLimitPerMinute = options.RateLimitPerMinute;
+        UnroutedMaxConcurrentCalls = options.UnroutedMaxConcurrentCalls;
+        TenantsWithOpenAIWebhookSecret = _tenants.Where(t => t.OpenAIWebhookSecret is not null).ToArray();
     }
 
     /// <summary>Every tenant, in configuration order.</summary>
@@ -62,6 +66,12 @@ public sealed class TenantDirectory
 
     /// <summary>API requests one tenant may make per minute.</summary>
     public int RateLimitPerMinute { get; }
+
+    /// <summary>How many calls that match no tenant may be in progress at once (applies only when <see cref="HasTenants"/>).</summary>
+    public int UnroutedMaxConcurrentCalls { get; }
+
+    /// <summary>The tenants that bring their own OpenAI project webhook, in configuration order.</summary>
+    public IReadOnlyList<TenantDefinition> TenantsWithOpenAIWebhookSecret { get; }
 
     /// <summary>The tenant with id <paramref name="tenantId"/>, or null.</summary>
     public TenantDefinition? FindById(string? tenantId) =>

@@ -23,4 +23,17 @@ public sealed class TenantOptions
 
     /// <summary>Called SIP URIs that route to this tenant.</summary>
     public List<string> SipUris { get; set; } = [];
+
+    /// <summary>
+    /// The Standard Webhooks signing secret (<c>whsec_…</c>) of the tenant's own OpenAI project webhook
+    /// (<c>Tenants__Items__N__OpenAIWebhookSecret</c>). A SIP webhook this secret verifies belongs to this tenant, whatever
+    /// its caller-controlled headers say. Never logged.
+    /// </summary>
+    public string? OpenAIWebhookSecret { get; set; }
+
+    /// <summary>
+    /// The API key of the tenant's own OpenAI project (<c>Tenants__Items__N__OpenAIApiKey</c>): accept, reject and hang-up
+    /// for calls its webhook secret verified are sent with it. Needs <see cref="OpenAIWebhookSecret"/>. Never logged.
+    /// </summary>
+    public string? OpenAIApiKey { get; set; }
 }

@@ -22,6 +22,9 @@ public sealed class TenantsOptions
     /// </summary>
     public const int MinApiKeyLength = 24;
 
+    /// <summary>The default of <see cref="UnroutedMaxConcurrentCalls"/>.</summary>
+    public const int DefaultUnroutedMaxConcurrentCalls = 2;
+
     /// <summary>The tenants.</summary>
     public List<TenantOptions> Items { get; set; } = [];
 
@@ -33,6 +36,13 @@ public sealed class TenantsOptions
 
     /// <summary>API requests one tenant may make per minute (fixed window) before getting 429.</summary>
     public int RateLimitPerMinute { get; set; } = DefaultRateLimitPerMinute;
+
+    /// <summary>
+    /// When tenants are configured: how many calls that match no tenant may be in progress at once
+    /// (<c>Tenants__UnroutedMaxConcurrentCalls</c>); more are refused as busy (SIP 486). 0 refuses every unrouted call.
+    /// Small by default: an unrouted call belongs to nobody's limit. Without tenants (single-tenant) it does not apply.
+    /// </summary>
+    public int UnroutedMaxConcurrentCalls { get; set; } = DefaultUnroutedMaxConcurrentCalls;
 
     /// <summary>
     /// Checks the settings and returns every problem found, in words fit for a start-up error (never containing a
@@ -56,7 +66,13 @@ public sealed class TenantsOptions
             errors.Add($"Tenants:AdminKey is {adminKey.Length} characters; an API key must be at least {MinApiKeyLength}.");
         }
 
+        if (UnroutedMaxConcurrentCalls < 0)
+        {
+            errors.Add("Tenants:UnroutedMaxConcurrentCalls must not be negative (0 refuses every call that matches no tenant).");
+        }
+
         var ids = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var webhookSecrets = new Dictionary<string, string>(StringComparer.Ordinal);
         var routes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < Items.Count; i++)
         {
@@ -98,6 +114,18 @@ public sealed class TenantsOptions
             if (tenant.MaxConcurrentCalls is < 0)
             {
                 errors.Add($"{name}: MaxConcurrentCalls must not be negative (0 or empty means no limit).");
+            }
+
+            if (!string.IsNullOrEmpty(tenant.OpenAIWebhookSecret)
+                && !webhookSecrets.TryAdd(tenant.OpenAIWebhookSecret, tenant.Id!) && webhookSecrets[tenant.OpenAIWebhookSecret] != tenant.Id)
+            {
+                // The secret names the tenant; shared, it could name either.
+                errors.Add($"{name}: OpenAIWebhookSecret is the same as tenant '{webhookSecrets[tenant.OpenAIWebhookSecret]}'s.");
+            }
+
+            if (!string.IsNullOrEmpty(tenant.OpenAIApiKey) && string.IsNullOrEmpty(tenant.OpenAIWebhookSecret))
+            {
+                errors.Add($"{name}: OpenAIApiKey needs OpenAIWebhookSecret (the webhook of the same OpenAI project).");
             }
 
             foreach (var number in tenant.PhoneNumbers)

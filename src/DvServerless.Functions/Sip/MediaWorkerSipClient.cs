@@ -20,6 +20,9 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     /// <summary>The worker's attach route.</summary>
     public const string AttachPath = "/internal/sip/attach";
 
+    /// <summary>The name of its <see cref="IHttpClientFactory"/> client.</summary>
+    public const string HttpClientName = "MediaWorker.Sip";
+
     private readonly HttpClient _http;
     private readonly MediaTokenService _tokens;
     private readonly MediaWorkerOptions _worker;

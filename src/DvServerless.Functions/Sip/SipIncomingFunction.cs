@@ -10,10 +10,11 @@ namespace DvServerless.Functions.Sip;
 
 /// <summary>
 /// Function <c>SipIncoming</c> (<c>POST /api/openai/sip</c>): OpenAI's project webhook, anonymous at the host because every
-/// delivery carries a Standard Webhooks signature. Verifies it over the raw body before anything else (400 on any doubt,
-/// nothing changed), acknowledges every event type it does not act on (including <c>live.call.incoming</c>) with 200, and
-/// hands <c>realtime.call.incoming</c> to <see cref="SipIncomingService"/>: 200 with the outcome, or 503 while another
-/// delivery of the call is deciding it (so that OpenAI redelivers).
+/// delivery carries a Standard Webhooks signature. <see cref="SipWebhookAuthenticator"/> checks it over the raw body before
+/// anything else (400 on any doubt, nothing changed); the secret that verifies it names the tenant. Every event type it
+/// does not act on (including <c>live.call.incoming</c>) is acknowledged with 200; <c>realtime.call.incoming</c> goes to
+/// <see cref="SipIncomingService"/> with that tenant: 200 with the outcome, or 503 while another delivery of the call is
+/// deciding it (so that OpenAI redelivers).
 /// </summary>
 public sealed partial class SipIncomingFunction
 {
@@ -21,18 +22,15 @@ public sealed partial class SipIncomingFunction
     public const string Route = "openai/sip";
 
     private readonly SipIncomingService _service;
-    private readonly StandardWebhookVerifier _verifier;
-    private readonly SipWebhookOptions _webhook;
+    private readonly SipWebhookAuthenticator _authenticator;
     private readonly FunctionsOptions _functions;
     private readonly ILogger<SipIncomingFunction> _logger;
 
     /// <summary>Creates the function.</summary>
-    public SipIncomingFunction(SipIncomingService service, StandardWebhookVerifier verifier, IOptions<SipWebhookOptions> webhook,
-        IOptions<FunctionsOptions> functions, ILogger<SipIncomingFunction> logger)
+    public SipIncomingFunction(SipIncomingService service, SipWebhookAuthenticator authenticator, IOptions<FunctionsOptions> functions, ILogger<SipIncomingFunction> logger)
     {
         _service = service;
-        _verifier = verifier;
-        _webhook = webhook.Value;
+        _authenticator = authenticator;
         _functions = functions.Value;
         _logger = logger;
     }
@@ -56,13 +54,12 @@ public sealed partial class SipIncomingFunction
             return ErrorResults.TooLarge(max);
         }
 
-        // The raw bytes as received: re-serialized JSON would not verify.
-        var verification = _verifier.Verify(req.Headers, body.ToMemory().Span, _webhook.WebhookSecret);
-        if (verification != WebhookVerificationResult.Valid)
+        // The raw bytes as received: re-serialized JSON would not verify. The secret that verifies names the tenant.
+        var authentication = _authenticator.Authenticate(req.Headers, body.ToMemory().Span);
+        if (!authentication.IsValid)
         {
-            var reason = StandardWebhookVerifier.Describe(verification);
-            LogUnverified(reason);
-            return ErrorResults.BadRequest("The webhook signature could not be verified: " + reason + ".");
+            LogUnverified(authentication.Reason);
+            return ErrorResults.BadRequest("The webhook signature could not be verified: " + authentication.Reason + ".");
         }
 
         RealtimeWebhookEvent parsed;
@@ -82,7 +79,7 @@ public sealed partial class SipIncomingFunction
             return Results.Json(new IgnoredReply(parsed.Type, "ignored"));
         }
 
-        var outcome = await _service.HandleAsync(parsed.Call, cancellationToken);
+        var outcome = await _service.HandleAsync(parsed.Call, authentication.TenantId, cancellationToken);
         if (outcome.Result == SipIncomingResult.InProgress)
         {
             return ErrorResults.RetryLater(req.HttpContext, new CallReply(outcome.CallId, outcome.Result.ToString(), null));

@@ -34,8 +34,12 @@ public sealed partial class SipIncomingService
     private readonly TimeProvider _time;
     private readonly ILogger<SipIncomingService> _logger;
     private readonly ICallAdmissionPolicy _admission;
+    private readonly TenantCallControlDirectory? _controls;
 
-    /// <summary>Creates the service.</summary>
+    /// <summary>
+    /// Creates the service. <paramref name="control"/> serves calls of no tenant; <paramref name="controls"/>, when given,
+    /// picks the client of a tenant that brings its own OpenAI project.
+    /// </summary>
     public SipIncomingService(
         ICallSessionStore sessions,
         IRealtimeCallControl control,
@@ -46,9 +50,11 @@ public sealed partial class SipIncomingService
         AgentOptions agent,
         TimeProvider time,
         ILogger<SipIncomingService> logger,
-        ICallAdmissionPolicy? admission = null)
+        ICallAdmissionPolicy? admission = null,
+        TenantCallControlDirectory? controls = null)
     {
         _admission = admission ?? AdmitAllCallsPolicy.Instance;
+        _controls = controls;
         _sessions = sessions;
         _control = control;
         _worker = worker;
@@ -63,8 +69,17 @@ public sealed partial class SipIncomingService
     /// <summary>The gateway's call id for OpenAI's <paramref name="sipCallId"/>: the same for every delivery of one call.</summary>
     public static string SessionIdFor(string sipCallId) => CallIdDerivation.FromValue(sipCallId);
 
-    /// <summary>Handles one verified, parsed incoming call.</summary>
-    public async Task<SipIncomingOutcome> HandleAsync(SipIncomingCall call, CancellationToken cancellationToken = default)
+    /// <summary>Handles one parsed incoming call verified by the gateway's own webhook secret (a call of no tenant).</summary>
+    public Task<SipIncomingOutcome> HandleAsync(SipIncomingCall call, CancellationToken cancellationToken = default) =>
+        HandleAsync(call, null, cancellationToken);
+
+    /// <summary>
+    /// Handles one verified, parsed incoming call. <paramref name="verifiedTenantId"/> is the tenant whose own webhook
+    /// secret verified it (<see cref="SipWebhookAuthentication.TenantId"/>); null for the gateway's secret. Only trusted
+    /// data picks the tenant: the <c>To</c> header does only for gateway-secret calls and only with
+    /// <see cref="SipRoutingOptions.RouteByCalledParty"/>.
+    /// </summary>
+    public async Task<SipIncomingOutcome> HandleAsync(SipIncomingCall call, string? verifiedTenantId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(call);
         var callId = SessionIdFor(call.CallId);
@@ -74,9 +89,14 @@ public sealed partial class SipIncomingService
             return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.Duplicate, "webhook-id already seen");
         }
 
-        // The tenant is the one that owns the called number or SIP URI; its concurrent-call limit is checked at the door,
-        // from session state, before this call's own session exists.
-        var admission = await _admission.AdmitAsync(CalledParty(call.SipHeaders.GetFirst("To")), callId, cancellationToken).ConfigureAwait(false);
+        // The tenant is the one whose webhook secret verified the delivery (the caller sets To, so To decides only where
+        // the operator vouches for it); its concurrent-call limit is checked at the door, from session state, before this
+        // call's own session exists. Calls of no tenant share the unrouted limit.
+        var admission = verifiedTenantId is null && _routing.RouteByCalledParty
+            ? await _admission.AdmitAsync(CalledParty(call.SipHeaders.GetFirst("To")), callId, cancellationToken).ConfigureAwait(false)
+            : await _admission.AdmitTenantAsync(verifiedTenantId, callId, cancellationToken).ConfigureAwait(false);
+        // The call lives in the OpenAI project whose webhook announced it: control it with that project's key.
+        var control = _controls?.For(verifiedTenantId) ?? _control;
         var now = _time.GetUtcNow();
         var session = new CallSession
         {
@@ -92,6 +112,11 @@ public sealed partial class SipIncomingService
             History = [new CallStateChange(CallState.Ringing, now, "realtime.call.incoming")],
             Metadata = SipSessionMetadata.From(call),
         };
+        if (verifiedTenantId is not null)
+        {
+            session.Metadata[SipSessionMetadata.OpenAIProjectTenant] = verifiedTenantId;
+        }
+
 
         bool created;
         try
@@ -128,7 +153,7 @@ public sealed partial class SipIncomingService
 
         try
         {
-            return await DecideAsync(call, callId, session, admission, cancellationToken).ConfigureAwait(false);
+            return await DecideAsync(call, callId, session, admission, control, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -139,7 +164,8 @@ public sealed partial class SipIncomingService
         }
     }
 
-    private async Task<SipIncomingOutcome> DecideAsync(SipIncomingCall call, string callId, CallSession session, IncomingCallAdmission admission, CancellationToken cancellationToken)
+    private async Task<SipIncomingOutcome> DecideAsync(
+        SipIncomingCall call, string callId, CallSession session, IncomingCallAdmission admission, IRealtimeCallControl control, CancellationToken cancellationToken)
     {
         LogRinging(callId, call.CallId, PiiMasker.Mask(session.From), PiiMasker.Mask(session.To), call.SipHeaders.Count);
         var decision = admission.Admitted
@@ -155,8 +181,8 @@ public sealed partial class SipIncomingService
         }
 
         return decision.Accept
-            ? await AcceptAsync(callId, call.CallId, cancellationToken).ConfigureAwait(false)
-            : await RejectAsync(callId, call.CallId, decision, cancellationToken).ConfigureAwait(false);
+            ? await AcceptAsync(callId, call.CallId, control, cancellationToken).ConfigureAwait(false)
+            : await RejectAsync(callId, call.CallId, decision, control, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -181,9 +207,10 @@ public sealed partial class SipIncomingService
         return (parameters < 0 ? toHeader : toHeader[..parameters]).Trim();
     }
 
-    private async Task<SipIncomingOutcome> RejectAsync(string callId, string sipCallId, SipCallDecision decision, CancellationToken cancellationToken)
+    private async Task<SipIncomingOutcome> RejectAsync(
+        string callId, string sipCallId, SipCallDecision decision, IRealtimeCallControl control, CancellationToken cancellationToken)
     {
-        var result = await _control.RejectAsync(sipCallId, decision.RejectStatus, cancellationToken).ConfigureAwait(false);
+        var result = await control.RejectAsync(sipCallId, decision.RejectStatus, cancellationToken).ConfigureAwait(false);
         var reason = result.Outcome switch
         {
             RealtimeCallControlOutcome.Ok => $"rejected with {decision.RejectStatus}: {decision.Reason}",
@@ -196,7 +223,7 @@ public sealed partial class SipIncomingService
         return new SipIncomingOutcome(callId, sipCallId, final == CallState.Ended ? SipIncomingResult.Rejected : SipIncomingResult.Failed, reason, decision.RejectStatus);
     }
 
-    private async Task<SipIncomingOutcome> AcceptAsync(string callId, string sipCallId, CancellationToken cancellationToken)
+    private async Task<SipIncomingOutcome> AcceptAsync(string callId, string sipCallId, IRealtimeCallControl control, CancellationToken cancellationToken)
     {
         // Ringing → Answering is the decision's commit point: only the delivery whose write applied it accepts, so a
         // slow decider and a redelivery that took over from it never both accept.
@@ -207,7 +234,7 @@ public sealed partial class SipIncomingService
         }
 
         var body = AcceptSessionBuilder.Build(_agent, [AcceptSessionBuilder.CreateEndCallTool(), AcceptSessionBuilder.CreateTransferTool()]);
-        var accepted = await _control.AcceptAsync(sipCallId, body, cancellationToken).ConfigureAwait(false);
+        var accepted = await control.AcceptAsync(sipCallId, body, cancellationToken).ConfigureAwait(false);
         if (!accepted.IsOk)
         {
             var reason = accepted.Outcome == RealtimeCallControlOutcome.CallGone
@@ -227,7 +254,7 @@ public sealed partial class SipIncomingService
             // Without the sideband nobody greets, records, transfers or ends the call: hang up rather than leave it unmanaged.
             var reason = "sideband attach failed: " + attach.Detail;
             LogAttachFailed(callId, attach.Detail);
-            await _control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
+            await control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
             await MoveAsync(callId, CallState.Failed, reason).ConfigureAwait(false);
             return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Failed, reason);
         }

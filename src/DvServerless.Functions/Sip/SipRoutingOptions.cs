@@ -36,4 +36,12 @@ public sealed class SipRoutingOptions
     /// longer than a decision takes (an admission count and one worker request under <see cref="WorkerTimeout"/>).
     /// </summary>
     public TimeSpan UndecidedTakeoverAfter { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Route a call verified by the gateway's own webhook secret (<c>OpenAI:WebhookSecret</c>) to the tenant that owns the
+    /// number or SIP URI in its <c>To</c> header (<c>Sip__RouteByCalledParty=true</c>). Off by default: <c>To</c> is set by
+    /// whoever places the call, so turn this on only for trunks whose SBC sets it. Calls verified by a tenant's own secret
+    /// always belong to that tenant, whatever <c>To</c> says.
+    /// </summary>
+    public bool RouteByCalledParty { get; set; }
 }

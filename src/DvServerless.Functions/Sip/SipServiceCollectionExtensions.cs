@@ -1,4 +1,5 @@
 using DvServerless.Core.Hosting;
+using DvServerless.Core.Tenants;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
@@ -12,7 +13,8 @@ public static class SipServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the webhook secret (<c>OpenAI:WebhookSecret</c>), the routing rules (<c>Sip</c>), the call-control client
-    /// on the Realtime settings (<c>OpenAI:*</c> / <c>AzureOpenAI:*</c>; the local simulator when neither is set), the
+    /// on the Realtime settings (<c>OpenAI:*</c> / <c>AzureOpenAI:*</c>; the local simulator when neither is set) with its
+    /// retry settings (<c>OpenAI:CallControl</c>), one per tenant with its own OpenAI key, the webhook authenticator, the
     /// agent (<c>Agent</c>, <c>OpenAI:Model|Voice|Instructions</c>), the worker client and <see cref="SipIncomingService"/>.
     /// </summary>
     public static IServiceCollection AddSipFunctions(this IServiceCollection services, IConfiguration configuration)
@@ -29,7 +31,7 @@ public static class SipServiceCollectionExtensions
                     o.WebhookSecret = string.Empty;
                 }
             })
-            .Validate(o => o.WebhookSecret.Length == 0 || IsUsableSecret(o.WebhookSecret), "OpenAI:WebhookSecret must be the webhook's signing secret (whsec_… with base64 after the prefix).")
+            .Validate(o => o.WebhookSecret.Length == 0 || StandardWebhookVerifier.IsUsableSecret(o.WebhookSecret), "OpenAI:WebhookSecret must be the webhook's signing secret (whsec_… with base64 after the prefix).")
             .Validate(o => o.WebhookTolerance >= TimeSpan.Zero && o.WebhookTolerance <= TimeSpan.FromMinutes(10),
                 "OpenAI:WebhookTolerance must be between 00:00:00 and 00:10:00.")
             .ValidateOnStart();
@@ -48,34 +50,22 @@ public static class SipServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new StandardWebhookVerifier(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SipWebhookOptions>>().Value.WebhookTolerance));
-        services.TryAddSingleton<IRealtimeCallControl>(sp => new OpenAICallControlClient(
-            new HttpClient(),
+        services.AddOpenAICallControl(configuration);
+        services.TryAddSingleton(sp => new TenantCallControlDirectory(
+            sp.GetRequiredService<IRealtimeCallControl>(),
             sp.GetRequiredService<IOptions<RealtimeEngineOptions>>().Value,
-            new OpenAICallControlOptions(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<OpenAICallControlClient>>()));
-        services.TryAddSingleton<ISipWorkerClient>(sp => ActivatorUtilities.CreateInstance<MediaWorkerSipClient>(sp, new HttpClient()));
+            sp.GetService<TenantDirectory>(),
+            sp.GetRequiredService<OpenAICallControlClientFactory>().Create));
+        services.TryAddSingleton<SipWebhookAuthenticator>(sp => new SipWebhookAuthenticator(
+            sp.GetRequiredService<StandardWebhookVerifier>(), sp.GetRequiredService<IOptions<SipWebhookOptions>>(), sp.GetService<TenantDirectory>()));
+        // No retries: attach must not run twice, and both requests are bounded by Sip:WorkerTimeout inside a webhook that
+        // must be answered within seconds; the factory gives pooled, recycled connections.
+        services.AddHttpClient(MediaWorkerSipClient.HttpClientName);
+        services.TryAddSingleton<ISipWorkerClient>(sp => ActivatorUtilities.CreateInstance<MediaWorkerSipClient>(
+            sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(MediaWorkerSipClient.HttpClientName)));
         services.TryAddSingleton<SipRoutingPolicy>();
         services.TryAddSingleton<SipWebhookIdCache>();
         services.TryAddSingleton<SipIncomingService>();
         return services;
-    }
-
-    private static bool IsUsableSecret(string? secret)
-    {
-        if (string.IsNullOrWhiteSpace(secret))
-        {
-            return false;
-        }
-
-        if (!secret.StartsWith(StandardWebhookVerifier.SecretPrefix, StringComparison.Ordinal))
-        {
-            // The SDKs accept a raw secret as its UTF-8 bytes; require enough of it to be a key.
-            return secret.Length >= 24;
-        }
-
-        var encoded = secret[StandardWebhookVerifier.SecretPrefix.Length..];
-        var buffer = new byte[encoded.Length];
-        return Convert.TryFromBase64String(encoded, buffer, out var length) && length >= 16;
     }
 }

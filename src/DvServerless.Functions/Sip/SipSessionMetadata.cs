@@ -31,6 +31,12 @@ public static class SipSessionMetadata
     /// <summary>How the call was decided (accepted, or the reject rule and status).</summary>
     public const string Decision = "sip.decision";
 
+    /// <summary>
+    /// The tenant whose own OpenAI project's webhook secret verified the delivery (absent for the gateway's secret): the
+    /// project the call lives in, whose key must control it and attach its sideband.
+    /// </summary>
+    public const string OpenAIProjectTenant = "openai.project_tenant";
+
     /// <summary>Builds the metadata of a new SIP session.</summary>
     public static Dictionary<string, string> From(SipIncomingCall call)
     {

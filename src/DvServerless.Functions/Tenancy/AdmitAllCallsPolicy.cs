@@ -9,4 +9,8 @@ public sealed class AdmitAllCallsPolicy : ICallAdmissionPolicy
     /// <inheritdoc />
     public ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, string? callId = null, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(IncomingCallAdmission.AdmittedWithoutTenant);
+
+    /// <inheritdoc />
+    public ValueTask<IncomingCallAdmission> AdmitTenantAsync(string? tenantId, string? callId = null, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(new IncomingCallAdmission(tenantId, true, 0, null));
 }

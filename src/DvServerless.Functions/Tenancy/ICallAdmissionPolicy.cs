@@ -12,4 +12,11 @@ public interface ICallAdmissionPolicy
     /// <c>4:+…</c>, E.164, <c>tel:</c> or <c>sip:</c> URI); an admitted call counts against its tenant from now on.
     /// </summary>
     ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, string? callId = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Decides for call <paramref name="callId"/> whose tenant is already known from trusted data (e.g. the webhook secret
+    /// that verified it): <paramref name="tenantId"/>, or null for a call of no tenant, which falls under the unrouted
+    /// limit. An admitted call counts against its tenant from now on.
+    /// </summary>
+    ValueTask<IncomingCallAdmission> AdmitTenantAsync(string? tenantId, string? callId = null, CancellationToken cancellationToken = default);
 }

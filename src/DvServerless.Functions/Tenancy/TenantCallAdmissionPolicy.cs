@@ -5,10 +5,11 @@ using DvServerless.Core.Tenants;
 namespace DvServerless.Functions.Tenancy;
 
 /// <summary>
-/// The tenant-aware <see cref="ICallAdmissionPolicy"/>: the called party picks the tenant
+/// The tenant-aware <see cref="ICallAdmissionPolicy"/>: the called party (ACS) or trusted data (SIP) picks the tenant
 /// (<see cref="TenantDirectory.FindByCalledParty"/>); a tenant at its concurrent-call limit, counted from session state by
-/// <see cref="CallCapacityPolicy"/>, gets the call refused. Calls to numbers no tenant claims are admitted without a
-/// tenant (visible to the admin only). Refusals are counted in the metric <c>dvs.calls.rejected</c> (tag <c>tenant</c>,
+/// <see cref="CallCapacityPolicy"/>, gets the call refused. When tenants are configured, calls that match no tenant are
+/// admitted without a tenant (visible to the admin only) while fewer than <see cref="TenantDirectory.UnroutedMaxConcurrentCalls"/>
+/// of them are in progress; without tenants (single-tenant) every call is admitted. Refusals are counted in the metric <c>dvs.calls.rejected</c> (tag <c>tenant</c>,
 /// <c>reason=capacity</c>) and logged.
 /// </summary>
 public sealed partial class TenantCallAdmissionPolicy : ICallAdmissionPolicy, IDisposable
@@ -32,17 +33,48 @@ public sealed partial class TenantCallAdmissionPolicy : ICallAdmissionPolicy, ID
     }
 
     /// <inheritdoc />
-    public async ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, string? callId = null, CancellationToken cancellationToken = default)
+    public ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, string? callId = null, CancellationToken cancellationToken = default)
     {
         var tenant = _directory.FindByCalledParty(calledParty);
+        if (tenant is null && _directory.HasTenants)
+        {
+            LogUnrouted(PiiMasker.Mask(calledParty ?? "-"));
+        }
+
+        return AdmitAsync(tenant, callId, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IncomingCallAdmission> AdmitTenantAsync(string? tenantId, string? callId = null, CancellationToken cancellationToken = default)
+    {
+        var tenant = _directory.FindById(tenantId);
+        if (tenant is null && tenantId is not null)
+        {
+            // Trusted data named a tenant that is not configured (only possible through a wiring mistake): treat it as none.
+            LogUnknownTenant(tenantId);
+        }
+
+        return AdmitAsync(tenant, callId, cancellationToken);
+    }
+
+    private async ValueTask<IncomingCallAdmission> AdmitAsync(TenantDefinition? tenant, string? callId, CancellationToken cancellationToken)
+    {
         if (tenant is null)
         {
-            if (_directory.HasTenants)
+            if (!_directory.HasTenants)
             {
-                LogUnrouted(PiiMasker.Mask(calledParty ?? "-"));
+                // Single-tenant: every call is the operator's own.
+                return IncomingCallAdmission.AdmittedWithoutTenant;
             }
 
-            return IncomingCallAdmission.AdmittedWithoutTenant;
+            var unrouted = await _capacity.AdmitUnroutedAsync(_directory.UnroutedMaxConcurrentCalls, callId, cancellationToken).ConfigureAwait(false);
+            if (!unrouted.Admitted)
+            {
+                _rejected.Add(1, new KeyValuePair<string, object?>("tenant", "(none)"), new KeyValuePair<string, object?>("reason", "capacity"));
+                LogUnroutedRejected(unrouted.ActiveCalls, unrouted.Limit ?? 0);
+            }
+
+            return new IncomingCallAdmission(null, unrouted.Admitted, unrouted.ActiveCalls, unrouted.Limit);
         }
 
         var decision = await _capacity.AdmitAsync(tenant, callId, cancellationToken).ConfigureAwait(false);
@@ -61,6 +93,12 @@ public sealed partial class TenantCallAdmissionPolicy : ICallAdmissionPolicy, ID
     [LoggerMessage(EventId = 3611, Level = LogLevel.Warning, Message = "Call for tenant {TenantId} refused: {ActiveCalls} calls in progress, limit {Limit}.")]
     private partial void LogRejected(string tenantId, int activeCalls, int limit);
 
-    [LoggerMessage(EventId = 3612, Level = LogLevel.Information, Message = "Call to {CalledParty} matches no tenant; admitted without a tenant.")]
+    [LoggerMessage(EventId = 3612, Level = LogLevel.Information, Message = "Call to {CalledParty} matches no tenant; it falls under the unrouted limit.")]
     private partial void LogUnrouted(string calledParty);
+
+    [LoggerMessage(EventId = 3613, Level = LogLevel.Warning, Message = "Call of no tenant refused: {ActiveCalls} such calls in progress, limit {Limit} (Tenants:UnroutedMaxConcurrentCalls).")]
+    private partial void LogUnroutedRejected(int activeCalls, int limit);
+
+    [LoggerMessage(EventId = 3614, Level = LogLevel.Error, Message = "Call admitted for tenant {TenantId}, which is not configured; treated as a call of no tenant.")]
+    private partial void LogUnknownTenant(string tenantId);
 }

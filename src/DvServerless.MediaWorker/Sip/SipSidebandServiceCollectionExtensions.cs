@@ -13,7 +13,7 @@ public static class SipSidebandServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="SidebandCallRunner"/>, its options (section <c>Sip</c>) and the SIP call-control client on the
-    /// Realtime engine's endpoint and credentials. Call after the engine and storage registrations.
+    /// Realtime engine's endpoint and credentials (retries and timeouts from <c>OpenAI:CallControl</c>). Call after the engine and storage registrations.
     /// </summary>
     public static IServiceCollection AddSipSideband(this IServiceCollection services, IConfiguration configuration)
     {
@@ -22,12 +22,7 @@ public static class SipSidebandServiceCollectionExtensions
             .Bind(configuration.GetSection(SipSidebandOptions.SectionName))
             .Validate(o => o.Validate() is null, "Invalid Sip settings (Sip:MaxCalls 1–10000, Sip:TransferTarget a tel: or sip: URI).")
             .ValidateOnStart();
-        services.TryAddSingleton<IRealtimeCallControl>(sp => new OpenAICallControlClient(
-            new HttpClient(),
-            sp.GetRequiredService<IOptions<RealtimeEngineOptions>>().Value,
-            new OpenAICallControlOptions(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<OpenAICallControlClient>>()));
+        services.AddOpenAICallControl(configuration);
         services.TryAddSingleton<SidebandCallRunner>();
         return services;
     }

@@ -4,6 +4,9 @@ using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Testing;
 using DvServerless.Testing.Schemas;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace DvServerless.Adapters.Tests.OpenAI;
 
@@ -14,9 +17,18 @@ public sealed class OpenAICallControlClientTests
     private static (OpenAICallControlClient Client, CapturingHandler Handler) Create(RealtimeEngineOptions options, params HttpStatusCode[] answers)
     {
         var handler = new CapturingHandler(answers);
-        var client = new OpenAICallControlClient(
-            new HttpClient(handler), options, new OpenAICallControlOptions { InitialRetryDelay = TimeSpan.Zero });
-        return (client, handler);
+        return (Registered(handler, new FakeTimeProvider(), new Dictionary<string, string?> { ["OpenAI:CallControl:InitialRetryDelay"] = "00:00:00" }).Create(options), handler);
+    }
+
+    // The client as the apps get it: from the IHttpClientFactory client with its resilience pipeline, on a fake clock.
+    private static OpenAICallControlClientFactory Registered(HttpMessageHandler transport, TimeProvider time, Dictionary<string, string?>? settings = null)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton(time);
+        services.AddOpenAICallControl(configuration);
+        services.AddHttpClient(OpenAICallControlClientFactory.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => transport);
+        return services.BuildServiceProvider().GetRequiredService<OpenAICallControlClientFactory>();
     }
 
     private static RealtimeEngineOptions OpenAI() => new() { Service = RealtimeServiceKind.OpenAI, ApiKey = "sk-test" };
@@ -147,6 +159,58 @@ public sealed class OpenAICallControlClientTests
         Assert.Equal(RealtimeCallControlOutcome.Failed, bad.Outcome);
         Assert.Equal(400, bad.StatusCode);
         Assert.Single(handler2.Requests);
+    }
+
+    [Fact]
+    public async Task A_429_is_retried_no_sooner_than_its_retry_after_on_the_injected_clock()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 10, 3, 0, 0, TimeSpan.Zero));
+        var handler = new CapturingHandler(HttpStatusCode.TooManyRequests, HttpStatusCode.OK) { RetryAfter = TimeSpan.FromSeconds(3), Time = time };
+        var client = Registered(handler, time).Create(OpenAI());
+        var started = time.GetUtcNow();
+
+        var pending = client.AcceptAsync(CallId, AcceptSessionBuilder.Build(new AgentOptions()), CancellationToken.None);
+        while (handler.Requests.Count < 2 && time.GetUtcNow() - started < TimeSpan.FromMinutes(1))
+        {
+            await Task.Delay(5);
+            time.Advance(TimeSpan.FromMilliseconds(250));
+        }
+
+        var result = await pending;
+        Assert.True(result.IsOk);
+        Assert.Equal(2, result.Attempts);
+        Assert.Equal(2, handler.Requests.Count);
+        Assert.True(handler.Requests[1].At - handler.Requests[0].At >= TimeSpan.FromSeconds(3), $"retried after {handler.Requests[1].At - handler.Requests[0].At}");
+    }
+
+    [Fact]
+    public async Task A_retry_after_longer_than_may_be_waited_is_honoured_by_not_retrying()
+    {
+        // No backoff of our own: were the bound ignored, a retry would come at once (or after the Retry-After) and succeed.
+        var handler = new CapturingHandler(HttpStatusCode.TooManyRequests, HttpStatusCode.OK) { RetryAfter = TimeSpan.FromSeconds(30) };
+        var settings = new Dictionary<string, string?> { ["OpenAI:CallControl:MaxRetryAfter"] = "00:00:05", ["OpenAI:CallControl:InitialRetryDelay"] = "00:00:00" };
+        var client = Registered(handler, new FakeTimeProvider(), settings).Create(OpenAI());
+        // A wait on the fake clock would never end; the real deadline turns that into a failure.
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+        var result = await client.RejectAsync(CallId, 486, deadline.Token);
+
+        Assert.Equal(RealtimeCallControlOutcome.Failed, result.Outcome);
+        Assert.Equal(429, result.StatusCode);
+        Assert.Single(handler.Requests);
+    }
+
+    [Fact]
+    public void Call_control_settings_are_validated_at_start_up()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["OpenAI:CallControl:MaxAttempts"] = "9" }).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddOpenAICallControl(configuration);
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpenAICallControlOptions>>().Value);
+        Assert.Contains("OpenAI:CallControl", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

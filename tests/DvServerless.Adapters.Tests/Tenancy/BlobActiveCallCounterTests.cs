@@ -98,6 +98,26 @@ public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
         Assert.Equal(0, await counter.CountActiveAsync("acme"));
     }
 
+    [SkippableFact]
+    public async Task Active_sessions_of_no_tenant_count_under_the_unrouted_key_and_meet_the_unrouted_limit()
+    {
+        var (_, store, time, counter) = NewCounter();
+        await store.TryCreateAsync(new CallSession { CallId = "call-1", TenantId = null, State = CallState.Connected, CreatedAt = time.GetUtcNow() });
+        await store.TryCreateAsync(new CallSession { CallId = "call-2", TenantId = null, State = CallState.Ringing, CreatedAt = time.GetUtcNow() });
+        await store.TryCreateAsync(new CallSession { CallId = "call-3", TenantId = null, State = CallState.Ended, CreatedAt = time.GetUtcNow() });
+        await store.TryCreateAsync(new CallSession { CallId = "call-4", TenantId = "acme", State = CallState.Connected, CreatedAt = time.GetUtcNow() });
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2, await counter.CountActiveAsync(CallCapacityPolicy.UnroutedCounterKey));
+        Assert.Equal(1, await counter.CountActiveAsync("acme"));
+        var policy = new CallCapacityPolicy(counter);
+        Assert.False((await policy.AdmitUnroutedAsync(2, "call-5")).Admitted);
+        var admitted = await policy.AdmitUnroutedAsync(3, "call-5");
+        Assert.True(admitted.Admitted);
+        // Reserved at once: the next unrouted call sees it before its session is stored.
+        Assert.Equal(3, await counter.CountActiveAsync(CallCapacityPolicy.UnroutedCounterKey));
+    }
+
     /// <summary>A counter over a fresh sessions container (or <paramref name="container"/>), with its store and a fake clock.</summary>
     private (BlobContainerClient Container, BlobCallSessionStore Store, FakeTimeProvider Time, BlobActiveCallCounter Counter) NewCounter(
         BlobContainerClient? container = null, ActiveCallCounterOptions? options = null)

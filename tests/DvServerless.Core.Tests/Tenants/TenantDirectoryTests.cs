@@ -93,6 +93,46 @@ public sealed class TenantDirectoryTests
     }
 
     [Fact]
+    public void Own_openai_project_settings_are_checked_without_echoing_secrets()
+    {
+        const string Shared = "whsec_c2hhcmVkLXNlY3JldC1ieS10d28tdGVuYW50cw==";
+        var options = new TenantsOptions
+        {
+            UnroutedMaxConcurrentCalls = -1,
+            Items =
+            [
+                new() { Id = "acme", ApiKey = "k1", OpenAIWebhookSecret = Shared },
+                new() { Id = "contoso", ApiKey = "k2", OpenAIWebhookSecret = Shared },
+                new() { Id = "globex", ApiKey = "k3", OpenAIApiKey = "sk-globex-project-key" },
+            ],
+        };
+
+        var errors = options.Validate();
+
+        Assert.Contains(errors, e => e.Contains("'contoso': OpenAIWebhookSecret is the same as tenant 'acme'", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("'globex': OpenAIApiKey needs OpenAIWebhookSecret", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("UnroutedMaxConcurrentCalls", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains(Shared, StringComparison.Ordinal) || e.Contains("sk-globex", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_tenants_own_openai_project_is_kept_and_listed_by_webhook_secret()
+    {
+        var options = Options();
+        options.Items[1].OpenAIWebhookSecret = "whsec_Y29udG9zby1vd24tcHJvamVjdC13ZWJob29r";
+        options.Items[1].OpenAIApiKey = "sk-contoso-project";
+        options.UnroutedMaxConcurrentCalls = 4;
+
+        var directory = new TenantDirectory(options);
+
+        var contoso = Assert.Single(directory.TenantsWithOpenAIWebhookSecret);
+        Assert.Equal(("contoso", "sk-contoso-project"), (contoso.Id, contoso.OpenAIApiKey));
+        Assert.Null(directory.FindById("acme")!.OpenAIApiKey);
+        Assert.Equal(4, directory.UnroutedMaxConcurrentCalls);
+        Assert.Equal(TenantsOptions.DefaultUnroutedMaxConcurrentCalls, new TenantsOptions().UnroutedMaxConcurrentCalls);
+    }
+
+    [Fact]
     public void Callers_reach_only_their_own_resources()
     {
         var acme = TenantCaller.ForTenant("acme");

@@ -25,6 +25,7 @@ public sealed class SipCallAdmissionTests
     [Fact]
     public async Task A_call_over_the_tenants_limit_is_rejected_with_486_and_never_accepted()
     {
+        _routing.RouteByCalledParty = true;
         _admission.Next = new IncomingCallAdmission("acme", Admitted: false, ActiveCalls: 2, Limit: 2);
 
         var outcome = await Service().HandleAsync(Call("wh_1", "\"Sales\" <sip:+18005550100@sip.example.com>;tag=9"));
@@ -41,14 +42,41 @@ public sealed class SipCallAdmissionTests
     }
 
     [Fact]
-    public async Task An_admitted_call_belongs_to_the_tenant_that_owns_the_called_uri()
+    public async Task With_route_by_called_party_an_admitted_call_belongs_to_the_tenant_that_owns_the_called_uri()
     {
+        _routing.RouteByCalledParty = true;
         _admission.Next = new IncomingCallAdmission("acme", Admitted: true, ActiveCalls: 0, Limit: 2);
 
         var outcome = await Service().HandleAsync(Call("wh_1", "<sip:+18005550100@sip.example.com>"));
 
         Assert.Equal(SipIncomingResult.Accepted, outcome.Result);
         Assert.Equal("acme", (await _sessions.GetAsync(outcome.CallId))!.TenantId);
+        Assert.Equal("sip:+18005550100@sip.example.com", _admission.CalledParty);
+    }
+
+    [Fact]
+    public async Task By_default_the_to_header_never_reaches_admission_and_a_gateway_signed_call_is_of_no_tenant()
+    {
+        var outcome = await Service().HandleAsync(Call("wh_1", "<sip:+18005550100@sip.example.com>"));
+
+        Assert.Equal(SipIncomingResult.Accepted, outcome.Result);
+        Assert.Null(_admission.CalledParty);
+        Assert.True(_admission.ByTenant);
+        Assert.Null(_admission.TenantId);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_call_verified_by_a_tenants_secret_is_admitted_for_that_tenant_whatever_to_says(bool routeByCalledParty)
+    {
+        _routing.RouteByCalledParty = routeByCalledParty;
+
+        await Service().HandleAsync(Call("wh_1", "<sip:+18005550100@sip.example.com>"), "globex");
+
+        Assert.True(_admission.ByTenant);
+        Assert.Equal("globex", _admission.TenantId);
+        Assert.Null(_admission.CalledParty);
     }
 
     [Theory]
@@ -75,11 +103,23 @@ public sealed class SipCallAdmissionTests
 
         public string? CallId { get; private set; }
 
+        public bool ByTenant { get; private set; }
+
+        public string? TenantId { get; private set; }
+
         public ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, string? callId = null, CancellationToken cancellationToken = default)
         {
             CalledParty = calledParty;
             CallId = callId;
             return ValueTask.FromResult(Next);
+        }
+
+        public ValueTask<IncomingCallAdmission> AdmitTenantAsync(string? tenantId, string? callId = null, CancellationToken cancellationToken = default)
+        {
+            ByTenant = true;
+            TenantId = tenantId;
+            CallId = callId;
+            return ValueTask.FromResult(Next with { TenantId = tenantId });
         }
     }
 }

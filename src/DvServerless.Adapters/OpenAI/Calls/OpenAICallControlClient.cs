@@ -8,6 +8,7 @@ using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
 
 namespace DvServerless.Adapters.OpenAI.Calls;
 
@@ -15,7 +16,10 @@ namespace DvServerless.Adapters.OpenAI.Calls;
 /// <see cref="IRealtimeCallControl"/> over HttpClient for OpenAI (<c>https://api.openai.com/v1</c>, Bearer key), Azure
 /// OpenAI (<c>https://{resource}.openai.azure.com/openai/v1</c>, <c>api-key</c> or an Entra token) and the simulator.
 /// The endpoint and credentials are the Realtime engine's (<see cref="RealtimeEngineOptions"/>), since a SIP call is a
-/// Realtime session. 5xx, 429 and transport failures are retried with a bounded, doubling delay on the injected clock.
+/// Realtime session. Retries (5xx, 429 honouring <c>Retry-After</c>, timeouts, transport failures), their bound and the
+/// per-attempt timeout belong to the <see cref="HttpClient"/>'s resilience pipeline: make clients with
+/// <see cref="OpenAICallControlClientFactory"/> (registered by <see cref="OpenAICallControlServiceCollectionExtensions.AddOpenAICallControl"/>);
+/// over a plain HttpClient every operation is one request.
 /// </summary>
 public sealed class OpenAICallControlClient : IRealtimeCallControl
 {
@@ -23,31 +27,25 @@ public sealed class OpenAICallControlClient : IRealtimeCallControl
 
     private readonly HttpClient _http;
     private readonly RealtimeEngineOptions _realtime;
-    private readonly OpenAICallControlOptions _options;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    /// <summary>Creates the client; <paramref name="httpClient"/> is not disposed by it.</summary>
+    /// <summary>
+    /// Creates the client over <paramref name="httpClient"/> (not disposed by it; from <see cref="OpenAICallControlClientFactory"/>
+    /// for retries and timeouts).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The settings are unusable.</exception>
-    public OpenAICallControlClient(
-        HttpClient httpClient,
-        RealtimeEngineOptions realtime,
-        OpenAICallControlOptions? options = null,
-        TimeProvider? timeProvider = null,
-        ILogger<OpenAICallControlClient>? logger = null)
+    public OpenAICallControlClient(HttpClient httpClient, RealtimeEngineOptions realtime, ILogger<OpenAICallControlClient>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(realtime);
         _http = httpClient;
         _realtime = realtime;
-        _options = options ?? new OpenAICallControlOptions();
-        var problem = realtime.Validate() ?? _options.Validate();
+        var problem = realtime.Validate();
         if (problem is not null)
         {
             throw new InvalidOperationException(problem);
         }
 
-        _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger<OpenAICallControlClient>.Instance;
     }
 
@@ -97,65 +95,54 @@ public sealed class OpenAICallControlClient : IRealtimeCallControl
         }
 
         var url = OperationUrl(callId, operation);
-        var delay = _options.InitialRetryDelay;
-        RealtimeCallControlResult result = default;
-        for (var attempt = 1; ; attempt++)
+        // Retries, Retry-After and the per-attempt timeout are the HTTP client's resilience pipeline
+        // (OpenAICallControlResilience); this context carries what its log needs and brings back the attempt count.
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(OpenAICallControlResilience.CallIdKey, callId);
+        context.Properties.Set(OpenAICallControlResilience.OperationKey, operation);
+        try
         {
-            bool retryable;
-            string reason;
-            try
+            using var request = new HttpRequestMessage(HttpMethod.Post, url);
+            request.Headers.Accept.ParseAdd("*/*");
+            await AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+            if (jsonBody is not null)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, url);
-                request.Headers.Accept.ParseAdd("*/*");
-                await AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
-                if (jsonBody is not null)
-                {
-                    request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
-                }
-
-                using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token)
-                    .ConfigureAwait(false);
-                var status = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    OpenAICallControlLog.Answered(_logger, callId, operation, status);
-                    return new RealtimeCallControlResult(RealtimeCallControlOutcome.Ok, status, null, attempt);
-                }
-
-                var message = await ReadErrorMessageAsync(response, linked.Token).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.NotFound)
-                {
-                    OpenAICallControlLog.CallGone(_logger, callId, operation);
-                    return new RealtimeCallControlResult(RealtimeCallControlOutcome.CallGone, status, message, attempt);
-                }
-
-                result = new RealtimeCallControlResult(RealtimeCallControlOutcome.Failed, status, message, attempt);
-                retryable = status >= 500 || status == (int)HttpStatusCode.TooManyRequests;
-                reason = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested
-                                       && ex is HttpRequestException or OperationCanceledException or IOException)
-            {
-                reason = ex is OperationCanceledException ? "timed out" : "transport failure";
-                result = new RealtimeCallControlResult(RealtimeCallControlOutcome.Failed, null, $"The request {reason}.", attempt);
-                retryable = true;
+                request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
             }
 
-            if (!retryable || attempt >= _options.MaxAttempts)
+            request.SetResilienceContext(context);
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            var attempts = context.Properties.GetValue(OpenAICallControlResilience.AttemptsKey, 1);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
             {
-                OpenAICallControlLog.Failed(_logger, callId, operation, result.StatusCode, result.Message);
-                return result;
+                OpenAICallControlLog.Answered(_logger, callId, operation, status);
+                return new RealtimeCallControlResult(RealtimeCallControlOutcome.Ok, status, null, attempts);
             }
 
-            OpenAICallControlLog.Retrying(_logger, callId, operation, attempt, reason, delay.TotalMilliseconds);
-            if (delay > TimeSpan.Zero)
+            var message = await ReadErrorMessageAsync(response, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
             {
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                OpenAICallControlLog.CallGone(_logger, callId, operation);
+                return new RealtimeCallControlResult(RealtimeCallControlOutcome.CallGone, status, message, attempts);
             }
 
-            delay *= 2;
+            OpenAICallControlLog.Failed(_logger, callId, operation, status, message);
+            return new RealtimeCallControlResult(RealtimeCallControlOutcome.Failed, status, message, attempts);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested
+                                   && ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            // TimeoutRejectedException (the pipeline's attempt timeout) is an OperationCanceledException.
+            var reason = ex is OperationCanceledException ? "timed out" : "transport failure";
+            var result = new RealtimeCallControlResult(RealtimeCallControlOutcome.Failed, null, $"The request {reason}.",
+                context.Properties.GetValue(OpenAICallControlResilience.AttemptsKey, 1));
+            OpenAICallControlLog.Failed(_logger, callId, operation, null, result.Message);
+            return result;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
         }
     }
 

@@ -177,6 +177,27 @@ public sealed class StandardWebhookVerifier
         return "v1," + Encoding.ASCII.GetString(signature);
     }
 
+    /// <summary>
+    /// Whether <paramref name="secret"/> can serve as a signing secret: <c>whsec_</c> with at least 16 bytes of base64 after
+    /// it, or (as the SDKs accept a raw secret as its UTF-8 bytes) at least 24 characters.
+    /// </summary>
+    public static bool IsUsableSecret(string? secret)
+    {
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            return false;
+        }
+
+        if (!secret.StartsWith(SecretPrefix, StringComparison.Ordinal))
+        {
+            return secret.Length >= 24;
+        }
+
+        var encoded = secret[SecretPrefix.Length..];
+        var buffer = new byte[encoded.Length];
+        return Convert.TryFromBase64String(encoded, buffer, out var length) && length >= 16;
+    }
+
     /// <summary>A short, secret-free description of a result for logs and 400 bodies.</summary>
     public static string Describe(WebhookVerificationResult result) => result switch
     {
