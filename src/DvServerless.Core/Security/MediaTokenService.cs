@@ -8,8 +8,9 @@ namespace DvServerless.Core.Security;
 /// <summary>
 /// Mints and checks the short-lived per-call tokens that admit a media WebSocket to the worker.
 /// A token is <c>base64url(payload).base64url(HMAC-SHA256(key, payload))</c>, the payload being
-/// <c>{"cid":callId,"exp":unixSeconds,"jti":random}</c>. The Functions app mints it into the ACS
-/// <c>transportUrl</c>; the worker checks it before accepting the socket.
+/// <c>{"cid":callId,"exp":unixSeconds,"jti":random,"p":purpose}</c>. The Functions app mints it (into the ACS
+/// <c>transportUrl</c>, a SIP attach request, a browser session); the worker checks it, and its purpose, before it acts:
+/// a token minted for one use is refused for any other.
 /// </summary>
 public sealed class MediaTokenService
 {
@@ -40,18 +41,21 @@ public sealed class MediaTokenService
         return new MediaTokenService(raw, timeProvider);
     }
 
-    /// <summary>Mints a token for <paramref name="callId"/> valid for <paramref name="lifetime"/>.</summary>
-    public string Issue(string callId, TimeSpan lifetime)
+    /// <summary>Mints a token for <paramref name="callId"/> and <paramref name="purpose"/>, valid for <paramref name="lifetime"/>.</summary>
+    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         var expires = _time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new TokenPayload(callId, expires, Convert.ToHexString(RandomNumberGenerator.GetBytes(12))));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new TokenPayload(callId, expires, Convert.ToHexString(RandomNumberGenerator.GetBytes(12)), Code(purpose)));
         var signature = HMACSHA256.HashData(_key, payload);
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(signature);
     }
 
-    /// <summary>Checks a token; when <paramref name="expectedCallId"/> is given the token must be bound to it.</summary>
-    public MediaTokenValidation Validate(string? token, string? expectedCallId = null)
+    /// <summary>
+    /// Checks a token minted for <paramref name="purpose"/>; when <paramref name="expectedCallId"/> is given the token must
+    /// be bound to it.
+    /// </summary>
+    public MediaTokenValidation Validate(string? token, MediaTokenPurpose purpose, string? expectedCallId = null)
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -102,6 +106,11 @@ public sealed class MediaTokenService
             return new(MediaTokenStatus.Expired, claims.cid, expiresAt);
         }
 
+        if (!string.Equals(claims.p, Code(purpose), StringComparison.Ordinal))
+        {
+            return new(MediaTokenStatus.WrongPurpose, claims.cid, expiresAt);
+        }
+
         if (expectedCallId is not null && !string.Equals(expectedCallId, claims.cid, StringComparison.Ordinal))
         {
             return new(MediaTokenStatus.WrongCall, claims.cid, expiresAt);
@@ -110,8 +119,17 @@ public sealed class MediaTokenService
         return new(MediaTokenStatus.Valid, claims.cid, expiresAt);
     }
 
+    private static string Code(MediaTokenPurpose purpose) => purpose switch
+    {
+        MediaTokenPurpose.AcsMedia => "acs",
+        MediaTokenPurpose.SipAttach => "sip",
+        MediaTokenPurpose.BrowserMedia => "web",
+        MediaTokenPurpose.BrowserControl => "ctl",
+        _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, null),
+    };
+
     // Short names keep the token short: it travels in a URL query string.
 #pragma warning disable IDE1006
-    private sealed record TokenPayload(string cid, long exp, string jti);
+    private sealed record TokenPayload(string cid, long exp, string jti, string? p);
 #pragma warning restore IDE1006
 }

@@ -13,6 +13,9 @@ public enum MediaTokenStatus
     Expired,
     /// <summary>The token is valid but for another call.</summary>
     WrongCall,
+
+    /// <summary>The token was minted for another use (an ACS media token presented to attach a SIP sideband, say).</summary>
+    WrongPurpose,
 }
 
 /// <summary>The outcome of validating a media-socket token.</summary>

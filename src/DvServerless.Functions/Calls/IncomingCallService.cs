@@ -194,7 +194,7 @@ public sealed partial class IncomingCallService
         }
 
         builder.Path = builder.Path.TrimEnd('/') + "/media/acs";
-        var token = _tokens.Issue(callId, _mediaWorker.TokenLifetime);
+        var token = _tokens.Issue(callId, _mediaWorker.TokenLifetime, MediaTokenPurpose.AcsMedia);
         builder.Query = "callId=" + Uri.EscapeDataString(callId) + "&token=" + Uri.EscapeDataString(token);
         builder.Fragment = string.Empty;
         return builder.Uri;

@@ -68,7 +68,7 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     private async Task<SipWorkerAnswer> SendAsync(
         HttpRequestMessage request, string callId, CancellationToken cancellationToken, Func<HttpResponseMessage, Task<SipWorkerAnswer>> onSuccess)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(callId, _worker.TokenLifetime));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(callId, _worker.TokenLifetime, MediaTokenPurpose.SipAttach));
         using var timeout = new CancellationTokenSource(_routing.WorkerTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try

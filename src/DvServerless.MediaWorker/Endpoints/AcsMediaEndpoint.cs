@@ -40,7 +40,7 @@ public static partial class AcsMediaEndpoint
             return;
         }
 
-        var validation = tokens.Validate(context.Request.Query["token"].ToString(), string.IsNullOrEmpty(callId) ? null : callId);
+        var validation = tokens.Validate(context.Request.Query["token"].ToString(), MediaTokenPurpose.AcsMedia, string.IsNullOrEmpty(callId) ? null : callId);
         if (validation.Status == MediaTokenStatus.Missing)
         {
             Reject(context, metrics, StatusCodes.Status401Unauthorized);

@@ -61,7 +61,7 @@ public static partial class SipAttachEndpoint
             return Results.StatusCode(StatusCodes.Status401Unauthorized);
         }
 
-        var validation = tokens.Validate(token);
+        var validation = tokens.Validate(token, MediaTokenPurpose.SipAttach);
         if (!validation.IsValid)
         {
             LogRefused(logger, "token " + validation.Status);
@@ -122,7 +122,7 @@ public static partial class SipAttachEndpoint
             return Results.BadRequest(new ErrorReply("callId is missing."));
         }
 
-        var validation = tokens.Validate(token, callId);
+        var validation = tokens.Validate(token, MediaTokenPurpose.SipAttach, callId);
         if (!validation.IsValid)
         {
             LogRefused(logger, "token " + validation.Status);

@@ -18,27 +18,27 @@ public sealed class MediaTokenServiceTests
     public void A_fresh_token_is_valid_for_its_call()
     {
         var service = Service();
-        var token = service.Issue("call-1", TimeSpan.FromMinutes(2));
-        var result = service.Validate(token, "call-1");
+        var token = service.Issue("call-1", TimeSpan.FromMinutes(2), MediaTokenPurpose.AcsMedia);
+        var result = service.Validate(token, MediaTokenPurpose.AcsMedia, "call-1");
 
         Assert.Equal(MediaTokenStatus.Valid, result.Status);
         Assert.True(result.IsValid);
         Assert.Equal("call-1", result.CallId);
         Assert.Equal(Start.AddMinutes(2), result.ExpiresAt);
-        Assert.True(service.Validate(token).IsValid); // no expected call: any call
+        Assert.True(service.Validate(token, MediaTokenPurpose.AcsMedia).IsValid); // no expected call: any call
     }
 
     [Fact]
     public void A_token_expires_exactly_at_its_lifetime()
     {
         var service = Service();
-        var token = service.Issue("call-1", TimeSpan.FromSeconds(60));
+        var token = service.Issue("call-1", TimeSpan.FromSeconds(60), MediaTokenPurpose.AcsMedia);
 
         _time.Advance(TimeSpan.FromSeconds(60) - TimeSpan.FromMilliseconds(1));
-        Assert.Equal(MediaTokenStatus.Valid, service.Validate(token, "call-1").Status);
+        Assert.Equal(MediaTokenStatus.Valid, service.Validate(token, MediaTokenPurpose.AcsMedia, "call-1").Status);
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        var expired = service.Validate(token, "call-1");
+        var expired = service.Validate(token, MediaTokenPurpose.AcsMedia, "call-1");
         Assert.Equal(MediaTokenStatus.Expired, expired.Status);
         Assert.Equal("call-1", expired.CallId);
         Assert.Equal(Start.AddSeconds(60), expired.ExpiresAt);
@@ -48,7 +48,7 @@ public sealed class MediaTokenServiceTests
     public void A_token_for_another_call_is_refused()
     {
         var service = Service();
-        var result = service.Validate(service.Issue("call-1", TimeSpan.FromMinutes(1)), "call-2");
+        var result = service.Validate(service.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.AcsMedia), MediaTokenPurpose.AcsMedia, "call-2");
         Assert.Equal(MediaTokenStatus.WrongCall, result.Status);
         Assert.False(result.IsValid);
         Assert.Equal("call-1", result.CallId);
@@ -58,56 +58,56 @@ public sealed class MediaTokenServiceTests
     public void A_tampered_payload_is_invalid()
     {
         var service = Service();
-        var token = service.Issue("call-1", TimeSpan.FromMinutes(1));
+        var token = service.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.AcsMedia);
         var dot = token.IndexOf('.');
         var payload = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.AsSpan(0, dot)));
         var forged = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.Replace("call-1", "call-2"))) + token[dot..];
 
-        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(forged, "call-2").Status);
-        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(forged).Status);
+        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(forged, MediaTokenPurpose.AcsMedia, "call-2").Status);
+        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(forged, MediaTokenPurpose.AcsMedia).Status);
     }
 
     [Fact]
     public void An_extended_expiry_is_invalid()
     {
         var service = Service();
-        var token = service.Issue("call-1", TimeSpan.FromMinutes(1));
+        var token = service.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.AcsMedia);
         var dot = token.IndexOf('.');
         var payload = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.AsSpan(0, dot)));
         var exp = Start.AddMinutes(1).ToUnixTimeSeconds();
         var forged = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.Replace(exp.ToString(), (exp + 3600).ToString()))) + token[dot..];
 
         Assert.NotEqual(token, forged);
-        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(forged).Status);
+        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(forged, MediaTokenPurpose.AcsMedia).Status);
     }
 
     [Fact]
     public void A_tampered_signature_is_invalid()
     {
         var service = Service();
-        var token = service.Issue("call-1", TimeSpan.FromMinutes(1));
+        var token = service.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.AcsMedia);
         var dot = token.IndexOf('.');
         var signature = Base64Url.DecodeFromChars(token.AsSpan(dot + 1));
         signature[0] ^= 1;
-        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(token[..(dot + 1)] + Base64Url.EncodeToString(signature)).Status);
+        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(token[..(dot + 1)] + Base64Url.EncodeToString(signature), MediaTokenPurpose.AcsMedia).Status);
 
         // A truncated signature is not a prefix match.
-        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(token[..^4]).Status);
+        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(token[..^4], MediaTokenPurpose.AcsMedia).Status);
     }
 
     [Fact]
     public void A_token_signed_with_another_key_is_invalid()
     {
         var otherKey = Enumerable.Range(100, 32).Select(i => (byte)i).ToArray();
-        var token = Service(otherKey).Issue("call-1", TimeSpan.FromMinutes(1));
-        Assert.Equal(MediaTokenStatus.Invalid, Service().Validate(token, "call-1").Status);
+        var token = Service(otherKey).Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.AcsMedia);
+        Assert.Equal(MediaTokenStatus.Invalid, Service().Validate(token, MediaTokenPurpose.AcsMedia, "call-1").Status);
     }
 
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     public void A_missing_token_is_missing(string? token) =>
-        Assert.Equal(MediaTokenStatus.Missing, Service().Validate(token, "call-1").Status);
+        Assert.Equal(MediaTokenStatus.Missing, Service().Validate(token, MediaTokenPurpose.AcsMedia, "call-1").Status);
 
     [Theory]
     [InlineData("garbage")]
@@ -119,7 +119,7 @@ public sealed class MediaTokenServiceTests
     [InlineData("a.b.c")]
     public void Garbage_is_invalid(string token)
     {
-        var result = Service().Validate(token, "call-1");
+        var result = Service().Validate(token, MediaTokenPurpose.AcsMedia, "call-1");
         Assert.Equal(MediaTokenStatus.Invalid, result.Status);
         Assert.Null(result.CallId);
     }
@@ -128,9 +128,9 @@ public sealed class MediaTokenServiceTests
     public void Overlong_tokens_are_refused_before_any_work()
     {
         var service = Service();
-        var token = service.Issue(new string('c', 900), TimeSpan.FromMinutes(1));
+        var token = service.Issue(new string('c', 900), TimeSpan.FromMinutes(1), MediaTokenPurpose.AcsMedia);
         Assert.True(token.Length > 1024);
-        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(token).Status);
+        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(token, MediaTokenPurpose.AcsMedia).Status);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class MediaTokenServiceTests
         {
             var payload = Encoding.UTF8.GetBytes(json);
             var token = Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(System.Security.Cryptography.HMACSHA256.HashData(Key, payload));
-            Assert.Equal(MediaTokenStatus.Invalid, Service().Validate(token).Status);
+            Assert.Equal(MediaTokenStatus.Invalid, Service().Validate(token, MediaTokenPurpose.AcsMedia).Status);
         }
     }
 
@@ -149,7 +149,7 @@ public sealed class MediaTokenServiceTests
     public void Each_issued_token_is_unique()
     {
         var service = Service();
-        Assert.NotEqual(service.Issue("call-1", TimeSpan.FromMinutes(1)), service.Issue("call-1", TimeSpan.FromMinutes(1)));
+        Assert.NotEqual(service.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.AcsMedia), service.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.AcsMedia));
     }
 
     [Fact]
@@ -163,11 +163,25 @@ public sealed class MediaTokenServiceTests
     public void Configured_keys_are_read_as_base64_or_text()
     {
         var fromBase64 = MediaTokenService.FromConfiguredKey(Convert.ToBase64String(Key), _time);
-        Assert.True(Service().Validate(fromBase64.Issue("call-1", TimeSpan.FromMinutes(1))).IsValid);
+        Assert.True(Service().Validate(fromBase64.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.AcsMedia), MediaTokenPurpose.AcsMedia).IsValid);
 
         var text = "a-text-key-that-is-longer-than-32-bytes!!";
         var fromText = MediaTokenService.FromConfiguredKey(text, _time);
-        Assert.True(Service(Encoding.UTF8.GetBytes(text)).Validate(fromText.Issue("call-1", TimeSpan.FromMinutes(1))).IsValid);
+        Assert.True(Service(Encoding.UTF8.GetBytes(text)).Validate(fromText.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.AcsMedia), MediaTokenPurpose.AcsMedia).IsValid);
         Assert.Throws<ArgumentException>(() => MediaTokenService.FromConfiguredKey("short", _time));
+    }
+
+    [Theory]
+    [InlineData(MediaTokenPurpose.AcsMedia, MediaTokenPurpose.SipAttach)]
+    [InlineData(MediaTokenPurpose.SipAttach, MediaTokenPurpose.AcsMedia)]
+    [InlineData(MediaTokenPurpose.BrowserMedia, MediaTokenPurpose.BrowserControl)]
+    [InlineData(MediaTokenPurpose.BrowserControl, MediaTokenPurpose.BrowserMedia)]
+    public void A_token_minted_for_one_use_is_refused_for_another(MediaTokenPurpose minted, MediaTokenPurpose presented)
+    {
+        var service = Service();
+        var token = service.Issue("call-1", TimeSpan.FromMinutes(1), minted);
+
+        Assert.Equal(MediaTokenStatus.WrongPurpose, service.Validate(token, presented, "call-1").Status);
+        Assert.True(service.Validate(token, minted, "call-1").IsValid);
     }
 }

@@ -156,11 +156,11 @@ public sealed class IncomingCallServiceTests
         Assert.Equal(expectedPrefix, url.GetLeftPart(UriPartial.Path));
         var query = System.Web.HttpUtility.ParseQueryString(url.Query);
         Assert.Equal(outcome.CallId, query["callId"]);
-        Assert.True(services.Tokens.Validate(query["token"], outcome.CallId).IsValid);
-        Assert.Equal(MediaTokenStatus.WrongCall, services.Tokens.Validate(query["token"], "another-call").Status);
+        Assert.True(services.Tokens.Validate(query["token"], MediaTokenPurpose.AcsMedia, outcome.CallId).IsValid);
+        Assert.Equal(MediaTokenStatus.WrongCall, services.Tokens.Validate(query["token"], MediaTokenPurpose.AcsMedia, "another-call").Status);
 
         services.Time.Advance(TimeSpan.FromMinutes(2));
-        Assert.Equal(MediaTokenStatus.Expired, services.Tokens.Validate(query["token"], outcome.CallId).Status);
+        Assert.Equal(MediaTokenStatus.Expired, services.Tokens.Validate(query["token"], MediaTokenPurpose.AcsMedia, outcome.CallId).Status);
     }
 
     [Fact]

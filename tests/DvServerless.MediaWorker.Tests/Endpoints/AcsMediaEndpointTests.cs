@@ -22,7 +22,7 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private string Token(string callId) => _server.App.Services.GetRequiredService<MediaTokenService>().Issue(callId, TimeSpan.FromMinutes(5));
+    private string Token(string callId) => _server.App.Services.GetRequiredService<MediaTokenService>().Issue(callId, TimeSpan.FromMinutes(5), MediaTokenPurpose.AcsMedia);
 
     private async Task<HttpStatusCode> UpgradeStatusAsync(string query)
     {
@@ -75,7 +75,7 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
     public async Task An_expired_token_is_403()
     {
         var past = new FakeTimeProvider(DateTimeOffset.UtcNow.AddHours(-1));
-        var token = MediaTokenService.FromConfiguredKey(LocalDefaults.MediaTokenSigningKey, past).Issue("call-1", TimeSpan.FromMinutes(5));
+        var token = MediaTokenService.FromConfiguredKey(LocalDefaults.MediaTokenSigningKey, past).Issue("call-1", TimeSpan.FromMinutes(5), MediaTokenPurpose.AcsMedia);
 
         Assert.Equal(HttpStatusCode.Forbidden, await UpgradeStatusAsync($"callId=call-1&token={token}"));
     }

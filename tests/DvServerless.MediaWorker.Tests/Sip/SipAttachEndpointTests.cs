@@ -50,14 +50,24 @@ public sealed class SipAttachEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
 
         var otherKey = MediaTokenService.FromConfiguredKey(Convert.ToBase64String(new byte[32]), TimeProvider.System);
-        using var wrongKey = await SendAsync(HttpMethod.Post, "/internal/sip/attach", otherKey.Issue(CallId, TimeSpan.FromMinutes(1)), new { callId = CallId, sipCallId = SipCallId });
+        using var wrongKey = await SendAsync(HttpMethod.Post, "/internal/sip/attach", otherKey.Issue(CallId, TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach), new { callId = CallId, sipCallId = SipCallId });
         Assert.Equal(HttpStatusCode.Forbidden, wrongKey.StatusCode);
     }
 
     [Fact]
     public async Task A_token_for_another_call_cannot_attach_this_one()
     {
-        using var response = await SendAsync(HttpMethod.Post, "/internal/sip/attach", _tokens.Issue("another-call", TimeSpan.FromMinutes(1)),
+        using var response = await SendAsync(HttpMethod.Post, "/internal/sip/attach", _tokens.Issue("another-call", TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach),
+            new { callId = CallId, sipCallId = SipCallId });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_acs_media_token_of_the_same_call_cannot_attach_a_sideband()
+    {
+        // The ACS media token travels in a URL that ACS keeps; it must not open anything else.
+        using var response = await SendAsync(HttpMethod.Post, "/internal/sip/attach", _tokens.Issue(CallId, TimeSpan.FromMinutes(1), MediaTokenPurpose.AcsMedia),
             new { callId = CallId, sipCallId = SipCallId });
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -66,7 +76,7 @@ public sealed class SipAttachEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_malformed_attach_body_is_a_400()
     {
-        using var response = await SendAsync(HttpMethod.Post, "/internal/sip/attach", _tokens.Issue(CallId, TimeSpan.FromMinutes(1)),
+        using var response = await SendAsync(HttpMethod.Post, "/internal/sip/attach", _tokens.Issue(CallId, TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach),
             new { callId = CallId, sipCallId = "rtc_../../x" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -78,10 +88,10 @@ public sealed class SipAttachEndpointTests : IAsyncLifetime
         using var anonymous = await _client.GetAsync($"/internal/sip/capacity?callId={CallId}");
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
 
-        using var wrongCall = await SendAsync(HttpMethod.Get, $"/internal/sip/capacity?callId={CallId}", _tokens.Issue("another-call", TimeSpan.FromMinutes(1)), null);
+        using var wrongCall = await SendAsync(HttpMethod.Get, $"/internal/sip/capacity?callId={CallId}", _tokens.Issue("another-call", TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach), null);
         Assert.Equal(HttpStatusCode.Forbidden, wrongCall.StatusCode);
 
-        using var response = await SendAsync(HttpMethod.Get, $"/internal/sip/capacity?callId={CallId}", _tokens.Issue(CallId, TimeSpan.FromMinutes(1)), null);
+        using var response = await SendAsync(HttpMethod.Get, $"/internal/sip/capacity?callId={CallId}", _tokens.Issue(CallId, TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach), null);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(0, body.GetProperty("active").GetInt32());
