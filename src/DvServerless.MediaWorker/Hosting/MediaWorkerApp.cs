@@ -86,6 +86,7 @@ public static class MediaWorkerApp
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapAcsMedia();
         app.MapSipAttach();
+        app.MapStaticPages();
         return app;
     }
 
