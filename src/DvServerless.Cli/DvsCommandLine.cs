@@ -1,5 +1,6 @@
 using System.CommandLine;
 using DvServerless.Cli.Calls;
+using DvServerless.Cli.Up;
 
 namespace DvServerless.Cli;
 
@@ -11,6 +12,7 @@ public static class DvsCommandLine
     {
         var root = new RootCommand("dvs: run DvServerless locally and place simulated calls.");
         root.Subcommands.Add(CallCommand.Create());
+        root.Subcommands.Add(UpCommand.Create());
         return root;
     }
 }

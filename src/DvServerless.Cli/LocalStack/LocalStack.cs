@@ -49,6 +49,21 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The admin API key of this run's tenant API (<c>X-Api-Key</c>); fresh per run.</summary>
     public required string AdminApiKey { get; init; }
 
+    /// <summary>
+    /// The tenant made for this run when <see cref="LocalStackOptions.CreateTenant"/> was set (id
+    /// <see cref="LocalStackOptions.LocalTenantId"/>), else null.
+    /// </summary>
+    public string? TenantId { get; init; }
+
+    /// <summary>The API key of <see cref="TenantId"/>, fresh per run; null without a tenant.</summary>
+    public string? TenantApiKey { get; init; }
+
+    /// <summary>The console page the worker serves (it calls the Functions app, which allows the worker's origin).</summary>
+    public Uri ConsoleUrl => new(MediaWorkerBaseUrl, "/console");
+
+    /// <summary>The worker's Prometheus metrics.</summary>
+    public Uri MetricsUrl => new(MediaWorkerBaseUrl, "/metrics");
+
     /// <summary>A human description of the engine in use.</summary>
     public required string EngineDescription { get; init; }
 
@@ -108,6 +123,18 @@ public sealed class LocalStack : IAsyncDisposable
                 shared["OpenAI:WebhookSecret"] = DvServerless.Simulators.Realtime.Sip.SipSimulatorDefaults.WebhookSecret;
             }
 
+            // The console the worker serves calls the Functions app, which must allow the worker's origin.
+            shared["Console:ApiBaseUrl"] = functionsUrl.ToString().TrimEnd('/');
+            shared["Functions:CorsOrigins"] = workerUrl.ToString().TrimEnd('/');
+
+            string? tenantApiKey = null;
+            if (options.CreateTenant)
+            {
+                tenantApiKey = DvServerless.Core.Tenants.ApiKeyHasher.GenerateKey();
+                shared["Tenants:Items:0:Id"] = LocalStackOptions.LocalTenantId;
+                shared["Tenants:Items:0:ApiKeyHash"] = DvServerless.Core.Tenants.ApiKeyHasher.Hash(tenantApiKey);
+            }
+
             foreach (var (key, value) in options.AppSettings)
             {
                 shared[key] = value;
@@ -148,6 +175,8 @@ public sealed class LocalStack : IAsyncDisposable
                 Sessions = functions.Services.GetRequiredService<ICallSessionStore>(),
                 Records = worker.Services.GetRequiredService<ICallRecordSink>(),
                 AdminApiKey = adminApiKey,
+                TenantId = tenantApiKey is null ? null : LocalStackOptions.LocalTenantId,
+                TenantApiKey = tenantApiKey,
                 EngineDescription = engineOptions?.DescribeEngine(agent.Model) ?? (realtime is null ? "OpenAI Realtime" : $"Realtime simulator at {realtime.BaseUrl}"),
             };
             stack._owned.AddRange(owned);

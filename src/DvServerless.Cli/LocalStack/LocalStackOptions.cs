@@ -18,6 +18,15 @@ public sealed class LocalStackOptions
     /// </summary>
     public string? Greeting { get; init; }
 
+    /// <summary>The id of the tenant made when <see cref="CreateTenant"/> is set.</summary>
+    public const string LocalTenantId = "local";
+
+    /// <summary>
+    /// Make a tenant <see cref="LocalTenantId"/> with a fresh API key (besides the admin key), as <c>dvs up</c> does for the
+    /// console. Off by default: with a tenant configured, calls that match no tenant fall under the unrouted-call limit.
+    /// </summary>
+    public bool CreateTenant { get; init; }
+
     /// <summary>Another folder to look for <c>node_modules/.bin/azurite-blob</c> above (besides the working and app folders).</summary>
     public string? ToolsSearchRoot { get; init; }
 
