@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what running and testing DvServerless locally needs, when it is missing:
 #   - espeak-ng and sox (Debian packages): caller speech for simulated calls and tests;
+#   - chromium (Debian package): the real browser the browser tests drive with Playwright (never a downloaded one);
 #   - from npm, pinned in package.json / package-lock.json: Azurite (the local Blob storage server) and the official ACS
 #     Call Automation JS SDK, which tests use as a reference client against the ACS simulator.
 # Safe to run again: it only installs what is not there.
@@ -10,6 +11,7 @@ cd "$(dirname "$0")/.."
 need_apt=()
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || need_apt+=(sox)
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo_cmd=(); else sudo_cmd=(sudo); fi
