@@ -19,6 +19,13 @@ public sealed class DvsCommandLineTests
     }
 
     [Fact]
+    public void Up_accepts_its_documented_options()
+    {
+        var result = DvsCommandLine.Build().Parse(["up", "--urls-file", "urls.json", "--transcripts", "a|b", "--greeting", "Hi", "--verbose"]);
+        Assert.Empty(result.Errors);
+    }
+
+    [Fact]
     public void An_unknown_command_is_an_error()
     {
         Assert.NotEmpty(DvsCommandLine.Build().Parse(["dial"]).Errors);
