@@ -151,8 +151,13 @@ export class ChatClient {
       await this._openSocket(params.url, params.token);
       return this._sessionId;
     } catch (error) {
+      const started = this._sessionId;
       await this._teardown();
       this._sessionId = null;
+      if (started) {
+        // The session exists but will never be joined (no microphone, no socket): end it rather than leave it ringing.
+        await this._post('/api/v1/voice/stop', { room_name: started }, { quiet: true }).catch(() => undefined);
+      }
       throw error;
     }
   }
@@ -230,11 +235,12 @@ export class ChatClient {
     return { Authorization: `Bearer ${c.token}` };
   }
 
-  async _post(path, body) {
-    return this._request(path, body, await this._authHeaders());
+  async _post(path, body, { quiet = false } = {}) {
+    return this._request(path, body, await this._authHeaders(), quiet);
   }
 
-  async _request(path, body, headers) {
+  async _request(path, body, headers, quiet = false) {
+    const fail = (code, message, details) => (quiet ? new VoiceClientError(code, message, details) : this._fail(code, message, details));
     let response;
     try {
       response = await this._fetch(this._apiBase + path, {
@@ -243,7 +249,7 @@ export class ChatClient {
         body: JSON.stringify(body || {}),
       });
     } catch (error) {
-      throw this._fail(VoiceErrorCodes.NETWORK, `${path}: ${error && error.message ? error.message : error}`);
+      throw fail(VoiceErrorCodes.NETWORK, `${path}: ${error && error.message ? error.message : error}`);
     }
     const text = await response.text();
     let json = null;
@@ -252,13 +258,13 @@ export class ChatClient {
         json = JSON.parse(text);
       } catch {
         if (response.ok) {
-          throw this._fail(VoiceErrorCodes.STREAM_PARSE, `${path}: the answer is not JSON.`);
+          throw fail(VoiceErrorCodes.STREAM_PARSE, `${path}: the answer is not JSON.`);
         }
       }
     }
     if (!response.ok) {
       const message = (json && (json.message || (json.error && (json.error.message || json.error)))) || response.statusText;
-      throw this._fail(`HTTP_${response.status}`, `${path}: ${message}`, { status: response.status, body: json });
+      throw fail(`HTTP_${response.status}`, `${path}: ${message}`, { status: response.status, body: json });
     }
     return json;
   }
