@@ -9,7 +9,7 @@ const ui = {
   interrupt: $('interrupt'), talk: $('talk'), micLevel: $('mic-level'), agentLevel: $('agent-level'),
   playedSamples: $('played-samples'), sentFrames: $('sent-frames'), transcript: $('transcript'), textForm: $('text-form'),
   textInput: $('text-input'), sendText: $('send-text'), eventLog: $('event-log'), clearLog: $('clear-log'),
-  memory: $('memory'), memoryEmpty: $('memory-empty'), weather: $('weather'),
+  memory: $('memory'), memoryEmpty: $('memory-empty'), weather: $('weather'), weatherAsked: $('weather-asked'),
 };
 
 // The demo weather tool's local table (the agent's get_weather tool is answered from the same values).
@@ -18,6 +18,7 @@ const WEATHER = [
   ['Seattle', 'drizzle', 10], ['Sydney', 'sunny', 23], ['Berlin', 'overcast', 9], ['Singapore', 'thunderstorms', 30],
 ];
 const LOG_LIMIT = 500;
+const TOOLS = new Set(['set_memory', 'get_weather']);
 
 const state = { apiBase: '', token: null, tokenExpiresAt: 0, client: null, events: [], bubbles: new Map(), connecting: false };
 
@@ -132,30 +133,41 @@ function markInterrupted() {
 
 // ---- demo tools, seen in FLOW_DEBUG ----
 
-function findToolCall(value, depth = 0) {
+// FLOW_DEBUG {event: "tool_call_requested", detail: <tool name>} says the agent called a tool; when the event also
+// carries the call's arguments (an object with name and arguments anywhere inside), the panels show them.
+function findToolCall(message) {
+  if (message && message.event === 'tool_call_requested' && TOOLS.has(message.detail)) {
+    return findToolArguments(message, 0) || { name: message.detail, args: null };
+  }
+  return findToolArguments(message, 0);
+}
+
+function findToolArguments(value, depth) {
   if (!value || typeof value !== 'object' || depth > 6) {
     return null;
   }
   const name = value.name || value.toolName || value.tool || (value.function && value.function.name);
-  if ((name === 'set_memory' || name === 'get_weather') && ('arguments' in value || 'args' in value || 'input' in value)) {
+  if (TOOLS.has(name) && ('arguments' in value || 'args' in value || 'input' in value)) {
     let args = value.arguments ?? value.args ?? value.input;
     if (typeof args === 'string') {
-      try { args = JSON.parse(args); } catch { args = {}; }
+      try { args = JSON.parse(args); } catch { args = null; }
     }
-    return { name, args: args || {} };
+    return { name, args: args && typeof args === 'object' ? args : null };
   }
   for (const child of Object.values(value)) {
-    const found = findToolCall(child, depth + 1);
+    const found = findToolArguments(child, depth + 1);
     if (found) return found;
   }
   return null;
 }
 
 function showToolCall(call) {
+  const at = new Date().toLocaleTimeString();
   if (call.name === 'set_memory') {
-    const key = String(call.args.key ?? call.args.name ?? 'note');
-    const value = String(call.args.value ?? call.args.text ?? JSON.stringify(call.args));
-    let dd = ui.memory.querySelector(`dd[data-key="${CSS.escape(key)}"]`);
+    const args = call.args || {};
+    const key = String(args.key ?? args.name ?? `note at ${at}`);
+    const value = call.args ? String(args.value ?? args.text ?? JSON.stringify(args)) : 'the agent stored a memory';
+    let dd = [...ui.memory.querySelectorAll('dd')].find((item) => item.dataset.key === key);
     if (!dd) {
       const dt = document.createElement('dt');
       dt.textContent = key;
@@ -166,10 +178,11 @@ function showToolCall(call) {
     dd.textContent = value;
     ui.memoryEmpty.hidden = true;
   } else if (call.name === 'get_weather') {
-    const city = String(call.args.city ?? call.args.location ?? '').toLowerCase();
+    const city = String((call.args && (call.args.city ?? call.args.location)) ?? '').toLowerCase();
     for (const row of ui.weather.tBodies[0].rows) {
       row.classList.toggle('asked', city.length > 0 && row.cells[0].textContent.toLowerCase() === city);
     }
+    ui.weatherAsked.textContent = `The agent asked for the weather${city ? ` in ${city}` : ''} at ${at}.`;
   }
 }
 
@@ -289,7 +302,7 @@ function onEvent(event) {
       markInterrupted();
       break;
     case VoiceEvents.FLOW_DEBUG: {
-      const call = findToolCall(event.event);
+      const call = findToolCall(event);
       if (call) showToolCall(call);
       break;
     }
