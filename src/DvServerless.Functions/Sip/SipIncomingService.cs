@@ -34,7 +34,7 @@ public sealed partial class SipIncomingService
     private readonly TimeProvider _time;
     private readonly ILogger<SipIncomingService> _logger;
     private readonly ICallAdmissionPolicy _admission;
-    private readonly TenantCallControlDirectory? _controls;
+    private readonly TenantRealtimeProjects? _controls;
 
     /// <summary>
     /// Creates the service. <paramref name="control"/> serves calls of no tenant; <paramref name="controls"/>, when given,
@@ -51,7 +51,7 @@ public sealed partial class SipIncomingService
         TimeProvider time,
         ILogger<SipIncomingService> logger,
         ICallAdmissionPolicy? admission = null,
-        TenantCallControlDirectory? controls = null)
+        TenantRealtimeProjects? controls = null)
     {
         _admission = admission ?? AdmitAllCallsPolicy.Instance;
         _controls = controls;
@@ -114,7 +114,7 @@ public sealed partial class SipIncomingService
         };
         if (verifiedTenantId is not null)
         {
-            session.Metadata[SipSessionMetadata.OpenAIProjectTenant] = verifiedTenantId;
+            session.Metadata[TenantRealtimeProjects.SessionMetadataKey] = verifiedTenantId;
         }
 
 
