@@ -123,8 +123,8 @@ public sealed partial class TenantApiGate
 
         LogRateLimited(caller.TenantId!, decision.Limit);
         await AuditAsync(context, caller, StatusCodes.Status429TooManyRequests, AuditAction.RateLimited).ConfigureAwait(false);
-        context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Results.Json(new RateLimitedBody("rate limit exceeded", decision.RetryAfterSeconds), statusCode: StatusCodes.Status429TooManyRequests);
+        return ErrorResults.TooManyRequests(context, "rate limit exceeded",
+            $"Over {decision.Limit} requests per minute; retry in {decision.RetryAfterSeconds} s.", decision.RetryAfterSeconds);
     }
 
     /// <summary>
@@ -136,8 +136,8 @@ public sealed partial class TenantApiGate
         if (_failures.RecordFailure(context.Connection.RemoteIpAddress?.ToString() ?? "unknown") is { } retryAfter)
         {
             LogAuthFailuresLimited(context.Request.Method, PiiMasker.Mask(context.Request.Path.Value ?? string.Empty));
-            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Json(new RateLimitedBody("too many failed authentications", retryAfter), statusCode: StatusCodes.Status429TooManyRequests);
+            return ErrorResults.TooManyRequests(context, "too many failed authentications",
+                $"Too many failed authentications from this address; retry in {retryAfter} s.", retryAfter);
         }
 
         LogAuthFailed(context.Request.Method, PiiMasker.Mask(context.Request.Path.Value ?? string.Empty));
@@ -177,11 +177,6 @@ public sealed partial class TenantApiGate
             LogAuditFailed(entry.TenantId, e.GetType().Name);
         }
     }
-
-    /// <summary>The 429 body.</summary>
-    internal sealed record RateLimitedBody(
-        [property: JsonPropertyName("error")] string Error,
-        [property: JsonPropertyName("retryAfter")] int RetryAfter);
 
     [LoggerMessage(EventId = 3601, Level = LogLevel.Warning, Message = "API request {Method} {Path} refused: authentication failed.")]
     private partial void LogAuthFailed(string method, string path);
