@@ -92,7 +92,7 @@ public static class MediaWorkerApp
         return app;
     }
 
-    private static bool HasConfiguredUrls(IConfiguration configuration) =>
+    private static bool HasConfiguredUrls(ConfigurationManager configuration) =>
         !string.IsNullOrWhiteSpace(configuration["urls"])
         || !string.IsNullOrWhiteSpace(configuration["http_ports"])
         || !string.IsNullOrWhiteSpace(configuration["https_ports"])

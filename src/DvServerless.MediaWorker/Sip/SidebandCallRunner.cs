@@ -260,8 +260,9 @@ public sealed partial class SidebandCallRunner
                 var refer = await control.ReferAsync(sipCallId, _options.TransferTarget, CancellationToken.None).ConfigureAwait(false);
                 if (refer.IsOk)
                 {
-                    LogTransferred(callId, PiiMasker.Mask(_options.TransferTarget));
-                    return "transferred to " + PiiMasker.Mask(_options.TransferTarget);
+                    var maskedTarget = PiiMasker.Mask(_options.TransferTarget);
+                    LogTransferred(callId, maskedTarget);
+                    return "transferred to " + maskedTarget;
                 }
 
                 await engine.SendToolResultAsync(tool.CallId, """{"ok":false,"error":"the transfer failed; offer to help instead"}""", cancellationToken).ConfigureAwait(false);
@@ -304,7 +305,7 @@ public sealed partial class SidebandCallRunner
         {
             await _sessions.UpdateAsync(callId, s => CallStateMachine.TryMoveTo(s, final, _time.GetUtcNow(), reason) == CallTransitionResult.Applied, CancellationToken.None)
                 .ConfigureAwait(false);
-            LogEnded(callId, final.ToString(), reason);
+            LogEnded(callId, final, reason);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -331,7 +332,7 @@ public sealed partial class SidebandCallRunner
     private partial void LogClosed(string callId, string? reason);
 
     [LoggerMessage(EventId = 3707, Level = LogLevel.Information, Message = "SIP call {CallId}: session {State} ({Reason})")]
-    private partial void LogEnded(string callId, string state, string reason);
+    private partial void LogEnded(string callId, CallState state, string reason);
 
     [LoggerMessage(EventId = 3710, Level = LogLevel.Information, Message = "SIP call {CallId}: the agent ended the call; hanging up ({Why}).")]
     private partial void LogEndCall(string callId, string why);

@@ -21,7 +21,7 @@ public sealed partial class AcsCallbackTokenValidator
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
     private readonly AcsCallbackAuthOptions _options;
-    private readonly IConfigurationManager<OpenIdConnectConfiguration>? _configuration;
+    private readonly ConfigurationManager<OpenIdConnectConfiguration>? _configuration;
     private readonly TimeProvider _time;
     private readonly ILogger<AcsCallbackTokenValidator> _logger;
     private readonly JsonWebTokenHandler _handler = new();
