@@ -222,6 +222,9 @@ public sealed partial class BrowserSessionService
             return VoiceResult.Refused(VoiceOutcome.UpstreamFailed, "The media worker did not take the call; see the gateway's log.");
         }
 
+        // The page's call was live before it reported it; with the sideband on, the gateway holds it too.
+        await _store.TryMoveAsync(sessionId, CallState.Connected, _time.GetUtcNow(), "sideband attach handed to the worker", null, CancellationToken.None)
+            .ConfigureAwait(false);
         LogAttached(sessionId, openAICallId!);
         return new VoiceResult(VoiceOutcome.Ok, null, session);
     }
