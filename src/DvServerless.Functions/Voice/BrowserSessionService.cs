@@ -213,6 +213,7 @@ public sealed partial class BrowserSessionService
             return VoiceResult.Refused(VoiceOutcome.Conflict, "This call is already attached.");
         }
 
+        await _store.TryMoveAsync(sessionId, CallState.Answering, _time.GetUtcNow(), "attaching the sideband", null, CancellationToken.None).ConfigureAwait(false);
         var attach = await _sideband.AttachAsync(sessionId, openAICallId!, cancellationToken).ConfigureAwait(false);
         if (!attach.Ok)
         {
