@@ -129,14 +129,22 @@ public static class FunctionsApp
     /// </summary>
     private static void AddStandaloneCors(WebApplicationBuilder builder)
     {
-        var origins = FunctionsOptions.ParseOrigins(builder.Configuration[FunctionsOptions.SectionName + ":" + nameof(FunctionsOptions.CorsOrigins)]
-            ?? new FunctionsOptions().CorsOrigins);
-        builder.Services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
-            .WithOrigins(origins)
-            .WithMethods("GET", "POST", "PATCH", "DELETE")
-            .WithHeaders("X-Api-Key", "Authorization", TenantApiGate.RobotKeyHeader, TenantApiGate.RobotTokenHeader, "Content-Type")
-            .WithExposedHeaders("Retry-After")
-            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+        builder.Services.AddCors();
+        // Read when first used, so settings added after this (tests, the CLI) count.
+        builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IConfiguration>((cors, configuration) =>
+        {
+            var configured = configuration[FunctionsOptions.SectionName + ":" + nameof(FunctionsOptions.CorsOrigins)];
+            var worker = configuration[MediaWorkerOptions.SectionName + ":" + nameof(MediaWorkerOptions.BaseUrl)];
+            var origins = FunctionsOptions.ParseOrigins(!string.IsNullOrWhiteSpace(configured) ? configured
+                : Uri.TryCreate(worker, UriKind.Absolute, out var workerUrl) ? workerUrl.GetLeftPart(UriPartial.Authority)
+                : LocalDefaults.MediaWorkerBaseUrl);
+            cors.AddDefaultPolicy(policy => policy
+                .WithOrigins(origins)
+                .WithMethods("GET", "POST", "PATCH", "DELETE")
+                .WithHeaders("X-Api-Key", "Authorization", TenantApiGate.RobotKeyHeader, TenantApiGate.RobotTokenHeader, "Content-Type")
+                .WithExposedHeaders("Retry-After")
+                .SetPreflightMaxAge(TimeSpan.FromMinutes(10)));
+        });
     }
 
     private static void ConfigureListening(WebApplicationBuilder builder)

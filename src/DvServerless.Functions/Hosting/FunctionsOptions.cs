@@ -31,10 +31,11 @@ public sealed class FunctionsOptions
 
     /// <summary>
     /// The origins (comma-separated, e.g. <c>https://dvs-worker.example.azurecontainerapps.io</c>) whose pages may call the
-    /// API from a browser when the app runs standalone; the media worker's, which serves the console and the JS client,
-    /// by default. Under the Functions host the platform's CORS setting applies instead.
+    /// API from a browser when the app runs standalone; empty (the default) means the origin of <c>MediaWorker:BaseUrl</c>,
+    /// the worker that serves the console and the JS client (<c>http://127.0.0.1:7073</c> locally). Under the Functions
+    /// host the platform's CORS setting applies instead.
     /// </summary>
-    public string CorsOrigins { get; set; } = LocalDefaults.MediaWorkerBaseUrl;
+    public string? CorsOrigins { get; set; }
 
     /// <summary>The origins of <paramref name="value"/>: comma-separated, trimmed, without a trailing slash.</summary>
     public static string[] ParseOrigins(string? value) =>

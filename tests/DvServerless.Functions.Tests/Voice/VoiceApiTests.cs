@@ -334,14 +334,25 @@ public sealed partial class VoiceApiTests : IClassFixture<AzuriteFixture>
             return await host.Client.SendAsync(request);
         }
 
-        using var allowed = await PreflightAsync(LocalDefaults.MediaWorkerBaseUrl);
+        // By default the origin of MediaWorker:BaseUrl, whose console and JS client call the API.
+        var workerOrigin = worker.BaseUrl.GetLeftPart(UriPartial.Authority);
+        using var allowed = await PreflightAsync(workerOrigin);
         Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
-        Assert.Equal(LocalDefaults.MediaWorkerBaseUrl, allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal(workerOrigin, allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
         var allowedHeaders = string.Join(",", allowed.Headers.GetValues("Access-Control-Allow-Headers")).ToLowerInvariant();
         Assert.Contains("robot-key", allowedHeaders, StringComparison.Ordinal);
         Assert.Contains("robot-token", allowedHeaders, StringComparison.Ordinal);
 
         using var foreign = await PreflightAsync("https://evil.example");
         Assert.False(foreign.Headers.Contains("Access-Control-Allow-Origin"));
+
+        // Functions:CorsOrigins replaces the default.
+        await using var configured = await StartHostAsync(connection, worker,
+            new Dictionary<string, string?> { ["Functions:CorsOrigins"] = "https://console.example, https://other.example/" });
+        using var request = new HttpRequestMessage(HttpMethod.Options, "/api/v1/voice/start");
+        request.Headers.Add("Origin", "https://other.example");
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        using var explicitOrigin = await configured.Client.SendAsync(request);
+        Assert.Equal("https://other.example", explicitOrigin.Headers.GetValues("Access-Control-Allow-Origin").Single());
     }
 }
