@@ -11,6 +11,7 @@ using DvServerless.Functions.Sessions;
 using DvServerless.Functions.Sip;
 using DvServerless.Functions.Tenancy;
 using DvServerless.Functions.Tts;
+using DvServerless.Functions.Voice;
 using DvServerless.Functions.Voices;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -44,9 +45,12 @@ public static class FunctionsApp
 
         AddServices(builder.Services, builder.Configuration, FunctionsHostingMode.Standalone);
         builder.Services.AddFunctionsOpenApi();
+        AddStandaloneCors(builder);
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Under the Functions host the platform answers CORS (bicep/functions.bicep); standalone, the app does.
+        app.UseCors();
         // Readiness for scripts and tests that poll the root; not a function.
         app.MapGet("/", () => Results.Text("DvServerless.Functions")).WithName("Readiness").ExcludeFromDescription();
         app.MapHttpFunctions(Routes);
@@ -88,6 +92,8 @@ public static class FunctionsApp
                 "MediaWorker:TokenSigningKey is the public local development key; set a secret key in Azure.")
             .Validate(o => o.TokenLifetime >= TimeSpan.FromSeconds(10) && o.TokenLifetime <= TimeSpan.FromHours(1),
                 "MediaWorker:TokenLifetime must be between 00:00:10 and 01:00:00.")
+            .Validate(o => o.CommandTimeout >= TimeSpan.FromSeconds(1) && o.CommandTimeout <= TimeSpan.FromSeconds(30),
+                "MediaWorker:CommandTimeout must be between 00:00:01 and 00:00:30.")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
@@ -108,10 +114,37 @@ public static class FunctionsApp
         services.AddTenancy(configuration);
         services.AddSipFunctions(configuration);
 
+        // Browser sessions and ephemeral keys (Voice/, Realtime/).
+        services.AddVoiceFunctions();
+
         // Call records, minutes, voices and the TTS prompt cache (Records/, Voices/, Tts/).
         services.AddTtsFunctions(configuration, mode);
         services.AddRecordsFunctions(configuration);
         services.AddVoicesFunctions();
+    }
+
+    /// <summary>
+    /// The browser pages the worker serves (the console, the JS client) call this app from the worker's origin:
+    /// <see cref="FunctionsOptions.CorsOrigins"/> may, with the credential headers of the tenant API.
+    /// </summary>
+    private static void AddStandaloneCors(WebApplicationBuilder builder)
+    {
+        builder.Services.AddCors();
+        // Read when first used, so settings added after this (tests, the CLI) count.
+        builder.Services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<IConfiguration>((cors, configuration) =>
+        {
+            var configured = configuration[FunctionsOptions.SectionName + ":" + nameof(FunctionsOptions.CorsOrigins)];
+            var worker = configuration[MediaWorkerOptions.SectionName + ":" + nameof(MediaWorkerOptions.BaseUrl)];
+            var origins = FunctionsOptions.ParseOrigins(!string.IsNullOrWhiteSpace(configured) ? configured
+                : Uri.TryCreate(worker, UriKind.Absolute, out var workerUrl) ? workerUrl.GetLeftPart(UriPartial.Authority)
+                : LocalDefaults.MediaWorkerBaseUrl);
+            cors.AddDefaultPolicy(policy => policy
+                .WithOrigins(origins)
+                .WithMethods("GET", "POST", "PATCH", "DELETE")
+                .WithHeaders("X-Api-Key", "Authorization", TenantApiGate.RobotKeyHeader, TenantApiGate.RobotTokenHeader, "Content-Type")
+                .WithExposedHeaders("Retry-After")
+                .SetPreflightMaxAge(TimeSpan.FromMinutes(10)));
+        });
     }
 
     private static void ConfigureListening(WebApplicationBuilder builder)

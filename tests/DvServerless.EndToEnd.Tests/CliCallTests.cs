@@ -24,7 +24,7 @@ public sealed class CliCallTests
             Assert.True(process.Process.ExitCode == 0, $"dvs call exited {process.Process.ExitCode}:\n{process.Output}");
             Assert.Contains("Realtime simulator", process.Output, StringComparison.Ordinal);
 
-            var summary = JsonSerializer.Deserialize<CallSummary>(await File.ReadAllTextAsync(json), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+            var summary = JsonSerializer.Deserialize<CallSummary>(await File.ReadAllTextAsync(json), JsonSerializerOptions.Web)!;
             Assert.Equal("Ended", summary.FinalState);
             Assert.True(summary.Simulated);
             Assert.Equal(1, summary.AnswerRequests);

@@ -9,14 +9,13 @@ namespace DvServerless.EndToEnd.Tests;
 /// </summary>
 public sealed class LogEventIdTests
 {
+    // The assemblies that log through [LoggerMessage] (Core and the CLI have no logging of their own).
     public static TheoryData<string> Assemblies => new()
     {
-        typeof(Core.Calls.CallSession).Assembly.GetName().Name!,
         typeof(Adapters.Acs.AcsCallAutomationClient).Assembly.GetName().Name!,
         typeof(Functions.FunctionsApp).Assembly.GetName().Name!,
         typeof(MediaWorker.Calls.CallLoop).Assembly.GetName().Name!,
         typeof(Simulators.Acs.AcsSimulator).Assembly.GetName().Name!,
-        typeof(Cli.LocalStack.LocalStack).Assembly.GetName().Name!,
     };
 
     [Theory]
@@ -36,7 +35,7 @@ public sealed class LogEventIdTests
             .Select(g => $"{g.Key}: " + string.Join(", ", g.Select(m => m.Method.DeclaringType!.Name + "." + m.Method.Name)))
             .ToList();
 
-        Assert.True(messages.Count > 0 || assemblyName.EndsWith(".Core", StringComparison.Ordinal), $"{assemblyName} has no source-generated log messages to check.");
+        Assert.True(messages.Count > 0, $"{assemblyName} has no source-generated log messages to check.");
         Assert.True(duplicates.Count == 0, $"{assemblyName} reuses event ids:\n" + string.Join("\n", duplicates));
         Assert.DoesNotContain(messages, m => m.Attribute!.EventId == 0);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using DvServerless.Cli.Calls;
 using DvServerless.Cli.LocalStack;
@@ -164,7 +165,8 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
     ];
 
     /// <summary>One local stack (rules and transfer target configured) and the synthesized caller, started on first use.</summary>
-    public sealed class SipStack : IAsyncLifetime
+    [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a stack: a LocalStack for SIP calls.")]
+    public sealed class SipStack : IAsyncLifetime, IDisposable
     {
         private readonly SemaphoreSlim _gate = new(1, 1);
         private LocalStack? _stack;
@@ -218,6 +220,9 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
                 await _stack.DisposeAsync();
             }
         }
+
+        /// <summary>Releases the start-up gate (xUnit calls this besides <see cref="DisposeAsync"/>, which stops the stack).</summary>
+        public void Dispose() => _gate.Dispose();
     }
 
     /// <summary>
@@ -226,6 +231,7 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
     /// </summary>
     private sealed class WebhookRelay : IAsyncDisposable
     {
+        private static readonly string[] WebhookHeaders = ["webhook-id", "webhook-timestamp", "webhook-signature"];
         private readonly WebApplication _app;
         private readonly HttpClient _http = new();
         private readonly List<HttpStatusCode> _statuses = [];
@@ -247,7 +253,7 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
             {
                 using var body = new MemoryStream();
                 await context.Request.Body.CopyToAsync(body);
-                var headers = new[] { "webhook-id", "webhook-timestamp", "webhook-signature" }
+                var headers = WebhookHeaders
                     .Select(name => (name, value: context.Request.Headers[name].ToString())).ToArray();
                 var concurrent = await Task.WhenAll(relay.ForwardAsync(target, body.ToArray(), headers), relay.ForwardAsync(target, body.ToArray(), headers));
                 await relay.ForwardAsync(target, body.ToArray(), headers);

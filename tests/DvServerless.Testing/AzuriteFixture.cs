@@ -36,7 +36,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
             return;
         }
 
-        _azurite = await AzuriteProcess.StartAsync(0, default, RepositoryPaths.Root);
+        _azurite = await AzuriteProcess.StartAsync(0, RepositoryPaths.Root);
     }
 
     /// <inheritdoc />

@@ -17,7 +17,7 @@ namespace DvServerless.Benchmarks.Calls;
 /// caller frame (leg) → engine, and agent delta → paced leg frame.
 /// </summary>
 [MemoryDiagnoser]
-public class CallLoopPassThroughBenchmarks
+public class CallLoopPassThroughBenchmarks : IDisposable
 {
     private const int FrameBytes = 960;
     private readonly byte[] _frame = new byte[FrameBytes];
@@ -29,6 +29,7 @@ public class CallLoopPassThroughBenchmarks
     private CancellationTokenSource _stop = null!;
     private PlayoutClock _playout = null!;
     private BenchLeg _playoutLeg = null!;
+    private bool _disposed;
 
     [GlobalSetup]
     public void Setup()
@@ -45,12 +46,26 @@ public class CallLoopPassThroughBenchmarks
         _playout = new PlayoutClock(_playoutLeg, AudioFormat.Pcm24k, AudioFormat.Pcm24k, _time, TimeSpan.FromMilliseconds(100));
     }
 
+    /// <summary>
+    /// Stops the loop, which disposes its leg and engine when its run ends, and releases the playout clock, its leg and
+    /// the stop source. BenchmarkDotNet calls it once after the runs; a second call does nothing.
+    /// </summary>
     [GlobalCleanup]
-    public void Cleanup()
+    public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _stop.Cancel();
         _run.GetAwaiter().GetResult();
+        _loop.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _playout.Dispose();
+        _playoutLeg.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _stop.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>

@@ -197,7 +197,11 @@ public sealed class AcsCallAutomationClient : ICallAutomationClient
             WriteIfNotNull(writer, "operationContext", operationContext);
         });
         using var response = await SendAsync("transfer", RequestMethod.Post, ConnectionPath(callConnectionId, ":transferToParticipant"), body, repeatable: true, HttpStatusCode.Accepted, cancellationToken).ConfigureAwait(false);
-        AcsClientLog.TransferAccepted(_logger, callConnectionId, AcsIdentifiers.Mask(targetRawId));
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var maskedTarget = AcsIdentifiers.Mask(targetRawId);
+            AcsClientLog.TransferAccepted(_logger, callConnectionId, maskedTarget);
+        }
     }
 
     private async Task MediaStreamingAsync(string operation, string callConnectionId, string action, string? operationContext, CancellationToken cancellationToken)

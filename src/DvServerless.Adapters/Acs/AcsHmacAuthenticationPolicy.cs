@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure.Core;
 using Azure.Core.Pipeline;
 
@@ -23,7 +24,10 @@ public sealed class AcsHmacAuthenticationPolicy : HttpPipelinePolicy
     /// <inheritdoc />
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        Sign(message, ReadBody(message, async: false, message.CancellationToken).GetAwaiter().GetResult());
+        // With async: false the body is written synchronously, so the ValueTask has completed when it is returned.
+        var contentHash = ReadBody(message, async: false, message.CancellationToken);
+        Debug.Assert(contentHash.IsCompleted, "The synchronous path of ReadBody completes synchronously.");
+        Sign(message, contentHash.Result);
         ProcessNext(message, pipeline);
     }
 

@@ -141,6 +141,6 @@ public sealed partial class BlobCallSessionStore : ICallSessionStore
     private static BinaryData Serialize(CallSession session) =>
         BinaryData.FromObjectAsJson(session, StorageJson.Options);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Session {CallId} changed under us (attempt {Attempt}); retrying the update.")]
+    [LoggerMessage(EventId = 2151, Level = LogLevel.Debug, Message = "Session {CallId} changed under us (attempt {Attempt}); retrying the update.")]
     private partial void LogUpdateConflict(string callId, int attempt);
 }

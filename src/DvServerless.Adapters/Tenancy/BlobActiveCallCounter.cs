@@ -24,7 +24,7 @@ namespace DvServerless.Adapters.Tenancy;
 /// <see cref="ActiveCallCounterOptions.StaleAfter"/> are skipped without reading, which also stops a session whose
 /// process died before recording its end from holding a slot for longer than that.
 /// </remarks>
-public sealed partial class BlobActiveCallCounter : IActiveCallCounter
+public sealed partial class BlobActiveCallCounter : IActiveCallCounter, IDisposable
 {
     private readonly BlobContainerClient _container;
     private readonly ActiveCallCounterOptions _options;
@@ -47,6 +47,9 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter
         _time = timeProvider;
         _logger = logger;
     }
+
+    /// <summary>Releases the refresh lock.</summary>
+    public void Dispose() => _refresh.Dispose();
 
     /// <inheritdoc />
     public async ValueTask<int> CountActiveAsync(string tenantId, CancellationToken cancellationToken = default)

@@ -85,7 +85,8 @@ public sealed partial class BlobAuditLog : IAuditLog
         for (var attempt = 0; ; attempt++)
         {
             var part = _parts.GetValueOrDefault(dayKey);
-            var count = await AppendToPartAsync(BlobName(tenant, day, part), bytes, cancellationToken).ConfigureAwait(false);
+            var blobName = BlobName(tenant, day, part);
+            var count = await AppendToPartAsync(blobName, bytes, cancellationToken).ConfigureAwait(false);
             if (count is { } committed)
             {
                 if (committed >= _maxBlocksPerBlob)
@@ -98,7 +99,7 @@ public sealed partial class BlobAuditLog : IAuditLog
             }
 
             // The part was full already (another instance filled it, or this process restarted): move on.
-            LogRolledOver(BlobName(tenant, day, part));
+            LogRolledOver(blobName);
             _parts.AddOrUpdate(dayKey, part + 1, (_, current) => Math.Max(current, part + 1));
             if (attempt >= 1000)
             {

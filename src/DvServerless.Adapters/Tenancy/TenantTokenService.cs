@@ -149,6 +149,6 @@ public sealed partial class TenantTokenService
         return bytes;
     }
 
-    [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "API token rejected: {Reason}.")]
+    [LoggerMessage(EventId = 5241, Level = LogLevel.Information, Message = "API token rejected: {Reason}.")]
     private partial void LogRejected(string reason);
 }

@@ -16,7 +16,7 @@ namespace DvServerless.Adapters.Tts;
 public sealed partial class TtsWarmupService
 {
     private readonly BlobTtsCache _cache;
-    private readonly IReadOnlyDictionary<string, ITextToSpeech> _providers;
+    private readonly Dictionary<string, ITextToSpeech> _providers;
     private readonly BlobContainerClient _promptContainer;
     private readonly TtsWarmupOptions _options;
     private readonly ILogger<TtsWarmupService> _logger;

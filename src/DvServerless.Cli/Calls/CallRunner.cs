@@ -103,7 +103,7 @@ public sealed class CallRunner
 
     private static string? CallIdFromCallbacks(SimulatedCallResult result)
     {
-        var callback = result.Callbacks.FirstOrDefault();
+        var callback = result.Callbacks.Count > 0 ? result.Callbacks[0] : null;
         return callback is null ? null : Uri.UnescapeDataString(callback.Uri.Segments[^1].TrimEnd('/'));
     }
 }

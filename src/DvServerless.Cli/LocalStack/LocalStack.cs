@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -20,6 +21,7 @@ namespace DvServerless.Cli.LocalStack;
 /// real pipelines, on loopback ports), the ACS simulator and — unless a real OpenAI / Azure OpenAI engine is configured —
 /// the Realtime simulator. Each run uses fresh ports and a fresh media-token key.
 /// </summary>
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A stack of services, as in \"local stack\"; not a LIFO collection.")]
 public sealed class LocalStack : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
@@ -80,7 +82,7 @@ public sealed class LocalStack : IAsyncDisposable
         try
         {
             progress("starting Azurite (Blob storage)");
-            var azurite = await AzuriteProcess.StartAsync(0, cancellationToken, options.ToolsSearchRoot).ConfigureAwait(false);
+            var azurite = await AzuriteProcess.StartAsync(0, options.ToolsSearchRoot, cancellationToken).ConfigureAwait(false);
             owned.Add(azurite);
 
             RealtimeSimulator? realtime = null;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -20,6 +21,8 @@ public static class ApiKeyHasher
 
     /// <summary>The length of a hash in hex characters.</summary>
     public const int HashLength = 64;
+
+    private static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789abcdefABCDEF");
 
     /// <summary>Returns the lowercase hex hash of <paramref name="apiKey"/>.</summary>
     public static string Hash(string apiKey)
@@ -55,7 +58,7 @@ public static class ApiKeyHasher
 
     /// <summary>Whether <paramref name="hash"/> has the shape of a hash (64 hex characters).</summary>
     public static bool IsHash(string? hash) =>
-        hash is { Length: HashLength } && hash.AsSpan().IndexOfAnyExcept("0123456789abcdefABCDEF") < 0;
+        hash is { Length: HashLength } && hash.AsSpan().IndexOfAnyExcept(HexDigits) < 0;
 
     /// <summary>Generates a new random API key (32 bytes, base64url, prefixed <c>dvs_</c> so leaked keys are recognisable).</summary>
     public static string GenerateKey() =>

@@ -13,7 +13,7 @@ namespace DvServerless.Core.Tenants;
 /// arrive at different instances within the counter's cache period (one second for the Blob counter) may see the same
 /// count. Call the policy before creating the session of the new call.
 /// </remarks>
-public sealed class CallCapacityPolicy
+public sealed class CallCapacityPolicy : IDisposable
 {
     private readonly IActiveCallCounter _counter;
     private readonly SemaphoreSlim _admitting = new(1, 1);
@@ -24,6 +24,9 @@ public sealed class CallCapacityPolicy
         ArgumentNullException.ThrowIfNull(counter);
         _counter = counter;
     }
+
+    /// <summary>Releases the admission lock; the counter is not owned and stays as it is.</summary>
+    public void Dispose() => _admitting.Dispose();
 
     /// <summary>
     /// The key under which <see cref="IActiveCallCounter"/> counts the active calls of no tenant. Never a valid tenant id

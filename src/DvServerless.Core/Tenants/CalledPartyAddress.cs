@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace DvServerless.Core.Tenants;
 
 /// <summary>
@@ -6,6 +8,8 @@ namespace DvServerless.Core.Tenants;
 /// </summary>
 public static class CalledPartyAddress
 {
+    private static readonly SearchValues<char> AsciiDigits = SearchValues.Create("0123456789");
+
     /// <summary>
     /// Returns <c>+</c> and the digits of an E.164 number given as <c>+14255550123</c>, <c>4:+14255550123</c>,
     /// <c>tel:+1-425-555-0123</c> or with visual separators; null when it is not one.
@@ -105,7 +109,7 @@ public static class CalledPartyAddress
         var user = span[..at];
         var host = span[(at + 1)..];
         var colon = host.LastIndexOf(':');
-        if (colon >= 0 && host[(colon + 1)..].IndexOfAnyExcept("0123456789") < 0 && host.IndexOf(']') < colon)
+        if (colon >= 0 && host[(colon + 1)..].IndexOfAnyExcept(AsciiDigits) < 0 && host.IndexOf(']') < colon)
         {
             host = host[..colon];
         }

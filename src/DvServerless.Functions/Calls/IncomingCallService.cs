@@ -95,7 +95,12 @@ public sealed partial class IncomingCallService
             LogTakenOver(callId, (int)_functions.UndecidedTakeoverAfter.TotalSeconds);
         }
 
-        LogRinging(callId, PiiMasker.Mask(notification.FromRawId), PiiMasker.Mask(notification.ToRawId));
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var (from, to) = (PiiMasker.Mask(notification.FromRawId), PiiMasker.Mask(notification.ToRawId));
+            LogRinging(callId, from, to);
+        }
+
         if (!admission.Admitted)
         {
             return await RejectForCapacityAsync(callId, notification, cancellationToken).ConfigureAwait(false);

@@ -28,4 +28,18 @@ public sealed class FunctionsOptions
     /// </summary>
     [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:01", "00:01:00")]
     public TimeSpan UndecidedTakeoverAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The origins (comma-separated, e.g. <c>https://dvs-worker.example.azurecontainerapps.io</c>) whose pages may call the
+    /// API from a browser when the app runs standalone; empty (the default) means the origin of <c>MediaWorker:BaseUrl</c>,
+    /// the worker that serves the console and the JS client (<c>http://127.0.0.1:7073</c> locally). Under the Functions
+    /// host the platform's CORS setting applies instead.
+    /// </summary>
+    public string? CorsOrigins { get; set; }
+
+    /// <summary>The origins of <paramref name="value"/>: comma-separated, trimmed, without a trailing slash.</summary>
+    public static string[] ParseOrigins(string? value) =>
+        (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(o => o.TrimEnd('/'))
+            .ToArray();
 }

@@ -22,4 +22,10 @@ public sealed class MediaWorkerOptions
     /// leaked URL is useless soon after.
     /// </summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long the voice API waits for the worker to carry out a browser command (stop, interrupt, audio) before it
+    /// answers 502; 1–30 s. A command touches only in-memory state on the worker, so seconds are plenty.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }

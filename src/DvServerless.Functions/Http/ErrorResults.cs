@@ -50,6 +50,14 @@ public static class ErrorResults
         return Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
+    /// <summary>429 with <c>Retry-After</c> and <c>retryAfter</c> in the body.</summary>
+    public static IResult TooManyRequests(HttpContext context, string code, string message, int retryAfterSeconds)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return Results.Json(new ErrorBody(code, message, RetryAfter: retryAfterSeconds), statusCode: StatusCodes.Status429TooManyRequests);
+    }
+
     /// <summary>An error with <c>Retry-After</c> (e.g. 404 <c>minutes_not_ready</c>, 429).</summary>
     public static IResult WithRetryAfter(HttpContext context, int status, string code, string message, int retryAfterSeconds)
     {

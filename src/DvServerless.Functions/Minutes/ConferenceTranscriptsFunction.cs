@@ -86,7 +86,7 @@ public sealed class ConferenceTranscriptsFunction
 
             return result.Outcome switch
             {
-                ConferenceSubmitOutcome.Accepted => Results.Json(new ConferenceSubmitted(confId, result.Accepted, result.CallIds), statusCode: StatusCodes.Status202Accepted),
+                ConferenceSubmitOutcome.Accepted => Results.Json(new ConferenceSubmitted(confId, result.Accepted, result.CallIds ?? []), statusCode: StatusCodes.Status202Accepted),
                 ConferenceSubmitOutcome.InvalidConferenceId => ErrorResults.BadRequest("invalid_conference_id", result.Errors[0]),
                 ConferenceSubmitOutcome.ForeignCallIds => ErrorResults.Error(StatusCodes.Status403Forbidden, "foreign_call_ids", string.Join(" ", result.Errors), Details("foreign_call_id", result.Errors)),
                 ConferenceSubmitOutcome.LimitExceeded => ErrorResults.Error(StatusCodes.Status413PayloadTooLarge, "conference_limit", result.Errors[0]),

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using DvServerless.Core.Calls;
 
@@ -8,6 +9,7 @@ namespace DvServerless.Functions.Records;
 /// quickly), and <see cref="MinutesOnCallEnded"/> — which may wait for the worker's end marker and call a language
 /// model — runs here in the background, one call at a time.
 /// </summary>
+[SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue: call ends wait in it for the background minutes run.")]
 public sealed partial class CallEndedQueue : BackgroundService, ICallEndedHandler
 {
     private readonly Channel<CallSession> _ended = Channel.CreateBounded<CallSession>(new BoundedChannelOptions(1000) { FullMode = BoundedChannelFullMode.DropOldest });

@@ -50,7 +50,7 @@ public sealed partial class TenantSessionService
 
     /// <summary>
     /// The sessions <paramref name="caller"/> may list, newest first: its own tenant's, or for the admin all of them or those
-    /// of <paramref name="tenant"/>. Null with <paramref name="error"/> set when the request is refused.
+    /// of <paramref name="tenant"/>. Sessions is null, with the outcome and the reason, when the request is refused.
     /// </summary>
     public async Task<(IReadOnlyList<CallSession>? Sessions, SessionOutcome Outcome, string? Error)> ListAsync(
         TenantCaller caller, string? tenant, int? limit, CancellationToken cancellationToken)

@@ -43,7 +43,7 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     public async Task<SipWorkerAnswer> CheckCapacityAsync(string callId, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Url(CapacityPath + "?callId=" + Uri.EscapeDataString(callId)));
-        return await SendAsync(request, callId, cancellationToken, async response =>
+        return await SendAsync(request, callId, async response =>
         {
             using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), default, cancellationToken).ConfigureAwait(false);
             var root = document.RootElement;
@@ -51,7 +51,7 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
             var active = root.TryGetProperty("active", out var n) && n.TryGetInt32(out var count) ? count : -1;
             var limit = root.TryGetProperty("limit", out var l) && l.TryGetInt32(out var max) ? max : -1;
             return new SipWorkerAnswer(available, (int)response.StatusCode, available ? "worker has room" : $"worker is full ({active}/{limit} SIP calls)");
-        }).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -61,12 +61,12 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
         {
             Content = JsonContent.Create(new AttachRequest(callId, sipCallId)),
         };
-        return await SendAsync(request, callId, cancellationToken,
-            response => Task.FromResult(new SipWorkerAnswer(true, (int)response.StatusCode, "sideband attach handed to the worker"))).ConfigureAwait(false);
+        return await SendAsync(request, callId,
+            response => Task.FromResult(new SipWorkerAnswer(true, (int)response.StatusCode, "sideband attach handed to the worker")), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SipWorkerAnswer> SendAsync(
-        HttpRequestMessage request, string callId, CancellationToken cancellationToken, Func<HttpResponseMessage, Task<SipWorkerAnswer>> onSuccess)
+        HttpRequestMessage request, string callId, Func<HttpResponseMessage, Task<SipWorkerAnswer>> onSuccess, CancellationToken cancellationToken)
     {
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(callId, _worker.TokenLifetime, MediaTokenPurpose.SipAttach));
         using var timeout = new CancellationTokenSource(_routing.WorkerTimeout, _time);

@@ -34,7 +34,7 @@ public sealed partial class SipIncomingService
     private readonly TimeProvider _time;
     private readonly ILogger<SipIncomingService> _logger;
     private readonly ICallAdmissionPolicy _admission;
-    private readonly TenantCallControlDirectory? _controls;
+    private readonly TenantRealtimeProjects? _controls;
 
     /// <summary>
     /// Creates the service. <paramref name="control"/> serves calls of no tenant; <paramref name="controls"/>, when given,
@@ -51,7 +51,7 @@ public sealed partial class SipIncomingService
         TimeProvider time,
         ILogger<SipIncomingService> logger,
         ICallAdmissionPolicy? admission = null,
-        TenantCallControlDirectory? controls = null)
+        TenantRealtimeProjects? controls = null)
     {
         _admission = admission ?? AdmitAllCallsPolicy.Instance;
         _controls = controls;
@@ -114,7 +114,7 @@ public sealed partial class SipIncomingService
         };
         if (verifiedTenantId is not null)
         {
-            session.Metadata[SipSessionMetadata.OpenAIProjectTenant] = verifiedTenantId;
+            session.Metadata[TenantRealtimeProjects.SessionMetadataKey] = verifiedTenantId;
         }
 
 
@@ -167,7 +167,12 @@ public sealed partial class SipIncomingService
     private async Task<SipIncomingOutcome> DecideAsync(
         SipIncomingCall call, string callId, CallSession session, IncomingCallAdmission admission, IRealtimeCallControl control, CancellationToken cancellationToken)
     {
-        LogRinging(callId, call.CallId, PiiMasker.Mask(session.From), PiiMasker.Mask(session.To), call.SipHeaders.Count);
+        if (_logger.IsEnabled(LogLevel.Information))
+        {
+            var (from, to) = (PiiMasker.Mask(session.From), PiiMasker.Mask(session.To));
+            LogRinging(callId, call.CallId, from, to, call.SipHeaders.Count);
+        }
+
         var decision = admission.Admitted
             ? _policy.Decide(call.SipHeaders)
             : SipCallDecision.Rejected(admission.SipStatusCode ?? SipRoutingOptions.BusyStatus, IncomingCallAdmission.CapacityReason);
@@ -219,7 +224,7 @@ public sealed partial class SipIncomingService
         };
         var final = result.Outcome == RealtimeCallControlOutcome.Failed ? CallState.Failed : CallState.Ended;
         await MoveAsync(callId, final, reason, s => s.Metadata[SipSessionMetadata.Decision] = $"reject {decision.RejectStatus}: {decision.Reason}").ConfigureAwait(false);
-        LogRejected(callId, decision.RejectStatus, decision.Reason, result.Outcome.ToString());
+        LogRejected(callId, decision.RejectStatus, decision.Reason, result.Outcome);
         return new SipIncomingOutcome(callId, sipCallId, final == CallState.Ended ? SipIncomingResult.Rejected : SipIncomingResult.Failed, reason, decision.RejectStatus);
     }
 
@@ -280,7 +285,7 @@ public sealed partial class SipIncomingService
     private partial void LogAccepted(string callId, string sipCallId);
 
     [LoggerMessage(EventId = 3504, Level = LogLevel.Information, Message = "SIP call {CallId} rejected with {Status} ({Reason}); OpenAI answered {Outcome}.")]
-    private partial void LogRejected(string callId, int status, string reason, string outcome);
+    private partial void LogRejected(string callId, int status, string reason, RealtimeCallControlOutcome outcome);
 
     [LoggerMessage(EventId = 3505, Level = LogLevel.Error, Message = "SIP call {CallId} ({SipCallId}): {Reason}.")]
     private partial void LogAcceptFailed(string callId, string sipCallId, string reason);

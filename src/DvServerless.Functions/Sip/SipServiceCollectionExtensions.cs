@@ -51,11 +51,6 @@ public static class SipServiceCollectionExtensions
         services.TryAddSingleton(sp => new StandardWebhookVerifier(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SipWebhookOptions>>().Value.WebhookTolerance));
         services.AddOpenAICallControl(configuration);
-        services.TryAddSingleton(sp => new TenantCallControlDirectory(
-            sp.GetRequiredService<IRealtimeCallControl>(),
-            sp.GetRequiredService<IOptions<RealtimeEngineOptions>>().Value,
-            sp.GetService<TenantDirectory>(),
-            sp.GetRequiredService<OpenAICallControlClientFactory>().Create));
         services.TryAddSingleton<SipWebhookAuthenticator>(sp => new SipWebhookAuthenticator(
             sp.GetRequiredService<StandardWebhookVerifier>(), sp.GetRequiredService<IOptions<SipWebhookOptions>>(), sp.GetService<TenantDirectory>()));
         // No retries: attach must not run twice, and both requests are bounded by Sip:WorkerTimeout inside a webhook that

@@ -35,7 +35,7 @@ public static class SipSessionMetadata
     /// The tenant whose own OpenAI project's webhook secret verified the delivery (absent for the gateway's secret): the
     /// project the call lives in, whose key must control it and attach its sideband.
     /// </summary>
-    public const string OpenAIProjectTenant = "openai.project_tenant";
+    public const string OpenAIProjectTenant = Adapters.OpenAI.Calls.TenantRealtimeProjects.SessionMetadataKey;
 
     /// <summary>Builds the metadata of a new SIP session.</summary>
     public static Dictionary<string, string> From(SipIncomingCall call)

@@ -34,15 +34,7 @@ public static class TenancyServiceCollectionExtensions
         // Read when used, not now: hosts and tests add configuration sources after the services are registered.
         bool InAzure() => !string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"]);
 
-        services.AddOptions<TenantsOptions>()
-            .Configure(options =>
-            {
-                configuration.GetSection(TenantsOptions.SectionName).Bind(options);
-                TenantEnvironmentSettings.ApplyTo(options, name => configuration[name]);
-            })
-            .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TenantsOptions>, TenantsOptionsValidator>();
-        services.TryAddSingleton(provider => new TenantDirectory(provider.GetRequiredService<IOptions<TenantsOptions>>().Value));
+        services.AddTenantDirectory(configuration);
 
         services.AddOptions<TenantTokenOptions>()
             .Bind(configuration.GetSection(TenantTokenOptions.SectionName))

@@ -9,7 +9,8 @@ namespace DvServerless.Functions.Tenancy;
 
 /// <summary>
 /// The checks every tenant API request goes through, shared by <see cref="TenantApiAuthorization"/> and the token
-/// endpoint: authentication (<c>Authorization: Bearer &lt;token&gt;</c> or <c>X-Api-Key</c>), the per-tenant rate limit
+/// endpoint: authentication (<c>Authorization: Bearer &lt;token&gt;</c>, <c>Robot-Key</c> + <c>Robot-Token</c>, or
+/// <c>X-Api-Key</c>), the per-tenant rate limit
 /// and the audit line. Fails closed: with no tenant and no admin key configured every API request gets 401 with a
 /// message saying how to configure them.
 /// </summary>
@@ -17,6 +18,12 @@ public sealed partial class TenantApiGate
 {
     /// <summary>The header carrying an API key.</summary>
     public const string ApiKeyHeader = "X-Api-Key";
+
+    /// <summary>The header naming the tenant in the browser SDK's credential pair (with <see cref="RobotTokenHeader"/>).</summary>
+    public const string RobotKeyHeader = "Robot-Key";
+
+    /// <summary>The header carrying the tenant's API key in the browser SDK's credential pair.</summary>
+    public const string RobotTokenHeader = "Robot-Token";
 
     /// <summary>The 401 message when nothing is configured.</summary>
     public const string NotConfiguredMessage =
@@ -59,7 +66,9 @@ public sealed partial class TenantApiGate
 
     /// <summary>
     /// Authenticates the request: the <c>Authorization</c> header when present (it must be <c>Bearer &lt;token&gt;</c>),
-    /// otherwise <c>X-Api-Key</c>. Returns the caller, or null with the reason to put in the 401 body.
+    /// else the pair <c>Robot-Key: &lt;tenant id&gt;</c> + <c>Robot-Token: &lt;API key&gt;</c> when either is present (the key
+    /// must be that tenant's: the admin key or another tenant's key is refused), otherwise <c>X-Api-Key</c>. Returns the
+    /// caller, or null with the reason to put in the 401 body.
     /// </summary>
     public async Task<(TenantCaller? Caller, string Failure)> AuthenticateAsync(HttpRequest request)
     {
@@ -91,10 +100,27 @@ public sealed partial class TenantApiGate
                 : _directory.FindById(caller.TenantId) is not null ? (caller, string.Empty) : (null, "The token's tenant is no longer configured.");
         }
 
+        var robotKey = request.Headers[RobotKeyHeader].ToString();
+        var robotToken = request.Headers[RobotTokenHeader].ToString();
+        if (robotKey.Length > 0 || robotToken.Length > 0)
+        {
+            if (robotKey.Length == 0 || robotToken.Length == 0)
+            {
+                return (null, "Send both 'Robot-Key: <tenant id>' and 'Robot-Token: <API key>'.");
+            }
+
+            // The key decides who the caller is; Robot-Key must merely agree with it (one message for every mismatch, so
+            // the answer does not tell which tenant ids exist).
+            var robot = _directory.Authenticate(robotToken);
+            return robot is { IsAdmin: false } && string.Equals(robot.TenantId, robotKey, StringComparison.Ordinal)
+                ? (robot, string.Empty)
+                : (null, "The Robot-Token is not a valid API key of the tenant named in Robot-Key.");
+        }
+
         var apiKey = request.Headers[ApiKeyHeader].ToString();
         if (apiKey.Length == 0)
         {
-            return (null, "No credential: send 'Authorization: Bearer <token>' or 'X-Api-Key: <key>'.");
+            return (null, "No credential: send 'Authorization: Bearer <token>', 'Robot-Key' + 'Robot-Token', or 'X-Api-Key: <key>'.");
         }
 
         var byKey = _directory.Authenticate(apiKey);
@@ -123,8 +149,8 @@ public sealed partial class TenantApiGate
 
         LogRateLimited(caller.TenantId!, decision.Limit);
         await AuditAsync(context, caller, StatusCodes.Status429TooManyRequests, AuditAction.RateLimited).ConfigureAwait(false);
-        context.Response.Headers.RetryAfter = decision.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Results.Json(new RateLimitedBody("rate limit exceeded", decision.RetryAfterSeconds), statusCode: StatusCodes.Status429TooManyRequests);
+        return ErrorResults.TooManyRequests(context, "rate limit exceeded",
+            $"Over {decision.Limit} requests per minute; retry in {decision.RetryAfterSeconds} s.", decision.RetryAfterSeconds);
     }
 
     /// <summary>
@@ -136,8 +162,8 @@ public sealed partial class TenantApiGate
         if (_failures.RecordFailure(context.Connection.RemoteIpAddress?.ToString() ?? "unknown") is { } retryAfter)
         {
             LogAuthFailuresLimited(context.Request.Method, PiiMasker.Mask(context.Request.Path.Value ?? string.Empty));
-            context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Json(new RateLimitedBody("too many failed authentications", retryAfter), statusCode: StatusCodes.Status429TooManyRequests);
+            return ErrorResults.TooManyRequests(context, "too many failed authentications",
+                $"Too many failed authentications from this address; retry in {retryAfter} s.", retryAfter);
         }
 
         LogAuthFailed(context.Request.Method, PiiMasker.Mask(context.Request.Path.Value ?? string.Empty));
@@ -177,11 +203,6 @@ public sealed partial class TenantApiGate
             LogAuditFailed(entry.TenantId, e.GetType().Name);
         }
     }
-
-    /// <summary>The 429 body.</summary>
-    internal sealed record RateLimitedBody(
-        [property: JsonPropertyName("error")] string Error,
-        [property: JsonPropertyName("retryAfter")] int RetryAfter);
 
     [LoggerMessage(EventId = 3601, Level = LogLevel.Warning, Message = "API request {Method} {Path} refused: authentication failed.")]
     private partial void LogAuthFailed(string method, string path);

@@ -36,9 +36,10 @@ public sealed partial class TenantCallAdmissionPolicy : ICallAdmissionPolicy, ID
     public ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, string? callId = null, CancellationToken cancellationToken = default)
     {
         var tenant = _directory.FindByCalledParty(calledParty);
-        if (tenant is null && _directory.HasTenants)
+        if (tenant is null && _directory.HasTenants && _logger.IsEnabled(LogLevel.Information))
         {
-            LogUnrouted(PiiMasker.Mask(calledParty ?? "-"));
+            var maskedCalledParty = PiiMasker.Mask(calledParty ?? "-");
+            LogUnrouted(maskedCalledParty);
         }
 
         return AdmitAsync(tenant, callId, cancellationToken);

@@ -41,7 +41,11 @@ public sealed partial class LocalTtsWarmupService : BackgroundService
             {
                 foreach (var report in await TtsWarmupRun.WarmAllAsync(_warmup, stoppingToken).ConfigureAwait(false))
                 {
-                    LogReport(TtsWarmupRun.Describe(report));
+                    if (_logger.IsEnabled(LogLevel.Information))
+                    {
+                        var summary = TtsWarmupRun.Describe(report);
+                        LogReport(summary);
+                    }
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException)

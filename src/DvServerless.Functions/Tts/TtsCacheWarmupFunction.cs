@@ -32,7 +32,11 @@ public sealed partial class TtsCacheWarmupFunction
 
         foreach (var report in await TtsWarmupRun.WarmAllAsync(_warmup, cancellationToken))
         {
-            LogReport(TtsWarmupRun.Describe(report));
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                var summary = TtsWarmupRun.Describe(report);
+                LogReport(summary);
+            }
         }
     }
 

@@ -75,7 +75,7 @@ public sealed partial class VoiceRequests
             return Error(StatusCodes.Status400BadRequest, "malformed_form", "The multipart body cannot be read: " + e.Message);
         }
 
-        var file = form.Files.GetFile("file") ?? form.Files.GetFile("files") ?? form.Files.FirstOrDefault();
+        var file = form.Files.GetFile("file") ?? form.Files.GetFile("files") ?? (form.Files.Count > 0 ? form.Files[0] : null);
         if (file is { Length: > VoiceSampleValidator.MaxBytes })
         {
             return TooLarge();

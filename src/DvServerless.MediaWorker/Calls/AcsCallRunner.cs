@@ -66,7 +66,7 @@ public sealed partial class AcsCallRunner
             return CallEndReason.EngineClosed;
         }
 
-        var loop = new CallLoop(callId, leg, engine, CallLoopOptions.From(_agent, TimeSpan.FromMilliseconds(_options.PlayoutLeadMs)), _records,
+        await using var loop = new CallLoop(callId, leg, engine, CallLoopOptions.From(_agent, TimeSpan.FromMilliseconds(_options.PlayoutLeadMs)), _records,
             _callControl, _tools, _time, _metrics, _loggers.CreateLogger<CallLoop>())
         {
             Greeting = _greeting,

@@ -1,3 +1,4 @@
+using DvServerless.Core.Audio;
 using Microsoft.Extensions.Logging;
 
 namespace DvServerless.MediaWorker.Calls;
@@ -6,10 +7,10 @@ namespace DvServerless.MediaWorker.Calls;
 public sealed partial class CallLoop
 {
     [LoggerMessage(EventId = 3200, Level = LogLevel.Information, Message = "Call {CallId} started: leg {LegFormat}, engine {Engine} ({EngineFormat})")]
-    private partial void LogCallStarted(string callId, string legFormat, string engine, string engineFormat);
+    private partial void LogCallStarted(string callId, AudioFormat legFormat, string engine, AudioFormat engineFormat);
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Call {CallId} ended ({Reason}); {FramesSent} agent frames sent")]
-    private partial void LogCallEnded(string callId, string reason, long framesSent);
+    private partial void LogCallEnded(string callId, CallEndReason reason, long framesSent);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Call {CallId}: the leg closed before any media arrived")]
     private partial void LogLegClosedBeforeMedia(string callId);

@@ -29,14 +29,14 @@ namespace DvServerless.MediaWorker.Calls;
 /// The loop owns the leg and the engine from <see cref="RunAsync"/> on and disposes both when the call ends.
 /// </para>
 /// </remarks>
-public sealed partial class CallLoop
+public sealed partial class CallLoop : IAsyncDisposable
 {
     private readonly string _callId;
     private readonly ICallLeg _leg;
     private readonly IConversationEngine _engine;
     private readonly CallLoopOptions _options;
     private readonly ICallControl _callControl;
-    private readonly IReadOnlyDictionary<string, ICallToolHandler> _tools;
+    private readonly Dictionary<string, ICallToolHandler> _tools;
     private readonly TimeProvider _time;
     private readonly MediaWorkerMetrics? _metrics;
     private readonly ILogger _logger;
@@ -115,7 +115,7 @@ public sealed partial class CallLoop
             var greeting = Greeting?.LoadAsync(_callId, format, stop.Token);
             await _engine.StartAsync(stop.Token).ConfigureAwait(false);
             _startedAt = _time.GetUtcNow();
-            LogCallStarted(_callId, format.ToString(), _engine.Name, _engine.AudioFormat.ToString());
+            LogCallStarted(_callId, format, _engine.Name, _engine.AudioFormat);
             _playout = new PlayoutClock(_leg, format, _engine.AudioFormat, _time, _options.PlayoutLead, _metrics);
             if (format != _engine.AudioFormat)
             {
@@ -172,6 +172,19 @@ public sealed partial class CallLoop
     }
 
     /// <summary>
+    /// Releases the call record writer of a loop that never ran, and stops it from running. A loop that ran released
+    /// everything it owns (leg, engine, playout clock, record writer) when <see cref="RunAsync"/> ended; then this does
+    /// nothing.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            await _records.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
     /// Completes once every message queued so far (engine events, ticks) has been handled and the playout pumped. Lets
     /// tests step a fake clock deterministically.
     /// </summary>
@@ -196,7 +209,7 @@ public sealed partial class CallLoop
         {
             // No token on the wait (a cancellable wait allocates per frame): the leg completes Inbound when the loop
             // closes it, which ends this path.
-            while (await reader.WaitToReadAsync().ConfigureAwait(false))
+            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
                 while (reader.TryRead(out var frame))
                 {
@@ -276,7 +289,7 @@ public sealed partial class CallLoop
         // The waits below take no token: a cancellable channel wait allocates on every call, and this loop waits once
         // per tick. Cancellation arrives as a message instead.
         await using var cancelled = cancellationToken.Register(static state => ((CallLoop)state!)._messages.Writer.TryWrite(LoopMessage.Cancelled), this);
-        while (_endReason is null && await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (_endReason is null && await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             while (_endReason is null && reader.TryRead(out var message))
             {
@@ -673,7 +686,7 @@ public sealed partial class CallLoop
             _agentScratch = null;
         }
 
-        LogCallEnded(_callId, (_endReason ?? CallEndReason.Cancelled).ToString(), _playout?.FramesSent ?? 0);
+        LogCallEnded(_callId, _endReason ?? CallEndReason.Cancelled, _playout?.FramesSent ?? 0);
 
         if (_endReason == CallEndReason.AgentEnded)
         {

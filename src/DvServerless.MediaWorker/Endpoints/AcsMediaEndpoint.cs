@@ -85,7 +85,7 @@ public static partial class AcsMediaEndpoint
         LogAccepted(logger, callId, connectionId, correlationId);
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         var reason = await runner.RunAsync(socket, callId, context.RequestAborted).ConfigureAwait(false);
-        LogEnded(logger, callId, reason.ToString());
+        LogEnded(logger, callId, reason);
     }
 
     private static void Reject(HttpContext context, MediaWorkerMetrics metrics, int status)
@@ -114,5 +114,5 @@ public static partial class AcsMediaEndpoint
     private static partial void LogAccepted(ILogger logger, string callId, string connectionId, string correlationId);
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Media socket for call {CallId} ended ({Reason})")]
-    private static partial void LogEnded(ILogger logger, string callId, string reason);
+    private static partial void LogEnded(ILogger logger, string callId, CallEndReason reason);
 }

@@ -97,7 +97,7 @@ public static partial class SipAttachEndpoint
         // Both ids were checked well-formed above.
         var (callId, sipCallId) = (request.CallId!, request.SipCallId!);
         var result = runner.TryStart(callId, sipCallId);
-        LogAttach(logger, callId, result.ToString());
+        LogAttach(logger, callId, result);
         return result switch
         {
             SidebandStartResult.Started => Results.Json(new AttachReply(callId, "attaching"), statusCode: StatusCodes.Status202Accepted),
@@ -151,5 +151,5 @@ public static partial class SipAttachEndpoint
     private static partial void LogRefused(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 3752, Level = LogLevel.Information, Message = "SIP attach for call {CallId}: {Result}")]
-    private static partial void LogAttach(ILogger logger, string callId, string result);
+    private static partial void LogAttach(ILogger logger, string callId, SidebandStartResult result);
 }

@@ -20,7 +20,7 @@ public sealed partial class CachedGreeting : ICallGreeting
 
     private readonly BlobTtsCache _cache;
     private readonly TtsWarmupService _prompts;
-    private readonly IReadOnlyDictionary<string, ITextToSpeech> _providers;
+    private readonly Dictionary<string, ITextToSpeech> _providers;
     private readonly ICallSessionStore _sessions;
     private readonly TtsWarmupOptions _warmup;
     private readonly GreetingOptions _options;

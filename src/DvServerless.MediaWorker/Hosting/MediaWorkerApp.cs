@@ -1,5 +1,6 @@
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.Storage;
+using DvServerless.Adapters.Tenancy;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Records;
 using DvServerless.Core.Security;
@@ -64,6 +65,8 @@ public static class MediaWorkerApp
         services.AddDvServerlessStorage(builder.Configuration);
         services.AddCallRecords(builder.Configuration);
         services.AddCachedGreeting(builder.Configuration);
+        // The tenants' own OpenAI projects (their keys attach the sidebands of their SIP calls).
+        services.AddTenantDirectory(builder.Configuration);
         services.AddSipSideband(builder.Configuration);
         services.TryAddSingleton<ICallControl, LoggingCallControl>();
         services.TryAddSingleton<ICallRecordSink, DiscardingCallRecordSink>();
@@ -90,7 +93,7 @@ public static class MediaWorkerApp
         return app;
     }
 
-    private static bool HasConfiguredUrls(IConfiguration configuration) =>
+    private static bool HasConfiguredUrls(ConfigurationManager configuration) =>
         !string.IsNullOrWhiteSpace(configuration["urls"])
         || !string.IsNullOrWhiteSpace(configuration["http_ports"])
         || !string.IsNullOrWhiteSpace(configuration["https_ports"])

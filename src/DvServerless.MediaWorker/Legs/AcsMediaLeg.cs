@@ -248,7 +248,7 @@ public sealed partial class AcsMediaLeg : ICallLeg
         }
         catch (WebSocketException ex)
         {
-            LogSocketFailed(_callId, ex.WebSocketErrorCode.ToString());
+            LogSocketFailed(_callId, ex.WebSocketErrorCode);
         }
         finally
         {
@@ -385,7 +385,7 @@ public sealed partial class AcsMediaLeg : ICallLeg
         }
         catch (WebSocketException ex)
         {
-            LogSocketFailed(_callId, ex.WebSocketErrorCode.ToString());
+            LogSocketFailed(_callId, ex.WebSocketErrorCode);
         }
         finally
         {
@@ -401,7 +401,7 @@ public sealed partial class AcsMediaLeg : ICallLeg
     private partial void LogPeerClosed(string callId, int status);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Call {CallId}: the media socket failed ({Error})")]
-    private partial void LogSocketFailed(string callId, string error);
+    private partial void LogSocketFailed(string callId, WebSocketError error);
 
     private readonly record struct OutboundAudio(PooledAudio Audio, long Generation);
 

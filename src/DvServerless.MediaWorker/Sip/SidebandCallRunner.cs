@@ -27,6 +27,7 @@ public sealed partial class SidebandCallRunner
     private readonly RealtimeEngineFactory _engines;
     private readonly AgentOptions _agent;
     private readonly IRealtimeCallControl _control;
+    private readonly TenantRealtimeProjects? _projects;
     private readonly ICallRecordSink _records;
     private readonly ICallSessionStore _sessions;
     private readonly ActiveCalls _calls;
@@ -46,11 +47,13 @@ public sealed partial class SidebandCallRunner
         ActiveCalls calls,
         IOptions<SipSidebandOptions> options,
         TimeProvider time,
-        ILogger<SidebandCallRunner> logger)
+        ILogger<SidebandCallRunner> logger,
+        TenantRealtimeProjects? projects = null)
     {
         _engines = engines;
         _agent = agent;
         _control = control;
+        _projects = projects;
         _records = records;
         _sessions = sessions;
         _calls = calls;
@@ -145,9 +148,15 @@ public sealed partial class SidebandCallRunner
         var final = CallState.Ended;
         RealtimeEngine? engine = null;
         GoodbyeHangUp? goodbye = null;
+        var control = _control;
         try
         {
-            engine = _engines.CreateSideband(callId, sipCallId, agent);
+            // The call lives in the project whose webhook announced it; the Functions app recorded which on the session.
+            var projectTenant = _projects is null ? null
+                : (await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false))?.Metadata.GetValueOrDefault(TenantRealtimeProjects.SessionMetadataKey);
+            control = _projects?.For(projectTenant) ?? _control;
+            engine = _projects is null ? _engines.CreateSideband(callId, sipCallId, agent)
+                : _engines.CreateSideband(callId, sipCallId, agent, _projects.SettingsFor(projectTenant));
             LogAttaching(callId, sipCallId);
             try
             {
@@ -157,7 +166,7 @@ public sealed partial class SidebandCallRunner
             {
                 // Nobody can steer or end this call now: end it rather than leave the caller with an unmanaged agent.
                 LogAttachFailed(callId, ex.Message);
-                await _control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
+                await control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
                 endReason = "sideband failed: " + ex.Message;
                 final = CallState.Failed;
                 return;
@@ -166,7 +175,7 @@ public sealed partial class SidebandCallRunner
             LogAttached(callId);
             var turnStarts = new Dictionary<string, long>(StringComparer.Ordinal);
             long? responseStartedMs = null;
-            goodbye = new GoodbyeHangUp(engine, _control, sipCallId, _options.GoodbyeTimeout, _time, why => LogEndCall(callId, why), ex => LogFailed(ex, callId));
+            goodbye = new GoodbyeHangUp(engine, control, sipCallId, _options.GoodbyeTimeout, _time, why => LogEndCall(callId, why), ex => LogFailed(ex, callId));
             await foreach (var engineEvent in engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
             {
                 var nowMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
@@ -201,7 +210,7 @@ public sealed partial class SidebandCallRunner
                         await AppendTurnAsync(callId, "agent", done.Transcript, responseStartedMs ?? nowMs, nowMs, done.ItemId, engine.Name).ConfigureAwait(false);
                         break;
                     case ToolCallRequested tool:
-                        var ended = await HandleToolAsync(engine, callId, sipCallId, tool, cancellationToken).ConfigureAwait(false);
+                        var ended = await HandleToolAsync(engine, control, callId, sipCallId, tool, cancellationToken).ConfigureAwait(false);
                         if (ended is not null)
                         {
                             endReason = ended;
@@ -242,17 +251,18 @@ public sealed partial class SidebandCallRunner
     }
 
     /// <returns>The end reason when the tool ended the call, else null.</returns>
-    private async Task<string?> HandleToolAsync(RealtimeEngine engine, string callId, string sipCallId, ToolCallRequested tool, CancellationToken cancellationToken)
+    private async Task<string?> HandleToolAsync(RealtimeEngine engine, IRealtimeCallControl control, string callId, string sipCallId, ToolCallRequested tool, CancellationToken cancellationToken)
     {
         LogTool(callId, tool.Name);
         switch (tool.Name)
         {
             case AcceptSessionBuilder.TransferToolName when !string.IsNullOrWhiteSpace(_options.TransferTarget):
-                var refer = await _control.ReferAsync(sipCallId, _options.TransferTarget, CancellationToken.None).ConfigureAwait(false);
+                var refer = await control.ReferAsync(sipCallId, _options.TransferTarget, CancellationToken.None).ConfigureAwait(false);
                 if (refer.IsOk)
                 {
-                    LogTransferred(callId, PiiMasker.Mask(_options.TransferTarget));
-                    return "transferred to " + PiiMasker.Mask(_options.TransferTarget);
+                    var maskedTarget = PiiMasker.Mask(_options.TransferTarget);
+                    LogTransferred(callId, maskedTarget);
+                    return "transferred to " + maskedTarget;
                 }
 
                 await engine.SendToolResultAsync(tool.CallId, """{"ok":false,"error":"the transfer failed; offer to help instead"}""", cancellationToken).ConfigureAwait(false);
@@ -295,7 +305,7 @@ public sealed partial class SidebandCallRunner
         {
             await _sessions.UpdateAsync(callId, s => CallStateMachine.TryMoveTo(s, final, _time.GetUtcNow(), reason) == CallTransitionResult.Applied, CancellationToken.None)
                 .ConfigureAwait(false);
-            LogEnded(callId, final.ToString(), reason);
+            LogEnded(callId, final, reason);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -322,7 +332,7 @@ public sealed partial class SidebandCallRunner
     private partial void LogClosed(string callId, string? reason);
 
     [LoggerMessage(EventId = 3707, Level = LogLevel.Information, Message = "SIP call {CallId}: session {State} ({Reason})")]
-    private partial void LogEnded(string callId, string state, string reason);
+    private partial void LogEnded(string callId, CallState state, string reason);
 
     [LoggerMessage(EventId = 3710, Level = LogLevel.Information, Message = "SIP call {CallId}: the agent ended the call; hanging up ({Why}).")]
     private partial void LogEndCall(string callId, string why);

@@ -11,6 +11,9 @@ namespace DvServerless.Simulators.Acs;
 /// </summary>
 internal sealed class AcsCallbackTokenIssuer : IDisposable
 {
+    private static readonly string[] SigningAlgorithms = ["RS256"];
+    private static readonly string[] ResponseTypes = ["id_token"];
+    private static readonly string[] SubjectTypes = ["public"];
     private readonly RSA _rsa = RSA.Create(2048);
     private readonly RsaSecurityKey _key;
     private readonly SigningCredentials _credentials;
@@ -62,9 +65,9 @@ internal sealed class AcsCallbackTokenIssuer : IDisposable
     {
         ["issuer"] = _issuer,
         ["jwks_uri"] = baseUrl + "calling/keys",
-        ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-        ["response_types_supported"] = new[] { "id_token" },
-        ["subject_types_supported"] = new[] { "public" },
+        ["id_token_signing_alg_values_supported"] = SigningAlgorithms,
+        ["response_types_supported"] = ResponseTypes,
+        ["subject_types_supported"] = SubjectTypes,
     });
 
     private string Create(TimeSpan lifetime)

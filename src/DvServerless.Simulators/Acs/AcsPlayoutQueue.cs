@@ -7,7 +7,7 @@ namespace DvServerless.Simulators.Acs;
 /// 20 ms tick at a time; StopAudio discards what is still queued. Records what was heard and the segments.
 /// Used only from the media tick loop, so it needs no locking.
 /// </summary>
-internal sealed class AcsPlayoutQueue
+internal sealed class AcsPlayoutQueue : IDisposable
 {
     private static readonly TimeSpan SegmentGap = TimeSpan.FromMilliseconds(300);
     private readonly AudioFormat _format;
@@ -98,6 +98,8 @@ internal sealed class AcsPlayoutQueue
     public void Finish() => CloseSegment(endedByStop: false);
 
     public byte[] HeardAudio() => _heard.ToArray();
+
+    public void Dispose() => _heard.Dispose();
 
     public IReadOnlyList<AgentAudioSegment> Segments() => _segments.ToArray();
 

@@ -228,6 +228,12 @@ public sealed class AcsSimulator : IAsyncDisposable
         Http.Dispose();
         Tokens.Dispose();
         _stopping.Dispose();
+
+        // A call still running after the wait above is abandoned as it is; disposing its media source could fail it.
+        foreach (var call in _callsByContext.Values.Where(c => c.Completion.IsCompleted))
+        {
+            call.Dispose();
+        }
     }
 
     internal void RegisterConnection(string callConnectionId, SimulatedCall call) => _callsByConnection[callConnectionId] = call;

@@ -14,7 +14,7 @@ namespace DvServerless.Simulators.Acs;
 /// callbacks, the media WebSocket with the caller's real-time audio and the ACS playout of the agent's audio, and the
 /// hang-up. Read <see cref="ReadProgressAsync"/> for live notes and await <see cref="Completion"/> for the record.
 /// </summary>
-public sealed class SimulatedCall
+public sealed class SimulatedCall : IDisposable
 {
     private static readonly TimeSpan FrameDuration = TimeSpan.FromMilliseconds(20);
     private const int MaxMessageBytes = 4 * 1024 * 1024;
@@ -130,6 +130,16 @@ public sealed class SimulatedCall
     public IAsyncEnumerable<SimulatedCallProgress> ReadProgressAsync(CancellationToken cancellationToken = default) =>
         _progress.Reader.ReadAllAsync(cancellationToken);
 
+    /// <summary>
+    /// Releases the media stop source and the playout buffer. The simulator that placed the call disposes it when it is
+    /// disposed itself, once the call has completed; <see cref="Completion"/>'s record stays readable.
+    /// </summary>
+    public void Dispose()
+    {
+        _mediaStop.Dispose();
+        _playout?.Dispose();
+    }
+
     /// <summary>The caller hangs up now (CallDisconnected 200/5001).</summary>
     public Task<SimulatedCallResult> HangUpAsync()
     {
@@ -201,7 +211,8 @@ public sealed class SimulatedCall
                 _ => "ended: " + outcome,
             });
             _callbacks.Writer.TryComplete();
-            await Task.WhenAny(callbackSender, Task.Delay(TimeSpan.FromSeconds(15), _time)).ConfigureAwait(false);
+            // The call's token may have fired already (simulator stopping): the last callbacks still get their 15 s.
+            await Task.WhenAny(callbackSender, Task.Delay(TimeSpan.FromSeconds(15), _time, CancellationToken.None)).ConfigureAwait(false);
             AcsSimulatorLog.CallEnded(_simulator.Logger, connectionId ?? "(unanswered)", outcome);
             _completion.TrySetResult(BuildResult(outcome, subCode));
         }
@@ -584,7 +595,8 @@ public sealed class SimulatedCall
         {
         }
 
-        if (await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(2), _time)).ConfigureAwait(false) != receiving)
+        // Not cancelled with the call: the socket gets its 2 s to close before it is aborted.
+        if (await Task.WhenAny(receiving, Task.Delay(TimeSpan.FromSeconds(2), _time, CancellationToken.None)).ConfigureAwait(false) != receiving)
         {
             socket.Abort();
             await receiving.ConfigureAwait(false);

@@ -62,7 +62,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>Starts Azurite on <paramref name="blobPort"/> (0 = any free port) and waits until it accepts connections.</summary>
-    public static async Task<AzuriteProcess> StartAsync(int blobPort = 0, CancellationToken cancellationToken = default, string? searchFrom = null)
+    public static async Task<AzuriteProcess> StartAsync(int blobPort = 0, string? searchFrom = null, CancellationToken cancellationToken = default)
     {
         var executable = FindExecutable(searchFrom) ?? throw new InvalidOperationException(
             "Azurite is not installed. Run `npm install` in the repository root (package.json lists azurite), or `npm install -g azurite`.");

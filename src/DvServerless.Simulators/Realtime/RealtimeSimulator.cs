@@ -70,6 +70,9 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
         RequestDelegate callControl = context => HandleCallControlAsync(context, options, sipCalls, logger);
         app.MapPost("/v1/realtime/calls/{call_id}/{operation}", callControl);
         app.MapPost("/openai/v1/realtime/calls/{call_id}/{operation}", callControl);
+        RequestDelegate clientSecrets = context => HandleClientSecretsAsync(context, options, records, logger);
+        app.MapPost("/v1/realtime/client_secrets", clientSecrets);
+        app.MapPost("/openai/v1/realtime/client_secrets", clientSecrets);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var simulator = new RealtimeSimulator(app, shutdown, records, new Uri(address).Port, options, sipCalls);

@@ -5,21 +5,21 @@ namespace DvServerless.Simulators.Realtime;
 /// <summary>The Realtime simulator's log messages (event ids 7100–7199). Never per audio chunk.</summary>
 internal static partial class RealtimeSimulatorLog
 {
-    [LoggerMessage(EventId = 7100, Level = LogLevel.Information, Message = "Realtime simulator listening on {BaseUrl}")]
+    [LoggerMessage(EventId = 7200, Level = LogLevel.Information, Message = "Realtime simulator listening on {BaseUrl}")]
     public static partial void Listening(ILogger logger, string baseUrl);
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Warning, Message = "Realtime connection refused with {StatusCode}: {Reason}")]
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Warning, Message = "Realtime connection refused with {StatusCode}: {Reason}")]
     public static partial void ConnectionRefused(ILogger logger, int statusCode, string reason);
 
-    [LoggerMessage(EventId = 7102, Level = LogLevel.Information, Message = "Realtime session {SessionId} started (model {Model})")]
+    [LoggerMessage(EventId = 7202, Level = LogLevel.Information, Message = "Realtime session {SessionId} started (model {Model})")]
     public static partial void SessionStarted(ILogger logger, string sessionId, string model);
 
-    [LoggerMessage(EventId = 7103, Level = LogLevel.Information, Message = "Realtime session {SessionId} ended: {Reason}")]
+    [LoggerMessage(EventId = 7203, Level = LogLevel.Information, Message = "Realtime session {SessionId} ended: {Reason}")]
     public static partial void SessionEnded(ILogger logger, string sessionId, string reason);
 
-    [LoggerMessage(EventId = 7104, Level = LogLevel.Warning, Message = "Realtime session {SessionId} sent error {Code}: {Message}")]
+    [LoggerMessage(EventId = 7204, Level = LogLevel.Warning, Message = "Realtime session {SessionId} sent error {Code}: {Message}")]
     public static partial void ErrorSent(ILogger logger, string sessionId, string code, string message);
 
-    [LoggerMessage(EventId = 7105, Level = LogLevel.Debug, Message = "Realtime session {SessionId} response {ResponseId} {Status} after {ProducedMs:F0} ms of audio")]
+    [LoggerMessage(EventId = 7205, Level = LogLevel.Debug, Message = "Realtime session {SessionId} response {ResponseId} {Status} after {ProducedMs:F0} ms of audio")]
     public static partial void ResponseFinished(ILogger logger, string sessionId, string responseId, string status, double producedMs);
 }

@@ -13,6 +13,7 @@ public sealed class RealtimeSimulatorRecords
     private readonly List<RealtimeTruncationRecord> _truncations = [];
     private readonly List<RealtimeErrorRecord> _errors = [];
     private readonly List<RealtimeTranscriptRecord> _transcripts = [];
+    private readonly List<RealtimeClientSecretRecord> _clientSecrets = [];
     private RealtimeUsageTotals _usage = RealtimeUsageTotals.Zero;
     private TaskCompletionSource _changed = NewSignal();
 
@@ -33,6 +34,9 @@ public sealed class RealtimeSimulatorRecords
 
     /// <summary>The conversation lines (caller transcripts from the script, agent replies), in order.</summary>
     public IReadOnlyList<RealtimeTranscriptRecord> Transcripts { get { lock (_gate) { return _transcripts.ToArray(); } } }
+
+    /// <summary>Every ephemeral key minted, in order.</summary>
+    public IReadOnlyList<RealtimeClientSecretRecord> ClientSecrets { get { lock (_gate) { return _clientSecrets.ToArray(); } } }
 
     /// <summary>Token usage summed over all sessions.</summary>
     public RealtimeUsageTotals Usage { get { lock (_gate) { return _usage; } } }
@@ -82,6 +86,8 @@ public sealed class RealtimeSimulatorRecords
     internal void AddError(RealtimeErrorRecord record) => Change(() => _errors.Add(record));
 
     internal void AddTranscript(RealtimeTranscriptRecord record) => Change(() => _transcripts.Add(record));
+
+    internal void AddClientSecret(RealtimeClientSecretRecord record) => Change(() => _clientSecrets.Add(record));
 
     private void Change(Action change)
     {

@@ -326,7 +326,7 @@ internal sealed partial class RealtimeSimulatorSession
         return encoded;
     }
 
-    private ConversationItem AssistantItem(ActiveResponse response) => new(
+    private static ConversationItem AssistantItem(ActiveResponse response) => new(
         response.ItemId,
         "message",
         "assistant",

@@ -9,13 +9,15 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace DvServerless.Adapters.Tests.Acs;
 
-public sealed class AcsCallAutomationClientTests
+public sealed class AcsCallAutomationClientTests : IDisposable
 {
     private const string SpecPath = "specs/acs/data-plane/CallAutomation/stable/2026-03-12/communicationservicescallautomation.json";
     private const string KeyBase64 = "ZHZzZXJ2ZXJsZXNzLXRlc3Qta2V5LWZvci1obWFjLXZlY3RvcnM=";
     private static readonly Uri Endpoint = new("http://127.0.0.1:7075/");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 12, 10, 0, 0, TimeSpan.Zero));
     private readonly CapturingHandler _handler = new();
+
+    public void Dispose() => _handler.Dispose();
 
     private AcsCallAutomationClient CreateClient()
     {

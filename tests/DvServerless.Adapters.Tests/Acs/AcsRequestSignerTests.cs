@@ -12,8 +12,7 @@ public sealed class AcsRequestSignerTests
     // An independent, deliberately plain implementation of PROTOCOL.md §2.1 steps 1–8.
     private static string ExpectedAuthorization(string verb, string pathAndQuery, string host, byte[] body)
     {
-        using var sha = SHA256.Create();
-        var contentHash = Convert.ToBase64String(sha.ComputeHash(body));
+        var contentHash = Convert.ToBase64String(SHA256.HashData(body));
         var stringToSign = verb + "\n" + pathAndQuery + "\n" + "Sun, 06 Nov 1994 08:49:37 GMT" + ";" + host + ";" + contentHash;
         using var hmac = new HMACSHA256(Convert.FromBase64String(KeyBase64));
         var signature = Convert.ToBase64String(hmac.ComputeHash(Encoding.UTF8.GetBytes(stringToSign)));

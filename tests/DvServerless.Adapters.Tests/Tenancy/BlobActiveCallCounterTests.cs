@@ -37,7 +37,7 @@ public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
         time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1, await counter.CountActiveAsync("acme"));
 
-        var policy = new CallCapacityPolicy(counter);
+        using var policy = new CallCapacityPolicy(counter);
         var acme = new TenantDefinition { Id = "acme", ApiKeyHash = ApiKeyHasher.Hash("k"), MaxConcurrentCalls = 1 };
         Assert.False((await policy.AdmitAsync(acme)).Admitted);
         await store.UpdateAsync("call-2", s => { s.State = CallState.Ended; return true; });
@@ -110,7 +110,7 @@ public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
 
         Assert.Equal(2, await counter.CountActiveAsync(CallCapacityPolicy.UnroutedCounterKey));
         Assert.Equal(1, await counter.CountActiveAsync("acme"));
-        var policy = new CallCapacityPolicy(counter);
+        using var policy = new CallCapacityPolicy(counter);
         Assert.False((await policy.AdmitUnroutedAsync(2, "call-5")).Admitted);
         var admitted = await policy.AdmitUnroutedAsync(3, "call-5");
         Assert.True(admitted.Admitted);

@@ -18,7 +18,7 @@ public sealed class CallCapacityPolicyTests
     public async Task The_count_comes_from_the_counter_so_ended_calls_free_their_slot()
     {
         var counter = new SettableCounter();
-        var policy = new CallCapacityPolicy(counter);
+        using var policy = new CallCapacityPolicy(counter);
         var tenant = new TenantDefinition { Id = "acme", ApiKeyHash = ApiKeyHasher.Hash("k"), MaxConcurrentCalls = 1 };
 
         counter.Active = 1;
@@ -37,7 +37,7 @@ public sealed class CallCapacityPolicyTests
     {
         // A counter whose stored count is slow to see new sessions (it is cached): only reservations keep the limit.
         var counter = new SettableCounter { CountDelay = TimeSpan.FromMilliseconds(5) };
-        var policy = new CallCapacityPolicy(counter);
+        using var policy = new CallCapacityPolicy(counter);
         var tenant = new TenantDefinition { Id = "acme", ApiKeyHash = ApiKeyHasher.Hash("k"), MaxConcurrentCalls = 3 };
 
         var decisions = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(async () => await policy.AdmitAsync(tenant, "call-" + i))));
@@ -50,7 +50,7 @@ public sealed class CallCapacityPolicyTests
     public async Task A_refused_call_or_one_without_an_id_reserves_nothing()
     {
         var counter = new SettableCounter { Active = 1 };
-        var policy = new CallCapacityPolicy(counter);
+        using var policy = new CallCapacityPolicy(counter);
         var tenant = new TenantDefinition { Id = "acme", ApiKeyHash = ApiKeyHasher.Hash("k"), MaxConcurrentCalls = 1 };
 
         Assert.False((await policy.AdmitAsync(tenant, "refused")).Admitted);

@@ -25,7 +25,7 @@ public sealed partial class SecurityPostureTests
         return ArmResource.Walk(compiled.RequireTemplate());
     }
 
-    private static IReadOnlyList<ArmResource> OfType(IReadOnlyList<ArmResource> resources, string type) =>
+    private static List<ArmResource> OfType(IReadOnlyList<ArmResource> resources, string type) =>
         resources.Where(resource => string.Equals(resource.Type, type, StringComparison.OrdinalIgnoreCase)).ToList();
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed partial class SecurityPostureTests
     {
         var resources = await ResourcesAsync();
         var containers = OfType(resources, "Microsoft.Storage/storageAccounts/blobServices/containers");
-        var storageTemplate = containers.First().Template.ToJsonString(RelaxedJson.Options);
+        var storageTemplate = containers[0].Template.ToJsonString(RelaxedJson.Options);
 
         foreach (var name in new[] { "sessions", "transcripts", "minutes", "voices", "tts-cache", "audit" })
         {

@@ -31,7 +31,7 @@ public static class YamlJson
         _ => throw new NotSupportedException($"YAML node {node.NodeType} at {node.Start}"),
     };
 
-    private static JsonNode? ConvertScalar(YamlScalarNode scalar)
+    private static JsonValue? ConvertScalar(YamlScalarNode scalar)
     {
         var value = scalar.Value ?? string.Empty;
         if (scalar.Style != ScalarStyle.Plain)

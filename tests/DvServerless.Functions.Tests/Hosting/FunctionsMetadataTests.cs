@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Hosting.OpenApi;
@@ -110,12 +111,14 @@ public sealed class FunctionsMetadataTests
     private static string Describe(string name, IEnumerable<string> methods, string route, string authLevel) =>
         $"{name} {string.Join(',', methods.Select(m => m.ToUpperInvariant()).Order(StringComparer.Ordinal))} {route} {authLevel}";
 
+    [SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Stands in for a function class, whose functions are instance methods.")]
     private sealed class UnbindableFunction
     {
         [Function("Unbindable")]
         public IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "things")] HttpRequest req, FunctionContext context) => Results.Ok();
     }
 
+    [SuppressMessage("Performance", "CA1822:Mark members as static", Justification = "Stands in for a function class, whose functions are instance methods.")]
     private sealed class RouteValueFunction
     {
         [Function("RouteValue")]

@@ -67,7 +67,7 @@ public sealed class SipTenantRoutingEndpointTests : IAsyncDisposable
         Assert.Equal("Accepted", Json(await response.Content.ReadAsStringAsync()).GetProperty("result").GetString());
         var session = (await _sessions.GetAsync(SipIncomingService.SessionIdFor(Rtc(1))))!;
         Assert.Equal("acme", session.TenantId);
-        Assert.Equal("acme", session.Metadata[SipSessionMetadata.OpenAIProjectTenant]);
+        Assert.Equal("acme", session.Metadata[TenantRealtimeProjects.SessionMetadataKey]);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class SipTenantRoutingEndpointTests : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var session = (await _sessions.GetAsync(SipIncomingService.SessionIdFor(Rtc(1))))!;
         Assert.Equal("beta", session.TenantId);
-        Assert.False(session.Metadata.ContainsKey(SipSessionMetadata.OpenAIProjectTenant));
+        Assert.False(session.Metadata.ContainsKey(TenantRealtimeProjects.SessionMetadataKey));
     }
 
     [Fact]
@@ -174,8 +174,8 @@ public sealed class SipTenantRoutingEndpointTests : IAsyncDisposable
             builder.Services.AddSingleton<TimeProvider>(_time);
             // A tenant's own project is reached by a real client; only its transport is a recorder. Nothing listens on :9.
             builder.Services.Configure<RealtimeEngineOptions>(o => o.BaseUrl = new Uri("http://127.0.0.1:9/v1"));
-            builder.Services.RemoveAll<TenantCallControlDirectory>();
-            builder.Services.AddSingleton(sp => new TenantCallControlDirectory(
+            builder.Services.RemoveAll<TenantRealtimeProjects>();
+            builder.Services.AddSingleton(sp => new TenantRealtimeProjects(
                 sp.GetRequiredService<IRealtimeCallControl>(),
                 sp.GetRequiredService<IOptions<RealtimeEngineOptions>>().Value,
                 sp.GetRequiredService<TenantDirectory>(),

@@ -36,6 +36,8 @@ public sealed class TenantRateLimitAndClosedApiTests : IClassFixture<AzuriteFixt
         {
             Assert.Equal("rate limit exceeded", body.RootElement.GetProperty("error").GetString());
             Assert.Equal(45, body.RootElement.GetProperty("retryAfter").GetInt32());
+            // The one error shape: a message for people next to the code and the seconds to wait.
+            Assert.Contains("retry in 45 s", body.RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
         }
 
         var lines = await host.Audit.ReadAsync(tenant, DateOnly.FromDateTime(host.Time.GetUtcNow().UtcDateTime));

@@ -155,8 +155,8 @@ public sealed class CallLoopTests
 
         var agent = new byte[Frame24k * 4 + 100];
         Random.Shared.NextBytes(agent);
-        await call.EmitAsync(new ResponseStarted("resp-1"), new AgentAudioDelta("resp-1", "item-1", 0, agent[..1234]),
-            new AgentAudioDelta("resp-1", "item-1", 0, agent[1234..]), new ResponseFinished("resp-1", "completed", null));
+        await call.EmitAsync(new ResponseStarted("resp-1"), new AgentAudioDelta("resp-1", "item-1", 0, agent.AsMemory(..1234)),
+            new AgentAudioDelta("resp-1", "item-1", 0, agent.AsMemory(1234..)), new ResponseFinished("resp-1", "completed", null));
         await call.AdvanceAsync(200);
         await call.Engine.WhenAudioReceivedAsync(caller.Length);
 

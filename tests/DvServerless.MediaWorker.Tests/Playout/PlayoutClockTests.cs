@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using DvServerless.Core.Audio;
 using DvServerless.MediaWorker.Playout;
 using DvServerless.MediaWorker.Tests.Fakes;
@@ -5,10 +6,15 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace DvServerless.MediaWorker.Tests.Playout;
 
-public sealed class PlayoutClockTests
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xUnit v2 disposes test classes through IAsyncLifetime.DisposeAsync, which this rule does not know; it releases the fields.")]
+public sealed class PlayoutClockTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero));
     private readonly InMemoryCallLeg _leg = new(AudioFormat.Pcm24k);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _leg.DisposeAsync().AsTask();
 
     private PlayoutClock NewClock() => new(_leg, AudioFormat.Pcm24k, AudioFormat.Pcm24k, _time, TimeSpan.FromMilliseconds(100));
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.MediaWorker.Sip;
@@ -10,13 +11,18 @@ namespace DvServerless.MediaWorker.Tests.Sip;
 /// <c>end_call</c> on a SIP call hangs up after the agent's goodbye has played into the call, not when the tool call
 /// arrives (the audio is generated faster than it plays).
 /// </summary>
-public sealed class GoodbyeHangUpTests
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xUnit v2 disposes test classes through IAsyncLifetime.DisposeAsync, which this rule does not know; it releases the fields.")]
+public sealed class GoodbyeHangUpTests : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero));
     private readonly HangUpRecorder _control = new();
     private readonly ScriptedEngine _engine = new();
     private readonly List<string> _why = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _engine.DisposeAsync().AsTask();
 
     private GoodbyeHangUp NewHangUp() => new(_engine, _control, "rtc_1", Timeout, _time, _why.Add, ex => throw ex);
 
@@ -116,7 +122,7 @@ public sealed class GoodbyeHangUpTests
 
         public RealtimeCallControlOutcome Outcome { get; set; } = RealtimeCallControlOutcome.Ok;
 
-        public IReadOnlyList<string> HangUps
+        public List<string> HangUps
         {
             get
             {

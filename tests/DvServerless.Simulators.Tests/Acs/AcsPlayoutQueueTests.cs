@@ -10,7 +10,7 @@ public sealed class AcsPlayoutQueueTests
     [Fact]
     public void StopAudio_discards_what_was_not_played_and_ends_the_segment()
     {
-        var queue = new AcsPlayoutQueue(AudioFormat.Pcm24k);
+        using var queue = new AcsPlayoutQueue(AudioFormat.Pcm24k);
         queue.Enqueue(new byte[AudioFormat.Pcm24k.FrameBytes(100)]);
 
         for (var tick = 0; tick < 3; tick++)
@@ -32,7 +32,7 @@ public sealed class AcsPlayoutQueueTests
     [Fact]
     public void A_gap_over_300_ms_starts_a_new_segment_and_a_shorter_one_does_not()
     {
-        var queue = new AcsPlayoutQueue(AudioFormat.Pcm16k);
+        using var queue = new AcsPlayoutQueue(AudioFormat.Pcm16k);
         var now = TimeSpan.Zero;
         void Run(int ticks)
         {

@@ -1,9 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.Json;
 using DvServerless.Simulators.Acs;
 
 namespace DvServerless.Simulators.Tests.Acs;
 
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xUnit v2 disposes test classes through IAsyncLifetime.DisposeAsync, which this rule does not know; it releases the fields.")]
 public sealed class AcsSimulatorRestTests : IAsyncLifetime
 {
     private AcsSimulator _simulator = null!;

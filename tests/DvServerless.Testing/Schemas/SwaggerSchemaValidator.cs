@@ -423,7 +423,7 @@ public sealed class SwaggerSchemaValidator
         return null;
     }
 
-    private SchemaNode Child(SchemaNode parent, string relativePointer)
+    private static SchemaNode Child(SchemaNode parent, string relativePointer)
     {
         var element = parent.Element;
         foreach (var segment in relativePointer.Split('/', StringSplitOptions.RemoveEmptyEntries))

@@ -179,7 +179,7 @@ public static class EventGridDeliveryParser
     private static string? ReadIdentifier(JsonElement data, string name)
         => data.ValueKind == JsonValueKind.Object && data.TryGetProperty(name, out var identifier) ? AcsIdentifiers.ReadRawId(identifier) : null;
 
-    private static IReadOnlyDictionary<string, string> Copy(IReadOnlyDictionary<string, string>? headers)
+    private static Dictionary<string, string> Copy(IReadOnlyDictionary<string, string>? headers)
         => headers is null ? new Dictionary<string, string>() : new Dictionary<string, string>(headers);
 
     private static (IReadOnlyDictionary<string, string> Sip, IReadOnlyDictionary<string, string> Voip) ReadCustomContext(JsonElement data)

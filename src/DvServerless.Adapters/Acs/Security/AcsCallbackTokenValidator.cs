@@ -21,7 +21,7 @@ public sealed partial class AcsCallbackTokenValidator
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
     private readonly AcsCallbackAuthOptions _options;
-    private readonly IConfigurationManager<OpenIdConnectConfiguration>? _configuration;
+    private readonly ConfigurationManager<OpenIdConnectConfiguration>? _configuration;
     private readonly TimeProvider _time;
     private readonly ILogger<AcsCallbackTokenValidator> _logger;
     private readonly JsonWebTokenHandler _handler = new();
@@ -145,9 +145,9 @@ public sealed partial class AcsCallbackTokenValidator
             ValidateLifetime = false,
         });
 
-    [LoggerMessage(EventId = 5301, Level = LogLevel.Warning, Message = "ACS token refused: {Reason}.")]
+    [LoggerMessage(EventId = 5401, Level = LogLevel.Warning, Message = "ACS token refused: {Reason}.")]
     private partial void LogRefused(string reason);
 
-    [LoggerMessage(EventId = 5302, Level = LogLevel.Error, Message = "ACS signing keys unavailable ({Error}); refusing callbacks until they can be fetched.")]
+    [LoggerMessage(EventId = 5402, Level = LogLevel.Error, Message = "ACS signing keys unavailable ({Error}); refusing callbacks until they can be fetched.")]
     private partial void LogKeysUnavailable(string error);
 }

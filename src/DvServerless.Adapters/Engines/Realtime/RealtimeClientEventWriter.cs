@@ -10,7 +10,7 @@ namespace DvServerless.Adapters.Engines.Realtime;
 /// leaves exactly one JSON frame in it, so the engine can keep one buffer and one <see cref="Utf8JsonWriter"/> per
 /// session and build frames without allocating.
 /// </summary>
-internal sealed class RealtimeClientEventWriter
+internal sealed class RealtimeClientEventWriter : IDisposable
 {
     private static ReadOnlySpan<byte> AppendPrefix => "{\"type\":\"input_audio_buffer.append\",\"audio\":\""u8;
 
@@ -162,6 +162,9 @@ internal sealed class RealtimeClientEventWriter
                 break;
         }
     }
+
+    /// <summary>Releases the JSON writer's state (it owns no unmanaged resources; <see cref="Begin"/> would revive it).</summary>
+    public void Dispose() => _json.Dispose();
 
     private Utf8JsonWriter Begin()
     {

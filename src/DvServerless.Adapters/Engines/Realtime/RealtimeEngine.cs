@@ -252,6 +252,7 @@ public sealed class RealtimeEngine : IConversationEngine
         _events.Writer.TryComplete();
         _lifetime.Dispose();
         _sendLock.Dispose();
+        _writer.Dispose();
     }
 
     private async ValueTask<(string? Bearer, string? AzureKey)> ResolveCredentialsAsync(CancellationToken cancellationToken)

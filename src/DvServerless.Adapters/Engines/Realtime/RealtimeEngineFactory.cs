@@ -31,6 +31,12 @@ public sealed class RealtimeEngineFactory : IConversationEngineFactory
     /// Creates a sideband engine attached to the accepted SIP call <paramref name="sipCallId"/> (control only, no audio);
     /// see <see cref="RealtimeEngine.CreateSideband"/>.
     /// </summary>
-    public RealtimeEngine CreateSideband(string callId, string sipCallId, AgentOptions agent) =>
-        RealtimeEngine.CreateSideband(callId, sipCallId, agent, _options, _loggerFactory.CreateLogger<RealtimeEngine>(), _time);
+    public RealtimeEngine CreateSideband(string callId, string sipCallId, AgentOptions agent) => CreateSideband(callId, sipCallId, agent, _options);
+
+    /// <summary>
+    /// Creates a sideband engine on <paramref name="settings"/> instead of the configured ones: a call of a tenant's own
+    /// OpenAI project is attached with that project's key.
+    /// </summary>
+    public RealtimeEngine CreateSideband(string callId, string sipCallId, AgentOptions agent, RealtimeEngineOptions settings) =>
+        RealtimeEngine.CreateSideband(callId, sipCallId, agent, settings, _loggerFactory.CreateLogger<RealtimeEngine>(), _time);
 }

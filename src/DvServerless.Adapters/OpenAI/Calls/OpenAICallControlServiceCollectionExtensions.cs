@@ -14,7 +14,8 @@ public static class OpenAICallControlServiceCollectionExtensions
     /// Registers <see cref="OpenAICallControlOptions"/> (section <c>OpenAI:CallControl</c>, checked at start-up), the
     /// <see cref="IHttpClientFactory"/> client <see cref="OpenAICallControlClientFactory.HttpClientName"/> with the
     /// <see cref="OpenAICallControlResilience"/> pipeline on the registered <see cref="TimeProvider"/>, the
-    /// <see cref="OpenAICallControlClientFactory"/> and <see cref="IRealtimeCallControl"/> on the Realtime engine's settings.
+    /// <see cref="OpenAICallControlClientFactory"/>, <see cref="IRealtimeCallControl"/> on the Realtime engine's settings and
+    /// <see cref="TenantRealtimeProjects"/> (tenants' own projects, when a <c>TenantDirectory</c> is registered).
     /// Needs the Realtime engine registrations.
     /// </summary>
     public static IServiceCollection AddOpenAICallControl(this IServiceCollection services, IConfiguration configuration)
@@ -35,6 +36,12 @@ public static class OpenAICallControlServiceCollectionExtensions
         services.TryAddSingleton<OpenAICallControlClientFactory>();
         services.TryAddSingleton<IRealtimeCallControl>(sp => sp.GetRequiredService<OpenAICallControlClientFactory>()
             .Create(sp.GetRequiredService<IOptions<RealtimeEngineOptions>>().Value));
+        // Calls of a tenant's own OpenAI project are controlled (and their sideband attached) with that tenant's key.
+        services.TryAddSingleton(sp => new TenantRealtimeProjects(
+            sp.GetRequiredService<IRealtimeCallControl>(),
+            sp.GetRequiredService<IOptions<RealtimeEngineOptions>>().Value,
+            sp.GetService<DvServerless.Core.Tenants.TenantDirectory>(),
+            sp.GetRequiredService<OpenAICallControlClientFactory>().Create));
         return services;
     }
 }

@@ -38,8 +38,9 @@ public static class FunctionsOpenApi
                 {
                     Title = "DvServerless Functions API",
                     Version = "v1",
-                    Description = "The tenant API (sessions, minutes, voices, TTS cache) and the webhooks of the DvServerless voice gateway. "
-                        + "Tenant routes take 'X-Api-Key: <key>' or 'Authorization: Bearer <token from POST /api/v1/auth/token>'. "
+                    Description = "The tenant API (sessions, browser voice sessions, ephemeral Realtime keys, minutes, voices, TTS cache) and the webhooks of the DvServerless voice gateway. "
+                        + "Tenant routes take 'X-Api-Key: <key>', 'Authorization: Bearer <token from POST /api/v1/auth/token>', "
+                        + "or the browser SDK's pair 'Robot-Key: <tenant id>' + 'Robot-Token: <key>'. "
                         + "Errors are {\"error\": code, \"message\": text}.",
                 };
                 // Served from wherever the app runs: no server URL is baked in.

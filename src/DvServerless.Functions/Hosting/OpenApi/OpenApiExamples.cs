@@ -66,7 +66,7 @@ public static class OpenApiExamples
     private static ErrorBody ErrorOf(int status) => status switch
     {
         400 => new("bad_request", "limit must be between 1 and 1000."),
-        401 => new("unauthorized", "No credential: send 'Authorization: Bearer <token>' or 'X-Api-Key: <key>'."),
+        401 => new("unauthorized", "No credential: send 'Authorization: Bearer <token>', 'Robot-Key' + 'Robot-Token', or 'X-Api-Key: <key>'."),
         403 => new("forbidden", "This session belongs to another tenant."),
         404 => new("not_found", "No such session."),
         409 => new("conflict", "The call is already over."),

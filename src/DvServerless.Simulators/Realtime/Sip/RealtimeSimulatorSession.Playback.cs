@@ -99,7 +99,7 @@ internal sealed partial class RealtimeSimulatorSession
         }
     }
 
-    private JsonObject PlaybackEvent(string type, string? responseId)
+    private static JsonObject PlaybackEvent(string type, string? responseId)
     {
         var evt = Event(type);
         evt["response_id"] = responseId;

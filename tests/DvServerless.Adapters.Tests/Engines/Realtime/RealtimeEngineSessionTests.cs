@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net.WebSockets;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Core.Engines;
@@ -5,6 +6,7 @@ using static DvServerless.Adapters.Tests.Engines.Realtime.RealtimeEngineConnecti
 
 namespace DvServerless.Adapters.Tests.Engines.Realtime;
 
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xUnit v2 disposes test classes through IAsyncLifetime.DisposeAsync, which this rule does not know; it releases the fields.")]
 public sealed class RealtimeEngineSessionTests : IAsyncLifetime
 {
     private FakeRealtimeServer _server = null!;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -8,6 +9,7 @@ using DvServerless.Simulators.Realtime.Sip;
 
 namespace DvServerless.Simulators.Tests.Realtime.Sip;
 
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xUnit v2 disposes test classes through IAsyncLifetime.DisposeAsync, which this rule does not know; it releases the fields.")]
 public sealed class SipCallControlEndpointTests : IAsyncLifetime
 {
     private RealtimeSimulator _simulator = null!;

@@ -1,17 +1,17 @@
 using System.Collections.Concurrent;
 using DvServerless.Adapters.Engines.Realtime;
-using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Core.Tenants;
 
-namespace DvServerless.Functions.Sip;
+namespace DvServerless.Adapters.OpenAI.Calls;
 
 /// <summary>
-/// The call control to use for a SIP call: a call lives in the OpenAI project whose webhook announced it, so a call
-/// verified by a tenant's own webhook secret is accepted, rejected and hung up with that tenant's own key
-/// (<c>Tenants:Items:N:OpenAIApiKey</c>), on the gateway's Realtime endpoint; every other call uses the gateway's client.
-/// One client per tenant, made on first use.
+/// The OpenAI project a SIP call lives in: the project whose webhook announced it. A call verified by a tenant's own
+/// webhook secret is accepted, rejected, hung up (<see cref="For"/>) and steered over its sideband
+/// (<see cref="SettingsFor"/>) with that tenant's own key (<c>Tenants:Items:N:OpenAIApiKey</c>) on the gateway's Realtime
+/// endpoint; every other call uses the gateway's settings. The Functions app records the verifying tenant on the session
+/// (<see cref="SessionMetadataKey"/>), where the worker reads it. One client per tenant, made on first use.
 /// </summary>
-public sealed class TenantCallControlDirectory
+public sealed class TenantRealtimeProjects
 {
     private readonly IRealtimeCallControl _gateway;
     private readonly RealtimeEngineOptions _realtime;
@@ -24,7 +24,7 @@ public sealed class TenantCallControlDirectory
     /// <paramref name="create"/> to make a client for a tenant's settings (the gateway's <paramref name="realtime"/>
     /// settings with the tenant's key).
     /// </summary>
-    public TenantCallControlDirectory(
+    public TenantRealtimeProjects(
         IRealtimeCallControl gateway, RealtimeEngineOptions realtime, TenantDirectory? tenants, Func<RealtimeEngineOptions, IRealtimeCallControl> create)
     {
         ArgumentNullException.ThrowIfNull(gateway);
@@ -35,6 +35,16 @@ public sealed class TenantCallControlDirectory
         _tenants = tenants;
         _create = create;
     }
+
+    /// <summary>The session metadata key holding the tenant whose webhook secret verified the call (absent: the gateway's).</summary>
+    public const string SessionMetadataKey = "openai.project_tenant";
+
+    /// <summary>
+    /// The Realtime settings for a call of <paramref name="verifiedTenantId"/>'s project: the gateway's, with the tenant's
+    /// key when it has one.
+    /// </summary>
+    public RealtimeEngineOptions SettingsFor(string? verifiedTenantId) =>
+        _tenants?.FindById(verifiedTenantId)?.OpenAIApiKey is { } key ? SettingsWithKey(key) : _realtime;
 
     /// <summary>
     /// The call control for a call whose webhook <paramref name="verifiedTenantId"/>'s secret verified (null: the

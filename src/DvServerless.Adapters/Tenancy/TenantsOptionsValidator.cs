@@ -3,7 +3,7 @@ using DvServerless.Core.Hosting;
 using DvServerless.Core.Tenants;
 using Microsoft.Extensions.Options;
 
-namespace DvServerless.Functions.Tenancy;
+namespace DvServerless.Adapters.Tenancy;
 
 /// <summary>
 /// Reports every problem <see cref="TenantsOptions.Validate"/> finds at start-up, and tenant webhook secrets that are not

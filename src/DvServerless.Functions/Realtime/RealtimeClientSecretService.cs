@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Adapters.OpenAI.Calls;
+using DvServerless.Adapters.OpenAI.ClientSecrets;
+using DvServerless.Core.Engines;
+using DvServerless.Core.Tenants;
+using DvServerless.Functions.Voice;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.Functions.Realtime;
+
+/// <summary>
+/// Mints ephemeral Realtime keys for a tenant's page that talks to OpenAI over WebRTC: the session is the agent's
+/// (model, voice, instructions, transcription, turn detection), in the tenant's own OpenAI project when it has one
+/// (<c>Tenants:Items:N:OpenAIApiKey</c>), else the gateway's. One client per project, made on first use.
+/// </summary>
+public sealed class RealtimeClientSecretService
+{
+    /// <summary>How long a key may create sessions when the caller does not say.</summary>
+    public const int DefaultExpiresAfterSeconds = 600;
+
+    private readonly RealtimeClientSecretsClientFactory _factory;
+    private readonly RealtimeEngineOptions _realtime;
+    private readonly AgentOptions _agent;
+    private readonly TenantDirectory? _tenants;
+    private readonly ConcurrentDictionary<string, IRealtimeClientSecrets> _clients = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the service.</summary>
+    public RealtimeClientSecretService(
+        RealtimeClientSecretsClientFactory factory, IOptions<RealtimeEngineOptions> realtime, AgentOptions agent, IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(realtime);
+        ArgumentNullException.ThrowIfNull(services);
+        _factory = factory;
+        _realtime = realtime.Value;
+        _agent = agent;
+        _tenants = services.GetService<TenantDirectory>();
+    }
+
+    /// <summary>Mints a key for <paramref name="caller"/>, valid <paramref name="expiresAfterSeconds"/> seconds (default 600).</summary>
+    public async Task<(ClientSecretReply? Reply, VoiceResult? Refusal)> CreateAsync(TenantCaller caller, int? expiresAfterSeconds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var seconds = expiresAfterSeconds ?? DefaultExpiresAfterSeconds;
+        if (seconds is < RealtimeClientSecretsClient.MinExpiresAfterSeconds or > RealtimeClientSecretsClient.MaxExpiresAfterSeconds)
+        {
+            return (null, VoiceResult.Refused(VoiceOutcome.Invalid,
+                $"expires_after_seconds must be between {RealtimeClientSecretsClient.MinExpiresAfterSeconds} and {RealtimeClientSecretsClient.MaxExpiresAfterSeconds}."));
+        }
+
+        // The page's own connection carries no tools: the gateway's sideband, attached afterwards, handles them.
+        var session = AcceptSessionBuilder.Build(_agent);
+        var result = await ClientFor(caller.TenantId).CreateAsync(session, seconds, cancellationToken).ConfigureAwait(false);
+        return result.Secret is { } secret
+            ? (new ClientSecretReply(secret.Value, secret.ExpiresAt.ToUnixTimeSeconds()), null)
+            : (null, VoiceResult.Refused(VoiceOutcome.UpstreamFailed, "The Realtime API did not mint a key; see the gateway's log."));
+    }
+
+    private IRealtimeClientSecrets ClientFor(string? tenantId)
+    {
+        var key = _tenants?.FindById(tenantId)?.OpenAIApiKey;
+        return _clients.GetOrAdd(key is null ? string.Empty : tenantId!, _ => _factory.Create(key is null ? _realtime : new RealtimeEngineOptions
+        {
+            Service = _realtime.Service,
+            BaseUrl = _realtime.BaseUrl,
+            ApiKey = key,
+            // The tenant's key stands for its project; the gateway's Entra identity does not.
+            Credential = null,
+            SessionStartTimeout = _realtime.SessionStartTimeout,
+            MaxOutputTokens = _realtime.MaxOutputTokens,
+        }));
+    }
+}
