@@ -6,9 +6,11 @@ namespace DvServerless.Browser.Tests;
 /// The SDK's AudioWorklet processors (/sdk/dvs-voice-worklet.js) in real Chromium: capture from the fake microphone
 /// resampled to 24 kHz PCM16 in 20 ms frames, and ring-buffer playback that a flush silences at once.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserTestGroup.Name)]
 public sealed class AudioWorkletTests
 {
+    private static readonly int[] OneFrameSize = [960];
+
     private readonly BrowserStackFixture _fixture;
 
     public AudioWorkletTests(BrowserStackFixture fixture) => _fixture = fixture;
@@ -48,7 +50,7 @@ public sealed class AudioWorkletTests
         var frames = result.GetProperty("frames").GetInt32();
         var elapsedMs = result.GetProperty("elapsedMs").GetDouble();
         Assert.True(result.GetProperty("deviceRate").GetDouble() > 0);
-        Assert.Equal(new[] { 960 }, result.GetProperty("distinctSizes").EnumerateArray().Select(size => size.GetInt32()).ToArray());
+        Assert.Equal(OneFrameSize, result.GetProperty("distinctSizes").EnumerateArray().Select(size => size.GetInt32()).ToArray());
         // 50 frames a second of device time; the page clock and the audio clock agree within a frame or two.
         var expected = elapsedMs / 20.0;
         Assert.InRange(frames, expected * 0.8, (expected * 1.2) + 2);

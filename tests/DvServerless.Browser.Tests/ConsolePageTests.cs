@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace DvServerless.Browser.Tests;
 
 /// <summary>The console page in real Chromium, before any session: it loads whole, reads its config, has its controls.</summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserTestGroup.Name)]
 public sealed class ConsolePageTests
 {
     private static readonly string[] TestIds = ["api-key", "connect", "disconnect", "mode", "transcript", "event-log", "interrupt", "text-input"];

@@ -14,10 +14,13 @@ public sealed class StaticPagesEndpointsTests : IAsyncLifetime
 {
     private const string ApiBase = "http://127.0.0.1:17071";
 
-    private WebApplication? _app;
-    private HttpClient? _http;
+    // One client for the class (static: nothing per instance to dispose); requests name the worker's absolute URL.
+    private static readonly HttpClient Http = new();
 
-    private HttpClient Http => _http!;
+    private WebApplication? _app;
+    private Uri? _baseAddress;
+
+    private Uri Url(string path) => new(_baseAddress!, path);
 
     public async Task InitializeAsync()
     {
@@ -25,12 +28,11 @@ public sealed class StaticPagesEndpointsTests : IAsyncLifetime
         _app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0", $"--{StaticPagesEndpoints.ApiBaseUrlKey}={ApiBase}/"]);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(address) };
+        _baseAddress = new Uri(address);
     }
 
     public async Task DisposeAsync()
     {
-        _http?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();
@@ -41,7 +43,7 @@ public sealed class StaticPagesEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Sdk_IsAnEsModuleAnyOriginMayImport()
     {
-        using var response = await Http.GetAsync("/sdk/dvs-voice.js");
+        using var response = await Http.GetAsync(Url("/sdk/dvs-voice.js"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/javascript", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
@@ -53,7 +55,7 @@ public sealed class StaticPagesEndpointsTests : IAsyncLifetime
             Assert.Contains($"{name}: '{name}'", script, StringComparison.Ordinal);
         }
 
-        var worklet = await Http.GetStringAsync("/sdk/dvs-voice-worklet.js");
+        var worklet = await Http.GetStringAsync(Url("/sdk/dvs-voice-worklet.js"));
         Assert.Contains("registerProcessor('dvs-capture'", worklet, StringComparison.Ordinal);
         Assert.Contains("registerProcessor('dvs-playback'", worklet, StringComparison.Ordinal);
     }
@@ -61,17 +63,17 @@ public sealed class StaticPagesEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task Files_AreRevalidatedByETag()
     {
-        using var first = await Http.GetAsync("/sdk/dvs-voice.js");
+        using var first = await Http.GetAsync(Url("/sdk/dvs-voice.js"));
         var etag = first.Headers.ETag!;
         Assert.Equal("no-cache", first.Headers.CacheControl!.ToString());
 
-        using var again = new HttpRequestMessage(HttpMethod.Get, "/sdk/dvs-voice.js");
+        using var again = new HttpRequestMessage(HttpMethod.Get, Url("/sdk/dvs-voice.js"));
         again.Headers.IfNoneMatch.Add(etag);
         using var notModified = await Http.SendAsync(again);
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
         Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
 
-        using var stale = new HttpRequestMessage(HttpMethod.Get, "/sdk/dvs-voice.js");
+        using var stale = new HttpRequestMessage(HttpMethod.Get, Url("/sdk/dvs-voice.js"));
         stale.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"0000\""));
         using var full = await Http.SendAsync(stale);
         Assert.Equal(HttpStatusCode.OK, full.StatusCode);
@@ -82,7 +84,7 @@ public sealed class StaticPagesEndpointsTests : IAsyncLifetime
     [InlineData("/console/")]
     public async Task Console_HasItsControlsAndMayCallOnlyItsApi(string path)
     {
-        using var response = await Http.GetAsync(path);
+        using var response = await Http.GetAsync(Url(path));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType!.MediaType);
         var csp = response.Headers.GetValues("Content-Security-Policy").Single();
@@ -95,14 +97,14 @@ public sealed class StaticPagesEndpointsTests : IAsyncLifetime
             Assert.Contains($"data-testid=\"{id}\"", html, StringComparison.Ordinal);
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/console/console.js")).StatusCode);
-        Assert.Equal("text/css", (await Http.GetAsync("/console/console.css")).Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync(Url("/console/console.js"))).StatusCode);
+        Assert.Equal("text/css", (await Http.GetAsync(Url("/console/console.css"))).Content.Headers.ContentType!.MediaType);
     }
 
     [Fact]
     public async Task ConsoleConfig_NamesTheConfiguredApi()
     {
-        using var response = await Http.GetAsync("/console/config.json");
+        using var response = await Http.GetAsync(Url("/console/config.json"));
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
         using var config = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(ApiBase, config.RootElement.GetProperty("apiBase").GetString());
@@ -111,8 +113,8 @@ public sealed class StaticPagesEndpointsTests : IAsyncLifetime
     [Fact]
     public async Task UnknownFiles_AreNotFound()
     {
-        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/sdk/missing.js")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/console/../Program.cs")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(Url("/sdk/missing.js"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync(Url("/console/../Program.cs"))).StatusCode);
     }
 
     [Theory]
