@@ -105,6 +105,7 @@ public sealed partial class BrowserCallRunner
             : null;
 
         var loopReason = await loop.RunAsync(stop.Token).ConfigureAwait(false);
+        live.Detach();
         await commands.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var reason = publisher.EndReason ?? BrowserEventPublisher.ReasonName(loopReason);
         await MoveAsync(sessionId, CallState.Ended, reason).ConfigureAwait(false);

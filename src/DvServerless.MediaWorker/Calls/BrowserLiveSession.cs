@@ -66,6 +66,9 @@ public sealed class BrowserLiveSession : IDisposable
         Volatile.Write(ref _loop, loop);
     }
 
+    /// <summary>The call loop is over: commands find no live leg from now on (404 to the Functions app).</summary>
+    internal void Detach() => Volatile.Write(ref _loop, null);
+
     /// <inheritdoc />
     public void Dispose()
     {

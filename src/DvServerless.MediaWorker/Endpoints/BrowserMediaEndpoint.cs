@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace DvServerless.MediaWorker.Endpoints;
 
 /// <summary>
-/// <c>GET /media/browser?token=…[&amp;debug=1]</c>: the WebSocket a browser page opens for a session started with
+/// <c>GET /media/browser?token=…[&amp;debug=1][&amp;sessionId=…]</c>: the WebSocket a browser page opens for a session started with
 /// <c>POST /api/v1/voice/start</c>. The token (purpose BrowserMedia, single use) names the session: 401 without a token,
 /// 403 for a bad, expired, used or other-purpose token, 404 when the session does not exist, 409 when it is final or
 /// already has a live leg. Then the session runs on <see cref="BrowserCallRunner"/>.
@@ -36,8 +36,10 @@ public static partial class BrowserMediaEndpoint
             return;
         }
 
+        // The token names the session; a client that also names it (?sessionId=) gets 403 when the two differ.
         var token = context.Request.Query["token"].ToString();
-        var validation = tokens.Validate(token, MediaTokenPurpose.BrowserMedia);
+        var named = context.Request.Query["sessionId"].ToString();
+        var validation = tokens.Validate(token, MediaTokenPurpose.BrowserMedia, named.Length == 0 ? null : named);
         if (validation.Status == MediaTokenStatus.Missing)
         {
             Reject(context, metrics, StatusCodes.Status401Unauthorized, logger, "-", "no token");
@@ -47,6 +49,13 @@ public static partial class BrowserMediaEndpoint
         if (!validation.IsValid || !CallIdFormat.IsValid(validation.CallId))
         {
             Reject(context, metrics, StatusCodes.Status403Forbidden, logger, "-", "token " + validation.Status);
+            return;
+        }
+
+        if (replays.WasConsumed(token))
+        {
+            // A used token is refused as such, whatever the session's state now.
+            Reject(context, metrics, StatusCodes.Status403Forbidden, logger, "-", "token already used");
             return;
         }
 
