@@ -144,6 +144,8 @@ public class CallLoopPassThroughBenchmarks
 
         public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+        public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
         public ValueTask CancelResponseAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public ValueTask TruncateAsync(string itemId, int contentIndex, int audioEndMs, CancellationToken cancellationToken) => ValueTask.CompletedTask;
