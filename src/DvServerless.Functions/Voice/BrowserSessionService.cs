@@ -8,7 +8,7 @@ using DvServerless.Core.Security;
 using DvServerless.Core.Tenants;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Sip;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Voice;

@@ -1,6 +1,6 @@
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.Storage;
-using DvServerless.Adapters.Tenancy;
+using DvServerless.Adapters.Tenants;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Records;
 using DvServerless.Core.Security;
