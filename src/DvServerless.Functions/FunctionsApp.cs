@@ -9,7 +9,7 @@ using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Records;
 using DvServerless.Functions.Sessions;
 using DvServerless.Functions.Sip;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using DvServerless.Functions.Tts;
 using DvServerless.Functions.Voice;
 using DvServerless.Functions.Voices;
@@ -110,8 +110,8 @@ public static class FunctionsApp
         services.TryAddScoped<TenantSessionService>();
         services.TryAddSingleton<TenantApiAuthorization>();
 
-        // Tenants, API auth, limits, audit, call admission and webhook authentication (Tenancy/).
-        services.AddTenancy(configuration);
+        // Tenants, API auth, limits, audit, call admission and webhook authentication (Tenants/).
+        services.AddTenants(configuration);
         services.AddSipFunctions(configuration);
 
         // Browser sessions and ephemeral keys (Voice/, Realtime/).

@@ -159,6 +159,8 @@ public class CallLoopPassThroughBenchmarks : IDisposable
 
         public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+        public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
         public ValueTask CancelResponseAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public ValueTask TruncateAsync(string itemId, int contentIndex, int audioEndMs, CancellationToken cancellationToken) => ValueTask.CompletedTask;

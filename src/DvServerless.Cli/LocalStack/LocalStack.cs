@@ -155,7 +155,7 @@ public sealed class LocalStack : IAsyncDisposable
                 ["Acs:AudioFormat"] = options.AcsAudioFormat,
                 ["Functions:PublicBaseUrl"] = functionsUrl.ToString().TrimEnd('/'),
             };
-            // Tenancy: a fresh admin key (the tenant API is closed without one) and ACS callback JWTs checked for real
+            // Tenants: a fresh admin key (the tenant API is closed without one) and ACS callback JWTs checked for real
             // against the simulator's OpenID configuration.
             var adminApiKey = DvServerless.Core.Tenants.ApiKeyHasher.GenerateKey();
             functionsSettings["Tenants:AdminKey"] = adminApiKey;

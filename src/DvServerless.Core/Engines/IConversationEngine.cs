@@ -23,6 +23,12 @@ public interface IConversationEngine : IAsyncDisposable
     /// <summary>Asks the agent to speak now (e.g. a greeting), optionally with one-off instructions.</summary>
     ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds a typed user message to the conversation and asks the agent to answer it (for a browser user who types
+    /// instead of speaking).
+    /// </summary>
+    ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken);
+
     /// <summary>Cancels the response in progress, if any.</summary>
     ValueTask CancelResponseAsync(CancellationToken cancellationToken);
 

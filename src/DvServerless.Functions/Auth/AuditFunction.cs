@@ -2,7 +2,7 @@ using System.Globalization;
 using DvServerless.Core.Tenants;
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
-using DvServerless.Adapters.Tenancy;
+using DvServerless.Adapters.Tenants;
 using DvServerless.Core.Tenants;
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 

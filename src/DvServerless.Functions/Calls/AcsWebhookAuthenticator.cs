@@ -3,7 +3,7 @@ using System.Text;
 using DvServerless.Adapters.Acs.Security;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Http;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Calls;
@@ -39,7 +39,7 @@ public sealed partial class AcsWebhookAuthenticator
         _mode = mode;
         _inAzure = !string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"]);
         _logger = loggers.CreateLogger<AcsWebhookAuthenticator>();
-        var callbackAuth = TenancyServiceCollectionExtensions.CallbackAuthOptions(configuration);
+        var callbackAuth = TenantsServiceCollectionExtensions.CallbackAuthOptions(configuration);
         if (callbackAuth is not null)
         {
             var errors = callbackAuth.Validate();

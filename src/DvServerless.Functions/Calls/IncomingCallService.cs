@@ -4,7 +4,7 @@ using DvServerless.Core.Calls;
 using DvServerless.Core.Security;
 using DvServerless.Functions.Hosting;
 using DvServerless.Core.Privacy;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Calls;

@@ -1,6 +1,6 @@
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using DvServerless.Functions.Voice;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -8,13 +8,13 @@ using Microsoft.Azure.Functions.Worker;
 namespace DvServerless.Functions.Realtime;
 
 /// <summary>
-/// Function <c>RealtimeCallAttach</c>: <c>POST /api/v1/realtime/calls/{call_id}/attach</c>: after its own WebRTC SDP
+/// Function <c>RealtimeCallAttach</c>: <c>POST /api/v1/realtime/calls/{callId}/attach</c>: after its own WebRTC SDP
 /// exchange with OpenAI, the page reports the call id; the gateway records the session and attaches its sideband (202).
 /// </summary>
 public sealed class RealtimeCallAttachFunction
 {
     /// <summary>The route below <c>/api</c>.</summary>
-    public const string Route = "v1/realtime/calls/{call_id}/attach";
+    public const string Route = "v1/realtime/calls/{callId}/attach";
 
     private readonly TenantApiAuthorization _authorization;
     private readonly BrowserSessionService _sessions;
@@ -38,10 +38,10 @@ public sealed class RealtimeCallAttachFunction
     [ProducesResponseType<ErrorBody>(StatusCodes.Status502BadGateway)]
     [Function("RealtimeCallAttach")]
     public Task<IResult> RunAsync(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, string call_id, CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, string callId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(req);
         return _authorization.RunAsync(req, async caller =>
-            VoiceHttpResults.Room(await _sessions.AttachWebRtcAsync(caller, call_id, cancellationToken), StatusCodes.Status202Accepted));
+            VoiceHttpResults.Room(await _sessions.AttachWebRtcAsync(caller, callId, cancellationToken), StatusCodes.Status202Accepted));
     }
 }

@@ -1,5 +1,5 @@
 using DvServerless.Adapters.Tts;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 
 namespace DvServerless.Functions.Records;
 

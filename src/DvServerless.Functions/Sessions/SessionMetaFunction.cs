@@ -1,6 +1,6 @@
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 

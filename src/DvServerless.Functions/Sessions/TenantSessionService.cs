@@ -3,7 +3,7 @@ using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Tenants;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 
 namespace DvServerless.Functions.Sessions;
 

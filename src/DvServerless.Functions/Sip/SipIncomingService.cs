@@ -1,4 +1,4 @@
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Core.Calls;

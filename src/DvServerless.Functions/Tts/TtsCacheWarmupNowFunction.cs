@@ -3,7 +3,7 @@ using DvServerless.Core.Tts;
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Records;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 

@@ -8,7 +8,7 @@ using DvServerless.Core.Security;
 using DvServerless.Core.Tenants;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Sip;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Voice;
@@ -74,7 +74,9 @@ public sealed partial class BrowserSessionService
     /// <summary>Whether <paramref name="id"/> has the shape of a browser session id: <c>web-</c> and 32 lowercase hex digits.</summary>
     public static bool IsSessionId(string? id) =>
         id is { Length: 36 } && id.StartsWith(SessionIdPrefix, StringComparison.Ordinal)
-        && id.AsSpan(SessionIdPrefix.Length).IndexOfAnyExcept("0123456789abcdef") < 0;
+        && id.AsSpan(SessionIdPrefix.Length).IndexOfAnyExcept(LowercaseHex) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> LowercaseHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     /// <summary>The session id of the WebRTC call <paramref name="openAICallId"/>: the same for every attach of one call.</summary>
     public static string SessionIdForWebRtc(string openAICallId) =>
@@ -164,7 +166,12 @@ public sealed partial class BrowserSessionService
         switch (answer.Result)
         {
             case BrowserWorkerResult.Done:
-                LogCommand(session.CallId, MediaWorkerBrowserClient.PathOf(command));
+                if (_logger.IsEnabled(LogLevel.Information))
+                {
+                    var path = MediaWorkerBrowserClient.PathOf(command);
+                    LogCommand(session.CallId, path);
+                }
+
                 return new VoiceResult(VoiceOutcome.Ok, null, session);
             case BrowserWorkerResult.NotLive:
                 return VoiceResult.Refused(VoiceOutcome.NotLive, "No browser is connected to this session.");

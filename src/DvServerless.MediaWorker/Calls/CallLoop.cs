@@ -85,6 +85,9 @@ public sealed partial class CallLoop : IAsyncDisposable
     /// <summary>The greeting played the moment media connects, before the engine's first response; null for none.</summary>
     public ICallGreeting? Greeting { get; init; }
 
+    /// <summary>Sees every engine event and every barge-in as the loop handles them (the browser leg's page events); null for none.</summary>
+    public ICallLoopObserver? Observer { get; init; }
+
     /// <summary>The playout clock, once the leg's format is known.</summary>
     internal PlayoutClock? Playout => _playout;
 
@@ -155,6 +158,7 @@ public sealed partial class CallLoop : IAsyncDisposable
                 await timer.DisposeAsync().ConfigureAwait(false);
             }
 
+            Observer?.OnEnding(_endReason ?? CallEndReason.Cancelled);
             try
             {
                 // Closing the leg completes its Inbound, which ends the caller path.
@@ -182,6 +186,21 @@ public sealed partial class CallLoop : IAsyncDisposable
         {
             await _records.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Cuts the agent off as a barge-in does (stop playback, cancel the response, truncate at what was heard), on the
+    /// user's request rather than the engine's VAD. False when the call is over.
+    /// </summary>
+    public bool Interrupt() => _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Interrupt));
+
+    /// <summary>
+    /// Sends a typed user message to the engine, cutting the agent off first if it is speaking. False when the call is over.
+    /// </summary>
+    public bool SendUserText(string text)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        return _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.UserText, text));
     }
 
     /// <summary>
@@ -313,6 +332,13 @@ public sealed partial class CallLoop : IAsyncDisposable
                     case LoopMessageKind.Barrier:
                         _barriers.Add((TaskCompletionSource)message.Payload!);
                         break;
+                    case LoopMessageKind.Interrupt:
+                        await BargeInAsync(forceCancel: true, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case LoopMessageKind.UserText:
+                        await BargeInAsync(forceCancel: true, cancellationToken).ConfigureAwait(false);
+                        await _engine.SendUserTextAsync((string)message.Payload!, cancellationToken).ConfigureAwait(false);
+                        break;
                     case LoopMessageKind.Tick:
                     default:
                         break;
@@ -340,6 +366,7 @@ public sealed partial class CallLoop : IAsyncDisposable
 
     private async ValueTask HandleEngineEventAsync(EngineEvent engineEvent, CancellationToken cancellationToken)
     {
+        Observer?.OnEngineEvent(engineEvent);
         switch (engineEvent)
         {
             case AgentAudioDelta delta:
@@ -351,7 +378,7 @@ public sealed partial class CallLoop : IAsyncDisposable
                     _callerSpeechStartMs[started.ItemId] = started.AudioStartMs;
                 }
 
-                await BargeInAsync(cancellationToken).ConfigureAwait(false);
+                await BargeInAsync(forceCancel: false, cancellationToken).ConfigureAwait(false);
                 break;
             case CallerTranscript transcript:
                 RecordCallerTurn(transcript);
@@ -434,7 +461,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         playout.Append(delta.ResponseId, delta.ItemId, delta.ContentIndex, audio.Length, _agentScratch.AsSpan(0, written));
     }
 
-    private async ValueTask BargeInAsync(CancellationToken cancellationToken)
+    private async ValueTask BargeInAsync(bool forceCancel, CancellationToken cancellationToken)
     {
         var playout = _playout!;
         var now = _time.GetUtcNow();
@@ -446,7 +473,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         if (_responseInProgress is { } responseId)
         {
             playout.DropResponse(responseId);
-            if (!_options.EngineInterruptsOnSpeech)
+            if (forceCancel || !_options.EngineInterruptsOnSpeech)
             {
                 await _engine.CancelResponseAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -460,6 +487,7 @@ public sealed partial class CallLoop : IAsyncDisposable
 
         // 3. Cut the item at what the caller heard; never past what the engine produced.
         var audioEndMs = TruncationPointMs(interrupted.HeardMs, interrupted.ReceivedMs);
+        Observer?.OnInterrupted(interrupted.ItemId, audioEndMs);
         if (interrupted.ItemId != GreetingReady.ItemId)
         {
             // The cached greeting is not the engine's item: there is nothing to truncate.
@@ -728,6 +756,8 @@ public sealed partial class CallLoop : IAsyncDisposable
         EngineEnded,
         Barrier,
         Cancelled,
+        Interrupt,
+        UserText,
     }
 
     private readonly record struct LoopMessage(LoopMessageKind Kind, object? Payload = null)

@@ -1,6 +1,6 @@
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.Storage;
-using DvServerless.Adapters.Tenancy;
+using DvServerless.Adapters.Tenants;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Records;
 using DvServerless.Core.Security;
@@ -59,6 +59,8 @@ public static class MediaWorkerApp
         services.AddSingleton<DvServerless.MediaWorker.Security.MediaTokenReplayGuard>();
         services.AddHostedService<CallDrainService>();
         services.AddSingleton<AcsCallRunner>();
+        services.AddSingleton<BrowserCallRunner>();
+        services.AddSingleton<BrowserSessions>();
         services.AddSingleton<ICallToolHandler, EndCallToolHandler>();
 
         services.AddRealtimeEngine(builder.Configuration);
@@ -89,6 +91,8 @@ public static class MediaWorkerApp
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapAcsMedia();
         app.MapSipAttach();
+        app.MapBrowserMedia();
+        app.MapBrowserControl();
         app.MapStaticPages();
         return app;
     }

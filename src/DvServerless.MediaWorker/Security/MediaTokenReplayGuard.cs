@@ -40,9 +40,17 @@ public sealed class MediaTokenReplayGuard
         ArgumentException.ThrowIfNullOrEmpty(token);
         var now = _time.GetUtcNow();
         SweepIfDue(now);
-        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-        return _used.TryAdd(key, expiresAt);
+        return _used.TryAdd(Key(token), expiresAt);
     }
+
+    /// <summary>Whether <paramref name="token"/> was consumed before (and has not expired since); consumes nothing.</summary>
+    public bool WasConsumed(string token)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        return _used.TryGetValue(Key(token), out var expiresAt) && expiresAt > _time.GetUtcNow();
+    }
+
+    private static string Key(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     private void SweepIfDue(DateTimeOffset now)
     {

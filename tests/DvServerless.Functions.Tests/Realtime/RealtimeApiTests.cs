@@ -5,7 +5,7 @@ using DvServerless.Core.Calls;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
 using DvServerless.Core.Tenants;
-using DvServerless.Functions.Tests.Tenancy;
+using DvServerless.Functions.Tests.Tenants;
 using DvServerless.Functions.Tests.Voice;
 using DvServerless.Functions.Voice;
 using DvServerless.Simulators.Realtime;

@@ -3,7 +3,7 @@ using DvServerless.Adapters.Storage;
 using DvServerless.Core.Minutes;
 using DvServerless.Core.Tenants;
 using DvServerless.Functions.Records;
-using DvServerless.Functions.Tests.Tenancy;
+using DvServerless.Functions.Tests.Tenants;
 using DvServerless.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -167,7 +167,7 @@ public sealed class VoicesApiTests(AzuriteFixture azurite) : IClassFixture<Azuri
     [SkippableFact]
     public async Task A_tenant_with_a_full_voice_library_gets_409_and_nothing_is_stored()
     {
-        await using var host = await Tenancy.TenantApiHost.StartAsync(azurite.Require(), new Dictionary<string, string?> { ["Voices:MaxVoicesPerTenant"] = "1" });
+        await using var host = await Tenants.TenantApiHost.StartAsync(azurite.Require(), new Dictionary<string, string?> { ["Voices:MaxVoicesPerTenant"] = "1" });
         var tenant = "quota-" + Guid.NewGuid().ToString("N")[..8];
 
         using var first = await SendAsAdminAsync(host, HttpMethod.Post, $"/api/voices?tenant={tenant}", Form("One", null, Consent, Wav(TimeSpan.FromSeconds(4)), "one.wav"));
@@ -179,10 +179,10 @@ public sealed class VoicesApiTests(AzuriteFixture azurite) : IClassFixture<Azuri
         Assert.Equal(["One"], (await list.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("library").EnumerateArray().Select(v => v.GetProperty("name").GetString()));
     }
 
-    private static async Task<HttpResponseMessage> SendAsAdminAsync(Tenancy.TenantApiHost host, HttpMethod method, string path, HttpContent? content)
+    private static async Task<HttpResponseMessage> SendAsAdminAsync(Tenants.TenantApiHost host, HttpMethod method, string path, HttpContent? content)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Add("X-Api-Key", Tenancy.TenantApiHost.AdminKey);
+        request.Headers.Add("X-Api-Key", Tenants.TenantApiHost.AdminKey);
         return await host.Client.SendAsync(request);
     }
 

@@ -2,7 +2,7 @@ using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Functions.Sip;
-using DvServerless.Functions.Tenancy;
+using DvServerless.Functions.Tenants;
 using DvServerless.Functions.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using DvServerless.Adapters.Tenancy;
+using DvServerless.Adapters.Tenants;
 using System.Globalization;
 using System.Text;
 using DvServerless.Adapters.OpenAI.Webhooks;
@@ -69,7 +69,7 @@ public sealed class SipWebhookAuthenticatorTests
     {
         var options = new TenantsOptions { Items = [new() { Id = "acme", ApiKey = "dvs_acme-key-0123456789abcdef", OpenAIWebhookSecret = secret }] };
 
-        var result = new DvServerless.Adapters.Tenancy.TenantsOptionsValidator().Validate(null, options);
+        var result = new DvServerless.Adapters.Tenants.TenantsOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
         Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);

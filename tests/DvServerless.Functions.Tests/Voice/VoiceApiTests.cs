@@ -8,7 +8,7 @@ using DvServerless.Core.Calls;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
 using DvServerless.Core.Tenants;
-using DvServerless.Functions.Tests.Tenancy;
+using DvServerless.Functions.Tests.Tenants;
 using DvServerless.Functions.Voice;
 using DvServerless.Testing;
 using Microsoft.Extensions.DependencyInjection;

@@ -13,8 +13,9 @@ namespace DvServerless.MediaWorker.Tests.Endpoints;
 /// <summary>The real worker on Kestrel, loopback port 0, with a scripted engine and an in-memory record sink.</summary>
 internal sealed class MediaWorkerServer : IAsyncDisposable
 {
-    private MediaWorkerServer(WebApplication app, Uri baseAddress, FakeEngineFactory engines, RecordingCallRecordSink records)
+    private MediaWorkerServer(WebApplication app, Uri baseAddress, FakeEngineFactory engines, RecordingCallRecordSink records, InMemoryCallSessionStore sessions)
     {
+        Sessions = sessions;
         App = app;
         BaseAddress = baseAddress;
         Engines = engines;
@@ -29,24 +30,30 @@ internal sealed class MediaWorkerServer : IAsyncDisposable
 
     public RecordingCallRecordSink Records { get; }
 
+    public InMemoryCallSessionStore Sessions { get; }
+
     public static async Task<MediaWorkerServer> StartAsync()
     {
         var engines = new FakeEngineFactory();
         var records = new RecordingCallRecordSink();
+        var sessions = new InMemoryCallSessionStore();
         var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             builder.Services.AddSingleton<IConversationEngineFactory>(engines);
             builder.Services.AddSingleton<ICallRecordSink>(records);
+            builder.Services.AddSingleton<DvServerless.Core.Calls.ICallSessionStore>(sessions);
             // No Blob storage here: closing a call's record and rendering its minutes would wait out the storage
             // retries at every call end (tested with Azurite in the Records tests instead).
             builder.Services.RemoveAll<DvServerless.MediaWorker.Records.WorkerCallEnd>();
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new MediaWorkerServer(app, new Uri(address), engines, records);
+        return new MediaWorkerServer(app, new Uri(address), engines, records, sessions);
     }
 
     public Uri WebSocketUri(string query) => new($"ws://{BaseAddress.Authority}/media/acs?{query}");
+
+    public Uri BrowserSocketUri(string query) => new($"ws://{BaseAddress.Authority}/media/browser?{query}");
 
     public async ValueTask DisposeAsync()
     {

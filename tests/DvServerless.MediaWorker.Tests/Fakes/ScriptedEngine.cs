@@ -30,6 +30,8 @@ public sealed class ScriptedEngine(AudioFormat? format = null) : IConversationEn
 
     public List<string?> ResponsesCreated { get; } = [];
 
+    public List<string> UserTexts { get; } = [];
+
     public byte[] ReceivedAudio
     {
         get
@@ -107,6 +109,16 @@ public sealed class ScriptedEngine(AudioFormat? format = null) : IConversationEn
     public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken)
     {
         ResponsesCreated.Add(instructions);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken)
+    {
+        lock (UserTexts)
+        {
+            UserTexts.Add(text);
+        }
+
         return ValueTask.CompletedTask;
     }
 

@@ -10,6 +10,7 @@ using DvServerless.Testing.Schemas;
 namespace DvServerless.Simulators.Tests.Realtime;
 
 /// <summary><c>POST /v1/realtime/client_secrets</c>: the spec's request rules and the spec's answer shape.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xUnit v2 disposes test classes through IAsyncLifetime.DisposeAsync, which this rule does not know; it releases the fields.")]
 public sealed class RealtimeSimulatorClientSecretTests : IAsyncLifetime
 {
     private RealtimeSimulator _simulator = null!;

@@ -1,4 +1,4 @@
-using DvServerless.Adapters.Tenancy;
+using DvServerless.Adapters.Tenants;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;

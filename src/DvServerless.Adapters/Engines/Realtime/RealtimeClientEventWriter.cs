@@ -114,6 +114,24 @@ internal sealed class RealtimeClientEventWriter : IDisposable
         End();
     }
 
+    /// <summary><c>conversation.item.create</c> holding a user <c>message</c> with one <c>input_text</c> part (PROTOCOL.md §1.4).</summary>
+    public void WriteUserTextItem(string text)
+    {
+        var w = Begin();
+        w.WriteString("type", "conversation.item.create");
+        w.WriteStartObject("item");
+        w.WriteString("type", "message");
+        w.WriteString("role", "user");
+        w.WriteStartArray("content");
+        w.WriteStartObject();
+        w.WriteString("type", "input_text");
+        w.WriteString("text", text);
+        w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteEndObject();
+        End();
+    }
+
     /// <summary><c>conversation.item.create</c> holding a <c>function_call_output</c> item.</summary>
     public void WriteFunctionCallOutput(string callId, string output)
     {

@@ -189,6 +189,32 @@ public sealed class RealtimeEngine : IConversationEngine
         SendFrameAsync(static (w, i) => w.WriteResponseCreate(i), instructions, cancellationToken);
 
     /// <inheritdoc />
+    /// <exception cref="NotSupportedException">A sideband engine: typed text belongs to the SIP call's own client.</exception>
+    public async ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        if (_sidebandCallId is not null)
+        {
+            throw new NotSupportedException("A sideband session takes no typed user text.");
+        }
+
+        var connection = _connection ?? throw new InvalidOperationException("The Realtime engine is not started.");
+        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Both frames under one lock, as for a tool result: the item, then the response that answers it.
+            _writer.WriteUserTextItem(text);
+            await connection.SendAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            _writer.WriteResponseCreate(null);
+            await connection.SendAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
     public ValueTask CancelResponseAsync(CancellationToken cancellationToken) =>
         SendFrameAsync(static (w, _) => w.WriteResponseCancel(), 0, cancellationToken);
 

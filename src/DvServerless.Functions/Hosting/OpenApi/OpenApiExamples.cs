@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using DvServerless.Adapters.Tenancy;
+using DvServerless.Adapters.Tenants;
 using DvServerless.Core.Tenants;
 using DvServerless.Core.Tts;
 using DvServerless.Functions.Auth;

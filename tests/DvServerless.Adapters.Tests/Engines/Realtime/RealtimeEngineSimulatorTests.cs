@@ -50,4 +50,42 @@ public sealed class RealtimeEngineSimulatorTests
         Assert.Equal(new ResponseFinished(started.ResponseId, "completed", null), events[^1]);
         Assert.Equal(1, engine.Usage.Responses);
     }
+
+    [Fact]
+    public async Task Typed_user_text_is_an_item_and_a_response_the_simulator_accepts_and_answers()
+    {
+        await using var simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions
+        {
+            AgentReply = (_, _) => "We open at nine.",
+            SpeechMsPerCharacter = 10,
+            GenerationSpeed = 1000,
+        });
+        var options = new RealtimeEngineOptions
+        {
+            Service = RealtimeServiceKind.Simulator,
+            BaseUrl = new Uri(simulator.BaseUrl),
+            ApiKey = LocalDefaults.RealtimeSimulatorApiKey,
+        };
+        await using var engine = new RealtimeEngine("call-text", new AgentOptions(), options);
+        await engine.StartAsync(CancellationToken.None);
+
+        await engine.SendUserTextAsync("When do you open?", CancellationToken.None);
+
+        var events = new List<EngineEvent>();
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await foreach (var e in engine.ReadEventsAsync(guard.Token))
+        {
+            events.Add(e);
+            if (e is ResponseFinished or EngineClosed or EngineError)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal("We open at nine.", Assert.Single(events.OfType<AgentTranscriptDone>()).Transcript);
+        Assert.IsType<ResponseFinished>(events[^1]);
+        Assert.Empty(simulator.Records.Errors);
+        var types = simulator.Records.ClientEvents.Select(c => c.Type).Where(t => t is "conversation.item.create" or "response.create").ToArray();
+        Assert.Equal(["conversation.item.create", "response.create"], types);
+    }
 }
