@@ -9,7 +9,7 @@ namespace DvServerless.Browser.Tests;
 /// microphone's speech reaches the agent through the browser leg, the agent's reply is shown and heard, and the caller
 /// speaking again over the agent's long reply cuts it off.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserTestGroup.Name)]
 public sealed class ConsoleConversationTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);

@@ -6,7 +6,7 @@ namespace DvServerless.Browser.Tests;
 /// The minimal example page the worker ships (<c>/sdk/example.html</c>), which imports <c>/sdk/dvs-voice.js</c> and
 /// talks to the agent with the tenant's Robot-Key / Robot-Token: start from a click, see the events, stop.
 /// </summary>
-[Collection(BrowserCollection.Name)]
+[Collection(BrowserTestGroup.Name)]
 public sealed class SdkExamplePageTests
 {
     private readonly BrowserStackFixture _fixture;
