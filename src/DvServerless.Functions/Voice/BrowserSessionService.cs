@@ -1,3 +1,4 @@
+using DvServerless.Adapters.Engines;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -53,13 +54,16 @@ public sealed partial class BrowserSessionService
     private readonly ITenantContext _tenant;
     private readonly TimeProvider _time;
     private readonly ILogger<BrowserSessionService> _logger;
+    private readonly AgentCatalog? _agents;
 
     /// <summary>Creates the service (scoped: it reports cross-tenant attempts to the request's <see cref="ITenantContext"/>).</summary>
     public BrowserSessionService(
         ICallSessionStore store, ICallAdmissionPolicy admission, IBrowserWorkerClient worker, ISipWorkerClient sideband, MediaTokenService tokens,
-        IOptions<MediaWorkerOptions> mediaWorker, ITenantContext tenant, TimeProvider time, ILogger<BrowserSessionService> logger)
+        IOptions<MediaWorkerOptions> mediaWorker, ITenantContext tenant, TimeProvider time, ILogger<BrowserSessionService> logger,
+        AgentCatalog? agents = null)
     {
         ArgumentNullException.ThrowIfNull(mediaWorker);
+        _agents = agents;
         _store = store;
         _admission = admission;
         _worker = worker;
@@ -93,6 +97,12 @@ public sealed partial class BrowserSessionService
         if (Validate(request) is { } problem)
         {
             return VoiceResult.Refused(VoiceOutcome.Invalid, problem);
+        }
+
+        if (request.ExpectedEngineId is { } agentId && _agents?.Contains(agentId) != true)
+        {
+            return VoiceResult.Refused(VoiceOutcome.Invalid,
+                $"expected_engine_id '{agentId}' is not a configured agent (configure it as Agents__{agentId}__Instructions, __Voice, …).");
         }
 
         var sessionId = SessionIdPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

@@ -1,3 +1,4 @@
+using DvServerless.Adapters.Engines;
 using System.Net.WebSockets;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
@@ -21,6 +22,7 @@ public sealed partial class BrowserCallRunner
 {
     private readonly IConversationEngineFactory _engines;
     private readonly AgentOptions _agent;
+    private readonly AgentCatalog? _agents;
     private readonly ICallRecordSink _records;
     private readonly ICallControl _callControl;
     private readonly IReadOnlyList<ICallToolHandler> _tools;
@@ -41,6 +43,7 @@ public sealed partial class BrowserCallRunner
         ArgumentNullException.ThrowIfNull(options);
         _engines = services.GetRequiredService<IConversationEngineFactory>();
         _agent = services.GetService<AgentOptions>() ?? services.GetService<IOptions<AgentOptions>>()?.Value ?? new AgentOptions();
+        _agents = services.GetService<AgentCatalog>();
         _records = services.GetRequiredService<ICallRecordSink>();
         _callControl = services.GetRequiredService<ICallControl>();
         _tools = services.GetServices<ICallToolHandler>().ToArray();
@@ -74,7 +77,7 @@ public sealed partial class BrowserCallRunner
         IConversationEngine engine;
         try
         {
-            engine = _engines.Create(sessionId, _agent);
+            engine = _engines.Create(sessionId, _agents?.For(BrowserSessionMetadata.EngineOf(session)) ?? _agent);
         }
         catch (Exception ex)
         {

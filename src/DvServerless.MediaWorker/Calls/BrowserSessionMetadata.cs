@@ -6,6 +6,16 @@ public static class BrowserSessionMetadata
     /// <summary>The greeting the agent says first, instead of the agent's own.</summary>
     public const string Welcome = "browser.welcome";
 
+    /// <summary>The named agent the session asked for (<c>expected_engine_id</c>), checked against the configured agents when it was started.</summary>
+    public const string Engine = "browser.engine";
+
+    /// <summary>The agent id of <paramref name="session"/>, or null for the default agent.</summary>
+    public static string? EngineOf(Core.Calls.CallSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return session.Metadata.TryGetValue(Engine, out var id) && !string.IsNullOrWhiteSpace(id) ? id : null;
+    }
+
     /// <summary>The longest the session may last, in whole seconds (1–7200).</summary>
     public const string MaxDuration = "browser.max_duration";
 

@@ -27,7 +27,12 @@ public sealed partial class VoiceApiTests : IClassFixture<AzuriteFixture>
 
     private static Task<TenantApiHost> StartHostAsync(string azurite, FakeBrowserWorker worker, IDictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?> { ["MediaWorker:BaseUrl"] = worker.BaseUrl.ToString() };
+        var settings = new Dictionary<string, string?>
+        {
+            ["MediaWorker:BaseUrl"] = worker.BaseUrl.ToString(),
+            // A named agent a session may ask for with expected_engine_id.
+            ["Agents:realtime:Instructions"] = "You are the test agent.",
+        };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
@@ -140,6 +145,7 @@ public sealed partial class VoiceApiTests : IClassFixture<AzuriteFixture>
     [InlineData("""{"max_duration":"60"}""")]
     [InlineData("""{"user_name":"Ada","room":"x"}""")]
     [InlineData("""{"expected_engine_id":"real time"}""")]
+    [InlineData("""{"expected_engine_id":"no-such-agent"}""")]
     [InlineData("""{"segment_code":"../x"}""")]
     [InlineData("""{"user_name":"0123456789012345678901234567890123456789012345678901234567890123456789"}""")]
     [InlineData("""[1,2]""")]

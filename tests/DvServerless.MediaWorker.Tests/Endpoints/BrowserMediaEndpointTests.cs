@@ -249,6 +249,30 @@ public sealed class BrowserMediaEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_session_runs_the_agent_it_asked_for_and_others_the_default_one()
+    {
+        var sales = await CreateSessionAsync(new() { [BrowserSessionMetadata.Engine] = "sales" });
+        await using (var page = await ConnectAsync(sales))
+        {
+            await page.WaitForAsync("SESSION_CREATED");
+            await EngineAsync();
+        }
+
+        var plain = await CreateSessionAsync();
+        await using (var page = await ConnectAsync(plain))
+        {
+            await page.WaitForAsync("SESSION_CREATED");
+            for (var i = 0; i < 500 && _server.Engines.Agents.Count < 2; i++)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        Assert.Equal("You sell things.", _server.Engines.Agents[0].Instructions);
+        Assert.NotEqual("You sell things.", _server.Engines.Agents[1].Instructions);
+    }
+
+    [Fact]
     public async Task Control_routes_need_the_sessions_control_token_and_act_on_the_live_leg()
     {
         var id = await CreateSessionAsync();

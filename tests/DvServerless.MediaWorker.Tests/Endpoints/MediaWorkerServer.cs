@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Records;
 using DvServerless.MediaWorker.Hosting;
@@ -39,6 +40,8 @@ internal sealed class MediaWorkerServer : IAsyncDisposable
         var sessions = new InMemoryCallSessionStore();
         var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
+            // A named agent a browser session may ask for (expected_engine_id).
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:sales:Instructions"] = "You sell things." });
             builder.Services.AddSingleton<IConversationEngineFactory>(engines);
             builder.Services.AddSingleton<ICallRecordSink>(records);
             builder.Services.AddSingleton<DvServerless.Core.Calls.ICallSessionStore>(sessions);
@@ -65,12 +68,15 @@ internal sealed class MediaWorkerServer : IAsyncDisposable
     {
         public List<ScriptedEngine> Created { get; } = [];
 
+        public List<AgentOptions> Agents { get; } = [];
+
         public IConversationEngine Create(string callId, AgentOptions agent)
         {
             var engine = new ScriptedEngine();
             lock (Created)
             {
                 Created.Add(engine);
+                Agents.Add(agent);
             }
 
             return engine;

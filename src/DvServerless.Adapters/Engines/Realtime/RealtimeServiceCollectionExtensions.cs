@@ -39,6 +39,7 @@ public static class RealtimeServiceCollectionExtensions
             .Validate(agent => agent.VadThreshold is >= 0 and <= 1, "Agent:VadThreshold must be between 0 and 1.")
             .ValidateOnStart();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AgentOptions>>().Value);
+        services.TryAddSingleton(sp => new AgentCatalog(sp.GetRequiredService<AgentOptions>(), configuration));
 
         services.TryAddSingleton<RealtimeEngineFactory>();
         services.TryAddSingleton<IConversationEngineFactory>(sp => sp.GetRequiredService<RealtimeEngineFactory>());

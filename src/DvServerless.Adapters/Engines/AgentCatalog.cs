@@ -1,0 +1,56 @@
+using DvServerless.Core.Engines;
+using Microsoft.Extensions.Configuration;
+
+namespace DvServerless.Adapters.Engines;
+
+/// <summary>
+/// The agents a deployment offers: the default agent (section <c>Agent</c>) and named ones (<c>Agents:{id}:*</c>, e.g.
+/// <c>Agents__sales__Instructions</c>), each starting from the default and overriding what it sets. A browser session picks
+/// one with <c>expected_engine_id</c>; an unknown id is refused when the session is started.
+/// </summary>
+public sealed class AgentCatalog
+{
+    /// <summary>The configuration section of the named agents.</summary>
+    public const string SectionName = "Agents";
+
+    private readonly AgentOptions _default;
+    private readonly Dictionary<string, AgentOptions> _named;
+
+    /// <summary>Reads the named agents from <paramref name="configuration"/> over <paramref name="defaultAgent"/>.</summary>
+    public AgentCatalog(AgentOptions defaultAgent, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(defaultAgent);
+        ArgumentNullException.ThrowIfNull(configuration);
+        _default = defaultAgent;
+        _named = new Dictionary<string, AgentOptions>(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in configuration.GetSection(SectionName).GetChildren())
+        {
+            var agent = Copy(defaultAgent);
+            section.Bind(agent);
+            _named[section.Key] = agent;
+        }
+    }
+
+    /// <summary>The ids of the named agents.</summary>
+    public IReadOnlyCollection<string> Ids => _named.Keys;
+
+    /// <summary>Whether <paramref name="id"/> names a configured agent.</summary>
+    public bool Contains(string? id) => id is not null && _named.ContainsKey(id);
+
+    /// <summary>The agent <paramref name="id"/> names, or the default agent when it names none.</summary>
+    public AgentOptions For(string? id) => id is not null && _named.TryGetValue(id, out var agent) ? agent : _default;
+
+    private static AgentOptions Copy(AgentOptions agent) => new()
+    {
+        Model = agent.Model,
+        Voice = agent.Voice,
+        Instructions = agent.Instructions,
+        TranscriptionModel = agent.TranscriptionModel,
+        TurnDetection = agent.TurnDetection,
+        VadThreshold = agent.VadThreshold,
+        VadPrefixPaddingMs = agent.VadPrefixPaddingMs,
+        VadSilenceDurationMs = agent.VadSilenceDurationMs,
+        GreetFirst = agent.GreetFirst,
+        GreetingInstructions = agent.GreetingInstructions,
+    };
+}
