@@ -2,8 +2,6 @@ using DvServerless.Adapters.Engines;
 using System.Net.WebSockets;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
-using DvServerless.Core.Records;
-using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Hosting;
 using DvServerless.MediaWorker.Legs;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,42 +18,18 @@ namespace DvServerless.MediaWorker.Calls;
 /// </summary>
 public sealed partial class BrowserCallRunner
 {
-    private readonly IConversationEngineFactory _engines;
-    private readonly AgentOptions _agent;
+    private readonly CallRunnerServices _services;
     private readonly AgentCatalog? _agents;
-    private readonly ICallRecordSink _records;
-    private readonly ICallControl _callControl;
-    private readonly IReadOnlyList<ICallToolHandler> _tools;
-    private readonly MediaWorkerOptions _options;
-    private readonly TimeProvider _time;
-    private readonly MediaWorkerMetrics _metrics;
-    private readonly ActiveCalls _calls;
     private readonly ICallSessionStore _sessions;
-    private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
-    private readonly Greeting.ICallGreeting? _greeting;
-    private readonly Records.WorkerCallEnd? _callEnd;
 
     /// <summary>Creates the runner from the worker's services.</summary>
     public BrowserCallRunner(IServiceProvider services, IOptions<MediaWorkerOptions> options)
     {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(options);
-        _engines = services.GetRequiredService<IConversationEngineFactory>();
-        _agent = services.GetService<AgentOptions>() ?? services.GetService<IOptions<AgentOptions>>()?.Value ?? new AgentOptions();
+        _services = new CallRunnerServices(services, options);
         _agents = services.GetService<AgentCatalog>();
-        _records = services.GetRequiredService<ICallRecordSink>();
-        _callControl = services.GetRequiredService<ICallControl>();
-        _tools = services.GetServices<ICallToolHandler>().ToArray();
-        _options = options.Value;
-        _time = services.GetRequiredService<TimeProvider>();
-        _metrics = services.GetRequiredService<MediaWorkerMetrics>();
-        _calls = services.GetRequiredService<ActiveCalls>();
         _sessions = services.GetRequiredService<ICallSessionStore>();
-        _loggers = services.GetRequiredService<ILoggerFactory>();
-        _logger = _loggers.CreateLogger<BrowserCallRunner>();
-        _greeting = services.GetService<Greeting.ICallGreeting>();
-        _callEnd = services.GetService<Records.WorkerCallEnd>();
+        _logger = _services.Loggers.CreateLogger<BrowserCallRunner>();
     }
 
     /// <summary>
@@ -67,17 +41,21 @@ public sealed partial class BrowserCallRunner
         ArgumentNullException.ThrowIfNull(socket);
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(live);
+        return await _services.RunRegisteredAsync(session.CallId, stop => RunRegisteredAsync(socket, session, debug, live, stop), cancellationToken)
+            .ConfigureAwait(false);
+    }
+
+    private async Task<string> RunRegisteredAsync(WebSocket socket, CallSession session, bool debug, BrowserLiveSession live, CancellationToken stop)
+    {
         var sessionId = session.CallId;
-        using var registration = _calls.Register(sessionId);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _calls.CutOff);
-        var leg = new BrowserMediaLeg(socket, sessionId, _loggers.CreateLogger<BrowserMediaLeg>());
+        var leg = new BrowserMediaLeg(socket, sessionId, _services.Loggers.CreateLogger<BrowserMediaLeg>());
         var publisher = new BrowserEventPublisher(leg, sessionId, debug);
         publisher.SessionCreated();
 
         IConversationEngine engine;
         try
         {
-            engine = _engines.Create(sessionId, _agents?.For(BrowserSessionMetadata.EngineOf(session)) ?? _agent);
+            engine = _services.Engines.Create(sessionId, _agents?.For(BrowserSessionMetadata.EngineOf(session)) ?? _services.Agent);
         }
         catch (Exception ex)
         {
@@ -94,28 +72,20 @@ public sealed partial class BrowserCallRunner
         }
 
         var welcome = BrowserSessionMetadata.WelcomeOf(session);
-        var loop = new CallLoop(sessionId, leg, engine, LoopOptions(welcome), _records, _callControl, _tools, _time, _metrics,
-            _loggers.CreateLogger<CallLoop>())
-        {
-            // A per-session welcome is said by the agent itself; otherwise the cached greeting plays as on a phone call.
-            Greeting = welcome is null ? _greeting : null,
-            Observer = publisher,
-        };
+        // A per-session welcome is said by the agent itself; otherwise the cached greeting plays as on a phone call.
+        var loop = _services.CreateLoop(sessionId, leg, engine, LoopOptions(welcome), welcome is null ? _services.Greeting : null, publisher);
         live.Attach(leg, loop, publisher);
         var commands = Task.Run(() => ApplyCommandsAsync(leg, live), CancellationToken.None);
         using var maxDuration = BrowserSessionMetadata.MaxDurationOf(session) is { } limit
-            ? _time.CreateTimer(static state => ((BrowserLiveSession)state!).End("max_duration"), live, limit, Timeout.InfiniteTimeSpan)
+            ? _services.Time.CreateTimer(static state => ((BrowserLiveSession)state!).End("max_duration"), live, limit, Timeout.InfiniteTimeSpan)
             : null;
 
-        var loopReason = await loop.RunAsync(stop.Token).ConfigureAwait(false);
+        var loopReason = await loop.RunAsync(stop).ConfigureAwait(false);
         live.Detach();
         await commands.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var reason = publisher.EndReason ?? BrowserEventPublisher.ReasonName(loopReason);
         await MoveAsync(sessionId, CallState.Ended, reason).ConfigureAwait(false);
-        if (_callEnd is not null)
-        {
-            await _callEnd.OnCallEndedAsync(sessionId, loopReason, CancellationToken.None).ConfigureAwait(false);
-        }
+        await _services.CallEndedAsync(sessionId, loopReason).ConfigureAwait(false);
 
         return reason;
     }
@@ -141,7 +111,7 @@ public sealed partial class BrowserCallRunner
 
     private CallLoopOptions LoopOptions(string? welcome)
     {
-        var options = CallLoopOptions.From(_agent, TimeSpan.FromMilliseconds(_options.PlayoutLeadMs));
+        var options = _services.LoopOptions();
         if (welcome is null)
         {
             return options;
@@ -177,7 +147,7 @@ public sealed partial class BrowserCallRunner
             // The session is stored Ringing; the browser leg answers it itself (Ringing → Answering → Connected).
             return await _sessions.UpdateAsync(sessionId, s =>
             {
-                var now = _time.GetUtcNow();
+                var now = _services.Time.GetUtcNow();
                 if (to == CallState.Connected && s.State == CallState.Ringing)
                 {
                     CallStateMachine.TryMoveTo(s, CallState.Answering, now, "browser media socket opened");

@@ -1,0 +1,100 @@
+using DvServerless.Core.Engines;
+using DvServerless.Core.Records;
+using DvServerless.MediaWorker.Calls.Tools;
+using DvServerless.MediaWorker.Hosting;
+using DvServerless.MediaWorker.Legs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.MediaWorker.Calls;
+
+/// <summary>
+/// What <see cref="AcsCallRunner"/> and <see cref="BrowserCallRunner"/> share: the worker's services for a call, the
+/// registration with <see cref="ActiveCalls"/> (and its cut-off), the <see cref="CallLoop"/> over a leg and an engine,
+/// and the end of the call.
+/// </summary>
+internal sealed class CallRunnerServices
+{
+    private readonly ICallRecordSink _records;
+    private readonly ICallControl _callControl;
+    private readonly IReadOnlyList<ICallToolHandler> _tools;
+    private readonly MediaWorkerMetrics _metrics;
+    private readonly ActiveCalls _calls;
+    private readonly Records.WorkerCallEnd? _callEnd;
+
+    /// <summary>Resolves the shared services from the worker's container.</summary>
+    public CallRunnerServices(IServiceProvider services, IOptions<MediaWorkerOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        Engines = services.GetRequiredService<IConversationEngineFactory>();
+
+        // The engine registration may publish the agent as an instance or as options; either works.
+        Agent = services.GetService<AgentOptions>() ?? services.GetService<IOptions<AgentOptions>>()?.Value ?? new AgentOptions();
+        _records = services.GetRequiredService<ICallRecordSink>();
+        _callControl = services.GetRequiredService<ICallControl>();
+        _tools = services.GetServices<ICallToolHandler>().ToArray();
+        Options = options.Value;
+        Time = services.GetRequiredService<TimeProvider>();
+        _metrics = services.GetRequiredService<MediaWorkerMetrics>();
+        _calls = services.GetRequiredService<ActiveCalls>();
+        Loggers = services.GetRequiredService<ILoggerFactory>();
+        Greeting = services.GetService<Greeting.ICallGreeting>();
+        _callEnd = services.GetService<Records.WorkerCallEnd>();
+    }
+
+    /// <summary>The agent a call's engine is created for.</summary>
+    public AgentOptions Agent { get; }
+
+    /// <summary>Creates each call's engine.</summary>
+    public IConversationEngineFactory Engines { get; }
+
+    /// <summary>The worker's options.</summary>
+    public MediaWorkerOptions Options { get; }
+
+    /// <summary>The worker's clock.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>The worker's loggers.</summary>
+    public ILoggerFactory Loggers { get; }
+
+    /// <summary>The cached greeting, when one is configured.</summary>
+    public Greeting.ICallGreeting? Greeting { get; }
+
+    /// <summary>
+    /// Runs <paramref name="run"/> for call <paramref name="callId"/> registered with <see cref="ActiveCalls"/>, with a
+    /// token that fires on <paramref name="cancellationToken"/> or at the drain cut-off.
+    /// </summary>
+    public async Task<T> RunRegisteredAsync<T>(string callId, Func<CancellationToken, Task<T>> run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var registration = _calls.Register(callId);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _calls.CutOff);
+        return await run(stop.Token).ConfigureAwait(false);
+    }
+
+    /// <summary>The call loop's options from the agent and the worker's playout lead.</summary>
+    public CallLoopOptions LoopOptions() => CallLoopOptions.From(Agent, TimeSpan.FromMilliseconds(Options.PlayoutLeadMs));
+
+    /// <summary>
+    /// A <see cref="CallLoop"/> for <paramref name="callId"/> over <paramref name="leg"/> and <paramref name="engine"/>,
+    /// playing <paramref name="greeting"/> first and reporting to <paramref name="observer"/> when given.
+    /// </summary>
+    public CallLoop CreateLoop(string callId, ICallLeg leg, IConversationEngine engine, CallLoopOptions options,
+        Greeting.ICallGreeting? greeting, ICallLoopObserver? observer = null) =>
+        new(callId, leg, engine, options, _records, _callControl, _tools, Time, _metrics, Loggers.CreateLogger<CallLoop>())
+        {
+            Greeting = greeting,
+            Observer = observer,
+        };
+
+    /// <summary>Ends the call's record and bookkeeping once its loop has ended with <paramref name="reason"/>.</summary>
+    public async Task CallEndedAsync(string callId, CallEndReason reason)
+    {
+        if (_callEnd is not null)
+        {
+            await _callEnd.OnCallEndedAsync(callId, reason, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}
