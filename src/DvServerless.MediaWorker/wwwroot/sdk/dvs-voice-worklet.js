@@ -78,6 +78,8 @@ class DvsPlaybackProcessor extends AudioWorkletProcessor {
     // The context runs at 24 kHz when the browser allows it; otherwise resample by stepping through the ring.
     this.ratio = WIRE_RATE / sampleRate;
     this.fraction = 0;
+    // Latency hook: true while the ring is empty, so the first sample played after it ("started") can be timed.
+    this.idle = true;
     this.port.onmessage = (event) => this.onMessage(event.data);
   }
 
@@ -98,7 +100,9 @@ class DvsPlaybackProcessor extends AudioWorkletProcessor {
       this.read = this.write;
       this.count = 0;
       this.fraction = 0;
-      this.port.postMessage({ type: 'flushed', flushed, played: this.played });
+      this.idle = true;
+      // `time` (context seconds) is when playback stopped: the next render quantum is silence.
+      this.port.postMessage({ type: 'flushed', flushed, played: this.played, time: currentTime });
     }
   }
 
@@ -108,6 +112,11 @@ class DvsPlaybackProcessor extends AudioWorkletProcessor {
     for (let i = 0; i < out.length; i++) {
       let value = 0;
       if (this.count > 0) {
+        if (this.idle) {
+          // Latency hook: the context time of the first agent sample played after the ring was empty.
+          this.idle = false;
+          this.port.postMessage({ type: 'started', time: currentTime + i / sampleRate, played: this.played });
+        }
         value = this.ring[this.read];
         this.fraction += this.ratio;
         while (this.fraction >= 1 && this.count > 0) {
@@ -119,6 +128,9 @@ class DvsPlaybackProcessor extends AudioWorkletProcessor {
       }
       out[i] = value;
       this.sumSquares += value * value;
+    }
+    if (this.count === 0) {
+      this.idle = true;
     }
     for (let c = 1; c < output.length; c++) {
       output[c].set(out);

@@ -78,6 +78,7 @@ export class ChatClient {
     this._audioEnabled = true;
     this._ended = true;
     this._stats = { sentFrames: 0, sentBytes: 0, receivedBytes: 0, playedSamples: 0, bufferedSamples: 0, droppedSamples: 0, flushedSamples: 0 };
+    this._timings = { playbackStarts: [], flushes: [] };
     this._lastMicLevelAt = 0;
     this._capture = null;
     this._player = null;
@@ -96,6 +97,16 @@ export class ChatClient {
   /** Counters: frames and bytes sent, bytes received, agent samples actually played, buffered, dropped, flushed. */
   get stats() {
     return { ...this._stats };
+  }
+
+  /**
+   * Latency hook (measurement, not control): page times (performance.now() milliseconds) of the first agent sample the
+   * playback worklet played after its ring buffer was empty (playbackStarts: each ROBOT turn's first audio, and after a
+   * flush) and of each flush (flushes: playback stopped by INTERRUPT or interrupt(), with the samples dropped). Times come
+   * from the worklet's currentTime, mapped to the page clock with getOutputTimestamp(); the last 100 of each are kept.
+   */
+  get timings() {
+    return { playbackStarts: this._timings.playbackStarts.map((t) => ({ ...t })), flushes: this._timings.flushes.map((t) => ({ ...t })) };
   }
 
   /** Adds a listener for one event type (see VoiceEvents), or 'ALL'. */
@@ -379,6 +390,9 @@ export class ChatClient {
       } else if (message.type === 'flushed') {
         this._stats.flushedSamples += message.flushed;
         this._stats.bufferedSamples = 0;
+        this._recordTiming(this._timings.flushes, { at: this._pageTime(context, message.time), flushed: message.flushed });
+      } else if (message.type === 'started') {
+        this._recordTiming(this._timings.playbackStarts, { at: this._pageTime(context, message.time), played: message.played });
       }
     };
     node.connect(context.destination);
@@ -386,6 +400,23 @@ export class ChatClient {
       await context.resume().catch(() => undefined);
     }
     this._player = { context, node };
+  }
+
+  // Latency hook: a playback context time (seconds) on the page clock (performance.now() ms). getOutputTimestamp() pairs
+  // the two clocks at the output; before it has a pairing, the current context time stands for "now".
+  _pageTime(context, contextTime) {
+    const stamp = typeof context.getOutputTimestamp === 'function' ? context.getOutputTimestamp() : null;
+    if (stamp && stamp.contextTime > 0 && stamp.performanceTime > 0) {
+      return stamp.performanceTime + (contextTime - stamp.contextTime) * 1000;
+    }
+    return performance.now() - (context.currentTime - contextTime) * 1000;
+  }
+
+  _recordTiming(list, entry) {
+    list.push(entry);
+    if (list.length > 100) {
+      list.shift();
+    }
   }
 
   _flushPlayback() {
