@@ -25,7 +25,7 @@ public sealed class AgentCatalog
         _named = new Dictionary<string, AgentOptions>(StringComparer.OrdinalIgnoreCase);
         foreach (var section in configuration.GetSection(SectionName).GetChildren())
         {
-            var agent = Copy(defaultAgent);
+            var agent = defaultAgent.Clone();
             section.Bind(agent);
             _named[section.Key] = agent;
         }
@@ -39,18 +39,4 @@ public sealed class AgentCatalog
 
     /// <summary>The agent <paramref name="id"/> names, or the default agent when it names none.</summary>
     public AgentOptions For(string? id) => id is not null && _named.TryGetValue(id, out var agent) ? agent : _default;
-
-    private static AgentOptions Copy(AgentOptions agent) => new()
-    {
-        Model = agent.Model,
-        Voice = agent.Voice,
-        Instructions = agent.Instructions,
-        TranscriptionModel = agent.TranscriptionModel,
-        TurnDetection = agent.TurnDetection,
-        VadThreshold = agent.VadThreshold,
-        VadPrefixPaddingMs = agent.VadPrefixPaddingMs,
-        VadSilenceDurationMs = agent.VadSilenceDurationMs,
-        GreetFirst = agent.GreetFirst,
-        GreetingInstructions = agent.GreetingInstructions,
-    };
 }

@@ -33,4 +33,7 @@ public sealed class AgentOptions
 
     /// <summary>Instructions for the greeting response when <see cref="GreetFirst"/> is set.</summary>
     public string? GreetingInstructions { get; set; }
+
+    /// <summary>A copy whose settings can be changed without touching this agent.</summary>
+    public AgentOptions Clone() => (AgentOptions)MemberwiseClone();
 }

@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
-using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.ClientSecrets;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Tenants;
 using DvServerless.Functions.Voice;
-using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Realtime;
 
@@ -20,21 +18,16 @@ public sealed class RealtimeClientSecretService
     public const int DefaultExpiresAfterSeconds = 600;
 
     private readonly RealtimeClientSecretsClientFactory _factory;
-    private readonly RealtimeEngineOptions _realtime;
+    private readonly TenantRealtimeProjects _projects;
     private readonly AgentOptions _agent;
-    private readonly TenantDirectory? _tenants;
     private readonly ConcurrentDictionary<string, IRealtimeClientSecrets> _clients = new(StringComparer.Ordinal);
 
     /// <summary>Creates the service.</summary>
-    public RealtimeClientSecretService(
-        RealtimeClientSecretsClientFactory factory, IOptions<RealtimeEngineOptions> realtime, AgentOptions agent, IServiceProvider services)
+    public RealtimeClientSecretService(RealtimeClientSecretsClientFactory factory, TenantRealtimeProjects projects, AgentOptions agent)
     {
-        ArgumentNullException.ThrowIfNull(realtime);
-        ArgumentNullException.ThrowIfNull(services);
         _factory = factory;
-        _realtime = realtime.Value;
+        _projects = projects;
         _agent = agent;
-        _tenants = services.GetService<TenantDirectory>();
     }
 
     /// <summary>Mints a key for <paramref name="caller"/>, valid <paramref name="expiresAfterSeconds"/> seconds (default 600).</summary>
@@ -56,18 +49,10 @@ public sealed class RealtimeClientSecretService
             : (null, VoiceResult.Refused(VoiceOutcome.UpstreamFailed, "The Realtime API did not mint a key; see the gateway's log."));
     }
 
+    // The same project choice as call control: the tenant's own project when it has a key, else the gateway's.
     private IRealtimeClientSecrets ClientFor(string? tenantId)
     {
-        var key = _tenants?.FindById(tenantId)?.OpenAIApiKey;
-        return _clients.GetOrAdd(key is null ? string.Empty : tenantId!, _ => _factory.Create(key is null ? _realtime : new RealtimeEngineOptions
-        {
-            Service = _realtime.Service,
-            BaseUrl = _realtime.BaseUrl,
-            ApiKey = key,
-            // The tenant's key stands for its project; the gateway's Entra identity does not.
-            Credential = null,
-            SessionStartTimeout = _realtime.SessionStartTimeout,
-            MaxOutputTokens = _realtime.MaxOutputTokens,
-        }));
+        var settings = _projects.SettingsFor(tenantId);
+        return _clients.GetOrAdd(settings.ApiKey ?? string.Empty, _ => _factory.Create(settings));
     }
 }

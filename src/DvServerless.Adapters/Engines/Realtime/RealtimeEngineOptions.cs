@@ -56,6 +56,19 @@ public sealed class RealtimeEngineOptions
         _ => $"OpenAI Realtime ({model})",
     };
 
+    /// <summary>
+    /// These settings for another OpenAI project: the same endpoint and limits with that project's key, and no Entra
+    /// credential (the key stands for the project; the gateway's identity does not).
+    /// </summary>
+    public RealtimeEngineOptions WithProjectKey(string apiKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(apiKey);
+        var copy = (RealtimeEngineOptions)MemberwiseClone();
+        copy.ApiKey = apiKey;
+        copy.Credential = null;
+        return copy;
+    }
+
     /// <summary>Checks the settings; returns the first problem, or null when they are usable.</summary>
     public string? Validate()
     {

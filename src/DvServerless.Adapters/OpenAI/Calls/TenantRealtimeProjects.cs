@@ -44,7 +44,7 @@ public sealed class TenantRealtimeProjects
     /// key when it has one.
     /// </summary>
     public RealtimeEngineOptions SettingsFor(string? verifiedTenantId) =>
-        _tenants?.FindById(verifiedTenantId)?.OpenAIApiKey is { } key ? SettingsWithKey(key) : _realtime;
+        _tenants?.FindById(verifiedTenantId)?.OpenAIApiKey is { } key ? _realtime.WithProjectKey(key) : _realtime;
 
     /// <summary>
     /// The call control for a call whose webhook <paramref name="verifiedTenantId"/>'s secret verified (null: the
@@ -58,17 +58,6 @@ public sealed class TenantRealtimeProjects
             return _gateway;
         }
 
-        return _byTenant.GetOrAdd(tenant.Id, _ => _create(SettingsWithKey(key)));
+        return _byTenant.GetOrAdd(tenant.Id, _ => _create(_realtime.WithProjectKey(key)));
     }
-
-    private RealtimeEngineOptions SettingsWithKey(string key) => new()
-    {
-        Service = _realtime.Service,
-        BaseUrl = _realtime.BaseUrl,
-        ApiKey = key,
-        // The tenant's key stands for its project; the gateway's Entra identity does not.
-        Credential = null,
-        SessionStartTimeout = _realtime.SessionStartTimeout,
-        MaxOutputTokens = _realtime.MaxOutputTokens,
-    };
 }
