@@ -30,9 +30,6 @@ public sealed partial class BrowserSessionService
     /// <summary>The prefix of every browser session id.</summary>
     public const string SessionIdPrefix = "web-";
 
-    /// <summary>The longest session a page may ask for, in seconds.</summary>
-    public const int MaxDurationSeconds = 7200;
-
     /// <summary>The user name when the page gives none.</summary>
     public const string DefaultUserName = "guest";
 
@@ -249,9 +246,9 @@ public sealed partial class BrowserSessionService
 
     private static string? Validate(VoiceStartRequest request)
     {
-        if (request.MaxDuration is < 1 or > MaxDurationSeconds)
+        if (request.MaxDuration is < 1 or > BrowserSessionMetadata.MaxDurationLimitSeconds)
         {
-            return $"max_duration must be between 1 and {MaxDurationSeconds} seconds.";
+            return $"max_duration must be between 1 and {BrowserSessionMetadata.MaxDurationLimitSeconds} seconds.";
         }
 
         if (request.UserName is { Length: > MaxNameLength })

@@ -1,3 +1,4 @@
+using DvServerless.Core.Calls;
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenants;
