@@ -11,7 +11,7 @@ using DvServerless.Functions.Sessions;
 using DvServerless.Functions.Sip;
 using DvServerless.Functions.Tenants;
 using DvServerless.Functions.Tts;
-using DvServerless.Functions.Voice;
+using DvServerless.Functions.BrowserSessions;
 using DvServerless.Functions.Voices;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,7 +1,7 @@
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
 using DvServerless.Functions.Tenants;
-using DvServerless.Functions.Voice;
+using DvServerless.Functions.BrowserSessions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 

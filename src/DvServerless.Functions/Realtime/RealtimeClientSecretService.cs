@@ -3,7 +3,7 @@ using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.ClientSecrets;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Tenants;
-using DvServerless.Functions.Voice;
+using DvServerless.Functions.BrowserSessions;
 
 namespace DvServerless.Functions.Realtime;
 

@@ -6,8 +6,8 @@ using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
 using DvServerless.Core.Tenants;
 using DvServerless.Functions.Tests.Tenants;
-using DvServerless.Functions.Tests.Voice;
-using DvServerless.Functions.Voice;
+using DvServerless.Functions.Tests.BrowserSessions;
+using DvServerless.Functions.BrowserSessions;
 using DvServerless.Simulators.Realtime;
 using DvServerless.Testing;
 

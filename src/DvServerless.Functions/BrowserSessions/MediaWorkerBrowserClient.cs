@@ -5,7 +5,7 @@ using DvServerless.Core.Security;
 using DvServerless.Functions.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>
 /// <see cref="IBrowserWorkerClient"/> over HTTP: <c>POST {MediaWorker:BaseUrl}/internal/browser/{sessionId}/{stop|interrupt|audio}</c>

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>
 /// Where the page connects: <c>url + "?token=" + encodeURIComponent(token)</c>. The token is a single-use media token

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>What <c>voice/start</c> answers in <c>data</c>: the session and how to connect to it.</summary>
 public sealed record VoiceStartData(

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using DvServerless.Functions.Http;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>Reads the small JSON bodies of the voice and realtime APIs: unknown fields and wrong types are a 400, not ignored.</summary>
 internal static class VoiceRequestBody

@@ -1,4 +1,4 @@
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>How the media worker answered a browser command.</summary>
 public enum BrowserWorkerResult

@@ -5,7 +5,7 @@ using DvServerless.Functions.Tenants;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>Function <c>VoiceStart</c>: <c>POST /api/v1/voice/start</c>: starts a browser session and answers how the page connects to it.</summary>
 public sealed class VoiceStartFunction

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>The body of <c>POST /api/v1/voice/start</c> (every field optional; snake_case as the browser SDK sends it).</summary>
 public sealed record VoiceStartRequest

@@ -1,4 +1,4 @@
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>The media worker as the voice API sees it: commands for the browser leg that holds a session.</summary>
 public interface IBrowserWorkerClient

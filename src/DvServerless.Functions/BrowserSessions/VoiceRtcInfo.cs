@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>The media connection of a browser session: who serves it and how to reach it.</summary>
 public sealed record VoiceRtcInfo(

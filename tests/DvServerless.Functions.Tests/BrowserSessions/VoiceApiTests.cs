@@ -9,11 +9,11 @@ using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
 using DvServerless.Core.Tenants;
 using DvServerless.Functions.Tests.Tenants;
-using DvServerless.Functions.Voice;
+using DvServerless.Functions.BrowserSessions;
 using DvServerless.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace DvServerless.Functions.Tests.Voice;
+namespace DvServerless.Functions.Tests.BrowserSessions;
 
 /// <summary>
 /// The browser-session API end to end: the real Functions app over Azurite with tenants acme and contoso, and a fake media

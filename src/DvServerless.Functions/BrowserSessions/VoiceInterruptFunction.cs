@@ -4,19 +4,19 @@ using DvServerless.Functions.Tenants;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
-/// <summary>Function <c>VoiceAudio</c>: <c>POST /api/v1/voice/audio</c>: Mutes (enabled=false) or unmutes (enabled=true) the caller of a live browser session.</summary>
-public sealed class VoiceAudioFunction
+/// <summary>Function <c>VoiceInterrupt</c>: <c>POST /api/v1/voice/interrupt</c>: Cuts the agent off in a live browser session (the page stops playback at once).</summary>
+public sealed class VoiceInterruptFunction
 {
     /// <summary>The route below <c>/api</c>.</summary>
-    public const string Route = "v1/voice/audio";
+    public const string Route = "v1/voice/interrupt";
 
     private readonly TenantApiAuthorization _authorization;
     private readonly BrowserSessionService _sessions;
 
     /// <summary>Creates the function.</summary>
-    public VoiceAudioFunction(TenantApiAuthorization authorization, BrowserSessionService sessions)
+    public VoiceInterruptFunction(TenantApiAuthorization authorization, BrowserSessionService sessions)
     {
         _authorization = authorization;
         _sessions = sessions;
@@ -24,7 +24,7 @@ public sealed class VoiceAudioFunction
 
     /// <summary>Runs the request for its authenticated caller.</summary>
     [Tags("Voice")]
-    [EndpointSummary("Mutes (enabled=false) or unmutes (enabled=true) the caller of a live browser session.")]
+    [EndpointSummary("Cuts the agent off in a live browser session (the page stops playback at once).")]
     [OpenApiRequestBody(typeof(VoiceRoomRequest))]
     [ProducesResponseType<VoiceReply<VoiceRoomData>>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorBody>(StatusCodes.Status400BadRequest)]
@@ -33,14 +33,14 @@ public sealed class VoiceAudioFunction
     [ProducesResponseType<ErrorBody>(StatusCodes.Status404NotFound)]
     [ProducesResponseType<ErrorBody>(StatusCodes.Status409Conflict)]
     [ProducesResponseType<ErrorBody>(StatusCodes.Status502BadGateway)]
-    [Function("VoiceAudio")]
+    [Function("VoiceInterrupt")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(req);
         return _authorization.RunAsync(req, async _ =>
         {
             var (request, error) = await VoiceRequestBody.ReadAsync<VoiceRoomRequest>(req, null, cancellationToken);
-            return error ?? VoiceHttpResults.Room(await _sessions.CommandAsync(request!.RoomName, BrowserWorkerCommand.Audio, request.Enabled, cancellationToken));
+            return error ?? VoiceHttpResults.Room(await _sessions.CommandAsync(request!.RoomName, BrowserWorkerCommand.Interrupt, request.Enabled, cancellationToken));
         });
     }
 }

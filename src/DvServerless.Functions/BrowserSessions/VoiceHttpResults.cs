@@ -1,6 +1,6 @@
 using DvServerless.Functions.Http;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>Maps voice API results to HTTP answers.</summary>
 internal static class VoiceHttpResults

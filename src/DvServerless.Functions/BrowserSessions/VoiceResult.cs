@@ -1,6 +1,6 @@
 using DvServerless.Core.Calls;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>The result of a voice API request: an outcome, the session it concerns, and for a start the media connection.</summary>
 /// <param name="Outcome">How it ended.</param>

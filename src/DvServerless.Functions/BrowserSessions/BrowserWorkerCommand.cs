@@ -1,4 +1,4 @@
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>A command for the media worker's live browser leg (<c>POST /internal/browser/{sessionId}/{command}</c>).</summary>
 public enum BrowserWorkerCommand

@@ -1,4 +1,4 @@
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>How a voice API request ended, before it is mapped to HTTP.</summary>
 public enum VoiceOutcome

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>The body of <c>POST /api/v1/voice/stop|interrupt|audio</c>: the session (<c>room_name</c>) and, for audio, whether the caller is heard.</summary>
 public sealed record VoiceRoomRequest

@@ -1,4 +1,4 @@
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>The media worker's answer to a browser command.</summary>
 /// <param name="Result">What it amounts to.</param>

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
-namespace DvServerless.Functions.Tests.Voice;
+namespace DvServerless.Functions.Tests.BrowserSessions;
 
 /// <summary>
 /// A stand-in for the media worker's internal routes on loopback: <c>POST /internal/browser/{sessionId}/{command}</c>

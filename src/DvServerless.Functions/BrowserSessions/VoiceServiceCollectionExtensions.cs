@@ -2,7 +2,7 @@ using DvServerless.Adapters.OpenAI.ClientSecrets;
 using DvServerless.Functions.Realtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>Registers what the voice API needs.</summary>
 public static class VoiceServiceCollectionExtensions

@@ -12,7 +12,7 @@ using DvServerless.Functions.Sip;
 using DvServerless.Functions.Tenants;
 using Microsoft.Extensions.Options;
 
-namespace DvServerless.Functions.Voice;
+namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>
 /// The rules of browser sessions for an authenticated caller: starting one (validation, the tenant's concurrent-call
