@@ -27,8 +27,12 @@ namespace DvServerless.Functions;
 /// </summary>
 public static class FunctionsApp
 {
+    // Read on first use: only the standalone host maps them; under the Functions host (30 s start-up budget on Flex) the
+    // worker's generated metadata does that job and this reflection would be wasted.
+    private static readonly Lazy<IReadOnlyList<HttpFunctionRoute>> RouteTable = new(() => FunctionRouteTable.Read(typeof(FunctionsApp).Assembly));
+
     /// <summary>The app's HTTP functions.</summary>
-    public static IReadOnlyList<HttpFunctionRoute> Routes { get; } = FunctionRouteTable.Read(typeof(FunctionsApp).Assembly);
+    public static IReadOnlyList<HttpFunctionRoute> Routes => RouteTable.Value;
 
     /// <summary>
     /// Builds the standalone app; <paramref name="configure"/> runs after the app's own registrations (tests swap in fakes

@@ -125,10 +125,9 @@ public sealed class LocalStack : IAsyncDisposable
                 shared["OpenAI:WebhookSecret"] = DvServerless.Simulators.Realtime.Sip.SipSimulatorDefaults.WebhookSecret;
             }
 
-            // The console the worker serves calls the Functions app, which must allow the worker's origin (given on its
-            // command line below: the app reads it while building, before in-memory settings are added).
+            // The console the worker serves calls the Functions app, which allows the worker's origin: by default the
+            // origin of MediaWorker:BaseUrl, set above.
             shared["Console:ApiBaseUrl"] = functionsUrl.ToString().TrimEnd('/');
-            var corsOrigins = "--Functions:CorsOrigins=" + workerUrl.ToString().TrimEnd('/');
 
             string? tenantApiKey = null;
             if (options.CreateTenant)
@@ -163,7 +162,7 @@ public sealed class LocalStack : IAsyncDisposable
             functionsSettings["Acs:CallbackAuth:Enabled"] = "true";
             functionsSettings["Acs:CallbackAuth:ResourceId"] = acs.Options.ResourceId;
             functionsSettings["Acs:CallbackAuth:OpenIdConfigurationUrl"] = acs.OpenIdConfigurationUrl;
-            var functions = FunctionsApp.Build(["--urls", functionsUrl.ToString(), corsOrigins], builder => Configure(builder, functionsSettings, options.Verbose, options.LogSink));
+            var functions = FunctionsApp.Build(["--urls", functionsUrl.ToString()], builder => Configure(builder, functionsSettings, options.Verbose, options.LogSink));
             await functions.StartAsync(cancellationToken).ConfigureAwait(false);
             owned.Add(functions);
 
