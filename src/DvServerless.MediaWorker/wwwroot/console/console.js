@@ -75,6 +75,14 @@ function logEvent(direction, type, payload) {
   name.className = 'type';
   name.textContent = type;
   summary.append(time, ' ', dir, ' ', name);
+  // Readable without expanding: which engine event a FLOW_DEBUG carries, what an error says.
+  const detail = describe(type, payload);
+  if (detail) {
+    const note = document.createElement('span');
+    note.className = 'note';
+    note.textContent = detail;
+    summary.append(' ', note);
+  }
   const body = document.createElement('pre');
   body.textContent = JSON.stringify(payload, null, 2);
   details.append(summary, body);
@@ -83,6 +91,19 @@ function logEvent(direction, type, payload) {
   while (ui.eventLog.childElementCount > LOG_LIMIT) {
     ui.eventLog.lastElementChild.remove();
   }
+}
+
+function describe(type, payload) {
+  if (!payload) return '';
+  if (type === 'FLOW_DEBUG' && payload.event === 'agent_audio_delta' && payload.detail) {
+    // The detail is the delta's size in bytes of 24 kHz PCM16: 48 bytes a millisecond.
+    return `${payload.event} · ${Math.round(Number(payload.detail) / 48)} ms`;
+  }
+  if (type === 'FLOW_DEBUG') return [payload.event, payload.detail].filter(Boolean).join(' · ');
+  if (type === 'ERROR') return payload.message || payload.code || '';
+  if (type === 'SESSION_ENDED') return payload.reason || '';
+  if (type === 'INTERRUPT' && payload.audioEndMs !== undefined) return `heard ${payload.audioEndMs} ms`;
+  return '';
 }
 
 // ---- transcript ----
@@ -307,7 +328,8 @@ function onEvent(event) {
       break;
     }
     case VoiceEvents.ERROR:
-      setStatus(event.code || 'error', 'error');
+      // Words for a person, the code for a search.
+      setStatus(event.message ? `${event.message}${event.code ? ` (${event.code})` : ''}` : event.code || 'error', 'error');
       break;
     case VoiceEvents.SESSION_ENDED:
       setStatus(`ended · ${event.reason || ''}`);
