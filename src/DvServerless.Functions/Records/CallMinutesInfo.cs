@@ -1,5 +1,6 @@
 using DvServerless.Core.Calls;
 using DvServerless.Core.Minutes;
+using DvServerless.Functions.Tenants;
 
 namespace DvServerless.Functions.Records;
 

@@ -4,6 +4,7 @@ using System.Text;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Minutes;
 using DvServerless.Core.Records;
+using DvServerless.Functions.Tenants;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Records;

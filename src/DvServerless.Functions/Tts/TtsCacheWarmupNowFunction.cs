@@ -2,7 +2,6 @@ using DvServerless.Adapters.Tts;
 using DvServerless.Core.Tts;
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
-using DvServerless.Functions.Records;
 using DvServerless.Functions.Tenants;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

@@ -3,7 +3,6 @@ using DvServerless.Adapters.Voices;
 using DvServerless.Core.Tts;
 using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Http;
-using DvServerless.Functions.Records;
 using DvServerless.Functions.Tenants;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;

@@ -4,7 +4,7 @@ using DvServerless.Adapters.Voices;
 using DvServerless.Core.Tts;
 using DvServerless.Core.Voices;
 using DvServerless.Functions.Http;
-using DvServerless.Functions.Records;
+using DvServerless.Functions.Tenants;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace DvServerless.Functions.Voices;

@@ -1,11 +1,10 @@
 using DvServerless.Adapters.Tts;
-using DvServerless.Functions.Tenants;
 
-namespace DvServerless.Functions.Records;
+namespace DvServerless.Functions.Tenants;
 
 /// <summary>
-/// The one place the records, voices and TTS-cache endpoints learn which tenant a request acts for: the caller that
-/// <c>.RequireTenant()</c> authenticated. The admin (no tenant of its own) names one with <c>?tenant=</c>, else acts for
+/// The one place the minutes, voices and TTS-cache functions learn which tenant a request acts for: the caller that
+/// <see cref="TenantApiAuthorization"/> authenticated. The admin (no tenant of its own) names one with <c>?tenant=</c>, else acts for
 /// the <c>default</c> tenant.
 /// </summary>
 internal static class RequestTenant
