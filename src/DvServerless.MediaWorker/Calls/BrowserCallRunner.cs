@@ -52,10 +52,12 @@ public sealed partial class BrowserCallRunner
         var publisher = new BrowserEventPublisher(leg, sessionId, debug);
         publisher.SessionCreated();
 
+        // The agent the session asked for (expected_engine_id) runs the engine and decides the loop's barge-in handling.
+        var agent = _agents?.For(BrowserSessionMetadata.EngineOf(session)) ?? _services.Agent;
         IConversationEngine engine;
         try
         {
-            engine = _services.Engines.Create(sessionId, _agents?.For(BrowserSessionMetadata.EngineOf(session)) ?? _services.Agent);
+            engine = _services.Engines.Create(sessionId, agent);
         }
         catch (Exception ex)
         {
@@ -73,7 +75,7 @@ public sealed partial class BrowserCallRunner
 
         var welcome = BrowserSessionMetadata.WelcomeOf(session);
         // A per-session welcome is said by the agent itself; otherwise the cached greeting plays as on a phone call.
-        var loop = _services.CreateLoop(sessionId, leg, engine, LoopOptions(welcome), welcome is null ? _services.Greeting : null, publisher);
+        var loop = _services.CreateLoop(sessionId, leg, engine, LoopOptions(agent, welcome), welcome is null ? _services.Greeting : null, publisher);
         live.Attach(leg, loop, publisher);
         var commands = Task.Run(() => ApplyCommandsAsync(leg, live), CancellationToken.None);
         using var maxDuration = BrowserSessionMetadata.MaxDurationOf(session) is { } limit
@@ -109,22 +111,16 @@ public sealed partial class BrowserCallRunner
         }
     }
 
-    private CallLoopOptions LoopOptions(string? welcome)
+    private CallLoopOptions LoopOptions(AgentOptions agent, string? welcome)
     {
-        var options = _services.LoopOptions();
-        if (welcome is null)
+        if (welcome is not null)
         {
-            return options;
+            agent = agent.Clone();
+            agent.GreetFirst = true;
+            agent.GreetingInstructions = $"Greet the user by saying exactly this, and nothing else: \"{welcome}\"";
         }
 
-        return new CallLoopOptions
-        {
-            PlayoutLead = options.PlayoutLead,
-            EngineInterruptsOnSpeech = options.EngineInterruptsOnSpeech,
-            RecordFlushTimeout = options.RecordFlushTimeout,
-            GreetFirst = true,
-            GreetingInstructions = $"Greet the user by saying exactly this, and nothing else: \"{welcome}\"",
-        };
+        return CallLoopOptions.From(agent, TimeSpan.FromMilliseconds(_services.Options.PlayoutLeadMs));
     }
 
     private async Task<string> RefuseAsync(BrowserMediaLeg leg, BrowserEventPublisher publisher, string sessionId, CallState? final, string reason)
