@@ -1,3 +1,4 @@
+using DvServerless.Testing;
 using System.Globalization;
 using System.Net;
 using System.Text;

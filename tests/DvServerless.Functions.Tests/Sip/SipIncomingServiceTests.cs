@@ -1,3 +1,4 @@
+using DvServerless.Testing;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Core.Calls;

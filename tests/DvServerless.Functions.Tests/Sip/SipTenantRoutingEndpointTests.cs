@@ -1,3 +1,4 @@
+using DvServerless.Testing;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;

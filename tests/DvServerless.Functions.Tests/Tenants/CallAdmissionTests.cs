@@ -1,3 +1,4 @@
+using DvServerless.Testing;
 using DvServerless.Adapters.Acs;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Tenants;

@@ -1,3 +1,4 @@
+using DvServerless.Testing;
 using Microsoft.Extensions.Configuration;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Records;

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using DvServerless.Core.Calls;
 
-namespace DvServerless.Functions.Tests.Fakes;
+namespace DvServerless.Testing;
 
 /// <summary>
 /// An <see cref="ICallSessionStore"/> in memory with the Blob store's semantics: create-if-absent is atomic, and every
@@ -59,6 +59,15 @@ public sealed class InMemoryCallSessionStore : ICallSessionStore
         lock (_gate)
         {
             return new Dictionary<string, string>(_documents, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The stored JSON of one document, or null when there is none.</summary>
+    public string? Raw(string callId)
+    {
+        lock (_gate)
+        {
+            return _documents.GetValueOrDefault(callId);
         }
     }
 }
