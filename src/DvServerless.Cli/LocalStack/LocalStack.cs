@@ -114,6 +114,8 @@ public sealed class LocalStack : IAsyncDisposable
                 ["Storage:ConnectionString"] = azurite.ConnectionString,
                 ["MediaWorker:TokenSigningKey"] = tokenKey,
                 ["MediaWorker:BaseUrl"] = workerUrl.ToString().TrimEnd('/'),
+                // The Functions app issues API tokens; the worker's live hub accepts them from dashboards.
+                ["Tenants:Tokens:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             };
             // The cached greeting the caller hears the moment media connects (Agent__Greeting="Hello, thanks for calling.").
             // Off by default here: the built-in demo caller talks from the first millisecond and would cut it at once.
@@ -158,7 +160,6 @@ public sealed class LocalStack : IAsyncDisposable
             // against the simulator's OpenID configuration.
             var adminApiKey = DvServerless.Core.Tenants.ApiKeyHasher.GenerateKey();
             functionsSettings["Tenants:AdminKey"] = adminApiKey;
-            functionsSettings["Tenants:Tokens:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             functionsSettings["Acs:CallbackAuth:Enabled"] = "true";
             functionsSettings["Acs:CallbackAuth:ResourceId"] = acs.Options.ResourceId;
             functionsSettings["Acs:CallbackAuth:OpenIdConfigurationUrl"] = acs.OpenIdConfigurationUrl;

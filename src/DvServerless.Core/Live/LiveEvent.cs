@@ -70,9 +70,16 @@ public sealed record LiveEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? HeardMs { get; init; }
 
-    /// <summary>call:latency: the turn number, from 1.</summary>
+    /// <summary>call:latency: the turn number, from 1 (0: the first audio of the call, see <see cref="FirstAudioMs"/>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? Turn { get; init; }
+
+    /// <summary>
+    /// call:latency with <see cref="Turn"/> 0: milliseconds from media connected to the first agent audio sent (the
+    /// greeting, or the engine's first words).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? FirstAudioMs { get; init; }
 
     /// <summary>call:latency: the turn's stages in milliseconds (see <see cref="TurnLatency"/>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
