@@ -8,6 +8,7 @@ using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Endpoints;
 using DvServerless.MediaWorker.Greeting;
+using DvServerless.MediaWorker.Live;
 using DvServerless.MediaWorker.Records;
 using DvServerless.MediaWorker.Sip;
 using Microsoft.AspNetCore.Builder;
@@ -72,6 +73,7 @@ public static class MediaWorkerApp
         services.AddSipSideband(builder.Configuration);
         services.TryAddSingleton<ICallControl, LoggingCallControl>();
         services.TryAddSingleton<ICallRecordSink, DiscardingCallRecordSink>();
+        services.AddLiveHub(builder.Configuration);
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(MediaWorkerMetrics.MeterName)
@@ -94,6 +96,7 @@ public static class MediaWorkerApp
         app.MapBrowserMedia();
         app.MapBrowserControl();
         app.MapStaticPages();
+        app.MapLiveHub();
         return app;
     }
 
