@@ -2,8 +2,9 @@
 # Installs what running and testing DvServerless locally needs, when it is missing:
 #   - espeak-ng and sox (Debian packages): caller speech for simulated calls and tests;
 #   - chromium (Debian package): the real browser the browser tests drive with Playwright (never a downloaded one);
-#   - from npm, pinned in package.json / package-lock.json: Azurite (the local Blob storage server) and the official ACS
-#     Call Automation JS SDK, which tests use as a reference client against the ACS simulator.
+#   - from npm, pinned in package.json / package-lock.json: Azurite (the local Blob storage server), the official ACS
+#     Call Automation JS SDK, which tests use as a reference client against the ACS simulator, and the SignalR browser
+#     client the worker serves to the dashboard (the build links it in when it is there, so install before building).
 # Safe to run again: it only installs what is not there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +20,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
-if [ ! -x node_modules/.bin/azurite-blob ] || [ ! -d node_modules/@azure/communication-call-automation ]; then
-  echo "Installing Azurite and the ACS reference SDK from npm"
+if [ ! -x node_modules/.bin/azurite-blob ] || [ ! -d node_modules/@azure/communication-call-automation ] \
+  || [ ! -f node_modules/@microsoft/signalr/dist/browser/signalr.min.js ]; then
+  echo "Installing Azurite, the ACS reference SDK and the SignalR browser client from npm"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 fi

@@ -10,7 +10,7 @@ namespace DvServerless.Cli.Up;
 /// <param name="Functions">The Functions app's base URL (the REST API).</param>
 /// <param name="Worker">The media worker's base URL.</param>
 /// <param name="Console">The console page.</param>
-/// <param name="Dashboard">The dashboard, null until there is one.</param>
+/// <param name="Dashboard">The live dashboard of calls, transcripts, latency and cost.</param>
 /// <param name="Metrics">The worker's Prometheus metrics.</param>
 /// <param name="ApiKey">The tenant's fresh API key.</param>
 /// <param name="Tenant">The tenant id.</param>
@@ -18,7 +18,7 @@ public sealed record StackUrls(
     [property: JsonPropertyName("functions")] string Functions,
     [property: JsonPropertyName("worker")] string Worker,
     [property: JsonPropertyName("console")] string Console,
-    [property: JsonPropertyName("dashboard")] string? Dashboard,
+    [property: JsonPropertyName("dashboard")] string Dashboard,
     [property: JsonPropertyName("metrics")] string Metrics,
     [property: JsonPropertyName("apiKey")] string ApiKey,
     [property: JsonPropertyName("tenant")] string Tenant);

@@ -5,7 +5,7 @@ namespace DvServerless.Cli.Up;
 
 /// <summary>
 /// <c>dvs up</c>: starts the whole local stack with a fresh tenant and keeps it running until Ctrl+C, printing the
-/// console, metrics and API URLs and the tenant's API key.
+/// console, dashboard, metrics and API URLs and the tenant's API key.
 /// </summary>
 public static class UpCommand
 {

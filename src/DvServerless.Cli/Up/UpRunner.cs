@@ -110,7 +110,7 @@ public sealed class UpRunner
             Functions: Trim(stack.FunctionsBaseUrl),
             Worker: Trim(stack.MediaWorkerBaseUrl),
             Console: stack.ConsoleUrl.ToString(),
-            Dashboard: null,
+            Dashboard: new Uri(stack.MediaWorkerBaseUrl, "/dashboard").ToString(),
             Metrics: stack.MetricsUrl.ToString(),
             ApiKey: stack.TenantApiKey,
             Tenant: stack.TenantId);
@@ -120,15 +120,15 @@ public sealed class UpRunner
     {
         var table = new Table().NoBorder().HideHeaders().AddColumn("what").AddColumn("where");
         table.AddRow("[bold]Console[/]", Markup.Escape(urls.Console));
+        table.AddRow("[bold]Dashboard[/]", Markup.Escape(urls.Dashboard));
         table.AddRow("Functions API", Markup.Escape(urls.Functions));
         table.AddRow("Media worker", Markup.Escape(urls.Worker));
         table.AddRow("Metrics", Markup.Escape(urls.Metrics));
-        table.AddRow("Dashboard", urls.Dashboard is null ? "[grey](none yet)[/]" : Markup.Escape(urls.Dashboard));
         table.AddRow("Tenant", Markup.Escape(urls.Tenant));
         table.AddRow("API key", Markup.Escape(urls.ApiKey));
         table.AddRow("Engine", Markup.Escape(engine));
         _console.Write(table);
-        _console.MarkupLine("Open the console, paste the API key and press [bold]Connect[/].");
+        _console.MarkupLine("Open the console, paste the API key and press [bold]Connect[/]; open the dashboard and sign in with the same key to watch calls live.");
     }
 
     private static async Task WriteUrlsFileAsync(FileInfo file, StackUrls urls, CancellationToken cancellationToken)

@@ -46,7 +46,7 @@ public sealed class UpRunnerTests
             Assert.Equal("local", root.GetProperty("tenant").GetString());
             Assert.Equal(worker + "/console", root.GetProperty("console").GetString());
             Assert.Equal(worker + "/metrics", root.GetProperty("metrics").GetString());
-            Assert.Equal(JsonValueKind.Null, root.GetProperty("dashboard").ValueKind);
+            Assert.Equal(worker + "/dashboard", root.GetProperty("dashboard").GetString());
             Assert.True(apiKey.Length >= 24);
 
             using var http = new HttpClient();
@@ -54,6 +54,7 @@ public sealed class UpRunnerTests
             using var config = JsonDocument.Parse(await http.GetStringAsync(worker + "/console/config.json"));
             Assert.Equal(functions, config.RootElement.GetProperty("apiBase").GetString());
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(root.GetProperty("console").GetString())).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(root.GetProperty("dashboard").GetString())).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(root.GetProperty("metrics").GetString())).StatusCode);
 
             // The fresh key belongs to tenant "local"; a made-up one does not.
@@ -64,6 +65,7 @@ public sealed class UpRunnerTests
 
             Assert.Contains(apiKey, output.ToString(), StringComparison.Ordinal);
             Assert.Contains(root.GetProperty("console").GetString()!, output.ToString(), StringComparison.Ordinal);
+            Assert.Contains(root.GetProperty("dashboard").GetString()!, output.ToString(), StringComparison.Ordinal);
 
             await stop.CancelAsync();
             Assert.Equal(0, await run);
