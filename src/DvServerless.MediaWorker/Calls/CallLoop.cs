@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Threading.Channels;
 using DvServerless.Core.Audio;
+using DvServerless.Core.Costs;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Records;
 using DvServerless.Core.Minutes;
@@ -85,6 +86,9 @@ public sealed partial class CallLoop : IAsyncDisposable
     /// <summary>The greeting played the moment media connects, before the engine's first response; null for none.</summary>
     public ICallGreeting? Greeting { get; init; }
 
+    /// <summary>Counts the call's cost from the engine's usage reports; written to the record at the end. Null: no cost.</summary>
+    public CallCost? Cost { get; init; }
+
     /// <summary>Sees every engine event and every barge-in as the loop handles them (the browser leg's page events); null for none.</summary>
     public ICallLoopObserver? Observer { get; init; }
 
@@ -119,6 +123,7 @@ public sealed partial class CallLoop : IAsyncDisposable
             await _engine.StartAsync(stop.Token).ConfigureAwait(false);
             _startedAt = _time.GetUtcNow();
             LogCallStarted(_callId, format, _engine.Name, _engine.AudioFormat);
+            Observer?.OnStarted(new CallLoopStarted(_callId, format, _engine.Name, _startedAt));
             _playout = new PlayoutClock(_leg, format, _engine.AudioFormat, _time, _options.PlayoutLead, _metrics);
             if (format != _engine.AudioFormat)
             {
@@ -192,7 +197,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     /// Cuts the agent off as a barge-in does (stop playback, cancel the response, truncate at what was heard), on the
     /// user's request rather than the engine's VAD. False when the call is over.
     /// </summary>
-    public bool Interrupt() => _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Interrupt));
+    public bool Interrupt() => _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Interrupt, null, _time.GetTimestamp()));
 
     /// <summary>
     /// Sends a typed user message to the engine, cutting the agent off first if it is speaking. False when the call is over.
@@ -200,7 +205,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     public bool SendUserText(string text)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);
-        return _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.UserText, text));
+        return _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.UserText, text, _time.GetTimestamp()));
     }
 
     /// <summary>
@@ -285,7 +290,8 @@ public sealed partial class CallLoop : IAsyncDisposable
         {
             await foreach (var engineEvent in _engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
             {
-                _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Engine, engineEvent));
+                // Stamped as it comes off the socket: a barge-in's reaction time counts from here.
+                _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Engine, engineEvent, _time.GetTimestamp()));
             }
 
             _messages.Writer.TryWrite(LoopMessage.EngineEnded);
@@ -315,7 +321,7 @@ public sealed partial class CallLoop : IAsyncDisposable
                 switch (message.Kind)
                 {
                     case LoopMessageKind.Engine:
-                        await HandleEngineEventAsync((EngineEvent)message.Payload!, cancellationToken).ConfigureAwait(false);
+                        await HandleEngineEventAsync((EngineEvent)message.Payload!, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         break;
                     case LoopMessageKind.ToolCompleted:
                         await HandleToolCompletedAsync((ToolOutcome)message.Payload!, cancellationToken).ConfigureAwait(false);
@@ -333,10 +339,10 @@ public sealed partial class CallLoop : IAsyncDisposable
                         _barriers.Add((TaskCompletionSource)message.Payload!);
                         break;
                     case LoopMessageKind.Interrupt:
-                        await BargeInAsync(forceCancel: true, cancellationToken).ConfigureAwait(false);
+                        await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         break;
                     case LoopMessageKind.UserText:
-                        await BargeInAsync(forceCancel: true, cancellationToken).ConfigureAwait(false);
+                        await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         await _engine.SendUserTextAsync((string)message.Payload!, cancellationToken).ConfigureAwait(false);
                         break;
                     case LoopMessageKind.Tick:
@@ -348,6 +354,7 @@ public sealed partial class CallLoop : IAsyncDisposable
             if (_endReason is null)
             {
                 await playout.PumpAsync(cancellationToken).ConfigureAwait(false);
+                ReportStartedUtterances();
                 RecordFinishedUtterances();
                 if (_endRequested && playout.IsIdle)
                 {
@@ -364,7 +371,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         }
     }
 
-    private async ValueTask HandleEngineEventAsync(EngineEvent engineEvent, CancellationToken cancellationToken)
+    private async ValueTask HandleEngineEventAsync(EngineEvent engineEvent, long receivedTimestamp, CancellationToken cancellationToken)
     {
         Observer?.OnEngineEvent(engineEvent);
         switch (engineEvent)
@@ -378,7 +385,7 @@ public sealed partial class CallLoop : IAsyncDisposable
                     _callerSpeechStartMs[started.ItemId] = started.AudioStartMs;
                 }
 
-                await BargeInAsync(forceCancel: false, cancellationToken).ConfigureAwait(false);
+                await BargeInAsync(forceCancel: false, receivedTimestamp, cancellationToken).ConfigureAwait(false);
                 break;
             case CallerTranscript transcript:
                 RecordCallerTurn(transcript);
@@ -412,6 +419,10 @@ public sealed partial class CallLoop : IAsyncDisposable
                 break;
             case ToolCallRequested toolCall:
                 await StartToolCallAsync(toolCall, cancellationToken).ConfigureAwait(false);
+                break;
+            case EngineUsageReported usage when Cost is not null:
+                var added = Cost.Add(usage.Usage, usage.Model);
+                Observer?.OnCostChanged(Cost.TotalUsd, added);
                 break;
             case GreetingReady ready:
                 QueueGreeting(ready.Audio);
@@ -461,13 +472,14 @@ public sealed partial class CallLoop : IAsyncDisposable
         playout.Append(delta.ResponseId, delta.ItemId, delta.ContentIndex, audio.Length, _agentScratch.AsSpan(0, written));
     }
 
-    private async ValueTask BargeInAsync(bool forceCancel, CancellationToken cancellationToken)
+    private async ValueTask BargeInAsync(bool forceCancel, long signalTimestamp, CancellationToken cancellationToken)
     {
         var playout = _playout!;
         var now = _time.GetUtcNow();
 
         // 1. Stop what the caller hears now: flush the queue and send StopAudio ahead of any queued audio.
         var interrupted = await playout.InterruptAsync(cancellationToken).ConfigureAwait(false);
+        var reactionMs = _time.GetElapsedTime(signalTimestamp).TotalMilliseconds;
 
         // 2. Cancel the response only when the engine does not do it by itself (see CallLoopOptions).
         if (_responseInProgress is { } responseId)
@@ -495,11 +507,12 @@ public sealed partial class CallLoop : IAsyncDisposable
         }
 
         _metrics?.BargeIn();
+        Observer?.OnBargeIn(new CallBargeIn(interrupted.ItemId, audioEndMs, reactionMs, now));
         LogBargeIn(_callId, interrupted.ItemId, audioEndMs, interrupted.SentMs, interrupted.ReceivedMs);
 
         var atMs = MediaMs(now);
         var generated = AgentText(interrupted.ItemId);
-        _records.Write(new CallRecordEntry
+        Record(new CallRecordEntry
         {
             Kind = "turn",
             Speaker = "agent",
@@ -515,7 +528,7 @@ public sealed partial class CallLoop : IAsyncDisposable
             Engine = _engine.Name,
             At = now,
         });
-        _records.Write(new CallRecordEntry
+        Record(new CallRecordEntry
         {
             Kind = "barge-in",
             StartMs = atMs,
@@ -546,6 +559,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         if (!_tools.TryGetValue(toolCall.Name, out var handler))
         {
             LogUnknownTool(_callId, toolCall.Name);
+            Observer?.OnToolCompleted(toolCall, TimeSpan.Zero, failed: true);
             await _engine.SendToolResultAsync(toolCall.CallId, "{\"error\":\"unknown tool\"}", cancellationToken).ConfigureAwait(false);
             return;
         }
@@ -554,6 +568,8 @@ public sealed partial class CallLoop : IAsyncDisposable
         _ = Task.Run(async () =>
         {
             CallToolResult result;
+            var started = _time.GetTimestamp();
+            var failed = false;
             try
             {
                 result = await handler.InvokeAsync(_callId, toolCall.ArgumentsJson, cancellationToken).ConfigureAwait(false);
@@ -566,14 +582,16 @@ public sealed partial class CallLoop : IAsyncDisposable
             {
                 LogToolFailed(ex, _callId, toolCall.Name);
                 result = new CallToolResult("{\"error\":\"tool failed\"}");
+                failed = true;
             }
 
-            _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.ToolCompleted, new ToolOutcome(toolCall, result)));
+            _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.ToolCompleted, new ToolOutcome(toolCall, result, _time.GetElapsedTime(started), failed)));
         }, CancellationToken.None);
     }
 
     private async ValueTask HandleToolCompletedAsync(ToolOutcome outcome, CancellationToken cancellationToken)
     {
+        Observer?.OnToolCompleted(outcome.Request, outcome.Duration, outcome.Failed);
         if (outcome.Result.EndCall)
         {
             // Let the goodbye already queued play out, then end (RunControlAsync checks once the playout is idle).
@@ -588,7 +606,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     private void RecordCallerTurn(CallerTranscript transcript)
     {
         var now = _time.GetUtcNow();
-        _records.Write(new CallRecordEntry
+        Record(new CallRecordEntry
         {
             Kind = "turn",
             Speaker = "caller",
@@ -598,6 +616,20 @@ public sealed partial class CallLoop : IAsyncDisposable
             Engine = _engine.Name,
             At = now,
         });
+    }
+
+    private void ReportStartedUtterances()
+    {
+        while (_playout!.TryTakeStarted(out var utterance, out var sentAt))
+        {
+            Observer?.OnAgentAudioStarted(utterance.ItemId, sentAt);
+        }
+    }
+
+    private void Record(CallRecordEntry entry)
+    {
+        _records.Write(entry);
+        Observer?.OnRecorded(entry);
     }
 
     private void RecordFinishedUtterances()
@@ -620,7 +652,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     {
         var now = _time.GetUtcNow();
         var startMs = utterance.StartedAt is { } start ? MediaMs(start) : MediaMs(now);
-        _records.Write(new CallRecordEntry
+        Record(new CallRecordEntry
         {
             Kind = "turn",
             Speaker = "agent",
@@ -707,6 +739,11 @@ public sealed partial class CallLoop : IAsyncDisposable
         }
 
         _awaitingTranscript.Clear();
+        if (Cost is { Usage.Responses: > 0 } || Cost?.TotalUsd > 0)
+        {
+            Record(new CallRecordEntry { Kind = "cost", CostUsd = Cost.TotalUsd, Usage = Cost.Usage, Engine = _engine.Name, At = _time.GetUtcNow() });
+        }
+
         _playout?.Dispose();
         if (_agentScratch is not null)
         {
@@ -733,6 +770,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         await DisposeQuietlyAsync(_leg, "leg").ConfigureAwait(false);
         await _records.CompleteAsync(_options.RecordFlushTimeout).ConfigureAwait(false);
         await _records.DisposeAsync().ConfigureAwait(false);
+        Observer?.OnCompleted(_endReason ?? CallEndReason.Cancelled);
     }
 
     private async ValueTask DisposeQuietlyAsync(IAsyncDisposable disposable, string what)
@@ -760,7 +798,8 @@ public sealed partial class CallLoop : IAsyncDisposable
         UserText,
     }
 
-    private readonly record struct LoopMessage(LoopMessageKind Kind, object? Payload = null)
+    /// <summary>One message for the control task; <paramref name="Timestamp"/> (<see cref="TimeProvider.GetTimestamp"/>) is when it arose, where that matters.</summary>
+    private readonly record struct LoopMessage(LoopMessageKind Kind, object? Payload = null, long Timestamp = 0)
     {
         public static LoopMessage Tick => new(LoopMessageKind.Tick);
 
@@ -771,5 +810,5 @@ public sealed partial class CallLoop : IAsyncDisposable
         public static LoopMessage Cancelled => new(LoopMessageKind.Cancelled);
     }
 
-    private sealed record ToolOutcome(ToolCallRequested Request, CallToolResult Result);
+    private sealed record ToolOutcome(ToolCallRequested Request, CallToolResult Result, TimeSpan Duration, bool Failed);
 }

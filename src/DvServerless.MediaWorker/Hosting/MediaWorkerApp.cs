@@ -10,6 +10,7 @@ using DvServerless.MediaWorker.Endpoints;
 using DvServerless.MediaWorker.Greeting;
 using DvServerless.MediaWorker.Records;
 using DvServerless.MediaWorker.Sip;
+using DvServerless.MediaWorker.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -55,6 +56,7 @@ public static class MediaWorkerApp
             sp.GetRequiredService<IOptions<MediaWorkerOptions>>().Value.TokenSigningKey, sp.GetRequiredService<TimeProvider>()));
         services.AddMetrics();
         services.AddSingleton<MediaWorkerMetrics>();
+        services.AddCallTelemetry();
         services.AddSingleton<ActiveCalls>();
         services.AddSingleton<DvServerless.MediaWorker.Security.MediaTokenReplayGuard>();
         services.AddHostedService<CallDrainService>();
@@ -74,7 +76,7 @@ public static class MediaWorkerApp
         services.TryAddSingleton<ICallRecordSink, DiscardingCallRecordSink>();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(MediaWorkerMetrics.MeterName)
+            .AddMeter(MediaWorkerMetrics.MeterName, VoiceMetrics.MeterName)
             .AddPrometheusExporter());
 
         configure?.Invoke(builder);

@@ -1,10 +1,10 @@
-namespace DvServerless.Adapters.Engines.Realtime;
+namespace DvServerless.Core.Engines;
 
 /// <summary>
-/// Token usage of one Realtime session, summed from every <c>response.done</c> and every input-audio transcription
-/// (PROTOCOL §1.10). Cached input tokens are a subset of the input tokens.
+/// What an engine used, the basis of a call's cost: for the Realtime engine the tokens of every <c>response.done</c> and
+/// every input-audio transcription (PROTOCOL §1.10), summed. Cached input tokens are a subset of the input tokens.
 /// </summary>
-public sealed record RealtimeUsage
+public sealed record EngineUsage
 {
     /// <summary>Finished responses counted.</summary>
     public int Responses { get; init; }
@@ -31,7 +31,7 @@ public sealed record RealtimeUsage
     public double TranscriptionSeconds { get; init; }
 
     /// <summary>The sum of two usages.</summary>
-    public RealtimeUsage Add(RealtimeUsage other) => new()
+    public EngineUsage Add(EngineUsage other) => new()
     {
         Responses = Responses + other.Responses,
         InputTextTokens = InputTextTokens + other.InputTextTokens,
