@@ -5,8 +5,9 @@ namespace DvServerless.MediaWorker.Telemetry;
 
 /// <summary>
 /// Times the stages of one caller turn from the engine's events, all from the moment the caller stopped speaking:
-/// the final transcript (STT), the response's first output (LLM time to first token), its first text to its first audio
-/// (TTS), and the first agent audio sent to the caller (end to end). A turn is done when its end-to-end time and its
+/// the final transcript (STT), the response's first output, text or audio (LLM time to first token), its first output to
+/// its first audio (TTS: 0 for a speech-to-speech model whose audio comes first), and the first agent audio sent to the
+/// caller (end to end). A turn is done when its end-to-end time and its
 /// transcript are both in, or when the next turn begins or the call ends with what it has.
 /// </summary>
 /// <remarks>Used on the call loop's control task only.</remarks>
@@ -81,7 +82,7 @@ internal sealed class TurnTimer
 
     private TurnLatency Finish()
     {
-        double? tts = _firstText is { } text && _firstAudio is { } audio ? Math.Max(0, Ms(text, audio)) : null;
+        double? tts = _firstAudio is { } audio ? Ms(_firstText is { } text && text < audio ? text : audio, audio) : null;
         var latency = new TurnLatency(_stt, _ttft, tts, _e2e);
         Turns++;
         Reset();

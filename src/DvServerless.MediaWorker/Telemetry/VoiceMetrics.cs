@@ -23,7 +23,7 @@ public sealed class VoiceMetrics
         var meter = meterFactory.Create(MeterName);
         SttLatency = meter.CreateHistogram<double>("dvgw_stt_latency_ms", description: "Caller stopped speaking → the caller's final transcript, ms.");
         LlmTimeToFirstToken = meter.CreateHistogram<double>("dvgw_llm_ttft_ms", description: "Caller stopped speaking → the response's first output, ms.");
-        TtsLatency = meter.CreateHistogram<double>("dvgw_tts_latency_ms", description: "The response's first text → its first audio, ms.");
+        TtsLatency = meter.CreateHistogram<double>("dvgw_tts_latency_ms", description: "The response's first output → its first audio, ms (0 when a speech-to-speech model speaks first).");
         EndToEndLatency = meter.CreateHistogram<double>("dvgw_e2e_latency_ms", description: "Caller stopped speaking → the first agent audio sent to the caller, ms.");
         BargeInReaction = meter.CreateHistogram<double>("dvgw_bargein_reaction_ms", description: "Barge-in signal at the worker → playback stopped at the caller, ms.");
         FirstAudio = meter.CreateHistogram<double>("dvgw_first_audio_ms", description: "Media connected → the first agent audio sent to the caller, ms.");
