@@ -14,7 +14,10 @@ public sealed class CallCost
     private readonly string? _transcriptionModel;
     private readonly HashSet<string> _unpriced = new(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>Counts with <paramref name="pricing"/>; transcription usage is priced as <paramref name="transcriptionModel"/>.</summary>
+    /// <summary>
+    /// Counts with <paramref name="pricing"/>. Transcription reported by a model that has no transcription price of its own
+    /// (a Realtime session transcribing its input) is priced as <paramref name="transcriptionModel"/>.
+    /// </summary>
     public CallCost(PricingOptions pricing, string? transcriptionModel = null)
     {
         ArgumentNullException.ThrowIfNull(pricing);
@@ -38,18 +41,18 @@ public sealed class CallCost
         Usage = Usage.Add(usage);
         var cost = 0m;
         var prices = _pricing.For(model);
-        if (prices is null && (usage.InputTextTokens | usage.InputAudioTokens | usage.OutputTextTokens | usage.OutputAudioTokens) != 0)
+        if (prices is null && (usage.InputTextTokens | usage.InputAudioTokens | usage.OutputTextTokens | usage.OutputAudioTokens | usage.TtsCharacters) != 0)
         {
             _unpriced.Add(model);
         }
         else if (prices is not null)
         {
-            cost += TokenCost(usage, prices);
+            cost += TokenCost(usage, prices) + usage.TtsCharacters * prices.TtsPerMillionCharacters / Million;
         }
 
         if (usage.TranscriptionTokens > 0 || usage.TranscriptionSeconds > 0)
         {
-            var transcription = _pricing.For(_transcriptionModel);
+            var transcription = prices is { PricesTranscription: true } ? prices : _pricing.For(_transcriptionModel);
             if (transcription is null)
             {
                 _unpriced.Add(_transcriptionModel ?? "transcription");

@@ -1,8 +1,9 @@
 namespace DvServerless.Core.Costs;
 
 /// <summary>
-/// What one model costs, in US dollars per million tokens (and per minute of duration-billed transcription). A price
-/// left at 0 counts nothing.
+/// What one model or service costs, in US dollars: per million tokens (Realtime and chat models), per minute of
+/// transcription (a Realtime session's input transcription, or a cascaded engine's speech-to-text service), per million
+/// characters of text-to-speech. A price left at 0 counts nothing.
 /// </summary>
 public sealed class ModelPrices
 {
@@ -27,6 +28,12 @@ public sealed class ModelPrices
     /// <summary>Input-audio transcription billed by tokens (input and output tokens together).</summary>
     public decimal TranscriptionPerMillionTokens { get; set; }
 
-    /// <summary>Input-audio transcription billed by duration.</summary>
+    /// <summary>Transcription billed by duration (speech-to-text services are usually billed so).</summary>
     public decimal TranscriptionPerMinute { get; set; }
+
+    /// <summary>Text-to-speech billed by characters.</summary>
+    public decimal TtsPerMillionCharacters { get; set; }
+
+    /// <summary>True when this entry prices transcription.</summary>
+    public bool PricesTranscription => TranscriptionPerMillionTokens != 0 || TranscriptionPerMinute != 0;
 }

@@ -17,7 +17,9 @@ public sealed class PricingOptions
     /// <summary>
     /// The published OpenAI list prices, as read on the model pages of developers.openai.com on 2026-12-05 (text and
     /// audio tokens per 1M). Transcription: the <c>gpt-4o-mini-transcribe</c> audio input price applied to all of its
-    /// tokens, and <c>whisper-1</c> per minute. Check them against your own agreement; configuration wins.
+    /// tokens, and <c>whisper-1</c> per minute; speech: <c>tts-1</c> per character. Other providers (a speech-to-text
+    /// service per minute, a text-to-speech service per character, a chat model per token) are priced by adding their
+    /// model names here. Check the defaults against your own agreement; configuration wins.
     /// </summary>
     public static Dictionary<string, ModelPrices> Defaults() => new(StringComparer.OrdinalIgnoreCase)
     {
@@ -42,6 +44,8 @@ public sealed class PricingOptions
         ["gpt-4o-mini-transcribe"] = new() { TranscriptionPerMillionTokens = 3.00m },
         ["gpt-4o-transcribe"] = new() { TranscriptionPerMillionTokens = 6.00m },
         ["whisper-1"] = new() { TranscriptionPerMinute = 0.006m },
+        ["tts-1"] = new() { TtsPerMillionCharacters = 15.00m },
+        ["tts-1-hd"] = new() { TtsPerMillionCharacters = 30.00m },
     };
 
     /// <summary>The prices of <paramref name="model"/>: the entry with the longest name it starts with; null when none.</summary>

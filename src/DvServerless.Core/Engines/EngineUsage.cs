@@ -30,6 +30,9 @@ public sealed record EngineUsage
     /// <summary>Seconds billed for input-audio transcription (duration-based models).</summary>
     public double TranscriptionSeconds { get; init; }
 
+    /// <summary>Characters sent to a text-to-speech service billed by character (cascaded engines, greetings).</summary>
+    public long TtsCharacters { get; init; }
+
     /// <summary>The sum of two usages.</summary>
     public EngineUsage Add(EngineUsage other) => new()
     {
@@ -41,5 +44,6 @@ public sealed record EngineUsage
         OutputAudioTokens = OutputAudioTokens + other.OutputAudioTokens,
         TranscriptionTokens = TranscriptionTokens + other.TranscriptionTokens,
         TranscriptionSeconds = TranscriptionSeconds + other.TranscriptionSeconds,
+        TtsCharacters = TtsCharacters + other.TtsCharacters,
     };
 }

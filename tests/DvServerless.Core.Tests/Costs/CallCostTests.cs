@@ -68,6 +68,20 @@ public sealed class CallCostTests
     }
 
     [Fact]
+    public void Cascaded_services_are_priced_per_minute_of_speech_to_text_and_per_character_of_speech()
+    {
+        var pricing = new PricingOptions();
+        pricing.Models["nova-3"] = new ModelPrices { TranscriptionPerMinute = 0.0077m };
+        var cost = new CallCost(pricing, "gpt-4o-mini-transcribe");
+
+        cost.Add(new EngineUsage { TranscriptionSeconds = 60 }, "nova-3");
+        cost.Add(new EngineUsage { TtsCharacters = 2000 }, "tts-1");
+
+        // The STT service's own per-minute price, not the Realtime transcription model's; 2,000 × $15/1M for speech.
+        Assert.Equal(0.0077m + 0.03m, cost.TotalUsd);
+    }
+
+    [Fact]
     public void The_minutes_carry_the_cost_the_call_recorded()
     {
         var at = new DateTimeOffset(2026, 12, 5, 9, 0, 0, TimeSpan.Zero);
