@@ -67,8 +67,12 @@ public sealed partial class CallTelemetry : ICallLoopObserver
         _engine = started.Engine;
         _labels = _labels with { Engine = started.Engine };
         _metrics.ActiveCalls.Add(1, _labels.Tags);
-        Send(Publish(LiveEventTypes.CallNew, started.At) with
+        Send(new LiveEvent
         {
+            Type = LiveEventTypes.CallNew,
+            CallId = _call.CallId,
+            TenantId = _call.TenantId,
+            At = started.At,
             Channel = _channel,
             From = _call.From is null ? null : PhoneNumberMask.Apply(_call.From),
             To = _call.To is null ? null : PhoneNumberMask.Apply(_call.To),
@@ -93,7 +97,14 @@ public sealed partial class CallTelemetry : ICallLoopObserver
                 PublishPartial(delta, now);
                 break;
             case ToolCallRequested tool:
-                Send(Publish(LiveEventTypes.ToolCall, now) with { Tool = tool.Name });
+                Send(new LiveEvent
+                {
+                    Type = LiveEventTypes.ToolCall,
+                    CallId = _call.CallId,
+                    TenantId = _call.TenantId,
+                    At = now,
+                    Tool = tool.Name,
+                });
                 break;
             case EngineError error:
                 Error(error.Code ?? "engine_error", error.Message, now);
@@ -110,7 +121,16 @@ public sealed partial class CallTelemetry : ICallLoopObserver
             var firstAudioMs = Math.Max(0, (at - _startedAt).TotalMilliseconds);
             _samples.FirstAudio = firstAudioMs;
             _metrics.FirstAudio.Record(firstAudioMs, _labels.Tags);
-            Send(Publish(LiveEventTypes.Latency, at) with { Turn = 0, FirstAudioMs = firstAudioMs, Engine = _engine });
+            Send(new LiveEvent
+            {
+                Type = LiveEventTypes.Latency,
+                CallId = _call.CallId,
+                TenantId = _call.TenantId,
+                At = at,
+                Turn = 0,
+                FirstAudioMs = firstAudioMs,
+                Engine = _engine,
+            });
         }
 
         if (_turns.OnAgentAudioSent(at) is { } turn)
@@ -124,8 +144,12 @@ public sealed partial class CallTelemetry : ICallLoopObserver
     {
         _samples.BargeInReaction.Add(bargeIn.ReactionMs);
         _metrics.BargeInReaction.Record(bargeIn.ReactionMs, _labels.Tags);
-        Send(Publish(LiveEventTypes.BargeIn, bargeIn.At) with
+        Send(new LiveEvent
         {
+            Type = LiveEventTypes.BargeIn,
+            CallId = _call.CallId,
+            TenantId = _call.TenantId,
+            At = bargeIn.At,
             ItemId = bargeIn.ItemId,
             Interrupted = true,
             ReactionMs = Math.Round(bargeIn.ReactionMs, 2),
@@ -149,8 +173,12 @@ public sealed partial class CallTelemetry : ICallLoopObserver
             _partials.Remove(entry.ItemId);
         }
 
-        Send(Publish(LiveEventTypes.Transcript, entry.At) with
+        Send(new LiveEvent
         {
+            Type = LiveEventTypes.Transcript,
+            CallId = _call.CallId,
+            TenantId = _call.TenantId,
+            At = entry.At,
             Speaker = entry.Speaker,
             // An interrupted agent turn shows what the caller heard, as the minutes do.
             Text = entry.Interrupted && entry.HeardText is not null ? entry.HeardText : entry.Text,
@@ -179,7 +207,14 @@ public sealed partial class CallTelemetry : ICallLoopObserver
             _metrics.CostUsd.Add((double)addedUsd, _labels.Tags);
         }
 
-        Send(Publish(LiveEventTypes.Cost, _time.GetUtcNow()) with { CostUsd = decimal.Round(totalUsd, 6) });
+        Send(new LiveEvent
+        {
+            Type = LiveEventTypes.Cost,
+            CallId = _call.CallId,
+            TenantId = _call.TenantId,
+            At = _time.GetUtcNow(),
+            CostUsd = decimal.Round(totalUsd, 6),
+        });
     }
 
     /// <inheritdoc />
@@ -197,8 +232,12 @@ public sealed partial class CallTelemetry : ICallLoopObserver
         }
 
         var durationMs = _started ? (long)Math.Max(0, (now - _startedAt).TotalMilliseconds) : 0;
-        Send(Publish(LiveEventTypes.CallEnded, now) with
+        Send(new LiveEvent
         {
+            Type = LiveEventTypes.CallEnded,
+            CallId = _call.CallId,
+            TenantId = _call.TenantId,
+            At = now,
             Channel = _channel,
             State = reason.ToString(),
             DurationMs = durationMs,
@@ -221,7 +260,16 @@ public sealed partial class CallTelemetry : ICallLoopObserver
         Record(_metrics.LlmTimeToFirstToken, _samples.LlmTimeToFirstToken, turn.LlmTtftMs, tags);
         Record(_metrics.TtsLatency, _samples.Tts, turn.TtsMs, tags);
         Record(_metrics.EndToEndLatency, _samples.EndToEnd, turn.E2eMs, tags);
-        Send(Publish(LiveEventTypes.Latency, at) with { Turn = _turns.Turns, Latency = Rounded(turn), Engine = _engine });
+        Send(new LiveEvent
+        {
+            Type = LiveEventTypes.Latency,
+            CallId = _call.CallId,
+            TenantId = _call.TenantId,
+            At = at,
+            Turn = _turns.Turns,
+            Latency = Rounded(turn),
+            Engine = _engine,
+        });
     }
 
     private static void Record(System.Diagnostics.Metrics.Histogram<double> histogram, StageSamples samples, double? value, System.Diagnostics.TagList tags)
@@ -247,18 +295,33 @@ public sealed partial class CallTelemetry : ICallLoopObserver
         }
 
         _lastPartialAt = now;
-        Send(Publish(LiveEventTypes.Transcript, now) with { Speaker = "agent", Text = text.ToString(), Final = false, ItemId = delta.ItemId });
+        Send(new LiveEvent
+        {
+            Type = LiveEventTypes.Transcript,
+            CallId = _call.CallId,
+            TenantId = _call.TenantId,
+            At = now,
+            Speaker = "agent",
+            Text = text.ToString(),
+            Final = false,
+            ItemId = delta.ItemId,
+        });
     }
 
     private void Error(string code, string message, DateTimeOffset at)
     {
         _errors++;
         _metrics.Errors.Add(1, _labels.Tags);
-        Send(Publish(LiveEventTypes.Error, at) with { Code = code, Message = message });
+        Send(new LiveEvent
+        {
+            Type = LiveEventTypes.Error,
+            CallId = _call.CallId,
+            TenantId = _call.TenantId,
+            At = at,
+            Code = code,
+            Message = message,
+        });
     }
-
-    /// <summary>A new event of <paramref name="type"/> for this call; the <c>with</c> at the call site fills the rest and <see cref="Send"/> sends it.</summary>
-    private LiveEvent Publish(string type, DateTimeOffset at) => new() { Type = type, CallId = _call.CallId, TenantId = _call.TenantId, At = at };
 
     private void Send(LiveEvent liveEvent) => _live.Publish(liveEvent);
 
