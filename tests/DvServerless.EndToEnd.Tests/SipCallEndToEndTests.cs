@@ -67,6 +67,13 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
         Assert.Equal(CallerLines, turns.Where(t => t.Speaker == "caller").Select(t => t.Text));
         Assert.Equal("We close at six.", turns[^1].Text);
 
+        // The sideband feeds the same telemetry as a call loop: the call is priced and its turns timed on the sip channel.
+        var cost = Assert.Single(await stack.Records.ReadAsync(callId, timeout.Token), r => r.Kind == "cost");
+        Assert.True(cost.CostUsd > 0, "the SIP call was not priced");
+        using var http = new HttpClient();
+        var metrics = await http.GetStringAsync(stack.MetricsUrl, timeout.Token);
+        Assert.Contains(metrics.Split('\n'), l => l.StartsWith("dvgw_e2e_latency_ms_count{", StringComparison.Ordinal) && l.Contains("channel=\"sip\"", StringComparison.Ordinal));
+
         var latency = SipCallRunner.WebhookToAcceptMs(session);
         _output.WriteLine($"webhook → accepted (session Ringing → Connected): {latency} ms");
         Assert.NotNull(latency);

@@ -51,6 +51,12 @@ public sealed class CallSession
     /// <summary>Every state the session went through, oldest first.</summary>
     public List<CallStateChange> History { get; init; } = [];
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> of the trace the Functions app started for the call, so the worker's spans join the same
+    /// trace; null when tracing was off.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
     /// <summary>Free-form, untrusted metadata (SIP headers, CRM ids).</summary>
     public Dictionary<string, string> Metadata { get; init; } = new(StringComparer.Ordinal);
 }

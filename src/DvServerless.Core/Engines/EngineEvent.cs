@@ -51,3 +51,9 @@ public sealed record EngineError(string? Code, string Message) : EngineEvent;
 
 /// <summary>The engine's connection closed; no more events follow.</summary>
 public sealed record EngineClosed(string? Reason) : EngineEvent;
+
+/// <summary>
+/// The engine used <paramref name="Usage"/> since its last report (one response, one transcription) with model
+/// <paramref name="Model"/>: what the call's cost is counted from.
+/// </summary>
+public sealed record EngineUsageReported(EngineUsage Usage, string Model) : EngineEvent;

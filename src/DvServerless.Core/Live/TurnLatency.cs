@@ -6,6 +6,6 @@ namespace DvServerless.Core.Live;
 /// </summary>
 /// <param name="SttMs">Speech stopped → the caller's final transcript.</param>
 /// <param name="LlmTtftMs">Speech stopped → the first output of the response (text or audio).</param>
-/// <param name="TtsMs">The response's first text → its first audio.</param>
+/// <param name="TtsMs">The response's first output → its first audio (0 when audio came first, as from a speech-to-speech model).</param>
 /// <param name="E2eMs">Speech stopped → the first agent audio frame sent to the caller.</param>
 public sealed record TurnLatency(double? SttMs, double? LlmTtftMs, double? TtsMs, double? E2eMs);

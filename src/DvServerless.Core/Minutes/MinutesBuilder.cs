@@ -34,6 +34,7 @@ public static class MinutesBuilder
             Engine = call.Engine ?? entries.Select(e => e.Engine).FirstOrDefault(e => !string.IsNullOrEmpty(e)),
             CallIds = [call.CallId],
             Lines = lines,
+            CostUsd = CostOf(entries),
         };
     }
 
@@ -68,6 +69,7 @@ public static class MinutesBuilder
             Duration = TimeSpan.FromMilliseconds(end),
             Engine = engine,
             CallIds = calls.Select(c => c.Call.CallId).ToArray(),
+            CostUsd = calls.Select(c => CostOf(c.Entries)).Aggregate((decimal?)null, (sum, cost) => cost is null ? sum : (sum ?? 0) + cost),
             // A stable sort keeps each call's own order for lines starting at the same millisecond.
             Lines = lines.OrderBy(l => l.StartMs).ThenBy(l => l.EndMs).ToArray(),
         };
@@ -109,6 +111,20 @@ public static class MinutesBuilder
         }
 
         return text[..cut].TrimEnd();
+    }
+
+    /// <summary>The cost of one call's record: the last <c>cost</c> entry (a call writes one); null when there is none.</summary>
+    private static decimal? CostOf(IReadOnlyList<CallRecordEntry> entries)
+    {
+        for (var i = entries.Count - 1; i >= 0; i--)
+        {
+            if (entries[i].Kind == "cost" && entries[i].CostUsd is { } cost)
+            {
+                return cost;
+            }
+        }
+
+        return null;
     }
 
     private static List<MinutesLine> Lines(IReadOnlyList<CallRecordEntry> entries, string callId, long offsetMs)

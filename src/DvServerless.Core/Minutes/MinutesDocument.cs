@@ -27,6 +27,9 @@ public sealed record MinutesDocument
     /// <summary>The dialogue in time order.</summary>
     public IReadOnlyList<MinutesLine> Lines { get; init; } = [];
 
+    /// <summary>The call's cost in US dollars (the sum over its calls for a conference); null when no cost was recorded.</summary>
+    public decimal? CostUsd { get; init; }
+
     /// <summary>The summary, or null when there is none (see <see cref="NoSummaryReason"/>).</summary>
     public MinutesSummary? Summary { get; init; }
 

@@ -157,6 +157,7 @@ public static class MinutesRenderer
             startedAt = document.StartedAt,
             durationMs = (long)document.Duration.TotalMilliseconds,
             engine = document.Engine,
+            costUsd = document.CostUsd,
             lines = document.Lines.Select(l => new
             {
                 speaker = l.Speaker,
@@ -223,6 +224,10 @@ public static class MinutesRenderer
         yield return ("Start", document.StartedAt?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "-");
         yield return ("Duration", FormatDuration(document.Duration));
         yield return ("Engine", document.Engine ?? "-");
+        if (document.CostUsd is { } cost)
+        {
+            yield return ("Cost", string.Create(CultureInfo.InvariantCulture, $"${cost:0.0000} (engine usage at list prices)"));
+        }
     }
 
     private static string FormatDuration(TimeSpan duration)

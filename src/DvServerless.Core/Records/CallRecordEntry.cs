@@ -2,11 +2,11 @@ namespace DvServerless.Core.Records;
 
 /// <summary>
 /// One line of a call's record (Blob container <c>transcripts</c>, <c>{callId}.jsonl</c>, appended as it happens):
-/// a finished turn of the caller or the agent, or a barge-in.
+/// a finished turn of the caller or the agent, a barge-in, or the call's cost (<c>cost</c>, written once at its end).
 /// </summary>
 public sealed record CallRecordEntry
 {
-    /// <summary><c>turn</c> or <c>barge-in</c>.</summary>
+    /// <summary><c>turn</c>, <c>barge-in</c> or <c>cost</c>.</summary>
     public required string Kind { get; init; }
 
     /// <summary>For turns: <c>caller</c> or <c>agent</c>.</summary>
@@ -56,4 +56,10 @@ public sealed record CallRecordEntry
     /// the text as generated, which the minutes builder cuts by the same rule).
     /// </summary>
     public string? HeardText { get; init; }
+
+    /// <summary>For <c>cost</c>: the call's cost in US dollars, from the engine's usage and the price table.</summary>
+    public decimal? CostUsd { get; init; }
+
+    /// <summary>For <c>cost</c>: what the engine used over the call.</summary>
+    public Engines.EngineUsage? Usage { get; init; }
 }

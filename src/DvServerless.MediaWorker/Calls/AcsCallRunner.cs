@@ -1,7 +1,9 @@
 using System.Net.WebSockets;
+using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.MediaWorker.Hosting;
 using DvServerless.MediaWorker.Legs;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,13 +12,17 @@ namespace DvServerless.MediaWorker.Calls;
 /// <summary>Runs one ACS call on an accepted media socket: builds the leg, the engine and the <see cref="CallLoop"/>, and waits for the end.</summary>
 public sealed partial class AcsCallRunner
 {
+    private static readonly TimeSpan SessionReadBudget = TimeSpan.FromSeconds(2);
+
     private readonly CallRunnerServices _services;
+    private readonly ICallSessionStore? _sessions;
     private readonly ILogger _logger;
 
     /// <summary>Creates the runner from the worker's services.</summary>
     public AcsCallRunner(IServiceProvider services, IOptions<MediaWorkerOptions> options)
     {
         _services = new CallRunnerServices(services, options);
+        _sessions = services.GetService<ICallSessionStore>();
         _logger = _services.Loggers.CreateLogger<AcsCallRunner>();
     }
 
@@ -40,11 +46,40 @@ public sealed partial class AcsCallRunner
             return CallEndReason.EngineClosed;
         }
 
-        await using var loop = _services.CreateLoop(callId, leg, engine, _services.LoopOptions(), _services.Greeting);
+        var call = await ContextOfAsync(callId, stop).ConfigureAwait(false);
+        await using var loop = _services.CreateLoop(call, leg, engine, _services.LoopOptions(), _services.Greeting);
         var reason = await loop.RunAsync(stop).ConfigureAwait(false);
         await _services.CallEndedAsync(callId, reason).ConfigureAwait(false);
         return reason;
     }
+
+    /// <summary>
+    /// Who the call belongs to, from its session document (the tenant, the parties, the trace it is part of). A slow or
+    /// missing store must not hold the caller's audio: after a short budget the call runs unlabelled.
+    /// </summary>
+    private async Task<CallContext> ContextOfAsync(string callId, CancellationToken stop)
+    {
+        if (_sessions is null)
+        {
+            return new CallContext(callId, CallChannel.Acs);
+        }
+
+        try
+        {
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            budget.CancelAfter(SessionReadBudget);
+            var session = await _sessions.GetAsync(callId, budget.Token).ConfigureAwait(false);
+            return session is null ? new CallContext(callId, CallChannel.Acs) : CallContext.Of(session);
+        }
+        catch (Exception ex) when (!stop.IsCancellationRequested)
+        {
+            LogSessionUnread(ex, callId);
+            return new CallContext(callId, CallChannel.Acs);
+        }
+    }
+
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Warning, Message = "Call {CallId}: its session could not be read; the call runs without its tenant's labels")]
+    private partial void LogSessionUnread(Exception exception, string callId);
 
     [LoggerMessage(EventId = 3401, Level = LogLevel.Error, Message = "Call {CallId}: the engine could not be created")]
     private partial void LogEngineUnavailable(Exception exception, string callId);

@@ -75,7 +75,7 @@ public sealed partial class BrowserCallRunner
 
         var welcome = BrowserSessionMetadata.WelcomeOf(session);
         // A per-session welcome is said by the agent itself; otherwise the cached greeting plays as on a phone call.
-        var loop = _services.CreateLoop(sessionId, leg, engine, LoopOptions(agent, welcome), welcome is null ? _services.Greeting : null, publisher);
+        var loop = _services.CreateLoop(CallContext.Of(session), leg, engine, LoopOptions(agent, welcome), welcome is null ? _services.Greeting : null, publisher);
         live.Attach(leg, loop, publisher);
         var commands = Task.Run(() => ApplyCommandsAsync(leg, live), CancellationToken.None);
         using var maxDuration = BrowserSessionMetadata.MaxDurationOf(session) is { } limit

@@ -33,12 +33,6 @@ public sealed partial class CallLoop
     [LoggerMessage(EventId = 3208, Level = LogLevel.Information, Message = "Call {CallId}: engine closed ({Reason})")]
     private partial void LogEngineClosed(string callId, string reason);
 
-    [LoggerMessage(EventId = 3209, Level = LogLevel.Warning, Message = "Call {CallId}: the agent called the unknown tool {Tool}")]
-    private partial void LogUnknownTool(string callId, string tool);
-
-    [LoggerMessage(EventId = 3210, Level = LogLevel.Warning, Message = "Call {CallId}: tool {Tool} failed")]
-    private partial void LogToolFailed(Exception exception, string callId, string tool);
-
     [LoggerMessage(EventId = 3211, Level = LogLevel.Information, Message = "Call {CallId}: the agent ends the call ({Tool})")]
     private partial void LogAgentEndsCall(string callId, string tool);
 

@@ -1,10 +1,8 @@
-using System.Buffers;
-using System.Text;
 using System.Threading.Channels;
 using DvServerless.Core.Audio;
+using DvServerless.Core.Costs;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Records;
-using DvServerless.Core.Minutes;
 using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Greeting;
 using DvServerless.MediaWorker.Hosting;
@@ -36,22 +34,15 @@ public sealed partial class CallLoop : IAsyncDisposable
     private readonly IConversationEngine _engine;
     private readonly CallLoopOptions _options;
     private readonly ICallControl _callControl;
-    private readonly Dictionary<string, ICallToolHandler> _tools;
     private readonly TimeProvider _time;
     private readonly MediaWorkerMetrics? _metrics;
     private readonly ILogger _logger;
-    private readonly CallRecordWriter _records;
+    private readonly CallTurnRecorder _turns;
+    private readonly CallToolRunner _tools;
     private readonly Channel<LoopMessage> _messages = Channel.CreateUnbounded<LoopMessage>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Dictionary<string, StringBuilder> _agentText = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _agentTranscripts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, AgentUtterance> _awaitingTranscript = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _callerSpeechStartMs = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _toolCallIds = new(StringComparer.Ordinal);
     private readonly List<TaskCompletionSource> _barriers = [];
     private PlayoutClock? _playout;
-    private PcmResampler? _agentResampler;
-    private byte[]? _agentScratch;
-    private DateTimeOffset _startedAt;
+    private ResamplingBuffer? _agentResampler;
     private string? _responseInProgress;
     private CallEndReason? _endReason;
     private bool _endRequested;
@@ -75,15 +66,18 @@ public sealed partial class CallLoop : IAsyncDisposable
         _engine = engine;
         _options = options;
         _callControl = callControl;
-        _tools = tools.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        _tools = new CallToolRunner(callId, tools, timeProvider, logger);
         _time = timeProvider;
         _metrics = metrics;
         _logger = logger;
-        _records = new CallRecordWriter(callId, recordSink, logger);
+        _turns = new CallTurnRecorder(new CallRecordWriter(callId, recordSink, logger), timeProvider);
     }
 
     /// <summary>The greeting played the moment media connects, before the engine's first response; null for none.</summary>
     public ICallGreeting? Greeting { get; init; }
+
+    /// <summary>Counts the call's cost from the engine's usage reports; written to the record at the end. Null: no cost.</summary>
+    public CallCost? Cost { get; init; }
 
     /// <summary>Sees every engine event and every barge-in as the loop handles them (the browser leg's page events); null for none.</summary>
     public ICallLoopObserver? Observer { get; init; }
@@ -117,12 +111,14 @@ public sealed partial class CallLoop : IAsyncDisposable
             // The greeting loads while the engine connects; it is queued as soon as it is ready.
             var greeting = Greeting?.LoadAsync(_callId, format, stop.Token);
             await _engine.StartAsync(stop.Token).ConfigureAwait(false);
-            _startedAt = _time.GetUtcNow();
+            var startedAt = _time.GetUtcNow();
+            _turns.Start(startedAt, _engine.Name, Observer);
             LogCallStarted(_callId, format, _engine.Name, _engine.AudioFormat);
+            Observer?.OnStarted(new CallLoopStarted(_callId, format, _engine.Name, startedAt));
             _playout = new PlayoutClock(_leg, format, _engine.AudioFormat, _time, _options.PlayoutLead, _metrics);
             if (format != _engine.AudioFormat)
             {
-                _agentResampler = new PcmResampler(_engine.AudioFormat, format);
+                _agentResampler = new ResamplingBuffer(_engine.AudioFormat, format);
             }
 
             timer = _time.CreateTimer(static state => ((CallLoop)state!)._messages.Writer.TryWrite(LoopMessage.Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -184,7 +180,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            await _records.DisposeAsync().ConfigureAwait(false);
+            await _turns.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -192,7 +188,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     /// Cuts the agent off as a barge-in does (stop playback, cancel the response, truncate at what was heard), on the
     /// user's request rather than the engine's VAD. False when the call is over.
     /// </summary>
-    public bool Interrupt() => _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Interrupt));
+    public bool Interrupt() => _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Interrupt, null, _time.GetTimestamp()));
 
     /// <summary>
     /// Sends a typed user message to the engine, cutting the agent off first if it is speaking. False when the call is over.
@@ -200,7 +196,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     public bool SendUserText(string text)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);
-        return _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.UserText, text));
+        return _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.UserText, text, _time.GetTimestamp()));
     }
 
     /// <summary>
@@ -221,8 +217,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     private async Task RunCallerPathAsync(AudioFormat legFormat, CancellationToken cancellationToken)
     {
         var engineFormat = _engine.AudioFormat;
-        PcmResampler? resampler = legFormat == engineFormat ? null : new PcmResampler(legFormat, engineFormat);
-        byte[]? converted = null;
+        using var resampler = legFormat == engineFormat ? null : new ResamplingBuffer(legFormat, engineFormat);
         var reader = _leg.Inbound;
         try
         {
@@ -242,20 +237,7 @@ public sealed partial class CallLoop : IAsyncDisposable
                             continue;
                         }
 
-                        var input = frame.Span[..(frame.Length & ~1)];
-                        var size = resampler.GetMaxOutputByteCount(input.Length);
-                        if (converted is null || converted.Length < size)
-                        {
-                            if (converted is not null)
-                            {
-                                ArrayPool<byte>.Shared.Return(converted);
-                            }
-
-                            converted = ArrayPool<byte>.Shared.Rent(Math.Max(size, 4096));
-                        }
-
-                        var written = resampler.Process(input, converted);
-                        await _engine.SendAudioAsync(converted.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+                        await _engine.SendAudioAsync(resampler.Process(frame.Span), cancellationToken).ConfigureAwait(false);
                     }
                 }
             }
@@ -270,13 +252,6 @@ public sealed partial class CallLoop : IAsyncDisposable
             LogCallerPathFailed(ex, _callId);
             _messages.Writer.TryWrite(LoopMessage.EngineEnded);
         }
-        finally
-        {
-            if (converted is not null)
-            {
-                ArrayPool<byte>.Shared.Return(converted);
-            }
-        }
     }
 
     private async Task RunEnginePathAsync(CancellationToken cancellationToken)
@@ -285,7 +260,8 @@ public sealed partial class CallLoop : IAsyncDisposable
         {
             await foreach (var engineEvent in _engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
             {
-                _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Engine, engineEvent));
+                // Stamped as it comes off the socket: a barge-in's reaction time counts from here.
+                _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Engine, engineEvent, _time.GetTimestamp()));
             }
 
             _messages.Writer.TryWrite(LoopMessage.EngineEnded);
@@ -315,10 +291,10 @@ public sealed partial class CallLoop : IAsyncDisposable
                 switch (message.Kind)
                 {
                     case LoopMessageKind.Engine:
-                        await HandleEngineEventAsync((EngineEvent)message.Payload!, cancellationToken).ConfigureAwait(false);
+                        await HandleEngineEventAsync((EngineEvent)message.Payload!, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         break;
                     case LoopMessageKind.ToolCompleted:
-                        await HandleToolCompletedAsync((ToolOutcome)message.Payload!, cancellationToken).ConfigureAwait(false);
+                        await HandleToolCompletedAsync((CallToolOutcome)message.Payload!, cancellationToken).ConfigureAwait(false);
                         break;
                     case LoopMessageKind.LegClosed:
                         _endReason = CallEndReason.LegClosed;
@@ -333,10 +309,10 @@ public sealed partial class CallLoop : IAsyncDisposable
                         _barriers.Add((TaskCompletionSource)message.Payload!);
                         break;
                     case LoopMessageKind.Interrupt:
-                        await BargeInAsync(forceCancel: true, cancellationToken).ConfigureAwait(false);
+                        await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         break;
                     case LoopMessageKind.UserText:
-                        await BargeInAsync(forceCancel: true, cancellationToken).ConfigureAwait(false);
+                        await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         await _engine.SendUserTextAsync((string)message.Payload!, cancellationToken).ConfigureAwait(false);
                         break;
                     case LoopMessageKind.Tick:
@@ -348,7 +324,7 @@ public sealed partial class CallLoop : IAsyncDisposable
             if (_endReason is null)
             {
                 await playout.PumpAsync(cancellationToken).ConfigureAwait(false);
-                RecordFinishedUtterances();
+                ReportPlayout();
                 if (_endRequested && playout.IsIdle)
                 {
                     _endReason = CallEndReason.AgentEnded;
@@ -364,7 +340,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         }
     }
 
-    private async ValueTask HandleEngineEventAsync(EngineEvent engineEvent, CancellationToken cancellationToken)
+    private async ValueTask HandleEngineEventAsync(EngineEvent engineEvent, long receivedTimestamp, CancellationToken cancellationToken)
     {
         Observer?.OnEngineEvent(engineEvent);
         switch (engineEvent)
@@ -373,31 +349,17 @@ public sealed partial class CallLoop : IAsyncDisposable
                 AppendAgentAudio(delta);
                 break;
             case CallerSpeechStarted started:
-                if (started.ItemId is not null)
-                {
-                    _callerSpeechStartMs[started.ItemId] = started.AudioStartMs;
-                }
-
-                await BargeInAsync(forceCancel: false, cancellationToken).ConfigureAwait(false);
+                _turns.CallerSpeechStarted(started);
+                await BargeInAsync(forceCancel: false, receivedTimestamp, cancellationToken).ConfigureAwait(false);
                 break;
             case CallerTranscript transcript:
-                RecordCallerTurn(transcript);
+                _turns.CallerTranscript(transcript);
                 break;
             case AgentTranscriptDelta textDelta:
-                if (!_agentText.TryGetValue(textDelta.ItemId, out var text))
-                {
-                    _agentText[textDelta.ItemId] = text = new StringBuilder();
-                }
-
-                text.Append(textDelta.Delta);
+                _turns.AgentTextDelta(textDelta);
                 break;
             case AgentTranscriptDone done:
-                _agentTranscripts[done.ItemId] = done.Transcript;
-                if (_awaitingTranscript.Remove(done.ItemId, out var finished))
-                {
-                    RecordAgentTurn(finished);
-                }
-
+                _turns.AgentTextDone(done);
                 break;
             case ResponseStarted response:
                 _responseInProgress = response.ResponseId;
@@ -412,6 +374,10 @@ public sealed partial class CallLoop : IAsyncDisposable
                 break;
             case ToolCallRequested toolCall:
                 await StartToolCallAsync(toolCall, cancellationToken).ConfigureAwait(false);
+                break;
+            case EngineUsageReported usage when Cost is not null:
+                var added = Cost.Add(usage.Usage, usage.Model);
+                Observer?.OnCostChanged(Cost.TotalUsd, added);
                 break;
             case GreetingReady ready:
                 QueueGreeting(ready.Audio);
@@ -445,135 +411,21 @@ public sealed partial class CallLoop : IAsyncDisposable
             return;
         }
 
-        var input = audio[..(audio.Length & ~1)];
-        var size = _agentResampler.GetMaxOutputByteCount(input.Length);
-        if (_agentScratch is null || _agentScratch.Length < size)
-        {
-            if (_agentScratch is not null)
-            {
-                ArrayPool<byte>.Shared.Return(_agentScratch);
-            }
-
-            _agentScratch = ArrayPool<byte>.Shared.Rent(Math.Max(size, 4096));
-        }
-
-        var written = _agentResampler.Process(input, _agentScratch);
-        playout.Append(delta.ResponseId, delta.ItemId, delta.ContentIndex, audio.Length, _agentScratch.AsSpan(0, written));
+        playout.Append(delta.ResponseId, delta.ItemId, delta.ContentIndex, audio.Length, _agentResampler.Process(audio).Span);
     }
-
-    private async ValueTask BargeInAsync(bool forceCancel, CancellationToken cancellationToken)
-    {
-        var playout = _playout!;
-        var now = _time.GetUtcNow();
-
-        // 1. Stop what the caller hears now: flush the queue and send StopAudio ahead of any queued audio.
-        var interrupted = await playout.InterruptAsync(cancellationToken).ConfigureAwait(false);
-
-        // 2. Cancel the response only when the engine does not do it by itself (see CallLoopOptions).
-        if (_responseInProgress is { } responseId)
-        {
-            playout.DropResponse(responseId);
-            if (forceCancel || !_options.EngineInterruptsOnSpeech)
-            {
-                await _engine.CancelResponseAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        if (interrupted is null)
-        {
-            // Nothing was playing: there is nothing to truncate.
-            return;
-        }
-
-        // 3. Cut the item at what the caller heard; never past what the engine produced.
-        var audioEndMs = TruncationPointMs(interrupted.HeardMs, interrupted.ReceivedMs);
-        Observer?.OnInterrupted(interrupted.ItemId, audioEndMs);
-        if (interrupted.ItemId != GreetingReady.ItemId)
-        {
-            // The cached greeting is not the engine's item: there is nothing to truncate.
-            await _engine.TruncateAsync(interrupted.ItemId, interrupted.ContentIndex, audioEndMs, cancellationToken).ConfigureAwait(false);
-        }
-
-        _metrics?.BargeIn();
-        LogBargeIn(_callId, interrupted.ItemId, audioEndMs, interrupted.SentMs, interrupted.ReceivedMs);
-
-        var atMs = MediaMs(now);
-        var generated = AgentText(interrupted.ItemId);
-        _records.Write(new CallRecordEntry
-        {
-            Kind = "turn",
-            Speaker = "agent",
-            Text = generated,
-            AudioEndMs = audioEndMs,
-            HeardText = generated is null ? null : MinutesBuilder.HeardText(generated, audioEndMs, interrupted.ReceivedMs),
-            StartMs = interrupted.StartedAt is { } start ? MediaMs(start) : atMs,
-            EndMs = atMs,
-            ItemId = interrupted.ItemId,
-            Interrupted = true,
-            SentMs = interrupted.SentMs,
-            ReceivedMs = interrupted.ReceivedMs,
-            Engine = _engine.Name,
-            At = now,
-        });
-        _records.Write(new CallRecordEntry
-        {
-            Kind = "barge-in",
-            StartMs = atMs,
-            ItemId = interrupted.ItemId,
-            Interrupted = true,
-            AudioEndMs = audioEndMs,
-            SentMs = interrupted.SentMs,
-            ReceivedMs = interrupted.ReceivedMs,
-            Engine = _engine.Name,
-            At = now,
-        });
-        ForgetAgentText(interrupted.ItemId);
-    }
-
-    /// <summary>
-    /// The <c>audio_end_ms</c> of a truncate: what the caller heard, never below 0 and never past the audio the engine
-    /// produced for the item (the engine rejects that; resampling rounds up by a fraction of a millisecond).
-    /// </summary>
-    internal static int TruncationPointMs(int heardMs, int receivedMs) => Math.Clamp(heardMs, 0, Math.Max(0, receivedMs));
 
     private async ValueTask StartToolCallAsync(ToolCallRequested toolCall, CancellationToken cancellationToken)
     {
-        if (!_toolCallIds.Add(toolCall.CallId))
+        var now = _tools.Start(toolCall, outcome => _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.ToolCompleted, outcome)), cancellationToken);
+        if (now is not null)
         {
-            return; // Each call_id runs once, however often the engine reports it.
+            await HandleToolCompletedAsync(now, cancellationToken).ConfigureAwait(false);
         }
-
-        if (!_tools.TryGetValue(toolCall.Name, out var handler))
-        {
-            LogUnknownTool(_callId, toolCall.Name);
-            await _engine.SendToolResultAsync(toolCall.CallId, "{\"error\":\"unknown tool\"}", cancellationToken).ConfigureAwait(false);
-            return;
-        }
-
-        // Tools may be slow (HTTP, storage): run them off the control task and come back with a message.
-        _ = Task.Run(async () =>
-        {
-            CallToolResult result;
-            try
-            {
-                result = await handler.InvokeAsync(_callId, toolCall.ArgumentsJson, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogToolFailed(ex, _callId, toolCall.Name);
-                result = new CallToolResult("{\"error\":\"tool failed\"}");
-            }
-
-            _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.ToolCompleted, new ToolOutcome(toolCall, result)));
-        }, CancellationToken.None);
     }
 
-    private async ValueTask HandleToolCompletedAsync(ToolOutcome outcome, CancellationToken cancellationToken)
+    private async ValueTask HandleToolCompletedAsync(CallToolOutcome outcome, CancellationToken cancellationToken)
     {
+        Observer?.OnToolCompleted(outcome.Request, outcome.Duration, outcome.Failed);
         if (outcome.Result.EndCall)
         {
             // Let the goodbye already queued play out, then end (RunControlAsync checks once the playout is idle).
@@ -585,99 +437,20 @@ public sealed partial class CallLoop : IAsyncDisposable
         await _engine.SendToolResultAsync(outcome.Request.CallId, outcome.Result.Output, cancellationToken).ConfigureAwait(false);
     }
 
-    private void RecordCallerTurn(CallerTranscript transcript)
-    {
-        var now = _time.GetUtcNow();
-        _records.Write(new CallRecordEntry
-        {
-            Kind = "turn",
-            Speaker = "caller",
-            Text = transcript.Text,
-            StartMs = _callerSpeechStartMs.Remove(transcript.ItemId, out var startMs) ? startMs : MediaMs(now),
-            ItemId = transcript.ItemId,
-            Engine = _engine.Name,
-            At = now,
-        });
-    }
-
-    private void RecordFinishedUtterances()
-    {
-        while (_playout!.TryTakeFinished(out var utterance))
-        {
-            if (_agentTranscripts.ContainsKey(utterance.ItemId))
-            {
-                RecordAgentTurn(utterance);
-            }
-            else
-            {
-                // The transcript usually trails the audio; write the turn when it arrives (or at the end of the call).
-                _awaitingTranscript[utterance.ItemId] = utterance;
-            }
-        }
-    }
-
-    private void RecordAgentTurn(AgentUtterance utterance)
-    {
-        var now = _time.GetUtcNow();
-        var startMs = utterance.StartedAt is { } start ? MediaMs(start) : MediaMs(now);
-        _records.Write(new CallRecordEntry
-        {
-            Kind = "turn",
-            Speaker = "agent",
-            Text = AgentText(utterance.ItemId),
-            StartMs = startMs,
-            EndMs = utterance.StartedAt is null ? startMs : MediaMs(utterance.StartedAt.Value + utterance.Gap) + utterance.SentMs,
-            ItemId = utterance.ItemId,
-            SentMs = utterance.SentMs,
-            ReceivedMs = utterance.ReceivedMs,
-            Engine = _engine.Name,
-            At = now,
-        });
-        ForgetAgentText(utterance.ItemId);
-    }
-
-    private async Task PostGreetingAsync(Task<GreetingAudio?> load)
-    {
-        try
-        {
-            if (await load.ConfigureAwait(false) is { } audio)
-            {
-                _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Engine, new GreetingReady(audio)));
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private void QueueGreeting(GreetingAudio greeting)
+    /// <summary>Tells the observer which agent items started playing and records the ones the caller heard to the end.</summary>
+    private void ReportPlayout()
     {
         var playout = _playout!;
-        if (!playout.IsIdle || playout.FramesSent > 0)
+        while (playout.TryTakeStarted(out var started, out var sentAt))
         {
-            return; // The engine already speaks: a greeting now would talk over it.
+            Observer?.OnAgentAudioStarted(started.ItemId, sentAt);
         }
 
-        // The greeting was loaded at the leg's format. ReceivedMs is counted in the engine's format: express its length so.
-        var pcm = greeting.Pcm;
-        var engineBytes = (int)((long)pcm.Length * _engine.AudioFormat.SampleRate / greeting.Format.SampleRate) & ~1;
-        playout.Append(GreetingReady.ItemId, GreetingReady.ItemId, 0, engineBytes, pcm);
-        playout.CompleteResponse(GreetingReady.ItemId);
-        _agentTranscripts[GreetingReady.ItemId] = greeting.Text;
+        while (playout.TryTakeFinished(out var finished))
+        {
+            _turns.UtteranceFinished(finished);
+        }
     }
-
-    private string? AgentText(string itemId) =>
-        _agentTranscripts.TryGetValue(itemId, out var done) ? done
-        : _agentText.TryGetValue(itemId, out var partial) ? partial.ToString()
-        : null;
-
-    private void ForgetAgentText(string itemId)
-    {
-        _agentTranscripts.Remove(itemId);
-        _agentText.Remove(itemId);
-    }
-
-    private long MediaMs(DateTimeOffset at) => Math.Max(0, (long)(at - _startedAt).TotalMilliseconds);
 
     private void ReleaseBarriers()
     {
@@ -701,18 +474,10 @@ public sealed partial class CallLoop : IAsyncDisposable
         }
 
         ReleaseBarriers();
-        foreach (var utterance in _awaitingTranscript.Values)
-        {
-            RecordAgentTurn(utterance);
-        }
+        _turns.Finish(Cost);
 
-        _awaitingTranscript.Clear();
         _playout?.Dispose();
-        if (_agentScratch is not null)
-        {
-            ArrayPool<byte>.Shared.Return(_agentScratch);
-            _agentScratch = null;
-        }
+        _agentResampler?.Dispose();
 
         LogCallEnded(_callId, _endReason ?? CallEndReason.Cancelled, _playout?.FramesSent ?? 0);
 
@@ -731,8 +496,9 @@ public sealed partial class CallLoop : IAsyncDisposable
 
         await DisposeQuietlyAsync(_engine, "engine").ConfigureAwait(false);
         await DisposeQuietlyAsync(_leg, "leg").ConfigureAwait(false);
-        await _records.CompleteAsync(_options.RecordFlushTimeout).ConfigureAwait(false);
-        await _records.DisposeAsync().ConfigureAwait(false);
+        await _turns.CompleteAsync(_options.RecordFlushTimeout).ConfigureAwait(false);
+        await _turns.DisposeAsync().ConfigureAwait(false);
+        Observer?.OnCompleted(_endReason ?? CallEndReason.Cancelled);
     }
 
     private async ValueTask DisposeQuietlyAsync(IAsyncDisposable disposable, string what)
@@ -746,30 +512,4 @@ public sealed partial class CallLoop : IAsyncDisposable
             LogCleanupFailed(ex, _callId, what);
         }
     }
-
-    private enum LoopMessageKind
-    {
-        Engine,
-        Tick,
-        ToolCompleted,
-        LegClosed,
-        EngineEnded,
-        Barrier,
-        Cancelled,
-        Interrupt,
-        UserText,
-    }
-
-    private readonly record struct LoopMessage(LoopMessageKind Kind, object? Payload = null)
-    {
-        public static LoopMessage Tick => new(LoopMessageKind.Tick);
-
-        public static LoopMessage LegClosed => new(LoopMessageKind.LegClosed);
-
-        public static LoopMessage EngineEnded => new(LoopMessageKind.EngineEnded);
-
-        public static LoopMessage Cancelled => new(LoopMessageKind.Cancelled);
-    }
-
-    private sealed record ToolOutcome(ToolCallRequested Request, CallToolResult Result);
 }

@@ -22,6 +22,8 @@ internal sealed class CallRunnerServices
     private readonly MediaWorkerMetrics _metrics;
     private readonly ActiveCalls _calls;
     private readonly Records.WorkerCallEnd? _callEnd;
+    private readonly ICallLoopObserverFactory[] _observerFactories;
+    private readonly Core.Costs.PricingOptions _pricing;
 
     /// <summary>Resolves the shared services from the worker's container.</summary>
     public CallRunnerServices(IServiceProvider services, IOptions<MediaWorkerOptions> options)
@@ -42,6 +44,8 @@ internal sealed class CallRunnerServices
         Loggers = services.GetRequiredService<ILoggerFactory>();
         Greeting = services.GetService<Greeting.ICallGreeting>();
         _callEnd = services.GetService<Records.WorkerCallEnd>();
+        _observerFactories = services.GetServices<ICallLoopObserverFactory>().ToArray();
+        _pricing = services.GetService<IOptions<Core.Costs.PricingOptions>>()?.Value ?? new Core.Costs.PricingOptions();
     }
 
     /// <summary>The agent a call's engine is created for.</summary>
@@ -78,16 +82,40 @@ internal sealed class CallRunnerServices
     public CallLoopOptions LoopOptions() => CallLoopOptions.From(Agent, TimeSpan.FromMilliseconds(Options.PlayoutLeadMs));
 
     /// <summary>
-    /// A <see cref="CallLoop"/> for <paramref name="callId"/> over <paramref name="leg"/> and <paramref name="engine"/>,
-    /// playing <paramref name="greeting"/> first and reporting to <paramref name="observer"/> when given.
+    /// A <see cref="CallLoop"/> for <paramref name="call"/> over <paramref name="leg"/> and <paramref name="engine"/>,
+    /// playing <paramref name="greeting"/> first, reporting to <paramref name="observer"/> when given and to the
+    /// observers the worker's <see cref="ICallLoopObserverFactory"/>s make for the call (metrics, live events, traces).
     /// </summary>
-    public CallLoop CreateLoop(string callId, ICallLeg leg, IConversationEngine engine, CallLoopOptions options,
-        Greeting.ICallGreeting? greeting, ICallLoopObserver? observer = null) =>
-        new(callId, leg, engine, options, _records, _callControl, _tools, Time, _metrics, Loggers.CreateLogger<CallLoop>())
+    public CallLoop CreateLoop(CallContext call, ICallLeg leg, IConversationEngine engine, CallLoopOptions options,
+        Greeting.ICallGreeting? greeting, ICallLoopObserver? observer = null)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        var observers = new List<ICallLoopObserver>(_observerFactories.Length + 1);
+        if (observer is not null)
+        {
+            observers.Add(observer);
+        }
+
+        foreach (var factory in _observerFactories)
+        {
+            if (factory.Create(call) is { } made)
+            {
+                observers.Add(made);
+            }
+        }
+
+        var logger = Loggers.CreateLogger<CallLoop>();
+        return new(call.CallId, leg, engine, options, _records, _callControl, _tools, Time, _metrics, logger)
         {
             Greeting = greeting,
-            Observer = observer,
+            Cost = new Core.Costs.CallCost(_pricing, Agent.TranscriptionModel),
+            Observer = observers.Count switch
+            {
+                0 => null,
+                _ => new CallLoopObservers(observers, call.CallId, logger),
+            },
         };
+    }
 
     /// <summary>Ends the call's record and bookkeeping once its loop has ended with <paramref name="reason"/>.</summary>
     public async Task CallEndedAsync(string callId, CallEndReason reason)

@@ -11,6 +11,7 @@ using DvServerless.MediaWorker.Greeting;
 using DvServerless.MediaWorker.Live;
 using DvServerless.MediaWorker.Records;
 using DvServerless.MediaWorker.Sip;
+using DvServerless.MediaWorker.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
@@ -56,6 +57,7 @@ public static class MediaWorkerApp
             sp.GetRequiredService<IOptions<MediaWorkerOptions>>().Value.TokenSigningKey, sp.GetRequiredService<TimeProvider>()));
         services.AddMetrics();
         services.AddSingleton<MediaWorkerMetrics>();
+        services.AddCallTelemetry();
         services.AddSingleton<ActiveCalls>();
         services.AddSingleton<DvServerless.MediaWorker.Security.MediaTokenReplayGuard>();
         services.AddHostedService<CallDrainService>();
@@ -76,7 +78,7 @@ public static class MediaWorkerApp
         services.AddLiveHub(builder.Configuration);
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(MediaWorkerMetrics.MeterName)
+            .AddMeter(MediaWorkerMetrics.MeterName, VoiceMetrics.MeterName)
             .AddPrometheusExporter());
 
         configure?.Invoke(builder);

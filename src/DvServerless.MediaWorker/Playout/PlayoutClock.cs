@@ -33,6 +33,7 @@ public sealed class PlayoutClock : IDisposable
     private readonly int _frameBytes;
     private readonly List<AgentUtterance> _queue = [];
     private readonly Queue<AgentUtterance> _finished = new();
+    private readonly Queue<(AgentUtterance Utterance, DateTimeOffset SentAt)> _started = new();
     private readonly HashSet<string> _droppedResponses = new(StringComparer.Ordinal);
     private readonly HashSet<string> _droppedItems = new(StringComparer.Ordinal);
     private DateTimeOffset _timelineEnd = DateTimeOffset.MinValue;
@@ -138,6 +139,20 @@ public sealed class PlayoutClock : IDisposable
     /// <summary>Takes the next utterance that finished playing (the caller heard all of it), if any.</summary>
     public bool TryTakeFinished(out AgentUtterance utterance) => _finished.TryDequeue(out utterance!);
 
+    /// <summary>Takes the next utterance whose first frame went to the caller since the last call, with when it was sent.</summary>
+    public bool TryTakeStarted(out AgentUtterance utterance, out DateTimeOffset sentAt)
+    {
+        if (_started.TryDequeue(out var started))
+        {
+            (utterance, sentAt) = started;
+            return true;
+        }
+
+        utterance = null!;
+        sentAt = default;
+        return false;
+    }
+
     /// <summary>
     /// Sends every frame whose playback time is less than the lead ahead of now, and retires utterances that finished
     /// playing. Call it whenever audio arrives and when <see cref="NextDueAt"/> comes.
@@ -175,6 +190,7 @@ public sealed class PlayoutClock : IDisposable
                 if (utterance.StartedAt is null)
                 {
                     utterance.StartedAt = playsAt;
+                    _started.Enqueue((utterance, now));
                 }
                 else if (playsAt > utterance.PlayedThrough)
                 {

@@ -1,9 +1,11 @@
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Core.Calls;
+using DvServerless.Core.Costs;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Privacy;
 using DvServerless.Core.Records;
+using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -34,6 +36,8 @@ public sealed partial class SidebandCallRunner
     private readonly SipSidebandOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SidebandCallRunner> _logger;
+    private readonly ICallLoopObserverFactory[] _observerFactories;
+    private readonly PricingOptions _pricing;
     private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly object _gate = new();
 
@@ -48,7 +52,9 @@ public sealed partial class SidebandCallRunner
         IOptions<SipSidebandOptions> options,
         TimeProvider time,
         ILogger<SidebandCallRunner> logger,
-        TenantRealtimeProjects? projects = null)
+        TenantRealtimeProjects? projects = null,
+        IEnumerable<ICallLoopObserverFactory>? observers = null,
+        IOptions<PricingOptions>? pricing = null)
     {
         _engines = engines;
         _agent = agent;
@@ -60,6 +66,8 @@ public sealed partial class SidebandCallRunner
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _observerFactories = observers?.ToArray() ?? [];
+        _pricing = pricing?.Value ?? new PricingOptions();
     }
 
     /// <summary>How many sidebands run and may run.</summary>
@@ -149,11 +157,13 @@ public sealed partial class SidebandCallRunner
         RealtimeEngine? engine = null;
         GoodbyeHangUp? goodbye = null;
         var control = _control;
+        ICallLoopObserver? observer = null;
+        var cost = new CallCost(_pricing, agent.TranscriptionModel);
         try
         {
             // The call lives in the project whose webhook announced it; the Functions app recorded which on the session.
-            var projectTenant = _projects is null ? null
-                : (await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false))?.Metadata.GetValueOrDefault(TenantRealtimeProjects.SessionMetadataKey);
+            var session = await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
+            var projectTenant = _projects is null ? null : session?.Metadata.GetValueOrDefault(TenantRealtimeProjects.SessionMetadataKey);
             control = _projects?.For(projectTenant) ?? _control;
             engine = _projects is null ? _engines.CreateSideband(callId, sipCallId, agent)
                 : _engines.CreateSideband(callId, sipCallId, agent, _projects.SettingsFor(projectTenant));
@@ -173,16 +183,27 @@ public sealed partial class SidebandCallRunner
             }
 
             LogAttached(callId);
+
+            // The same telemetry as a call loop's (metrics, live events, summary), fed from the sideband's events.
+            observer = Observers(session is null ? new CallContext(callId, CallChannel.Sip) : CallContext.Of(session));
+            observer?.OnStarted(new CallLoopStarted(callId, engine.AudioFormat, engine.Name, _time.GetUtcNow()));
             var turnStarts = new Dictionary<string, long>(StringComparer.Ordinal);
             long? responseStartedMs = null;
             goodbye = new GoodbyeHangUp(engine, control, sipCallId, _options.GoodbyeTimeout, _time, why => LogEndCall(callId, why), ex => LogFailed(ex, callId));
             await foreach (var engineEvent in engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
             {
                 var nowMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+                observer?.OnEngineEvent(engineEvent);
                 switch (engineEvent)
                 {
-                    case AgentPlaybackStarted:
+                    case AgentPlaybackStarted playback:
                         goodbye.FarEndPlaying = true;
+                        // The far end starts playing the agent into the call: the caller starts hearing the answer.
+                        observer?.OnAgentAudioStarted(playback.ResponseId, _time.GetUtcNow());
+                        break;
+                    case EngineUsageReported usage:
+                        var added = cost.Add(usage.Usage, usage.Model);
+                        observer?.OnCostChanged(cost.TotalUsd, added);
                         break;
                     case AgentPlaybackStopped:
                         goodbye.FarEndPlaying = false;
@@ -200,17 +221,18 @@ public sealed partial class SidebandCallRunner
                         turnStarts[speech.ItemId] = nowMs;
                         break;
                     case CallerTranscript transcript when !string.IsNullOrWhiteSpace(transcript.Text):
-                        await AppendTurnAsync(callId, "caller", transcript.Text, turnStarts.GetValueOrDefault(transcript.ItemId, nowMs), nowMs, transcript.ItemId, engine.Name)
+                        await AppendTurnAsync(callId, "caller", transcript.Text, turnStarts.GetValueOrDefault(transcript.ItemId, nowMs), nowMs, transcript.ItemId, engine.Name, observer)
                             .ConfigureAwait(false);
                         break;
                     case ResponseStarted:
                         responseStartedMs = nowMs;
                         break;
                     case AgentTranscriptDone done when !string.IsNullOrWhiteSpace(done.Transcript):
-                        await AppendTurnAsync(callId, "agent", done.Transcript, responseStartedMs ?? nowMs, nowMs, done.ItemId, engine.Name).ConfigureAwait(false);
+                        await AppendTurnAsync(callId, "agent", done.Transcript, responseStartedMs ?? nowMs, nowMs, done.ItemId, engine.Name, observer).ConfigureAwait(false);
                         break;
                     case ToolCallRequested tool:
                         var ended = await HandleToolAsync(engine, control, callId, sipCallId, tool, cancellationToken).ConfigureAwait(false);
+                        observer?.OnToolCompleted(tool, TimeSpan.Zero, failed: tool.Name is not AcceptSessionBuilder.TransferToolName);
                         if (ended is not null)
                         {
                             endReason = ended;
@@ -246,8 +268,32 @@ public sealed partial class SidebandCallRunner
                 endReason = ended;
             }
 
+            if (observer is not null)
+            {
+                await EndTelemetryAsync(callId, observer, cost, final, engine?.Name).ConfigureAwait(false);
+            }
+
             await EndSessionAsync(callId, final, endReason).ConfigureAwait(false);
         }
+    }
+
+    private CallLoopObservers? Observers(CallContext context)
+    {
+        var made = _observerFactories.Select(f => f.Create(context)).OfType<ICallLoopObserver>().ToList();
+        return made.Count == 0 ? null : new CallLoopObservers(made, context.CallId, _logger);
+    }
+
+    private async Task EndTelemetryAsync(string callId, ICallLoopObserver observer, CallCost cost, CallState final, string? engine)
+    {
+        if (cost.Usage.Responses > 0 || cost.TotalUsd > 0)
+        {
+            await AppendAsync(callId, new CallRecordEntry { Kind = "cost", CostUsd = cost.TotalUsd, Usage = cost.Usage, Engine = engine, At = _time.GetUtcNow() }, observer: null)
+                .ConfigureAwait(false);
+        }
+
+        var reason = final == CallState.Failed ? CallEndReason.EngineClosed : CallEndReason.LegClosed;
+        observer.OnEnding(reason);
+        observer.OnCompleted(reason);
     }
 
     /// <returns>The end reason when the tool ended the call, else null.</returns>
@@ -276,21 +322,25 @@ public sealed partial class SidebandCallRunner
         }
     }
 
-    private async Task AppendTurnAsync(string callId, string speaker, string text, long startMs, long endMs, string itemId, string engine)
+    private Task AppendTurnAsync(string callId, string speaker, string text, long startMs, long endMs, string itemId, string engine, ICallLoopObserver? observer) =>
+        AppendAsync(callId, new CallRecordEntry
+        {
+            Kind = "turn",
+            Speaker = speaker,
+            Text = text,
+            StartMs = startMs,
+            EndMs = endMs,
+            ItemId = itemId,
+            Engine = engine,
+            At = _time.GetUtcNow(),
+        }, observer);
+
+    private async Task AppendAsync(string callId, CallRecordEntry entry, ICallLoopObserver? observer)
     {
+        observer?.OnRecorded(entry);
         try
         {
-            await _records.AppendAsync(callId, new CallRecordEntry
-            {
-                Kind = "turn",
-                Speaker = speaker,
-                Text = text,
-                StartMs = startMs,
-                EndMs = endMs,
-                ItemId = itemId,
-                Engine = engine,
-                At = _time.GetUtcNow(),
-            }, CancellationToken.None).ConfigureAwait(false);
+            await _records.AppendAsync(callId, entry, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

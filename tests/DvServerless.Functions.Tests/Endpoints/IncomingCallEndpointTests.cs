@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using DvServerless.Testing;
 using DvServerless.Functions.Tests.Fakes;
 
 namespace DvServerless.Functions.Tests.Endpoints;

@@ -63,7 +63,7 @@ public sealed class VoicesApiTests(AzuriteFixture azurite) : IClassFixture<Azuri
     {
         const string Upstream = "upstream-detail-7f3a: quota of workspace ws_91 exceeded";
         await using var elevenLabs = await FakeElevenLabs.StartAsync();
-        var logs = new Fakes.CapturingLoggerProvider();
+        var logs = new CapturingLoggerProvider();
         await using var host = await RecordsApiHost.StartAsync(azurite.Require(), new Dictionary<string, string?>
         {
             ["ElevenLabs:ApiKey"] = FakeElevenLabs.ApiKey,

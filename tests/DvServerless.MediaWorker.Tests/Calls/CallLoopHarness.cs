@@ -1,4 +1,5 @@
 using DvServerless.Core.Audio;
+using DvServerless.Core.Costs;
 using DvServerless.Core.Engines;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Calls.Tools;
@@ -15,11 +16,16 @@ internal sealed class CallLoopHarness : IAsyncDisposable
     private readonly TestMeterFactory _meters = new();
     private readonly CancellationTokenSource _stop = new();
 
-    public CallLoopHarness(AudioFormat? legFormat = null, CallLoopOptions? options = null, IEnumerable<ICallToolHandler>? tools = null)
+    public CallLoopHarness(AudioFormat? legFormat = null, CallLoopOptions? options = null, IEnumerable<ICallToolHandler>? tools = null,
+        Func<FakeTimeProvider, ICallLoopObserver>? observer = null, CallCost? cost = null)
     {
         Leg = new InMemoryCallLeg(legFormat ?? AudioFormat.Pcm24k);
         Loop = new CallLoop("call-1", Leg, Engine, options ?? new CallLoopOptions(), Sink, Control,
-            tools ?? [new EndCallToolHandler()], Time, new MediaWorkerMetrics(_meters), NullLogger.Instance);
+            tools ?? [new EndCallToolHandler()], Time, new MediaWorkerMetrics(_meters), NullLogger.Instance)
+        {
+            Observer = observer?.Invoke(Time),
+            Cost = cost,
+        };
         Run = Loop.RunAsync(_stop.Token);
     }
 

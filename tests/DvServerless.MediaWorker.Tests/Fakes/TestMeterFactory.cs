@@ -9,8 +9,21 @@ public sealed class TestMeterFactory : IMeterFactory
     public Meter Create(MeterOptions options)
     {
         var meter = new Meter(options);
-        _meters.Add(meter);
+        lock (_meters)
+        {
+            _meters.Add(meter);
+        }
+
         return meter;
+    }
+
+    /// <summary>True for a meter this factory made.</summary>
+    public bool Made(Meter meter)
+    {
+        lock (_meters)
+        {
+            return _meters.Contains(meter);
+        }
     }
 
     public void Dispose()

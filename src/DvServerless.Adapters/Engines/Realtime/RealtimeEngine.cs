@@ -34,7 +34,7 @@ public sealed class RealtimeEngine : IConversationEngine
     private readonly TaskCompletionSource _sessionReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Lock _usageLock = new();
-    private RealtimeUsage _usage = new();
+    private EngineUsage _usage = new();
     private OpenAIRealtimeConnection? _connection;
     private Task? _receiveLoop;
     private readonly string? _sidebandCallId;
@@ -104,7 +104,7 @@ public sealed class RealtimeEngine : IConversationEngine
     public AudioFormat AudioFormat => AudioFormat.Pcm24k;
 
     /// <summary>Token usage so far (every <c>response.done</c> and input transcription).</summary>
-    public RealtimeUsage Usage
+    public EngineUsage Usage
     {
         get
         {
@@ -325,7 +325,7 @@ public sealed class RealtimeEngine : IConversationEngine
             {
                 parsed.Clear();
                 string? type;
-                RealtimeUsage? usage;
+                EngineUsage? usage;
                 var json = frame.ToMemory();
                 try
                 {
@@ -353,6 +353,9 @@ public sealed class RealtimeEngine : IConversationEngine
                     {
                         _usage = _usage.Add(usage);
                     }
+
+                    // After the response's own events, so the call loop counts the cost of a response it has seen end.
+                    parsed.Add(new EngineUsageReported(usage, _agent.Model));
                 }
 
                 if (parsed.Count == 0)

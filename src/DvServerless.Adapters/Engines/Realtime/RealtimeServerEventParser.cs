@@ -12,7 +12,7 @@ internal static class RealtimeServerEventParser
     /// <summary>Parses <paramref name="json"/>, adding what the call loop must see to <paramref name="events"/>.</summary>
     /// <returns>The event <c>type</c> (null when the frame is not a JSON object with a string <c>type</c>).</returns>
     /// <exception cref="JsonException">The frame is not JSON.</exception>
-    public static string? Parse(ReadOnlyMemory<byte> json, List<EngineEvent> events, out RealtimeUsage? usage)
+    public static string? Parse(ReadOnlyMemory<byte> json, List<EngineEvent> events, out EngineUsage? usage)
     {
         usage = null;
         using var document = JsonDocument.Parse(json);
@@ -84,7 +84,7 @@ internal static class RealtimeServerEventParser
             : null;
     }
 
-    private static void ParseResponseDone(JsonElement root, List<EngineEvent> events, out RealtimeUsage? usage)
+    private static void ParseResponseDone(JsonElement root, List<EngineEvent> events, out EngineUsage? usage)
     {
         usage = null;
         if (!root.TryGetProperty("response", out var response) || response.ValueKind != JsonValueKind.Object)
@@ -117,7 +117,7 @@ internal static class RealtimeServerEventParser
         {
             var input = Obj(u, "input_token_details");
             var outputDetails = Obj(u, "output_token_details");
-            usage = new RealtimeUsage
+            usage = new EngineUsage
             {
                 Responses = 1,
                 InputTextTokens = Long(input, "text_tokens"),
@@ -129,11 +129,11 @@ internal static class RealtimeServerEventParser
         }
         else
         {
-            usage = new RealtimeUsage { Responses = 1 };
+            usage = new EngineUsage { Responses = 1 };
         }
     }
 
-    private static RealtimeUsage? TranscriptionUsage(JsonElement root)
+    private static EngineUsage? TranscriptionUsage(JsonElement root)
     {
         var u = Obj(root, "usage");
         if (u.ValueKind != JsonValueKind.Object)
@@ -142,8 +142,8 @@ internal static class RealtimeServerEventParser
         }
 
         return OptStr(u, "type") == "duration"
-            ? new RealtimeUsage { TranscriptionSeconds = u.TryGetProperty("seconds", out var s) && s.TryGetDouble(out var d) ? d : 0 }
-            : new RealtimeUsage { TranscriptionTokens = Long(u, "total_tokens") };
+            ? new EngineUsage { TranscriptionSeconds = u.TryGetProperty("seconds", out var s) && s.TryGetDouble(out var d) ? d : 0 }
+            : new EngineUsage { TranscriptionTokens = Long(u, "total_tokens") };
     }
 
     private static JsonElement Obj(JsonElement element, string name) =>

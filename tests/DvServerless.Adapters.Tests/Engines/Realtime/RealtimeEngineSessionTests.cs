@@ -130,7 +130,17 @@ public sealed class RealtimeEngineSessionTests : IAsyncLifetime
             await _server.SendAsync(json);
         }
 
-        var events = await ReadAsync(10);
+        // Each usage is also reported as an event, right after the event that carried it, for the call's cost.
+        var all = await ReadAsync(13);
+        var events = all.Where(e => e is not EngineUsageReported).ToList();
+        var reports = all.OfType<EngineUsageReported>().ToList();
+        Assert.Equal(3, reports.Count);
+        Assert.All(reports, r => Assert.Equal("gpt-realtime", r.Model));
+        Assert.Equal(22, reports[0].Usage.TranscriptionTokens);
+        Assert.IsType<CallerTranscript>(all[all.IndexOf(reports[0]) - 1]);
+        Assert.Equal((1, 119, 13, 64, 30, 91), (reports[1].Usage.Responses, reports[1].Usage.InputTextTokens, reports[1].Usage.InputAudioTokens,
+            reports[1].Usage.CachedInputTokens, reports[1].Usage.OutputTextTokens, reports[1].Usage.OutputAudioTokens));
+        Assert.Equal(new ResponseFinished("resp_001", "completed", null), all[all.IndexOf(reports[1]) - 1]);
 
         Assert.Equal(new CallerSpeechStarted(1000, "msg_003"), events[0]);
         Assert.Equal(new CallerSpeechStopped(2000, "msg_003"), events[1]);

@@ -1,10 +1,10 @@
-namespace DvServerless.Adapters.Engines.Realtime;
+namespace DvServerless.Core.Engines;
 
 /// <summary>
-/// Token usage of one Realtime session, summed from every <c>response.done</c> and every input-audio transcription
-/// (PROTOCOL §1.10). Cached input tokens are a subset of the input tokens.
+/// What an engine used, the basis of a call's cost: for the Realtime engine the tokens of every <c>response.done</c> and
+/// every input-audio transcription (PROTOCOL §1.10), summed. Cached input tokens are a subset of the input tokens.
 /// </summary>
-public sealed record RealtimeUsage
+public sealed record EngineUsage
 {
     /// <summary>Finished responses counted.</summary>
     public int Responses { get; init; }
@@ -30,8 +30,11 @@ public sealed record RealtimeUsage
     /// <summary>Seconds billed for input-audio transcription (duration-based models).</summary>
     public double TranscriptionSeconds { get; init; }
 
+    /// <summary>Characters sent to a text-to-speech service billed by character (cascaded engines, greetings).</summary>
+    public long TtsCharacters { get; init; }
+
     /// <summary>The sum of two usages.</summary>
-    public RealtimeUsage Add(RealtimeUsage other) => new()
+    public EngineUsage Add(EngineUsage other) => new()
     {
         Responses = Responses + other.Responses,
         InputTextTokens = InputTextTokens + other.InputTextTokens,
@@ -41,5 +44,6 @@ public sealed record RealtimeUsage
         OutputAudioTokens = OutputAudioTokens + other.OutputAudioTokens,
         TranscriptionTokens = TranscriptionTokens + other.TranscriptionTokens,
         TranscriptionSeconds = TranscriptionSeconds + other.TranscriptionSeconds,
+        TtsCharacters = TtsCharacters + other.TtsCharacters,
     };
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace DvServerless.Functions.Tests.Fakes;
+namespace DvServerless.Testing;
 
 /// <summary>Captures every formatted log message (with its exception text) to check what reaches the logs.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
