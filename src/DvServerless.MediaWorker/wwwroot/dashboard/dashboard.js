@@ -246,13 +246,14 @@ function renderAll() {
 function renderLatency() {
   const latency = state.latency;
   if (!latency) return;
-  const nouns = { firstAudio: 'calls', endToEnd: 'turns', bargeInReaction: 'barge-ins' };
+  const nouns = { firstAudio: ['call', 'calls'], endToEnd: ['turn', 'turns'], bargeInReaction: ['barge-in', 'barge-ins'] };
   for (const tile of document.querySelectorAll('[data-testid=latency-panel] .tile')) {
     const metric = tile.dataset.metric;
     const p = latency[metric] || { p50: null, p95: null, count: 0 };
     tile.querySelector('.p50').textContent = ms(p.p50);
     tile.querySelector('.p95').textContent = ms(p.p95);
-    tile.querySelector('.count').textContent = p.count ? `${p.count} ${nouns[metric]}` : `no ${nouns[metric]} yet`;
+    const [one, many] = nouns[metric];
+    tile.querySelector('.count').textContent = p.count ? `${p.count} ${p.count === 1 ? one : many}` : `no ${many} yet`;
     tile.dataset.count = String(p.count || 0);
   }
 }
@@ -312,11 +313,32 @@ function bar(name, className, value, scale) {
   return rows;
 }
 
+// By time, except that a barge-in marker follows the reply it cut off: that reply's final is stamped when it was cut
+// (after the barge-in), but it was said before.
+function inReadingOrder(entries) {
+  const sorted = entries.slice().sort((a, b) => a.at - b.at);
+  const markers = new Map();
+  for (const entry of sorted) {
+    if (entry.event.type === 'call:bargein' && entry.event.itemId
+      && sorted.some((e) => e.event.type === 'call:transcript' && e.event.itemId === entry.event.itemId)) {
+      markers.set(entry.event.itemId, entry);
+    }
+  }
+  const ordered = [];
+  for (const entry of sorted) {
+    if (entry.event.type === 'call:bargein' && markers.get(entry.event.itemId) === entry) continue;
+    ordered.push(entry);
+    const marker = entry.event.type === 'call:transcript' ? markers.get(entry.event.itemId) : undefined;
+    if (marker) ordered.push(marker);
+  }
+  return ordered;
+}
+
 function renderDetail(call) {
   ui.detailTitle.textContent = call.callId;
   ui.detailMeta.textContent = [call.tenantId, call.channel, call.from, call.engine].filter(Boolean).join(' · ');
   const atBottom = ui.transcript.parentElement.scrollTop + ui.transcript.parentElement.clientHeight >= ui.transcript.parentElement.scrollHeight - 8;
-  ui.transcript.replaceChildren(...call.entries.map(line));
+  ui.transcript.replaceChildren(...inReadingOrder(call.entries).map(line));
   if (atBottom) ui.transcript.parentElement.scrollTop = ui.transcript.parentElement.scrollHeight;
 
   ui.firstAudio.textContent = call.firstAudioMs !== null ? `First audio ${ms(call.firstAudioMs)} after media connected.` : '';
