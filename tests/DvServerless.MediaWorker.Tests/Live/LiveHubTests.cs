@@ -150,6 +150,25 @@ public sealed class LiveHubTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AConnection_EndsWhenItsTokenExpires()
+    {
+        // A token that lives two seconds: the hub closes the connection then, and a client must reconnect with a new one.
+        var shortLived = new TenantTokenService(
+            new TenantTokenOptions { SigningKey = _signingKey, Lifetime = TimeSpan.FromSeconds(2) },
+            TimeProvider.System, NullLogger<TenantTokenService>.Instance).Issue(TenantCaller.ForTenant("acme")).Token;
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var connection = await ConnectAsync(shortLived);
+        connection.Closed += _ =>
+        {
+            closed.TrySetResult();
+            return Task.CompletedTask;
+        };
+
+        await closed.Task.WaitAsync(Patience);
+        Assert.Equal(HubConnectionState.Disconnected, connection.State);
+    }
+
+    [Fact]
     public async Task WithoutASigningKey_LocallyTheWorkerStarts_AndRefusesEveryToken()
     {
         var (app, baseAddress) = await StartWorkerAsync([]);
