@@ -18,13 +18,12 @@ public sealed class AzureSignalRConnectionString
     private const string Expected = "expected 'Endpoint=https://<name>.service.signalr.net;AccessKey=<key>;Version=1.0;' "
         + "or 'Endpoint=https://<name>.service.signalr.net;AuthType=azure.msi;ClientId=<client id>;Version=1.0;'";
 
-    private AzureSignalRConnectionString(Uri endpoint, AzureSignalRAuthType authType, string? accessKey, string? clientId, string raw)
+    private AzureSignalRConnectionString(Uri endpoint, AzureSignalRAuthType authType, string? accessKey, string? clientId)
     {
         Endpoint = endpoint;
         AuthType = authType;
         AccessKey = accessKey;
         ClientId = clientId;
-        Raw = raw;
     }
 
     /// <summary>The service endpoint without a trailing slash, e.g. <c>https://dvs.service.signalr.net</c>.</summary>
@@ -38,9 +37,6 @@ public sealed class AzureSignalRConnectionString
 
     /// <summary>The user-assigned managed identity's client id, when given.</summary>
     public string? ClientId { get; }
-
-    /// <summary>The string as configured (it holds the key: never log it), for the SDK's own constructor.</summary>
-    internal string Raw { get; }
 
     /// <summary>
     /// Parses <paramref name="value"/>; throws <see cref="FormatException"/> with a message that names
@@ -132,7 +128,7 @@ public sealed class AzureSignalRConnectionString
         }
 
         var trimmed = new Uri(endpointUri.GetLeftPart(UriPartial.Authority));
-        return new AzureSignalRConnectionString(trimmed, type, type == AzureSignalRAuthType.AccessKey ? accessKey : null, clientId, value);
+        return new AzureSignalRConnectionString(trimmed, type, type == AzureSignalRAuthType.AccessKey ? accessKey : null, clientId);
     }
 
     /// <summary>
