@@ -8,6 +8,7 @@ using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Endpoints;
 using DvServerless.MediaWorker.Greeting;
+using DvServerless.MediaWorker.Live;
 using DvServerless.MediaWorker.Records;
 using DvServerless.MediaWorker.Sip;
 using Microsoft.AspNetCore.Builder;
@@ -79,16 +80,16 @@ public static class MediaWorkerApp
 
         configure?.Invoke(builder);
 
-        if (!HasConfiguredUrls(builder.Configuration))
-        {
-            builder.WebHost.UseUrls(LocalDefaults.MediaWorkerBaseUrl);
-        }
+        // The public URLs (configured, or the local default) and the internal port (/metrics, the local Azure SignalR
+        // REST stand-in), which the Container Apps ingress does not expose.
+        InternalPort.Listen(builder);
+        builder.Services.AddLiveRestEndpoint(builder.Configuration);
 
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapGet("/", () => Results.Text("DvServerless media worker"));
         app.MapGet("/healthz", (ActiveCalls calls) => Results.Text(calls.IsDraining ? "draining" : "ok"));
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapInternalPort();
         app.MapAcsMedia();
         app.MapSipAttach();
         app.MapBrowserMedia();
@@ -96,10 +97,4 @@ public static class MediaWorkerApp
         app.MapStaticPages();
         return app;
     }
-
-    private static bool HasConfiguredUrls(ConfigurationManager configuration) =>
-        !string.IsNullOrWhiteSpace(configuration["urls"])
-        || !string.IsNullOrWhiteSpace(configuration["http_ports"])
-        || !string.IsNullOrWhiteSpace(configuration["https_ports"])
-        || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
 }
