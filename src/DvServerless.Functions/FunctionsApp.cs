@@ -132,7 +132,7 @@ public static class FunctionsApp
 
         // Live events to the dashboards (Azure SignalR REST; the worker's stand-in locally). The session store is
         // decorated last, by the builders, so that the store in use publishes them.
-        services.AddLiveEvents(configuration);
+        services.AddLiveEvents();
     }
 
     /// <summary>

@@ -63,6 +63,9 @@ public sealed partial class AzureSignalRLiveEventPublisher : BackgroundService, 
         _dropped = meterFactory?.Create(MeterName).CreateCounter<long>(DroppedCounterName, "{event}", "Live events dropped: queue full or send failed.");
     }
 
+    /// <summary>The service the events go to.</summary>
+    public Uri Endpoint => _client.Endpoint;
+
     /// <summary>Events dropped so far (queue full or send failed).</summary>
     public long Dropped => Interlocked.Read(ref _droppedCount);
 

@@ -14,19 +14,37 @@ public static class LiveEventsServiceCollectionExtensions
 
     /// <summary>
     /// With <c>Azure:SignalR:ConnectionString</c> set, <see cref="ILiveEventPublisher"/> is the REST publisher
-    /// (<see cref="AzureSignalRLiveEventPublisher"/>, also a hosted service that does the sending) to that service — the
+    /// (<see cref="AzureSignalRLiveEventPublisher"/>, run by a hosted service that does the sending) to that service — the
     /// worker's stand-in on its internal port locally; without it, <see cref="DiscardingLiveEventPublisher"/>. A
-    /// malformed string fails here, at start-up, with a message naming the setting.
+    /// malformed string fails the app's start with a message naming the setting.
     /// </summary>
-    public static IServiceCollection AddLiveEvents(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddLiveEvents(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configuration);
-        var value = configuration[AzureSignalRConnectionString.SettingName];
+        services.AddHttpClient(AzureSignalRRestClient.HttpClientName)
+            .AddStandardResilienceHandler(options =>
+            {
+                options.AttemptTimeout.Timeout = AttemptTimeout;
+                options.TotalRequestTimeout.Timeout = TotalTimeout;
+                options.Retry.MaxRetryAttempts = 1;
+                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                // The breaker must sample at least two attempts' worth of time.
+                options.CircuitBreaker.SamplingDuration = 5 * AttemptTimeout;
+            });
+        services.TryAddSingleton(TimeProvider.System);
+        // Read when first resolved, not now: the standalone host's callers (the CLI, tests) add settings after this.
+        services.TryAddSingleton(Create);
+        // Resolves the publisher at start (so a malformed setting stops the app there) and runs its sender.
+        services.AddHostedService<LiveEventPublisherHostedService>();
+        return services;
+    }
+
+    private static ILiveEventPublisher Create(IServiceProvider provider)
+    {
+        var value = provider.GetRequiredService<IConfiguration>()[AzureSignalRConnectionString.SettingName];
         if (string.IsNullOrWhiteSpace(value))
         {
-            services.TryAddSingleton<ILiveEventPublisher>(DiscardingLiveEventPublisher.Instance);
-            return services;
+            return DiscardingLiveEventPublisher.Instance;
         }
 
         AzureSignalRConnectionString connection;
@@ -39,29 +57,10 @@ public static class LiveEventsServiceCollectionExtensions
             throw new InvalidOperationException(e.Message, e);
         }
 
-        services.AddHttpClient(AzureSignalRRestClient.HttpClientName)
-            .AddStandardResilienceHandler(options =>
-            {
-                options.AttemptTimeout.Timeout = AttemptTimeout;
-                options.TotalRequestTimeout.Timeout = TotalTimeout;
-                options.Retry.MaxRetryAttempts = 1;
-                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                // The breaker must sample at least two attempts' worth of time.
-                options.CircuitBreaker.SamplingDuration = 5 * AttemptTimeout;
-            });
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => new AzureSignalRRestClient(
-            connection.Endpoint,
-            connection.CreateTokenSource(provider.GetRequiredService<TimeProvider>()),
-            provider.GetRequiredService<IHttpClientFactory>()));
-        services.TryAddSingleton(provider => new AzureSignalRLiveEventPublisher(
-            provider.GetRequiredService<AzureSignalRRestClient>(),
-            provider.GetRequiredService<TimeProvider>(),
-            provider.GetRequiredService<ILogger<AzureSignalRLiveEventPublisher>>(),
-            provider.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
-        services.TryAddSingleton<ILiveEventPublisher>(provider => provider.GetRequiredService<AzureSignalRLiveEventPublisher>());
-        services.AddHostedService(provider => provider.GetRequiredService<AzureSignalRLiveEventPublisher>());
-        return services;
+        var time = provider.GetRequiredService<TimeProvider>();
+        var client = new AzureSignalRRestClient(connection.Endpoint, connection.CreateTokenSource(time), provider.GetRequiredService<IHttpClientFactory>());
+        return new AzureSignalRLiveEventPublisher(client, time, provider.GetRequiredService<ILogger<AzureSignalRLiveEventPublisher>>(),
+            provider.GetService<System.Diagnostics.Metrics.IMeterFactory>());
     }
 
     /// <summary>

@@ -110,18 +110,20 @@ public sealed class FunctionsLiveEventsTests
     {
         using var without = Provider(null);
         Assert.Same(DiscardingLiveEventPublisher.Instance, without.GetRequiredService<ILiveEventPublisher>());
-        Assert.Empty(without.GetServices<IHostedService>().OfType<AzureSignalRLiveEventPublisher>());
 
         using var with = Provider("Endpoint=http://127.0.0.1:7074;AccessKey=local-access-key-0123456789abcdefghij;Version=1.0;");
         var publisher = Assert.IsType<AzureSignalRLiveEventPublisher>(with.GetRequiredService<ILiveEventPublisher>());
-        Assert.Same(publisher, with.GetServices<IHostedService>().OfType<AzureSignalRLiveEventPublisher>().Single());
-        Assert.Equal(new Uri("http://127.0.0.1:7074"), with.GetRequiredService<AzureSignalRRestClient>().Endpoint);
+        Assert.Equal(new Uri("http://127.0.0.1:7074"), publisher.Endpoint);
+        Assert.Single(with.GetServices<IHostedService>().OfType<LiveEventPublisherHostedService>());
     }
 
     [Fact]
     public void A_malformed_connection_string_fails_start_up_naming_the_setting()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Provider("Endpoint=https://dvs.service.signalr.net;AuthType=azure.msi;ClientId=nope"));
+        using var provider = Provider("Endpoint=https://dvs.service.signalr.net;AuthType=azure.msi;ClientId=nope");
+
+        // The hosted services are built when the host starts.
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetServices<IHostedService>().ToList());
 
         Assert.Contains("Azure:SignalR:ConnectionString", error.Message, StringComparison.Ordinal);
     }
@@ -132,7 +134,8 @@ public sealed class FunctionsLiveEventsTests
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Azure:SignalR:ConnectionString"] = connectionString })
             .Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddLiveEvents(configuration);
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLiveEvents();
         return services.BuildServiceProvider();
     }
 
