@@ -11,6 +11,7 @@ param registryLoginServer string
 param applicationInsightsConnectionString string
 param storageBlobEndpoint string
 param acsEndpoint string
+@description('The Azure SignalR Service endpoint; the worker is the live hub\'s server there (Default mode).')
 param signalREndpoint string
 param acsAudioFormat string
 param openAiModel string
@@ -20,6 +21,8 @@ param azureOpenAiEndpoint string
 param azureOpenAiDeployment string
 @description('Versioned Key Vault secret URIs (not secrets themselves); the OpenAI key URI is empty when none was given.')
 param mediaTokenSecretUri string
+@description('Versioned Key Vault secret URI of the API token signing key: the live hub checks the tokens the Functions app issues.')
+param apiTokenSecretUri string
 param openAiKeySecretUri string
 param functionsBaseUrl string
 @description('This app\'s own public URL (https://<app>.<environment default domain>).')
@@ -31,6 +34,8 @@ param memory string = '1Gi'
 param minReplicas int = 1
 param maxReplicas int = 10
 param targetPort int = 8080
+@description('The internal port: /metrics, reachable only inside the Container Apps environment (http://<app name>:9090/metrics).')
+param internalPort int = 9090
 
 // The placeholder runs until azd deploys the real image; it listens on port 80, so no probes are set for it.
 var placeholderImage = 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
@@ -60,7 +65,10 @@ var env = concat(
     { name: 'Storage__BlobServiceUri', value: storageBlobEndpoint }
     { name: 'Acs__Endpoint', value: acsEndpoint }
     { name: 'Acs__AudioFormat', value: acsAudioFormat }
-    { name: 'SignalR__Endpoint', value: signalREndpoint }
+    // The SDK's connection string format with the managed identity: no key in it (the service's keys are disabled).
+    { name: 'Azure__SignalR__ConnectionString', value: 'Endpoint=${signalREndpoint};AuthType=azure.msi;ClientId=${identityClientId};Version=1.0;' }
+    { name: 'Tenants__Tokens__SigningKey', secretRef: 'api-token-signing-key' }
+    { name: 'MediaWorker__InternalUrls', value: 'http://+:${internalPort}' }
     { name: 'Functions__PublicBaseUrl', value: functionsBaseUrl }
     { name: 'MediaWorker__BaseUrl', value: mediaWorkerBaseUrl }
     { name: 'MediaWorker__TokenSigningKey', secretRef: 'media-token-signing-key' }
@@ -73,7 +81,10 @@ var env = concat(
 )
 
 var secrets = concat(
-  [{ name: 'media-token-signing-key', keyVaultUrl: mediaTokenSecretUri, identity: identityId }],
+  [
+    { name: 'media-token-signing-key', keyVaultUrl: mediaTokenSecretUri, identity: identityId }
+    { name: 'api-token-signing-key', keyVaultUrl: apiTokenSecretUri, identity: identityId }
+  ],
   empty(openAiKeySecretUri) ? [] : [{ name: 'openai-api-key', keyVaultUrl: openAiKeySecretUri, identity: identityId }]
 )
 
@@ -127,6 +138,14 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
         // HTTP ingress carries WebSockets; 'auto' also allows HTTP/2 for the dashboard.
         transport: 'auto'
         allowInsecure: false
+        // The internal port: a TCP mapping other apps of the environment reach (http://<app name>:9090), never the internet.
+        additionalPortMappings: [
+          {
+            external: false
+            targetPort: internalPort
+            exposedPort: internalPort
+          }
+        ]
       }
       registries: [
         {

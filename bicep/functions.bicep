@@ -16,6 +16,7 @@ param deploymentContainerName string
 param applicationInsightsConnectionString string
 @description('Endpoints the app reaches with the managed identity.')
 param acsEndpoint string
+@description('The Azure SignalR Service endpoint (https://<name>.service.signalr.net); live events are sent to its REST API.')
 param signalREndpoint string
 param mediaWorkerBaseUrl string
 param acsAudioFormat string
@@ -26,6 +27,7 @@ param azureOpenAiEndpoint string
 param azureOpenAiDeployment string
 @description('Versioned Key Vault secret URIs (not secrets themselves); the OpenAI key URI is empty when none was given.')
 param mediaTokenSecretUri string
+param apiTokenSecretUri string
 param openAiKeySecretUri string
 param ttsWarmupSchedule string
 @description('The ACS immutable resource id; callbacks must carry an ACS-signed JWT with this audience.')
@@ -133,7 +135,9 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     // The name scripts/azd/postdeploy.* gives the subscription: the webhook refuses Event Grid POSTs from any other
     // (header aeg-subscription-name). A deployment test keeps the two equal.
     EventGrid__SubscriptionName: 'incoming-call'
-    SignalR__Endpoint: signalREndpoint
+    // The SDK's connection string format with the managed identity: no key in it (the service's keys are disabled).
+    Azure__SignalR__ConnectionString: 'Endpoint=${signalREndpoint};AuthType=azure.msi;ClientId=${identityClientId};Version=1.0;'
+    Tenants__Tokens__SigningKey: '@Microsoft.KeyVault(SecretUri=${apiTokenSecretUri})'
     Functions__PublicBaseUrl: publicBaseUrl
     MediaWorker__BaseUrl: mediaWorkerBaseUrl
     MediaWorker__TokenSigningKey: '@Microsoft.KeyVault(SecretUri=${mediaTokenSecretUri})'

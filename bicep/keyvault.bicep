@@ -1,5 +1,5 @@
-// Key Vault in RBAC mode: the only place the deployment keeps secrets (the media token signing key, the optional
-// OpenAI API key and webhook secret, the ACS connection string), all written by this deployment. Apps read them through
+// Key Vault in RBAC mode: the only place the deployment keeps secrets (the media token and API token signing keys, the
+// optional OpenAI API key and webhook secret, the ACS connection string), all written by this deployment. Apps read them through
 // Key Vault references resolved with the managed identity; no one else is granted access to secret values.
 param name string
 param location string
@@ -9,6 +9,10 @@ param identityPrincipalId string
 @secure()
 @description('The key both apps sign and check per-call media tokens with.')
 param mediaTokenSigningKey string
+
+@secure()
+@description('The key the Functions app signs tenant API tokens with, and the worker\'s live hub checks them with.')
+param apiTokenSigningKey string
 
 @secure()
 @description('An OpenAI API key; empty when the engine is Azure OpenAI with the managed identity.')
@@ -53,6 +57,15 @@ resource mediaTokenSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
   }
 }
 
+resource apiTokenSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = {
+  parent: vault
+  name: 'api-token-signing-key'
+  properties: {
+    value: apiTokenSigningKey
+    contentType: 'text/plain'
+  }
+}
+
 resource openAiKeySecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' = if (storeOpenAiApiKey) {
   parent: vault
   name: 'openai-api-key'
@@ -86,6 +99,7 @@ output uri string = vault.properties.vaultUri
 // Versioned URIs: a new value makes both apps pick it up in the same deployment (an unversioned reference is
 // re-read by App Service only every 24 hours).
 output mediaTokenSecretUri string = mediaTokenSecret.properties.secretUriWithVersion
+output apiTokenSecretUri string = apiTokenSecret.properties.secretUriWithVersion
 output openAiWebhookSecretUri string = !storeOpenAiWebhookSecret ? '' : openAiWebhookSecretValue!.properties.secretUriWithVersion
 output openAiKeySecretUri string = !storeOpenAiApiKey ? '' : openAiKeySecret!.properties.secretUriWithVersion
 output identityRoleAssignmentId string = identitySecretsUser.id

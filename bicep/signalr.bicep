@@ -1,13 +1,19 @@
-// Azure SignalR Service in serverless mode: the apps publish live events through its REST API with the managed
-// identity (SignalR Service Owner also covers the negotiate token API); access keys are disabled.
+// Azure SignalR Service in Default mode: the media worker is the live hub's server (Microsoft.Azure.SignalR's
+// AddAzureSignalR, which needs Default mode; clients connect once a hub server is connected, and the worker keeps one
+// replica), and the Functions app sends live events through the REST API, which works in every mode. Both reach it
+// with a managed identity (connection string AuthType=azure.msi); access keys are disabled.
 param name string
 param location string
 param tags object
-param identityPrincipalId string
+@description('The identity the media worker runs as: SignalR App Server (hub server connections).')
+param appServerPrincipalId string
+@description('The identity the Functions app runs as: SignalR REST API Owner (group sends).')
+param restApiPrincipalId string
 param skuName string = 'Free_F1'
 param allowedOrigins array
 
-var signalRServiceOwnerRoleId = '7e4f1700-ea5a-4f59-8f37-079cfe29dce3'
+var appServerRoleId = '420fcaa2-552c-430f-98ca-3264be4806c7'
+var restApiOwnerRoleId = 'fd53cd77-2268-407a-8f46-7e7863d0f521'
 
 resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' = {
   name: name
@@ -22,7 +28,7 @@ resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' = {
     features: [
       {
         flag: 'ServiceMode'
-        value: 'Serverless'
+        value: 'Default'
       }
       {
         flag: 'EnableConnectivityLogs'
@@ -40,12 +46,22 @@ resource signalR 'Microsoft.SignalRService/signalR@2024-03-01' = {
   }
 }
 
-resource identityServiceOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(signalR.id, identityPrincipalId, signalRServiceOwnerRoleId)
+resource workerAppServer 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(signalR.id, appServerPrincipalId, appServerRoleId)
   scope: signalR
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', signalRServiceOwnerRoleId)
-    principalId: identityPrincipalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', appServerRoleId)
+    principalId: appServerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource functionsRestApiOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(signalR.id, restApiPrincipalId, restApiOwnerRoleId)
+  scope: signalR
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', restApiOwnerRoleId)
+    principalId: restApiPrincipalId
     principalType: 'ServicePrincipal'
   }
 }

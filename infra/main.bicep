@@ -64,6 +64,10 @@ param ttsWarmupSchedule string = '0 0 3 * * *'
 @description('Signs per-call media tokens between the apps. Generated on each provision; both apps switch together.')
 param mediaTokenSigningKey string = '${newGuid()}${newGuid()}'
 
+@secure()
+@description('Signs the tenant API tokens the Functions app issues; the worker\'s live hub checks dashboards\' tokens with it. Generated on each provision.')
+param apiTokenSigningKey string = '${newGuid()}${newGuid()}'
+
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = {
   'azd-env-name': environmentName
@@ -123,6 +127,7 @@ module keyVault '../bicep/keyvault.bicep' = {
     tags: tags
     identityPrincipalId: identity.outputs.principalId
     mediaTokenSigningKey: mediaTokenSigningKey
+    apiTokenSigningKey: apiTokenSigningKey
     openAiApiKey: openAiApiKey
     storeOpenAiApiKey: !empty(openAiApiKey)
     openAiWebhookSecret: openAiWebhookSecret
@@ -174,7 +179,9 @@ module signalR '../bicep/signalr.bicep' = {
     name: 'sigr-${resourceToken}'
     location: location
     tags: tags
-    identityPrincipalId: identity.outputs.principalId
+    // Both apps run as the one identity: it gets App Server (the worker's hub) and REST API Owner (the Functions app's sends).
+    appServerPrincipalId: identity.outputs.principalId
+    restApiPrincipalId: identity.outputs.principalId
     skuName: signalRSku
     allowedOrigins: [
       mediaWorkerBaseUrl
@@ -212,6 +219,7 @@ module functions '../bicep/functions.bicep' = {
     azureOpenAiEndpoint: azureOpenAiEndpoint
     azureOpenAiDeployment: azureOpenAiDeployment
     mediaTokenSecretUri: keyVault.outputs.mediaTokenSecretUri
+    apiTokenSecretUri: keyVault.outputs.apiTokenSecretUri
     openAiKeySecretUri: keyVault.outputs.openAiKeySecretUri
     mediaWorkerBaseUrl: mediaWorkerBaseUrl
     ttsWarmupSchedule: ttsWarmupSchedule
@@ -242,6 +250,7 @@ module mediaWorker '../bicep/containerapp.bicep' = {
     azureOpenAiEndpoint: azureOpenAiEndpoint
     azureOpenAiDeployment: azureOpenAiDeployment
     mediaTokenSecretUri: keyVault.outputs.mediaTokenSecretUri
+    apiTokenSecretUri: keyVault.outputs.apiTokenSecretUri
     openAiKeySecretUri: keyVault.outputs.openAiKeySecretUri
     functionsBaseUrl: functions.outputs.url
     mediaWorkerBaseUrl: mediaWorkerBaseUrl

@@ -6,6 +6,7 @@ using DvServerless.Core.Security;
 using DvServerless.Functions.Calls;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Hosting.OpenApi;
+using DvServerless.Functions.Live;
 using DvServerless.Functions.Records;
 using DvServerless.Functions.Sessions;
 using DvServerless.Functions.Sip;
@@ -51,6 +52,8 @@ public static class FunctionsApp
         builder.Services.AddFunctionsOpenApi();
         AddStandaloneCors(builder);
         configure?.Invoke(builder);
+        // Last, so the store in use (a test's replacement too) is the one that publishes live events.
+        builder.Services.DecorateCallSessionStoreWithLiveEvents();
 
         var app = builder.Build();
         // Under the Functions host the platform answers CORS (bicep/functions.bicep); standalone, the app does.
@@ -69,6 +72,7 @@ public static class FunctionsApp
         builder.ConfigureFunctionsWebApplication();
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         AddServices(builder.Services, builder.Configuration, FunctionsHostingMode.FunctionsHost);
+        builder.Services.DecorateCallSessionStoreWithLiveEvents();
         return builder.Build();
     }
 
@@ -125,6 +129,10 @@ public static class FunctionsApp
         services.AddTtsFunctions(configuration, mode);
         services.AddRecordsFunctions(configuration);
         services.AddVoicesFunctions();
+
+        // Live events to the dashboards (Azure SignalR REST; the worker's stand-in locally). The session store is
+        // decorated last, by the builders, so that the store in use publishes them.
+        services.AddLiveEvents();
     }
 
     /// <summary>

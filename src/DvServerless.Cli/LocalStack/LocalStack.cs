@@ -63,8 +63,20 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The console page the worker serves (it calls the Functions app, which allows the worker's origin).</summary>
     public Uri ConsoleUrl => new(MediaWorkerBaseUrl, "/console");
 
-    /// <summary>The worker's Prometheus metrics.</summary>
-    public Uri MetricsUrl => new(MediaWorkerBaseUrl, "/metrics");
+    /// <summary>
+    /// The worker's internal port (<c>MediaWorker:InternalUrls</c>): <c>/metrics</c>, and the stand-in for Azure SignalR's
+    /// REST API that the Functions app sends its live events to.
+    /// </summary>
+    public required Uri MediaWorkerInternalUrl { get; init; }
+
+    /// <summary>The worker's Prometheus metrics, on its internal port.</summary>
+    public Uri MetricsUrl => new(MediaWorkerInternalUrl, "/metrics");
+
+    /// <summary>The Functions app's services (for tests that look inside it).</summary>
+    public required IServiceProvider FunctionsServices { get; init; }
+
+    /// <summary>The media worker's services (for tests that look inside it).</summary>
+    public required IServiceProvider MediaWorkerServices { get; init; }
 
     /// <summary>A human description of the engine in use.</summary>
     public required string EngineDescription { get; init; }
@@ -107,7 +119,10 @@ public sealed class LocalStack : IAsyncDisposable
 
             var tokenKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
             var workerUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+            var workerInternalUrl = new Uri($"http://127.0.0.1:{FreePort()}");
             var functionsUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+            // The key of this run's stand-in for Azure SignalR's REST API, on the worker's internal port.
+            var liveRestKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
             var shared = new Dictionary<string, string?>
             {
@@ -145,7 +160,13 @@ public sealed class LocalStack : IAsyncDisposable
             }
 
             progress("starting the media worker");
-            var worker = MediaWorkerApp.Build(["--urls", workerUrl.ToString()], builder => Configure(builder, shared, options.Verbose, options.LogSink));
+            // The worker gets the REST key but not Azure:SignalR:ConnectionString, so its hub stays in-process.
+            var workerSettings = new Dictionary<string, string?>(shared)
+            {
+                ["MediaWorker:InternalUrls"] = workerInternalUrl.ToString().TrimEnd('/'),
+                ["Live:RestAccessKey"] = liveRestKey,
+            };
+            var worker = MediaWorkerApp.Build(["--urls", workerUrl.ToString()], builder => Configure(builder, workerSettings, options.Verbose, options.LogSink));
             await worker.StartAsync(cancellationToken).ConfigureAwait(false);
             owned.Add(worker);
 
@@ -155,6 +176,8 @@ public sealed class LocalStack : IAsyncDisposable
                 ["Acs:ConnectionString"] = acs.ConnectionString,
                 ["Acs:AudioFormat"] = options.AcsAudioFormat,
                 ["Functions:PublicBaseUrl"] = functionsUrl.ToString().TrimEnd('/'),
+                // Live events go to the worker's stand-in for Azure SignalR's REST API, as they would go to the service.
+                ["Azure:SignalR:ConnectionString"] = $"Endpoint={workerInternalUrl.GetLeftPart(UriPartial.Authority)};AccessKey={liveRestKey};Version=1.0;",
             };
             // Tenants: a fresh admin key (the tenant API is closed without one) and ACS callback JWTs checked for real
             // against the simulator's OpenID configuration.
@@ -173,6 +196,9 @@ public sealed class LocalStack : IAsyncDisposable
             {
                 FunctionsBaseUrl = functionsUrl,
                 MediaWorkerBaseUrl = workerUrl,
+                MediaWorkerInternalUrl = workerInternalUrl,
+                FunctionsServices = functions.Services,
+                MediaWorkerServices = worker.Services,
                 Acs = acs,
                 Realtime = realtime,
                 Sessions = functions.Services.GetRequiredService<ICallSessionStore>(),

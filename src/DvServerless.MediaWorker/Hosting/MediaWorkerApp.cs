@@ -83,16 +83,16 @@ public static class MediaWorkerApp
 
         configure?.Invoke(builder);
 
-        if (!HasConfiguredUrls(builder.Configuration))
-        {
-            builder.WebHost.UseUrls(LocalDefaults.MediaWorkerBaseUrl);
-        }
+        // The public URLs (configured, or the local default) and the internal port (/metrics, the local Azure SignalR
+        // REST stand-in), which the Container Apps ingress does not expose.
+        InternalPort.Listen(builder);
+        builder.Services.AddLiveRestEndpoint(builder.Configuration);
 
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapGet("/", () => Results.Text("DvServerless media worker"));
         app.MapGet("/healthz", (ActiveCalls calls) => Results.Text(calls.IsDraining ? "draining" : "ok"));
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapInternalPort();
         app.MapAcsMedia();
         app.MapSipAttach();
         app.MapBrowserMedia();
@@ -101,10 +101,4 @@ public static class MediaWorkerApp
         app.MapLiveHub();
         return app;
     }
-
-    private static bool HasConfiguredUrls(ConfigurationManager configuration) =>
-        !string.IsNullOrWhiteSpace(configuration["urls"])
-        || !string.IsNullOrWhiteSpace(configuration["http_ports"])
-        || !string.IsNullOrWhiteSpace(configuration["https_ports"])
-        || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
 }

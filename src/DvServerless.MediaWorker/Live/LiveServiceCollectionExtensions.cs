@@ -14,7 +14,8 @@ namespace DvServerless.MediaWorker.Live;
 public static class LiveServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers SignalR (JSON protocol, camelCase), <see cref="LiveCallBoard"/>, <see cref="LiveHubPublisher"/> as the
+    /// Registers SignalR (backed by Azure SignalR Service when <c>Azure:SignalR:ConnectionString</c> is set, see
+    /// <see cref="AzureSignalRConfiguration"/>), <see cref="LiveCallBoard"/>, <see cref="LiveHubPublisher"/> as the
     /// worker's <see cref="ILiveEventPublisher"/> and as a hosted service, <see cref="LiveMetrics"/>, and the
     /// <see cref="ApiTokenAuthenticationHandler"/> scheme with <see cref="LiveTokenValidator"/> over <c>Tenants:Tokens</c>.
     /// In Azure (<c>CONTAINER_APP_NAME</c> or <c>WEBSITE_SITE_NAME</c> set) start-up fails without
@@ -25,9 +26,9 @@ public static class LiveServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddSignalR();
-        // ---- Azure SignalR Service: when configured, AddAzureSignalR(...) (Live/AzureSignalRConfiguration.cs) chains
-        // onto the AddSignalR() above, here; without it the hub runs in-process. ----
+        // Azure SignalR Service holds the hub's connections when Azure:SignalR:ConnectionString is set (in Azure);
+        // without it the hub runs in-process, as locally.
+        services.AddSignalR().AddAzureSignalRWhenConfigured(configuration);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LiveCallBoard>();

@@ -45,7 +45,10 @@ public sealed class UpRunnerTests
             var apiKey = root.GetProperty("apiKey").GetString()!;
             Assert.Equal("local", root.GetProperty("tenant").GetString());
             Assert.Equal(worker + "/console", root.GetProperty("console").GetString());
-            Assert.Equal(worker + "/metrics", root.GetProperty("metrics").GetString());
+            // Metrics are on the worker's internal port, not the public one.
+            var metricsUrl = new Uri(root.GetProperty("metrics").GetString()!);
+            Assert.Equal(("127.0.0.1", "/metrics"), (metricsUrl.Host, metricsUrl.AbsolutePath));
+            Assert.NotEqual(new Uri(worker).Port, metricsUrl.Port);
             Assert.Equal(worker + "/dashboard", root.GetProperty("dashboard").GetString());
             Assert.True(apiKey.Length >= 24);
 

@@ -123,13 +123,14 @@ public sealed partial class SecurityPostureTests
             var text = value?.ToJsonString(RelaxedJson.Options) ?? string.Empty;
             Assert.False(ListFunction.IsMatch(text), $"app setting {name} calls a list* function");
             Assert.False(ListFunction.IsMatch(config.Resolve(value)?.ToJsonString(RelaxedJson.Options) ?? string.Empty), $"app setting {name} is given a list* value");
-            if (SecretLikeName.IsMatch(name) && name != "APPLICATIONINSIGHTS_CONNECTION_STRING")
+            if (SecretLikeName.IsMatch(name) && !IdentityConnectionStrings.Contains(name))
             {
                 Assert.True(text.Contains("@Microsoft.KeyVault(", StringComparison.Ordinal), $"app setting {name} must be a Key Vault reference: {text}");
             }
         }
 
         Assert.Contains("@Microsoft.KeyVault(", settings["MediaWorker__TokenSigningKey"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("@Microsoft.KeyVault(", settings["Tenants__Tokens__SigningKey"]!.GetValue<string>(), StringComparison.Ordinal);
         var site = Assert.Single(OfType(resources, "Microsoft.Web/sites"));
         Assert.NotNull(site.Properties["keyVaultReferenceIdentity"]);
         Assert.Null(site.Properties["siteConfig"]?["appSettings"]);  // every setting is in the checked config resource
@@ -149,11 +150,13 @@ public sealed partial class SecurityPostureTests
         var entries = EnvironmentEntry.Matches(env).Select(match => (Name: match.Groups["name"].Value, Kind: match.Groups["kind"].Value)).ToList();
 
         Assert.Contains(entries, entry => entry == ("MediaWorker__TokenSigningKey", "secretRef"));
+        // The live hub checks the API tokens the Functions app issues: the same Key Vault secret.
+        Assert.Contains(entries, entry => entry == ("Tenants__Tokens__SigningKey", "secretRef"));
         Assert.Contains(entries, entry => entry.Name == "Storage__BlobServiceUri");
         Assert.False(ListFunction.IsMatch(env), "a container environment variable calls a list* function");
         foreach (var (name, kind) in entries)
         {
-            if (SecretLikeName.IsMatch(name) && name != "APPLICATIONINSIGHTS_CONNECTION_STRING")
+            if (SecretLikeName.IsMatch(name) && !IdentityConnectionStrings.Contains(name))
             {
                 Assert.True(kind == "secretRef", $"environment variable {name} must be a secret reference");
             }
@@ -188,7 +191,9 @@ public sealed partial class SecurityPostureTests
 
         Assert.Contains("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", roleIds);  // Storage Blob Data Owner
         Assert.Contains("4633458b-17de-408a-b874-0445c86b69e6", roleIds);  // Key Vault Secrets User
-        Assert.Contains("7e4f1700-ea5a-4f59-8f37-079cfe29dce3", roleIds);  // SignalR Service Owner
+        Assert.Contains("420fcaa2-552c-430f-98ca-3264be4806c7", roleIds);  // SignalR App Server (the worker's hub)
+        Assert.Contains("fd53cd77-2268-407a-8f46-7e7863d0f521", roleIds);  // SignalR REST API Owner (the Functions app's sends)
+        Assert.DoesNotContain("7e4f1700-ea5a-4f59-8f37-079cfe29dce3", roleIds);  // not SignalR Service Owner: more than either app needs
         Assert.Contains("7f951dda-4ed3-4680-a7ca-43fe172d538d", roleIds);  // AcrPull
         Assert.Contains("3913510d-42f4-4e42-8a64-420c390055eb", roleIds);  // Monitoring Metrics Publisher
         Assert.Contains("b24988ac-6180-42a0-ab88-20f7382dd24c", roleIds);  // Contributor, on the ACS resource only
@@ -278,6 +283,49 @@ public sealed partial class SecurityPostureTests
         Assert.DoesNotContain(settings, setting => setting.Value?.ToJsonString(RelaxedJson.Options).Contains("callback-key", StringComparison.OrdinalIgnoreCase) == true);
         Assert.DoesNotContain(secretNames, name => name.Contains("callback-key", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public async Task SignalRRunsInDefaultModeWithKeysOffAndBothAppsNameItWithTheirIdentity()
+    {
+        var resources = await ResourcesAsync();
+        var signalR = Assert.Single(OfType(resources, "Microsoft.SignalRService/signalR"));
+        var features = signalR.Properties["features"]!.AsArray();
+        Assert.Contains(features, feature => feature!["flag"]!.GetValue<string>() == "ServiceMode" && feature["value"]!.GetValue<string>() == "Default");
+        Assert.True(signalR.Properties["disableLocalAuth"]!.GetValue<bool>());
+
+        // The one setting both apps read, in the SDK's format, by managed identity: an endpoint and a client id, no key.
+        var settings = Assert.Single(OfType(resources, "Microsoft.Web/sites/config")).Properties;
+        var functions = settings["Azure__SignalR__ConnectionString"]!.ToJsonString(RelaxedJson.Options);
+        var app = Assert.Single(OfType(resources, "Microsoft.App/containerApps"));
+        var env = app.Variable("env")!.ToJsonString(RelaxedJson.Options);
+        var worker = Regex.Match(env, @"createObject\('name', 'Azure__SignalR__ConnectionString', 'value', (?<value>.+?)\)(, createObject|\))").Groups["value"].Value;
+        foreach (var connectionString in new[] { functions, worker })
+        {
+            Assert.Contains("AuthType=azure.msi;ClientId=", connectionString, StringComparison.Ordinal);
+            Assert.Contains(";Version=1.0;", connectionString, StringComparison.Ordinal);
+            Assert.DoesNotContain("AccessKey", connectionString, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.DoesNotContain(settings, setting => setting.Key == "SignalR__Endpoint");
+        Assert.DoesNotContain("SignalR__Endpoint", env, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheWorkersInternalPortIsMappedOnlyInsideTheEnvironment()
+    {
+        var app = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.App/containerApps"));
+        var ingress = app.Properties["configuration"]!["ingress"]!;
+        var mapping = Assert.Single(ingress["additionalPortMappings"]!.AsArray());
+
+        Assert.False(mapping!["external"]!.GetValue<bool>());
+        Assert.Equal(9090, app.Resolve(mapping["targetPort"])!.GetValue<int>());
+        Assert.Equal(9090, app.Resolve(mapping["exposedPort"])!.GetValue<int>());
+        var env = app.Variable("env")!.ToJsonString(RelaxedJson.Options);
+        Assert.Matches(@"'MediaWorker__InternalUrls', 'value', format\('http://\+:\{0\}', parameters\('internalPort'\)\)", env);
+    }
+
+    // Connection strings that name a service and a managed identity, with no key: plain values by design.
+    private static readonly HashSet<string> IdentityConnectionStrings = ["APPLICATIONINSIGHTS_CONNECTION_STRING", "Azure__SignalR__ConnectionString"];
 
     private static string VariableName(string expression)
     {

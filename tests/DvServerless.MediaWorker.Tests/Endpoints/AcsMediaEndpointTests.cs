@@ -166,7 +166,9 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
     public async Task Health_metrics_and_root_answer_200()
     {
         using var health = await _http.GetAsync(new Uri(_server.BaseAddress, "/healthz"));
-        using var metrics = await _http.GetAsync(new Uri(_server.BaseAddress, "/metrics"));
+        // /metrics is on the internal port, which the ingress does not expose (Internal/InternalPortTests).
+        var internalPort = _server.App.Services.GetRequiredService<DvServerless.MediaWorker.Hosting.InternalPort>();
+        using var metrics = await _http.GetAsync(new Uri(internalPort.LocalBaseUrl, "/metrics"));
         var root = await _http.GetStringAsync(_server.BaseAddress);
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);

@@ -51,7 +51,9 @@ internal sealed class MediaWorkerServer : IAsyncDisposable
             builder.Services.RemoveAll<DvServerless.MediaWorker.Records.WorkerCallEnd>();
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        // The public address: the worker also listens on its internal port.
+        var internalPorts = app.Services.GetRequiredService<InternalPort>().Ports;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => !internalPorts.Contains(new Uri(a).Port));
         return new MediaWorkerServer(app, new Uri(address), engines, records, sessions);
     }
 
