@@ -9,6 +9,7 @@ using DvServerless.Functions.Hosting.OpenApi;
 using DvServerless.Functions.Records;
 using DvServerless.Functions.Sessions;
 using DvServerless.Functions.Sip;
+using DvServerless.Functions.Telemetry;
 using DvServerless.Functions.Tenants;
 using DvServerless.Functions.Tts;
 using DvServerless.Functions.BrowserSessions;
@@ -125,6 +126,9 @@ public static class FunctionsApp
         services.AddTtsFunctions(configuration, mode);
         services.AddRecordsFunctions(configuration);
         services.AddVoicesFunctions();
+
+        // Traces and metrics, exported only where APPLICATIONINSIGHTS_CONNECTION_STRING or OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        services.AddFunctionsTelemetry(configuration);
     }
 
     /// <summary>

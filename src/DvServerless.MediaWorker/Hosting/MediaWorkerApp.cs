@@ -19,7 +19,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
 
 namespace DvServerless.MediaWorker.Hosting;
 
@@ -75,9 +74,7 @@ public static class MediaWorkerApp
         services.TryAddSingleton<ICallControl, LoggingCallControl>();
         services.TryAddSingleton<ICallRecordSink, DiscardingCallRecordSink>();
 
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(MediaWorkerMetrics.MeterName, VoiceMetrics.MeterName)
-            .AddPrometheusExporter());
+        services.AddWorkerTelemetry(builder.Configuration);
 
         configure?.Invoke(builder);
 

@@ -1,0 +1,71 @@
+using Azure.Monitor.OpenTelemetry.AspNetCore;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace DvServerless.Functions.Telemetry;
+
+/// <summary>
+/// Registers the Functions app's OpenTelemetry: traces (<see cref="FunctionsTracing"/>, ASP.NET Core, HttpClient) and
+/// the HTTP metrics, exported to Azure Monitor when <see cref="AzureMonitorSetting"/> is set and over OTLP when
+/// <see cref="OtlpEndpointSetting"/> is set. With neither (the local default) nothing is registered, nothing listens and
+/// nothing is exported.
+/// </summary>
+public static class FunctionsTelemetryServiceCollectionExtensions
+{
+    /// <summary>The setting (environment variable) that turns the Azure Monitor exporter on.</summary>
+    public const string AzureMonitorSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    /// <summary>The setting (environment variable) that turns the OTLP exporter on.</summary>
+    public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+
+    /// <summary>The <c>service.name</c> of this app's telemetry.</summary>
+    public const string ServiceName = "dvserverless-functions";
+
+    /// <summary>Adds the exporters <paramref name="configuration"/> asks for; nothing when it asks for none.</summary>
+    public static IServiceCollection AddFunctionsTelemetry(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var azureMonitor = !string.IsNullOrWhiteSpace(configuration[AzureMonitorSetting]);
+        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
+        if (!azureMonitor && !otlp)
+        {
+            return services;
+        }
+
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(ServiceName))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(FunctionsTracing.SourceName);
+                if (!azureMonitor)
+                {
+                    // The Azure Monitor distro adds these two itself; adding them twice would handle every request twice.
+                    tracing.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                if (!azureMonitor)
+                {
+                    metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                }
+            });
+
+        if (azureMonitor)
+        {
+            // Reads the connection string from configuration itself; samples with the distro's default (see the README).
+            telemetry.UseAzureMonitor();
+        }
+
+        if (otlp)
+        {
+            // Reads OTEL_EXPORTER_OTLP_* (endpoint, protocol, headers) from configuration itself.
+            telemetry.UseOtlpExporter();
+        }
+
+        return services;
+    }
+}
