@@ -52,6 +52,8 @@ public static class FunctionsApp
         builder.Services.AddFunctionsOpenApi();
         AddStandaloneCors(builder);
         configure?.Invoke(builder);
+        // After configure: the exporters follow the final configuration, settings a host or test added included.
+        builder.Services.AddFunctionsTelemetry(builder.Configuration);
 
         var app = builder.Build();
         // Under the Functions host the platform answers CORS (bicep/functions.bicep); standalone, the app does.
@@ -70,6 +72,7 @@ public static class FunctionsApp
         builder.ConfigureFunctionsWebApplication();
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         AddServices(builder.Services, builder.Configuration, FunctionsHostingMode.FunctionsHost);
+        builder.Services.AddFunctionsTelemetry(builder.Configuration);
         return builder.Build();
     }
 
@@ -126,9 +129,6 @@ public static class FunctionsApp
         services.AddTtsFunctions(configuration, mode);
         services.AddRecordsFunctions(configuration);
         services.AddVoicesFunctions();
-
-        // Traces and metrics, exported only where APPLICATIONINSIGHTS_CONNECTION_STRING or OTEL_EXPORTER_OTLP_ENDPOINT is set.
-        services.AddFunctionsTelemetry(configuration);
     }
 
     /// <summary>

@@ -20,6 +20,9 @@ public static class FunctionsTelemetryServiceCollectionExtensions
     /// <summary>The setting (environment variable) that turns the OTLP exporter on.</summary>
     public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>The setting (environment variable) that chooses the trace sampler, read by the exporters.</summary>
+    public const string SamplerSetting = "OTEL_TRACES_SAMPLER";
+
     /// <summary>The <c>service.name</c> of this app's telemetry.</summary>
     public const string ServiceName = "dvserverless-functions";
 
@@ -56,8 +59,21 @@ public static class FunctionsTelemetryServiceCollectionExtensions
 
         if (azureMonitor)
         {
-            // Reads the connection string from configuration itself; samples with the distro's default (see the README).
-            telemetry.UseAzureMonitor();
+            // Reads the connection string from configuration itself. Its default sampler (5 traces a second, rate-limited)
+            // decides in each app on its own, ignoring the parent's decision, so a call's spans could be kept in one app
+            // and dropped in the other: all traces are kept unless OTEL_TRACES_SAMPLER chooses otherwise.
+            if (string.IsNullOrWhiteSpace(configuration[SamplerSetting]))
+            {
+                telemetry.UseAzureMonitor(options =>
+                {
+                    options.SamplingRatio = 1.0F;
+                    options.TracesPerSecond = null;
+                });
+            }
+            else
+            {
+                telemetry.UseAzureMonitor();
+            }
         }
 
         if (otlp)

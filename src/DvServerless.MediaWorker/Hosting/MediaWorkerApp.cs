@@ -74,9 +74,10 @@ public static class MediaWorkerApp
         services.TryAddSingleton<ICallControl, LoggingCallControl>();
         services.TryAddSingleton<ICallRecordSink, DiscardingCallRecordSink>();
 
-        services.AddWorkerTelemetry(builder.Configuration);
-
         configure?.Invoke(builder);
+
+        // After configure: the exporters follow the final configuration, settings a host or test added included.
+        services.AddWorkerTelemetry(builder.Configuration);
 
         if (!HasConfiguredUrls(builder.Configuration))
         {
