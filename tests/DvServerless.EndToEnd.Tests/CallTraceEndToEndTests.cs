@@ -57,6 +57,8 @@ public sealed class CallTraceEndToEndTests
                 [FunctionsTelemetryServiceCollectionExtensions.AzureMonitorSetting] =
                     $"InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:{closed}/;LiveEndpoint=http://127.0.0.1:{closed}/",
                 [FunctionsTelemetryServiceCollectionExtensions.OtlpEndpointSetting] = $"http://127.0.0.1:{closed}",
+                // As the deployment sets it: Entra ID ingestion with the app's user-assigned identity.
+                ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "ClientId=11111111-2222-3333-4444-555555555555;Authorization=AAD",
             });
 
         var exited = await Task.Run(() => process.Process.WaitForExit(TimeSpan.FromSeconds(45)));

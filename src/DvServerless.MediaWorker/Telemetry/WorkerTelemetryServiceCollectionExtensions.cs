@@ -1,4 +1,5 @@
 using Azure.Monitor.OpenTelemetry.AspNetCore;
+using DvServerless.Adapters.Telemetry;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -70,18 +71,22 @@ public static class WorkerTelemetryServiceCollectionExtensions
             // Reads the connection string from configuration itself. Its default sampler (5 traces a second, rate-limited)
             // decides in each app on its own, ignoring the parent's decision, so a call's spans could be kept in one app
             // and dropped in the other: all traces are kept unless OTEL_TRACES_SAMPLER chooses otherwise.
-            if (string.IsNullOrWhiteSpace(configuration[SamplerSetting]))
+            var keepAll = string.IsNullOrWhiteSpace(configuration[SamplerSetting]);
+            // An Application Insights resource without local auth takes only Entra ID tokens: the app's managed identity.
+            var credential = ApplicationInsightsAuthentication.CredentialFrom(configuration[ApplicationInsightsAuthentication.SettingName]);
+            telemetry.UseAzureMonitor(options =>
             {
-                telemetry.UseAzureMonitor(options =>
+                if (keepAll)
                 {
                     options.SamplingRatio = 1.0F;
                     options.TracesPerSecond = null;
-                });
-            }
-            else
-            {
-                telemetry.UseAzureMonitor();
-            }
+                }
+
+                if (credential is not null)
+                {
+                    options.Credential = credential;
+                }
+            });
         }
 
         if (otlp)
