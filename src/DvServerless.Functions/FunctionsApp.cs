@@ -10,6 +10,7 @@ using DvServerless.Functions.Live;
 using DvServerless.Functions.Records;
 using DvServerless.Functions.Sessions;
 using DvServerless.Functions.Sip;
+using DvServerless.Functions.Telemetry;
 using DvServerless.Functions.Tenants;
 using DvServerless.Functions.Tts;
 using DvServerless.Functions.BrowserSessions;
@@ -54,6 +55,8 @@ public static class FunctionsApp
         configure?.Invoke(builder);
         // Last, so the store in use (a test's replacement too) is the one that publishes live events.
         builder.Services.DecorateCallSessionStoreWithLiveEvents();
+        // After configure: the exporters follow the final configuration, settings a host or test added included.
+        builder.Services.AddFunctionsTelemetry(builder.Configuration);
 
         var app = builder.Build();
         // Under the Functions host the platform answers CORS (bicep/functions.bicep); standalone, the app does.
@@ -73,6 +76,7 @@ public static class FunctionsApp
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         AddServices(builder.Services, builder.Configuration, FunctionsHostingMode.FunctionsHost);
         builder.Services.DecorateCallSessionStoreWithLiveEvents();
+        builder.Services.AddFunctionsTelemetry(builder.Configuration);
         return builder.Build();
     }
 

@@ -1,4 +1,5 @@
 using DvServerless.Adapters.Engines;
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -9,6 +10,7 @@ using DvServerless.Core.Security;
 using DvServerless.Core.Tenants;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Sip;
+using DvServerless.Functions.Telemetry;
 using DvServerless.Functions.Tenants;
 using Microsoft.Extensions.Options;
 
@@ -103,10 +105,13 @@ public sealed partial class BrowserSessionService
         }
 
         var sessionId = SessionIdPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        // The session's trace starts here; the session stores it, so the media worker's loop joins it.
+        using var span = FunctionsTracing.StartCall(FunctionsTracing.SessionStartSpan, sessionId, CallChannel.Browser, caller.TenantId);
         var admission = await _admission.AdmitTenantAsync(caller.TenantId, sessionId, cancellationToken).ConfigureAwait(false);
         if (!admission.Admitted)
         {
             LogBusy(sessionId, caller.TenantId ?? "-", admission.ActiveCalls, admission.Limit ?? 0);
+            FunctionsTracing.SetResult(span, nameof(VoiceOutcome.Busy));
             return VoiceResult.Refused(VoiceOutcome.Busy, $"The tenant has {admission.ActiveCalls} calls in progress, its limit.");
         }
 
@@ -120,7 +125,7 @@ public sealed partial class BrowserSessionService
             metadata[BrowserSessionMetadata.MaxDuration] = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        var session = NewSession(sessionId, caller.TenantId, "browser session started through the API", metadata);
+        var session = NewSession(sessionId, caller.TenantId, "browser session started through the API", metadata, span);
         if (!await _store.TryCreateAsync(session, cancellationToken).ConfigureAwait(false))
         {
             // 128 random bits do not collide; a clash means something else wrote the id.
@@ -129,6 +134,7 @@ public sealed partial class BrowserSessionService
 
         var token = _tokens.Issue(sessionId, _mediaWorker.TokenLifetime, MediaTokenPurpose.BrowserMedia);
         LogStarted(sessionId, caller.TenantId ?? "-");
+        FunctionsTracing.SetResult(span, nameof(VoiceOutcome.Ok));
         return new VoiceResult(VoiceOutcome.Ok, null, session, token, MediaUrl());
     }
 
@@ -208,10 +214,12 @@ public sealed partial class BrowserSessionService
                 : VoiceResult.Refused(VoiceOutcome.Forbidden, "This call belongs to another tenant.");
         }
 
+        using var span = FunctionsTracing.StartCall(FunctionsTracing.SessionStartSpan, sessionId, CallChannel.Browser, caller.TenantId);
         var admission = await _admission.AdmitTenantAsync(caller.TenantId, sessionId, cancellationToken).ConfigureAwait(false);
         if (!admission.Admitted)
         {
             LogBusy(sessionId, caller.TenantId ?? "-", admission.ActiveCalls, admission.Limit ?? 0);
+            FunctionsTracing.SetResult(span, nameof(VoiceOutcome.Busy));
             return VoiceResult.Refused(VoiceOutcome.Busy, $"The tenant has {admission.ActiveCalls} calls in progress, its limit.");
         }
 
@@ -220,7 +228,7 @@ public sealed partial class BrowserSessionService
             [BrowserSessionMetadata.WebRtc] = "true",
             [BrowserSessionMetadata.WebRtcCallId] = openAICallId!,
         };
-        var session = NewSession(sessionId, caller.TenantId, "WebRTC call reported through the API", metadata);
+        var session = NewSession(sessionId, caller.TenantId, "WebRTC call reported through the API", metadata, span);
         session.CallConnectionId = openAICallId;
         if (!await _store.TryCreateAsync(session, cancellationToken).ConfigureAwait(false))
         {
@@ -232,6 +240,7 @@ public sealed partial class BrowserSessionService
         if (!attach.Ok)
         {
             LogAttachFailed(sessionId, attach.Detail);
+            FunctionsTracing.SetResult(span, nameof(VoiceOutcome.UpstreamFailed), failed: true);
             await _store.TryMoveAsync(sessionId, CallState.Failed, _time.GetUtcNow(), "sideband attach failed: " + attach.Detail, null, CancellationToken.None)
                 .ConfigureAwait(false);
             return VoiceResult.Refused(VoiceOutcome.UpstreamFailed, "The media worker did not take the call; see the gateway's log.");
@@ -241,6 +250,7 @@ public sealed partial class BrowserSessionService
         await _store.TryMoveAsync(sessionId, CallState.Connected, _time.GetUtcNow(), "sideband attach handed to the worker", null, CancellationToken.None)
             .ConfigureAwait(false);
         LogAttached(sessionId, openAICallId!);
+        FunctionsTracing.SetResult(span, nameof(VoiceOutcome.Ok));
         return new VoiceResult(VoiceOutcome.Ok, null, session);
     }
 
@@ -285,7 +295,7 @@ public sealed partial class BrowserSessionService
         }
     }
 
-    private CallSession NewSession(string sessionId, string? tenantId, string reason, Dictionary<string, string> metadata)
+    private CallSession NewSession(string sessionId, string? tenantId, string reason, Dictionary<string, string> metadata, Activity? span)
     {
         var now = _time.GetUtcNow();
         var session = new CallSession
@@ -297,6 +307,7 @@ public sealed partial class BrowserSessionService
             CreatedAt = now,
             UpdatedAt = now,
             History = [new CallStateChange(CallState.Ringing, now, reason)],
+            TraceParent = FunctionsTracing.TraceParentOf(span),
         };
         foreach (var (key, value) in metadata)
         {

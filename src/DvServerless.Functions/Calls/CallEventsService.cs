@@ -1,6 +1,7 @@
 using DvServerless.Adapters.Acs.Events;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Calls;
+using DvServerless.Functions.Telemetry;
 
 namespace DvServerless.Functions.Calls;
 
@@ -31,7 +32,7 @@ public sealed partial class CallEventsService
     public async Task<CallEventsOutcome> ApplyAsync(string callId, IReadOnlyList<CallAutomationEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        if (!CallIdFormat.IsValid(callId) || await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false) is null)
+        if (!CallIdFormat.IsValid(callId) || await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false) is not { } session)
         {
             LogUnknownCall(CallIdFormat.IsValid(callId) ? callId : "(invalid id)");
             return CallEventsOutcome.NotFound;
@@ -40,13 +41,18 @@ public sealed partial class CallEventsService
         var results = new List<CallEventResult>(events.Count);
         foreach (var callEvent in events)
         {
+            // Each event is a span of the call's own trace (the session's), linked to the callback request that carried it.
+            using var span = FunctionsTracing.StartForSession(FunctionsTracing.CallEventSpan, session);
+            span?.SetTag(FunctionsTracing.EventTypeTag, EventType(callEvent));
             var result = await ApplyOneAsync(callId, callEvent, cancellationToken).ConfigureAwait(false);
             if (result is null)
             {
                 // The session vanished between events; report what was done so far as "not found".
+                FunctionsTracing.SetResult(span, "NotFound");
                 return CallEventsOutcome.NotFound;
             }
 
+            FunctionsTracing.SetResult(span, result.Value.ToString());
             results.Add(result.Value);
         }
 
@@ -55,7 +61,7 @@ public sealed partial class CallEventsService
 
     private async Task<CallEventResult?> ApplyOneAsync(string callId, CallAutomationEvent callEvent, CancellationToken cancellationToken)
     {
-        var type = callEvent.Type.StartsWith(TypePrefix, StringComparison.Ordinal) ? callEvent.Type[TypePrefix.Length..] : callEvent.Type;
+        var type = EventType(callEvent);
         CallState target;
         string? reason;
         switch (type)
@@ -140,6 +146,9 @@ public sealed partial class CallEventsService
 
         return result;
     }
+
+    private static string EventType(CallAutomationEvent callEvent) =>
+        callEvent.Type.StartsWith(TypePrefix, StringComparison.Ordinal) ? callEvent.Type[TypePrefix.Length..] : callEvent.Type;
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Callback for unknown call {CallId}.")]
     private partial void LogUnknownCall(string callId);

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using DvServerless.Adapters.Acs;
 using DvServerless.Adapters.Acs.Events;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Security;
 using DvServerless.Functions.Hosting;
 using DvServerless.Core.Privacy;
+using DvServerless.Functions.Telemetry;
 using DvServerless.Functions.Tenants;
 using Microsoft.Extensions.Options;
 
@@ -56,8 +58,26 @@ public sealed partial class IncomingCallService
     {
         ArgumentNullException.ThrowIfNull(notification);
         var callId = CallIdDerivation.From(notification);
+        // The call's trace starts here; the session stores it, so the callbacks and the media worker join it.
+        using var span = FunctionsTracing.StartCall(FunctionsTracing.IncomingCallSpan, callId, CallChannel.Acs);
+        try
+        {
+            var outcome = await DecideAsync(notification, callId, span, cancellationToken).ConfigureAwait(false);
+            FunctionsTracing.SetResult(span, outcome.Result.ToString(), failed: outcome.Result == IncomingCallResult.Failed);
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            FunctionsTracing.SetFailed(span, e);
+            throw;
+        }
+    }
+
+    private async Task<IncomingCallOutcome> DecideAsync(IncomingCallNotification notification, string callId, Activity? span, CancellationToken cancellationToken)
+    {
         // Tenant and capacity are decided before the session exists, so the new call does not count against itself.
         var admission = await _admission.AdmitAsync(notification.ToRawId, callId, cancellationToken).ConfigureAwait(false);
+        span?.SetTag(FunctionsTracing.TenantTag, admission.TenantId);
         var now = _time.GetUtcNow();
         var session = new CallSession
         {
@@ -72,6 +92,7 @@ public sealed partial class IncomingCallService
             CreatedAt = now,
             UpdatedAt = now,
             History = [new CallStateChange(CallState.Ringing, now, null)],
+            TraceParent = FunctionsTracing.TraceParentOf(span),
         };
 
         // The conditional create is the gate: whoever creates the session answers. A delivery that finds the session

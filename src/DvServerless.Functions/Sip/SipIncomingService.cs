@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DvServerless.Functions.Tenants;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
@@ -5,6 +6,7 @@ using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Privacy;
 using DvServerless.Functions.Calls;
+using DvServerless.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Sip;
@@ -83,6 +85,24 @@ public sealed partial class SipIncomingService
     {
         ArgumentNullException.ThrowIfNull(call);
         var callId = SessionIdFor(call.CallId);
+        // The call's trace starts here; the session stores it, so the media worker's sideband joins it.
+        using var span = FunctionsTracing.StartCall(FunctionsTracing.IncomingCallSpan, callId, CallChannel.Sip, verifiedTenantId);
+        try
+        {
+            var outcome = await HandleCallAsync(call, callId, verifiedTenantId, span, cancellationToken).ConfigureAwait(false);
+            FunctionsTracing.SetResult(span, outcome.Result.ToString(), failed: outcome.Result == SipIncomingResult.Failed);
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            FunctionsTracing.SetFailed(span, e);
+            throw;
+        }
+    }
+
+    private async Task<SipIncomingOutcome> HandleCallAsync(
+        SipIncomingCall call, string callId, string? verifiedTenantId, Activity? span, CancellationToken cancellationToken)
+    {
         if (!_recent.TryAdd(call.WebhookId))
         {
             LogDuplicate(callId, "webhook-id already seen");
@@ -95,6 +115,7 @@ public sealed partial class SipIncomingService
         var admission = verifiedTenantId is null && _routing.RouteByCalledParty
             ? await _admission.AdmitAsync(CalledParty(call.SipHeaders.GetFirst("To")), callId, cancellationToken).ConfigureAwait(false)
             : await _admission.AdmitTenantAsync(verifiedTenantId, callId, cancellationToken).ConfigureAwait(false);
+        span?.SetTag(FunctionsTracing.TenantTag, admission.TenantId);
         // The call lives in the OpenAI project whose webhook announced it: control it with that project's key.
         var control = _controls?.For(verifiedTenantId) ?? _control;
         var now = _time.GetUtcNow();
@@ -111,6 +132,7 @@ public sealed partial class SipIncomingService
             UpdatedAt = now,
             History = [new CallStateChange(CallState.Ringing, now, "realtime.call.incoming")],
             Metadata = SipSessionMetadata.From(call),
+            TraceParent = FunctionsTracing.TraceParentOf(span),
         };
         if (verifiedTenantId is not null)
         {

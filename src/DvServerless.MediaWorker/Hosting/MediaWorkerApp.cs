@@ -20,7 +20,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenTelemetry.Metrics;
 
 namespace DvServerless.MediaWorker.Hosting;
 
@@ -77,11 +76,10 @@ public static class MediaWorkerApp
         services.TryAddSingleton<ICallRecordSink, DiscardingCallRecordSink>();
         services.AddLiveHub(builder.Configuration);
 
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(MediaWorkerMetrics.MeterName, VoiceMetrics.MeterName)
-            .AddPrometheusExporter());
-
         configure?.Invoke(builder);
+
+        // After configure: the exporters follow the final configuration, settings a host or test added included.
+        services.AddWorkerTelemetry(builder.Configuration);
 
         // The public URLs (configured, or the local default) and the internal port (/metrics, the local Azure SignalR
         // REST stand-in), which the Container Apps ingress does not expose.
