@@ -15,7 +15,7 @@ namespace DvServerless.MediaWorker.Hosting;
 /// may reach: <c>/metrics</c> and, locally, the stand-in for Azure SignalR's REST API. In Container Apps it is
 /// <c>http://+:9090</c>, a port the ingress does not expose (an additional port mapping with <c>external: false</c>);
 /// by default, <c>127.0.0.1</c> on the port after the public one (7074 next to 7073), or a free loopback port when the
-/// public port is chosen by the system. Requests are told apart by the local port they arrived on, not by the Host
+/// public port is chosen by the system or the next one is taken. Requests are told apart by the local port they arrived on, not by the Host
 /// header a client writes: internal routes answer 404 on the public port, public routes 404 on the internal one.
 /// </summary>
 public sealed class InternalPort
@@ -114,7 +114,11 @@ public sealed class InternalPort
         if (urls.Length == 0)
         {
             var publicPort = publicPorts.Count > 0 ? publicPorts.Min() : 0;
-            var port = publicPort is > 0 and < 65535 && !publicPorts.Contains(publicPort + 1) ? publicPort + 1 : FreeLoopbackPort();
+            // The port after the public one when it is free (7074 next to 7073); otherwise, e.g. when a test or script
+            // picked the public port and another process holds the next, any free loopback port.
+            var port = publicPort is > 0 and < 65535 && !publicPorts.Contains(publicPort + 1) && IsFreeLoopbackPort(publicPort + 1)
+                ? publicPort + 1
+                : FreeLoopbackPort();
             urls = ["http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture)];
         }
 
@@ -165,6 +169,20 @@ public sealed class InternalPort
 
     private static string[] Split(string? value) =>
         string.IsNullOrWhiteSpace(value) ? [] : value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static bool IsFreeLoopbackPort(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 
     private static int FreeLoopbackPort()
     {

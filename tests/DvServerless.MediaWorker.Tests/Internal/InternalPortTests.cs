@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using DvServerless.MediaWorker.Hosting;
 using Microsoft.AspNetCore.Builder;
 
@@ -54,15 +56,59 @@ public sealed class InternalPortTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("http://127.0.0.1:7073", "http://127.0.0.1:7074")]
-    [InlineData("http://+:8080", "http://127.0.0.1:8081")]
-    public void By_default_the_internal_port_is_loopback_next_to_the_public_one(string publicUrl, string expected)
+    [InlineData("http://127.0.0.1:{0}")]
+    [InlineData("http://+:{0}")]
+    public void By_default_the_internal_port_is_loopback_next_to_the_public_one(string publicUrl)
     {
-        var builder = WebApplication.CreateBuilder(["--urls", publicUrl]);
+        var publicPort = FreePortPair();
+        var builder = WebApplication.CreateBuilder(["--urls", string.Format(CultureInfo.InvariantCulture, publicUrl, publicPort)]);
 
         var port = InternalPort.Listen(builder);
 
-        Assert.Equal(new Uri(expected), port.LocalBaseUrl);
+        Assert.Equal(new Uri($"http://127.0.0.1:{publicPort + 1}"), port.LocalBaseUrl);
+    }
+
+    [Fact]
+    public void When_the_next_port_is_taken_the_internal_port_is_another_free_one()
+    {
+        var publicPort = FreePortPair();
+        using var holder = new TcpListener(IPAddress.Loopback, publicPort + 1);
+        holder.Start();
+        var builder = WebApplication.CreateBuilder(["--urls", $"http://127.0.0.1:{publicPort}"]);
+
+        var port = InternalPort.Listen(builder);
+
+        var chosen = Assert.Single(port.Ports);
+        Assert.NotEqual(publicPort + 1, chosen);
+        Assert.NotEqual(publicPort, chosen);
+        Assert.Equal("127.0.0.1", port.LocalBaseUrl.Host);
+    }
+
+    // A free port whose next port is free too, so the default rule has something to pick.
+    private static int FreePortPair()
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            using var first = new TcpListener(IPAddress.Loopback, 0);
+            first.Start();
+            var port = ((IPEndPoint)first.LocalEndpoint).Port;
+            if (port >= 65535)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var next = new TcpListener(IPAddress.Loopback, port + 1);
+                next.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException("No pair of free loopback ports found.");
     }
 
     [Fact]

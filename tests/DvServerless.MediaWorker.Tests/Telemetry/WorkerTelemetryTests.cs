@@ -7,7 +7,6 @@ using DvServerless.MediaWorker.Hosting;
 using DvServerless.MediaWorker.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
@@ -90,15 +89,17 @@ public sealed class WorkerTelemetryTests
 
     private static async Task AssertMetricsServedAsync(WebApplication app)
     {
-        using var response = await app.GetTestClient().GetAsync("/metrics");
+        // /metrics lives on the internal port (MediaWorker:InternalUrls), which the ingress does not expose.
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(app.Services.GetRequiredService<InternalPort>().LocalBaseUrl, "/metrics"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
     private static async Task<WebApplication> StartAsync(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
     {
-        var app = MediaWorkerApp.Build([], builder =>
+        // Kestrel on loopback, not the test server: requests are told apart by the port they arrive on.
+        var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
-            builder.WebHost.UseTestServer();
             builder.Configuration.AddInMemoryCollection(settings);
             services?.Invoke(builder.Services);
         });
