@@ -1,5 +1,6 @@
 using System.Globalization;
 using DvServerless.Adapters.Acs;
+using DvServerless.Adapters.Live;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;

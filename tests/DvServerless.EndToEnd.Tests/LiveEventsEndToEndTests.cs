@@ -4,6 +4,7 @@ using DvServerless.Cli.LocalStack;
 using DvServerless.Core.Audio;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Live;
+using DvServerless.MediaWorker.Live;
 using DvServerless.Simulators.Acs;
 using DvServerless.Simulators.Azurite;
 using DvServerless.Testing;
@@ -52,6 +53,15 @@ public sealed class LiveEventsEndToEndTests
         }
 
         Assert.Equal((5, 0), (publisher.Sent, publisher.Dropped));
+
+        // The worker's call board (what the dashboard reads on connect) holds one row for the call, merged from the
+        // Functions app's events (channel, masked caller, Ended) and the worker's own (engine).
+        var board = stack.MediaWorkerServices.GetRequiredService<LiveCallBoard>();
+        var row = Assert.Single(board.Snapshot(tenantId: null).Calls, c => c.CallId == callId);
+        Assert.Equal(("acs", "Ended"), (row.Channel, row.State));
+        Assert.NotNull(row.EndedAt);
+        Assert.False(string.IsNullOrEmpty(row.Engine));
+        Assert.EndsWith("*******0123", row.From, StringComparison.Ordinal); // the simulator's caller, +14255550123
 
         // /metrics moved to the internal port with the stand-in; the public port no longer serves it.
         using var http = new HttpClient();

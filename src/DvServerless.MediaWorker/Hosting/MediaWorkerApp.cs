@@ -1,4 +1,5 @@
 using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Adapters.Live;
 using DvServerless.Adapters.Storage;
 using DvServerless.Adapters.Tenants;
 using DvServerless.Core.Hosting;
@@ -77,6 +78,8 @@ public static class MediaWorkerApp
         services.AddLiveHub(builder.Configuration);
 
         configure?.Invoke(builder);
+        // Last, so the store in use (a test's replacement too) is the one that publishes the sessions' live events.
+        services.DecorateCallSessionStoreWithLiveEvents();
 
         // After configure: the exporters follow the final configuration, settings a host or test added included.
         services.AddWorkerTelemetry(builder.Configuration);

@@ -69,7 +69,6 @@ public sealed class LiveCallBoard
             switch (liveEvent.Type)
             {
                 case LiveEventTypes.CallNew:
-                    // From the Functions app when the call arrives, from the worker when media connects: one call.
                     call.From ??= liveEvent.From;
                     if (liveEvent.At < call.StartedAt)
                     {
@@ -95,6 +94,8 @@ public sealed class LiveCallBoard
                     AddSample(LatencyKind.EndToEnd, call.TenantId, liveEvent.Latency?.E2eMs, now);
                     break;
                 case LiveEventTypes.Cost:
+                case LiveEventTypes.CallMedia:
+                    // The media leg's start names the engine (taken above); its close carries the final cost.
                     call.CostUsd = liveEvent.CostUsd ?? call.CostUsd;
                     break;
                 case LiveEventTypes.CallEnded:

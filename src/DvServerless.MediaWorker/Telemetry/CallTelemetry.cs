@@ -22,6 +22,12 @@ public sealed partial class CallTelemetry : ICallLoopObserver
     /// <summary>Agent partial transcripts go out at most this often per item: a token a time would flood dashboards.</summary>
     private static readonly TimeSpan PartialInterval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The <see cref="LiveEventTypes.CallMedia"/> state when the call loop starts.</summary>
+    public const string MediaConnected = "connected";
+
+    /// <summary>The <see cref="LiveEventTypes.CallMedia"/> state when the call loop ends.</summary>
+    public const string MediaClosed = "closed";
+
     private readonly CallContext _call;
     private readonly VoiceMetrics _metrics;
     private readonly ILiveEventPublisher _live;
@@ -67,17 +73,16 @@ public sealed partial class CallTelemetry : ICallLoopObserver
         _engine = started.Engine;
         _labels = _labels with { Engine = started.Engine };
         _metrics.ActiveCalls.Add(1, _labels.Tags);
+        // The session's own events (call:new, call:state, call:ended) come from the session store; this is the media leg.
         Send(new LiveEvent
         {
-            Type = LiveEventTypes.CallNew,
+            Type = LiveEventTypes.CallMedia,
             CallId = _call.CallId,
             TenantId = _call.TenantId,
             At = started.At,
             Channel = _channel,
-            From = _call.From is null ? null : PhoneNumberMask.Apply(_call.From),
-            To = _call.To is null ? null : PhoneNumberMask.Apply(_call.To),
             Engine = started.Engine,
-            State = "Connected",
+            State = MediaConnected,
         });
     }
 
@@ -234,12 +239,13 @@ public sealed partial class CallTelemetry : ICallLoopObserver
         var durationMs = _started ? (long)Math.Max(0, (now - _startedAt).TotalMilliseconds) : 0;
         Send(new LiveEvent
         {
-            Type = LiveEventTypes.CallEnded,
+            Type = LiveEventTypes.CallMedia,
             CallId = _call.CallId,
             TenantId = _call.TenantId,
             At = now,
             Channel = _channel,
-            State = reason.ToString(),
+            State = MediaClosed,
+            Code = reason.ToString(),
             DurationMs = durationMs,
             CostUsd = decimal.Round(_costUsd, 6),
         });

@@ -16,14 +16,14 @@ public sealed class LiveCallBoardTests
         new() { Type = type, CallId = callId, TenantId = tenant, At = _clock.GetUtcNow() };
 
     [Fact]
-    public void CallNew_FromBothApps_IsOneCall_WithTheEarliestStartAndTheLatestState()
+    public void EventsFromBothApps_MakeOneCall_WithTheEarliestStartAndTheLatestState()
     {
         var arrived = _clock.GetUtcNow();
-        _board.Record(Event(LiveEventTypes.CallNew, "c1") with { Channel = "acs", From = "+1425***0100", State = "Ringing" });
+        _board.Record(Event(LiveEventTypes.CallNew, "c1") with { Channel = "acs", From = "+1425***0100" });
         _clock.Advance(TimeSpan.FromSeconds(2));
-        var connected = Event(LiveEventTypes.CallNew, "c1") with { Channel = "acs", Engine = "gpt-realtime", State = "Connected" };
-        _board.Record(connected);
-        // The Functions app's state change arrives late, stamped before the worker's: it must not turn the call back.
+        _board.Record(Event(LiveEventTypes.CallState, "c1") with { Channel = "acs", State = "Connected" });
+        _board.Record(Event(LiveEventTypes.CallMedia, "c1") with { Channel = "acs", Engine = "gpt-realtime", State = "connected" });
+        // The Functions app's state change arrives late, stamped before the latest: it must not turn the call back.
         _board.Record(Event(LiveEventTypes.CallState, "c1") with { State = "Answering", At = arrived.AddSeconds(1) });
 
         var call = Assert.Single(_board.Snapshot(null).Calls);

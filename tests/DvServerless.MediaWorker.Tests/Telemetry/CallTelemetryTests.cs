@@ -68,7 +68,7 @@ public sealed class CallTelemetryTests : IDisposable
     }
 
     [Fact]
-    public async Task Dashboards_see_the_call_arrive_with_masked_parties_and_end_with_its_length_and_cost()
+    public async Task Dashboards_see_the_media_leg_connect_with_its_engine_and_close_with_its_length_and_cost()
     {
         await using var call = Harness(cost: new CallCost(new PricingOptions()));
         await call.AdvanceAsync(1000);
@@ -76,16 +76,21 @@ public sealed class CallTelemetryTests : IDisposable
         await call.EmitAsync(new EngineUsageReported(new EngineUsage { Responses = 1, InputAudioTokens = 1000, OutputAudioTokens = 2000 }, "gpt-realtime"));
         Assert.Equal(CallEndReason.LegClosed, await call.EndAsync());
 
-        var started = Assert.Single(_live.OfType(LiveEventTypes.CallNew));
-        Assert.Equal(("call-1", "tenant-a", "acs", "scripted"), (started.CallId, started.TenantId, started.Channel, started.Engine));
-        Assert.DoesNotContain("4255550123", started.From, StringComparison.Ordinal);
-        Assert.EndsWith("0123", started.From, StringComparison.Ordinal);
+        // The session's call:new and call:ended are the session store's (one each per call, whichever app moves it).
+        Assert.Empty(_live.OfType(LiveEventTypes.CallNew));
+        Assert.Empty(_live.OfType(LiveEventTypes.CallEnded));
+        var media = _live.OfType(LiveEventTypes.CallMedia);
+        Assert.Equal(2, media.Count);
+        var started = media[0];
+        Assert.Equal(("call-1", "tenant-a", "acs", "scripted", "connected"), (started.CallId, started.TenantId, started.Channel, started.Engine, started.State));
+        // Parties travel with call:new only.
+        Assert.Null(started.From);
 
         Assert.Equal(0.16m, Assert.Single(_live.OfType(LiveEventTypes.Cost)).CostUsd);
         Assert.Equal([0.16], _measurements.Values("dvgw_cost_usd").Select(v => Math.Round(v, 6)));
-        var ended = Assert.Single(_live.OfType(LiveEventTypes.CallEnded));
-        Assert.Equal(("LegClosed", 0.16m, 1000L), (ended.State, ended.CostUsd, ended.DurationMs));
-        Assert.Equal(LiveEventTypes.CallEnded, _live.Events[^1].Type);
+        var closed = media[1];
+        Assert.Equal(("closed", "LegClosed", 0.16m, 1000L), (closed.State, closed.Code, closed.CostUsd, closed.DurationMs));
+        Assert.Same(closed, _live.Events[^1]);
 
         // The cost is the call's record too (the minutes read it from there).
         var cost = Assert.Single(call.Sink.Entries, e => e.Kind == "cost");
@@ -154,7 +159,7 @@ public sealed class CallTelemetryTests : IDisposable
 
         Assert.Equal(1, throwing.Calls);
         Assert.NotEmpty(call.Leg.Frames);
-        Assert.Single(_live.OfType(LiveEventTypes.CallNew));
+        Assert.Single(_live.OfType(LiveEventTypes.CallMedia));
         Assert.Contains(_logs.Messages, m => m.Contains("observer ThrowingObserver failed", StringComparison.Ordinal));
     }
 

@@ -11,7 +11,7 @@ const ui = {
   firstAudio: $('first-audio'),
 };
 
-const EVENT_TYPES = ['call:new', 'call:state', 'call:transcript', 'call:bargein', 'call:latency', 'call:cost', 'call:tool', 'call:error', 'call:ended'];
+const EVENT_TYPES = ['call:new', 'call:state', 'call:media', 'call:transcript', 'call:bargein', 'call:latency', 'call:cost', 'call:tool', 'call:error', 'call:ended'];
 const WINDOW_MS = 60 * 60 * 1000;
 const MAX_ENDED = 200;
 const MAX_ENTRIES = 400;
@@ -136,6 +136,8 @@ function apply(event) {
       else if (event.turn >= 1 && event.latency) call.turns.set(event.turn, event.latency);
       break;
     case 'call:cost':
+    case 'call:media':
+      // The media leg's start names the engine (taken above); its close carries the final cost.
       if (event.costUsd !== undefined) call.costUsd = event.costUsd;
       break;
     case 'call:ended':

@@ -1,14 +1,15 @@
 using DvServerless.Core.Calls;
-using DvServerless.Core.Live;
 
-namespace DvServerless.Functions.Live;
+namespace DvServerless.Core.Live;
 
 /// <summary>
-/// The one place the Functions app's call sessions change, seen from the live dashboards: a decorator of
-/// <see cref="ICallSessionStore"/> that publishes <c>call:new</c> when a create wins, and <c>call:state</c> (plus
-/// <c>call:ended</c> for a final state) when an update stored a state change. Every function that creates or moves a
-/// session (IncomingCall, CallEvents, SipIncoming, browser sessions, hang-up) goes through it, so none publishes by
-/// itself. Events follow the write: a lost create race or an update that changed nothing publishes nothing.
+/// The one place call sessions change, seen from the live dashboards: a decorator of <see cref="ICallSessionStore"/>
+/// that publishes <c>call:new</c> when a create wins, and <c>call:state</c> (plus <c>call:ended</c> for a final state)
+/// when an update stored a state change. Both apps decorate their store with it: every function that creates or moves a
+/// session (IncomingCall, CallEvents, SipIncoming, browser sessions, hang-up) and every move the worker makes (a browser
+/// leg opening and closing, a call ending from the media side) goes through it, so none publishes by itself. Events
+/// follow the write: a lost create race or an update that changed nothing (the other app got there first) publishes
+/// nothing, so each call has one <c>call:new</c> and one <c>call:ended</c> whichever app saw what.
 /// </summary>
 public sealed class LiveEventsCallSessionStore : ICallSessionStore
 {

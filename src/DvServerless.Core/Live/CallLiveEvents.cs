@@ -1,11 +1,10 @@
 using DvServerless.Core.Calls;
-using DvServerless.Core.Live;
 using DvServerless.Core.Privacy;
 
-namespace DvServerless.Functions.Live;
+namespace DvServerless.Core.Live;
 
 /// <summary>
-/// The live events the Functions app makes from a call's session: <c>call:new</c> when the session is created,
+/// The live events made from a call's session, in whichever app changes it: <c>call:new</c> when the session is created,
 /// <c>call:state</c> on each state change, <c>call:ended</c> when it reaches a final state. Parties and reasons are
 /// masked; the tenant is the session's.
 /// </summary>
