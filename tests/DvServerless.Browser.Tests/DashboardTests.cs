@@ -54,13 +54,15 @@ public sealed class DashboardTests
         var call = await _fixture.Stack.Acs.PlaceCallAsync(new SimulatedCallRequest
         {
             IncomingCallUrl = _fixture.Stack.IncomingCallUrl,
+            // A number no tenant owns (the stack's tenant has the simulator's default): the admin's call, not the tenant's.
+            To = "4:+14255550199",
             CallerAudio = caller,
             CallerAudioFormat = AudioFormat.Pcm24k,
             MaxDuration = TimeSpan.FromSeconds(45),
             HangUpAfterAgentQuiet = TimeSpan.FromSeconds(2),
         }, timeout.Token);
 
-        // Its row appears while the call is on (the Functions app's call:new, then the worker's when media connects).
+        // Its row appears while the call is on (the session's call:new, then the worker's call:media names the engine).
         var callId = await WaitForAsync<string>(page, """
             known => {
               const row = [...document.querySelectorAll('[data-testid=call-row]')]

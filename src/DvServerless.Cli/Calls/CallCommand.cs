@@ -18,12 +18,29 @@ public static class CallCommand
         format.AcceptOnlyFromAmong("pcm24KMono", "pcm16KMono");
         var verbose = new Option<bool>("--verbose") { Description = "Show the apps' logs." };
         var sip = new Option<bool>("--sip") { Description = "Place the call over OpenAI Realtime SIP: signed webhook → accept by call_id → sideband (the Realtime simulator plays OpenAI)." };
+        var stack = new Option<FileInfo?>("--stack") { Description = "Place the call on a running dvs up (the urls file it wrote) instead of starting a stack: the call is its tenant's and shows on its dashboard." };
         var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds.", DefaultValueFactory = _ => 120 };
 
         var command = new Command("call", "Start the local stack and place a simulated ACS phone call end to end.")
         {
-            wav, transcripts, output, json, format, verbose, timeout, sip,
+            wav, transcripts, output, json, format, verbose, timeout, sip, stack,
         };
+        // The running stack has its own media format, engine and recognised transcripts, and answers ACS calls only.
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(stack) is null)
+            {
+                return;
+            }
+
+            foreach (var (name, set) in new[] { ("--sip", result.GetValue(sip)), ("--transcripts", result.GetValue(transcripts) is not null), ("--verbose", result.GetValue(verbose)), ("--format", result.GetResult(format) is { Implicit: false }) })
+            {
+                if (set)
+                {
+                    result.AddError($"{name} does not go with --stack: the running stack decides it (set it on dvs up, or leave --stack out).");
+                }
+            }
+        });
         command.SetAction((parseResult, cancellationToken) =>
         {
             var options = new CallRunOptions
@@ -36,6 +53,7 @@ public static class CallCommand
                 Verbose = parseResult.GetValue(verbose),
                 Timeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
                 Sip = parseResult.GetValue(sip),
+                Stack = parseResult.GetValue(stack),
             };
             if (options.Sip)
             {

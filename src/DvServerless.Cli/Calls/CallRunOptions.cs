@@ -24,6 +24,12 @@ public sealed record CallRunOptions
     /// <summary>Place the call over OpenAI Realtime SIP (the simulator posts the signed webhook) instead of ACS.</summary>
     public bool Sip { get; init; }
 
+    /// <summary>
+    /// The urls file of a running <c>dvs up</c>: place the call on that stack (its tenant's number) instead of starting
+    /// one. Null starts a stack for this call.
+    /// </summary>
+    public FileInfo? Stack { get; init; }
+
     /// <summary>Overall limit.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
 }

@@ -22,7 +22,9 @@ public sealed class CallRunner
     public Task<int> RunAsync(CallRunOptions options, CancellationToken cancellationToken) =>
         CallRunSteps.GuardAsync(_console, options.Timeout, async token =>
         {
-            var summary = await PlaceCallAsync(options, token).ConfigureAwait(false);
+            var summary = options.Stack is null
+                ? await PlaceCallAsync(options, token).ConfigureAwait(false)
+                : await PlaceCallOnStackAsync(options, options.Stack, token).ConfigureAwait(false);
             ConversationPrinter.Print(_console, summary);
             await CallRunSteps.WriteSummaryAsync(_console, options.SummaryJson, summary, token).ConfigureAwait(false);
             return IsSuccess(summary) ? 0 : 1;
@@ -49,23 +51,7 @@ public sealed class CallRunner
         await using var stack = await LocalStack.LocalStack.StartAsync(stackOptions, Progress, cancellationToken).ConfigureAwait(false);
         Progress($"engine: {stack.EngineDescription}");
 
-        var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
-        {
-            IncomingCallUrl = stack.IncomingCallUrl,
-            CallerAudio = callerPcm,
-            CallerAudioFormat = callerFormat,
-            MaxDuration = options.Timeout,
-            // A real model can take a second or two to start answering the last utterance.
-            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(3),
-        }, cancellationToken).ConfigureAwait(false);
-        var progressTask = ShowProgressAsync(call, Progress, cancellationToken);
-        var result = await call.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
-        await progressTask.ConfigureAwait(false);
-
-        var callId = CallIdFromCallbacks(result)
-            ?? throw new InvalidOperationException($"The call was never answered ({result.Outcome}); no callback URI reached the ACS simulator.");
-        var session = await CallSessionPolling.WaitForFinalStateAsync(stack.Sessions, callId, cancellationToken).ConfigureAwait(false);
-        var records = await stack.Records.ReadAsync(callId, cancellationToken).ConfigureAwait(false);
+        var (summary, result) = await AcsStackCall.RunAsync(stack, callerPcm, callerFormat, options.Timeout, Progress, cancellationToken).ConfigureAwait(false);
 
         string? agentWav = null;
         if (options.AgentWav is not null)
@@ -75,15 +61,32 @@ public sealed class CallRunner
             agentWav = options.AgentWav.FullName;
         }
 
-        return CallSummaryBuilder.Build(callId, stack, result, session, records, agentWav);
+        return summary with { AgentWav = agentWav };
     }
 
-    private static async Task ShowProgressAsync(SimulatedCall call, Action<string> progress, CancellationToken cancellationToken)
+    private async Task<CallSummary> PlaceCallOnStackAsync(CallRunOptions options, FileInfo stackFile, CancellationToken cancellationToken)
     {
-        await foreach (var note in call.ReadProgressAsync(cancellationToken).ConfigureAwait(false))
+        var clock = Stopwatch.StartNew();
+        void Progress(string note) => _console.MarkupLineInterpolated($"[grey]{clock.Elapsed.TotalSeconds,6:0.00}s[/] {note}");
+
+        var urls = await StackCallClient.ReadUrlsAsync(stackFile, cancellationToken).ConfigureAwait(false);
+        // The running stack's Realtime simulator recognises what dvs up was told (--transcripts there).
+        var (callerPcm, callerFormat, _) = await LoadCallerAsync(options with { Transcripts = [] }, Progress, cancellationToken).ConfigureAwait(false);
+        Progress($"calling tenant {urls.Tenant} through {urls.Calls}; watch it at {urls.Dashboard}");
+        var response = await StackCallClient.PlaceAsync(urls, new StackCallRequest(
+            Convert.ToBase64String(callerPcm.Span), callerFormat.SampleRate, (int)Math.Ceiling(options.Timeout.TotalSeconds), HeardAudio: options.AgentWav is not null),
+            cancellationToken).ConfigureAwait(false);
+
+        string? agentWav = null;
+        if (options.AgentWav is not null && response.HeardAudio is not null)
         {
-            progress(note.Note);
+            options.AgentWav.Directory?.Create();
+            await File.WriteAllBytesAsync(options.AgentWav.FullName, WavFile.Encode(Convert.FromBase64String(response.HeardAudio), response.HeardSampleRate), cancellationToken)
+                .ConfigureAwait(false);
+            agentWav = options.AgentWav.FullName;
         }
+
+        return response.Summary with { AgentWav = agentWav };
     }
 
     private static async Task<(ReadOnlyMemory<byte> Pcm, AudioFormat Format, IReadOnlyList<string> Transcripts)> LoadCallerAsync(
@@ -99,11 +102,5 @@ public sealed class CallRunner
 
         var wav = await CallerWav.ReadAsync(options.CallerWav, cancellationToken).ConfigureAwait(false);
         return (wav.Pcm, wav.Format, options.Transcripts ?? []);
-    }
-
-    private static string? CallIdFromCallbacks(SimulatedCallResult result)
-    {
-        var callback = result.Callbacks.Count > 0 ? result.Callbacks[0] : null;
-        return callback is null ? null : Uri.UnescapeDataString(callback.Uri.Segments[^1].TrimEnd('/'));
     }
 }

@@ -152,6 +152,7 @@ public sealed class LocalStack : IAsyncDisposable
                 tenantApiKey = DvServerless.Core.Tenants.ApiKeyHasher.GenerateKey();
                 shared["Tenants:Items:0:Id"] = LocalStackOptions.LocalTenantId;
                 shared["Tenants:Items:0:ApiKeyHash"] = DvServerless.Core.Tenants.ApiKeyHasher.Hash(tenantApiKey);
+                shared["Tenants:Items:0:PhoneNumbers:0"] = LocalStackOptions.LocalTenantPhoneNumber;
             }
 
             foreach (var (key, value) in options.AppSettings)

@@ -22,8 +22,14 @@ public sealed class LocalStackOptions
     public const string LocalTenantId = "local";
 
     /// <summary>
+    /// The phone number of <see cref="LocalTenantId"/>: the one the ACS simulator's callers dial by default
+    /// (<c>SimulatedCallRequest.To</c>), so a simulated phone call is the tenant's and shows on its dashboard.
+    /// </summary>
+    public const string LocalTenantPhoneNumber = "+14255550100";
+
+    /// <summary>
     /// Make a tenant <see cref="LocalTenantId"/> with a fresh API key (besides the admin key), as <c>dvs up</c> does for the
-    /// console. Off by default: with a tenant configured, calls that match no tenant fall under the unrouted-call limit.
+    /// console, owning <see cref="LocalTenantPhoneNumber"/>. Off by default: with a tenant configured, calls that match no tenant fall under the unrouted-call limit.
     /// </summary>
     public bool CreateTenant { get; init; }
 

@@ -61,7 +61,9 @@ public sealed class UpRunner
 
         await using (stack.ConfigureAwait(false))
         {
-            var urls = Describe(stack);
+            // Stopped before the stack (declared after it): a call in progress ends with its line, not with the apps.
+            await using var calls = await StackCallServer.StartAsync(stack, Progress, cancellationToken).ConfigureAwait(false);
+            var urls = Describe(stack, calls.Url);
             Print(urls, stack.EngineDescription);
             if (options.UrlsFile is not null)
             {
@@ -97,10 +99,11 @@ public sealed class UpRunner
         return 0;
     }
 
-    /// <summary>The addresses of a running stack (its tenant must have been created).</summary>
-    public static StackUrls Describe(LocalStack.LocalStack stack)
+    /// <summary>The addresses of a running stack (its tenant must have been created) and of its <see cref="StackCallServer"/>.</summary>
+    public static StackUrls Describe(LocalStack.LocalStack stack, Uri calls)
     {
         ArgumentNullException.ThrowIfNull(stack);
+        ArgumentNullException.ThrowIfNull(calls);
         if (stack.TenantId is null || stack.TenantApiKey is null)
         {
             throw new InvalidOperationException("The stack was started without a tenant (LocalStackOptions.CreateTenant).");
@@ -112,6 +115,7 @@ public sealed class UpRunner
             Console: stack.ConsoleUrl.ToString(),
             Dashboard: new Uri(stack.MediaWorkerBaseUrl, "/dashboard").ToString(),
             Metrics: stack.MetricsUrl.ToString(),
+            Calls: calls.ToString(),
             ApiKey: stack.TenantApiKey,
             Tenant: stack.TenantId);
     }
@@ -124,11 +128,13 @@ public sealed class UpRunner
         table.AddRow("Functions API", Markup.Escape(urls.Functions));
         table.AddRow("Media worker", Markup.Escape(urls.Worker));
         table.AddRow("Metrics", Markup.Escape(urls.Metrics));
+        table.AddRow("Phone line", Markup.Escape(urls.Calls));
         table.AddRow("Tenant", Markup.Escape(urls.Tenant));
         table.AddRow("API key", Markup.Escape(urls.ApiKey));
         table.AddRow("Engine", Markup.Escape(engine));
         _console.Write(table);
         _console.MarkupLine("Open the console, paste the API key and press [bold]Connect[/]; open the dashboard and sign in with the same key to watch calls live.");
+        _console.MarkupLine("Place a phone call to the tenant's number with [bold]dvs call --stack[/] [italic]urls-file[/] (needs --urls-file).");
     }
 
     private static async Task WriteUrlsFileAsync(FileInfo file, StackUrls urls, CancellationToken cancellationToken)
