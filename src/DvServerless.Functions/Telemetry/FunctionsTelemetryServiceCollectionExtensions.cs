@@ -1,4 +1,3 @@
-using Azure.Monitor.OpenTelemetry.AspNetCore;
 using DvServerless.Adapters.Live;
 using DvServerless.Adapters.Telemetry;
 using OpenTelemetry;
@@ -17,13 +16,13 @@ namespace DvServerless.Functions.Telemetry;
 public static class FunctionsTelemetryServiceCollectionExtensions
 {
     /// <summary>The setting (environment variable) that turns the Azure Monitor exporter on.</summary>
-    public const string AzureMonitorSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+    public const string AzureMonitorSetting = TelemetryExporters.AzureMonitorSetting;
 
     /// <summary>The setting (environment variable) that turns the OTLP exporter on.</summary>
-    public const string OtlpEndpointSetting = "OTEL_EXPORTER_OTLP_ENDPOINT";
+    public const string OtlpEndpointSetting = TelemetryExporters.OtlpEndpointSetting;
 
     /// <summary>The setting (environment variable) that chooses the trace sampler, read by the exporters.</summary>
-    public const string SamplerSetting = "OTEL_TRACES_SAMPLER";
+    public const string SamplerSetting = TelemetryExporters.SamplerSetting;
 
     /// <summary>The <c>service.name</c> of this app's telemetry.</summary>
     public const string ServiceName = "dvserverless-functions";
@@ -33,8 +32,8 @@ public static class FunctionsTelemetryServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        var azureMonitor = !string.IsNullOrWhiteSpace(configuration[AzureMonitorSetting]);
-        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointSetting]);
+        var azureMonitor = TelemetryExporters.AzureMonitorConfigured(configuration);
+        var otlp = TelemetryExporters.OtlpConfigured(configuration);
         if (!azureMonitor && !otlp)
         {
             return services;
@@ -61,34 +60,7 @@ public static class FunctionsTelemetryServiceCollectionExtensions
                 }
             });
 
-        if (azureMonitor)
-        {
-            // Reads the connection string from configuration itself. Its default sampler (5 traces a second, rate-limited)
-            // decides in each app on its own, ignoring the parent's decision, so a call's spans could be kept in one app
-            // and dropped in the other: all traces are kept unless OTEL_TRACES_SAMPLER chooses otherwise.
-            var keepAll = string.IsNullOrWhiteSpace(configuration[SamplerSetting]);
-            // An Application Insights resource without local auth takes only Entra ID tokens: the app's managed identity.
-            var credential = ApplicationInsightsAuthentication.CredentialFrom(configuration[ApplicationInsightsAuthentication.SettingName]);
-            telemetry.UseAzureMonitor(options =>
-            {
-                if (keepAll)
-                {
-                    options.SamplingRatio = 1.0F;
-                    options.TracesPerSecond = null;
-                }
-
-                if (credential is not null)
-                {
-                    options.Credential = credential;
-                }
-            });
-        }
-
-        if (otlp)
-        {
-            // Reads OTEL_EXPORTER_OTLP_* (endpoint, protocol, headers) from configuration itself.
-            telemetry.UseOtlpExporter();
-        }
+        telemetry.UseConfiguredExporters(configuration);
 
         return services;
     }
