@@ -18,12 +18,25 @@ public sealed class LogEventIdTests
         typeof(Simulators.Acs.AcsSimulator).Assembly.GetName().Name!,
     };
 
+    // Each app's process logs through its own assembly and the adapters: one log stream, one id space.
+    public static TheoryData<string> Apps => new()
+    {
+        typeof(Functions.FunctionsApp).Assembly.GetName().Name!,
+        typeof(MediaWorker.Calls.CallLoop).Assembly.GetName().Name!,
+    };
+
     [Theory]
     [MemberData(nameof(Assemblies))]
-    public void Event_ids_are_unique_within_the_assembly(string assemblyName)
+    public void Event_ids_are_unique_within_the_assembly(string assemblyName) => AssertUnique(assemblyName, [assemblyName]);
+
+    [Theory]
+    [MemberData(nameof(Apps))]
+    public void Event_ids_are_unique_within_an_apps_process_adapters_included(string appAssembly) =>
+        AssertUnique(appAssembly, [appAssembly, typeof(Adapters.Acs.AcsCallAutomationClient).Assembly.GetName().Name!]);
+
+    private static void AssertUnique(string assemblyName, string[] assemblies)
     {
-        var assembly = Assembly.Load(assemblyName);
-        var messages = assembly.GetTypes()
+        var messages = assemblies.Select(Assembly.Load).SelectMany(a => a.GetTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
             .Where(m => m.Attribute is not null)

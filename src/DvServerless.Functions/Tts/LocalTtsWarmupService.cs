@@ -56,10 +56,10 @@ public sealed partial class LocalTtsWarmupService : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 5311, Level = LogLevel.Debug, Message = "Next local TTS warm-up at {Next:o}.")]
+    [LoggerMessage(EventId = 5331, Level = LogLevel.Debug, Message = "Next local TTS warm-up at {Next:o}.")]
     private partial void LogNextRun(DateTimeOffset next);
 
-    [LoggerMessage(EventId = 5312, Level = LogLevel.Information, Message = "{Report}")]
+    [LoggerMessage(EventId = 5332, Level = LogLevel.Information, Message = "{Report}")]
     private partial void LogReport(string report);
 
     [LoggerMessage(EventId = 5313, Level = LogLevel.Warning, Message = "The local TTS warm-up run failed.")]

@@ -165,6 +165,6 @@ public sealed partial class VoiceRequests
 
     private static IResult Error(int status, string code, string message) => ErrorResults.Error(status, code, message);
 
-    [LoggerMessage(EventId = 5211, Level = LogLevel.Information, Message = "Rejected an unreadable voice upload: {Reason}")]
+    [LoggerMessage(EventId = 5251, Level = LogLevel.Information, Message = "Rejected an unreadable voice upload: {Reason}")]
     private partial void LogMalformedForm(string reason);
 }

@@ -209,12 +209,12 @@ public sealed partial class BrowserMediaLeg : ICallLeg, IWebSocketLegProtocol
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Browser session {SessionId}: closing the media socket with {Status}: {Reason}")]
+    [LoggerMessage(EventId = 2161, Level = LogLevel.Warning, Message = "Browser session {SessionId}: closing the media socket with {Status}: {Reason}")]
     private partial void LogBadInput(string sessionId, int status, string reason);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Browser session {SessionId}: the media socket was closed by the page ({Status})")]
+    [LoggerMessage(EventId = 2162, Level = LogLevel.Information, Message = "Browser session {SessionId}: the media socket was closed by the page ({Status})")]
     private partial void LogPeerClosed(string sessionId, int status);
 
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "Browser session {SessionId}: the media socket failed ({Error})")]
+    [LoggerMessage(EventId = 2163, Level = LogLevel.Information, Message = "Browser session {SessionId}: the media socket failed ({Error})")]
     private partial void LogSocketFailed(string sessionId, WebSocketError error);
 }
