@@ -217,6 +217,8 @@ function render(call) {
   const pill = document.createElement('span');
   pill.className = `state ${call.state}`;
   pill.textContent = call.endedAt !== null && call.endReason ? `Ended · ${call.endReason}` : call.state;
+  // Long end reasons are cut to fit the row; the whole text is one hover away.
+  pill.title = pill.textContent;
   stateCell.append(pill);
   cell(row, duration((call.endedAt ?? now()) - call.startedAt), 'duration');
   cell(row, call.engine ?? '—');
