@@ -3,6 +3,16 @@ namespace DvServerless.Core.Engines;
 /// <summary>What the agent is: model, voice, instructions, how it hears turns. Engine-neutral.</summary>
 public sealed class AgentOptions
 {
+    /// <summary>
+    /// Which engine runs the agent: <c>realtime</c> (OpenAI / Azure OpenAI Realtime, or its simulator without a key),
+    /// <c>cascaded</c> (speech-to-text → language model → text-to-speech, <see cref="Cascaded"/>) or <c>offline</c>
+    /// (the cascaded engine on local parts only: no key, no network). See <see cref="EngineKinds"/>.
+    /// </summary>
+    public string Engine { get; set; } = EngineKinds.Realtime;
+
+    /// <summary>The cascaded engine's parts (used when <see cref="Engine"/> is <c>cascaded</c> or <c>offline</c>).</summary>
+    public CascadedAgentOptions Cascaded { get; set; } = new();
+
     /// <summary>Model or Azure deployment name.</summary>
     public string Model { get; set; } = "gpt-realtime";
 
@@ -35,5 +45,10 @@ public sealed class AgentOptions
     public string? GreetingInstructions { get; set; }
 
     /// <summary>A copy whose settings can be changed without touching this agent.</summary>
-    public AgentOptions Clone() => (AgentOptions)MemberwiseClone();
+    public AgentOptions Clone()
+    {
+        var copy = (AgentOptions)MemberwiseClone();
+        copy.Cascaded = Cascaded.Clone();
+        return copy;
+    }
 }
