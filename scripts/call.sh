@@ -7,4 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-tools.sh
 mkdir -p out
-exec dotnet run --project src/DvServerless.Cli -c Release -- call --out "$PWD/out/agent.wav" --json "$PWD/out/summary.json" "$@"
+# A first build takes a minute or two: say so and show the projects as they finish, rather than sit silent.
+echo "Building dvs (Release)…" >&2
+dotnet build src/DvServerless.Cli -c Release -nologo -v minimal -clp:NoSummary >&2
+exec dotnet run --no-build --project src/DvServerless.Cli -c Release -- call --out "$PWD/out/agent.wav" --json "$PWD/out/summary.json" "$@"

@@ -70,7 +70,7 @@ public sealed class AcsCallEndToEndTests
         Assert.True(truncation.Accepted, "the Realtime simulator refused the truncate");
 
         // Nothing of the interrupted answer reached the caller after StopAudio.
-        Assert.Equal(0, CallSummaryBuilder.CountAgentFramesAfterStopAudio(result));
+        Assert.Equal(0, CallSummaryBuilder.CountAgentFramesAfterStopAudio(result, records));
 
         // Two caller turns, an interrupted agent turn and a complete one.
         var turns = records.Where(r => r.Kind == "turn").ToList();

@@ -57,10 +57,10 @@ public static class CallCommand
             };
             if (options.Sip)
             {
-                return new SipCallRunner(AnsiConsole.Console).RunAsync(options, cancellationToken);
+                return new SipCallRunner(DvsConsole.Out, DvsConsole.Error).RunAsync(options, cancellationToken);
             }
 
-            return new CallRunner(AnsiConsole.Console).RunAsync(options, cancellationToken);
+            return new CallRunner(DvsConsole.Out, DvsConsole.Error).RunAsync(options, cancellationToken);
         });
         return command;
     }

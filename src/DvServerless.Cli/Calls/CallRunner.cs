@@ -14,13 +14,18 @@ namespace DvServerless.Cli.Calls;
 public sealed class CallRunner
 {
     private readonly IAnsiConsole _console;
+    private readonly IAnsiConsole _errors;
 
-    /// <summary>Creates a runner that writes to <paramref name="console"/>.</summary>
-    public CallRunner(IAnsiConsole console) => _console = console;
+    /// <summary>Creates a runner that writes to <paramref name="console"/>, and errors to <paramref name="errors"/> (default: the same).</summary>
+    public CallRunner(IAnsiConsole console, IAnsiConsole? errors = null)
+    {
+        _console = console;
+        _errors = errors ?? console;
+    }
 
     /// <summary>Runs the call; returns the process exit code (0 = the session ended cleanly after exactly one answer).</summary>
     public Task<int> RunAsync(CallRunOptions options, CancellationToken cancellationToken) =>
-        CallRunSteps.GuardAsync(_console, options.Timeout, async token =>
+        CallRunSteps.GuardAsync(_errors, options.Timeout, async token =>
         {
             var summary = options.Stack is null
                 ? await PlaceCallAsync(options, token).ConfigureAwait(false)
@@ -37,7 +42,7 @@ public sealed class CallRunner
     private async Task<CallSummary> PlaceCallAsync(CallRunOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        void Progress(string note) => _console.MarkupLineInterpolated($"[grey]{clock.Elapsed.TotalSeconds,6:0.00}s[/] {note}");
+        void Progress(string note) => CallRunSteps.Progress(_console, clock, note);
 
         var (callerPcm, callerFormat, transcripts) = await LoadCallerAsync(options, Progress, cancellationToken).ConfigureAwait(false);
         var stackOptions = new LocalStackOptions
@@ -67,7 +72,7 @@ public sealed class CallRunner
     private async Task<CallSummary> PlaceCallOnStackAsync(CallRunOptions options, FileInfo stackFile, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        void Progress(string note) => _console.MarkupLineInterpolated($"[grey]{clock.Elapsed.TotalSeconds,6:0.00}s[/] {note}");
+        void Progress(string note) => CallRunSteps.Progress(_console, clock, note);
 
         var urls = await StackCallClient.ReadUrlsAsync(stackFile, cancellationToken).ConfigureAwait(false);
         // The running stack's Realtime simulator recognises what dvs up was told (--transcripts there).

@@ -66,8 +66,11 @@ public sealed record CallTurn
     /// <summary><c>caller</c> or <c>agent</c>.</summary>
     public required string Speaker { get; init; }
 
-    /// <summary>What was said.</summary>
+    /// <summary>What was said; for an interrupted agent turn, what the caller heard of it.</summary>
     public required string Text { get; init; }
+
+    /// <summary>For an interrupted agent turn: the whole text the agent had generated (more than the caller heard).</summary>
+    public string? GeneratedText { get; init; }
 
     /// <summary>Start, in milliseconds from the start of media.</summary>
     public long StartMs { get; init; }

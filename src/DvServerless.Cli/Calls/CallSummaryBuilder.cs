@@ -56,7 +56,7 @@ public static class CallSummaryBuilder
             Turns = Turns(records),
             BargeIns = bargeIns,
             AgentAudioHeardMs = (int)Math.Round(result.Segments.Sum(s => s.PlayedMs)),
-            AgentFramesAfterStopAudio = CountAgentFramesAfterStopAudio(result),
+            AgentFramesAfterStopAudio = CountAgentFramesAfterStopAudio(result, records),
             PlayoutGapsMs = PlayoutGaps(result, records),
             AnswerToFirstAgentAudioMs = firstAudio is >= 0 ? firstAudio : null,
             DurationMs = (int)result.Duration.TotalMilliseconds,
@@ -110,29 +110,45 @@ public static class CallSummaryBuilder
         return result.Segments.Where(s => s.Start >= from && s.Start < until).OrderBy(s => s.Start).ToList();
     }
 
-    /// <summary>The conversation from a call's record, in the order turns began (records are appended as turns end).</summary>
+    /// <summary>
+    /// The conversation from a call's record, in the order turns began (records are appended as turns end). An agent turn
+    /// the caller cut off reads as the caller heard it; what the agent had generated is kept beside it.
+    /// </summary>
     public static IReadOnlyList<CallTurn> Turns(IReadOnlyList<CallRecordEntry> records) =>
         records.Where(r => r.Kind == "turn" && !string.IsNullOrEmpty(r.Text)).OrderBy(r => r.StartMs).Select(r => new CallTurn
         {
             Speaker = r.Speaker ?? "?",
-            Text = r.Text!,
+            Text = r.Interrupted && r.HeardText is { } heard ? heard : r.Text!,
+            GeneratedText = r.Interrupted && r.HeardText is not null && r.HeardText != r.Text ? r.Text : null,
             StartMs = r.StartMs,
             EndMs = r.EndMs,
             Interrupted = r.Interrupted,
         }).ToList();
 
     /// <summary>
-    /// Agent audio that arrived at the caller's side after a StopAudio while the caller was still talking. A reply to
-    /// the caller cannot start before the caller stops, so any such audio is the interrupted item leaking through.
+    /// Audio of an interrupted agent item that reached the caller's side after its StopAudio. The window runs from the
+    /// StopAudio until the caller stops talking (at most 500 ms when the caller's audio already ended) or until the next
+    /// agent item starts, whichever is first: the agent's later answers are not the interrupted item leaking through,
+    /// even when the caller's WAV goes on talking over them.
     /// </summary>
-    public static int CountAgentFramesAfterStopAudio(SimulatedCallResult result)
+    public static int CountAgentFramesAfterStopAudio(SimulatedCallResult result, IReadOnlyList<CallRecordEntry> records)
     {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(records);
+        var agentItemStarts = records.Where(r => r.Kind == "turn" && r.Speaker == "agent").Select(r => r.StartMs).Distinct().Order().ToList();
         var count = 0;
         foreach (var stop in result.StopAudios)
         {
             var until = result.CallerAudioEndedAt is { } callerEnd && callerEnd > stop.ArrivedAt
                 ? callerEnd
                 : stop.ArrivedAt + TimeSpan.FromMilliseconds(500);
+            // The worker's and the simulator's media clocks start within a few milliseconds of each other.
+            var nextItem = agentItemStarts.FirstOrDefault(start => TimeSpan.FromMilliseconds(start) > stop.ArrivedAt, long.MinValue);
+            if (nextItem != long.MinValue && TimeSpan.FromMilliseconds(nextItem - 20) < until)
+            {
+                until = TimeSpan.FromMilliseconds(nextItem - 20);
+            }
+
             count += result.OutboundMessages.Count(m =>
                 m.Kind == OutboundMediaKind.AudioData && m.AudioBytes > 0 && m.ArrivedAt > stop.ArrivedAt && m.ArrivedAt <= until);
         }

@@ -10,12 +10,12 @@ public static class ConversationPrinter
     {
         console.WriteLine();
         console.MarkupLineInterpolated($"[bold]Call[/] {summary.CallId}  engine: {summary.Engine}{(summary.Simulated ? " (simulated agent: set OPENAI_API_KEY for the real model)" : string.Empty)}");
-        var table = new Table().Border(TableBorder.Simple).AddColumn("time").AddColumn("speaker").AddColumn("said");
+        console.MarkupLine("[grey]Times below are call time: seconds from when the call's audio started ([[+s]] above: since dvs started).[/]");
+        var table = new Table().Border(TableBorder.Simple).AddColumn("call time").AddColumn("speaker").AddColumn("said");
         foreach (var turn in summary.Turns)
         {
             var time = turn.EndMs is { } end ? $"{Seconds(turn.StartMs)}–{Seconds(end)}" : Seconds(turn.StartMs);
-            var text = turn.Interrupted ? turn.Text + "  [interrupted]" : turn.Text;
-            table.AddRow(new Text(time), new Text(turn.Speaker), new Text(text));
+            table.AddRow(new Text(time), new Text(turn.Speaker), new Text(turn.Interrupted ? Interrupted(turn) : turn.Text));
         }
 
         console.Write(table);
@@ -55,6 +55,14 @@ public static class ConversationPrinter
             console.MarkupLineInterpolated($"[red]protocol error:[/] {error}");
         }
     }
+
+    /// <summary>An interrupted turn as the caller heard it, with how much more the agent had generated.</summary>
+    private static string Interrupted(CallTurn turn) =>
+        turn.GeneratedText is { } generated && generated.Length > turn.Text.Length
+            ? $"{turn.Text} — [cut off by the caller; {CountWords(generated) - CountWords(turn.Text)} more words were generated but not heard]"
+            : $"{turn.Text}  [interrupted]";
+
+    private static int CountWords(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 
     private static string Seconds(long ms) => (ms / 1000.0).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) + "s";
 }

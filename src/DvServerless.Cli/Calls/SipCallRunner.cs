@@ -18,13 +18,18 @@ namespace DvServerless.Cli.Calls;
 public sealed class SipCallRunner
 {
     private readonly IAnsiConsole _console;
+    private readonly IAnsiConsole _errors;
 
-    /// <summary>Creates a runner that writes to <paramref name="console"/>.</summary>
-    public SipCallRunner(IAnsiConsole console) => _console = console;
+    /// <summary>Creates a runner that writes to <paramref name="console"/>, and errors to <paramref name="errors"/> (default: the same).</summary>
+    public SipCallRunner(IAnsiConsole console, IAnsiConsole? errors = null)
+    {
+        _console = console;
+        _errors = errors ?? console;
+    }
 
     /// <summary>Runs the call; returns the exit code (0 = one accept, one sideband, session <c>Ended</c>).</summary>
     public Task<int> RunAsync(CallRunOptions options, CancellationToken cancellationToken) =>
-        CallRunSteps.GuardAsync(_console, options.Timeout, async token =>
+        CallRunSteps.GuardAsync(_errors, options.Timeout, async token =>
         {
             var summary = await PlaceCallAsync(options, token).ConfigureAwait(false);
             var sip = summary.Sip!;
@@ -58,7 +63,7 @@ public sealed class SipCallRunner
     private async Task<CallSummary> PlaceCallAsync(CallRunOptions options, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        void Progress(string note) => _console.MarkupLineInterpolated($"[grey]{clock.Elapsed.TotalSeconds,6:0.00}s[/] {note}");
+        void Progress(string note) => CallRunSteps.Progress(_console, clock, note);
 
         var (callerPcm, transcripts) = await LoadCallerAsync(options, Progress, cancellationToken).ConfigureAwait(false);
         await using var stack = await LocalStack.LocalStack.StartAsync(new LocalStack.LocalStackOptions

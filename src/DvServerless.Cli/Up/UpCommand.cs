@@ -32,7 +32,7 @@ public static class UpCommand
                 Greeting = parseResult.GetValue(greeting),
                 Verbose = parseResult.GetValue(verbose),
             };
-            return new UpRunner(AnsiConsole.Console).RunAsync(options, cancellationToken);
+            return new UpRunner(DvsConsole.Out).RunAsync(options, cancellationToken);
         });
         return command;
     }

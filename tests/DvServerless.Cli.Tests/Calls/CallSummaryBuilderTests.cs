@@ -26,7 +26,51 @@ public sealed class CallSummaryBuilderTests
             ],
         };
 
-        Assert.Equal(2, CallSummaryBuilder.CountAgentFramesAfterStopAudio(result));
+        IReadOnlyList<CallRecordEntry> records =
+        [
+            new() { Kind = "turn", Speaker = "agent", StartMs = 3000, Text = "Sure, let me", Interrupted = true },
+            new() { Kind = "turn", Speaker = "agent", StartMs = 7600, Text = "Of course." },
+        ];
+
+        Assert.Equal(2, CallSummaryBuilder.CountAgentFramesAfterStopAudio(result, records));
+    }
+
+    [Fact]
+    public void The_agents_next_answer_is_not_counted_even_while_the_callers_audio_goes_on()
+    {
+        // A caller WAV that keeps talking: the window would reach 20 s, but the agent answered at 6 s.
+        var result = new SimulatedCallResult
+        {
+            Outcome = SimulatedCallOutcome.CallerHungUp,
+            StopAudios = [new StopAudioRecord(TimeSpan.FromMilliseconds(5000), 100)],
+            CallerAudioEndedAt = TimeSpan.FromMilliseconds(20000),
+            OutboundMessages = [Audio(5020), Audio(6000), Audio(6020), Audio(9000)],
+        };
+        IReadOnlyList<CallRecordEntry> records =
+        [
+            new() { Kind = "turn", Speaker = "agent", StartMs = 3000, Text = "Sure, let me", Interrupted = true },
+            new() { Kind = "turn", Speaker = "caller", StartMs = 4800, Text = "Wait" },
+            new() { Kind = "turn", Speaker = "agent", StartMs = 6000, Text = "Of course." },
+        ];
+
+        Assert.Equal(1, CallSummaryBuilder.CountAgentFramesAfterStopAudio(result, records));
+    }
+
+    [Fact]
+    public void An_interrupted_agent_turn_reads_as_heard_and_keeps_the_generated_text_beside_it()
+    {
+        IReadOnlyList<CallRecordEntry> records =
+        [
+            new() { Kind = "turn", Speaker = "agent", StartMs = 3000, Text = "Sure, let me look that up for you.", HeardText = "Sure, let me", Interrupted = true },
+            new() { Kind = "turn", Speaker = "agent", StartMs = 6000, Text = "Of course." },
+        ];
+
+        var turns = CallSummaryBuilder.Turns(records);
+
+        Assert.Equal("Sure, let me", turns[0].Text);
+        Assert.Equal("Sure, let me look that up for you.", turns[0].GeneratedText);
+        Assert.Equal("Of course.", turns[1].Text);
+        Assert.Null(turns[1].GeneratedText);
     }
 
     [Fact]
@@ -71,7 +115,7 @@ public sealed class CallSummaryBuilderTests
             ],
         };
 
-        Assert.Equal(0, CallSummaryBuilder.CountAgentFramesAfterStopAudio(result));
+        Assert.Equal(0, CallSummaryBuilder.CountAgentFramesAfterStopAudio(result, []));
     }
 
     [Theory]
