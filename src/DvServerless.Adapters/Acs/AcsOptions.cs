@@ -14,4 +14,13 @@ public sealed class AcsOptions
 
     /// <summary>The media streaming audio format: <c>pcm24KMono</c> (default, matches Realtime 24 kHz) or <c>pcm16KMono</c>.</summary>
     public string AudioFormat { get; set; } = "pcm24KMono";
+
+    /// <summary>
+    /// Where the agent's <c>transfer</c> tool sends ACS callers: a phone number in E.164 (<c>+14255550123</c>) or an ACS
+    /// raw id (<c>8:acs:…</c>). Unset: the agent is not offered transfers on ACS calls.
+    /// </summary>
+    public string? TransferTarget { get; set; }
+
+    /// <summary>Whether <see cref="ConnectionString"/> or <see cref="Endpoint"/> names an ACS resource (else the local simulator's default).</summary>
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString) || Endpoint is not null;
 }

@@ -26,6 +26,8 @@ public static class AcsServiceCollectionExtensions
                 "Acs:ConnectionString is not 'endpoint=https://…;accesskey=<base64>'.")
             .Validate(o => o.Endpoint is null || o.Endpoint.Scheme == Uri.UriSchemeHttps || o.Endpoint.IsLoopback,
                 "Acs:Endpoint must be an https URL.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.TransferTarget) || IsTransferTarget(o.TransferTarget),
+                "Acs:TransferTarget must be a phone number in E.164 (+14255550123) or an ACS raw id (8:acs:…, 4:+1…).")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AcsCallAutomationClient>(provider =>
@@ -44,6 +46,9 @@ public static class AcsServiceCollectionExtensions
         services.TryAddSingleton<ICallAutomationClient>(provider => provider.GetRequiredService<AcsCallAutomationClient>());
         return services;
     }
+
+    private static bool IsTransferTarget(string target) =>
+        System.Text.RegularExpressions.Regex.IsMatch(target, @"^(\+[1-9][0-9]{6,14}|4:\+[1-9][0-9]{6,14}|8:[a-z0-9_.:-]+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
 
     private static bool IsParsable(string connectionString)
     {

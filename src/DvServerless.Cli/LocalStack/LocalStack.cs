@@ -166,6 +166,9 @@ public sealed class LocalStack : IAsyncDisposable
             {
                 ["MediaWorker:InternalUrls"] = workerInternalUrl.ToString().TrimEnd('/'),
                 ["Live:RestAccessKey"] = liveRestKey,
+                // The agent's end_call and transfer act on the call through Call Automation, as they would on ACS.
+                ["Acs:ConnectionString"] = acs.ConnectionString,
+                ["Acs:AudioFormat"] = options.AcsAudioFormat,
             };
             var worker = MediaWorkerApp.Build(["--urls", workerUrl.ToString()], builder => Configure(builder, workerSettings, options.Verbose, options.LogSink));
             await worker.StartAsync(cancellationToken).ConfigureAwait(false);

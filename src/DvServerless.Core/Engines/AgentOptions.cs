@@ -44,6 +44,12 @@ public sealed class AgentOptions
     /// <summary>Instructions for the greeting response when <see cref="GreetFirst"/> is set.</summary>
     public string? GreetingInstructions { get; set; }
 
+    /// <summary>
+    /// The functions the agent may call, declared to whichever engine runs it. The media worker fills this from the tools
+    /// it can run (<c>end_call</c>, <c>transfer</c> when a target is configured, …).
+    /// </summary>
+    public IReadOnlyList<AgentTool> Tools { get; set; } = [];
+
     /// <summary>A copy whose settings can be changed without touching this agent.</summary>
     public AgentOptions Clone()
     {

@@ -37,7 +37,7 @@ public sealed partial class AcsCallRunner
         IConversationEngine engine;
         try
         {
-            engine = _services.Engines.Create(callId, _services.Agent);
+            engine = _services.CreateEngine(callId, _services.Agent);
         }
         catch (Exception ex)
         {

@@ -57,7 +57,7 @@ public sealed partial class BrowserCallRunner
         IConversationEngine engine;
         try
         {
-            engine = _services.Engines.Create(sessionId, agent);
+            engine = _services.CreateEngine(sessionId, agent);
         }
         catch (Exception ex)
         {

@@ -18,7 +18,7 @@ internal sealed class CallRunnerServices
 {
     private readonly ICallRecordSink _records;
     private readonly ICallControl _callControl;
-    private readonly IReadOnlyList<ICallToolHandler> _tools;
+    private readonly ICallToolHandler[] _tools;
     private readonly MediaWorkerMetrics _metrics;
     private readonly ActiveCalls _calls;
     private readonly Records.WorkerCallEnd? _callEnd;
@@ -36,7 +36,7 @@ internal sealed class CallRunnerServices
         Agent = services.GetService<AgentOptions>() ?? services.GetService<IOptions<AgentOptions>>()?.Value ?? new AgentOptions();
         _records = services.GetRequiredService<ICallRecordSink>();
         _callControl = services.GetRequiredService<ICallControl>();
-        _tools = services.GetServices<ICallToolHandler>().ToArray();
+        _tools = services.GetServices<ICallToolHandler>().Where(t => t.IsAvailable).ToArray();
         Options = options.Value;
         Time = services.GetRequiredService<TimeProvider>();
         _metrics = services.GetRequiredService<MediaWorkerMetrics>();
@@ -65,6 +65,22 @@ internal sealed class CallRunnerServices
 
     /// <summary>The cached greeting, when one is configured.</summary>
     public Greeting.ICallGreeting? Greeting { get; }
+
+    /// <summary>
+    /// Creates the engine of call <paramref name="callId"/> for <paramref name="agent"/>, declaring the tools this worker
+    /// can run (<c>end_call</c>, <c>transfer</c> when configured, …) unless the agent already lists its own.
+    /// </summary>
+    public IConversationEngine CreateEngine(string callId, AgentOptions agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        if (agent.Tools.Count == 0 && _tools.Length > 0)
+        {
+            agent = agent.Clone();
+            agent.Tools = _tools.Select(t => t.Definition).ToArray();
+        }
+
+        return Engines.Create(callId, agent);
+    }
 
     /// <summary>
     /// Runs <paramref name="run"/> for call <paramref name="callId"/> registered with <see cref="ActiveCalls"/>, with a

@@ -73,7 +73,7 @@ public static class MediaWorkerApp
         // The tenants' own OpenAI projects (their keys attach the sidebands of their SIP calls).
         services.AddTenantDirectory(builder.Configuration);
         services.AddSipSideband(builder.Configuration);
-        services.TryAddSingleton<ICallControl, LoggingCallControl>();
+        services.AddCallControl(builder.Configuration);
         services.TryAddSingleton<ICallRecordSink, DiscardingCallRecordSink>();
         services.AddLiveHub(builder.Configuration);
 

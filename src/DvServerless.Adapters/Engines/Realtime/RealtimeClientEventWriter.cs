@@ -76,8 +76,33 @@ internal sealed class RealtimeClientEventWriter : IDisposable
             w.WriteNumber("max_output_tokens", max);
         }
 
+        WriteTools(w, agent.Tools);
         w.WriteEndObject(); // session
         End();
+    }
+
+    /// <summary>The session's function tools (<c>{type: function, name, description, parameters}</c>) and <c>tool_choice: auto</c>.</summary>
+    private static void WriteTools(Utf8JsonWriter w, IReadOnlyList<AgentTool> tools)
+    {
+        if (tools.Count == 0)
+        {
+            return;
+        }
+
+        w.WriteStartArray("tools");
+        foreach (var tool in tools)
+        {
+            w.WriteStartObject();
+            w.WriteString("type", "function");
+            w.WriteString("name", tool.Name);
+            w.WriteString("description", tool.Description);
+            w.WritePropertyName("parameters");
+            w.WriteRawValue(tool.ParametersJsonSchema, skipInputValidation: false);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteString("tool_choice", "auto");
     }
 
     /// <summary><c>response.create</c>, with one-off instructions when given.</summary>

@@ -13,10 +13,10 @@ namespace DvServerless.Adapters.OpenAI.Calls;
 public static class AcceptSessionBuilder
 {
     /// <summary>The tool the agent calls to end the call (the worker answers with a hangup).</summary>
-    public const string EndCallToolName = "end_call";
+    public const string EndCallToolName = AgentTools.EndCallName;
 
     /// <summary>The tool the agent calls to transfer the caller (the worker answers with a refer to the configured target).</summary>
-    public const string TransferToolName = "transfer";
+    public const string TransferToolName = AgentTools.TransferName;
 
     /// <summary>Builds the accept body; <paramref name="tools"/> (function tools) are added when non-empty.</summary>
     public static JsonObject Build(AgentOptions agent, IEnumerable<JsonObject>? tools = null)
@@ -60,38 +60,21 @@ public static class AcceptSessionBuilder
     }
 
     /// <summary>The <c>end_call</c> function tool: the agent ends the call after saying goodbye.</summary>
-    public static JsonObject CreateEndCallTool() => new()
-    {
-        ["type"] = "function",
-        ["name"] = EndCallToolName,
-        ["description"] = "End the phone call. Call this after you have said goodbye, or when the caller asks to hang up.",
-        ["parameters"] = new JsonObject
-        {
-            ["type"] = "object",
-            ["properties"] = new JsonObject
-            {
-                ["reason"] = new JsonObject { ["type"] = "string", ["description"] = "Why the call ends, in a few words." },
-            },
-            ["required"] = new JsonArray(),
-            ["additionalProperties"] = false,
-        },
-    };
+    public static JsonObject CreateEndCallTool() => ToJson(AgentTools.EndCall);
 
     /// <summary>The <c>transfer</c> function tool: the agent hands the caller to a human (the target is configured, not chosen by the model).</summary>
-    public static JsonObject CreateTransferTool() => new()
+    public static JsonObject CreateTransferTool() => ToJson(AgentTools.Transfer);
+
+    /// <summary>A tool as the accept body's <c>tools</c> entry, from the one definition every engine declares.</summary>
+    public static JsonObject ToJson(AgentTool tool)
     {
-        ["type"] = "function",
-        ["name"] = TransferToolName,
-        ["description"] = "Transfer the caller to a human colleague. Tell the caller you are transferring them before you call this.",
-        ["parameters"] = new JsonObject
+        ArgumentNullException.ThrowIfNull(tool);
+        return new JsonObject
         {
-            ["type"] = "object",
-            ["properties"] = new JsonObject
-            {
-                ["reason"] = new JsonObject { ["type"] = "string", ["description"] = "What the caller needs help with." },
-            },
-            ["required"] = new JsonArray(),
-            ["additionalProperties"] = false,
-        },
-    };
+            ["type"] = "function",
+            ["name"] = tool.Name,
+            ["description"] = tool.Description,
+            ["parameters"] = JsonNode.Parse(tool.ParametersJsonSchema),
+        };
+    }
 }

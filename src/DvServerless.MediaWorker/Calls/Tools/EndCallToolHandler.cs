@@ -1,13 +1,18 @@
+using DvServerless.Core.Engines;
+
 namespace DvServerless.MediaWorker.Calls.Tools;
 
-/// <summary>The <c>end_call</c> tool: the agent decided the conversation is over.</summary>
+/// <summary>The <c>end_call</c> tool: the agent decided the conversation is over; the call is hung up once the goodbye has played.</summary>
 public sealed class EndCallToolHandler : ICallToolHandler
 {
     /// <summary>The tool name.</summary>
-    public const string ToolName = "end_call";
+    public const string ToolName = AgentTools.EndCallName;
 
     /// <inheritdoc />
     public string Name => ToolName;
+
+    /// <inheritdoc />
+    public AgentTool Definition => AgentTools.EndCall;
 
     /// <inheritdoc />
     public ValueTask<CallToolResult> InvokeAsync(string callId, string argumentsJson, CancellationToken cancellationToken) =>

@@ -1,0 +1,69 @@
+using DvServerless.Cli.Calls;
+using DvServerless.Cli.LocalStack;
+using DvServerless.Core.Audio;
+using DvServerless.Core.Calls;
+using DvServerless.Simulators.Acs;
+using DvServerless.Testing;
+
+namespace DvServerless.EndToEnd.Tests;
+
+/// <summary>
+/// The agent's tools act on an ACS call through Call Automation: <c>end_call</c> hangs the call up (after what the agent
+/// queued has played) and <c>transfer</c> hands the caller to the configured number. The Realtime simulator plays a
+/// model that calls the tool; the ACS simulator checks the REST requests as ACS would.
+/// </summary>
+public sealed class AgentToolsEndToEndTests
+{
+    [SkippableFact]
+    public async Task The_agents_end_call_hangs_the_acs_call_up_through_call_automation()
+    {
+        var result = await PlaceCallAsync("tool:end_call {\"reason\":\"the caller said goodbye\"}", settings: []);
+
+        Assert.Equal(SimulatedCallOutcome.AppHungUp, result.Outcome);
+        Assert.Empty(result.ProtocolErrors);
+    }
+
+    [SkippableFact]
+    public async Task The_agents_transfer_hands_the_caller_to_the_configured_number()
+    {
+        var result = await PlaceCallAsync("tool:transfer {\"reason\":\"wants a person\"}", settings: new() { ["Acs:TransferTarget"] = "+14255550123" });
+
+        Assert.Equal(SimulatedCallOutcome.Transferred, result.Outcome);
+        Assert.Equal("4:+14255550123", result.TransferTarget);
+        Assert.Empty(result.ProtocolErrors);
+    }
+
+    private static async Task<SimulatedCallResult> PlaceCallAsync(string agentReply, Dictionary<string, string?> settings)
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        string[] utterances = ["That is all, thank you. Goodbye."];
+        var caller = await CallerAudioSynthesizer.SynthesizeAsync(utterances, TimeSpan.FromSeconds(1), AudioFormat.Pcm24k, TimeSpan.FromMilliseconds(500), timeout.Token);
+
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions
+        {
+            CallerTranscripts = utterances,
+            AgentReply = (_, _) => agentReply,
+            Greeting = "Hello.",
+            Environment = new Dictionary<string, string?>(), // never a real engine in tests
+            AppSettings = settings,
+            ToolsSearchRoot = RepositoryPaths.Root,
+        }, _ => { }, timeout.Token);
+
+        var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
+        {
+            IncomingCallUrl = stack.IncomingCallUrl,
+            CallerAudio = caller,
+            CallerAudioFormat = AudioFormat.Pcm24k,
+            MaxDuration = TimeSpan.FromSeconds(40),
+            // Long enough that only the agent's tool can end the call first.
+            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(20),
+        }, timeout.Token);
+        var result = await call.Completion.WaitAsync(timeout.Token);
+        Assert.Equal(1, result.AnswerCount);
+        var callId = Uri.UnescapeDataString(result.Callbacks[0].Uri.Segments[^1]);
+        var session = await FinalSession.ReadAsync(stack.Sessions, callId, timeout.Token);
+        Assert.Equal(CallState.Ended, session.State);
+        return result;
+    }
+}
