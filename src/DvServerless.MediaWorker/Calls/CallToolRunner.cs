@@ -30,40 +30,79 @@ internal sealed partial class CallToolRunner
     /// </summary>
     public CallToolOutcome? Start(ToolCallRequested toolCall, Action<CallToolOutcome> completed, CancellationToken cancellationToken)
     {
-        if (!_started.Add(toolCall.CallId))
+        if (!TryBegin(toolCall, out var handler, out var immediate))
         {
-            return null; // Each call_id runs once, however often the engine reports it.
-        }
-
-        if (!_tools.TryGetValue(toolCall.Name, out var handler))
-        {
-            LogUnknownTool(_callId, toolCall.Name);
-            return new CallToolOutcome(toolCall, new CallToolResult("{\"error\":\"unknown tool\"}"), TimeSpan.Zero, Failed: true);
+            return immediate;
         }
 
         _ = Task.Run(async () =>
         {
-            CallToolResult result;
-            var started = _time.GetTimestamp();
-            var failed = false;
-            try
+            if (await InvokeAsync(handler!, toolCall, cancellationToken).ConfigureAwait(false) is { } outcome)
             {
-                result = await handler.InvokeAsync(_callId, toolCall.ArgumentsJson, cancellationToken).ConfigureAwait(false);
+                completed(outcome);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogToolFailed(ex, _callId, toolCall.Name);
-                result = new CallToolResult("{\"error\":\"tool failed\"}");
-                failed = true;
-            }
-
-            completed(new CallToolOutcome(toolCall, result, _time.GetElapsedTime(started), failed));
         }, CancellationToken.None);
         return null;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="toolCall"/> and waits for it, for callers with no audio to keep moving meanwhile (the SIP
+    /// sideband). Null for a repeated <c>call_id</c> or when cancelled.
+    /// </summary>
+    public async Task<CallToolOutcome?> RunAsync(ToolCallRequested toolCall, CancellationToken cancellationToken)
+    {
+        if (!TryBegin(toolCall, out var handler, out var immediate))
+        {
+            return immediate;
+        }
+
+        return await InvokeAsync(handler!, toolCall, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// True when <paramref name="toolCall"/> is new and has a handler; false with the outcome to apply now for an unknown
+    /// tool, or with none for a repeat.
+    /// </summary>
+    private bool TryBegin(ToolCallRequested toolCall, out ICallToolHandler? handler, out CallToolOutcome? immediate)
+    {
+        handler = null;
+        immediate = null;
+        if (!_started.Add(toolCall.CallId))
+        {
+            return false; // Each call_id runs once, however often the engine reports it.
+        }
+
+        if (!_tools.TryGetValue(toolCall.Name, out handler))
+        {
+            LogUnknownTool(_callId, toolCall.Name);
+            immediate = new CallToolOutcome(toolCall, new CallToolResult("{\"error\":\"unknown tool\"}"), TimeSpan.Zero, Failed: true);
+            return false;
+        }
+
+        return true;
+    }
+
+    private async Task<CallToolOutcome?> InvokeAsync(ICallToolHandler handler, ToolCallRequested toolCall, CancellationToken cancellationToken)
+    {
+        CallToolResult result;
+        var started = _time.GetTimestamp();
+        var failed = false;
+        try
+        {
+            result = await handler.InvokeAsync(_callId, toolCall.ArgumentsJson, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception ex)
+        {
+            LogToolFailed(ex, _callId, toolCall.Name);
+            result = new CallToolResult("{\"error\":\"tool failed\"}");
+            failed = true;
+        }
+
+        return new CallToolOutcome(toolCall, result, _time.GetElapsedTime(started), failed);
     }
 
     [LoggerMessage(EventId = 3209, Level = LogLevel.Warning, Message = "Call {CallId}: the agent called the unknown tool {Tool}")]

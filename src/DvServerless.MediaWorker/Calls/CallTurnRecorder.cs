@@ -22,7 +22,7 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
     private readonly Dictionary<string, StringBuilder> _agentText = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _agentTranscripts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AgentUtterance> _awaitingTranscript = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _callerSpeechStartMs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _callerSpeechStartMs = new(StringComparer.Ordinal);
     private DateTimeOffset _startedAt;
     private string? _engine;
     private ICallLoopObserver? _observer;
@@ -44,11 +44,16 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
     /// <summary>Milliseconds from the start of media to <paramref name="at"/>.</summary>
     public long MediaMs(DateTimeOffset at) => Math.Max(0, (long)(at - _startedAt).TotalMilliseconds);
 
-    public void CallerSpeechStarted(CallerSpeechStarted started)
+    /// <summary>
+    /// The caller started an utterance: its turn starts at the engine's <c>audio_start_ms</c>, which counts the audio
+    /// this leg sent, or at <paramref name="mediaMs"/> for a leg whose audio reached the engine before this record began
+    /// (the SIP sideband attaches after OpenAI took the call's audio).
+    /// </summary>
+    public void CallerSpeechStarted(CallerSpeechStarted started, long? mediaMs = null)
     {
         if (started.ItemId is not null)
         {
-            _callerSpeechStartMs[started.ItemId] = started.AudioStartMs;
+            _callerSpeechStartMs[started.ItemId] = mediaMs ?? started.AudioStartMs;
         }
     }
 
@@ -85,6 +90,27 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
         {
             AgentTurn(finished);
         }
+    }
+
+    /// <summary>
+    /// For a leg whose far end plays the agent's audio itself (the SIP sideband): the agent item
+    /// <paramref name="itemId"/>, whose text is known, was spoken from <paramref name="startMs"/> to
+    /// <paramref name="endMs"/> (media time). Written now; there is no playout here to say when the caller heard it.
+    /// </summary>
+    public void AgentTurnPlayedElsewhere(string itemId, long startMs, long endMs)
+    {
+        Write(new CallRecordEntry
+        {
+            Kind = "turn",
+            Speaker = "agent",
+            Text = AgentText(itemId),
+            StartMs = startMs,
+            EndMs = endMs,
+            ItemId = itemId,
+            Engine = _engine,
+            At = _time.GetUtcNow(),
+        });
+        ForgetAgentText(itemId);
     }
 
     /// <summary>The cached greeting's text, the transcript of its item.</summary>

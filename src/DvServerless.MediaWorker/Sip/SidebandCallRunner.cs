@@ -6,6 +6,7 @@ using DvServerless.Core.Engines;
 using DvServerless.Core.Privacy;
 using DvServerless.Core.Records;
 using DvServerless.MediaWorker.Calls;
+using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -40,6 +41,9 @@ public sealed partial class SidebandCallRunner
     private readonly PricingOptions _pricing;
     private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly object _gate = new();
+
+    /// <summary>How long the end of a sideband waits for its last record lines, as a call loop does.</summary>
+    private static readonly TimeSpan RecordFlushTimeout = new CallLoopOptions().RecordFlushTimeout;
 
     /// <summary>Creates the runner.</summary>
     public SidebandCallRunner(
@@ -158,6 +162,7 @@ public sealed partial class SidebandCallRunner
         GoodbyeHangUp? goodbye = null;
         var control = _control;
         ICallLoopObserver? observer = null;
+        CallTurnRecorder? turns = null;
         var cost = new CallCost(_pricing, agent.TranscriptionModel);
         try
         {
@@ -184,15 +189,18 @@ public sealed partial class SidebandCallRunner
 
             LogAttached(callId);
 
-            // The same telemetry as a call loop's (metrics, live events, summary), fed from the sideband's events.
+            // The same telemetry, record writing and tool handlers as a call loop's, fed from the sideband's events.
             observer = Observers(session is null ? new CallContext(callId, CallChannel.Sip) : CallContext.Of(session));
             observer?.OnStarted(new CallLoopStarted(callId, engine.AudioFormat, engine.Name, _time.GetUtcNow()));
-            var turnStarts = new Dictionary<string, long>(StringComparer.Ordinal);
+            turns = new CallTurnRecorder(new CallRecordWriter(callId, _records, _logger), _time);
+            turns.Start(_time.GetUtcNow(), engine.Name, observer);
+            var sipControl = new SipCallControl(control, sipCallId);
+            var tools = new CallToolRunner(callId, [new EndCallToolHandler(), new TransferToolHandler(sipControl, _options.TransferTarget)], _time, _logger);
             long? responseStartedMs = null;
             goodbye = new GoodbyeHangUp(engine, control, sipCallId, _options.GoodbyeTimeout, _time, why => LogEndCall(callId, why), ex => LogFailed(ex, callId));
             await foreach (var engineEvent in engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
             {
-                var nowMs = (long)_time.GetElapsedTime(started).TotalMilliseconds;
+                var nowMs = turns.MediaMs(_time.GetUtcNow());
                 observer?.OnEngineEvent(engineEvent);
                 switch (engineEvent)
                 {
@@ -213,29 +221,43 @@ public sealed partial class SidebandCallRunner
                         goodbye.ResponseFinished();
                         await goodbye.HangUpIfDueAsync(cancellationToken).ConfigureAwait(false);
                         break;
-                    case ToolCallRequested { Name: AcceptSessionBuilder.EndCallToolName } endCall:
-                        LogTool(callId, endCall.Name);
-                        goodbye.Request(endCall.CallId);
-                        break;
-                    case CallerSpeechStarted speech when speech.ItemId is not null:
-                        turnStarts[speech.ItemId] = nowMs;
+                    case CallerSpeechStarted speech:
+                        turns.CallerSpeechStarted(speech, nowMs);
                         break;
                     case CallerTranscript transcript when !string.IsNullOrWhiteSpace(transcript.Text):
-                        await AppendTurnAsync(callId, "caller", transcript.Text, turnStarts.GetValueOrDefault(transcript.ItemId, nowMs), nowMs, transcript.ItemId, engine.Name, observer)
-                            .ConfigureAwait(false);
+                        turns.CallerTranscript(transcript);
                         break;
                     case ResponseStarted:
                         responseStartedMs = nowMs;
                         break;
+                    case AgentTranscriptDelta delta:
+                        turns.AgentTextDelta(delta);
+                        break;
                     case AgentTranscriptDone done when !string.IsNullOrWhiteSpace(done.Transcript):
-                        await AppendTurnAsync(callId, "agent", done.Transcript, responseStartedMs ?? nowMs, nowMs, done.ItemId, engine.Name, observer).ConfigureAwait(false);
+                        turns.AgentTextDone(done);
+                        turns.AgentTurnPlayedElsewhere(done.ItemId, responseStartedMs ?? nowMs, nowMs);
                         break;
                     case ToolCallRequested tool:
-                        var ended = await HandleToolAsync(engine, control, callId, sipCallId, tool, cancellationToken).ConfigureAwait(false);
-                        observer?.OnToolCompleted(tool, TimeSpan.Zero, failed: tool.Name is not AcceptSessionBuilder.TransferToolName);
-                        if (ended is not null)
+                        LogTool(callId, tool.Name);
+                        if (await tools.RunAsync(tool, cancellationToken).ConfigureAwait(false) is not { } outcome)
                         {
-                            endReason = ended;
+                            break; // A repeated call_id.
+                        }
+
+                        observer?.OnToolCompleted(tool, outcome.Duration, outcome.Failed);
+                        if (outcome.Result.EndCall)
+                        {
+                            goodbye.Request(tool.CallId);
+                        }
+                        else if (sipControl.TransferredTo is { } target)
+                        {
+                            // The REFER was accepted: the caller has left the agent, so there is nobody to answer.
+                            LogTransferred(callId, target);
+                            endReason = "transferred to " + target;
+                        }
+                        else
+                        {
+                            await engine.SendToolResultAsync(tool.CallId, outcome.Result.Output, cancellationToken).ConfigureAwait(false);
                         }
 
                         break;
@@ -268,9 +290,18 @@ public sealed partial class SidebandCallRunner
                 endReason = ended;
             }
 
+            if (turns is not null)
+            {
+                turns.Finish(cost);
+                await turns.CompleteAsync(RecordFlushTimeout).ConfigureAwait(false);
+                await turns.DisposeAsync().ConfigureAwait(false);
+            }
+
             if (observer is not null)
             {
-                await EndTelemetryAsync(callId, observer, cost, final, engine?.Name).ConfigureAwait(false);
+                var reason = final == CallState.Failed ? CallEndReason.EngineClosed : CallEndReason.LegClosed;
+                observer.OnEnding(reason);
+                observer.OnCompleted(reason);
             }
 
             await EndSessionAsync(callId, final, endReason).ConfigureAwait(false);
@@ -281,72 +312,6 @@ public sealed partial class SidebandCallRunner
     {
         var made = _observerFactories.Select(f => f.Create(context)).OfType<ICallLoopObserver>().ToList();
         return made.Count == 0 ? null : new CallLoopObservers(made, context.CallId, _logger);
-    }
-
-    private async Task EndTelemetryAsync(string callId, ICallLoopObserver observer, CallCost cost, CallState final, string? engine)
-    {
-        if (cost.Usage.Responses > 0 || cost.TotalUsd > 0)
-        {
-            await AppendAsync(callId, new CallRecordEntry { Kind = "cost", CostUsd = cost.TotalUsd, Usage = cost.Usage, Engine = engine, At = _time.GetUtcNow() }, observer: null)
-                .ConfigureAwait(false);
-        }
-
-        var reason = final == CallState.Failed ? CallEndReason.EngineClosed : CallEndReason.LegClosed;
-        observer.OnEnding(reason);
-        observer.OnCompleted(reason);
-    }
-
-    /// <returns>The end reason when the tool ended the call, else null.</returns>
-    private async Task<string?> HandleToolAsync(RealtimeEngine engine, IRealtimeCallControl control, string callId, string sipCallId, ToolCallRequested tool, CancellationToken cancellationToken)
-    {
-        LogTool(callId, tool.Name);
-        switch (tool.Name)
-        {
-            case AcceptSessionBuilder.TransferToolName when !string.IsNullOrWhiteSpace(_options.TransferTarget):
-                var refer = await control.ReferAsync(sipCallId, _options.TransferTarget, CancellationToken.None).ConfigureAwait(false);
-                if (refer.IsOk)
-                {
-                    var maskedTarget = PiiMasker.Mask(_options.TransferTarget);
-                    LogTransferred(callId, maskedTarget);
-                    return "transferred to " + maskedTarget;
-                }
-
-                await engine.SendToolResultAsync(tool.CallId, """{"ok":false,"error":"the transfer failed; offer to help instead"}""", cancellationToken).ConfigureAwait(false);
-                return null;
-            case AcceptSessionBuilder.TransferToolName:
-                await engine.SendToolResultAsync(tool.CallId, """{"ok":false,"error":"transfers are not available; offer to help instead"}""", cancellationToken).ConfigureAwait(false);
-                return null;
-            default:
-                await engine.SendToolResultAsync(tool.CallId, """{"ok":false,"error":"unknown tool"}""", cancellationToken).ConfigureAwait(false);
-                return null;
-        }
-    }
-
-    private Task AppendTurnAsync(string callId, string speaker, string text, long startMs, long endMs, string itemId, string engine, ICallLoopObserver? observer) =>
-        AppendAsync(callId, new CallRecordEntry
-        {
-            Kind = "turn",
-            Speaker = speaker,
-            Text = text,
-            StartMs = startMs,
-            EndMs = endMs,
-            ItemId = itemId,
-            Engine = engine,
-            At = _time.GetUtcNow(),
-        }, observer);
-
-    private async Task AppendAsync(string callId, CallRecordEntry entry, ICallLoopObserver? observer)
-    {
-        observer?.OnRecorded(entry);
-        try
-        {
-            await _records.AppendAsync(callId, entry, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A lost transcript line must not end the call.
-            LogRecordFailed(ex, callId);
-        }
     }
 
     private async Task EndSessionAsync(string callId, CallState final, string reason)
