@@ -15,6 +15,9 @@ public sealed record AgentTranscriptDone(string ResponseId, string ItemId, strin
 /// <summary>The caller started speaking: the barge-in signal.</summary>
 public sealed record CallerSpeechStarted(int AudioStartMs, string? ItemId) : EngineEvent;
 
+/// <summary>The caller pressed a keypad key (<see cref="Calls.DtmfKey"/>), reported by the engine (OpenAI SIP calls).</summary>
+public sealed record CallerKeypress(char Key) : EngineEvent;
+
 /// <summary>The caller stopped speaking.</summary>
 public sealed record CallerSpeechStopped(int AudioEndMs, string? ItemId) : EngineEvent;
 

@@ -143,6 +143,8 @@ public sealed partial class IncomingCallService
                 {
                     MediaTransportUrl = BuildMediaTransportUrl(callId),
                     AudioFormat = _answer.AudioFormat,
+                    // Keys the caller presses arrive on the media socket (DtmfData) for the agent to act on.
+                    EnableDtmfTones = true,
                     OperationContext = callId,
                 },
                 cancellationToken).ConfigureAwait(false);

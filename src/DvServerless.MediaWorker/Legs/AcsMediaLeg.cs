@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using DvServerless.Adapters.Acs.Media;
 using DvServerless.Core.Audio;
+using DvServerless.Core.Calls;
 using Microsoft.Extensions.Logging;
 
 namespace DvServerless.MediaWorker.Legs;
@@ -35,6 +36,14 @@ public sealed partial class AcsMediaLeg : ICallLeg, IWebSocketLegProtocol
     private readonly ILogger _logger;
     private readonly TaskCompletionSource<AudioFormat?> _format = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ArrayBufferWriter<byte> _json = new(4096); // The sender's: one outbound AudioData at a time.
+
+    // Keys are rare and tiny; a caller mashing the keypad faster than the loop reads only loses the oldest.
+    private readonly Channel<char> _keypresses = Channel.CreateBounded<char>(new BoundedChannelOptions(64)
+    {
+        SingleReader = true,
+        SingleWriter = true,
+        FullMode = BoundedChannelFullMode.DropOldest,
+    });
     private bool _formatKnown; // The receive loop's.
 
     /// <summary>
@@ -56,6 +65,9 @@ public sealed partial class AcsMediaLeg : ICallLeg, IWebSocketLegProtocol
 
     /// <inheritdoc />
     public ChannelReader<PooledAudio> Inbound => _transport.Inbound;
+
+    /// <inheritdoc />
+    public ChannelReader<char>? Keypresses => _keypresses.Reader;
 
     /// <inheritdoc />
     WebSocketMessageType IWebSocketLegProtocol.AudioMessageType => WebSocketMessageType.Text;
@@ -94,6 +106,7 @@ public sealed partial class AcsMediaLeg : ICallLeg, IWebSocketLegProtocol
     public async ValueTask DisposeAsync()
     {
         _format.TrySetResult(null);
+        _keypresses.Writer.TryComplete();
         await _transport.DisposeAsync(WebSocketCloseStatus.NormalClosure, CallEnded).ConfigureAwait(false);
     }
 
@@ -203,11 +216,27 @@ public sealed partial class AcsMediaLeg : ICallLeg, IWebSocketLegProtocol
                 }
 
                 return;
+            case AcsInboundKind.DtmfData:
+                var tone = message.DtmfTone;
+                message.Dispose();
+                if (DtmfKey.TryParse(tone, out var key))
+                {
+                    _keypresses.Writer.TryWrite(key);
+                }
+                else
+                {
+                    LogUnknownTone(_callId, tone?.Length ?? 0);
+                }
+
+                return;
             default:
                 message.Dispose();
-                return; // DtmfData, transcription and unknown kinds need nothing from the media path.
+                return; // Transcription and unknown kinds need nothing from the media path.
         }
     }
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Call {CallId}: ignored a DtmfData tone that is not a keypad key ({Length} characters)")]
+    private partial void LogUnknownTone(string callId, int length);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Call {CallId}: closing the media socket with {Status}: {Reason}")]
     private partial void LogBadInput(string callId, int status, string reason);

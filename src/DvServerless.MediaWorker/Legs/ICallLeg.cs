@@ -25,6 +25,12 @@ public interface ICallLeg : IAsyncDisposable
     /// </summary>
     ChannelReader<PooledAudio> Inbound { get; }
 
+    /// <summary>
+    /// Keys the caller pressed (DTMF: <c>0</c>–<c>9</c>, <c>*</c>, <c>#</c>, <c>A</c>–<c>D</c>), in order, for legs that
+    /// carry them (ACS media streaming with <c>enableDtmfTones</c>); null for legs that cannot.
+    /// </summary>
+    ChannelReader<char>? Keypresses => null;
+
     /// <summary>Queues agent audio (in the leg's format) for the caller. The bytes are copied before this returns.</summary>
     ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken);
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 
 namespace DvServerless.Adapters.Engines.Realtime;
@@ -41,6 +42,14 @@ internal static class RealtimeServerEventParser
                 break;
             case "input_audio_buffer.speech_stopped":
                 events.Add(new CallerSpeechStopped(Int(root, "audio_end_ms"), OptStr(root, "item_id")));
+                break;
+            case "input_audio_buffer.dtmf_event_received":
+                // SIP only, and the one server event without an event_id. An unknown key is ignored, not an error.
+                if (DtmfKey.TryParse(OptStr(root, "event"), out var key))
+                {
+                    events.Add(new CallerKeypress(key));
+                }
+
                 break;
             case "conversation.item.input_audio_transcription.completed":
                 events.Add(new CallerTranscript(Str(root, "item_id"), Str(root, "transcript")));
