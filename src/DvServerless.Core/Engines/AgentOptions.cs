@@ -10,6 +10,9 @@ public sealed class AgentOptions
     /// </summary>
     public string Engine { get; set; } = EngineKinds.Realtime;
 
+    /// <summary>Reconnecting after a dropped engine connection, and the hand-over before a session limit.</summary>
+    public EngineReconnectOptions Reconnect { get; set; } = new();
+
     /// <summary>The cascaded engine's parts (used when <see cref="Engine"/> is <c>cascaded</c> or <c>offline</c>).</summary>
     public CascadedAgentOptions Cascaded { get; set; } = new();
 
@@ -55,6 +58,7 @@ public sealed class AgentOptions
     {
         var copy = (AgentOptions)MemberwiseClone();
         copy.Cascaded = Cascaded.Clone();
+        copy.Reconnect = Reconnect.Clone();
         return copy;
     }
 }

@@ -79,7 +79,17 @@ internal sealed class CallRunnerServices
             agent.Tools = _tools.Select(t => t.Definition).ToArray();
         }
 
-        return Engines.Create(callId, agent);
+        var engine = Engines.Create(callId, agent);
+        var reconnect = agent.Reconnect;
+        if (reconnect.MaxAttempts == 0 && reconnect.HandoverAfter is null)
+        {
+            return engine;
+        }
+
+        // A dropped engine connection or a session limit is a gap for the caller, not the end of the call.
+        var factory = Engines;
+        return new Adapters.Engines.Resilience.ReconnectingConversationEngine(callId, engine, a => factory.Create(callId, a), agent, Time,
+            Loggers.CreateLogger<Adapters.Engines.Resilience.ReconnectingConversationEngine>());
     }
 
     /// <summary>

@@ -1,0 +1,322 @@
+using System.Runtime.CompilerServices;
+using DvServerless.Core.Audio;
+using DvServerless.Core.Engines;
+using Microsoft.Extensions.Logging;
+
+namespace DvServerless.Adapters.Engines.Resilience;
+
+/// <summary>
+/// Keeps a call's agent alive across engine connections. When the engine's connection ends while the call goes on, a
+/// new engine is started with exponential backoff and the conversation so far replayed into its instructions, and the
+/// call continues: the caller hears a gap, not a hang-up. Before a provider's session limit the call is handed to a
+/// fresh session at a pause (a response finished, the caller quiet), so the limit is never reached mid-sentence.
+/// </summary>
+/// <remarks>
+/// Works on any <see cref="IConversationEngine"/>. While it reconnects, caller audio is dropped (there is no session to
+/// take it) and commands fail quietly; a response the old session left open is reported failed so the call loop does
+/// not wait for it.
+/// </remarks>
+public sealed partial class ReconnectingConversationEngine : IConversationEngine
+{
+    private readonly Func<AgentOptions, IConversationEngine> _create;
+    private readonly AgentOptions _agent;
+    private readonly EngineReconnectOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _callId;
+    private readonly ConversationReplay _replay;
+    private readonly HashSet<string> _openResponses = new(StringComparer.Ordinal);
+    private volatile IConversationEngine _current;
+    private volatile bool _reconnecting;
+    private long _sessionStartedAt;
+    private TimeSpan? _handoverAfter;
+    private bool _callerSpeaking;
+    private int _disposed;
+
+    /// <summary>Wraps <paramref name="first"/>; <paramref name="create"/> makes each later engine for the agent it is given.</summary>
+    public ReconnectingConversationEngine(string callId, IConversationEngine first, Func<AgentOptions, IConversationEngine> create, AgentOptions agent,
+        TimeProvider timeProvider, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(create);
+        ArgumentNullException.ThrowIfNull(agent);
+        _callId = callId;
+        _current = first;
+        _create = create;
+        _agent = agent;
+        _options = agent.Reconnect;
+        _time = timeProvider;
+        _logger = logger;
+        _replay = new ConversationReplay(_options.MaxReplayCharacters);
+        _handoverAfter = _options.HandoverAfter;
+        AudioFormat = first.AudioFormat;
+    }
+
+    /// <summary>How many times the call moved to a new engine (reconnects and hand-overs).</summary>
+    public int Reconnects { get; private set; }
+
+    /// <inheritdoc />
+    public string Name => _current.Name;
+
+    /// <inheritdoc />
+    public AudioFormat AudioFormat { get; }
+
+    /// <inheritdoc />
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _current.StartAsync(cancellationToken).ConfigureAwait(false);
+        _sessionStartedAt = _time.GetTimestamp();
+    }
+
+    /// <inheritdoc />
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken) =>
+        _reconnecting ? ValueTask.CompletedTask : Quietly(e => e.SendAudioAsync(audio, cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken) => Quietly(e => e.CreateResponseAsync(instructions, cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken)
+    {
+        _replay.Add("Caller (typed)", text);
+        return Quietly(e => e.SendUserTextAsync(text, cancellationToken));
+    }
+
+    /// <inheritdoc />
+    public ValueTask CancelResponseAsync(CancellationToken cancellationToken) => Quietly(e => e.CancelResponseAsync(cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask TruncateAsync(string itemId, int contentIndex, int audioEndMs, CancellationToken cancellationToken) =>
+        Quietly(e => e.TruncateAsync(itemId, contentIndex, audioEndMs, cancellationToken));
+
+    /// <inheritdoc />
+    public ValueTask SendToolResultAsync(string callId, string output, CancellationToken cancellationToken) =>
+        Quietly(e => e.SendToolResultAsync(callId, output, cancellationToken));
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<EngineEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var engine = _current;
+            EngineClosed? closed = null;
+            var handedOver = false;
+            await using (var events = engine.ReadEventsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken))
+            {
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await events.MoveNextAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        closed = new EngineClosed(ex.Message);
+                        break;
+                    }
+
+                    if (!more)
+                    {
+                        break;
+                    }
+
+                    if (events.Current is EngineClosed engineClosed)
+                    {
+                        closed = engineClosed;
+                        break;
+                    }
+
+                    Track(events.Current);
+                    yield return events.Current;
+                    if (events.Current is ResponseFinished && IsHandoverDue() && await TryHandOverAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        handedOver = true;
+                        break;
+                    }
+                }
+            }
+
+            if (handedOver)
+            {
+                yield return new EngineError("engine_handover", "The call moved to a fresh engine session before the session limit.");
+                continue;
+            }
+
+            if (Volatile.Read(ref _disposed) != 0 || cancellationToken.IsCancellationRequested || _options.MaxAttempts == 0)
+            {
+                yield return closed ?? new EngineClosed(null);
+                yield break;
+            }
+
+            // The connection ended while the call goes on: close what the old session left open, then reconnect.
+            LogDropped(_callId, closed?.Reason ?? "the event stream ended");
+            _reconnecting = true;
+            foreach (var open in _openResponses)
+            {
+                yield return new ResponseFinished(open, "failed", "the engine connection dropped");
+            }
+
+            _openResponses.Clear();
+            var fresh = await ReconnectAsync(cancellationToken).ConfigureAwait(false);
+            if (fresh is null)
+            {
+                yield return closed ?? new EngineClosed("the engine connection dropped and could not be restored");
+                yield break;
+            }
+
+            await SwapAsync(fresh).ConfigureAwait(false);
+            _reconnecting = false;
+            yield return new EngineError("engine_reconnected", $"The engine connection dropped ({closed?.Reason ?? "no reason"}) and was restored.");
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _current.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private void Track(EngineEvent engineEvent)
+    {
+        switch (engineEvent)
+        {
+            case ResponseStarted started:
+                _openResponses.Add(started.ResponseId);
+                break;
+            case ResponseFinished finished:
+                _openResponses.Remove(finished.ResponseId);
+                break;
+            case CallerSpeechStarted:
+                _callerSpeaking = true;
+                break;
+            case CallerSpeechStopped:
+                _callerSpeaking = false;
+                break;
+            case CallerTranscript transcript:
+                _replay.Add("Caller", transcript.Text);
+                break;
+            case AgentTranscriptDone done:
+                _replay.Add("Agent", done.Transcript);
+                break;
+        }
+    }
+
+    private bool IsHandoverDue() =>
+        _handoverAfter is { } after && _openResponses.Count == 0 && !_callerSpeaking && _time.GetElapsedTime(_sessionStartedAt) >= after;
+
+    private async Task<bool> TryHandOverAsync(CancellationToken cancellationToken)
+    {
+        if (await TryStartAsync(cancellationToken).ConfigureAwait(false) is not { } fresh)
+        {
+            // Try again at a later pause; the provider's own limit still ends the session if none comes.
+            _handoverAfter = _time.GetElapsedTime(_sessionStartedAt) + TimeSpan.FromMinutes(1);
+            return false;
+        }
+
+        LogHandedOver(_callId);
+        await SwapAsync(fresh).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<IConversationEngine?> ReconnectAsync(CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= _options.MaxAttempts; attempt++)
+        {
+            try
+            {
+                await Task.Delay(_options.DelayBefore(attempt), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return null;
+            }
+
+            if (await TryStartAsync(cancellationToken).ConfigureAwait(false) is { } fresh)
+            {
+                LogReconnected(_callId, attempt);
+                return fresh;
+            }
+        }
+
+        LogGaveUp(_callId, _options.MaxAttempts);
+        return null;
+    }
+
+    private async Task<IConversationEngine?> TryStartAsync(CancellationToken cancellationToken)
+    {
+        var agent = _agent.Clone();
+        agent.GreetFirst = false;
+        agent.Instructions = _replay.AppendTo(_agent.Instructions);
+        IConversationEngine? fresh = null;
+        try
+        {
+            fresh = _create(agent);
+            await fresh.StartAsync(cancellationToken).ConfigureAwait(false);
+            return fresh;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogAttemptFailed(_callId, ex.Message);
+            if (fresh is not null)
+            {
+                await fresh.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return null;
+        }
+    }
+
+    private async Task SwapAsync(IConversationEngine fresh)
+    {
+        var old = _current;
+        _current = fresh;
+        _sessionStartedAt = _time.GetTimestamp();
+        _handoverAfter = _options.HandoverAfter;
+        Reconnects++;
+        try
+        {
+            await old.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogAttemptFailed(_callId, "closing the old engine: " + ex.Message);
+        }
+    }
+
+    private async ValueTask Quietly(Func<IConversationEngine, ValueTask> send)
+    {
+        try
+        {
+            await send(_current).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && (_reconnecting || IsConnectionGone(ex)))
+        {
+            // The session is gone; the event side notices the close and reconnects. Nothing to send it to until then.
+        }
+    }
+
+    private static bool IsConnectionGone(Exception ex) =>
+        ex is System.Net.WebSockets.WebSocketException or ObjectDisposedException or IOException
+        || (ex is InvalidOperationException && ex.Message.Contains("closed", StringComparison.OrdinalIgnoreCase));
+
+    [LoggerMessage(EventId = 3761, Level = LogLevel.Warning, Message = "Call {CallId}: the engine connection dropped ({Reason}); reconnecting")]
+    private partial void LogDropped(string callId, string reason);
+
+    [LoggerMessage(EventId = 3762, Level = LogLevel.Information, Message = "Call {CallId}: the engine reconnected on attempt {Attempt}, the conversation replayed")]
+    private partial void LogReconnected(string callId, int attempt);
+
+    [LoggerMessage(EventId = 3763, Level = LogLevel.Information, Message = "Call {CallId}: handed over to a fresh engine session before the session limit")]
+    private partial void LogHandedOver(string callId);
+
+    [LoggerMessage(EventId = 3764, Level = LogLevel.Warning, Message = "Call {CallId}: an engine reconnect attempt failed: {Reason}")]
+    private partial void LogAttemptFailed(string callId, string reason);
+
+    [LoggerMessage(EventId = 3765, Level = LogLevel.Error, Message = "Call {CallId}: the engine could not be reconnected after {Attempts} attempts; ending the call")]
+    private partial void LogGaveUp(string callId, int attempts);
+}

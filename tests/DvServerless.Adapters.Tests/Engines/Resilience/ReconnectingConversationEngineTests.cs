@@ -1,0 +1,175 @@
+using DvServerless.Adapters.Engines.Resilience;
+using DvServerless.Core.Engines;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DvServerless.Adapters.Tests.Engines.Resilience;
+
+public sealed class ReconnectingConversationEngineTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly List<ScriptedEngine> _made = [];
+    private int _failuresLeft;
+
+    private ReconnectingConversationEngine Create(AgentOptions? agent = null)
+    {
+        agent ??= new AgentOptions { Instructions = "Be brief." };
+        var first = new ScriptedEngine(agent);
+        _made.Add(first);
+        return new ReconnectingConversationEngine("call-1", first, a =>
+        {
+            var engine = new ScriptedEngine(a, failToStart: _failuresLeft-- > 0);
+            _made.Add(engine);
+            return engine;
+        }, agent, _time, NullLogger.Instance);
+    }
+
+    /// <summary>Reads events in the background, as the call loop does.</summary>
+    private static (List<EngineEvent> Seen, Task Reading) Read(ReconnectingConversationEngine engine)
+    {
+        var seen = new List<EngineEvent>();
+        var reading = Task.Run(async () =>
+        {
+            await foreach (var e in engine.ReadEventsAsync(CancellationToken.None))
+            {
+                lock (seen)
+                {
+                    seen.Add(e);
+                }
+            }
+        });
+        return (seen, reading);
+    }
+
+    private static async Task Until(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition(), "the condition was not met within 5 s");
+    }
+
+    private async Task AdvanceUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+            await Task.Delay(5);
+        }
+
+        Assert.True(condition(), "the condition was not met");
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_is_restored_with_the_conversation_replayed_and_the_call_goes_on()
+    {
+        await using var engine = Create();
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+        _made[0].Push(new CallerTranscript("item_1", "I need to change my booking."));
+        _made[0].Push(new ResponseStarted("resp_1"));
+        _made[0].Push(new AgentTranscriptDone("resp_1", "item_2", "Sure, which date?"));
+
+        _made[0].Drop("1006 abnormal closure");
+        await AdvanceUntil(() => _made.Count == 2 && engine.Reconnects == 1);
+        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+
+        // The response the old session left open is closed, so the loop does not wait on it; no EngineClosed reaches the loop.
+        Assert.Contains(new ResponseFinished("resp_1", "failed", "the engine connection dropped"), seen);
+        Assert.DoesNotContain(seen, e => e is EngineClosed);
+        Assert.True(_made[0].Disposed);
+        var replayed = _made[1].Agent.Instructions;
+        Assert.StartsWith("Be brief.", replayed, StringComparison.Ordinal);
+        Assert.Contains("Caller: I need to change my booking.", replayed, StringComparison.Ordinal);
+        Assert.Contains("Agent: Sure, which date?", replayed, StringComparison.Ordinal);
+        Assert.False(_made[1].Agent.GreetFirst);
+
+        // Audio goes to the new session, and its events come through.
+        await engine.SendAudioAsync(new byte[960], CancellationToken.None);
+        Assert.Equal(1, _made[1].AudioFramesReceived);
+        _made[1].Push(new CallerTranscript("item_9", "The fifth."));
+        await Until(() => seen.Contains(new CallerTranscript("item_9", "The fifth.")));
+    }
+
+    [Fact]
+    public async Task Attempts_back_off_and_the_call_ends_only_after_the_last_fails()
+    {
+        var agent = new AgentOptions();
+        agent.Reconnect.MaxAttempts = 3;
+        agent.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(200);
+        agent.Reconnect.MaxDelay = TimeSpan.FromSeconds(1);
+        _failuresLeft = 3;
+        await using var engine = Create(agent);
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, reading) = Read(engine);
+
+        _made[0].Drop("gone");
+        await Until(() => _made[0].Dropped);
+        await Task.Delay(50);
+        _time.Advance(TimeSpan.FromMilliseconds(199));
+        await Task.Delay(50);
+        Assert.Single(_made); // 200 ms before the first attempt
+        await AdvanceUntil(() => reading.IsCompleted);
+
+        Assert.Equal(4, _made.Count); // the first engine and three failed attempts
+        Assert.IsType<EngineClosed>(seen[^1]);
+        Assert.Equal([TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(800)],
+            Enumerable.Range(1, 3).Select(agent.Reconnect.DelayBefore));
+    }
+
+    [Fact]
+    public async Task Audio_sent_while_the_connection_is_down_is_dropped_not_thrown()
+    {
+        await using var engine = Create();
+        await engine.StartAsync(CancellationToken.None);
+        _made[0].Drop("gone");
+
+        await engine.SendAudioAsync(new byte[960], CancellationToken.None);
+
+        Assert.Equal(0, _made[0].AudioFramesReceived);
+    }
+
+    [Fact]
+    public async Task Before_the_session_limit_the_call_moves_to_a_fresh_session_at_a_pause_not_mid_answer()
+    {
+        var agent = new AgentOptions();
+        agent.Reconnect.HandoverAfter = TimeSpan.FromMinutes(55);
+        await using var engine = Create(agent);
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+        _time.Advance(TimeSpan.FromMinutes(56));
+
+        // The caller is speaking when a response ends: no hand-over yet.
+        _made[0].Push(new CallerSpeechStarted(1000, "item_1"));
+        _made[0].Push(new ResponseStarted("resp_1"));
+        _made[0].Push(new ResponseFinished("resp_1", "completed", null));
+        await Until(() => seen.Count == 3);
+        Assert.Single(_made);
+
+        // Once the caller is quiet and the next answer has finished, the call moves.
+        _made[0].Push(new CallerSpeechStopped(2000, "item_1"));
+        _made[0].Push(new ResponseStarted("resp_2"));
+        _made[0].Push(new ResponseFinished("resp_2", "completed", null));
+        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_handover"));
+        Assert.Equal(2, _made.Count);
+        Assert.True(_made[0].Disposed);
+        Assert.DoesNotContain(seen, e => e is EngineClosed);
+    }
+
+    [Fact]
+    public async Task With_reconnecting_off_a_drop_ends_the_call_as_before()
+    {
+        var agent = new AgentOptions();
+        agent.Reconnect.MaxAttempts = 0;
+        await using var engine = Create(agent);
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, reading) = Read(engine);
+
+        _made[0].Drop("gone");
+        await reading.WaitAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(new EngineClosed("gone"), Assert.Single(seen));
+    }
+}

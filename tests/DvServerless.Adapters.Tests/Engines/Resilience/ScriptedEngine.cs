@@ -1,0 +1,73 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using DvServerless.Core.Audio;
+using DvServerless.Core.Engines;
+
+namespace DvServerless.Adapters.Tests.Engines.Resilience;
+
+/// <summary>An engine whose events the test pushes, that records what it was sent and can refuse to start.</summary>
+internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = false) : IConversationEngine
+{
+    private readonly Channel<EngineEvent> _events = Channel.CreateUnbounded<EngineEvent>();
+
+    public AgentOptions Agent { get; } = agent;
+
+    public int AudioFramesReceived { get; private set; }
+
+    public bool Disposed { get; private set; }
+
+    public string Name => "scripted";
+
+    public AudioFormat AudioFormat => AudioFormat.Pcm24k;
+
+    public void Push(EngineEvent engineEvent) => _events.Writer.TryWrite(engineEvent);
+
+    /// <summary>The connection drops: the event stream ends with EngineClosed, and sends fail from now on.</summary>
+    public void Drop(string reason)
+    {
+        Dropped = true;
+        _events.Writer.TryWrite(new EngineClosed(reason));
+        _events.Writer.TryComplete();
+    }
+
+    public bool Dropped { get; private set; }
+
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        failToStart ? Task.FromException(new IOException("connection refused")) : Task.CompletedTask;
+
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
+    {
+        if (Dropped)
+        {
+            throw new System.Net.WebSockets.WebSocketException("The remote party closed the WebSocket connection.");
+        }
+
+        AudioFramesReceived++;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask CancelResponseAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask TruncateAsync(string itemId, int contentIndex, int audioEndMs, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public ValueTask SendToolResultAsync(string callId, string output, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public async IAsyncEnumerable<EngineEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in _events.Reader.ReadAllAsync(cancellationToken))
+        {
+            yield return item;
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Disposed = true;
+        _events.Writer.TryComplete();
+        return ValueTask.CompletedTask;
+    }
+}
