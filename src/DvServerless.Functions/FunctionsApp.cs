@@ -62,6 +62,8 @@ public static class FunctionsApp
         var app = builder.Build();
         // Under the Functions host the platform answers CORS (bicep/functions.bicep); standalone, the app does.
         app.UseCors();
+        // A storage outage answers 503 + Retry-After at once (Event Grid redelivers), never a hang or a bare 500.
+        app.UseMiddleware<StorageUnavailableMiddleware>();
         // Readiness for scripts and tests that poll the root; not a function.
         app.MapGet("/", () => Results.Text("DvServerless.Functions")).WithName("Readiness").ExcludeFromDescription();
         app.MapHttpFunctions(Routes);
