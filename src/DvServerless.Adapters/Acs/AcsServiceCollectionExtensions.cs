@@ -26,6 +26,11 @@ public static class AcsServiceCollectionExtensions
                 "Acs:ConnectionString is not 'endpoint=https://…;accesskey=<base64>'.")
             .Validate(o => o.Endpoint is null || o.Endpoint.Scheme == Uri.UriSchemeHttps || o.Endpoint.IsLoopback,
                 "Acs:Endpoint must be an https URL.")
+            // The simulator's connection string (and its public access key) is a local default only. Read when validated:
+            // hosts and tests add configuration after registration.
+            .Validate(o => !AzureHostDetection.IsInAzure(key => configuration[key]) || NamesRealResource(o),
+                "Acs__Endpoint (Acs:Endpoint) or Acs__ConnectionString must name the Communication Services resource in Azure; " +
+                "the local ACS simulator and its development access key are never used there.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AcsCallAutomationClient>(provider =>
@@ -44,6 +49,11 @@ public static class AcsServiceCollectionExtensions
         services.TryAddSingleton<ICallAutomationClient>(provider => provider.GetRequiredService<AcsCallAutomationClient>());
         return services;
     }
+
+    private static bool NamesRealResource(AcsOptions options) =>
+        string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? options.Endpoint is not null
+            : !options.ConnectionString.Contains(LocalDefaults.AcsSimulatorAccessKey, StringComparison.Ordinal);
 
     private static bool IsParsable(string connectionString)
     {

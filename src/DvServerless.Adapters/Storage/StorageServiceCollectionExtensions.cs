@@ -37,6 +37,11 @@ public static class StorageServiceCollectionExtensions
                     && o.MaxRetryDelay >= o.RetryDelay && o.MaxRetryDelay <= TimeSpan.FromSeconds(10),
                 "Storage:RetryDelay must be between 0 and 5 s, and Storage:MaxRetryDelay between it and 10 s.")
             .Validate(o => o.RetryAfterSeconds is >= 1 and <= 300, "Storage:RetryAfterSeconds must be between 1 and 300.")
+            // Azurite's development storage is a local default only: in Azure it would mean a misconfigured app that
+            // answers 503 forever. Read when validated: hosts and tests add configuration after registration.
+            .Validate(o => !AzureHostDetection.IsInAzure(key => configuration[key]) || UsesConfiguredAccount(o),
+                "Storage__BlobServiceUri (Storage:BlobServiceUri) or Storage__ConnectionString must name the storage account in Azure; " +
+                "Azurite's development storage is a local default only.")
             .ValidateOnStart();
 
         // Says at start-up, without holding it up, when the storage account cannot be reached.
@@ -99,6 +104,12 @@ public static class StorageServiceCollectionExtensions
         clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
         return clientOptions;
     }
+
+    private static bool UsesConfiguredAccount(StorageOptions options) =>
+        string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? options.BlobServiceUri is { IsAbsoluteUri: true }
+            : !options.ConnectionString.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
+                && !options.ConnectionString.Contains("AccountName=devstoreaccount1", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsContainerName(string? name) =>
         name is { Length: >= 3 and <= 63 }

@@ -49,7 +49,7 @@ public sealed partial class StorageUnavailableMiddleware
     }
 
     /// <summary>A short, secret-free description of a storage failure: its type and status.</summary>
-    internal static string Describe(Exception exception) => exception switch
+    public static string Describe(Exception exception) => exception switch
     {
         Azure.RequestFailedException failed => failed.Status == 0 ? "no response" : "status " + failed.Status.ToString(CultureInfo.InvariantCulture),
         AggregateException { InnerExceptions.Count: > 0 } aggregate => Describe(aggregate.InnerExceptions[^1]) + " after " + aggregate.InnerExceptions.Count.ToString(CultureInfo.InvariantCulture) + " tries",
