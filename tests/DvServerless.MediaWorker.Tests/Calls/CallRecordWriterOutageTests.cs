@@ -146,7 +146,7 @@ public sealed class CallRecordWriterOutageTests
 
     private static CallRecordEntry Turn(string text) => new() { Kind = "turn", Speaker = "caller", Text = text };
 
-    private static ILogger NullLoggerFor() => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+    private static Microsoft.Extensions.Logging.Abstractions.NullLogger NullLoggerFor() => Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

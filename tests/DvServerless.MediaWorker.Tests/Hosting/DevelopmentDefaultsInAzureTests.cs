@@ -47,20 +47,20 @@ public sealed class DevelopmentDefaultsInAzureTests
     [Fact]
     public async Task Started_in_azure_without_a_key_the_worker_stops_naming_the_setting()
     {
-        // Every other Azure setting given, so the media key is what stops it.
-        var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        // Every other Azure setting given, so the media key is what stops it (while building or starting).
+        var failure = await Record.ExceptionAsync(async () =>
         {
-            ["CONTAINER_APP_NAME"] = "dvs-worker",
-            ["Tenants:Tokens:SigningKey"] = SecretKey,
-            ["Storage:BlobServiceUri"] = "https://dvsexample.blob.core.windows.net",
-        }));
-        await using (app)
-        {
-            var failure = await Record.ExceptionAsync(() => app.StartAsync());
+            await using var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["CONTAINER_APP_NAME"] = "dvs-worker",
+                ["Tenants:Tokens:SigningKey"] = SecretKey,
+                ["Storage:BlobServiceUri"] = "https://dvsexample.blob.core.windows.net",
+            }));
+            await app.StartAsync();
+        });
 
-            Assert.NotNull(failure);
-            Assert.Contains("MediaWorker__TokenSigningKey", failure.ToString(), StringComparison.Ordinal);
-        }
+        Assert.NotNull(failure);
+        Assert.Contains("MediaWorker__TokenSigningKey", failure.ToString(), StringComparison.Ordinal);
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> values) =>
