@@ -62,6 +62,8 @@ public static class FunctionsApp
         var app = builder.Build();
         // Under the Functions host the platform answers CORS (bicep/functions.bicep); standalone, the app does.
         app.UseCors();
+        // A storage outage answers 503 + Retry-After at once (Event Grid redelivers), never a hang or a bare 500.
+        app.UseMiddleware<StorageUnavailableMiddleware>();
         // Readiness for scripts and tests that poll the root; not a function.
         app.MapGet("/", () => Results.Text("DvServerless.Functions")).WithName("Readiness").ExcludeFromDescription();
         app.MapHttpFunctions(Routes);
@@ -100,9 +102,9 @@ public static class FunctionsApp
             .ValidateDataAnnotations()
             .Validate(o => IsHttpBase(o.BaseUrl), "MediaWorker:BaseUrl must be an absolute http(s) URL without query, e.g. https://dvs-worker.example.azurecontainerapps.io.")
             .Validate(o => IsUsableKey(o.TokenSigningKey), "MediaWorker:TokenSigningKey must be base64 of at least 32 bytes or at least 32 characters.")
-            // App Service and Functions set WEBSITE_SITE_NAME; there the public development key would let anyone mint tokens.
-            .Validate(o => string.IsNullOrEmpty(configuration["WEBSITE_SITE_NAME"]) || o.TokenSigningKey != LocalDefaults.MediaTokenSigningKey,
-                "MediaWorker:TokenSigningKey is the public local development key; set a secret key in Azure.")
+            // In Azure the public development key would let anyone mint tokens.
+            .Validate(o => !AzureHostDetection.IsInAzure(key => configuration[key]) || o.TokenSigningKey != LocalDefaults.MediaTokenSigningKey,
+                "MediaWorker__TokenSigningKey (MediaWorker:TokenSigningKey) is the public local development key; set a secret key in Azure.")
             .Validate(o => o.TokenLifetime >= TimeSpan.FromSeconds(10) && o.TokenLifetime <= TimeSpan.FromHours(1),
                 "MediaWorker:TokenLifetime must be between 00:00:10 and 01:00:00.")
             .Validate(o => o.CommandTimeout >= TimeSpan.FromSeconds(1) && o.CommandTimeout <= TimeSpan.FromSeconds(30),

@@ -54,6 +54,8 @@ public sealed class AcsCallAutomationClient : ICallAutomationClient
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
         options ??= new AcsCallAutomationClientOptions();
+        // Read from Retry when the client is built (callers tune Retry after constructing the options).
+        options.RetryPolicy ??= new AcsRetryPolicy(options.Retry.MaxRetries, options.Retry.Delay, options.Retry.MaxDelay, options.MaxRetryAfter);
         // The auth policy sits in the per-retry position so every attempt carries a fresh date and signature / token.
         _pipeline = HttpPipelineBuilder.Build(options, [], [authentication], new ResponseClassifier());
         AcsClientLog.ClientCreated(_logger, authMode, endpoint.Host);

@@ -28,6 +28,11 @@ public static class AcsServiceCollectionExtensions
                 "Acs:Endpoint must be an https URL.")
             .Validate(o => string.IsNullOrWhiteSpace(o.TransferTarget) || IsTransferTarget(o.TransferTarget),
                 "Acs:TransferTarget must be a phone number in E.164 (+14255550123) or an ACS raw id (8:acs:…, 4:+1…).")
+            // The simulator's connection string (and its public access key) is a local default only. Read when validated:
+            // hosts and tests add configuration after registration.
+            .Validate(o => !AzureHostDetection.IsInAzure(key => configuration[key]) || NamesRealResource(o),
+                "Acs__Endpoint (Acs:Endpoint) or Acs__ConnectionString must name the Communication Services resource in Azure; " +
+                "the local ACS simulator and its development access key are never used there.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<AcsCallAutomationClient>(provider =>
@@ -49,6 +54,10 @@ public static class AcsServiceCollectionExtensions
 
     private static bool IsTransferTarget(string target) =>
         System.Text.RegularExpressions.Regex.IsMatch(target, @"^(\+[1-9][0-9]{6,14}|4:\+[1-9][0-9]{6,14}|8:[a-z0-9_.:-]+)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+    private static bool NamesRealResource(AcsOptions options) =>
+        string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? options.Endpoint is not null
+            : !options.ConnectionString.Contains(LocalDefaults.AcsSimulatorAccessKey, StringComparison.Ordinal);
 
     private static bool IsParsable(string connectionString)
     {

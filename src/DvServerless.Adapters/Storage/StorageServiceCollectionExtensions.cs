@@ -30,7 +30,22 @@ public static class StorageServiceCollectionExtensions
                 "Storage:BlobServiceUri must be an absolute URI such as https://account.blob.core.windows.net.")
             .Validate(o => IsContainerName(o.SessionsContainer) && IsContainerName(o.TranscriptsContainer),
                 "Storage container names must be 3–63 lowercase letters, digits or '-'.")
+            .Validate(o => o.NetworkTimeout >= TimeSpan.FromMilliseconds(500) && o.NetworkTimeout <= TimeSpan.FromSeconds(60),
+                "Storage:NetworkTimeout must be between 00:00:00.5 and 00:01:00.")
+            .Validate(o => o.MaxRetries is >= 0 and <= 5, "Storage:MaxRetries must be between 0 and 5.")
+            .Validate(o => o.RetryDelay >= TimeSpan.Zero && o.RetryDelay <= TimeSpan.FromSeconds(5)
+                    && o.MaxRetryDelay >= o.RetryDelay && o.MaxRetryDelay <= TimeSpan.FromSeconds(10),
+                "Storage:RetryDelay must be between 0 and 5 s, and Storage:MaxRetryDelay between it and 10 s.")
+            .Validate(o => o.RetryAfterSeconds is >= 1 and <= 300, "Storage:RetryAfterSeconds must be between 1 and 300.")
+            // Azurite's development storage is a local default only: in Azure it would mean a misconfigured app that
+            // answers 503 forever. Read when validated: hosts and tests add configuration after registration.
+            .Validate(o => !AzureHostDetection.IsInAzure(key => configuration[key]) || UsesConfiguredAccount(o),
+                "Storage__BlobServiceUri (Storage:BlobServiceUri) or Storage__ConnectionString must name the storage account in Azure; " +
+                "Azurite's development storage is a local default only.")
             .ValidateOnStart();
+
+        // Says at start-up, without holding it up, when the storage account cannot be reached.
+        services.AddHostedService<StorageReachabilityCheck>();
 
         services.TryAddSingleton(provider => CreateServiceClient(
             provider.GetRequiredService<IOptions<StorageOptions>>().Value, configuration));
@@ -48,13 +63,14 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Builds the Blob service client the options describe.</summary>
+    /// <summary>Builds the Blob service client the options describe, with their bounded retries and network timeout.</summary>
     public static BlobServiceClient CreateServiceClient(StorageOptions options, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        var clientOptions = CreateClientOptions(options);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            return new BlobServiceClient(options.ConnectionString);
+            return new BlobServiceClient(options.ConnectionString, clientOptions);
         }
 
         // An empty setting (Storage__BlobServiceUri="") binds as an empty relative URI: treat it as unset.
@@ -66,11 +82,34 @@ public static class StorageServiceCollectionExtensions
             {
                 ManagedIdentityClientId = string.IsNullOrWhiteSpace(clientId) ? null : clientId,
             });
-            return new BlobServiceClient(options.BlobServiceUri, credential);
+            return new BlobServiceClient(options.BlobServiceUri, credential, clientOptions);
         }
 
-        return new BlobServiceClient(LocalDefaults.StorageConnectionString);
+        return new BlobServiceClient(LocalDefaults.StorageConnectionString, clientOptions);
     }
+
+    /// <summary>
+    /// The Blob client options of <paramref name="options"/>: exponential retries bounded by <see cref="StorageOptions.MaxRetries"/>
+    /// and <see cref="StorageOptions.MaxRetryDelay"/>, each try cut at <see cref="StorageOptions.NetworkTimeout"/>. With the
+    /// defaults an unreachable account fails a request in well under a second, and a stalled one in about 10 s.
+    /// </summary>
+    public static BlobClientOptions CreateClientOptions(StorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var clientOptions = new BlobClientOptions();
+        clientOptions.Retry.Mode = Azure.Core.RetryMode.Exponential;
+        clientOptions.Retry.MaxRetries = options.MaxRetries;
+        clientOptions.Retry.Delay = options.RetryDelay;
+        clientOptions.Retry.MaxDelay = options.MaxRetryDelay;
+        clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
+        return clientOptions;
+    }
+
+    private static bool UsesConfiguredAccount(StorageOptions options) =>
+        string.IsNullOrWhiteSpace(options.ConnectionString)
+            ? options.BlobServiceUri is { IsAbsoluteUri: true }
+            : !options.ConnectionString.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase)
+                && !options.ConnectionString.Contains("AccountName=devstoreaccount1", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsContainerName(string? name) =>
         name is { Length: >= 3 and <= 63 }

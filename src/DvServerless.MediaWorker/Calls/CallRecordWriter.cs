@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using DvServerless.Adapters.Storage;
 using DvServerless.Core.Records;
 using Microsoft.Extensions.Logging;
 
@@ -6,50 +7,105 @@ namespace DvServerless.MediaWorker.Calls;
 
 /// <summary>
 /// Appends a call's record entries in order on a background task, so the call loop never waits on storage and a failing
-/// sink costs a log line, never audio.
+/// sink costs a log line, never audio. While storage is out (<see cref="StorageUnavailability"/>) the entry at the head
+/// is retried with backoff on the worker's <see cref="TimeProvider"/> and later ones wait behind it (up to
+/// <see cref="MaxQueuedEntries"/>), so when storage returns they are all written, in order. Any other failure drops only
+/// the entry that caused it.
 /// </summary>
 public sealed partial class CallRecordWriter : IAsyncDisposable
 {
+    /// <summary>Entries kept while storage is out; a call's turns are a few a minute, so this is hours of conversation.</summary>
+    public const int MaxQueuedEntries = 1024;
+
+    /// <summary>The first wait before retrying an append; doubled after each failure up to <see cref="MaxRetryDelay"/>.</summary>
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest wait between two tries.</summary>
+    public static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(15);
+
     private readonly string _callId;
     private readonly ICallRecordSink _sink;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<CallRecordEntry> _entries = Channel.CreateUnbounded<CallRecordEntry>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<CallRecordEntry> _entries = Channel.CreateBounded<CallRecordEntry>(new BoundedChannelOptions(MaxQueuedEntries)
+    {
+        SingleReader = true,
+        SingleWriter = true,
+        // TryWrite answers false when full, so Write never blocks the call loop.
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
     private readonly CancellationTokenSource _abort = new();
     private readonly Task _drain;
+    private int _failures;
+    private int _dropped;
+    private int _inFlight;
+    private volatile bool _closed;
 
-    /// <summary>Starts the writer for <paramref name="callId"/>.</summary>
+    /// <summary>Starts the writer for <paramref name="callId"/> on the system clock.</summary>
     public CallRecordWriter(string callId, ICallRecordSink sink, ILogger logger)
+        : this(callId, sink, logger, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Starts the writer for <paramref name="callId"/>; retries wait on <paramref name="time"/>.</summary>
+    public CallRecordWriter(string callId, ICallRecordSink sink, ILogger logger, TimeProvider time)
     {
         _callId = callId;
         _sink = sink;
         _logger = logger;
+        _time = time;
         _drain = Task.Run(DrainAsync);
     }
 
-    /// <summary>Entries that could not be appended.</summary>
-    public int Failures { get; private set; }
+    /// <summary>Entries that could not be appended: refused by the sink, dropped because the queue was full, or still queued when the writer gave up.</summary>
+    public int Failures => Volatile.Read(ref _failures);
 
-    /// <summary>Queues an entry; never blocks and never throws.</summary>
-    public void Write(CallRecordEntry entry) => _entries.Writer.TryWrite(entry);
+    /// <summary>Entries waiting to be appended, the one being tried included.</summary>
+    public int Pending => _entries.Reader.Count + Volatile.Read(ref _inFlight);
 
-    /// <summary>Stops accepting entries and waits up to <paramref name="timeout"/> for the queued ones to be appended.</summary>
+    /// <summary>Queues an entry; never blocks and never throws. Past <see cref="MaxQueuedEntries"/> the entry is counted as lost.</summary>
+    public void Write(CallRecordEntry entry)
+    {
+        // After the call's end an entry has nowhere to go; only a full queue loses one.
+        if (!_entries.Writer.TryWrite(entry) && !_closed)
+        {
+            Interlocked.Increment(ref _dropped);
+            Interlocked.Increment(ref _failures);
+        }
+    }
+
+    /// <summary>
+    /// Stops accepting entries and waits up to <paramref name="timeout"/> (on the writer's clock) for the queued ones to be
+    /// appended, retrying while storage is out; then logs how many could not be written.
+    /// </summary>
     public async Task CompleteAsync(TimeSpan timeout)
     {
+        _closed = true;
         _entries.Writer.TryComplete();
         try
         {
-            await _drain.WaitAsync(timeout).ConfigureAwait(false);
+            await _drain.WaitAsync(timeout, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            LogFlushTimedOut(_callId, _entries.Reader.Count);
+            var pending = Pending;
             await _abort.CancelAsync().ConfigureAwait(false);
+            Interlocked.Add(ref _failures, pending);
+            LogFlushTimedOut(_callId, pending, Volatile.Read(ref _dropped));
+            return;
+        }
+
+        if (Volatile.Read(ref _dropped) > 0)
+        {
+            LogDroppedWhenFull(_callId, Volatile.Read(ref _dropped));
         }
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         _entries.Writer.TryComplete();
         await _abort.CancelAsync().ConfigureAwait(false);
         try
@@ -67,25 +123,86 @@ public sealed partial class CallRecordWriter : IAsyncDisposable
     {
         await foreach (var entry in _entries.Reader.ReadAllAsync(_abort.Token).ConfigureAwait(false))
         {
+            Volatile.Write(ref _inFlight, 1);
+            try
+            {
+                if (!await AppendWithRetriesAsync(entry).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _inFlight, 0);
+            }
+        }
+    }
+
+    /// <summary>Appends <paramref name="entry"/>, retrying while storage is out; false when the writer was aborted.</summary>
+    private async Task<bool> AppendWithRetriesAsync(CallRecordEntry entry)
+    {
+        var delay = FirstRetryDelay;
+        var failedTries = 0;
+        while (true)
+        {
             try
             {
                 await _sink.AppendAsync(_callId, entry, _abort.Token).ConfigureAwait(false);
+                if (failedTries > 0)
+                {
+                    LogStorageBack(_callId, failedTries, Pending);
+                }
+
+                return true;
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
-                return;
+                return false;
+            }
+            catch (Exception ex) when (StorageUnavailability.IsUnavailable(ex))
+            {
+                if (failedTries++ == 0)
+                {
+                    LogStorageOut(_callId, StorageUnavailableMiddleware.Describe(ex), Pending);
+                }
             }
             catch (Exception ex)
             {
-                Failures++;
+                // Not an outage (a bad entry, a refused request): retrying would block the rest of the record behind it.
+                Interlocked.Increment(ref _failures);
                 LogAppendFailed(ex, _callId, entry.Kind);
+                return true;
             }
+
+            try
+            {
+                await Task.Delay(delay, _time, _abort.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Could not append a {Kind} entry to the record of call {CallId}")]
     private partial void LogAppendFailed(Exception exception, string callId, string kind);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Gave up appending the record of call {CallId}: {Pending} entries still queued")]
-    private partial void LogFlushTimedOut(string callId, int pending);
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning,
+        Message = "Gave up appending the record of call {CallId}: {Pending} entries not written while storage was out ({Dropped} more dropped when the queue was full)")]
+    private partial void LogFlushTimedOut(string callId, int pending, int dropped);
+
+    [LoggerMessage(EventId = 8510, Level = LogLevel.Warning,
+        Message = "Storage is out ({Failure}) for the record of call {CallId}: {Pending} entries kept, retrying with backoff")]
+    private partial void LogStorageOut(string callId, string failure, int pending);
+
+    [LoggerMessage(EventId = 8511, Level = LogLevel.Information,
+        Message = "Storage is back for the record of call {CallId} after {FailedTries} failed tries; {Pending} entries still to write")]
+    private partial void LogStorageBack(string callId, int failedTries, int pending);
+
+    [LoggerMessage(EventId = 8512, Level = LogLevel.Warning,
+        Message = "The record of call {CallId} lost {Dropped} entries: the queue was full while storage was out")]
+    private partial void LogDroppedWhenFull(string callId, int dropped);
 }

@@ -91,6 +91,8 @@ public static class MediaWorkerApp
 
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        // A storage outage answers 503 + Retry-After before a socket is accepted, never a bare 500.
+        app.UseMiddleware<StorageUnavailableMiddleware>();
         app.MapGet("/", () => Results.Text("DvServerless media worker"));
         app.MapGet("/healthz", (ActiveCalls calls) => Results.Text(calls.IsDraining ? "draining" : "ok"));
         app.MapInternalPort();

@@ -1,4 +1,6 @@
+using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.MediaWorker.Hosting;
@@ -6,11 +8,28 @@ namespace DvServerless.MediaWorker.Hosting;
 /// <summary>Checks <see cref="MediaWorkerOptions"/> at start-up so a bad setting fails fast with a clear message.</summary>
 public sealed class MediaWorkerOptionsValidator : IValidateOptions<MediaWorkerOptions>
 {
+    /// <summary>What a worker in Azure with the public development key, or none, fails to start with.</summary>
+    public const string DevelopmentKeyInAzureMessage =
+        "MediaWorker__TokenSigningKey (MediaWorker:TokenSigningKey) must be set to a secret key in Azure, the same as the Functions app's: " +
+        "the public local development key, or no key, lets anyone mint media tokens.";
+
+    private readonly IConfiguration? _configuration;
+
+    /// <summary>Creates the validator; <paramref name="configuration"/> tells whether the worker runs in Azure.</summary>
+    public MediaWorkerOptionsValidator(IConfiguration? configuration = null) => _configuration = configuration;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, MediaWorkerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.TokenSigningKey))
+        // Read here, not at construction: hosts and tests add configuration sources after the services are registered.
+        var inAzure = _configuration is not null && AzureHostDetection.IsInAzure(key => _configuration[key]);
+        if (inAzure && (string.IsNullOrWhiteSpace(options.TokenSigningKey) || options.TokenSigningKey == LocalDefaults.MediaTokenSigningKey))
+        {
+            failures.Add(DevelopmentKeyInAzureMessage);
+        }
+        else if (string.IsNullOrWhiteSpace(options.TokenSigningKey))
         {
             failures.Add("MediaWorker:TokenSigningKey is required.");
         }

@@ -89,7 +89,13 @@ public sealed class FunctionsAppTests
         await using var app = FunctionsApp.Build([], builder =>
         {
             builder.WebHost.UseTestServer();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["WEBSITE_SITE_NAME"] = "dvs-func" });
+            // Storage and ACS are set as in Azure, so the key is the one setting refused.
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["WEBSITE_SITE_NAME"] = "dvs-func",
+                ["Storage:BlobServiceUri"] = "https://dvsexample.blob.core.windows.net",
+                ["Acs:Endpoint"] = "https://dvs-acs.communication.azure.com",
+            });
         });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());

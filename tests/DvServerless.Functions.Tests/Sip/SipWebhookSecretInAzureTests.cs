@@ -26,6 +26,8 @@ public sealed class SipWebhookSecretInAzureTests
             {
                 ["WEBSITE_SITE_NAME"] = "dvs-func",
                 ["MediaWorker:TokenSigningKey"] = Convert.ToBase64String(new byte[32]),
+                ["Storage:BlobServiceUri"] = "https://dvsexample.blob.core.windows.net",
+                ["Acs:Endpoint"] = "https://dvs-acs.communication.azure.com",
             });
         });
         await app.StartAsync();

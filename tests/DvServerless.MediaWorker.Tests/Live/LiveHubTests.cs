@@ -186,7 +186,9 @@ public sealed class LiveHubTests : IAsyncLifetime
     [Fact]
     public async Task InAzure_WithoutASigningKey_TheWorkerRefusesToStart()
     {
-        var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0", "--CONTAINER_APP_NAME=dvs-worker"]);
+        var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0", "--CONTAINER_APP_NAME=dvs-worker",
+            // A real media key and storage, so the missing token key is what stops it.
+            "--MediaWorker:TokenSigningKey=" + Convert.ToBase64String(new byte[32]), "--Storage:BlobServiceUri=https://dvsexample.blob.core.windows.net"]);
         await using (app)
         {
             var failure = await Record.ExceptionAsync(() => app.StartAsync());
