@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json.Serialization;
 using DvServerless.Core.Tts;
@@ -10,9 +11,10 @@ namespace DvServerless.Adapters.Tts;
 /// <summary>
 /// ElevenLabs TTS: <c>POST {base}/v1/text-to-speech/{voice}/stream?output_format=pcm_{rate}</c> with
 /// <c>{text, model_id, voice_settings{stability, similarity_boost, style, use_speaker_boost, speed}}</c> and the
-/// <c>xi-api-key</c> header; the response is raw PCM16 at the asked rate.
+/// <c>xi-api-key</c> header; the response is raw PCM16 at the asked rate, sent in chunks as it is generated, which
+/// <see cref="StreamAsync"/> hands on as they arrive.
 /// </summary>
-public sealed class ElevenLabsTextToSpeech : ITextToSpeech
+public sealed class ElevenLabsTextToSpeech : IStreamingTextToSpeech
 {
     private readonly HttpClient _http;
     private readonly ElevenLabsOptions _options;
@@ -33,6 +35,25 @@ public sealed class ElevenLabsTextToSpeech : ITextToSpeech
     /// <inheritdoc />
     public async Task<byte[]> SynthesizeAsync(TtsRequest request, CancellationToken cancellationToken = default)
     {
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamAsync(TtsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        // The asked rate is served as is (pcm_{rate}), so the chunks pass through unchanged.
+        var rate = request.OutputFormat.SampleRate;
+        await foreach (var chunk in PcmResponseStream.ReadAsync(response, rate, rate, cancellationToken).ConfigureAwait(false))
+        {
+            yield return chunk;
+        }
+    }
+
+    /// <summary>Sends the speech request and returns the successful response with its body still unread.</summary>
+    private async Task<HttpResponseMessage> SendAsync(TtsRequest request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         if (!_options.IsConfigured)
         {
@@ -50,13 +71,15 @@ public sealed class ElevenLabsTextToSpeech : ITextToSpeech
         using var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
         message.Headers.Add("xi-api-key", _options.ApiKey);
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/octet-stream"));
-        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new TextToSpeechException(Provider, $"ElevenLabs refused the speech request with HTTP {(int)response.StatusCode}.", (int)response.StatusCode);
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            throw new TextToSpeechException(Provider, $"ElevenLabs refused the speech request with HTTP {status}.", status);
         }
 
-        return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return response;
     }
 
     /// <summary>Adds ElevenLabs <c>&lt;break&gt;</c> tags after sentences for long pauses.</summary>

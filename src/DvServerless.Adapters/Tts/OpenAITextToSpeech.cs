@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using DvServerless.Core.Tts;
 using Microsoft.Extensions.Options;
@@ -8,9 +9,10 @@ namespace DvServerless.Adapters.Tts;
 
 /// <summary>
 /// OpenAI TTS: <c>POST {base}/v1/audio/speech</c> with <c>{model, voice, input, instructions, response_format: "pcm", speed}</c>;
-/// the response is PCM16 mono at 24 kHz, resampled to the leg's rate when that differs.
+/// the response is PCM16 mono at 24 kHz in chunked transfer encoding as it is generated, resampled to the leg's rate
+/// when that differs (whole for <see cref="SynthesizeAsync"/>, chunk by chunk for <see cref="StreamAsync"/>).
 /// </summary>
-public sealed class OpenAITextToSpeech : ITextToSpeech
+public sealed class OpenAITextToSpeech : IStreamingTextToSpeech
 {
     /// <summary>The rate of OpenAI's <c>pcm</c> response format.</summary>
     public const int ResponseSampleRate = 24_000;
@@ -34,6 +36,25 @@ public sealed class OpenAITextToSpeech : ITextToSpeech
     /// <inheritdoc />
     public async Task<byte[]> SynthesizeAsync(TtsRequest request, CancellationToken cancellationToken = default)
     {
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var pcm = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return PcmRateConverter.Convert(pcm, ResponseSampleRate, request.OutputFormat.SampleRate);
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamAsync(TtsRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        await foreach (var chunk in PcmResponseStream.ReadAsync(response, ResponseSampleRate, request.OutputFormat.SampleRate, cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            yield return chunk;
+        }
+    }
+
+    /// <summary>Sends the speech request and returns the successful response with its body (chunked PCM) still unread.</summary>
+    private async Task<HttpResponseMessage> SendAsync(TtsRequest request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         if (!_options.IsConfigured)
         {
@@ -52,14 +73,15 @@ public sealed class OpenAITextToSpeech : ITextToSpeech
             options.Speed);
         using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(_options.BaseUrl, "v1/audio/speech")) { Content = JsonContent.Create(body) };
         message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.ApiKey);
-        using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw new TextToSpeechException(Provider, $"OpenAI refused the speech request with HTTP {(int)response.StatusCode}.", (int)response.StatusCode);
+            var status = (int)response.StatusCode;
+            response.Dispose();
+            throw new TextToSpeechException(Provider, $"OpenAI refused the speech request with HTTP {status}.", status);
         }
 
-        var pcm = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return PcmRateConverter.Convert(pcm, ResponseSampleRate, request.OutputFormat.SampleRate);
+        return response;
     }
 
     private sealed record SpeechBody(

@@ -33,7 +33,7 @@ public static class TtsServiceCollectionExtensions
 
     /// <summary>
     /// Registers ElevenLabs (<c>ElevenLabs</c> section), OpenAI TTS (<c>OpenAITts</c>) and espeak-ng as
-    /// <see cref="ITextToSpeech"/>, the <see cref="BlobTtsCache"/> (policy from <c>TtsCache</c>: <c>TimeToLive</c>,
+    /// <see cref="ITextToSpeech"/> (ElevenLabs and OpenAI also as <see cref="IStreamingTextToSpeech"/>), the <see cref="BlobTtsCache"/> (policy from <c>TtsCache</c>: <c>TimeToLive</c>,
     /// <c>MaxEntries</c>) and the <see cref="TtsWarmupService"/> (<c>TtsWarmup</c>). When <c>TtsWarmup:DefaultProvider</c>
     /// is not set, the default provider is ElevenLabs when its key is set, else OpenAI TTS when its key is set, else
     /// espeak-ng. A non-empty <c>Agent:Greeting</c> becomes the <c>greeting</c> prompt of the default tenant unless a
@@ -69,6 +69,8 @@ public static class TtsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITextToSpeech, ElevenLabsTextToSpeech>(sp => sp.GetRequiredService<ElevenLabsTextToSpeech>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITextToSpeech, OpenAITextToSpeech>(sp => sp.GetRequiredService<OpenAITextToSpeech>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITextToSpeech, EspeakTextToSpeech>(sp => sp.GetRequiredService<EspeakTextToSpeech>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamingTextToSpeech, ElevenLabsTextToSpeech>(sp => sp.GetRequiredService<ElevenLabsTextToSpeech>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStreamingTextToSpeech, OpenAITextToSpeech>(sp => sp.GetRequiredService<OpenAITextToSpeech>()));
 
         services.TryAddSingleton(sp => new BlobTtsCache(
             CacheContainerOf(sp),

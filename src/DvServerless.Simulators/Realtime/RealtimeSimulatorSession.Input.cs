@@ -263,6 +263,12 @@ internal sealed partial class RealtimeSimulatorSession
         {
             var audioTokens = Math.Max(1, durationMs / 100);
             var textTokens = TextTokens(transcript);
+            // Spec …InputAudioTranscriptionDelta: whisper-1 sends the whole transcript as one delta; the simulator does the same.
+            var delta = Event("conversation.item.input_audio_transcription.delta");
+            delta["item_id"] = itemId;
+            delta["content_index"] = 0;
+            delta["delta"] = transcript;
+            Enqueue(delta);
             var completed = Event("conversation.item.input_audio_transcription.completed");
             completed["item_id"] = itemId;
             completed["content_index"] = 0;

@@ -45,8 +45,8 @@ public sealed class RealtimeSimulatorTurnTests
         Assert.Equal(
             [
                 "input_audio_buffer.speech_started", "input_audio_buffer.speech_stopped", "input_audio_buffer.committed",
-                "conversation.item.added", "conversation.item.done", "conversation.item.input_audio_transcription.completed",
-                "response.created", "response.output_item.added", "conversation.item.added", "response.content_part.added",
+                "conversation.item.added", "conversation.item.done", "conversation.item.input_audio_transcription.delta",
+                "conversation.item.input_audio_transcription.completed", "response.created", "response.output_item.added", "conversation.item.added", "response.content_part.added",
                 "response.output_audio.done", "response.output_audio_transcript.done", "response.content_part.done",
                 "response.output_item.done", "conversation.item.done", "response.done", "rate_limits.updated",
             ],

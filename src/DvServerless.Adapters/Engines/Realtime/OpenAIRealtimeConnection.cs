@@ -36,8 +36,17 @@ internal sealed class OpenAIRealtimeConnection : IAsyncDisposable
         Uri baseUrl, string sipCallId, string? bearerToken, string? azureApiKey, CancellationToken cancellationToken) =>
         ConnectAsync(baseUrl, null, sipCallId, bearerToken, azureApiKey, cancellationToken);
 
+    /// <summary>
+    /// Opens a transcription-only session, <c>{baseUrl}/realtime?intent=transcription</c> (PROTOCOL §1.1), with the same
+    /// authentication as a conversation session; the client then sends <c>session.update</c> with <c>type: "transcription"</c>.
+    /// </summary>
+    public static Task<OpenAIRealtimeConnection> ConnectTranscriptionAsync(
+        Uri baseUrl, string? bearerToken, string? azureApiKey, CancellationToken cancellationToken) =>
+        ConnectAsync(baseUrl, null, null, bearerToken, azureApiKey, cancellationToken, transcription: true);
+
     private static async Task<OpenAIRealtimeConnection> ConnectAsync(
-        Uri baseUrl, string? model, string? sipCallId, string? bearerToken, string? azureApiKey, CancellationToken cancellationToken)
+        Uri baseUrl, string? model, string? sipCallId, string? bearerToken, string? azureApiKey, CancellationToken cancellationToken,
+        bool transcription = false)
     {
         var clientOptions = new RealtimeClientOptions { Endpoint = baseUrl };
         RealtimeClient client;
@@ -56,7 +65,11 @@ internal sealed class OpenAIRealtimeConnection : IAsyncDisposable
         }
 
         RealtimeSessionClient session;
-        if (sipCallId is not null)
+        if (transcription)
+        {
+            session = await client.StartTranscriptionSessionAsync(sessionOptions, cancellationToken).ConfigureAwait(false);
+        }
+        else if (sipCallId is not null)
         {
             // PROTOCOL §6.1: with no model and no intent the SDK sends only QueryString, which replaces the whole query.
             sessionOptions.QueryString = "call_id=" + Uri.EscapeDataString(sipCallId);

@@ -281,23 +281,8 @@ public sealed class RealtimeEngine : IConversationEngine
         _writer.Dispose();
     }
 
-    private async ValueTask<(string? Bearer, string? AzureKey)> ResolveCredentialsAsync(CancellationToken cancellationToken)
-    {
-        if (_options.Service != RealtimeServiceKind.AzureOpenAI)
-        {
-            return (_options.ApiKey, null);
-        }
-
-        if (!string.IsNullOrEmpty(_options.ApiKey))
-        {
-            return (null, _options.ApiKey);
-        }
-
-        // An Entra token lives for about an hour and a session at most 60 minutes: one token per session is enough.
-        var token = await _options.Credential!.GetTokenAsync(
-            new TokenRequestContext([RealtimeEngineOptions.CognitiveServicesScope]), cancellationToken).ConfigureAwait(false);
-        return (token.Token, null);
-    }
+    private ValueTask<(string? Bearer, string? AzureKey)> ResolveCredentialsAsync(CancellationToken cancellationToken) =>
+        _options.ResolveCredentialsAsync(cancellationToken);
 
     private async ValueTask SendFrameAsync<TState>(
         Action<RealtimeClientEventWriter, TState> write, TState state, CancellationToken cancellationToken)

@@ -69,6 +69,27 @@ public sealed class RealtimeEngineOptions
         return copy;
     }
 
+    /// <summary>
+    /// The credentials for one connection: the key as Bearer (OpenAI, simulator), the key as <c>api-key</c> (Azure), or
+    /// an Entra token as Bearer (Azure without a key). An Entra token lives about an hour and a session at most 60
+    /// minutes, so one token per connection is enough.
+    /// </summary>
+    internal async ValueTask<(string? Bearer, string? AzureKey)> ResolveCredentialsAsync(CancellationToken cancellationToken)
+    {
+        if (Service != RealtimeServiceKind.AzureOpenAI)
+        {
+            return (ApiKey, null);
+        }
+
+        if (!string.IsNullOrEmpty(ApiKey))
+        {
+            return (null, ApiKey);
+        }
+
+        var token = await Credential!.GetTokenAsync(new TokenRequestContext([CognitiveServicesScope]), cancellationToken).ConfigureAwait(false);
+        return (token.Token, null);
+    }
+
     /// <summary>Checks the settings; returns the first problem, or null when they are usable.</summary>
     public string? Validate()
     {
