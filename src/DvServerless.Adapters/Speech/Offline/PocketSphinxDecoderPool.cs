@@ -25,6 +25,9 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     /// <summary>How long the last decoder took to load.</summary>
     public TimeSpan LastLoadDuration { get; private set; }
 
+    /// <summary>The CPU time the last decoder took to load, when the platform can tell.</summary>
+    public TimeSpan? LastLoadCpuDuration { get; private set; }
+
     /// <summary>Decoders waiting in the pool.</summary>
     public int IdleCount => Volatile.Read(ref _idleCount);
 
@@ -88,8 +91,10 @@ internal sealed class PocketSphinxDecoderPool : IDisposable
     private PocketSphinxDecoder Load()
     {
         var started = _time.GetTimestamp();
+        var cpuStarted = ThreadCpuClock.Now();
         var decoder = PocketSphinxDecoder.Create(_paths);
         LastLoadDuration = _time.GetElapsedTime(started);
+        LastLoadCpuDuration = ThreadCpuClock.Now() - cpuStarted;
         return decoder;
     }
 }

@@ -70,8 +70,11 @@ internal sealed class PocketSphinxRecognition : ISpeechRecognition
     /// <summary>Milliseconds of audio the worker has processed.</summary>
     internal double ProcessedMs => _vad.ElapsedMs;
 
-    /// <summary>How long the last end of turn took to compute (<c>ps_end_utt</c> + final hypothesis).</summary>
+    /// <summary>How long the last end of turn took to compute (<c>ps_end_utt</c> + final hypothesis), wall time.</summary>
     internal TimeSpan LastFinalComputeTime { get; private set; }
+
+    /// <summary>The CPU time of the last end of turn's computation, when the platform can tell.</summary>
+    internal TimeSpan? LastFinalComputeCpuTime { get; private set; }
 
     /// <inheritdoc />
     public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
@@ -241,9 +244,11 @@ internal sealed class PocketSphinxRecognition : ISpeechRecognition
     private void FinishTurn(double startMs, double endMs)
     {
         var started = _time.GetTimestamp();
+        var cpuStarted = ThreadCpuClock.Now();
         _decoder.EndUtterance();
         var text = _decoder.Hypothesis().Trim();
         LastFinalComputeTime = _time.GetElapsedTime(started);
+        LastFinalComputeCpuTime = ThreadCpuClock.Now() - cpuStarted;
         OfflineSpeechLog.TurnRecognized(_logger, _options.CallId, endMs - startMs, LastFinalComputeTime.TotalMilliseconds);
         _events.Writer.TryWrite(new SpeechFinal(text, TimeSpan.FromMilliseconds(startMs), TimeSpan.FromMilliseconds(endMs), EndOfTurn: true));
     }

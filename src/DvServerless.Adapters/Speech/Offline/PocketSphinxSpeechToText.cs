@@ -47,6 +47,9 @@ public sealed class PocketSphinxSpeechToText : ISpeechToText, IDisposable
     /// <summary>How long loading the last decoder took (≈ 0.26 s with the language model).</summary>
     public TimeSpan LastDecoderLoadTime => _pool.LastLoadDuration;
 
+    /// <summary>The CPU time loading the last decoder took, when the platform can tell.</summary>
+    public TimeSpan? LastDecoderLoadCpuTime => _pool.LastLoadCpuDuration;
+
     /// <summary>What is missing for <paramref name="options"/> (a library or a model file), or null when all is there.</summary>
     public static string? MissingPart(PocketSphinxOptions options)
     {

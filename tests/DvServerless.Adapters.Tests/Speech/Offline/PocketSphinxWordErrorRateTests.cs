@@ -77,8 +77,9 @@ public sealed class PocketSphinxWordErrorRateTests(ITestOutputHelper output)
                     var reference = WordErrorRate.Words(Sentences[i]);
                     var errors = WordErrorRate.Errors(reference, WordErrorRate.Words(heard));
                     var finalMs = ((PocketSphinxRecognition)recognition).LastFinalComputeTime.TotalMilliseconds;
-                    results.Add(new SentenceResult(Sentences[i], heard, reference.Length, errors, finals.Count, finalMs));
-                    output.WriteLine($"{errors}/{reference.Length}  '{Sentences[i]}' -> '{heard}'  (final {finalMs:F0} ms)");
+                    var finalCpuMs = ((PocketSphinxRecognition)recognition).LastFinalComputeCpuTime?.TotalMilliseconds ?? double.NaN;
+                    results.Add(new SentenceResult(Sentences[i], heard, reference.Length, errors, finals.Count, Math.Round(finalMs, 1), Math.Round(finalCpuMs, 1)));
+                    output.WriteLine($"{errors}/{reference.Length}  '{Sentences[i]}' -> '{heard}'  (final {finalMs:F0} ms, {finalCpuMs:F0} ms CPU)");
                 }
             }
 
@@ -86,6 +87,8 @@ public sealed class PocketSphinxWordErrorRateTests(ITestOutputHelper output)
             var wer = (double)results.Sum(r => r.Errors) / words;
             var rtf = cpu.TotalMilliseconds / audioMs;
             var finalTimes = results.Select(r => r.FinalComputeMs).Order().ToList();
+            var finalCpuTimes = results.Select(r => r.FinalComputeCpuMs).Order().ToList();
+            var memoryPerDecoderMiB = await MeasureDecoderMemoryAsync();
             var summary = new
             {
                 voice = "flite slt 16 kHz, 0.5 s lead-in, 1 s trailing, -60 dBFS noise, 20 ms chunks",
@@ -98,7 +101,12 @@ public sealed class PocketSphinxWordErrorRateTests(ITestOutputHelper output)
                 audioSeconds = Math.Round(audioMs / 1000, 1),
                 finalComputeMsMedian = Math.Round(finalTimes[finalTimes.Count / 2], 1),
                 finalComputeMsMax = Math.Round(finalTimes[^1], 1),
+                finalComputeCpuMsMedian = finalCpuTimes[finalCpuTimes.Count / 2],
+                finalComputeCpuMsMax = finalCpuTimes[^1],
+                memoryPerDecoderMiB,
+                loadAverage = File.Exists("/proc/loadavg") ? (await File.ReadAllTextAsync("/proc/loadavg")).Trim() : null,
                 decoderLoadMs = Math.Round(decoderLoadMs, 0),
+                decoderLoadCpuMs = Math.Round(stt.LastDecoderLoadCpuTime?.TotalMilliseconds ?? double.NaN, 0),
                 results,
             };
             var json = JsonSerializer.Serialize(summary, JsonOptions);
@@ -120,5 +128,18 @@ public sealed class PocketSphinxWordErrorRateTests(ITestOutputHelper output)
         }
     }
 
-    private sealed record SentenceResult(string Reference, string Heard, int Words, int Errors, int Finals, double FinalComputeMs);
+    // Resident memory added by two more decoders, per decoder: pocketsphinx loads the models again for each one.
+    private static async Task<double> MeasureDecoderMemoryAsync()
+    {
+        using var stt = new PocketSphinxSpeechToText(Options.Create(new PocketSphinxOptions { MaxIdleDecoders = 2 }), TimeProvider.System);
+        using var process = Process.GetCurrentProcess();
+        GC.Collect();
+        process.Refresh();
+        var before = process.WorkingSet64;
+        await stt.WarmUpAsync(2, CancellationToken.None);
+        process.Refresh();
+        return Math.Round((process.WorkingSet64 - before) / 2.0 / (1024 * 1024), 1);
+    }
+
+    private sealed record SentenceResult(string Reference, string Heard, int Words, int Errors, int Finals, double FinalComputeMs, double FinalComputeCpuMs);
 }
