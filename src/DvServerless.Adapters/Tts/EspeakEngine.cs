@@ -70,7 +70,8 @@ internal static class EspeakEngine
         {
             fixed (byte* pointer = utf8)
             {
-                var result = EspeakNative.Synth(pointer, (nuint)utf8.Length, 0, 1, 0, EspeakNative.CharsUtf8, 0, 0);
+                // With the end pause the audio matches the espeak-ng command's (and the cached prompts made with it).
+                var result = EspeakNative.Synth(pointer, (nuint)utf8.Length, 0, 1, 0, EspeakNative.CharsUtf8 | EspeakNative.EndPause, 0, 0);
                 if (synthesis.Failure is { } failure)
                 {
                     throw new InvalidOperationException("Handling espeak-ng audio failed.", failure);

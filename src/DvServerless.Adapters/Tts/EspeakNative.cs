@@ -16,6 +16,9 @@ internal static unsafe partial class EspeakNative
     /// <summary><c>espeakCHARS_UTF8</c>.</summary>
     public const uint CharsUtf8 = 1;
 
+    /// <summary><c>espeakENDPAUSE</c>: the sentence pause after the last sentence too, as the espeak-ng command has it.</summary>
+    public const uint EndPause = 0x1000;
+
     /// <summary><c>espeakRATE</c>: words per minute, 80–450.</summary>
     public const int ParameterRate = 1;
 

@@ -92,6 +92,11 @@ public sealed class PocketSphinxSpeechToText : ISpeechToText, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Uses <see cref="SpeechRecognitionOptions.EndpointingMs"/> (the VAD hangover that ends a turn) and
+    /// <see cref="SpeechRecognitionOptions.InterimResults"/>; the model is US English whatever the language asked for, and
+    /// keywords, formatting, diarization, profanity filtering and sentiment are not offered offline.
+    /// </remarks>
     public async Task<ISpeechRecognition> StartAsync(SpeechRecognitionOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
