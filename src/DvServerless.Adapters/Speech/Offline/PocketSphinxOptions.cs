@@ -49,6 +49,13 @@ public sealed class PocketSphinxOptions
     [Range(20, 10_000)]
     public int PartialIntervalMs { get; set; } = 200;
 
+    /// <summary>
+    /// Speech longer than this without a pause is cut into segments (a final with <c>EndOfTurn</c> false), so one
+    /// monologue does not grow the decoder's search without bound, in ms.
+    /// </summary>
+    [Range(1000, 300_000)]
+    public int MaxSegmentMs { get; set; } = 20_000;
+
     /// <summary>Decoders kept loaded for the next call (each holds 70–80 MiB with the language model).</summary>
     [Range(0, 64)]
     public int MaxIdleDecoders { get; set; } = 2;

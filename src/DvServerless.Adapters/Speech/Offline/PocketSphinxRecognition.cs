@@ -34,6 +34,7 @@ internal sealed class PocketSphinxRecognition : ISpeechRecognition
     private readonly EnergyVad _vad;
     private readonly SpeechRecognitionOptions _options;
     private readonly int _partialIntervalMs;
+    private readonly int _maxSegmentMs;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly byte[] _frame = new byte[FrameBytes];
@@ -43,7 +44,7 @@ internal sealed class PocketSphinxRecognition : ISpeechRecognition
     private int _preRollStart;
     private int _preRollCount;
     private double _nextPartialMs;
-    private double _turnStartMs;
+    private double _segmentStartMs;
     private string _lastPartial = string.Empty;
     private bool _faulted;
     private int _disposed;
@@ -62,6 +63,7 @@ internal sealed class PocketSphinxRecognition : ISpeechRecognition
         _time = time;
         _logger = logger;
         _partialIntervalMs = settings.PartialIntervalMs;
+        _maxSegmentMs = settings.MaxSegmentMs;
         _vad = new EnergyVad(settings.VadThresholdDbfs, settings.MinSpeechMs, Math.Max(0, options.EndpointingMs));
         _preRoll = new byte[Math.Max(1, settings.PreRollMs / 20)][];
         _worker = Task.Run(RunAsync);
@@ -150,7 +152,7 @@ internal sealed class PocketSphinxRecognition : ISpeechRecognition
             if (_vad.InSpeech)
             {
                 _decoder.Process(MemoryMarshal.Cast<byte, short>(_frame.AsSpan(0, _frameFill & ~1)));
-                FinishTurn(_turnStartMs, _vad.ElapsedMs);
+                FinishTurn(_segmentStartMs, _vad.ElapsedMs);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -200,11 +202,19 @@ internal sealed class PocketSphinxRecognition : ISpeechRecognition
                 break;
             case VadActivity.Speech:
                 _decoder.Process(MemoryMarshal.Cast<byte, short>(frame.AsSpan()));
-                ReportPartial(decision.FrameEndMs);
+                if (decision.FrameEndMs - _segmentStartMs >= _maxSegmentMs)
+                {
+                    CutSegment(decision.FrameEndMs);
+                }
+                else
+                {
+                    ReportPartial(decision.FrameEndMs);
+                }
+
                 break;
             case VadActivity.SpeechStopped:
                 _decoder.Process(MemoryMarshal.Cast<byte, short>(frame.AsSpan()));
-                FinishTurn(decision.SpeechStartMs ?? 0, decision.SpeechEndMs ?? decision.FrameEndMs);
+                FinishTurn(_segmentStartMs, decision.SpeechEndMs ?? decision.FrameEndMs);
                 break;
         }
     }
@@ -221,8 +231,8 @@ internal sealed class PocketSphinxRecognition : ISpeechRecognition
         _preRollCount = 0;
         _lastPartial = string.Empty;
         _nextPartialMs = decision.FrameEndMs + _partialIntervalMs;
-        _turnStartMs = decision.SpeechStartMs ?? decision.FrameEndMs;
-        _events.Writer.TryWrite(new SpeechStarted(TimeSpan.FromMilliseconds(_turnStartMs)));
+        _segmentStartMs = decision.SpeechStartMs ?? decision.FrameEndMs;
+        _events.Writer.TryWrite(new SpeechStarted(TimeSpan.FromMilliseconds(_segmentStartMs)));
     }
 
     private void ReportPartial(double nowMs)
@@ -239,6 +249,18 @@ internal sealed class PocketSphinxRecognition : ISpeechRecognition
             _lastPartial = text;
             _events.Writer.TryWrite(new SpeechPartial(text));
         }
+    }
+
+    // The caller is still speaking: what was said so far becomes a final segment, and decoding goes on in a new utterance.
+    private void CutSegment(double nowMs)
+    {
+        _decoder.EndUtterance();
+        var text = _decoder.Hypothesis().Trim();
+        _events.Writer.TryWrite(new SpeechFinal(text, TimeSpan.FromMilliseconds(_segmentStartMs), TimeSpan.FromMilliseconds(nowMs), EndOfTurn: false));
+        _decoder.StartUtterance();
+        _segmentStartMs = nowMs;
+        _lastPartial = string.Empty;
+        _nextPartialMs = nowMs + _partialIntervalMs;
     }
 
     private void FinishTurn(double startMs, double endMs)

@@ -125,6 +125,36 @@ public sealed class PocketSphinxRecognitionTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Speech_longer_than_the_segment_limit_is_cut_into_segments_and_one_end_of_turn()
+    {
+        OfflineSpeechTools.RequireRecognizerAndFlite();
+        using var stt = new PocketSphinxSpeechToText(Options.Create(new PocketSphinxOptions { MaxSegmentMs = 1000 }), TimeProvider.System);
+        var speech = OfflineSpeechTools.Flite("I would like to book an appointment for tomorrow", _folder);
+        var recognition = await stt.StartAsync(new SpeechRecognitionOptions(), CancellationToken.None);
+        await using (recognition)
+        {
+            await RecognitionDriver.SendAsync(recognition, RecognitionDriver.Join(OfflineSpeechTools.Noise(500, 11), speech, OfflineSpeechTools.Noise(1000, 12)));
+            await recognition.CompleteAsync(CancellationToken.None);
+            var events = await RecognitionDriver.ReadAllAsync(recognition, TimeSpan.FromSeconds(60));
+
+            var finals = events.OfType<SpeechFinal>().ToList();
+            Assert.Single(events.OfType<SpeechStarted>());
+            Assert.True(finals.Count >= 2, $"{finals.Count} finals");
+            Assert.All(finals[..^1], f => Assert.False(f.EndOfTurn));
+            Assert.True(finals[^1].EndOfTurn);
+            for (var i = 1; i < finals.Count; i++)
+            {
+                Assert.Equal(finals[i - 1].End, finals[i].Start);
+            }
+
+            // Cutting mid-word costs the words at each cut ("book an appointment" became "but | blind man"), so only words away from the cuts are checked.
+            var heard = WordErrorRate.Words(string.Join(' ', finals.Select(f => f.Text)));
+            var segments = string.Join(" | ", finals.Select(f => f.Text));
+            Assert.True(heard.Contains("like") && heard.Contains("tomorrow"), segments);
+        }
+    }
+
+    [SkippableFact]
     public async Task A_configured_grammar_limits_recognition_to_its_phrases()
     {
         OfflineSpeechTools.RequireRecognizerAndFlite();
