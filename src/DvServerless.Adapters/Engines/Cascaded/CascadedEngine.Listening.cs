@@ -137,22 +137,20 @@ public sealed partial class CascadedEngine
         }
     }
 
-    /// <summary>The caller started speaking: cut off the answer in progress, and tell the loop (its barge-in cue).</summary>
+    /// <summary>The caller started speaking: tell the loop (its barge-in cue), and cut off the answer in progress.</summary>
     private void CallerStarted(TimeSpan? offset)
     {
+        if (_turnItemId is null)
+        {
+            // The cue goes out before the answer's end, as Realtime's speech_started precedes its cancelled response.done.
+            _turnItemId = NextId("caller");
+            Publish(new CallerSpeechStarted(Ms(offset ?? TimeSpan.Zero), _turnItemId));
+        }
+
         lock (_gate)
         {
-            // Cancelled before the loop hears of it, so its truncate finds the answer already stopped.
             _current?.Cancel("turn_detected");
         }
-
-        if (_turnItemId is not null)
-        {
-            return; // More speech in the same turn.
-        }
-
-        _turnItemId = NextId("caller");
-        Publish(new CallerSpeechStarted(Ms(offset ?? TimeSpan.Zero), _turnItemId));
     }
 
     /// <summary>The recognizer's endpointing says the caller has finished: their words, then the agent's answer.</summary>
