@@ -68,12 +68,13 @@ internal sealed class SentenceChunker
         var cut = FindSentenceEnd();
         if (cut < 0 && !_firstTaken && _pending.Length >= _firstChunkMinChars)
         {
-            cut = LastBreak(_pending.Length, clausesOnly: true);
+            // A clause that ends past the minimum: "Well," alone is too short to sound like a start.
+            cut = LastBreak(_pending.Length, _firstChunkMinChars, clausesOnly: true);
         }
 
         if (cut < 0 && _pending.Length > _maxChunkChars)
         {
-            cut = LastBreak(_maxChunkChars, clausesOnly: false);
+            cut = LastBreak(_maxChunkChars, 1, clausesOnly: false);
             if (cut < 0)
             {
                 cut = _maxChunkChars; // One endless word: cut it anyway rather than hold the voice back.
@@ -130,11 +131,14 @@ internal sealed class SentenceChunker
 
     private static bool IsClausePunctuation(char c) => c is ',' or ';' or ':' or '—' or '–' or ')' or '、' or '，';
 
-    /// <summary>Index just past the last clause mark (or space) before <paramref name="limit"/> that a space follows.</summary>
-    private int LastBreak(int limit, bool clausesOnly)
+    /// <summary>
+    /// Index just past the last clause mark (or, unless <paramref name="clausesOnly"/>, the last word) that a space
+    /// follows, from <paramref name="minimum"/> up to <paramref name="limit"/>; −1 for none.
+    /// </summary>
+    private int LastBreak(int limit, int minimum, bool clausesOnly)
     {
         var space = -1;
-        for (var i = Math.Min(limit, _pending.Length - 1) - 1; i > 0; i--)
+        for (var i = Math.Min(limit, _pending.Length - 1) - 1; i >= minimum - 1 && i > 0; i--)
         {
             if (!char.IsWhiteSpace(_pending[i + 1]))
             {
