@@ -32,7 +32,11 @@ public sealed class CascadedEngineFactory : IConversationEngineFactory
         _time = timeProvider ?? TimeProvider.System;
     }
 
-    /// <summary>The parts of the <c>offline</c> engine: local recognizer, rule-based responder and espeak-ng.</summary>
+    /// <summary>
+    /// The parts of the <c>offline</c> engine: local recognizer, rule-based responder and espeak-ng, whose voice follows the
+    /// caller's language (<c>en-US</c> → <c>en-us</c>, <c>ko-KR</c> → <c>ko</c>) unless <c>Agent:Cascaded:TtsVoice</c> names one:
+    /// the agent's Realtime voice (<c>marin</c>) means nothing to espeak-ng.
+    /// </summary>
     public static CascadedAgentOptions OfflineParts(CascadedAgentOptions configured)
     {
         ArgumentNullException.ThrowIfNull(configured);
@@ -41,6 +45,12 @@ public sealed class CascadedEngineFactory : IConversationEngineFactory
         parts.Llm = "offline";
         parts.LlmModel = "offline";
         parts.Tts = "espeak";
+        if (string.IsNullOrWhiteSpace(parts.TtsVoice))
+        {
+            var language = (parts.Language ?? "en-US").Trim().ToLowerInvariant();
+            parts.TtsVoice = language.StartsWith("en", StringComparison.Ordinal) ? "en-us" : language.Split('-')[0];
+        }
+
         return parts;
     }
 

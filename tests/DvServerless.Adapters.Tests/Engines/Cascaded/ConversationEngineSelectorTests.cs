@@ -29,6 +29,8 @@ public sealed class ConversationEngineSelectorTests
         Assert.IsType<RealtimeEngine>(realtime);
         Assert.Equal("cascaded:deepgram+openai/gpt-4o-mini+elevenlabs", Assert.IsType<CascadedEngine>(cascaded).Name);
         Assert.Equal("cascaded:pocketsphinx+offline/offline+espeak", Assert.IsType<CascadedEngine>(offline).Name);
+        Assert.Equal("en-us", CascadedEngineFactory.OfflineParts(catalog.For("local").Cascaded).TtsVoice);
+        Assert.Equal("ko", CascadedEngineFactory.OfflineParts(new CascadedAgentOptions { Language = "ko-KR" }).TtsVoice);
     }
 
     [Fact]
