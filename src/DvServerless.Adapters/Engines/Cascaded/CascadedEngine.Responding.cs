@@ -180,7 +180,8 @@ public sealed partial class CascadedEngine
         string spokenText;
         lock (_gate)
         {
-            spokenText = response.Spoken.Text;
+            // Stopped early, a piece may have been begun but never voiced: the caller cannot have heard it.
+            spokenText = status == "completed" ? response.Spoken.Text : response.Spoken.VoicedText;
             if (!response.Spoken.Truncated)
             {
                 // A truncate that came first already set what the caller heard.
@@ -207,7 +208,7 @@ public sealed partial class CascadedEngine
         {
             foreach (var call in calls)
             {
-                Publish(new ToolCallRequested(call.CallId, call.Name, JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>())));
+                Publish(new ToolCallRequested(call.CallId, call.Name, JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions)));
             }
         }
 

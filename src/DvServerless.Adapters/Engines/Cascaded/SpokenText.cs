@@ -21,6 +21,9 @@ internal sealed class SpokenText
     /// <summary>Set once the item was cut at what the caller heard: its history text is final.</summary>
     public bool Truncated { get; set; }
 
+    /// <summary>The text of the pieces that produced audio (a cancelled item may have begun a piece it never voiced).</summary>
+    public string VoicedText => Join(_pieces.Count > 0 && _pieces[^1].AudioBytes == 0 ? _pieces.Count - 1 : _pieces.Count);
+
     /// <summary>Whether nothing has been spoken.</summary>
     public bool IsEmpty => _pieces.Count == 0;
 
