@@ -11,6 +11,9 @@ namespace DvServerless.Adapters.Engines.Cascaded;
 // ResponseFinished, usage.
 public sealed partial class CascadedEngine
 {
+    // The AI library's options (they handle the JsonElement and object values models send), on one line as Realtime sends them.
+    private static readonly JsonSerializerOptions ArgumentsJson = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     /// <summary>Starts a response after the one in progress (which is cancelled) has reported its end.</summary>
     private void StartResponse(string? instructions, long? turnEndedAt)
     {
@@ -208,7 +211,7 @@ public sealed partial class CascadedEngine
         {
             foreach (var call in calls)
             {
-                Publish(new ToolCallRequested(call.CallId, call.Name, JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), AIJsonUtilities.DefaultOptions)));
+                Publish(new ToolCallRequested(call.CallId, call.Name, JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>(), ArgumentsJson)));
             }
         }
 
