@@ -1,6 +1,6 @@
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Tenants;
-using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Adapters.Engines;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -46,7 +46,7 @@ public static class SipServiceCollectionExtensions
 
         // Says at start-up when SIP webhooks are refused for want of a secret.
         services.AddHostedService<SipWebhookSecretGuard>();
-        services.AddRealtimeEngine(configuration);
+        services.AddConversationEngines(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new StandardWebhookVerifier(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<SipWebhookOptions>>().Value.WebhookTolerance));

@@ -1,4 +1,4 @@
-using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Adapters.Engines;
 using DvServerless.Adapters.Live;
 using DvServerless.Adapters.Storage;
 using DvServerless.Adapters.Tenants;
@@ -66,7 +66,7 @@ public static class MediaWorkerApp
         services.AddSingleton<BrowserSessions>();
         services.AddSingleton<ICallToolHandler, EndCallToolHandler>();
 
-        services.AddRealtimeEngine(builder.Configuration);
+        services.AddConversationEngines(builder.Configuration);
         services.AddDvServerlessStorage(builder.Configuration);
         services.AddCallRecords(builder.Configuration);
         services.AddCachedGreeting(builder.Configuration);

@@ -43,7 +43,9 @@ public static class RealtimeServiceCollectionExtensions
         services.TryAddSingleton(sp => new AgentCatalog(sp.GetRequiredService<AgentOptions>(), configuration));
 
         services.TryAddSingleton<RealtimeEngineFactory>();
-        services.TryAddSingleton<IConversationEngineFactory>(sp => sp.GetRequiredService<RealtimeEngineFactory>());
+        // The engine selector (AddConversationEngines) wins when registered: it hands realtime agents to this factory.
+        services.TryAddSingleton<IConversationEngineFactory>(sp =>
+            sp.GetService<ConversationEngineSelector>() ?? (IConversationEngineFactory)sp.GetRequiredService<RealtimeEngineFactory>());
         return services;
     }
 

@@ -1,0 +1,36 @@
+using DvServerless.Core.Engines;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.Adapters.Engines;
+
+/// <summary>
+/// Checks at start that the default agent's <c>Agent:Engine</c> and every named agent's <c>Agents:{id}:Engine</c> name an
+/// engine (<see cref="EngineKinds.All"/>), so a typo stops the app with the list of engines instead of failing calls.
+/// </summary>
+internal sealed class AgentEngineValidator(IConfiguration configuration) : IValidateOptions<AgentOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, AgentOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (!EngineKinds.IsKnown(options.Engine))
+        {
+            failures.Add(Message("Agent:Engine", options.Engine));
+        }
+
+        foreach (var agent in configuration.GetSection(AgentCatalog.SectionName).GetChildren())
+        {
+            if (agent["Engine"] is { } engine && !EngineKinds.IsKnown(engine))
+            {
+                failures.Add(Message($"{AgentCatalog.SectionName}:{agent.Key}:Engine", engine));
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static string Message(string setting, string? value) =>
+        $"{setting} is '{value}', which is not an engine; use one of {string.Join(", ", EngineKinds.All)}.";
+}
