@@ -41,11 +41,13 @@ public sealed partial class CallLoop : IAsyncDisposable
     private readonly CallToolRunner _tools;
     private readonly Channel<LoopMessage> _messages = Channel.CreateUnbounded<LoopMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<TaskCompletionSource> _barriers = [];
+    private readonly List<LoopMessage> _beforeEngineReady = [];
     private PlayoutClock? _playout;
     private ResamplingBuffer? _agentResampler;
     private string? _responseInProgress;
     private CallEndReason? _endReason;
     private bool _endRequested;
+    private bool _engineReady;
     private int _started;
 
     /// <summary>Creates the loop for one call; nothing runs until <see cref="RunAsync"/>.</summary>
@@ -96,6 +98,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task callerPath = Task.CompletedTask;
         Task enginePath = Task.CompletedTask;
+        Task control = Task.CompletedTask;
         ITimer? timer = null;
         _metrics?.CallActive(1);
         try
@@ -108,9 +111,9 @@ public sealed partial class CallLoop : IAsyncDisposable
                 return CallEndReason.LegClosed;
             }
 
-            // The greeting loads while the engine connects; it is queued as soon as it is ready.
+            // The greeting starts loading the moment media connects and the control task runs before the engine is
+            // connected: a cached greeting plays at once, however long the engine takes to answer its socket.
             var greeting = Greeting?.LoadAsync(_callId, format, stop.Token);
-            await _engine.StartAsync(stop.Token).ConfigureAwait(false);
             var startedAt = _time.GetUtcNow();
             _turns.Start(startedAt, _engine.Name, Observer);
             LogCallStarted(_callId, format, _engine.Name, _engine.AudioFormat);
@@ -122,19 +125,23 @@ public sealed partial class CallLoop : IAsyncDisposable
             }
 
             timer = _time.CreateTimer(static state => ((CallLoop)state!)._messages.Writer.TryWrite(LoopMessage.Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            callerPath = Task.Run(() => RunCallerPathAsync(format, stop.Token), CancellationToken.None);
-            enginePath = Task.Run(() => RunEnginePathAsync(stop.Token), CancellationToken.None);
+            var controlTimer = timer;
+            control = Task.Run(() => RunControlAsync(controlTimer, stop.Token), CancellationToken.None);
             if (greeting is not null)
             {
                 _ = PostGreetingAsync(greeting);
             }
 
+            await _engine.StartAsync(stop.Token).ConfigureAwait(false);
+            _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.EngineReady));
+            callerPath = Task.Run(() => RunCallerPathAsync(format, stop.Token), CancellationToken.None);
+            enginePath = Task.Run(() => RunEnginePathAsync(stop.Token), CancellationToken.None);
             if (_options.GreetFirst)
             {
                 await _engine.CreateResponseAsync(_options.GreetingInstructions, stop.Token).ConfigureAwait(false);
             }
 
-            await RunControlAsync(timer, stop.Token).ConfigureAwait(false);
+            await control.ConfigureAwait(false);
             return _endReason ??= CallEndReason.Cancelled;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -149,6 +156,9 @@ public sealed partial class CallLoop : IAsyncDisposable
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
+
+            // The control task ends on the cancellation; it must be done before its timer goes away.
+            await control.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (timer is not null)
             {
                 await timer.DisposeAsync().ConfigureAwait(false);
@@ -311,9 +321,22 @@ public sealed partial class CallLoop : IAsyncDisposable
                     case LoopMessageKind.Interrupt:
                         await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         break;
+                    case LoopMessageKind.UserText when !_engineReady:
+                        // Typed before the engine connected: it goes to the engine once it is ready.
+                        _beforeEngineReady.Add(message);
+                        break;
                     case LoopMessageKind.UserText:
                         await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         await _engine.SendUserTextAsync((string)message.Payload!, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case LoopMessageKind.EngineReady:
+                        _engineReady = true;
+                        foreach (var held in _beforeEngineReady)
+                        {
+                            _messages.Writer.TryWrite(held);
+                        }
+
+                        _beforeEngineReady.Clear();
                         break;
                     case LoopMessageKind.Tick:
                     default:
