@@ -16,6 +16,7 @@ public sealed partial class CallLoop
         Interrupt,
         UserText,
         EngineReady,
+        ComfortNoise,
     }
 
     /// <summary>One message for the control task; <paramref name="Timestamp"/> (<see cref="TimeProvider.GetTimestamp"/>) is when it arose, where that matters.</summary>

@@ -124,6 +124,7 @@ public sealed partial class CallLoop : IAsyncDisposable
                 _agentResampler = new ResamplingBuffer(_engine.AudioFormat, format);
             }
 
+            StartComfortNoise(format);
             timer = _time.CreateTimer(static state => ((CallLoop)state!)._messages.Writer.TryWrite(LoopMessage.Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             var controlTimer = timer;
             control = Task.Run(() => RunControlAsync(controlTimer, stop.Token), CancellationToken.None);
@@ -329,6 +330,9 @@ public sealed partial class CallLoop : IAsyncDisposable
                         await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         await _engine.SendUserTextAsync((string)message.Payload!, cancellationToken).ConfigureAwait(false);
                         break;
+                    case LoopMessageKind.ComfortNoise:
+                        _comfortOverride = (bool?)message.Payload;
+                        break;
                     case LoopMessageKind.EngineReady:
                         _engineReady = true;
                         foreach (var held in _beforeEngineReady)
@@ -346,6 +350,7 @@ public sealed partial class CallLoop : IAsyncDisposable
 
             if (_endReason is null)
             {
+                UpdateComfortNoise();
                 await playout.PumpAsync(cancellationToken).ConfigureAwait(false);
                 ReportPlayout();
                 if (_endRequested && playout.IsIdle)
@@ -369,9 +374,14 @@ public sealed partial class CallLoop : IAsyncDisposable
         switch (engineEvent)
         {
             case AgentAudioDelta delta:
+                _callerTurnEnded = false;
                 AppendAgentAudio(delta);
                 break;
+            case CallerSpeechStopped:
+                _callerTurnEnded = true;
+                break;
             case CallerSpeechStarted started:
+                _callerTurnEnded = false;
                 _turns.CallerSpeechStarted(started);
                 await BargeInAsync(forceCancel: false, receivedTimestamp, cancellationToken).ConfigureAwait(false);
                 break;
@@ -388,6 +398,8 @@ public sealed partial class CallLoop : IAsyncDisposable
                 _responseInProgress = response.ResponseId;
                 break;
             case ResponseFinished response:
+                // Done without audio (text only, a tool call, cancelled): the agent is not about to speak.
+                _callerTurnEnded = false;
                 if (_responseInProgress == response.ResponseId)
                 {
                     _responseInProgress = null;
@@ -439,6 +451,12 @@ public sealed partial class CallLoop : IAsyncDisposable
 
     private async ValueTask StartToolCallAsync(ToolCallRequested toolCall, CancellationToken cancellationToken)
     {
+        if (_tools.HasStarted(toolCall.CallId))
+        {
+            return; // Each call_id runs once, however often the engine reports it.
+        }
+
+        _toolsRunning++;
         var now = _tools.Start(toolCall, outcome => _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.ToolCompleted, outcome)), cancellationToken);
         if (now is not null)
         {
@@ -449,6 +467,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     private async ValueTask HandleToolCompletedAsync(CallToolOutcome outcome, CancellationToken cancellationToken)
     {
         Observer?.OnToolCompleted(outcome.Request, outcome.Duration, outcome.Failed);
+        _toolsRunning--;
         if (outcome.Result.EndCall)
         {
             // Let the goodbye already queued play out, then end (RunControlAsync checks once the playout is idle).
@@ -458,6 +477,9 @@ public sealed partial class CallLoop : IAsyncDisposable
         }
 
         await _engine.SendToolResultAsync(outcome.Request.CallId, outcome.Result.Output, cancellationToken).ConfigureAwait(false);
+
+        // The engine answers with the result: thinking until its audio comes.
+        _callerTurnEnded = true;
     }
 
     /// <summary>Tells the observer which agent items started playing and records the ones the caller heard to the end.</summary>

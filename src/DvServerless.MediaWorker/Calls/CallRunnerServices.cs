@@ -24,6 +24,7 @@ internal sealed class CallRunnerServices
     private readonly Records.WorkerCallEnd? _callEnd;
     private readonly ICallLoopObserverFactory[] _observerFactories;
     private readonly Core.Costs.PricingOptions _pricing;
+    private readonly Playout.ComfortNoiseSource? _comfortNoise;
 
     /// <summary>Resolves the shared services from the worker's container.</summary>
     public CallRunnerServices(IServiceProvider services, IOptions<MediaWorkerOptions> options)
@@ -46,6 +47,7 @@ internal sealed class CallRunnerServices
         _callEnd = services.GetService<Records.WorkerCallEnd>();
         _observerFactories = services.GetServices<ICallLoopObserverFactory>().ToArray();
         _pricing = services.GetService<IOptions<Core.Costs.PricingOptions>>()?.Value ?? new Core.Costs.PricingOptions();
+        _comfortNoise = services.GetService<Playout.ComfortNoiseSource>();
     }
 
     /// <summary>The agent a call's engine is created for.</summary>
@@ -108,6 +110,7 @@ internal sealed class CallRunnerServices
         return new(call.CallId, leg, engine, options, _records, _callControl, _tools, Time, _metrics, logger)
         {
             Greeting = greeting,
+            ComfortNoise = _comfortNoise,
             Cost = new Core.Costs.CallCost(_pricing, Agent.TranscriptionModel),
             Observer = observers.Count switch
             {

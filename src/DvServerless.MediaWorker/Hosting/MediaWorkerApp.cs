@@ -8,6 +8,7 @@ using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Endpoints;
+using DvServerless.MediaWorker.Playout;
 using DvServerless.MediaWorker.Greeting;
 using DvServerless.MediaWorker.Live;
 using DvServerless.MediaWorker.Records;
@@ -70,6 +71,7 @@ public static class MediaWorkerApp
         services.AddDvServerlessStorage(builder.Configuration);
         services.AddCallRecords(builder.Configuration);
         services.AddCachedGreeting(builder.Configuration);
+        services.AddComfortNoise(builder.Configuration);
         // The tenants' own OpenAI projects (their keys attach the sidebands of their SIP calls).
         services.AddTenantDirectory(builder.Configuration);
         services.AddSipSideband(builder.Configuration);
