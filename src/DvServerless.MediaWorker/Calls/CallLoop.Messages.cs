@@ -17,6 +17,7 @@ public sealed partial class CallLoop
         UserText,
         EngineReady,
         ComfortNoise,
+        Say,
     }
 
     /// <summary>One message for the control task; <paramref name="Timestamp"/> (<see cref="TimeProvider.GetTimestamp"/>) is when it arose, where that matters.</summary>

@@ -330,6 +330,9 @@ public sealed partial class CallLoop : IAsyncDisposable
                         await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         await _engine.SendUserTextAsync((string)message.Payload!, cancellationToken).ConfigureAwait(false);
                         break;
+                    case LoopMessageKind.Say:
+                        await HandleSayAsync((Say.InjectedSpeech)message.Payload!, message.Timestamp, cancellationToken).ConfigureAwait(false);
+                        break;
                     case LoopMessageKind.ComfortNoise:
                         _comfortOverride = (bool?)message.Payload;
                         break;
@@ -406,6 +409,7 @@ public sealed partial class CallLoop : IAsyncDisposable
                 }
 
                 _playout!.CompleteResponse(response.ResponseId);
+                QueuePendingSpeech();
                 break;
             case ToolCallRequested toolCall:
                 await StartToolCallAsync(toolCall, cancellationToken).ConfigureAwait(false);

@@ -21,6 +21,7 @@ internal sealed class CallRunnerServices
     private readonly IReadOnlyList<ICallToolHandler> _tools;
     private readonly MediaWorkerMetrics _metrics;
     private readonly ActiveCalls _calls;
+    private readonly LiveCalls? _live;
     private readonly Records.WorkerCallEnd? _callEnd;
     private readonly ICallLoopObserverFactory[] _observerFactories;
     private readonly Core.Costs.PricingOptions _pricing;
@@ -42,6 +43,7 @@ internal sealed class CallRunnerServices
         Time = services.GetRequiredService<TimeProvider>();
         _metrics = services.GetRequiredService<MediaWorkerMetrics>();
         _calls = services.GetRequiredService<ActiveCalls>();
+        _live = services.GetService<LiveCalls>();
         Loggers = services.GetRequiredService<ILoggerFactory>();
         Greeting = services.GetService<Greeting.ICallGreeting>();
         _callEnd = services.GetService<Records.WorkerCallEnd>();
@@ -118,6 +120,16 @@ internal sealed class CallRunnerServices
                 _ => new CallLoopObservers(observers, call.CallId, logger),
             },
         };
+    }
+
+    /// <summary>
+    /// Makes <paramref name="loop"/> reachable by the Functions app's commands while it runs (dispose the handle when it
+    /// ends); <paramref name="browser"/> adds a browser session's stop and mute.
+    /// </summary>
+    public IDisposable? RegisterLive(CallContext call, CallLoop loop, BrowserLiveSession? browser = null)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return _live?.Register(new LiveCall(call.CallId, call.TenantId, call.Channel, loop, browser));
     }
 
     /// <summary>Ends the call's record and bookkeeping once its loop has ended with <paramref name="reason"/>.</summary>

@@ -65,6 +65,9 @@ public static class MediaWorkerApp
         services.AddSingleton<AcsCallRunner>();
         services.AddSingleton<BrowserCallRunner>();
         services.AddSingleton<BrowserSessions>();
+        services.AddSingleton<LiveCalls>();
+        services.AddSingleton<LiveCallCommands>();
+        services.TryAddSingleton<DvServerless.MediaWorker.Say.ICallSpeech, DvServerless.MediaWorker.Say.CachedCallSpeech>();
         services.AddSingleton<ICallToolHandler, EndCallToolHandler>();
 
         services.AddRealtimeEngine(builder.Configuration);
@@ -99,7 +102,7 @@ public static class MediaWorkerApp
         app.MapAcsMedia();
         app.MapSipAttach();
         app.MapBrowserMedia();
-        app.MapBrowserControl();
+        app.MapCallControl();
         app.MapStaticPages();
         app.MapLiveHub();
         return app;

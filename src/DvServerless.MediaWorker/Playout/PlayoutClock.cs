@@ -58,6 +58,9 @@ public sealed class PlayoutClock : IDisposable
 
     private static TimeSpan FrameDuration => TimeSpan.FromMilliseconds(20);
 
+    /// <summary>The leg's audio format (what is sent).</summary>
+    public AudioFormat LegFormat => _legFormat;
+
     /// <summary>True when no agent audio is queued or playing.</summary>
     public bool IsIdle => _queue.Count == 0;
 

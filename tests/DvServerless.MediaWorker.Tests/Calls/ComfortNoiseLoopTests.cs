@@ -3,6 +3,7 @@ using DvServerless.Core.Engines;
 using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Playout;
 using Microsoft.Extensions.Options;
+using Xunit.Abstractions;
 using static DvServerless.MediaWorker.Tests.Calls.CallLoopHarness;
 
 namespace DvServerless.MediaWorker.Tests.Calls;
