@@ -123,7 +123,7 @@ public sealed partial class BrowserCallRunner
             agent.GreetingInstructions = $"Greet the user by saying exactly this, and nothing else: \"{welcome}\"";
         }
 
-        return CallLoopOptions.From(agent, TimeSpan.FromMilliseconds(_services.Options.PlayoutLeadMs));
+        return CallLoopOptions.From(agent, TimeSpan.FromMilliseconds(_services.Options.PlayoutLeadMs), _services.BargeInGate);
     }
 
     private async Task<string> RefuseAsync(BrowserMediaLeg leg, BrowserEventPublisher publisher, string sessionId, CallState? final, string reason)

@@ -225,68 +225,6 @@ public sealed partial class CallLoop : IAsyncDisposable
         return done.Task;
     }
 
-    private async Task RunCallerPathAsync(AudioFormat legFormat, CancellationToken cancellationToken)
-    {
-        var engineFormat = _engine.AudioFormat;
-        using var resampler = legFormat == engineFormat ? null : new ResamplingBuffer(legFormat, engineFormat);
-        var reader = _leg.Inbound;
-        try
-        {
-            // No token on the wait (a cancellable wait allocates per frame): the leg completes Inbound when the loop
-            // closes it, which ends this path.
-            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var frame))
-                {
-                    using (frame)
-                    {
-                        _metrics?.FrameIn();
-                        if (resampler is null)
-                        {
-                            // Pass-through (ACS PCM 24 kHz ↔ Realtime audio/pcm): the pooled frame goes to the engine as is.
-                            await _engine.SendAudioAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
-                            continue;
-                        }
-
-                        await _engine.SendAudioAsync(resampler.Process(frame.Span), cancellationToken).ConfigureAwait(false);
-                    }
-                }
-            }
-
-            _messages.Writer.TryWrite(LoopMessage.LegClosed);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            LogCallerPathFailed(ex, _callId);
-            _messages.Writer.TryWrite(LoopMessage.EngineEnded);
-        }
-    }
-
-    private async Task RunEnginePathAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var engineEvent in _engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
-            {
-                // Stamped as it comes off the socket: a barge-in's reaction time counts from here.
-                _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Engine, engineEvent, _time.GetTimestamp()));
-            }
-
-            _messages.Writer.TryWrite(LoopMessage.EngineEnded);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            LogEnginePathFailed(ex, _callId);
-            _messages.Writer.TryWrite(LoopMessage.EngineEnded);
-        }
-    }
-
     private async Task RunControlAsync(ITimer timer, CancellationToken cancellationToken)
     {
         var reader = _messages.Reader;
@@ -353,6 +291,7 @@ public sealed partial class CallLoop : IAsyncDisposable
 
             if (_endReason is null)
             {
+                await CheckBargeInGateAsync(cancellationToken).ConfigureAwait(false);
                 UpdateComfortNoise();
                 await playout.PumpAsync(cancellationToken).ConfigureAwait(false);
                 ReportPlayout();
@@ -360,7 +299,7 @@ public sealed partial class CallLoop : IAsyncDisposable
                 {
                     _endReason = CallEndReason.AgentEnded;
                 }
-                else if (playout.NextDueAt() is { } due)
+                else if (Earliest(playout.NextDueAt(), BargeInGateDueAt()) is { } due)
                 {
                     var delay = due - _time.GetUtcNow();
                     timer.Change(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
@@ -380,16 +319,18 @@ public sealed partial class CallLoop : IAsyncDisposable
                 _callerTurnEnded = false;
                 AppendAgentAudio(delta);
                 break;
-            case CallerSpeechStopped:
+            case CallerSpeechStopped stopped:
                 _callerTurnEnded = true;
+                await CallerStoppedSpeakingAsync(stopped, cancellationToken).ConfigureAwait(false);
                 break;
             case CallerSpeechStarted started:
                 _callerTurnEnded = false;
                 _turns.CallerSpeechStarted(started);
-                await BargeInAsync(forceCancel: false, receivedTimestamp, cancellationToken).ConfigureAwait(false);
+                await CallerStartedSpeakingAsync(started, receivedTimestamp, cancellationToken).ConfigureAwait(false);
                 break;
             case CallerTranscript transcript:
                 _turns.CallerTranscript(transcript);
+                await CallerWordsAsync(transcript, cancellationToken).ConfigureAwait(false);
                 break;
             case AgentTranscriptDelta textDelta:
                 _turns.AgentTextDelta(textDelta);
@@ -501,6 +442,8 @@ public sealed partial class CallLoop : IAsyncDisposable
         }
     }
 
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
     private void ReleaseBarriers()
     {
         foreach (var barrier in _barriers)
@@ -509,56 +452,5 @@ public sealed partial class CallLoop : IAsyncDisposable
         }
 
         _barriers.Clear();
-    }
-
-    private async Task EndAsync()
-    {
-        _messages.Writer.TryComplete();
-        while (_messages.Reader.TryRead(out var message))
-        {
-            if (message.Kind == LoopMessageKind.Barrier)
-            {
-                ((TaskCompletionSource)message.Payload!).TrySetResult();
-            }
-        }
-
-        ReleaseBarriers();
-        _turns.Finish(Cost);
-
-        _playout?.Dispose();
-        _agentResampler?.Dispose();
-
-        LogCallEnded(_callId, _endReason ?? CallEndReason.Cancelled, _playout?.FramesSent ?? 0);
-
-        if (_endReason == CallEndReason.AgentEnded)
-        {
-            try
-            {
-                using var hangUpTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _callControl.HangUpAsync(_callId, EndCallToolHandler.ToolName, hangUpTimeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                LogCleanupFailed(ex, _callId, "hang-up");
-            }
-        }
-
-        await DisposeQuietlyAsync(_engine, "engine").ConfigureAwait(false);
-        await DisposeQuietlyAsync(_leg, "leg").ConfigureAwait(false);
-        await _turns.CompleteAsync(_options.RecordFlushTimeout).ConfigureAwait(false);
-        await _turns.DisposeAsync().ConfigureAwait(false);
-        Observer?.OnCompleted(_endReason ?? CallEndReason.Cancelled);
-    }
-
-    private async ValueTask DisposeQuietlyAsync(IAsyncDisposable disposable, string what)
-    {
-        try
-        {
-            await disposable.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            LogCleanupFailed(ex, _callId, what);
-        }
     }
 }

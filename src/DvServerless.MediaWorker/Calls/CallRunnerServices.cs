@@ -50,6 +50,7 @@ internal sealed class CallRunnerServices
         _observerFactories = services.GetServices<ICallLoopObserverFactory>().ToArray();
         _pricing = services.GetService<IOptions<Core.Costs.PricingOptions>>()?.Value ?? new Core.Costs.PricingOptions();
         _comfortNoise = services.GetService<Playout.ComfortNoiseSource>();
+        BargeInGate = services.GetService<IOptions<BargeInGateOptions>>()?.Value ?? new BargeInGateOptions();
     }
 
     /// <summary>The agent a call's engine is created for.</summary>
@@ -60,6 +61,9 @@ internal sealed class CallRunnerServices
 
     /// <summary>The worker's options.</summary>
     public MediaWorkerOptions Options { get; }
+
+    /// <summary>The false-interruption gate settings.</summary>
+    public BargeInGateOptions BargeInGate { get; }
 
     /// <summary>The worker's clock.</summary>
     public TimeProvider Time { get; }
@@ -83,7 +87,7 @@ internal sealed class CallRunnerServices
     }
 
     /// <summary>The call loop's options from the agent and the worker's playout lead.</summary>
-    public CallLoopOptions LoopOptions() => CallLoopOptions.From(Agent, TimeSpan.FromMilliseconds(Options.PlayoutLeadMs));
+    public CallLoopOptions LoopOptions() => CallLoopOptions.From(Agent, TimeSpan.FromMilliseconds(Options.PlayoutLeadMs), BargeInGate);
 
     /// <summary>
     /// A <see cref="CallLoop"/> for <paramref name="call"/> over <paramref name="leg"/> and <paramref name="engine"/>,

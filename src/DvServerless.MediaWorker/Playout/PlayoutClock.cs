@@ -67,6 +67,12 @@ public sealed class PlayoutClock : IDisposable
     /// <summary>The utterance the caller hears now (or will hear next), if any.</summary>
     public AgentUtterance? Current => _queue.Count > 0 ? _queue[0] : null;
 
+    /// <summary>
+    /// True while agent audio must not go out (the barge-in gate decides whether the caller really interrupts): nothing
+    /// is sent or flushed; on resume the audio continues where it stopped and the pause counts as a gap, not as heard.
+    /// </summary>
+    public bool Paused { get; set; }
+
     /// <summary>Agent frames written to the leg since the clock was created (comfort noise not counted).</summary>
     public long FramesSent { get; private set; }
 
@@ -213,6 +219,11 @@ public sealed class PlayoutClock : IDisposable
 
     private async ValueTask PumpAgentAsync(CancellationToken cancellationToken)
     {
+        if (Paused)
+        {
+            return;
+        }
+
         var now = _time.GetUtcNow();
         Retire(now);
         var horizon = now + _lead;
@@ -275,6 +286,11 @@ public sealed class PlayoutClock : IDisposable
         {
             // Idle: the next comfort-noise frame is due when the one playing ends.
             return _comfortNoise is null ? null : _timelineEnd;
+        }
+
+        if (Paused)
+        {
+            return null;
         }
 
         var head = _queue[0];
