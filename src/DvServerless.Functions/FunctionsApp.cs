@@ -15,6 +15,7 @@ using DvServerless.Functions.Telemetry;
 using DvServerless.Functions.Tenants;
 using DvServerless.Functions.Tts;
 using DvServerless.Functions.BrowserSessions;
+using DvServerless.Functions.CallCommands;
 using DvServerless.Functions.Voices;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -130,6 +131,7 @@ public static class FunctionsApp
         services.AddSipFunctions(configuration);
 
         // Browser sessions and ephemeral keys (Voice/, Realtime/).
+        services.AddCallCommands();
         services.AddVoiceFunctions();
 
         // Call records, minutes, voices and the TTS prompt cache (Records/, Voices/, Tts/).

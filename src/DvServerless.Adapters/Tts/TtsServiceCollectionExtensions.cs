@@ -36,7 +36,7 @@ public static class TtsServiceCollectionExtensions
     /// <see cref="ITextToSpeech"/> (ElevenLabs and OpenAI also as <see cref="IStreamingTextToSpeech"/>), the <see cref="BlobTtsCache"/> (policy from <c>TtsCache</c>: <c>TimeToLive</c>,
     /// <c>MaxEntries</c>) and the <see cref="TtsWarmupService"/> (<c>TtsWarmup</c>). When <c>TtsWarmup:DefaultProvider</c>
     /// is not set, the default provider is ElevenLabs when its key is set, else OpenAI TTS when its key is set, else
-    /// espeak-ng. A non-empty <c>Agent:Greeting</c> becomes the <c>greeting</c> prompt of the default tenant unless a
+    /// espeak-ng. <c>Agent:Greeting</c> (absent: <see cref="DefaultGreeting.Text"/>; empty: none) becomes the <c>greeting</c> prompt of the default tenant unless a
     /// prompt list names one. Needs <c>AddDvServerlessStorage</c>.
     /// </summary>
     public static IServiceCollection AddDvServerlessTts(this IServiceCollection services, IConfiguration configuration)
@@ -139,8 +139,9 @@ public static class TtsServiceCollectionExtensions
             }
         }
 
-        var greeting = configuration["Agent:Greeting"];
-        if (!string.IsNullOrWhiteSpace(greeting))
+        // Absent: the default greeting; explicitly empty: none (DefaultGreeting).
+        var greeting = DefaultGreeting.Resolve(configuration["Agent:Greeting"]);
+        if (greeting is not null)
         {
             if (!warmup.Tenants.TryGetValue(DefaultTenant, out var prompts))
             {
@@ -149,7 +150,7 @@ public static class TtsServiceCollectionExtensions
 
             if (!prompts.Any(p => p.Name == GreetingPrompt))
             {
-                prompts.Add(new TtsPrompt(GreetingPrompt, greeting.Trim()));
+                prompts.Add(new TtsPrompt(GreetingPrompt, greeting));
             }
         }
     }

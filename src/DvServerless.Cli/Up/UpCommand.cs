@@ -17,7 +17,7 @@ public static class UpCommand
         {
             Description = "Without OPENAI_API_KEY: what the Realtime simulator recognises for each caller utterance, separated by '|'.",
         };
-        var greeting = new Option<string?>("--greeting") { Description = "The cached greeting played when a call connects (default: Agent__Greeting, else none)." };
+        var greeting = new Option<string?>("--greeting") { Description = "The cached greeting played when a call connects (default: Agent__Greeting, else the built-in greeting; \"\" for none)." };
         var verbose = new Option<bool>("--verbose") { Description = "Show the apps' logs." };
         var command = new Command("up", "Start the local stack (Azurite, Functions, media worker, simulators) with a fresh tenant and keep it running until Ctrl+C.")
         {

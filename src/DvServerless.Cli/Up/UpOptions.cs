@@ -9,7 +9,7 @@ public sealed class UpOptions
     /// <summary>What the Realtime simulator hears for each caller utterance; null uses <see cref="UpRunner.DefaultTranscripts"/>.</summary>
     public IReadOnlyList<string>? Transcripts { get; init; }
 
-    /// <summary>The cached greeting; null takes <c>Agent__Greeting</c> from the environment.</summary>
+    /// <summary>The cached greeting; null takes <c>Agent__Greeting</c> from the environment, else the default greeting; empty turns it off.</summary>
     public string? Greeting { get; init; }
 
     /// <summary>Let the apps log to the console.</summary>

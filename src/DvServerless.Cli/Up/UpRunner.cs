@@ -43,7 +43,8 @@ public sealed class UpRunner
                 {
                     CreateTenant = true,
                     CallerTranscripts = options.Transcripts ?? DefaultTranscripts,
-                    Greeting = options.Greeting,
+                    // A stack for trying the gateway greets like a deployment does (on unless Agent__Greeting="").
+                    Greeting = options.Greeting ?? Environment.GetEnvironmentVariable("Agent__Greeting") ?? Core.Tts.DefaultGreeting.Text,
                     Verbose = options.Verbose,
                 },
                 Progress,

@@ -57,6 +57,12 @@ public sealed record CallRecordEntry
     /// </summary>
     public string? HeardText { get; init; }
 
+    /// <summary>
+    /// For agent turns: true when the words were not the engine's but injected into the call through the API
+    /// (<c>POST /api/v1/sessions/{id}/say</c>); null otherwise.
+    /// </summary>
+    public bool? Injected { get; init; }
+
     /// <summary>For <c>cost</c>: the call's cost in US dollars, from the engine's usage and the price table.</summary>
     public decimal? CostUsd { get; init; }
 

@@ -14,4 +14,7 @@ public enum MediaTokenPurpose
 
     /// <summary>The Functions app sending a command to the worker that holds one browser session (<c>/internal/browser/*</c>).</summary>
     BrowserControl,
+
+    /// <summary>The Functions app sending a command to the worker that runs one call of any channel (<c>/internal/calls/*</c>).</summary>
+    CallControl,
 }

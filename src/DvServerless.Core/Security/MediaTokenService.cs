@@ -125,6 +125,7 @@ public sealed class MediaTokenService
         MediaTokenPurpose.SipAttach => "sip",
         MediaTokenPurpose.BrowserMedia => "web",
         MediaTokenPurpose.BrowserControl => "ctl",
+        MediaTokenPurpose.CallControl => "cmd",
         _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, null),
     };
 

@@ -14,6 +14,8 @@ using DvServerless.Functions.Telemetry;
 using DvServerless.Functions.Tenants;
 using Microsoft.Extensions.Options;
 
+using DvServerless.Functions.CallCommands;
+
 namespace DvServerless.Functions.BrowserSessions;
 
 /// <summary>
@@ -46,7 +48,7 @@ public sealed partial class BrowserSessionService
 
     private readonly ICallSessionStore _store;
     private readonly ICallAdmissionPolicy _admission;
-    private readonly IBrowserWorkerClient _worker;
+    private readonly ICallCommandClient _worker;
     private readonly ISipWorkerClient _sideband;
     private readonly MediaTokenService _tokens;
     private readonly MediaWorkerOptions _mediaWorker;
@@ -57,7 +59,7 @@ public sealed partial class BrowserSessionService
 
     /// <summary>Creates the service (scoped: it reports cross-tenant attempts to the request's <see cref="ITenantContext"/>).</summary>
     public BrowserSessionService(
-        ICallSessionStore store, ICallAdmissionPolicy admission, IBrowserWorkerClient worker, ISipWorkerClient sideband, MediaTokenService tokens,
+        ICallSessionStore store, ICallAdmissionPolicy admission, ICallCommandClient worker, ISipWorkerClient sideband, MediaTokenService tokens,
         IOptions<MediaWorkerOptions> mediaWorker, ITenantContext tenant, TimeProvider time, ILogger<BrowserSessionService> logger,
         AgentCatalog? agents = null)
     {
@@ -142,14 +144,14 @@ public sealed partial class BrowserSessionService
     /// Sends <paramref name="command"/> to the worker that holds the browser leg of <paramref name="roomName"/>, after
     /// checking the caller owns that session.
     /// </summary>
-    public async Task<VoiceResult> CommandAsync(string? roomName, BrowserWorkerCommand command, bool? enabled, CancellationToken cancellationToken)
+    public async Task<VoiceResult> CommandAsync(string? roomName, CallCommandKind command, bool? enabled, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(roomName))
         {
             return VoiceResult.Refused(VoiceOutcome.Invalid, "room_name is required (the session id from voice/start).");
         }
 
-        if (command == BrowserWorkerCommand.Audio && enabled is null)
+        if (command == CallCommandKind.Audio && enabled is null)
         {
             return VoiceResult.Refused(VoiceOutcome.Invalid, "enabled is required: true to hear the caller, false to mute.");
         }
@@ -175,21 +177,22 @@ public sealed partial class BrowserSessionService
             return VoiceResult.Refused(VoiceOutcome.NotLive, "The session is over.");
         }
 
-        var answer = await _worker.SendAsync(session.CallId, command, enabled, cancellationToken).ConfigureAwait(false);
+        // The browser's commands are calls of the general call command path.
+        var call = new CallCommand(command, Enabled: command == CallCommandKind.Audio ? enabled : null);
+        var answer = await _worker.SendAsync(session.CallId, call, cancellationToken).ConfigureAwait(false);
         switch (answer.Result)
         {
-            case BrowserWorkerResult.Done:
+            case CallCommandResult.Done:
                 if (_logger.IsEnabled(LogLevel.Information))
                 {
-                    var path = MediaWorkerBrowserClient.PathOf(command);
-                    LogCommand(session.CallId, path);
+                    LogCommand(session.CallId, call.Action);
                 }
 
                 return new VoiceResult(VoiceOutcome.Ok, null, session);
-            case BrowserWorkerResult.NotLive:
+            case CallCommandResult.NotLive:
                 return VoiceResult.Refused(VoiceOutcome.NotLive, "No browser is connected to this session.");
             default:
-                LogCommandFailed(session.CallId, MediaWorkerBrowserClient.PathOf(command), answer.Detail);
+                LogCommandFailed(session.CallId, call.Action, answer.Detail);
                 return VoiceResult.Refused(VoiceOutcome.UpstreamFailed, "The media worker did not carry the command out; see the gateway's log.");
         }
     }

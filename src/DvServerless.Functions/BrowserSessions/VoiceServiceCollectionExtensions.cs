@@ -1,4 +1,5 @@
 using DvServerless.Adapters.OpenAI.ClientSecrets;
+using DvServerless.Functions.CallCommands;
 using DvServerless.Functions.Realtime;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -8,15 +9,13 @@ namespace DvServerless.Functions.BrowserSessions;
 public static class VoiceServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the worker command client (<see cref="IHttpClientFactory"/> client <see cref="MediaWorkerBrowserClient.HttpClientName"/>,
-    /// no retries: a repeated stop or interrupt is harmless but a late one is not wanted) <see cref="BrowserSessionService"/> and the ephemeral-key service.
+    /// Registers the call command path (the browser's stop, interrupt and mute are call commands), <see cref="BrowserSessionService"/>
+    /// and the ephemeral-key service.
     /// Needs the tenancy and SIP registrations (admission, the sideband attach client).
     /// </summary>
     public static IServiceCollection AddVoiceFunctions(this IServiceCollection services)
     {
-        services.AddHttpClient(MediaWorkerBrowserClient.HttpClientName);
-        services.TryAddSingleton<IBrowserWorkerClient>(sp => ActivatorUtilities.CreateInstance<MediaWorkerBrowserClient>(
-            sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(MediaWorkerBrowserClient.HttpClientName)));
+        services.AddCallCommands();
         services.TryAddScoped<BrowserSessionService>();
         services.AddRealtimeClientSecrets();
         services.TryAddSingleton<RealtimeClientSecretService>();

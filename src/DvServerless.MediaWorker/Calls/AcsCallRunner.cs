@@ -48,7 +48,12 @@ public sealed partial class AcsCallRunner
 
         var call = await ContextOfAsync(callId, stop).ConfigureAwait(false);
         await using var loop = _services.CreateLoop(call, leg, engine, _services.LoopOptions(), _services.Greeting);
-        var reason = await loop.RunAsync(stop).ConfigureAwait(false);
+        CallEndReason reason;
+        using (_services.RegisterLive(call, loop))
+        {
+            reason = await loop.RunAsync(stop).ConfigureAwait(false);
+        }
+
         await _services.CallEndedAsync(callId, reason).ConfigureAwait(false);
         return reason;
     }

@@ -75,14 +75,17 @@ public sealed partial class BrowserCallRunner
 
         var welcome = BrowserSessionMetadata.WelcomeOf(session);
         // A per-session welcome is said by the agent itself; otherwise the cached greeting plays as on a phone call.
-        var loop = _services.CreateLoop(CallContext.Of(session), leg, engine, LoopOptions(agent, welcome), welcome is null ? _services.Greeting : null, publisher);
+        var call = CallContext.Of(session);
+        var loop = _services.CreateLoop(call, leg, engine, LoopOptions(agent, welcome), welcome is null ? _services.Greeting : null, publisher);
         live.Attach(leg, loop, publisher);
+        using var registered = _services.RegisterLive(call, loop, live);
         var commands = Task.Run(() => ApplyCommandsAsync(leg, live), CancellationToken.None);
         using var maxDuration = BrowserSessionMetadata.MaxDurationOf(session) is { } limit
             ? _services.Time.CreateTimer(static state => ((BrowserLiveSession)state!).End("max_duration"), live, limit, Timeout.InfiniteTimeSpan)
             : null;
 
         var loopReason = await loop.RunAsync(stop).ConfigureAwait(false);
+        registered?.Dispose();
         live.Detach();
         await commands.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         var reason = publisher.EndReason ?? BrowserEventPublisher.ReasonName(loopReason);
@@ -120,7 +123,7 @@ public sealed partial class BrowserCallRunner
             agent.GreetingInstructions = $"Greet the user by saying exactly this, and nothing else: \"{welcome}\"";
         }
 
-        return CallLoopOptions.From(agent, TimeSpan.FromMilliseconds(_services.Options.PlayoutLeadMs));
+        return CallLoopOptions.From(agent, TimeSpan.FromMilliseconds(_services.Options.PlayoutLeadMs), _services.BargeInGate);
     }
 
     private async Task<string> RefuseAsync(BrowserMediaLeg leg, BrowserEventPublisher publisher, string sessionId, CallState? final, string reason)

@@ -1,5 +1,3 @@
-using DvServerless.MediaWorker.Greeting;
-
 namespace DvServerless.MediaWorker.Calls;
 
 // Barge-in: the caller (or the user's interrupt) cuts the agent off. Stop what the caller hears at once, cancel the
@@ -34,9 +32,9 @@ public sealed partial class CallLoop
         // 3. Cut the item at what the caller heard; never past what the engine produced.
         var audioEndMs = TruncationPointMs(interrupted.HeardMs, interrupted.ReceivedMs);
         Observer?.OnInterrupted(interrupted.ItemId, audioEndMs);
-        if (interrupted.ItemId != GreetingReady.ItemId)
+        if (!IsLocalItem(interrupted.ItemId))
         {
-            // The cached greeting is not the engine's item: there is nothing to truncate.
+            // The cached greeting and injected speech are not the engine's items: there is nothing to truncate.
             await _engine.TruncateAsync(interrupted.ItemId, interrupted.ContentIndex, audioEndMs, cancellationToken).ConfigureAwait(false);
         }
 

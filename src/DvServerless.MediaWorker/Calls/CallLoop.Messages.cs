@@ -15,6 +15,9 @@ public sealed partial class CallLoop
         Cancelled,
         Interrupt,
         UserText,
+        EngineReady,
+        ComfortNoise,
+        Say,
     }
 
     /// <summary>One message for the control task; <paramref name="Timestamp"/> (<see cref="TimeProvider.GetTimestamp"/>) is when it arose, where that matters.</summary>

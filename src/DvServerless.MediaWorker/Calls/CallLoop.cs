@@ -41,11 +41,13 @@ public sealed partial class CallLoop : IAsyncDisposable
     private readonly CallToolRunner _tools;
     private readonly Channel<LoopMessage> _messages = Channel.CreateUnbounded<LoopMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<TaskCompletionSource> _barriers = [];
+    private readonly List<LoopMessage> _beforeEngineReady = [];
     private PlayoutClock? _playout;
     private ResamplingBuffer? _agentResampler;
     private string? _responseInProgress;
     private CallEndReason? _endReason;
     private bool _endRequested;
+    private bool _engineReady;
     private int _started;
 
     /// <summary>Creates the loop for one call; nothing runs until <see cref="RunAsync"/>.</summary>
@@ -96,6 +98,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task callerPath = Task.CompletedTask;
         Task enginePath = Task.CompletedTask;
+        Task control = Task.CompletedTask;
         ITimer? timer = null;
         _metrics?.CallActive(1);
         try
@@ -108,9 +111,9 @@ public sealed partial class CallLoop : IAsyncDisposable
                 return CallEndReason.LegClosed;
             }
 
-            // The greeting loads while the engine connects; it is queued as soon as it is ready.
+            // The greeting starts loading the moment media connects and the control task runs before the engine is
+            // connected: a cached greeting plays at once, however long the engine takes to answer its socket.
             var greeting = Greeting?.LoadAsync(_callId, format, stop.Token);
-            await _engine.StartAsync(stop.Token).ConfigureAwait(false);
             var startedAt = _time.GetUtcNow();
             _turns.Start(startedAt, _engine.Name, Observer);
             LogCallStarted(_callId, format, _engine.Name, _engine.AudioFormat);
@@ -121,20 +124,25 @@ public sealed partial class CallLoop : IAsyncDisposable
                 _agentResampler = new ResamplingBuffer(_engine.AudioFormat, format);
             }
 
+            StartComfortNoise(format);
             timer = _time.CreateTimer(static state => ((CallLoop)state!)._messages.Writer.TryWrite(LoopMessage.Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            callerPath = Task.Run(() => RunCallerPathAsync(format, stop.Token), CancellationToken.None);
-            enginePath = Task.Run(() => RunEnginePathAsync(stop.Token), CancellationToken.None);
+            var controlTimer = timer;
+            control = Task.Run(() => RunControlAsync(controlTimer, stop.Token), CancellationToken.None);
             if (greeting is not null)
             {
                 _ = PostGreetingAsync(greeting);
             }
 
+            await _engine.StartAsync(stop.Token).ConfigureAwait(false);
+            _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.EngineReady));
+            callerPath = Task.Run(() => RunCallerPathAsync(format, stop.Token), CancellationToken.None);
+            enginePath = Task.Run(() => RunEnginePathAsync(stop.Token), CancellationToken.None);
             if (_options.GreetFirst)
             {
                 await _engine.CreateResponseAsync(_options.GreetingInstructions, stop.Token).ConfigureAwait(false);
             }
 
-            await RunControlAsync(timer, stop.Token).ConfigureAwait(false);
+            await control.ConfigureAwait(false);
             return _endReason ??= CallEndReason.Cancelled;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -149,6 +157,9 @@ public sealed partial class CallLoop : IAsyncDisposable
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
+
+            // The control task ends on the cancellation; it must be done before its timer goes away.
+            await control.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (timer is not null)
             {
                 await timer.DisposeAsync().ConfigureAwait(false);
@@ -214,68 +225,6 @@ public sealed partial class CallLoop : IAsyncDisposable
         return done.Task;
     }
 
-    private async Task RunCallerPathAsync(AudioFormat legFormat, CancellationToken cancellationToken)
-    {
-        var engineFormat = _engine.AudioFormat;
-        using var resampler = legFormat == engineFormat ? null : new ResamplingBuffer(legFormat, engineFormat);
-        var reader = _leg.Inbound;
-        try
-        {
-            // No token on the wait (a cancellable wait allocates per frame): the leg completes Inbound when the loop
-            // closes it, which ends this path.
-            while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-                while (reader.TryRead(out var frame))
-                {
-                    using (frame)
-                    {
-                        _metrics?.FrameIn();
-                        if (resampler is null)
-                        {
-                            // Pass-through (ACS PCM 24 kHz ↔ Realtime audio/pcm): the pooled frame goes to the engine as is.
-                            await _engine.SendAudioAsync(frame.Memory, cancellationToken).ConfigureAwait(false);
-                            continue;
-                        }
-
-                        await _engine.SendAudioAsync(resampler.Process(frame.Span), cancellationToken).ConfigureAwait(false);
-                    }
-                }
-            }
-
-            _messages.Writer.TryWrite(LoopMessage.LegClosed);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            LogCallerPathFailed(ex, _callId);
-            _messages.Writer.TryWrite(LoopMessage.EngineEnded);
-        }
-    }
-
-    private async Task RunEnginePathAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var engineEvent in _engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
-            {
-                // Stamped as it comes off the socket: a barge-in's reaction time counts from here.
-                _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Engine, engineEvent, _time.GetTimestamp()));
-            }
-
-            _messages.Writer.TryWrite(LoopMessage.EngineEnded);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (Exception ex)
-        {
-            LogEnginePathFailed(ex, _callId);
-            _messages.Writer.TryWrite(LoopMessage.EngineEnded);
-        }
-    }
-
     private async Task RunControlAsync(ITimer timer, CancellationToken cancellationToken)
     {
         var reader = _messages.Reader;
@@ -311,9 +260,28 @@ public sealed partial class CallLoop : IAsyncDisposable
                     case LoopMessageKind.Interrupt:
                         await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         break;
+                    case LoopMessageKind.UserText when !_engineReady:
+                        // Typed before the engine connected: it goes to the engine once it is ready.
+                        _beforeEngineReady.Add(message);
+                        break;
                     case LoopMessageKind.UserText:
                         await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         await _engine.SendUserTextAsync((string)message.Payload!, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case LoopMessageKind.Say:
+                        await HandleSayAsync((Say.InjectedSpeech)message.Payload!, message.Timestamp, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case LoopMessageKind.ComfortNoise:
+                        _comfortOverride = (bool?)message.Payload;
+                        break;
+                    case LoopMessageKind.EngineReady:
+                        _engineReady = true;
+                        foreach (var held in _beforeEngineReady)
+                        {
+                            _messages.Writer.TryWrite(held);
+                        }
+
+                        _beforeEngineReady.Clear();
                         break;
                     case LoopMessageKind.Tick:
                     default:
@@ -323,13 +291,15 @@ public sealed partial class CallLoop : IAsyncDisposable
 
             if (_endReason is null)
             {
+                await CheckBargeInGateAsync(cancellationToken).ConfigureAwait(false);
+                UpdateComfortNoise();
                 await playout.PumpAsync(cancellationToken).ConfigureAwait(false);
                 ReportPlayout();
                 if (_endRequested && playout.IsIdle)
                 {
                     _endReason = CallEndReason.AgentEnded;
                 }
-                else if (playout.NextDueAt() is { } due)
+                else if (Earliest(playout.NextDueAt(), BargeInGateDueAt()) is { } due)
                 {
                     var delay = due - _time.GetUtcNow();
                     timer.Change(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
@@ -346,14 +316,21 @@ public sealed partial class CallLoop : IAsyncDisposable
         switch (engineEvent)
         {
             case AgentAudioDelta delta:
+                _callerTurnEnded = false;
                 AppendAgentAudio(delta);
                 break;
+            case CallerSpeechStopped stopped:
+                _callerTurnEnded = true;
+                await CallerStoppedSpeakingAsync(stopped, cancellationToken).ConfigureAwait(false);
+                break;
             case CallerSpeechStarted started:
+                _callerTurnEnded = false;
                 _turns.CallerSpeechStarted(started);
-                await BargeInAsync(forceCancel: false, receivedTimestamp, cancellationToken).ConfigureAwait(false);
+                await CallerStartedSpeakingAsync(started, receivedTimestamp, cancellationToken).ConfigureAwait(false);
                 break;
             case CallerTranscript transcript:
                 _turns.CallerTranscript(transcript);
+                await CallerWordsAsync(transcript, cancellationToken).ConfigureAwait(false);
                 break;
             case AgentTranscriptDelta textDelta:
                 _turns.AgentTextDelta(textDelta);
@@ -365,12 +342,15 @@ public sealed partial class CallLoop : IAsyncDisposable
                 _responseInProgress = response.ResponseId;
                 break;
             case ResponseFinished response:
+                // Done without audio (text only, a tool call, cancelled): the agent is not about to speak.
+                _callerTurnEnded = false;
                 if (_responseInProgress == response.ResponseId)
                 {
                     _responseInProgress = null;
                 }
 
                 _playout!.CompleteResponse(response.ResponseId);
+                QueuePendingSpeech();
                 break;
             case ToolCallRequested toolCall:
                 await StartToolCallAsync(toolCall, cancellationToken).ConfigureAwait(false);
@@ -416,6 +396,12 @@ public sealed partial class CallLoop : IAsyncDisposable
 
     private async ValueTask StartToolCallAsync(ToolCallRequested toolCall, CancellationToken cancellationToken)
     {
+        if (_tools.HasStarted(toolCall.CallId))
+        {
+            return; // Each call_id runs once, however often the engine reports it.
+        }
+
+        _toolsRunning++;
         var now = _tools.Start(toolCall, outcome => _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.ToolCompleted, outcome)), cancellationToken);
         if (now is not null)
         {
@@ -426,6 +412,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     private async ValueTask HandleToolCompletedAsync(CallToolOutcome outcome, CancellationToken cancellationToken)
     {
         Observer?.OnToolCompleted(outcome.Request, outcome.Duration, outcome.Failed);
+        _toolsRunning--;
         if (outcome.Result.EndCall)
         {
             // Let the goodbye already queued play out, then end (RunControlAsync checks once the playout is idle).
@@ -435,6 +422,9 @@ public sealed partial class CallLoop : IAsyncDisposable
         }
 
         await _engine.SendToolResultAsync(outcome.Request.CallId, outcome.Result.Output, cancellationToken).ConfigureAwait(false);
+
+        // The engine answers with the result: thinking until its audio comes.
+        _callerTurnEnded = true;
     }
 
     /// <summary>Tells the observer which agent items started playing and records the ones the caller heard to the end.</summary>
@@ -452,6 +442,8 @@ public sealed partial class CallLoop : IAsyncDisposable
         }
     }
 
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
     private void ReleaseBarriers()
     {
         foreach (var barrier in _barriers)
@@ -460,56 +452,5 @@ public sealed partial class CallLoop : IAsyncDisposable
         }
 
         _barriers.Clear();
-    }
-
-    private async Task EndAsync()
-    {
-        _messages.Writer.TryComplete();
-        while (_messages.Reader.TryRead(out var message))
-        {
-            if (message.Kind == LoopMessageKind.Barrier)
-            {
-                ((TaskCompletionSource)message.Payload!).TrySetResult();
-            }
-        }
-
-        ReleaseBarriers();
-        _turns.Finish(Cost);
-
-        _playout?.Dispose();
-        _agentResampler?.Dispose();
-
-        LogCallEnded(_callId, _endReason ?? CallEndReason.Cancelled, _playout?.FramesSent ?? 0);
-
-        if (_endReason == CallEndReason.AgentEnded)
-        {
-            try
-            {
-                using var hangUpTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _callControl.HangUpAsync(_callId, EndCallToolHandler.ToolName, hangUpTimeout.Token).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                LogCleanupFailed(ex, _callId, "hang-up");
-            }
-        }
-
-        await DisposeQuietlyAsync(_engine, "engine").ConfigureAwait(false);
-        await DisposeQuietlyAsync(_leg, "leg").ConfigureAwait(false);
-        await _turns.CompleteAsync(_options.RecordFlushTimeout).ConfigureAwait(false);
-        await _turns.DisposeAsync().ConfigureAwait(false);
-        Observer?.OnCompleted(_endReason ?? CallEndReason.Cancelled);
-    }
-
-    private async ValueTask DisposeQuietlyAsync(IAsyncDisposable disposable, string what)
-    {
-        try
-        {
-            await disposable.DisposeAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            LogCleanupFailed(ex, _callId, what);
-        }
     }
 }

@@ -22,11 +22,17 @@ public sealed class CallLoopOptions
     /// <summary>One-off instructions for the greeting.</summary>
     public string? GreetingInstructions { get; init; }
 
+    /// <summary>The false-interruption gate (see <see cref="BargeInGateOptions"/>); off by default.</summary>
+    public BargeInGateOptions BargeInGate { get; init; } = new();
+
+    /// <summary>How long the gate waits after the caller stopped for the transcript it counts words in, before it lets the agent resume.</summary>
+    public TimeSpan BargeInGateTranscriptWait { get; init; } = TimeSpan.FromMilliseconds(1500);
+
     /// <summary>How long the loop waits at the end for record entries still being appended.</summary>
     public TimeSpan RecordFlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Derives the loop options from the agent (its turn detection decides who cancels on barge-in).</summary>
-    public static CallLoopOptions From(AgentOptions agent, TimeSpan playoutLead)
+    /// <summary>Derives the loop options from the agent (its turn detection decides who cancels on barge-in) and the gate settings.</summary>
+    public static CallLoopOptions From(AgentOptions agent, TimeSpan playoutLead, BargeInGateOptions? bargeInGate = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
         return new CallLoopOptions
@@ -36,6 +42,7 @@ public sealed class CallLoopOptions
             EngineInterruptsOnSpeech = !string.IsNullOrWhiteSpace(agent.TurnDetection),
             GreetFirst = agent.GreetFirst,
             GreetingInstructions = agent.GreetingInstructions,
+            BargeInGate = bargeInGate ?? new BargeInGateOptions(),
         };
     }
 }

@@ -21,9 +21,11 @@ internal sealed class CallRunnerServices
     private readonly ICallToolHandler[] _tools;
     private readonly MediaWorkerMetrics _metrics;
     private readonly ActiveCalls _calls;
+    private readonly LiveCalls? _live;
     private readonly Records.WorkerCallEnd? _callEnd;
     private readonly ICallLoopObserverFactory[] _observerFactories;
     private readonly Core.Costs.PricingOptions _pricing;
+    private readonly Playout.ComfortNoiseSource? _comfortNoise;
 
     /// <summary>Resolves the shared services from the worker's container.</summary>
     public CallRunnerServices(IServiceProvider services, IOptions<MediaWorkerOptions> options)
@@ -41,11 +43,14 @@ internal sealed class CallRunnerServices
         Time = services.GetRequiredService<TimeProvider>();
         _metrics = services.GetRequiredService<MediaWorkerMetrics>();
         _calls = services.GetRequiredService<ActiveCalls>();
+        _live = services.GetService<LiveCalls>();
         Loggers = services.GetRequiredService<ILoggerFactory>();
         Greeting = services.GetService<Greeting.ICallGreeting>();
         _callEnd = services.GetService<Records.WorkerCallEnd>();
         _observerFactories = services.GetServices<ICallLoopObserverFactory>().ToArray();
         _pricing = services.GetService<IOptions<Core.Costs.PricingOptions>>()?.Value ?? new Core.Costs.PricingOptions();
+        _comfortNoise = services.GetService<Playout.ComfortNoiseSource>();
+        BargeInGate = services.GetService<IOptions<BargeInGateOptions>>()?.Value ?? new BargeInGateOptions();
     }
 
     /// <summary>The agent a call's engine is created for.</summary>
@@ -56,6 +61,9 @@ internal sealed class CallRunnerServices
 
     /// <summary>The worker's options.</summary>
     public MediaWorkerOptions Options { get; }
+
+    /// <summary>The false-interruption gate settings.</summary>
+    public BargeInGateOptions BargeInGate { get; }
 
     /// <summary>The worker's clock.</summary>
     public TimeProvider Time { get; }
@@ -105,7 +113,7 @@ internal sealed class CallRunnerServices
     }
 
     /// <summary>The call loop's options from the agent and the worker's playout lead.</summary>
-    public CallLoopOptions LoopOptions() => CallLoopOptions.From(Agent, TimeSpan.FromMilliseconds(Options.PlayoutLeadMs));
+    public CallLoopOptions LoopOptions() => CallLoopOptions.From(Agent, TimeSpan.FromMilliseconds(Options.PlayoutLeadMs), BargeInGate);
 
     /// <summary>
     /// A <see cref="CallLoop"/> for <paramref name="call"/> over <paramref name="leg"/> and <paramref name="engine"/>,
@@ -134,6 +142,7 @@ internal sealed class CallRunnerServices
         return new(call.CallId, leg, engine, options, _records, _callControl, _tools, Time, _metrics, logger)
         {
             Greeting = greeting,
+            ComfortNoise = _comfortNoise,
             Cost = new Core.Costs.CallCost(_pricing, Agent.TranscriptionModel),
             Observer = observers.Count switch
             {
@@ -141,6 +150,16 @@ internal sealed class CallRunnerServices
                 _ => new CallLoopObservers(observers, call.CallId, logger),
             },
         };
+    }
+
+    /// <summary>
+    /// Makes <paramref name="loop"/> reachable by the Functions app's commands while it runs (dispose the handle when it
+    /// ends); <paramref name="browser"/> adds a browser session's stop and mute.
+    /// </summary>
+    public IDisposable? RegisterLive(CallContext call, CallLoop loop, BrowserLiveSession? browser = null)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return _live?.Register(new LiveCall(call.CallId, call.TenantId, call.Channel, loop, browser));
     }
 
     /// <summary>Ends the call's record and bookkeeping once its loop has ended with <paramref name="reason"/>.</summary>

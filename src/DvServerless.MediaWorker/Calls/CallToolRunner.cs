@@ -24,6 +24,9 @@ internal sealed partial class CallToolRunner
         _logger = logger;
     }
 
+    /// <summary>Whether the tool call <paramref name="toolCallId"/> was already started (the engine may report one twice).</summary>
+    public bool HasStarted(string toolCallId) => _started.Contains(toolCallId);
+
     /// <summary>
     /// Starts <paramref name="toolCall"/> unless its <c>call_id</c> already ran. Returns null when it started (or was a
     /// repeat), else the outcome to apply now (an unknown tool).

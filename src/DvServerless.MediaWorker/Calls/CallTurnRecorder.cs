@@ -23,6 +23,7 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
     private readonly Dictionary<string, string> _agentTranscripts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AgentUtterance> _awaitingTranscript = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _callerSpeechStartMs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _injected = new(StringComparer.Ordinal);
     private DateTimeOffset _startedAt;
     private string? _engine;
     private ICallLoopObserver? _observer;
@@ -116,6 +117,13 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
     /// <summary>The cached greeting's text, the transcript of its item.</summary>
     public void GreetingText(string text) => _agentTranscripts[GreetingReady.ItemId] = text;
 
+    /// <summary>The text of speech injected through the API as item <paramref name="itemId"/>; its turn is marked injected.</summary>
+    public void InjectedText(string itemId, string text)
+    {
+        _agentTranscripts[itemId] = text;
+        _injected.Add(itemId);
+    }
+
     /// <summary>The caller heard all of <paramref name="utterance"/>: its turn is written now, or when its text arrives.</summary>
     public void UtteranceFinished(AgentUtterance utterance)
     {
@@ -150,6 +158,7 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
             ReceivedMs = interrupted.ReceivedMs,
             Engine = _engine,
             At = now,
+            Injected = InjectedOrNull(interrupted.ItemId),
         });
         Write(new CallRecordEntry
         {
@@ -202,6 +211,7 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
             ReceivedMs = utterance.ReceivedMs,
             Engine = _engine,
             At = now,
+            Injected = InjectedOrNull(utterance.ItemId),
         });
         ForgetAgentText(utterance.ItemId);
     }
@@ -216,6 +226,8 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
         _agentTranscripts.TryGetValue(itemId, out var done) ? done
         : _agentText.TryGetValue(itemId, out var partial) ? partial.ToString()
         : null;
+
+    private bool? InjectedOrNull(string itemId) => _injected.Contains(itemId) ? true : null;
 
     private void ForgetAgentText(string itemId)
     {

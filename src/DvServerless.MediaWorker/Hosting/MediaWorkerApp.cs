@@ -8,6 +8,7 @@ using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Endpoints;
+using DvServerless.MediaWorker.Playout;
 using DvServerless.MediaWorker.Greeting;
 using DvServerless.MediaWorker.Live;
 using DvServerless.MediaWorker.Records;
@@ -64,12 +65,20 @@ public static class MediaWorkerApp
         services.AddSingleton<AcsCallRunner>();
         services.AddSingleton<BrowserCallRunner>();
         services.AddSingleton<BrowserSessions>();
+        services.AddSingleton<LiveCalls>();
+        services.AddSingleton<LiveCallCommands>();
+        services.TryAddSingleton<DvServerless.MediaWorker.Say.ICallSpeech, DvServerless.MediaWorker.Say.CachedCallSpeech>();
         services.AddSingleton<ICallToolHandler, EndCallToolHandler>();
 
         services.AddConversationEngines(builder.Configuration);
         services.AddDvServerlessStorage(builder.Configuration);
         services.AddCallRecords(builder.Configuration);
         services.AddCachedGreeting(builder.Configuration);
+        services.AddComfortNoise(builder.Configuration);
+        services.AddOptions<BargeInGateOptions>().Bind(builder.Configuration)
+            .Validate(o => o.MinSpeechMs is >= 0 and <= 5000 && o.MinWords is >= 0 and <= 20,
+                "GW_BARGE_IN_MIN_SPEECH_MS is 0–5000 and GW_BARGE_IN_MIN_WORDS 0–20.")
+            .ValidateOnStart();
         // The tenants' own OpenAI projects (their keys attach the sidebands of their SIP calls).
         services.AddTenantDirectory(builder.Configuration);
         services.AddSipSideband(builder.Configuration);
@@ -99,7 +108,7 @@ public static class MediaWorkerApp
         app.MapAcsMedia();
         app.MapSipAttach();
         app.MapBrowserMedia();
-        app.MapBrowserControl();
+        app.MapCallControl();
         app.MapStaticPages();
         app.MapLiveHub();
         return app;

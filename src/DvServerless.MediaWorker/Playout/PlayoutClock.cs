@@ -37,6 +37,9 @@ public sealed class PlayoutClock : IDisposable
     private readonly HashSet<string> _droppedResponses = new(StringComparer.Ordinal);
     private readonly HashSet<string> _droppedItems = new(StringComparer.Ordinal);
     private DateTimeOffset _timelineEnd = DateTimeOffset.MinValue;
+    private DateTimeOffset _agentPlayedThrough = DateTimeOffset.MinValue;
+    private ComfortNoiseBed? _comfortNoise;
+    private byte[]? _comfortFrame;
 
     /// <summary>Creates a clock that plays audio in <paramref name="legFormat"/> on <paramref name="leg"/>.</summary>
     public PlayoutClock(ICallLeg leg, AudioFormat legFormat, AudioFormat engineFormat, TimeProvider timeProvider, TimeSpan lead, MediaWorkerMetrics? metrics = null)
@@ -53,14 +56,46 @@ public sealed class PlayoutClock : IDisposable
         _frameBytes = legFormat.FrameBytes(20);
     }
 
+    private static TimeSpan FrameDuration => TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The leg's audio format (what is sent).</summary>
+    public AudioFormat LegFormat => _legFormat;
+
     /// <summary>True when no agent audio is queued or playing.</summary>
     public bool IsIdle => _queue.Count == 0;
 
     /// <summary>The utterance the caller hears now (or will hear next), if any.</summary>
     public AgentUtterance? Current => _queue.Count > 0 ? _queue[0] : null;
 
-    /// <summary>Frames written to the leg since the clock was created.</summary>
+    /// <summary>
+    /// True while agent audio must not go out (the barge-in gate decides whether the caller really interrupts): nothing
+    /// is sent or flushed; on resume the audio continues where it stopped and the pause counts as a gap, not as heard.
+    /// </summary>
+    public bool Paused { get; set; }
+
+    /// <summary>Agent frames written to the leg since the clock was created (comfort noise not counted).</summary>
     public long FramesSent { get; private set; }
+
+    /// <summary>Comfort-noise frames written to the leg since the clock was created.</summary>
+    public long ComfortNoiseFramesSent { get; private set; }
+
+    /// <summary>
+    /// The comfort noise played while no agent audio is queued, or null for silence. It goes out one frame at a time,
+    /// just in time, on the same timeline as agent audio: agent audio that arrives follows the noise frame already sent
+    /// (at most one frame, 20 ms), never overlaps it, and starts its own heard-time where it really starts playing.
+    /// </summary>
+    public ComfortNoiseBed? ComfortNoise
+    {
+        get => _comfortNoise;
+        set
+        {
+            _comfortNoise = value;
+            if (value is not null)
+            {
+                _comfortFrame ??= System.Buffers.ArrayPool<byte>.Shared.Rent(_frameBytes);
+            }
+        }
+    }
 
     /// <summary>True when audio of this response or item must be dropped (it was interrupted).</summary>
     public bool IsDropped(string responseId, string itemId) => _droppedResponses.Contains(responseId) || _droppedItems.Contains(itemId);
@@ -159,6 +194,36 @@ public sealed class PlayoutClock : IDisposable
     /// </summary>
     public async ValueTask PumpAsync(CancellationToken cancellationToken)
     {
+        await PumpAgentAsync(cancellationToken).ConfigureAwait(false);
+        if (_queue.Count == 0 && _comfortNoise is not null)
+        {
+            await PumpComfortNoiseAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask PumpComfortNoiseAsync(CancellationToken cancellationToken)
+    {
+        // Just in time: a noise frame goes out only when the far end has nothing left to play, so agent audio arriving
+        // later waits behind one frame of noise at most.
+        var now = _time.GetUtcNow();
+        while (_timelineEnd <= now)
+        {
+            var frame = _comfortFrame.AsMemory(0, _frameBytes);
+            _comfortNoise!.Fill(frame.Span);
+            await _leg.SendAudioAsync(frame, cancellationToken).ConfigureAwait(false);
+            ComfortNoiseFramesSent++;
+            _timelineEnd = (_timelineEnd < now ? now : _timelineEnd) + FrameDuration;
+            now = _time.GetUtcNow();
+        }
+    }
+
+    private async ValueTask PumpAgentAsync(CancellationToken cancellationToken)
+    {
+        if (Paused)
+        {
+            return;
+        }
+
         var now = _time.GetUtcNow();
         Retire(now);
         var horizon = now + _lead;
@@ -204,6 +269,7 @@ public sealed class PlayoutClock : IDisposable
                 FramesSent++;
                 _metrics?.FrameOut();
                 _timelineEnd = utterance.PlayedThrough;
+                _agentPlayedThrough = _timelineEnd;
 
                 // A send can take a while (a busy socket or machine): the next frame's playback time and the horizon
                 // must come from the clock as it is now, or a stall during the send would go unnoticed as a gap.
@@ -217,6 +283,12 @@ public sealed class PlayoutClock : IDisposable
     public DateTimeOffset? NextDueAt()
     {
         if (_queue.Count == 0)
+        {
+            // Idle: the next comfort-noise frame is due when the one playing ends.
+            return _comfortNoise is null ? null : _timelineEnd;
+        }
+
+        if (Paused)
         {
             return null;
         }
@@ -260,7 +332,8 @@ public sealed class PlayoutClock : IDisposable
 
         // Nothing queued and nothing sent that ACS may still be playing: there is nothing to stop. A StopAudio here
         // would only tell the caller's side about an interruption that did not happen.
-        if (_queue.Count == 0 && _timelineEnd <= now)
+        // Comfort noise does not count: it is not the agent, and barge-in over it stops nothing.
+        if (_queue.Count == 0 && _agentPlayedThrough <= now)
         {
             return null;
         }
@@ -289,6 +362,12 @@ public sealed class PlayoutClock : IDisposable
     /// <summary>Returns every pooled buffer; queued audio is discarded.</summary>
     public void Dispose()
     {
+        if (_comfortFrame is not null)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(_comfortFrame);
+            _comfortFrame = null;
+        }
+
         foreach (var utterance in _queue)
         {
             utterance.Release();

@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Http;
 namespace DvServerless.Functions.Tests.BrowserSessions;
 
 /// <summary>
-/// A stand-in for the media worker's internal routes on loopback: <c>POST /internal/browser/{sessionId}/{command}</c>
-/// (answers 200 for a session marked live, 404 otherwise) and <c>POST /internal/sip/attach</c> (202). It checks each
+/// A stand-in for the media worker's internal routes on loopback: <c>POST /internal/calls/{callId}/{command}</c>
+/// (answers 200 for a call marked live, 404 otherwise, <see cref="SayStatus"/> for say) and <c>POST /internal/sip/attach</c> (202). It checks each
 /// bearer token with the development signing key and records what it got, token verdict included.
 /// </summary>
 public sealed class FakeBrowserWorker : IAsyncDisposable
@@ -30,6 +30,9 @@ public sealed class FakeBrowserWorker : IAsyncDisposable
 
     public ConcurrentQueue<WorkerRequest> Requests { get; } = new();
 
+    /// <summary>What a say to a live call answers (503: the worker's TTS is down).</summary>
+    public int SayStatus { get; set; } = StatusCodes.Status200OK;
+
     public static async Task<FakeBrowserWorker> StartAsync()
     {
         var port = FreeTcpPort.Next();
@@ -38,17 +41,22 @@ public sealed class FakeBrowserWorker : IAsyncDisposable
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
         var fake = new FakeBrowserWorker(app, new Uri($"http://127.0.0.1:{port}"));
-        app.MapPost("/internal/browser/{sessionId}/{command}", async (HttpContext context, string sessionId, string command) =>
+        app.MapPost("/internal/calls/{callId}/{command}", async (HttpContext context, string callId, string command) =>
         {
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
-            var verdict = tokens.Validate(Bearer(context), MediaTokenPurpose.BrowserControl, sessionId).Status;
+            var verdict = tokens.Validate(Bearer(context), MediaTokenPurpose.CallControl, callId).Status;
             fake.Requests.Enqueue(new WorkerRequest(context.Request.Path, body, verdict));
             if (verdict != MediaTokenStatus.Valid)
             {
                 return Results.StatusCode(StatusCodes.Status403Forbidden);
             }
 
-            return fake.Live.ContainsKey(sessionId) ? Results.Json(new { sessionId }) : Results.NotFound();
+            if (!fake.Live.ContainsKey(callId))
+            {
+                return Results.NotFound();
+            }
+
+            return command == "say" && fake.SayStatus != StatusCodes.Status200OK ? Results.StatusCode(fake.SayStatus) : Results.Json(new { callId });
         });
         app.MapPost("/internal/sip/attach", async (HttpContext context) =>
         {

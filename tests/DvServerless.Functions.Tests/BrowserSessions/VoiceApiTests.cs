@@ -209,7 +209,7 @@ public sealed partial class VoiceApiTests : IClassFixture<AzuriteFixture>
 
         var requests = worker.Requests.ToArray();
         Assert.Equal(
-            [$"/internal/browser/{room}/interrupt", $"/internal/browser/{room}/audio", $"/internal/browser/{room}/audio", $"/internal/browser/{room}/stop"],
+            [$"/internal/calls/{room}/interrupt", $"/internal/calls/{room}/audio", $"/internal/calls/{room}/audio", $"/internal/calls/{room}/stop"],
             requests.Select(r => r.Path));
         Assert.Equal(["{}", """{"enabled":false}""", """{"enabled":true}""", "{}"], requests.Select(r => r.Body));
         Assert.All(requests, r => Assert.Equal(MediaTokenStatus.Valid, r.Token));

@@ -5,6 +5,7 @@ using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Tenants;
 using DvServerless.Functions.BrowserSessions;
+using DvServerless.Functions.CallCommands;
 using DvServerless.Functions.Calls;
 using DvServerless.Functions.Sip;
 using DvServerless.Functions.Telemetry;
@@ -143,9 +144,9 @@ public sealed class FunctionsTracingTests
     };
 
     /// <summary>Starting a session never talks to the worker.</summary>
-    private sealed class UnusedBrowserWorker : IBrowserWorkerClient
+    private sealed class UnusedBrowserWorker : ICallCommandClient
     {
-        public Task<BrowserWorkerAnswer> SendAsync(string sessionId, BrowserWorkerCommand command, bool? enabled, CancellationToken cancellationToken) =>
+        public Task<CallCommandAnswer> SendAsync(string callId, CallCommand command, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("Not used by voice/start.");
     }
 }

@@ -4,6 +4,7 @@ using DvServerless.Core.Engines;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Hosting;
+using DvServerless.MediaWorker.Playout;
 using DvServerless.MediaWorker.Tests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -17,7 +18,7 @@ internal sealed class CallLoopHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
 
     public CallLoopHarness(AudioFormat? legFormat = null, CallLoopOptions? options = null, IEnumerable<ICallToolHandler>? tools = null,
-        Func<FakeTimeProvider, ICallLoopObserver>? observer = null, CallCost? cost = null)
+        Func<FakeTimeProvider, ICallLoopObserver>? observer = null, CallCost? cost = null, ComfortNoiseSource? comfortNoise = null)
     {
         Leg = new InMemoryCallLeg(legFormat ?? AudioFormat.Pcm24k);
         Loop = new CallLoop("call-1", Leg, Engine, options ?? new CallLoopOptions(), Sink, Control,
@@ -25,6 +26,7 @@ internal sealed class CallLoopHarness : IAsyncDisposable
         {
             Observer = observer?.Invoke(Time),
             Cost = cost,
+            ComfortNoise = comfortNoise,
         };
         Run = Loop.RunAsync(_stop.Token);
     }

@@ -89,10 +89,13 @@ public sealed class ScriptedEngine(AudioFormat? format = null) : IConversationEn
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>What <see cref="StartAsync"/> waits for: a slow connect when the test holds it.</summary>
+    public Task StartGate { get; set; } = Task.CompletedTask;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await StartGate.WaitAsync(cancellationToken);
         Started = true;
-        return Task.CompletedTask;
     }
 
     public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)

@@ -1,11 +1,15 @@
 using DvServerless.Core.Audio;
+using DvServerless.Core.Tts;
 using DvServerless.Core.Engines;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Greeting;
 using DvServerless.MediaWorker.Hosting;
 using DvServerless.MediaWorker.Tests.Fakes;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace DvServerless.MediaWorker.Tests.Greeting;
@@ -40,6 +44,56 @@ public sealed class CachedGreetingPlaybackTests
         Assert.Equal("agent", turn.Speaker);
         Assert.False(turn.Interrupted);
         Assert.Equal(0, turn.StartMs);
+    }
+
+    [Fact]
+    public async Task The_greeting_plays_within_a_second_of_the_answer_even_while_the_engine_is_still_connecting()
+    {
+        var connected = new TaskCompletionSource();
+        await using var call = new GreetingCall(greetingMs: 1500, engineStart: connected.Task);
+        var answeredAt = call.Time.GetUtcNow();
+        await call.SettleAsync();
+        var firstAudioMs = call.FirstFrameAt is { } first ? (first - answeredAt).TotalMilliseconds : double.NaN;
+
+        // The engine takes 2 s to connect; the caller hears the greeting all along.
+        await call.AdvanceAsync(1000);
+        Assert.False(call.Engine.Started);
+        connected.SetResult();
+        await call.AdvanceAsync(1000);
+
+        Assert.InRange(firstAudioMs, 0, 1000);
+        Assert.Equal(0, firstAudioMs); // a cache hit: the first frame goes out as media connects, on the fake clock
+        Assert.True(call.Engine.Started);
+        Assert.Equal(75, call.Leg.Frames.Count); // 1.5 s of greeting, all of it, while the engine connected
+        Assert.All(call.Leg.Frames, f => Assert.Equal(GreetingByte, f[0]));
+    }
+
+    [Fact]
+    public void The_greeting_is_on_by_default_and_an_explicitly_empty_setting_turns_it_off()
+    {
+        Assert.Equal(DefaultGreeting.Text, Bind(null).Greeting);
+        Assert.Equal("Welcome to Contoso.", Bind("Welcome to Contoso.").Greeting);
+        Assert.True(string.IsNullOrWhiteSpace(Bind(string.Empty).Greeting));
+
+        // The TTS warm-up reads the same setting: the default tenant's greeting prompt follows it.
+        Assert.Equal(DefaultGreeting.Text, DefaultGreeting.Resolve(null));
+        Assert.Null(DefaultGreeting.Resolve(""));
+        Assert.Null(DefaultGreeting.Resolve("  "));
+    }
+
+    private static GreetingOptions Bind(string? greeting)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (greeting is not null)
+        {
+            settings["Agent:Greeting"] = greeting;
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddOptions<GreetingOptions>().Bind(configuration.GetSection(GreetingOptions.SectionName));
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IOptions<GreetingOptions>>().Value;
     }
 
     [Fact]
@@ -92,8 +146,10 @@ public sealed class CachedGreetingPlaybackTests
         private readonly CancellationTokenSource _stop = new();
         private readonly Task<CallEndReason> _run;
 
-        public GreetingCall(int greetingMs, Task<GreetingAudio?>? pending = null)
+        public GreetingCall(int greetingMs, Task<GreetingAudio?>? pending = null, Task? engineStart = null)
         {
+            Engine.StartGate = engineStart ?? Task.CompletedTask;
+            Leg.AfterSend = _ => FirstFrameAt ??= Time.GetUtcNow();
             var audio = pending ?? Task.FromResult<GreetingAudio?>(new GreetingAudio("Hello, thanks for calling.", Audio(greetingMs, GreetingByte), AudioFormat.Pcm24k));
             Loop = new CallLoop("call-1", Leg, Engine, new CallLoopOptions(), Sink, new RecordingCallControl(), [new EndCallToolHandler()], Time,
                 new MediaWorkerMetrics(_meters), NullLogger.Instance)
@@ -112,6 +168,9 @@ public sealed class CachedGreetingPlaybackTests
         public RecordingCallRecordSink Sink { get; } = new();
 
         public CallLoop Loop { get; }
+
+        /// <summary>When the first agent frame went to the caller, on the fake clock.</summary>
+        public DateTimeOffset? FirstFrameAt { get; private set; }
 
         public async Task SettleAsync()
         {

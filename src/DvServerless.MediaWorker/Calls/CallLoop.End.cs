@@ -1,0 +1,59 @@
+using DvServerless.MediaWorker.Calls.Tools;
+
+namespace DvServerless.MediaWorker.Calls;
+
+// The end of a call: release waiting barriers, write the last of the record, hang up when the agent ended it, and
+// dispose the engine and the leg.
+public sealed partial class CallLoop
+{
+    private async Task EndAsync()
+    {
+        _messages.Writer.TryComplete();
+        while (_messages.Reader.TryRead(out var message))
+        {
+            if (message.Kind == LoopMessageKind.Barrier)
+            {
+                ((TaskCompletionSource)message.Payload!).TrySetResult();
+            }
+        }
+
+        ReleaseBarriers();
+        _turns.Finish(Cost);
+
+        _playout?.Dispose();
+        _agentResampler?.Dispose();
+
+        LogCallEnded(_callId, _endReason ?? CallEndReason.Cancelled, _playout?.FramesSent ?? 0);
+
+        if (_endReason == CallEndReason.AgentEnded)
+        {
+            try
+            {
+                using var hangUpTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _callControl.HangUpAsync(_callId, EndCallToolHandler.ToolName, hangUpTimeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                LogCleanupFailed(ex, _callId, "hang-up");
+            }
+        }
+
+        await DisposeQuietlyAsync(_engine, "engine").ConfigureAwait(false);
+        await DisposeQuietlyAsync(_leg, "leg").ConfigureAwait(false);
+        await _turns.CompleteAsync(_options.RecordFlushTimeout).ConfigureAwait(false);
+        await _turns.DisposeAsync().ConfigureAwait(false);
+        Observer?.OnCompleted(_endReason ?? CallEndReason.Cancelled);
+    }
+
+    private async ValueTask DisposeQuietlyAsync(IAsyncDisposable disposable, string what)
+    {
+        try
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogCleanupFailed(ex, _callId, what);
+        }
+    }
+}
