@@ -73,7 +73,8 @@ public sealed class LatencyHistogram
             seen += Interlocked.Read(ref _counts[bucket]);
             if (seen >= rank)
             {
-                return Math.Min(LowerEdgeOf(bucket), MaxMs);
+                // Past the range the largest sample is the best figure there is.
+                return bucket == _counts.Length - 1 ? MaxMs : LowerEdgeOf(bucket);
             }
         }
 
@@ -84,7 +85,8 @@ public sealed class LatencyHistogram
     {
         if (milliseconds < FineLimitMs)
         {
-            return (int)(milliseconds / FineWidthMs);
+            // The nudge keeps a value written with two decimals (19.99) in its own bucket despite binary rounding.
+            return Math.Min(FineBuckets - 1, (int)(milliseconds / FineWidthMs + 1e-6));
         }
 
         if (milliseconds < CoarseLimitMs)

@@ -12,6 +12,9 @@ namespace DvServerless.Cli.Load;
 /// </summary>
 public sealed class LoadCall
 {
+    /// <summary>How long after the hang-up a call's session may take to reach its final state before the call counts as failed.</summary>
+    public static readonly TimeSpan SessionSettleTime = TimeSpan.FromSeconds(30);
+
     private static readonly string[] FailureNotes = ["media socket closed by app", "media socket send failed", "media connect failed"];
     private readonly LocalStack.LocalStack _stack;
     private readonly LoadCallerScript _script;
@@ -116,13 +119,32 @@ public sealed class LoadCall
         }
 
         var callId = CallIdOf(result) ?? connectionId;
-        var session = await Calls.CallSessionPolling.WaitForFinalStateAsync(_stack.Sessions, callId, cancellationToken).ConfigureAwait(false);
+        var session = await WaitForFinalSessionAsync(callId, cancellationToken).ConfigureAwait(false);
         return session?.State switch
         {
             CallState.Ended => null,
             null => "no session document",
-            var state => "session left " + state,
+            var state => $"session still {state} {SessionSettleTime.TotalSeconds:0} s after the hang-up",
         };
+    }
+
+    /// <summary>
+    /// Reads the session every 250 ms until it is final, for up to <see cref="SessionSettleTime"/>: with hundreds of calls
+    /// hanging up together the Functions app works through a queue of CallDisconnected callbacks.
+    /// </summary>
+    private async Task<CallSession?> WaitForFinalSessionAsync(string callId, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + SessionSettleTime;
+        while (true)
+        {
+            var session = await _stack.Sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
+            if ((session is not null && CallStateMachine.IsFinal(session.State)) || DateTime.UtcNow >= deadline)
+            {
+                return session;
+            }
+
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Caller-side barge-in reaction: the barge-in line starts → the StopAudio it caused arrives (VAD included).</summary>

@@ -27,9 +27,9 @@ public static class LoadCommand
                 result.AddError("--calls must be between 1 and 5000.");
             }
 
-            if (result.GetValue(duration) < 5)
+            if (result.GetValue(duration) < 8)
             {
-                result.AddError("--duration must be at least 5 seconds (a caller turn and the agent's answer).");
+                result.AddError("--duration must be at least 8 seconds: the first answer comes about 5 s into a call (a caller line, the turn's silence, the agent).");
             }
 
             if (result.GetValue(ramp) is < 0)

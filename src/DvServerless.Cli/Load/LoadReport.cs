@@ -27,11 +27,17 @@ public sealed record LoadReport
     /// <summary>Barge-in reaction at the caller (caller starts talking over the agent → StopAudio arrives, VAD included) p50, p99, ms.</summary>
     public required (double? P50, double? P99) CallerBargeInReaction { get; init; }
 
-    /// <summary>Process CPU while all calls were up, percent of one core, divided by the calls.</summary>
+    /// <summary><see cref="CpuPercent"/> divided by the calls.</summary>
     public required double? CpuPercentPerCall { get; init; }
 
-    /// <summary>Process CPU while all calls were up, percent of one core.</summary>
+    /// <summary>
+    /// Process CPU, percent of one core: while all calls were up when <see cref="CpuAllCallsUp"/>, else over the whole run
+    /// (ramp and hang-ups included, so it understates the cost of a call).
+    /// </summary>
     public required double? CpuPercent { get; init; }
+
+    /// <summary>Whether <see cref="CpuPercent"/> was measured while every call was up.</summary>
+    public bool CpuAllCallsUp { get; init; }
 
     /// <summary>(Peak resident memory − resident memory before the first call) / calls, MB.</summary>
     public required double RssMbPerCall { get; init; }

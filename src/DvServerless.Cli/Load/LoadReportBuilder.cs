@@ -16,7 +16,7 @@ public static class LoadReportBuilder
         ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(sampler);
         var calls = Math.Max(1, options.Calls);
-        var cpu = sampler.WindowCpuPercent();
+        var (cpu, inWindow) = sampler.CpuPercent();
         ThreadPool.GetMinThreads(out var minWorkers, out _);
         var jitter = measurements.Jitter;
         return new LoadReport
@@ -30,6 +30,7 @@ public static class LoadReportBuilder
             BargeInReaction = (worker.BargeInReaction.Percentile(99), worker.BargeInReaction.Count),
             CallerBargeInReaction = (measurements.CallerBargeInReaction.Percentile(50), measurements.CallerBargeInReaction.Percentile(99)),
             CpuPercent = cpu,
+            CpuAllCallsUp = inWindow,
             CpuPercentPerCall = cpu / calls,
             RssMb = (sampler.BaselineRssBytes / Megabyte, sampler.PeakRssBytes / Megabyte),
             RssMbPerCall = Math.Max(0, sampler.PeakRssBytes - sampler.BaselineRssBytes) / Megabyte / calls,

@@ -17,9 +17,9 @@ public static class LoadReportPrinter
         Row(table, "gateway latency per frame", $"p50 {Ms(report.GatewayLatency.P50)}  p99 {Ms(report.GatewayLatency.P99)}  ({report.GatewayLatency.Frames:N0} frames)");
         Row(table, "barge-in reaction (worker)", $"p99 {Ms(report.BargeInReaction.P99)}  ({report.BargeInReaction.Count} barge-ins)");
         Row(table, "barge-in reaction (caller, VAD incl.)", $"p50 {Ms(report.CallerBargeInReaction.P50)}  p99 {Ms(report.CallerBargeInReaction.P99)}");
-        Row(table, "CPU (all calls up)", report.CpuPercent is { } cpu
+        Row(table, report.CpuAllCallsUp ? "CPU (all calls up)" : "CPU (whole run: never all calls up)", report.CpuPercent is { } cpu
             ? $"{Number(cpu)} % of one core of {report.Cores} → {Number(report.CpuPercentPerCall)} % per call"
-            : "not measured (no moment with every call up)");
+            : "not measured");
         Row(table, "resident memory", $"{Number(report.RssMb.Baseline)} MB before calls, {Number(report.RssMb.Peak)} MB peak → {Number(report.RssMbPerCall)} MB per call");
         Row(table, "GC pauses", $"p99 {Ms(report.GcPause.P99)}  max {Ms(report.GcPause.Max)}  ({report.GcPause.Count} pauses)");
         Row(table, "threads (peak)", $"{report.Threads} OS threads, {report.PoolThreads} pool threads (floor {report.PoolMinThreads}), pool queue peak {report.PoolQueuePeak}, {report.StarvationInjections} starvation injections");

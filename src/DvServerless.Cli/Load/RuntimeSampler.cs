@@ -17,10 +17,13 @@ public sealed class RuntimeSampler : IAsyncDisposable
     private (TimeSpan Cpu, long Wall)? _windowStart;
     private (TimeSpan Cpu, long Wall)? _windowEnd;
 
+    private readonly (TimeSpan Cpu, long Wall) _startedAt;
+
     /// <summary>Starts sampling; the memory baseline is taken now.</summary>
     public RuntimeSampler()
     {
         BaselineRssBytes = Environment.WorkingSet;
+        _startedAt = Now();
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
@@ -60,21 +63,33 @@ public sealed class RuntimeSampler : IAsyncDisposable
         }
     }
 
-    /// <summary>CPU used in the window as a percentage of one core (100 = one core busy); null without a window.</summary>
-    public double? WindowCpuPercent()
+    /// <summary>
+    /// CPU used as a percentage of one core (100 = one core busy): in the window when it lasted at least
+    /// <see cref="MinimumWindow"/> (CPU time is counted in 10 ms steps: a shorter window says little), else from the
+    /// start of sampling until now, and whether it was the window.
+    /// </summary>
+    public (double Percent, bool InWindow) CpuPercent()
     {
         lock (_gate)
         {
-            if (_windowStart is not { } start)
+            var now = Now();
+            if (_windowStart is { } start)
             {
-                return null;
+                var end = _windowEnd ?? now;
+                var window = Stopwatch.GetElapsedTime(start.Wall, end.Wall);
+                if (window >= MinimumWindow)
+                {
+                    return ((end.Cpu - start.Cpu) / window * 100, true);
+                }
             }
 
-            var end = _windowEnd ?? Now();
-            var wall = Stopwatch.GetElapsedTime(start.Wall, end.Wall);
-            return wall <= TimeSpan.Zero ? null : (end.Cpu - start.Cpu) / wall * 100;
+            var wall = Stopwatch.GetElapsedTime(_startedAt.Wall, now.Wall);
+            return (wall <= TimeSpan.Zero ? 0 : (now.Cpu - _startedAt.Cpu) / wall * 100, false);
         }
     }
+
+    /// <summary>The shortest window whose CPU figure is used.</summary>
+    public static TimeSpan MinimumWindow { get; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Stops sampling.</summary>
     public async ValueTask DisposeAsync()
