@@ -206,8 +206,9 @@ public sealed class PlayoutClock : IDisposable
                 }
 
                 // The frame could have gone out once its audio was here and its time had come; anything after that is
-                // what the gateway added (a late timer, a busy thread pool, a slow socket write).
-                var readyAt = playsAt - _lead;
+                // what the gateway added (a late timer, a busy thread pool, a slow socket write). Its time comes from the
+                // timeline before any re-basing to now: a stall longer than the lead must count in full.
+                var readyAt = (_timelineEnd == DateTimeOffset.MinValue ? playsAt : _timelineEnd) - _lead;
                 if (utterance.FrameReadyAt > readyAt)
                 {
                     readyAt = utterance.FrameReadyAt;
