@@ -13,6 +13,7 @@ public static class DvsCommandLine
         var root = new RootCommand("dvs: run DvServerless locally and place simulated calls.");
         root.Subcommands.Add(CallCommand.Create());
         root.Subcommands.Add(UpCommand.Create());
+        root.Subcommands.Add(Load.LoadCommand.Create());
         return root;
     }
 }

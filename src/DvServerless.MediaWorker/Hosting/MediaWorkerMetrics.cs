@@ -17,6 +17,7 @@ public sealed class MediaWorkerMetrics
     private readonly Counter<long> _bargeIns;
     private readonly Counter<long> _underruns;
     private readonly Counter<long> _rejectedSockets;
+    private readonly Histogram<double> _gatewayLatency;
 
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     public MediaWorkerMetrics(IMeterFactory meterFactory)
@@ -29,7 +30,12 @@ public sealed class MediaWorkerMetrics
         _bargeIns = meter.CreateCounter<long>("dvs.calls.barge_ins", unit: "{interruption}", description: "Agent items interrupted by the caller.");
         _underruns = meter.CreateCounter<long>("dvs.playout.underruns", unit: "{underrun}", description: "Times agent audio ran dry in the middle of an item.");
         _rejectedSockets = meter.CreateCounter<long>("dvs.media.sockets.rejected", unit: "{socket}", description: "Media sockets refused (auth, draining, bad request).");
+        _gatewayLatency = meter.CreateHistogram<double>(GatewayLatencyInstrument, unit: "ms",
+            description: "Agent audio frame ready (its audio in from the engine and its playback time come) → written to the leg.");
     }
+
+    /// <summary>The name of the per-frame gateway latency histogram (what <c>dvs load</c> listens to).</summary>
+    public const string GatewayLatencyInstrument = "dvs.playout.gateway_latency";
 
     /// <summary>A call loop started (+1) or ended (-1).</summary>
     public void CallActive(int delta) => _activeCalls.Add(delta);
@@ -45,6 +51,9 @@ public sealed class MediaWorkerMetrics
 
     /// <summary>Agent audio ran dry mid-item.</summary>
     public void PlayoutUnderrun() => _underruns.Add(1);
+
+    /// <summary>An agent frame went to the leg <paramref name="latency"/> after it could have (no tags: no allocation per frame).</summary>
+    public void GatewayLatency(TimeSpan latency) => _gatewayLatency.Record(latency.TotalMilliseconds);
 
     /// <summary>A media socket was refused.</summary>
     public void SocketRejected() => _rejectedSockets.Add(1);

@@ -66,6 +66,13 @@ public sealed class AgentUtterance
     /// <summary>Time the audio ran dry mid-item (underruns); the caller heard silence, not this item, during it.</summary>
     public TimeSpan Gap { get; internal set; }
 
+    /// <summary>
+    /// When the audio of the next frame to send was all here: set when an append (or the item's completion, for a short
+    /// tail) makes a frame sendable. The gateway's latency for a frame counts from this or from the frame's due time,
+    /// whichever is later.
+    /// </summary>
+    internal DateTimeOffset FrameReadyAt { get; set; }
+
     /// <summary>Audio received but not yet sent, in the leg's format.</summary>
     internal int PendingLength { get; private set; }
 

@@ -129,14 +129,20 @@ public sealed class PlayoutClock : IDisposable
             // Engines stream one content part after another: a new one means the earlier ones are whole.
             foreach (var earlier in _queue)
             {
-                earlier.IsComplete = true;
+                MarkComplete(earlier);
             }
 
             utterance = new AgentUtterance(responseId, itemId, contentIndex, _engineFormat, _legFormat);
             _queue.Add(utterance);
         }
 
+        var hadFrame = utterance.PendingLength >= _frameBytes;
         utterance.Append(engineBytes, legAudio);
+        if (!hadFrame && utterance.PendingLength >= _frameBytes)
+        {
+            utterance.FrameReadyAt = _time.GetUtcNow();
+        }
+
         return true;
     }
 
@@ -147,7 +153,7 @@ public sealed class PlayoutClock : IDisposable
         {
             if (utterance.ResponseId == responseId)
             {
-                utterance.IsComplete = true;
+                MarkComplete(utterance);
             }
         }
     }
@@ -264,6 +270,15 @@ public sealed class PlayoutClock : IDisposable
                     _metrics?.PlayoutUnderrun();
                 }
 
+                // The frame could have gone out once its audio was here and its time had come; anything after that is
+                // what the gateway added (a late timer, a busy thread pool, a slow socket write). Its time comes from the
+                // timeline before any re-basing to now: a stall longer than the lead must count in full.
+                var readyAt = (_timelineEnd == DateTimeOffset.MinValue ? playsAt : _timelineEnd) - _lead;
+                if (utterance.FrameReadyAt > readyAt)
+                {
+                    readyAt = utterance.FrameReadyAt;
+                }
+
                 await _leg.SendAudioAsync(utterance.Pending(count), cancellationToken).ConfigureAwait(false);
                 utterance.MarkSent(count);
                 FramesSent++;
@@ -275,6 +290,7 @@ public sealed class PlayoutClock : IDisposable
                 // must come from the clock as it is now, or a stall during the send would go unnoticed as a gap.
                 now = _time.GetUtcNow();
                 horizon = now + _lead;
+                _metrics?.GatewayLatency(now - readyAt);
             }
         }
     }
@@ -374,6 +390,17 @@ public sealed class PlayoutClock : IDisposable
         }
 
         _queue.Clear();
+    }
+
+    /// <summary>No more audio will come for <paramref name="utterance"/>: a short tail it holds becomes a sendable frame now.</summary>
+    private void MarkComplete(AgentUtterance utterance)
+    {
+        if (!utterance.IsComplete && utterance.PendingLength is > 0 && utterance.PendingLength < _frameBytes)
+        {
+            utterance.FrameReadyAt = _time.GetUtcNow();
+        }
+
+        utterance.IsComplete = true;
     }
 
     private void Retire(DateTimeOffset now)

@@ -11,6 +11,7 @@ internal sealed class AcsPlayoutQueue : IDisposable
 {
     private static readonly TimeSpan SegmentGap = TimeSpan.FromMilliseconds(300);
     private readonly AudioFormat _format;
+    private readonly bool _keepHeard;
     private readonly Queue<byte[]> _chunks = new();
     private readonly MemoryStream _heard = new();
     private readonly List<AgentAudioSegment> _segments = [];
@@ -19,12 +20,20 @@ internal sealed class AcsPlayoutQueue : IDisposable
     private int _headOffset;
     private long _queuedBytes;
 
+    // Bytes heard so far: the length of _heard, or what it would be when the audio is not kept.
+    private int _heardLength;
+
     // The open segment: when it started, where its audio starts in _heard, when audio was last played.
     private TimeSpan? _segmentStart;
     private int _segmentHeardOffset;
     private TimeSpan _lastPlayedEnd;
 
-    public AcsPlayoutQueue(AudioFormat format) => _format = format;
+    /// <summary>Creates the queue; <paramref name="keepHeard"/> false counts the heard audio without keeping it.</summary>
+    public AcsPlayoutQueue(AudioFormat format, bool keepHeard = true)
+    {
+        _format = format;
+        _keepHeard = keepHeard;
+    }
 
     public bool IsEmpty => _queuedBytes == 0;
 
@@ -62,7 +71,12 @@ internal sealed class AcsPlayoutQueue : IDisposable
         {
             var head = _chunks.Peek();
             var take = Math.Min(budget - played, head.Length - _headOffset);
-            _heard.Write(head, _headOffset, take);
+            if (_keepHeard)
+            {
+                _heard.Write(head, _headOffset, take);
+            }
+
+            _heardLength += take;
             _headOffset += take;
             played += take;
             if (_headOffset == head.Length)
@@ -78,7 +92,7 @@ internal sealed class AcsPlayoutQueue : IDisposable
             if (_segmentStart is null)
             {
                 _segmentStart = now;
-                _segmentHeardOffset = (int)_heard.Length - played;
+                _segmentHeardOffset = _heardLength - played;
             }
             else if (now > _lastPlayedEnd)
             {
@@ -113,7 +127,7 @@ internal sealed class AcsPlayoutQueue : IDisposable
             return;
         }
 
-        var length = (int)_heard.Length - _segmentHeardOffset;
+        var length = _heardLength - _segmentHeardOffset;
         _segments.Add(new AgentAudioSegment(start, _lastPlayedEnd, _format.DurationMs(length), _segmentHeardOffset, length, endedByStop));
         _segmentStart = null;
     }

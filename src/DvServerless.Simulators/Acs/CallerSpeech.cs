@@ -5,8 +5,11 @@ namespace DvServerless.Simulators.Acs;
 /// <summary>The caller's speech as PCM16 mono in the call's media format, read with Core's WAV reader and resampler.</summary>
 internal static class CallerSpeech
 {
-    /// <summary>Converts PCM16 mono caller audio (8, 16 or 24 kHz) to the call's media format.</summary>
-    public static byte[] Convert(ReadOnlyMemory<byte> pcm, AudioFormat format, AudioFormat target)
+    /// <summary>
+    /// Converts PCM16 mono caller audio (8, 16 or 24 kHz) to the call's media format. Audio already in that format is
+    /// used as it is, not copied: a load run shares one caller recording among hundreds of calls.
+    /// </summary>
+    public static ReadOnlyMemory<byte> Convert(ReadOnlyMemory<byte> pcm, AudioFormat format, AudioFormat target)
     {
         if (format.Encoding != AudioEncoding.Pcm16)
         {
@@ -15,7 +18,7 @@ internal static class CallerSpeech
 
         if (format.SampleRate == target.SampleRate)
         {
-            return pcm.ToArray();
+            return pcm;
         }
 
         var resampler = new PcmResampler(format, target);

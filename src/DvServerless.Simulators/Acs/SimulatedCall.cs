@@ -523,7 +523,7 @@ public sealed class SimulatedCall : IDisposable
 
     private void StartMediaLocked(MediaStreamingSettings media)
     {
-        _playout = new AcsPlayoutQueue(media.Format);
+        _playout = new AcsPlayoutQueue(media.Format, _request.KeepMediaRecord);
         _mediaTask = Task.Run(() => RunMediaAsync(media, _mediaStop.Token));
     }
 
@@ -607,7 +607,7 @@ public sealed class SimulatedCall : IDisposable
     /// Sends AudioMetadata, then one 20 ms AudioData frame per tick, scheduled against the start timestamp so that
     /// delays never accumulate; each tick also plays 20 ms of queued agent audio and checks whether the caller hangs up.
     /// </summary>
-    private async Task SendAudioAsync(ClientWebSocket socket, MediaStreamingSettings media, byte[] speech, CancellationToken cancellationToken)
+    private async Task SendAudioAsync(ClientWebSocket socket, MediaStreamingSettings media, ReadOnlyMemory<byte> speech, CancellationToken cancellationToken)
     {
         var frameBytes = media.Format.FrameBytes(20);
         var buffer = new ArrayBufferWriter<byte>(frameBytes * 2 + 256);
@@ -664,7 +664,7 @@ public sealed class SimulatedCall : IDisposable
                 if (speaking)
                 {
                     var count = (int)Math.Min(frameBytes, speech.Length - offset);
-                    speech.AsSpan((int)offset, count).CopyTo(frame);
+                    speech.Span.Slice((int)offset, count).CopyTo(frame);
                     frame.AsSpan(count).Clear();
                     pcm = frame;
                 }
@@ -821,6 +821,12 @@ public sealed class SimulatedCall : IDisposable
 
     private void RecordOutbound(OutboundMediaMessage message)
     {
+        _request.OnOutboundMessage?.Invoke(message);
+        if (!_request.KeepMediaRecord)
+        {
+            return;
+        }
+
         lock (_gate)
         {
             _outbound.Add(message);

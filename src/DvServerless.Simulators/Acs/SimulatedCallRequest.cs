@@ -46,6 +46,19 @@ public sealed record SimulatedCallRequest
     /// <summary>The caller hangs up after this long from the answer, whatever happens.</summary>
     public TimeSpan MaxDuration { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Sees every message the app sends on the media socket as it arrives, on the socket's receive loop: it must be quick
+    /// and must not throw. Lets a load run measure frame timing while the call is up instead of from a stored record.
+    /// </summary>
+    public Action<OutboundMediaMessage>? OnOutboundMessage { get; init; }
+
+    /// <summary>
+    /// Keep the heard agent audio and every outbound message in <see cref="SimulatedCallResult"/> (the default). Off for
+    /// load and soak runs: a call would otherwise grow by ~48 KB per second of agent audio and one record per frame;
+    /// segments, gaps and StopAudios are kept either way.
+    /// </summary>
+    public bool KeepMediaRecord { get; init; } = true;
+
     /// <summary>How long the call rings before the caller gives up unanswered.</summary>
     public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

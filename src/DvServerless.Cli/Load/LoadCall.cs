@@ -1,0 +1,177 @@
+using System.Globalization;
+using DvServerless.Core.Calls;
+using DvServerless.Simulators.Acs;
+
+namespace DvServerless.Cli.Load;
+
+/// <summary>
+/// One caller of a load run: dials the stack's IncomingCall webhook through the ACS simulator, speaks the shared
+/// <see cref="LoadCallerScript"/> for the run's duration, measures the agent's frames as they arrive, hangs up, and
+/// decides whether the call went as a real one must: answered, media up, agent audio heard, no protocol error, the
+/// media socket never dropped by the app, and the session ended (not failed).
+/// </summary>
+public sealed class LoadCall
+{
+    /// <summary>How long after the hang-up a call's session may take to reach its final state before the call counts as failed.</summary>
+    public static readonly TimeSpan SessionSettleTime = TimeSpan.FromSeconds(30);
+
+    private static readonly string[] FailureNotes = ["media socket closed by app", "media socket send failed", "media connect failed"];
+    private readonly LocalStack.LocalStack _stack;
+    private readonly LoadCallerScript _script;
+    private readonly LoadMeasurements _measurements;
+
+    /// <summary>A caller on <paramref name="stack"/> that records into <paramref name="measurements"/>.</summary>
+    public LoadCall(LocalStack.LocalStack stack, LoadCallerScript script, LoadMeasurements measurements)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        ArgumentNullException.ThrowIfNull(script);
+        ArgumentNullException.ThrowIfNull(measurements);
+        _stack = stack;
+        _script = script;
+        _measurements = measurements;
+    }
+
+    /// <summary>Places call number <paramref name="index"/>, lasting <paramref name="duration"/> from its answer.</summary>
+    public async Task<LoadCallOutcome> RunAsync(int index, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var meter = new FrameJitterMeter(_measurements.Jitter, _measurements.PlayoutLead);
+        SimulatedCall call;
+        try
+        {
+            call = await _stack.Acs.PlaceCallAsync(new SimulatedCallRequest
+            {
+                IncomingCallUrl = _stack.IncomingCallUrl,
+                // A distinct caller per call, as real traffic has.
+                From = "4:+1425" + (5_000_000 + index).ToString("D7", CultureInfo.InvariantCulture),
+                CallerAudio = _script.Pcm,
+                CallerAudioFormat = _script.Format,
+                MaxDuration = duration,
+                // The caller hangs up at MaxDuration, not because the agent went quiet between turns.
+                HangUpAfterAgentQuiet = duration + TimeSpan.FromMinutes(1),
+                // A loaded machine answers slower than an idle one; a real caller waits through several rings too.
+                AnswerTimeout = TimeSpan.FromSeconds(30),
+                OnOutboundMessage = meter.OnMessage,
+                KeepMediaRecord = false,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException)
+        {
+            return new LoadCallOutcome(index, "could not place the call: " + exception.Message, 0, 0);
+        }
+
+        using (call)
+        {
+            string? badNote = null;
+            var answered = false;
+            await foreach (var note in call.ReadProgressAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (note.Note == "answered" && !answered)
+                {
+                    answered = true;
+                    _measurements.CallAnswered();
+                }
+
+                badNote ??= FailureNotes.FirstOrDefault(bad => note.Note.StartsWith(bad, StringComparison.Ordinal)) is { } bad ? note.Note : null;
+            }
+
+            var result = await call.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (answered)
+            {
+                _measurements.CallEnded();
+            }
+
+            RecordBargeInsHeard(result);
+            var failure = await FailureOfAsync(result, badNote, meter, cancellationToken).ConfigureAwait(false);
+            return new LoadCallOutcome(index, failure, meter.Frames, meter.Measured);
+        }
+    }
+
+    private async Task<string?> FailureOfAsync(SimulatedCallResult result, string? badNote, FrameJitterMeter meter, CancellationToken cancellationToken)
+    {
+        if (result.Outcome != SimulatedCallOutcome.CallerHungUp)
+        {
+            return "ended as " + result.Outcome + (result.MediaConnectError is { } error ? ": " + error : string.Empty);
+        }
+
+        if (!result.MediaConnected)
+        {
+            return "media never connected" + (result.MediaConnectError is { } error ? ": " + error : string.Empty);
+        }
+
+        if (result.ProtocolErrors.Count > 0)
+        {
+            return "protocol error: " + result.ProtocolErrors[0];
+        }
+
+        if (badNote is not null)
+        {
+            return badNote;
+        }
+
+        if (meter.Frames == 0)
+        {
+            return "the caller heard no agent audio";
+        }
+
+        if (result.CallConnectionId is not { } connectionId)
+        {
+            return "never answered";
+        }
+
+        var callId = CallIdOf(result) ?? connectionId;
+        var session = await WaitForFinalSessionAsync(callId, cancellationToken).ConfigureAwait(false);
+        return session?.State switch
+        {
+            CallState.Ended => null,
+            null => "no session document",
+            var state => $"session still {state} {SessionSettleTime.TotalSeconds:0} s after the hang-up",
+        };
+    }
+
+    /// <summary>
+    /// Reads the session every 250 ms until it is final, for up to <see cref="SessionSettleTime"/>: with hundreds of calls
+    /// hanging up together the Functions app works through a queue of CallDisconnected callbacks.
+    /// </summary>
+    private async Task<CallSession?> WaitForFinalSessionAsync(string callId, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + SessionSettleTime;
+        while (true)
+        {
+            var session = await _stack.Sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
+            if ((session is not null && CallStateMachine.IsFinal(session.State)) || DateTime.UtcNow >= deadline)
+            {
+                return session;
+            }
+
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Caller-side barge-in reaction: the barge-in line starts → the StopAudio it caused arrives (VAD included).</summary>
+    private void RecordBargeInsHeard(SimulatedCallResult result)
+    {
+        var onsets = _script.BargeIns;
+        var next = 0;
+        var used = -1;
+        foreach (var stop in result.StopAudios)
+        {
+            while (next < onsets.Count - 1 && onsets[next + 1] <= stop.ArrivedAt)
+            {
+                next++;
+            }
+
+            // The first StopAudio after a barge-in line began is its reaction; one line, one reaction.
+            if (next != used && next < onsets.Count && onsets[next] <= stop.ArrivedAt && stop.ArrivedAt - onsets[next] < TimeSpan.FromSeconds(3))
+            {
+                _measurements.CallerBargeInReaction.Record((stop.ArrivedAt - onsets[next]).TotalMilliseconds);
+                used = next;
+            }
+        }
+    }
+
+    private static string? CallIdOf(SimulatedCallResult result)
+    {
+        var callback = result.Callbacks.Count > 0 ? result.Callbacks[0] : null;
+        return callback is null ? null : Uri.UnescapeDataString(callback.Uri.Segments[^1].TrimEnd('/'));
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+
+namespace DvServerless.Cli.Load;
+
+/// <summary><c>dvs load</c>: many concurrent simulated ACS calls through the local stack, and what they cost.</summary>
+public static class LoadCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var calls = new Option<int>("--calls") { Description = "Concurrent calls.", DefaultValueFactory = _ => 25 };
+        var duration = new Option<int>("--duration") { Description = "Seconds each call lasts (answer to hang-up).", DefaultValueFactory = _ => 60 };
+        var ramp = new Option<int?>("--ramp") { Description = "Seconds over which the calls are placed. Default: a tenth of --duration, at most 10." };
+        var engine = new Option<string>("--engine") { Description = "The conversation engine.", DefaultValueFactory = _ => "simulator" };
+        engine.AcceptOnlyFromAmong("simulator");
+        var json = new Option<FileInfo?>("--json") { Description = "Write the report as JSON to this file." };
+        var verbose = new Option<bool>("--verbose") { Description = "Show the apps' logs." };
+
+        var command = new Command("load", "Run many concurrent simulated ACS calls through the local stack and report jitter, latency and cost per call.")
+        {
+            calls, duration, ramp, engine, json, verbose,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(calls) is < 1 or > 5000)
+            {
+                result.AddError("--calls must be between 1 and 5000.");
+            }
+
+            if (result.GetValue(duration) < 8)
+            {
+                result.AddError("--duration must be at least 8 seconds: the first answer comes about 5 s into a call (a caller line, the turn's silence, the agent).");
+            }
+
+            if (result.GetValue(ramp) is < 0)
+            {
+                result.AddError("--ramp must not be negative.");
+            }
+        });
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var seconds = parseResult.GetValue(duration);
+            var options = new LoadOptions
+            {
+                Calls = parseResult.GetValue(calls),
+                Duration = TimeSpan.FromSeconds(seconds),
+                Ramp = TimeSpan.FromSeconds(parseResult.GetValue(ramp) ?? Math.Min(10, seconds / 10)),
+                Engine = parseResult.GetValue(engine)!,
+                Json = parseResult.GetValue(json),
+                Verbose = parseResult.GetValue(verbose),
+            };
+            return new LoadRunner(DvsConsole.Out, DvsConsole.Error).RunAsync(options, cancellationToken);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,23 @@
+namespace DvServerless.Cli.Load;
+
+/// <summary>What <c>dvs load</c> runs: how many calls, how long, how fast they arrive, and where the report goes.</summary>
+public sealed class LoadOptions
+{
+    /// <summary>Concurrent calls.</summary>
+    public int Calls { get; init; } = 25;
+
+    /// <summary>How long each call lasts, from its answer to the caller's hang-up.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Calls are placed evenly over this time (0: all at once).</summary>
+    public TimeSpan Ramp { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The conversation engine; only <c>simulator</c> (the Realtime simulator) for now.</summary>
+    public string Engine { get; init; } = "simulator";
+
+    /// <summary>Write the report as JSON here, besides printing it.</summary>
+    public FileInfo? Json { get; init; }
+
+    /// <summary>Show the apps' logs.</summary>
+    public bool Verbose { get; init; }
+}

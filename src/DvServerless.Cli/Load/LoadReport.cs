@@ -1,0 +1,71 @@
+namespace DvServerless.Cli.Load;
+
+/// <summary>The figures of one load run. Milliseconds are null when nothing was measured (e.g. no barge-in happened).</summary>
+public sealed record LoadReport
+{
+    /// <summary>Calls placed.</summary>
+    public required int Calls { get; init; }
+
+    /// <summary>Calls that ran their length and ended cleanly.</summary>
+    public required int Completed { get; init; }
+
+    /// <summary>Calls that did not.</summary>
+    public required int Failed { get; init; }
+
+    /// <summary>Why each failed call failed, with its number.</summary>
+    public required IReadOnlyList<LoadCallOutcome> Failures { get; init; }
+
+    /// <summary>Caller-side frame jitter p50, p95, p99 (ms) and the intervals measured.</summary>
+    public required (double? P50, double? P95, double? P99, long Intervals) Jitter { get; init; }
+
+    /// <summary>Gateway-added latency per frame p50, p99 (ms) and the frames measured.</summary>
+    public required (double? P50, double? P99, long Frames) GatewayLatency { get; init; }
+
+    /// <summary>Barge-in reaction at the worker (signal → StopAudio sent) p99, ms, and the barge-ins measured.</summary>
+    public required (double? P99, long Count) BargeInReaction { get; init; }
+
+    /// <summary>Barge-in reaction at the caller (caller starts talking over the agent → StopAudio arrives, VAD included) p50, p99, ms.</summary>
+    public required (double? P50, double? P99) CallerBargeInReaction { get; init; }
+
+    /// <summary><see cref="CpuPercent"/> divided by the calls.</summary>
+    public required double? CpuPercentPerCall { get; init; }
+
+    /// <summary>
+    /// Process CPU, percent of one core: while all calls were up when <see cref="CpuAllCallsUp"/>, else over the whole run
+    /// (ramp and hang-ups included, so it understates the cost of a call).
+    /// </summary>
+    public required double? CpuPercent { get; init; }
+
+    /// <summary>Whether <see cref="CpuPercent"/> was measured while every call was up.</summary>
+    public bool CpuAllCallsUp { get; init; }
+
+    /// <summary>(Peak resident memory − resident memory before the first call) / calls, MB.</summary>
+    public required double RssMbPerCall { get; init; }
+
+    /// <summary>Resident memory before the first call and at its peak, MB.</summary>
+    public required (double Baseline, double Peak) RssMb { get; init; }
+
+    /// <summary>GC pause p99 (ms), the longest, and the pauses seen.</summary>
+    public required (double? P99, double Max, long Count) GcPause { get; init; }
+
+    /// <summary>The most OS threads in the process.</summary>
+    public required int Threads { get; init; }
+
+    /// <summary>The most thread-pool threads.</summary>
+    public required int PoolThreads { get; init; }
+
+    /// <summary>The longest thread-pool queue seen.</summary>
+    public required long PoolQueuePeak { get; init; }
+
+    /// <summary>Threads the pool added because queued work was starving (pool threads blocked).</summary>
+    public required int StarvationInjections { get; init; }
+
+    /// <summary>The thread pool's minimum worker threads in this run (the floor).</summary>
+    public required int PoolMinThreads { get; init; }
+
+    /// <summary>Processor cores.</summary>
+    public required int Cores { get; init; }
+
+    /// <summary>How long the run took, stack start-up excluded.</summary>
+    public required TimeSpan Elapsed { get; init; }
+}

@@ -1,0 +1,47 @@
+namespace DvServerless.Cli.Load;
+
+/// <summary>Joins the calls' outcomes and every measurement of a run into its <see cref="LoadReport"/>.</summary>
+public static class LoadReportBuilder
+{
+    private const double Megabyte = 1024 * 1024;
+
+    /// <summary>Builds the report of a finished run.</summary>
+    public static LoadReport Build(LoadOptions options, IReadOnlyList<LoadCallOutcome> outcomes, LoadMeasurements measurements, WorkerMeasurements worker,
+        RuntimeEventListener runtime, RuntimeSampler sampler, TimeSpan elapsed)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(outcomes);
+        ArgumentNullException.ThrowIfNull(measurements);
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(sampler);
+        var calls = Math.Max(1, options.Calls);
+        var (cpu, inWindow) = sampler.CpuPercent();
+        ThreadPool.GetMinThreads(out var minWorkers, out _);
+        var jitter = measurements.Jitter;
+        return new LoadReport
+        {
+            Calls = options.Calls,
+            Completed = outcomes.Count(outcome => outcome.Completed),
+            Failed = outcomes.Count(outcome => !outcome.Completed),
+            Failures = outcomes.Where(outcome => !outcome.Completed).OrderBy(outcome => outcome.Index).ToArray(),
+            Jitter = (jitter.Percentile(50), jitter.Percentile(95), jitter.Percentile(99), jitter.Count),
+            GatewayLatency = (worker.GatewayLatency.Percentile(50), worker.GatewayLatency.Percentile(99), worker.GatewayLatency.Count),
+            BargeInReaction = (worker.BargeInReaction.Percentile(99), worker.BargeInReaction.Count),
+            CallerBargeInReaction = (measurements.CallerBargeInReaction.Percentile(50), measurements.CallerBargeInReaction.Percentile(99)),
+            CpuPercent = cpu,
+            CpuAllCallsUp = inWindow,
+            CpuPercentPerCall = cpu / calls,
+            RssMb = (sampler.BaselineRssBytes / Megabyte, sampler.PeakRssBytes / Megabyte),
+            RssMbPerCall = Math.Max(0, sampler.PeakRssBytes - sampler.BaselineRssBytes) / Megabyte / calls,
+            GcPause = (runtime.GcPauses.Percentile(99), runtime.GcPauses.MaxMs, runtime.GcPauses.Count),
+            StarvationInjections = runtime.StarvationInjections,
+            Threads = sampler.PeakThreads,
+            PoolThreads = sampler.PeakPoolThreads,
+            PoolQueuePeak = sampler.PeakPoolQueue,
+            PoolMinThreads = minWorkers,
+            Cores = Environment.ProcessorCount,
+            Elapsed = elapsed,
+        };
+    }
+}

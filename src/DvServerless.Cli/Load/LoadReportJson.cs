@@ -1,0 +1,66 @@
+using System.Text.Json;
+
+namespace DvServerless.Cli.Load;
+
+/// <summary>
+/// The JSON of a <see cref="LoadReport"/>: <c>calls, completed, failed, jitterMs {p50, p95, p99}, gatewayLatencyMs
+/// {p50, p99}, bargeInReactionMs {p99}, cpuPercentPerCall, rssMbPerCall, gcPauseMsP99, threads</c>, then
+/// <c>failures [{call, reason}]</c>. Milliseconds are rounded to 0.01, a figure not measured is null.
+/// </summary>
+public static class LoadReportJson
+{
+    /// <summary>Writes <paramref name="report"/> as indented JSON.</summary>
+    public static string Write(LoadReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("calls", report.Calls);
+            writer.WriteNumber("completed", report.Completed);
+            writer.WriteNumber("failed", report.Failed);
+            writer.WriteStartObject("jitterMs");
+            Number(writer, "p50", report.Jitter.P50);
+            Number(writer, "p95", report.Jitter.P95);
+            Number(writer, "p99", report.Jitter.P99);
+            writer.WriteEndObject();
+            writer.WriteStartObject("gatewayLatencyMs");
+            Number(writer, "p50", report.GatewayLatency.P50);
+            Number(writer, "p99", report.GatewayLatency.P99);
+            writer.WriteEndObject();
+            writer.WriteStartObject("bargeInReactionMs");
+            Number(writer, "p99", report.BargeInReaction.P99);
+            writer.WriteEndObject();
+            Number(writer, "cpuPercentPerCall", report.CpuPercentPerCall);
+            Number(writer, "rssMbPerCall", report.RssMbPerCall);
+            Number(writer, "gcPauseMsP99", report.GcPause.P99);
+            writer.WriteNumber("threads", report.Threads);
+            writer.WriteStartArray("failures");
+            foreach (var failure in report.Failures)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("call", failure.Index);
+                writer.WriteString("reason", failure.Failure);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Number(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } number && double.IsFinite(number))
+        {
+            writer.WriteNumber(name, Math.Round(number, 2));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}

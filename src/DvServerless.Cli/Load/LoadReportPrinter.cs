@@ -1,0 +1,41 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace DvServerless.Cli.Load;
+
+/// <summary>Prints a <see cref="LoadReport"/> as a short table of figures and the failed calls' reasons.</summary>
+public static class LoadReportPrinter
+{
+    /// <summary>Writes <paramref name="report"/> to <paramref name="console"/>.</summary>
+    public static void Print(IAnsiConsole console, LoadReport report)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        ArgumentNullException.ThrowIfNull(report);
+        var table = new Table().Border(TableBorder.Simple).AddColumn("figure").AddColumn("value");
+        Row(table, "calls", $"{report.Calls} placed, {report.Completed} completed, {report.Failed} failed ({Seconds(report.Elapsed)} s)");
+        Row(table, "frame jitter at the caller", $"p50 {Ms(report.Jitter.P50)}  p95 {Ms(report.Jitter.P95)}  p99 {Ms(report.Jitter.P99)}  ({report.Jitter.Intervals:N0} intervals)");
+        Row(table, "gateway latency per frame", $"p50 {Ms(report.GatewayLatency.P50)}  p99 {Ms(report.GatewayLatency.P99)}  ({report.GatewayLatency.Frames:N0} frames)");
+        Row(table, "barge-in reaction (worker)", $"p99 {Ms(report.BargeInReaction.P99)}  ({report.BargeInReaction.Count} barge-ins)");
+        Row(table, "barge-in reaction (caller, VAD incl.)", $"p50 {Ms(report.CallerBargeInReaction.P50)}  p99 {Ms(report.CallerBargeInReaction.P99)}");
+        Row(table, report.CpuAllCallsUp ? "CPU (all calls up)" : "CPU (whole run: never all calls up)", report.CpuPercent is { } cpu
+            ? $"{Number(cpu)} % of one core of {report.Cores} → {Number(report.CpuPercentPerCall)} % per call"
+            : "not measured");
+        Row(table, "resident memory", $"{Number(report.RssMb.Baseline)} MB before calls, {Number(report.RssMb.Peak)} MB peak → {Number(report.RssMbPerCall)} MB per call");
+        Row(table, "GC pauses", $"p99 {Ms(report.GcPause.P99)}  max {Ms(report.GcPause.Max)}  ({report.GcPause.Count} pauses)");
+        Row(table, "threads (peak)", $"{report.Threads} OS threads, {report.PoolThreads} pool threads (floor {report.PoolMinThreads}), pool queue peak {report.PoolQueuePeak}, {report.StarvationInjections} starvation injections");
+        console.Write(table);
+        console.MarkupLine("[grey]One process carries the worker, the Functions app and both simulators: CPU and memory are the whole process's.[/]");
+        foreach (var failure in report.Failures)
+        {
+            console.MarkupLine($"[red]call {failure.Index} failed:[/] {Markup.Escape(failure.Failure ?? string.Empty)}");
+        }
+    }
+
+    private static void Row(Table table, string name, string value) => table.AddRow(Markup.Escape(name), Markup.Escape(value));
+
+    private static string Ms(double? value) => value is { } ms ? ms.ToString("0.00", CultureInfo.InvariantCulture) + " ms" : "–";
+
+    private static string Number(double? value) => value is { } number ? number.ToString("0.0", CultureInfo.InvariantCulture) : "–";
+
+    private static string Seconds(TimeSpan elapsed) => elapsed.TotalSeconds.ToString("0", CultureInfo.InvariantCulture);
+}

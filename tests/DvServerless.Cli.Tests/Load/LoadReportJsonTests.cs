@@ -1,0 +1,80 @@
+using System.Text.Json;
+using DvServerless.Cli.Load;
+
+namespace DvServerless.Cli.Tests.Load;
+
+public sealed class LoadReportJsonTests
+{
+    [Fact]
+    public void TheJson_HasExactlyTheDocumentedShape_InOrder()
+    {
+        using var json = JsonDocument.Parse(LoadReportJson.Write(Report()));
+        var root = json.RootElement;
+
+        Assert.Equal(
+            ["calls", "completed", "failed", "jitterMs", "gatewayLatencyMs", "bargeInReactionMs", "cpuPercentPerCall", "rssMbPerCall", "gcPauseMsP99", "threads", "failures"],
+            root.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(["p50", "p95", "p99"], root.GetProperty("jitterMs").EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(["p50", "p99"], root.GetProperty("gatewayLatencyMs").EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(["p99"], root.GetProperty("bargeInReactionMs").EnumerateObject().Select(p => p.Name).ToArray());
+
+        Assert.Equal(100, root.GetProperty("calls").GetInt32());
+        Assert.Equal(99, root.GetProperty("completed").GetInt32());
+        Assert.Equal(1, root.GetProperty("failed").GetInt32());
+        Assert.Equal(1.23, root.GetProperty("jitterMs").GetProperty("p50").GetDouble());
+        Assert.Equal(4.57, root.GetProperty("jitterMs").GetProperty("p95").GetDouble());
+        Assert.Equal(9.99, root.GetProperty("jitterMs").GetProperty("p99").GetDouble());
+        Assert.Equal(0.5, root.GetProperty("gatewayLatencyMs").GetProperty("p50").GetDouble());
+        Assert.Equal(3, root.GetProperty("gatewayLatencyMs").GetProperty("p99").GetDouble());
+        Assert.Equal(12.25, root.GetProperty("bargeInReactionMs").GetProperty("p99").GetDouble());
+        Assert.Equal(0.85, root.GetProperty("cpuPercentPerCall").GetDouble());
+        Assert.Equal(1.5, root.GetProperty("rssMbPerCall").GetDouble());
+        Assert.Equal(7.5, root.GetProperty("gcPauseMsP99").GetDouble());
+        Assert.Equal(57, root.GetProperty("threads").GetInt32());
+        var failure = Assert.Single(root.GetProperty("failures").EnumerateArray());
+        Assert.Equal(17, failure.GetProperty("call").GetInt32());
+        Assert.Equal("media socket closed by app (InternalServerError )", failure.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public void FiguresNotMeasured_AreNull_NotZero()
+    {
+        var report = Report() with
+        {
+            BargeInReaction = (null, 0),
+            CpuPercent = null,
+            CpuPercentPerCall = null,
+            GcPause = (null, 0, 0),
+        };
+        using var json = JsonDocument.Parse(LoadReportJson.Write(report));
+        var root = json.RootElement;
+
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("bargeInReactionMs").GetProperty("p99").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("cpuPercentPerCall").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("gcPauseMsP99").ValueKind);
+    }
+
+    private static LoadReport Report() => new()
+    {
+        Calls = 100,
+        Completed = 99,
+        Failed = 1,
+        Failures = [new LoadCallOutcome(17, "media socket closed by app (InternalServerError )", 40, 20)],
+        Jitter = (1.234, 4.567, 9.99, 12_000),
+        GatewayLatency = (0.5, 3.0, 13_000),
+        BargeInReaction = (12.25, 30),
+        CallerBargeInReaction = (60, 80),
+        CpuPercent = 85,
+        CpuPercentPerCall = 0.85,
+        RssMbPerCall = 1.5,
+        RssMb = (120, 270),
+        GcPause = (7.5, 9, 40),
+        Threads = 57,
+        PoolThreads = 20,
+        PoolQueuePeak = 3,
+        StarvationInjections = 0,
+        PoolMinThreads = 16,
+        Cores = 2,
+        Elapsed = TimeSpan.FromSeconds(70),
+    };
+}
