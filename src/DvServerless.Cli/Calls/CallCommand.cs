@@ -19,11 +19,13 @@ public static class CallCommand
         var verbose = new Option<bool>("--verbose") { Description = "Show the apps' logs." };
         var sip = new Option<bool>("--sip") { Description = "Place the call over OpenAI Realtime SIP: signed webhook → accept by call_id → sideband (the Realtime simulator plays OpenAI)." };
         var stack = new Option<FileInfo?>("--stack") { Description = "Place the call on a running dvs up (the urls file it wrote) instead of starting a stack: the call is its tenant's and shows on its dashboard." };
+        var engine = new Option<string?>("--engine") { Description = "The agent's engine: realtime, cascaded or offline. Default: offline for --wav without an OpenAI key (it hears what the caller really says), else realtime." };
+        engine.AcceptOnlyFromAmong([.. DvServerless.Core.Engines.EngineKinds.All]);
         var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds.", DefaultValueFactory = _ => 120 };
 
         var command = new Command("call", "Start the local stack and place a simulated ACS phone call end to end.")
         {
-            wav, transcripts, output, json, format, verbose, timeout, sip, stack,
+            wav, transcripts, output, json, format, verbose, timeout, sip, stack, engine,
         };
         // The running stack has its own media format, engine and recognised transcripts, and answers ACS calls only.
         command.Validators.Add(result =>
@@ -33,7 +35,7 @@ public static class CallCommand
                 return;
             }
 
-            foreach (var (name, set) in new[] { ("--sip", result.GetValue(sip)), ("--transcripts", result.GetValue(transcripts) is not null), ("--verbose", result.GetValue(verbose)), ("--format", result.GetResult(format) is { Implicit: false }) })
+            foreach (var (name, set) in new[] { ("--sip", result.GetValue(sip)), ("--transcripts", result.GetValue(transcripts) is not null), ("--verbose", result.GetValue(verbose)), ("--engine", result.GetValue(engine) is not null), ("--format", result.GetResult(format) is { Implicit: false }) })
             {
                 if (set)
                 {
@@ -54,6 +56,7 @@ public static class CallCommand
                 Timeout = TimeSpan.FromSeconds(parseResult.GetValue(timeout)),
                 Sip = parseResult.GetValue(sip),
                 Stack = parseResult.GetValue(stack),
+                Engine = parseResult.GetValue(engine),
             };
             if (options.Sip)
             {

@@ -30,6 +30,12 @@ public sealed record CallRunOptions
     /// </summary>
     public FileInfo? Stack { get; init; }
 
+    /// <summary>
+    /// The agent's engine (<c>realtime</c>, <c>cascaded</c>, <c>offline</c>); null picks: <c>offline</c> for a caller WAV
+    /// when no OpenAI or Azure OpenAI key is set (the simulator cannot hear a real recording), else <c>realtime</c>.
+    /// </summary>
+    public string? Engine { get; init; }
+
     /// <summary>Overall limit.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
 }

@@ -49,9 +49,11 @@ public sealed class CallRunner
         {
             CallerTranscripts = transcripts,
             AgentReply = options.CallerWav is null ? DemoConversation.AgentReply : null,
-            Greeting = options.CallerWav is null ? DemoConversation.Greeting : null,
+            // A real recording gets the greeting every deployment plays; the built-in demo has its own.
+            Greeting = options.CallerWav is null ? DemoConversation.Greeting : Environment.GetEnvironmentVariable("Agent__Greeting") ?? Core.Tts.DefaultGreeting.Text,
             Verbose = options.Verbose,
             AcsAudioFormat = options.AcsAudioFormat,
+            AppSettings = EngineSettings(options),
         };
         await using var stack = await LocalStack.LocalStack.StartAsync(stackOptions, Progress, cancellationToken).ConfigureAwait(false);
         Progress($"engine: {stack.EngineDescription}");
@@ -92,6 +94,15 @@ public sealed class CallRunner
         }
 
         return response.Summary with { AgentWav = agentWav };
+    }
+
+    /// <summary>The engine the call's agent runs on: as asked, else offline for a real recording with no model key.</summary>
+    public static Dictionary<string, string?> EngineSettings(CallRunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var engine = options.Engine
+            ?? (options.CallerWav is not null && !new LocalStackOptions().UsesRealEngine ? Core.Engines.EngineKinds.Offline : null);
+        return engine is null ? [] : new Dictionary<string, string?> { ["Agent:Engine"] = engine };
     }
 
     private static async Task<(ReadOnlyMemory<byte> Pcm, AudioFormat Format, IReadOnlyList<string> Transcripts)> LoadCallerAsync(

@@ -49,7 +49,8 @@ public static class CallSummaryBuilder
             CallId = callId,
             CallConnectionId = result.CallConnectionId,
             Engine = engine,
-            Simulated = stack.Realtime is not null,
+            // The Realtime simulator stands in for the model only when the realtime engine ran (not cascaded or offline).
+            Simulated = stack.Realtime is not null && !engine.StartsWith("cascaded", StringComparison.Ordinal),
             FinalState = session?.State.ToString() ?? "Missing",
             StateHistory = session?.History.Select(h => h.State.ToString()).ToList() ?? [],
             AnswerRequests = result.AnswerCount,

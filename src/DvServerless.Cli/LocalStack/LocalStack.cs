@@ -210,7 +210,9 @@ public sealed class LocalStack : IAsyncDisposable
                 AdminApiKey = adminApiKey,
                 TenantId = tenantApiKey is null ? null : LocalStackOptions.LocalTenantId,
                 TenantApiKey = tenantApiKey,
-                EngineDescription = engineOptions?.DescribeEngine(agent.Model) ?? (realtime is null ? "OpenAI Realtime" : $"Realtime simulator at {realtime.BaseUrl}"),
+                EngineDescription = !string.Equals(agent.Engine, DvServerless.Core.Engines.EngineKinds.Realtime, StringComparison.OrdinalIgnoreCase)
+                    ? DescribeCascaded(agent)
+                    : engineOptions?.DescribeEngine(agent.Model) ?? (realtime is null ? "OpenAI Realtime" : $"Realtime simulator at {realtime.BaseUrl}"),
             };
             stack._owned.AddRange(owned);
             return stack;
@@ -273,4 +275,10 @@ public sealed class LocalStack : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>A cascaded or offline agent as the CLI shows it: its engine and its three parts.</summary>
+    private static string DescribeCascaded(DvServerless.Core.Engines.AgentOptions agent) =>
+        string.Equals(agent.Engine, DvServerless.Core.Engines.EngineKinds.Offline, StringComparison.OrdinalIgnoreCase)
+            ? "offline (pocketsphinx → rule-based responder → espeak-ng; no key, no network)"
+            : $"cascaded ({agent.Cascaded.Stt} → {agent.Cascaded.Llm}/{agent.Cascaded.LlmModel} → {agent.Cascaded.Tts})";
 }

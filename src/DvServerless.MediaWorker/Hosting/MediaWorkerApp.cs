@@ -1,4 +1,7 @@
 using DvServerless.Adapters.Engines;
+using DvServerless.Adapters.Llm;
+using DvServerless.Adapters.Speech;
+using DvServerless.Adapters.Speech.Offline;
 using DvServerless.Adapters.Live;
 using DvServerless.Adapters.Storage;
 using DvServerless.Adapters.Tenants;
@@ -71,6 +74,11 @@ public static class MediaWorkerApp
         services.AddSingleton<ICallToolHandler, EndCallToolHandler>();
 
         services.AddConversationEngines(builder.Configuration);
+        // The cascaded engine's parts: cloud speech-to-text and language models when configured, and the offline parts
+        // (pocketsphinx, the rule-based responder, espeak-ng), which need no key and load on first use.
+        services.AddCloudSpeechToText(builder.Configuration);
+        services.AddLanguageModels(builder.Configuration);
+        services.AddOfflineSpeech(builder.Configuration);
         services.AddDvServerlessStorage(builder.Configuration);
         services.AddCallRecords(builder.Configuration);
         services.AddCachedGreeting(builder.Configuration);
