@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Azure;
 
 namespace DvServerless.Adapters.Storage;
@@ -23,7 +22,9 @@ public static class StorageUnavailability
         // Azure.Core ends a try that exceeds NetworkTimeout with its own TaskCanceledException wrapped around the
         // transport's cancellation; a cancellation the caller asked for is thrown bare and is not an outage.
         OperationCanceledException canceled => canceled.InnerException is TimeoutException or OperationCanceledException,
-        TimeoutException or HttpRequestException or SocketException => true,
+        // A bare HttpRequestException or SocketException is another dependency's (the worker's, OpenAI's): Azure.Core
+        // reports a transport failure as RequestFailedException with status 0, which is matched above.
+        TimeoutException => true,
         _ => false,
     };
 }

@@ -131,7 +131,7 @@ public sealed class RealtimeEngineSessionTests : IAsyncLifetime
         }
 
         // Each usage is also reported as an event, right after the event that carried it, for the call's cost.
-        var all = await ReadAsync(13);
+        var all = await ReadAsync(14);
         var events = all.Where(e => e is not EngineUsageReported).ToList();
         var reports = all.OfType<EngineUsageReported>().ToList();
         Assert.Equal(3, reports.Count);
@@ -149,11 +149,12 @@ public sealed class RealtimeEngineSessionTests : IAsyncLifetime
         Assert.Equal(("resp_001", "msg_007", 0), (delta.ResponseId, delta.ItemId, delta.ContentIndex));
         Assert.Equal(audio, delta.Audio.ToArray());
         Assert.Equal(new AgentTranscriptDelta("resp_001", "msg_007", "Hello"), events[4]);
-        Assert.Equal(new AgentTranscriptDone("resp_001", "msg_007", "Hello there."), events[5]);
-        Assert.Equal(new CallerTranscript("msg_003", "Hey, can you hear me?"), events[6]);
-        Assert.Equal(new ResponseFinished("resp_001", "completed", null), events[7]);
-        Assert.Equal(new AgentItemTruncated("msg_007", 1500), events[8]);
-        Assert.Equal(new ResponseFinished("resp_002", "cancelled", "turn_detected"), events[9]);
+        Assert.Equal(new CallerKeypress('5'), events[5]); // SIP's keypress event carries no event_id
+        Assert.Equal(new AgentTranscriptDone("resp_001", "msg_007", "Hello there."), events[6]);
+        Assert.Equal(new CallerTranscript("msg_003", "Hey, can you hear me?"), events[7]);
+        Assert.Equal(new ResponseFinished("resp_001", "completed", null), events[8]);
+        Assert.Equal(new AgentItemTruncated("msg_007", 1500), events[9]);
+        Assert.Equal(new ResponseFinished("resp_002", "cancelled", "turn_detected"), events[10]);
 
         var usage = _engine.Usage;
         Assert.Equal(2, usage.Responses);
