@@ -241,9 +241,9 @@ public sealed partial class CascadedEngine
             ModelId = cascaded.LlmModel,
             MaxOutputTokens = cascaded.MaxOutputTokens > 0 ? cascaded.MaxOutputTokens : null,
         };
-        if (_options.Tools.Count > 0)
+        if (_tools.Count > 0)
         {
-            options.Tools = [.. _options.Tools];
+            options.Tools = _tools;
         }
 
         return options;

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using DvServerless.Core.Audio;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Speech;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -32,6 +33,7 @@ public sealed partial class CascadedEngine : IConversationEngine
 
     private readonly string _callId;
     private readonly AgentOptions _agent;
+    private readonly IList<AITool> _tools;
     private readonly CascadedEngineParts _parts;
     private readonly CascadedEngineOptions _options;
     private readonly ILogger _logger;
@@ -72,6 +74,7 @@ public sealed partial class CascadedEngine : IConversationEngine
 
         _logger = logger ?? NullLogger<CascadedEngine>.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        _tools = CascadedTools.For(agent, _options.Tools);
 
         var sttFormat = parts.SpeechToText.InputFormat;
         AudioFormat = EngineFormat(sttFormat, _options.SampleRate);

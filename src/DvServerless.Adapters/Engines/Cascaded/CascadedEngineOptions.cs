@@ -36,10 +36,10 @@ public sealed class CascadedEngineOptions
     public int MaxSpeechToTextRestarts { get; set; } = 2;
 
     /// <summary>
-    /// The tools declared to the language model. Their calls reach the call loop as tool calls, which runs them; the
-    /// default is <c>end_call</c>, which every worker handles.
+    /// Tools declared in code besides the agent's own (<see cref="Core.Engines.AgentOptions.Tools"/>). Their calls reach
+    /// the call loop as tool calls, which runs them.
     /// </summary>
-    public IList<AITool> Tools { get; set; } = [CascadedTools.EndCall];
+    public IList<AITool> Tools { get; set; } = [];
 
     /// <summary>A description of what is wrong, or null when the options are usable.</summary>
     public string? Validate()
