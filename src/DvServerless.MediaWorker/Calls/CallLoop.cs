@@ -72,7 +72,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         _time = timeProvider;
         _metrics = metrics;
         _logger = logger;
-        _turns = new CallTurnRecorder(new CallRecordWriter(callId, recordSink, logger), timeProvider);
+        _turns = new CallTurnRecorder(new CallRecordWriter(callId, recordSink, logger, timeProvider), timeProvider);
     }
 
     /// <summary>The greeting played the moment media connects, before the engine's first response; null for none.</summary>

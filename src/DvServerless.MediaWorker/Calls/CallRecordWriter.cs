@@ -42,12 +42,6 @@ public sealed partial class CallRecordWriter : IAsyncDisposable
     private int _inFlight;
     private volatile bool _closed;
 
-    /// <summary>Starts the writer for <paramref name="callId"/> on the system clock.</summary>
-    public CallRecordWriter(string callId, ICallRecordSink sink, ILogger logger)
-        : this(callId, sink, logger, TimeProvider.System)
-    {
-    }
-
     /// <summary>Starts the writer for <paramref name="callId"/>; retries wait on <paramref name="time"/>.</summary>
     public CallRecordWriter(string callId, ICallRecordSink sink, ILogger logger, TimeProvider time)
     {

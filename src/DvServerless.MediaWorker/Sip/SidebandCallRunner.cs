@@ -192,7 +192,7 @@ public sealed partial class SidebandCallRunner
             // The same telemetry, record writing and tool handlers as a call loop's, fed from the sideband's events.
             observer = Observers(session is null ? new CallContext(callId, CallChannel.Sip) : CallContext.Of(session));
             observer?.OnStarted(new CallLoopStarted(callId, engine.AudioFormat, engine.Name, _time.GetUtcNow()));
-            turns = new CallTurnRecorder(new CallRecordWriter(callId, _records, _logger), _time);
+            turns = new CallTurnRecorder(new CallRecordWriter(callId, _records, _logger, _time), _time);
             turns.Start(_time.GetUtcNow(), engine.Name, observer);
             var sipControl = new SipCallControl(control, sipCallId);
             var tools = new CallToolRunner(callId, [new EndCallToolHandler(), new TransferToolHandler(sipControl, _options.TransferTarget)], _time, _logger);
