@@ -60,7 +60,7 @@ public sealed class LanguageModelOptions
         ArgumentNullException.ThrowIfNull(configuration);
         var options = new LanguageModelOptions
         {
-            OpenAIApiKey = NonEmpty(configuration["OpenAI:ApiKey"]) ?? NonEmpty(configuration["OPENAI_API_KEY"]),
+            OpenAIApiKey = DvServerless.Adapters.OpenAI.OpenAIApiKey.From(configuration),
             AzureOpenAIApiKey = NonEmpty(configuration["AzureOpenAI:ApiKey"]),
             AnthropicApiKey = NonEmpty(configuration["Anthropic:ApiKey"]) ?? NonEmpty(configuration["ANTHROPIC_API_KEY"]),
             OllamaRequested = NonEmpty(configuration["Ollama:BaseUrl"]) is not null

@@ -53,8 +53,7 @@ public static class RealtimeServiceCollectionExtensions
     public static void ConfigureEngine(RealtimeEngineOptions options, IConfiguration configuration)
     {
         var azureEndpoint = configuration["AzureOpenAI:Endpoint"];
-        var openAiKey = NonEmpty(configuration["OpenAI:ApiKey"]) ?? NonEmpty(configuration["OPENAI_API_KEY"])
-            ?? NonEmpty(Environment.GetEnvironmentVariable("OPENAI_API_KEY"));
+        var openAiKey = DvServerless.Adapters.OpenAI.OpenAIApiKey.From(configuration);
         var baseUrl = NonEmpty(configuration["OpenAI:BaseUrl"]);
         if (TimeSpan.TryParse(configuration["OpenAI:SessionStartTimeout"], System.Globalization.CultureInfo.InvariantCulture, out var startTimeout))
         {
