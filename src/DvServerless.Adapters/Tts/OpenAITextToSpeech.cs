@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
+using DvServerless.Core.Audio;
 using DvServerless.Core.Tts;
 using Microsoft.Extensions.Options;
 
@@ -38,7 +39,7 @@ public sealed class OpenAITextToSpeech : IStreamingTextToSpeech
     {
         using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
         var pcm = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        return PcmRateConverter.Convert(pcm, ResponseSampleRate, request.OutputFormat.SampleRate);
+        return PcmResampler.Convert(pcm, ResponseSampleRate, request.OutputFormat.SampleRate);
     }
 
     /// <inheritdoc />

@@ -134,9 +134,6 @@ public sealed class SipCallRunner
         var wav = await CallerWav.ReadAsync(options.CallerWav, cancellationToken).ConfigureAwait(false);
 
         // The simulated SIP leg takes 24 kHz PCM, as OpenAI's side of the call hears it.
-        var resampler = new PcmResampler(wav.Format.SampleRate, 24_000);
-        var output = new byte[resampler.GetMaxOutputByteCount(wav.Pcm.Length)];
-        var written = resampler.Process(wav.Pcm, output);
-        return (output.AsMemory(0, written), options.Transcripts ?? []);
+        return (PcmResampler.Convert(wav.Pcm, wav.Format.SampleRate, 24_000), options.Transcripts ?? []);
     }
 }

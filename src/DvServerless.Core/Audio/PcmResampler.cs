@@ -115,6 +115,25 @@ public sealed class PcmResampler
     public static bool IsSupportedRate(int sampleRate) => sampleRate is 8_000 or 16_000 or 24_000;
 
     /// <summary>
+    /// A whole utterance (a prompt, a caller recording, a comfort-noise bed) converted from <paramref name="fromRate"/> to
+    /// <paramref name="toRate"/> in one go; <paramref name="pcm"/> itself when the rates are equal. An odd last byte is dropped.
+    /// </summary>
+    public static byte[] Convert(byte[] pcm, int fromRate, int toRate)
+    {
+        ArgumentNullException.ThrowIfNull(pcm);
+        if (fromRate == toRate)
+        {
+            return pcm;
+        }
+
+        var even = pcm.Length & ~1;
+        var resampler = new PcmResampler(fromRate, toRate);
+        var output = new byte[resampler.GetOutputByteCount(even)];
+        var written = resampler.Process(pcm.AsSpan(0, even), output);
+        return written == output.Length ? output : output[..written];
+    }
+
+    /// <summary>
     /// The exact number of bytes the next <see cref="Process"/> call writes for <paramref name="inputBytes"/> bytes of input,
     /// given the current state. For whole 10/20 ms frames this is always <c>inputBytes · OutputRate / InputRate</c>.
     /// </summary>

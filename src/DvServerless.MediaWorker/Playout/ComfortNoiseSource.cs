@@ -41,14 +41,7 @@ public sealed class ComfortNoiseSource
         if (bytes.Length >= 12 && bytes.AsSpan(0, 4).SequenceEqual("RIFF"u8) && bytes.AsSpan(8, 4).SequenceEqual("WAVE"u8))
         {
             var wav = WavFile.Read(bytes);
-            if (wav.Format.SampleRate == sampleRate)
-            {
-                return wav.Pcm;
-            }
-
-            var resampler = new PcmResampler(wav.Format.SampleRate, sampleRate);
-            var output = new byte[resampler.GetMaxOutputByteCount(wav.Pcm.Length)];
-            return output[..resampler.Process(wav.Pcm, output)];
+            return PcmResampler.Convert(wav.Pcm, wav.Format.SampleRate, sampleRate);
         }
 
         return bytes.Length % 2 == 0 ? bytes : bytes[..^1];

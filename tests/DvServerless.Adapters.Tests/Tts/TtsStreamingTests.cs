@@ -75,7 +75,7 @@ public sealed class TtsStreamingTests
         Assert.All(chunks, c => Assert.True(c.Length % 2 == 0, $"odd chunk of {c.Length} bytes"));
         var streamed = chunks.SelectMany(c => c).ToArray();
         // The stateful resampler gives the same samples streamed as whole: 2,400 samples at 24 kHz → 1,600 at 16 kHz.
-        Assert.Equal(PcmRateConverter.Convert(tone, 24_000, 16_000), streamed);
+        Assert.Equal(DvServerless.Core.Audio.PcmResampler.Convert(tone, 24_000, 16_000), streamed);
         Assert.Equal(3_200, streamed.Length);
         var request = Assert.Single(server.Requests);
         Assert.Equal("/v1/audio/speech", request.PathAndQuery);
