@@ -24,7 +24,7 @@ public sealed class EspeakTextToSpeech : IStreamingTextToSpeech
     public static bool IsAvailable => IsInProcessAvailable || IsCommandAvailable;
 
     /// <summary>Whether <c>libespeak-ng.so.1</c> and its data load in this process.</summary>
-    public static bool IsInProcessAvailable => EspeakEngine.IsAvailable;
+    public static bool IsInProcessAvailable => EspeakLibrary.IsAvailable;
 
     /// <summary>Whether the espeak-ng and sox commands are on PATH (the fallback).</summary>
     public static bool IsCommandAvailable => OnPath("espeak-ng") && OnPath("sox");
@@ -64,7 +64,7 @@ public sealed class EspeakTextToSpeech : IStreamingTextToSpeech
 
         var (voice, wordsPerMinute, gapTens) = VoiceSettings(request);
         var chunks = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-        var resampler = new RationalResampler(EspeakEngine.SampleRate, request.OutputFormat.SampleRate);
+        var resampler = new RationalResampler(EspeakLibrary.SampleRate, request.OutputFormat.SampleRate);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var synthesis = RunSynthesisAsync();
         try
@@ -87,7 +87,7 @@ public sealed class EspeakTextToSpeech : IStreamingTextToSpeech
         {
             try
             {
-                var known = await EspeakEngine.SynthesizeAsync(request.Text, voice, wordsPerMinute, gapTens, samples =>
+                var known = await EspeakLibrary.SynthesizeAsync(request.Text, voice, wordsPerMinute, gapTens, samples =>
                 {
                     var pcm = resampler.Process(samples);
                     if (pcm.Length > 0)

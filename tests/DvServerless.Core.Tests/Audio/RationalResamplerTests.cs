@@ -1,8 +1,7 @@
 using System.Buffers.Binary;
-using DvServerless.Adapters.Tts;
 using DvServerless.Core.Audio;
 
-namespace DvServerless.Adapters.Tests.Tts;
+namespace DvServerless.Core.Tests.Audio;
 
 /// <summary>The resampler that takes espeak-ng's 22050 Hz audio to the leg's rate.</summary>
 public sealed class RationalResamplerTests

@@ -1,11 +1,11 @@
-namespace DvServerless.Adapters.Tts;
+namespace DvServerless.Core.Audio;
 
 /// <summary>
 /// Streams PCM16 mono between any two rates with a rational ratio (espeak-ng's 22050 Hz to the leg's 8, 16 or 24 kHz,
-/// which <see cref="Core.Audio.PcmResampler"/> does not cover): a Kaiser-windowed sinc polyphase filter that keeps its
+/// which <see cref="PcmResampler"/> does not cover): a Kaiser-windowed sinc polyphase filter that keeps its
 /// history between chunks, so chunked and whole input give the same samples. One instance per stream; not thread-safe.
 /// </summary>
-internal sealed class RationalResampler
+public sealed class RationalResampler
 {
     private const double KaiserBeta = 5.65;
     private const double CutoffFraction = 0.85;

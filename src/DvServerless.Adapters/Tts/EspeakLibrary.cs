@@ -5,11 +5,11 @@ using System.Text;
 namespace DvServerless.Adapters.Tts;
 
 /// <summary>
-/// espeak-ng in the process. The library is one global engine (one voice, one callback, static buffers), so every
+/// espeak-ng loaded in the process (<c>libespeak-ng.so.1</c>). The library is one global synthesizer (one voice, one callback, static buffers), so every
 /// synthesis in the process goes through this one gate, one at a time. Synthesis is fast (≈ 2 ms per sentence,
 /// OFFLINE-SPEECH.md §3.2), so waiting for the gate costs little.
 /// </summary>
-internal static class EspeakEngine
+internal static class EspeakLibrary
 {
     // Audio reaches the callback in blocks of this many milliseconds: the granularity of streaming.
     private const int CallbackBlockMs = 100;
