@@ -5,7 +5,8 @@ param name string
 param systemTopicName string
 param dataLocation string
 param tags object
-param identityPrincipalId string
+@description('Both apps: the Functions app answers calls, the worker hangs up and transfers (the agent tools).')
+param identityPrincipalIds array
 param keyVaultName string
 
 // Contributor on this ACS resource only: Call Automation with Entra ID (answer, play, hang up) has no narrower
@@ -34,15 +35,17 @@ resource connectionStringSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' =
   }
 }
 
-resource identityContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(communication.id, identityPrincipalId, contributorRoleId)
-  scope: communication
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId)
-    principalId: identityPrincipalId
-    principalType: 'ServicePrincipal'
+resource identityContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for principalId in identityPrincipalIds: {
+    name: guid(communication.id, principalId, contributorRoleId)
+    scope: communication
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId)
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
   }
-}
+]
 
 resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: systemTopicName

@@ -4,7 +4,10 @@
 param name string
 param location string
 param tags object
-param identityPrincipalId string
+@description('The Functions app\'s identity: reads every secret here.')
+param functionsPrincipalId string
+@description('The worker\'s identity: reads only the signing keys and the OpenAI key, each granted on the secret itself.')
+param workerPrincipalId string
 
 @secure()
 @description('The key both apps sign and check per-call media tokens with.')
@@ -84,12 +87,43 @@ resource openAiWebhookSecretValue 'Microsoft.KeyVault/vaults/secrets@2025-05-01'
   }
 }
 
-resource identitySecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(vault.id, identityPrincipalId, secretsUserRoleId)
+resource functionsSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, functionsPrincipalId, secretsUserRoleId)
   scope: vault
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
-    principalId: identityPrincipalId
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The worker never sees the SIP webhook secret (only the Functions app verifies webhooks).
+resource workerMediaTokenReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(mediaTokenSecret.id, workerPrincipalId, secretsUserRoleId)
+  scope: mediaTokenSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
+    principalId: workerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource workerApiTokenReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(apiTokenSecret.id, workerPrincipalId, secretsUserRoleId)
+  scope: apiTokenSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
+    principalId: workerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource workerOpenAiKeyReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (storeOpenAiApiKey) {
+  name: guid(vault.id, 'openai-api-key', workerPrincipalId, secretsUserRoleId)
+  scope: openAiKeySecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', secretsUserRoleId)
+    principalId: workerPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
@@ -102,4 +136,4 @@ output mediaTokenSecretUri string = mediaTokenSecret.properties.secretUriWithVer
 output apiTokenSecretUri string = apiTokenSecret.properties.secretUriWithVersion
 output openAiWebhookSecretUri string = !storeOpenAiWebhookSecret ? '' : openAiWebhookSecretValue!.properties.secretUriWithVersion
 output openAiKeySecretUri string = !storeOpenAiApiKey ? '' : openAiKeySecret!.properties.secretUriWithVersion
-output identityRoleAssignmentId string = identitySecretsUser.id
+output identityRoleAssignmentId string = functionsSecretsUser.id

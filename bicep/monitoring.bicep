@@ -5,7 +5,8 @@ param logAnalyticsName string
 param applicationInsightsName string
 param location string
 param tags object
-param identityPrincipalId string
+@description('The identities of both apps: each sends its own telemetry.')
+param identityPrincipalIds array
 
 // Monitoring Metrics Publisher: lets the identity send telemetry when local auth is off.
 var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
@@ -34,15 +35,17 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
   }
 }
 
-resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(applicationInsights.id, identityPrincipalId, monitoringMetricsPublisherRoleId)
-  scope: applicationInsights
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisherRoleId)
-    principalId: identityPrincipalId
-    principalType: 'ServicePrincipal'
+resource metricsPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for principalId in identityPrincipalIds: {
+    name: guid(applicationInsights.id, principalId, monitoringMetricsPublisherRoleId)
+    scope: applicationInsights
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisherRoleId)
+      principalId: principalId
+      principalType: 'ServicePrincipal'
+    }
   }
-}
+]
 
 output logAnalyticsName string = logAnalytics.name
 output logAnalyticsId string = logAnalytics.id

@@ -1,16 +1,39 @@
 // The storage account: Functions host storage, the Flex deployment package, and the app's Blob stores. Shared keys
-// are off, so every caller authenticates with Entra ID.
+// are off, so every caller authenticates with Entra ID. Each app has its own identity: the Functions app owns the
+// account's blobs (its host storage — leases, host keys — lives here), the worker may touch only the containers it
+// writes calls into, so a compromised worker cannot read the Functions host keys.
 param name string
 param location string
 param tags object
-param identityPrincipalId string
+@description('The Functions app\'s identity: Blob Data Owner on the account (host storage, deployment package, every app container).')
+param functionsPrincipalId string
+@description('The worker\'s identity: Blob Data Contributor on workerContainers only.')
+param workerPrincipalId string
 @description('The deploying user or CI principal; empty to skip. Gets Blob Data Owner for debugging.')
 param principalId string = ''
 param principalType string = 'User'
 param deploymentContainerName string
 
+@description('Days a session document is kept after its last change; 0 keeps them forever.')
+@minValue(0)
+param sessionRetentionDays int = 90
+
+@description('Days a transcript is kept after its last change; 0 keeps them forever.')
+@minValue(0)
+param transcriptRetentionDays int = 90
+
+@description('Days call minutes are kept after their last change; 0 keeps them forever.')
+@minValue(0)
+param minutesRetentionDays int = 365
+
+@description('Days an audit record is kept after it was written; 0 keeps them forever.')
+@minValue(0)
+param auditRetentionDays int = 365
+
 // Storage Blob Data Owner: host storage (leases, keys), the deployment container and the app blobs.
 var blobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+// Storage Blob Data Contributor: read, write and delete blobs, nothing on the account.
+var blobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 
 var appContainers = [
   'sessions'
@@ -19,6 +42,43 @@ var appContainers = [
   'voices'
   'tts-cache'
   'audit'
+  'ratelimits'
+  'conferences'
+]
+
+// What the worker writes during a call: the session document, transcript segments, the minutes at the end, and the
+// TTS cache it reads greetings from. Voices, audit, rate limits and conferences are the Functions app's alone.
+var workerContainers = [
+  'sessions'
+  'transcripts'
+  'minutes'
+  'tts-cache'
+]
+
+// One lifecycle rule per retention setting that is not 0 (keep forever).
+var retention = [
+  { container: 'sessions', days: sessionRetentionDays }
+  { container: 'transcripts', days: transcriptRetentionDays }
+  { container: 'minutes', days: minutesRetentionDays }
+  { container: 'audit', days: auditRetentionDays }
+]
+var retentionRules = [
+  for item in filter(retention, item => item.days > 0): {
+    name: 'expire-${item.container}'
+    enabled: true
+    type: 'Lifecycle'
+    definition: {
+      filters: {
+        blobTypes: [ 'blockBlob', 'appendBlob' ]
+        prefixMatch: [ '${item.container}/' ]
+      }
+      actions: {
+        baseBlob: {
+          delete: { daysAfterModificationGreaterThan: item.days }
+        }
+      }
+    }
+  }
 ]
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
@@ -67,44 +127,67 @@ resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2
   }
 ]
 
+// Rate-limit windows go after a day; sessions, transcripts, minutes and audit records after their retention days.
 // Rate-limit counters are one small blob per tenant per minute window (container `ratelimits`): worthless after the
 // minute, so they are deleted a day after their last write instead of piling up.
+var rateLimitRule = {
+  name: 'expire-rate-limit-windows'
+  enabled: true
+  type: 'Lifecycle'
+  definition: {
+    filters: {
+      blobTypes: [ 'blockBlob' ]
+      prefixMatch: [ 'ratelimits/' ]
+    }
+    actions: {
+      baseBlob: {
+        delete: { daysAfterModificationGreaterThan: 1 }
+      }
+    }
+  }
+}
+
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = {
   parent: storage
   name: 'default'
   properties: {
     policy: {
-      rules: [
-        {
-          name: 'expire-rate-limit-windows'
-          enabled: true
-          type: 'Lifecycle'
-          definition: {
-            filters: {
-              blobTypes: [ 'blockBlob' ]
-              prefixMatch: [ 'ratelimits/' ]
-            }
-            actions: {
-              baseBlob: {
-                delete: { daysAfterModificationGreaterThan: 1 }
-              }
-            }
-          }
-        }
-      ]
+      rules: concat([ rateLimitRule ], retentionRules)
     }
   }
 }
 
-resource identityBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(storage.id, identityPrincipalId, blobDataOwnerRoleId)
+resource functionsBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionsPrincipalId, blobDataOwnerRoleId)
   scope: storage
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataOwnerRoleId)
-    principalId: identityPrincipalId
+    principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
+
+resource workerContainerScopes 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' existing = [
+  for container in workerContainers: {
+    parent: blobService
+    name: container
+  }
+]
+
+resource workerBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (container, i) in workerContainers: {
+    name: guid(storage.id, container, workerPrincipalId, blobDataContributorRoleId)
+    scope: workerContainerScopes[i]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataContributorRoleId)
+      principalId: workerPrincipalId
+      principalType: 'ServicePrincipal'
+    }
+    dependsOn: [
+      containers
+    ]
+  }
+]
 
 resource principalBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
   name: guid(storage.id, principalId, blobDataOwnerRoleId)
@@ -120,4 +203,4 @@ output name string = storage.name
 output blobEndpoint string = storage.properties.primaryEndpoints.blob
 output deploymentContainerName string = deploymentContainer.name
 // Returned so callers wait for the role assignment before an app starts using the account.
-output identityRoleAssignmentId string = identityBlobOwner.id
+output identityRoleAssignmentId string = functionsBlobOwner.id

@@ -1,7 +1,7 @@
 // DvServerless on Azure: `azd up` provisions this (subscription scope: the resource group plus the modules in
 // ../bicep), deploys the Functions package and the worker image, then runs scripts/azd/postdeploy.* to subscribe the
-// IncomingCall webhook. No secret appears in an output or a plain app setting: the apps use one user-assigned managed
-// identity, and the few secrets live in Key Vault.
+// IncomingCall webhook. No secret appears in an output or a plain app setting: each app runs as its own user-assigned
+// managed identity with roles scoped to what it uses, and the few secrets live in Key Vault.
 targetScope = 'subscription'
 
 @minLength(1)
@@ -57,6 +57,22 @@ param signalRSku string = 'Free_F1'
 @allowed([512, 2048, 4096])
 param functionsInstanceMemoryMB int = 2048
 
+@minValue(0)
+@description('Days session documents are kept after their last change (0: forever). azd: SESSION_RETENTION_DAYS.')
+param sessionRetentionDays int = 90
+
+@minValue(0)
+@description('Days transcripts are kept (0: forever). azd: TRANSCRIPT_RETENTION_DAYS.')
+param transcriptRetentionDays int = 90
+
+@minValue(0)
+@description('Days call minutes are kept (0: forever). azd: MINUTES_RETENTION_DAYS.')
+param minutesRetentionDays int = 365
+
+@minValue(0)
+@description('Days audit records are kept (0: forever). azd: AUDIT_RETENTION_DAYS.')
+param auditRetentionDays int = 365
+
 @description('The NCRONTAB schedule of the TTS cache warm-up timer (TtsWarmup__Schedule).')
 param ttsWarmupSchedule string = '0 0 3 * * *'
 
@@ -82,15 +98,31 @@ resource resourceGroup 'Microsoft.Resources/resourceGroups@2025-04-01' = {
   tags: tags
 }
 
-module identity '../bicep/identity.bicep' = {
+// One identity per app, so a compromised worker cannot use the Functions app's rights (its host keys, the webhook secret).
+module functionsIdentity '../bicep/identity.bicep' = {
   scope: resourceGroup
-  name: 'identity'
+  name: 'functions-identity'
   params: {
-    name: 'id-${resourceToken}'
+    name: 'id-func-${resourceToken}'
     location: location
     tags: tags
   }
 }
+
+module workerIdentity '../bicep/identity.bicep' = {
+  scope: resourceGroup
+  name: 'worker-identity'
+  params: {
+    name: 'id-worker-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+var appPrincipalIds = [
+  functionsIdentity.outputs.principalId
+  workerIdentity.outputs.principalId
+]
 
 module monitoring '../bicep/monitoring.bicep' = {
   scope: resourceGroup
@@ -100,7 +132,7 @@ module monitoring '../bicep/monitoring.bicep' = {
     applicationInsightsName: 'appi-${resourceToken}'
     location: location
     tags: tags
-    identityPrincipalId: identity.outputs.principalId
+    identityPrincipalIds: appPrincipalIds
   }
 }
 
@@ -111,10 +143,15 @@ module storage '../bicep/storage.bicep' = {
     name: 'st${resourceToken}'
     location: location
     tags: tags
-    identityPrincipalId: identity.outputs.principalId
+    functionsPrincipalId: functionsIdentity.outputs.principalId
+    workerPrincipalId: workerIdentity.outputs.principalId
     principalId: principalId
     principalType: principalType
     deploymentContainerName: deploymentContainerName
+    sessionRetentionDays: sessionRetentionDays
+    transcriptRetentionDays: transcriptRetentionDays
+    minutesRetentionDays: minutesRetentionDays
+    auditRetentionDays: auditRetentionDays
   }
 }
 
@@ -125,7 +162,8 @@ module keyVault '../bicep/keyvault.bicep' = {
     name: 'kv-${resourceToken}'
     location: location
     tags: tags
-    identityPrincipalId: identity.outputs.principalId
+    functionsPrincipalId: functionsIdentity.outputs.principalId
+    workerPrincipalId: workerIdentity.outputs.principalId
     mediaTokenSigningKey: mediaTokenSigningKey
     apiTokenSigningKey: apiTokenSigningKey
     openAiApiKey: openAiApiKey
@@ -142,7 +180,7 @@ module registry '../bicep/registry.bicep' = {
     name: 'cr${resourceToken}'
     location: location
     tags: tags
-    identityPrincipalId: identity.outputs.principalId
+    identityPrincipalId: workerIdentity.outputs.principalId
   }
 }
 
@@ -154,7 +192,7 @@ module communication '../bicep/communication.bicep' = {
     systemTopicName: 'evgt-acs-${resourceToken}'
     dataLocation: acsDataLocation
     tags: tags
-    identityPrincipalId: identity.outputs.principalId
+    identityPrincipalIds: appPrincipalIds
     keyVaultName: keyVault.outputs.name
   }
 }
@@ -179,9 +217,9 @@ module signalR '../bicep/signalr.bicep' = {
     name: 'sigr-${resourceToken}'
     location: location
     tags: tags
-    // Both apps run as the one identity: it gets App Server (the worker's hub) and REST API Owner (the Functions app's sends).
-    appServerPrincipalId: identity.outputs.principalId
-    restApiPrincipalId: identity.outputs.principalId
+    // The worker hosts the hub (App Server); the Functions app sends to it (REST API Owner).
+    appServerPrincipalId: workerIdentity.outputs.principalId
+    restApiPrincipalId: functionsIdentity.outputs.principalId
     skuName: signalRSku
     allowedOrigins: [
       mediaWorkerBaseUrl
@@ -194,7 +232,7 @@ module openAiRole '../bicep/openai-role.bicep' = if (!empty(azureOpenAiResourceI
   name: 'openai-role'
   params: {
     accountName: last(split(azureOpenAiResourceId, '/'))
-    identityPrincipalId: identity.outputs.principalId
+    identityPrincipalIds: appPrincipalIds
   }
 }
 
@@ -206,8 +244,8 @@ module functions '../bicep/functions.bicep' = {
     siteName: functionsAppName
     location: location
     tags: tags
-    identityId: identity.outputs.id
-    identityClientId: identity.outputs.clientId
+    identityId: functionsIdentity.outputs.id
+    identityClientId: functionsIdentity.outputs.clientId
     deploymentContainerName: storage.outputs.deploymentContainerName
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     storageBlobEndpoint: storage.outputs.blobEndpoint
@@ -237,8 +275,8 @@ module mediaWorker '../bicep/containerapp.bicep' = {
     appName: mediaWorkerAppName
     location: location
     tags: tags
-    identityId: identity.outputs.id
-    identityClientId: identity.outputs.clientId
+    identityId: workerIdentity.outputs.id
+    identityClientId: workerIdentity.outputs.clientId
     registryLoginServer: registry.outputs.loginServer
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     storageBlobEndpoint: storage.outputs.blobEndpoint

@@ -63,7 +63,8 @@ public sealed partial class SecurityPostureTests
     public async Task RateLimitWindowsExpireInsteadOfPilingUp()
     {
         var policy = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.Storage/storageAccounts/managementPolicies"));
-        var rule = Assert.Single(policy.Properties["policy"]!["rules"]!.AsArray());
+        Assert.Contains("variables('rateLimitRule')", policy.Properties["policy"]!["rules"]!.GetValue<string>(), StringComparison.Ordinal);
+        var rule = policy.Variable("rateLimitRule")!;
 
         Assert.True(rule!["enabled"]!.GetValue<bool>());
         Assert.Equal("ratelimits/", Assert.Single(rule["definition"]!["filters"]!["prefixMatch"]!.AsArray())!.GetValue<string>());
