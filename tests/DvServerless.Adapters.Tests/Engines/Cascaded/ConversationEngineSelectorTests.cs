@@ -66,6 +66,40 @@ public sealed class ConversationEngineSelectorTests
         Assert.Contains("realtime, cascaded, offline", failure.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("CONTAINER_APP_NAME", "Agent:Engine", "realtime")]
+    [InlineData("WEBSITE_SITE_NAME", "Agents:support:Engine", "realtime")]
+    public void In_azure_a_realtime_agent_without_a_model_stops_the_app_naming_the_settings(string azureVariable, string setting, string engine)
+    {
+        using var provider = Build(new() { [azureVariable] = "dvs", ["Agent:Engine"] = "offline", [setting] = engine });
+
+        var failure = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AgentOptions>>().Value);
+
+        Assert.Contains($"{setting} is realtime but no model is configured", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("OpenAI__ApiKey", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("AzureOpenAI__Endpoint", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("OpenAI:ApiKey", "sk-test-not-a-real-key")]
+    [InlineData("AzureOpenAI:Endpoint", "https://example.openai.azure.com/")]
+    public void In_azure_a_realtime_agent_with_a_model_starts(string key, string value)
+    {
+        using var provider = Build(new() { ["CONTAINER_APP_NAME"] = "dvs", [key] = value, ["AzureOpenAI:ApiKey"] = "not-a-real-key" });
+
+        Assert.Equal(EngineKinds.Realtime, provider.GetRequiredService<IOptions<AgentOptions>>().Value.Engine);
+    }
+
+    [Fact]
+    public void In_azure_offline_and_cascaded_agents_need_no_realtime_model_and_locally_the_simulator_is_fine()
+    {
+        using var inAzure = Build(new() { ["CONTAINER_APP_NAME"] = "dvs", ["Agent:Engine"] = "offline" });
+        using var locally = Build(new() { ["Agent:Engine"] = "realtime" });
+
+        Assert.Equal(EngineKinds.Offline, inAzure.GetRequiredService<IOptions<AgentOptions>>().Value.Engine);
+        Assert.Equal(EngineKinds.Realtime, locally.GetRequiredService<IOptions<AgentOptions>>().Value.Engine);
+    }
+
     [Fact]
     public void The_selector_wins_whichever_registration_comes_first()
     {
@@ -96,6 +130,7 @@ public sealed class ConversationEngineSelectorTests
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
         var services = new ServiceCollection().AddLogging().AddConversationEngines(configuration);
+        services.AddSingleton<IValidateOptions<AgentOptions>>(new RealtimeModelInAzureValidator(configuration));
         services.AddSingleton<ISpeechToText>(new FakeSpeechToText("deepgram"));
         services.AddSingleton<ITextToSpeech>(new FakeStreamingTextToSpeech("elevenlabs"));
         services.AddKeyedSingleton<IChatClient>("openai", new ScriptedChatClient());
