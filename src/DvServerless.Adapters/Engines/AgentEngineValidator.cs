@@ -14,20 +14,10 @@ internal sealed class AgentEngineValidator(IConfiguration configuration) : IVali
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var failures = new List<string>();
-        if (!EngineKinds.IsKnown(options.Engine))
-        {
-            failures.Add(Message("Agent:Engine", options.Engine));
-        }
-
-        foreach (var agent in configuration.GetSection(AgentCatalog.SectionName).GetChildren())
-        {
-            if (agent["Engine"] is { } engine && !EngineKinds.IsKnown(engine))
-            {
-                failures.Add(Message($"{AgentCatalog.SectionName}:{agent.Key}:Engine", engine));
-            }
-        }
-
+        var failures = AgentEngineSettings.Read(options, configuration)
+            .Where(setting => !EngineKinds.IsKnown(setting.Engine))
+            .Select(setting => Message(setting.Setting, setting.Engine))
+            .ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

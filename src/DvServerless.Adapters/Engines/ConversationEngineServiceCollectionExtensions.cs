@@ -42,4 +42,18 @@ public static class ConversationEngineServiceCollectionExtensions
         services.TryAddSingleton<IConversationEngineFactory>(sp => sp.GetRequiredService<ConversationEngineSelector>());
         return services;
     }
+
+    /// <summary>
+    /// For the app that runs the agents (the media worker): in Azure, a realtime agent with neither OpenAI nor Azure
+    /// OpenAI configured stops the app at start, naming the settings, instead of every call failing to reach the local
+    /// simulator that is not there. Needs <see cref="AddConversationEngines"/>.
+    /// </summary>
+    public static IServiceCollection RequireRealtimeModelInAzure(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddSingleton<IValidateOptions<AgentOptions>>(sp =>
+            new RealtimeModelInAzureValidator(configuration, sp.GetRequiredService<IOptions<RealtimeEngineOptions>>()));
+        return services;
+    }
 }

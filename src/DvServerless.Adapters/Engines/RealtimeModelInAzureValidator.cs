@@ -12,40 +12,28 @@ namespace DvServerless.Adapters.Engines;
 /// configured. Locally that combination means the bundled Realtime simulator; in Azure there is no simulator, so every
 /// call would fail to connect. Offline and cascaded agents need no Realtime model.
 /// </summary>
-public sealed class RealtimeModelInAzureValidator(IConfiguration configuration) : IValidateOptions<AgentOptions>
+/// <param name="configuration">Tells whether the app runs in Azure, and holds the named agents.</param>
+/// <param name="realtime">The Realtime engine's settings as the app resolved them; read only when a realtime agent runs in Azure.</param>
+internal sealed class RealtimeModelInAzureValidator(IConfiguration configuration, IOptions<RealtimeEngineOptions> realtime)
+    : IValidateOptions<AgentOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, AgentOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         // Read at validation, not construction: hosts and tests add configuration sources after registering services.
-        if (!AzureHostDetection.IsInAzure(key => configuration[key]) || RealtimeAgentSetting(options) is not { } setting)
+        if (!AzureHostDetection.IsInAzure(key => configuration[key]))
         {
             return ValidateOptionsResult.Success;
         }
 
-        var realtime = new RealtimeEngineOptions();
-        RealtimeServiceCollectionExtensions.ConfigureEngine(realtime, configuration);
-        return realtime.Service != RealtimeServiceKind.Simulator
+        // A named agent without its own engine runs on the default's, so the settings that are set are all there is to check.
+        var setting = AgentEngineSettings.Read(options, configuration)
+            .FirstOrDefault(s => string.Equals(s.Engine, EngineKinds.Realtime, StringComparison.OrdinalIgnoreCase)).Setting;
+        return setting is null || realtime.Value.Service != RealtimeServiceKind.Simulator
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(
                 $"{setting} is realtime but no model is configured: in Azure set OpenAI__ApiKey (or OPENAI_API_KEY) or " +
                 "AzureOpenAI__Endpoint and AzureOpenAI__Deployment. The bundled Realtime simulator is for local development only.");
     }
-
-    private string? RealtimeAgentSetting(AgentOptions options)
-    {
-        if (IsRealtime(options.Engine))
-        {
-            return "Agent:Engine";
-        }
-
-        // A named agent without its own engine takes the default agent's.
-        return configuration.GetSection(AgentCatalog.SectionName).GetChildren()
-            .Where(agent => IsRealtime(agent["Engine"] ?? options.Engine))
-            .Select(agent => $"{AgentCatalog.SectionName}:{agent.Key}:Engine")
-            .FirstOrDefault();
-    }
-
-    private static bool IsRealtime(string? engine) => string.Equals(engine, EngineKinds.Realtime, StringComparison.OrdinalIgnoreCase);
 }

@@ -74,7 +74,7 @@ public static class MediaWorkerApp
         services.AddSingleton<ICallToolHandler, EndCallToolHandler>();
 
         services.AddConversationEngines(builder.Configuration);
-        services.AddSingleton<IValidateOptions<DvServerless.Core.Engines.AgentOptions>>(new DvServerless.Adapters.Engines.RealtimeModelInAzureValidator(builder.Configuration));
+        services.RequireRealtimeModelInAzure(builder.Configuration);
         // The cascaded engine's parts: cloud speech-to-text and language models when configured, and the offline parts
         // (pocketsphinx, the rule-based responder, espeak-ng), which need no key and load on first use.
         services.AddCloudSpeechToText(builder.Configuration);

@@ -129,8 +129,7 @@ public sealed class ConversationEngineSelectorTests
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
-        var services = new ServiceCollection().AddLogging().AddConversationEngines(configuration);
-        services.AddSingleton<IValidateOptions<AgentOptions>>(new RealtimeModelInAzureValidator(configuration));
+        var services = new ServiceCollection().AddLogging().AddConversationEngines(configuration).RequireRealtimeModelInAzure(configuration);
         services.AddSingleton<ISpeechToText>(new FakeSpeechToText("deepgram"));
         services.AddSingleton<ITextToSpeech>(new FakeStreamingTextToSpeech("elevenlabs"));
         services.AddKeyedSingleton<IChatClient>("openai", new ScriptedChatClient());
