@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using static DvServerless.Deployment.Tests.Bicep.CompiledResources;
 
 namespace DvServerless.Deployment.Tests.Bicep;
 
@@ -12,15 +13,6 @@ public sealed class AppIdentityTests
     private const string BlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     private const string BlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
 
-    private static async Task<IReadOnlyList<ArmResource>> ResourcesAsync()
-    {
-        var compiled = await CompiledTemplate.MainAsync();
-        return ArmResource.Walk(compiled.RequireTemplate());
-    }
-
-    private static List<ArmResource> OfType(IReadOnlyList<ArmResource> resources, string type) =>
-        resources.Where(resource => string.Equals(resource.Type, type, StringComparison.OrdinalIgnoreCase)).ToList();
-
     // The module deployment ('functions-identity' / 'worker-identity') a passed parameter value comes from.
     private static string IdentityModuleOf(JsonNode? passed) =>
         passed?["value"]?.GetValue<string>() switch
@@ -32,13 +24,6 @@ public sealed class AppIdentityTests
 
     private static string PrincipalParameter(ArmResource assignment) =>
         assignment.Body["properties"]!["principalId"]!.GetValue<string>();
-
-    private static string RoleOf(ArmResource assignment)
-    {
-        var expression = assignment.Body["properties"]!["roleDefinitionId"]!.GetValue<string>();
-        var variable = expression[(expression.IndexOf("variables('", StringComparison.Ordinal) + 11)..];
-        return assignment.Variable(variable[..variable.IndexOf('\'', StringComparison.Ordinal)])!.GetValue<string>();
-    }
 
     [Fact]
     public async Task TheFunctionsAppAndTheWorkerRunAsDifferentIdentities()
@@ -67,14 +52,14 @@ public sealed class AppIdentityTests
 
         var workers = storageAssignments.Where(a => PrincipalParameter(a) == "[parameters('workerPrincipalId')]").ToList();
         var worker = Assert.Single(workers);  // one declaration, copied per container
-        Assert.Equal(BlobDataContributor, RoleOf(worker));
+        Assert.Equal(BlobDataContributor, RoleDefinitionId(worker));
         Assert.Contains("blobServices/containers", worker.Body["scope"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("variables('workerContainers')", worker.Body["copy"]!["count"]!.GetValue<string>(), StringComparison.Ordinal);
         var containers = worker.Variable("workerContainers")!.AsArray().Select(c => c!.GetValue<string>()).ToList();
         Assert.Equal(["sessions", "transcripts", "minutes", "tts-cache"], containers);
 
         var functions = Assert.Single(storageAssignments, a => PrincipalParameter(a) == "[parameters('functionsPrincipalId')]");
-        Assert.Equal(BlobDataOwner, RoleOf(functions));
+        Assert.Equal(BlobDataOwner, RoleDefinitionId(functions));
         Assert.DoesNotContain("containers", functions.Body["scope"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
@@ -110,14 +95,12 @@ public sealed class AppIdentityTests
     [Fact]
     public async Task SessionsTranscriptsMinutesAndAuditExpireAfterTheirRetentionDays()
     {
-        var main = (await CompiledTemplate.MainAsync()).RequireTemplate();
-        var policy = Assert.Single(OfType(ArmResource.Walk(main), "Microsoft.Storage/storageAccounts/managementPolicies"));
+        var policy = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.Storage/storageAccounts/managementPolicies"));
         var retention = policy.Variable("retention")!.AsArray();
         // The storage module takes each from a parameter of the main template, which azd fills or leaves at its default.
-        var top = new ArmResource(string.Empty, new JsonObject(), string.Empty, "subscription", main, null);
         var days = retention.ToDictionary(
             item => item!["container"]!.GetValue<string>(),
-            item => top.Resolve(policy.Resolve(policy.Resolve(item!["days"])))!.GetValue<int>());
+            item => policy.Resolve(item!["days"])!.GetValue<int>());
 
         Assert.Equal(new Dictionary<string, int> { ["sessions"] = 90, ["transcripts"] = 90, ["minutes"] = 365, ["audit"] = 365 }, days);
         // The rules are built from that list (0 days = keep forever, no rule) and added to the rate-limit rule.

@@ -9,14 +9,16 @@ namespace DvServerless.Deployment.Tests.Bicep;
 /// <param name="TemplateScope">The target scope of the template that declares it (from its <c>$schema</c>).</param>
 /// <param name="Template">The template that declares it (parameters, variables).</param>
 /// <param name="PassedParameters">The parameter values its module deployment passes in; null at the top.</param>
-public sealed record ArmResource(string Type, JsonObject Body, string Module, string TemplateScope, JsonObject Template, JsonObject? PassedParameters)
+/// <param name="Deployment">The module deployment that declares its template (its values resolve in the parent); null at the top.</param>
+public sealed record ArmResource(string Type, JsonObject Body, string Module, string TemplateScope, JsonObject Template, JsonObject? PassedParameters, ArmResource? Deployment = null)
 {
     private static readonly System.Text.RegularExpressions.Regex ParameterReference =
         new(@"^\[parameters\('(?<name>[A-Za-z0-9_]+)'\)\]$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>
-    /// The value of <paramref name="node"/> with a bare <c>[parameters('x')]</c> replaced by the literal the module is
-    /// given, or else the parameter's default; any other expression is returned as is.
+    /// The value of <paramref name="node"/> with a bare <c>[parameters('x')]</c> replaced by the value the module is
+    /// given (itself resolved in the parent template, so a value passed down from the main template's parameters reads
+    /// as that parameter's), or else the parameter's default; any other expression is returned as is.
     /// </summary>
     public JsonNode? Resolve(JsonNode? node)
     {
@@ -25,7 +27,7 @@ public sealed record ArmResource(string Type, JsonObject Body, string Module, st
             var name = match.Groups["name"].Value;
             if (PassedParameters?[name]?["value"] is { } passed)
             {
-                return passed;
+                return Deployment is null ? passed : Deployment.Resolve(passed);
             }
 
             return Template["parameters"]?[name]?["defaultValue"];
@@ -44,11 +46,11 @@ public sealed record ArmResource(string Type, JsonObject Body, string Module, st
     public static IReadOnlyList<ArmResource> Walk(JsonObject template)
     {
         var found = new List<ArmResource>();
-        Walk(template, string.Empty, null, found);
+        Walk(template, string.Empty, null, null, found);
         return found;
     }
 
-    private static void Walk(JsonObject template, string module, JsonObject? passedParameters, List<ArmResource> found)
+    private static void Walk(JsonObject template, string module, JsonObject? passedParameters, ArmResource? deployment, List<ArmResource> found)
     {
         var schema = template["$schema"]?.GetValue<string>() ?? string.Empty;
         var scope = schema.Contains("subscriptionDeploymentTemplate", StringComparison.OrdinalIgnoreCase) ? "subscription"
@@ -72,11 +74,12 @@ public sealed record ArmResource(string Type, JsonObject Body, string Module, st
             }
 
             var type = resource["type"]?.GetValue<string>() ?? string.Empty;
-            found.Add(new ArmResource(type, resource, module, scope, template, passedParameters));
+            var declared = new ArmResource(type, resource, module, scope, template, passedParameters, deployment);
+            found.Add(declared);
             if (type == "Microsoft.Resources/deployments" && resource["properties"]?["template"] is JsonObject nested)
             {
                 var name = resource["name"]?.GetValue<string>() ?? "?";
-                Walk(nested, module.Length == 0 ? name : module + "/" + name, resource["properties"]?["parameters"] as JsonObject, found);
+                Walk(nested, module.Length == 0 ? name : module + "/" + name, resource["properties"]?["parameters"] as JsonObject, declared, found);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using static DvServerless.Deployment.Tests.Bicep.CompiledResources;
 
 namespace DvServerless.Deployment.Tests.Bicep;
 
@@ -18,15 +19,6 @@ public sealed partial class SecurityPostureTests
     private static readonly Regex ListFunction = ListFunctionPattern();
 
     private static readonly Regex EnvironmentEntry = EnvironmentEntryPattern();
-
-    private static async Task<IReadOnlyList<ArmResource>> ResourcesAsync()
-    {
-        var compiled = await CompiledTemplate.MainAsync();
-        return ArmResource.Walk(compiled.RequireTemplate());
-    }
-
-    private static List<ArmResource> OfType(IReadOnlyList<ArmResource> resources, string type) =>
-        resources.Where(resource => string.Equals(resource.Type, type, StringComparison.OrdinalIgnoreCase)).ToList();
 
     [Fact]
     public async Task StorageAllowsNoSharedKeyNoPublicBlobsAndTls12()
@@ -187,7 +179,7 @@ public sealed partial class SecurityPostureTests
     public async Task TheIdentityGetsTheLeastPrivilegeRoles()
     {
         var roleIds = OfType(await ResourcesAsync(), "Microsoft.Authorization/roleAssignments")
-            .Select(assignment => assignment.Variable(VariableName(assignment.Body["properties"]!["roleDefinitionId"]!.GetValue<string>()))?.GetValue<string>())
+            .Select(RoleDefinitionId)
             .ToHashSet();
 
         Assert.Contains("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", roleIds);  // Storage Blob Data Owner
@@ -327,12 +319,6 @@ public sealed partial class SecurityPostureTests
 
     // Connection strings that name a service and a managed identity, with no key: plain values by design.
     private static readonly HashSet<string> IdentityConnectionStrings = ["APPLICATIONINSIGHTS_CONNECTION_STRING", "Azure__SignalR__ConnectionString"];
-
-    private static string VariableName(string expression)
-    {
-        var match = Regex.Match(expression, @"variables\('(?<name>[A-Za-z0-9_]+)'\)");
-        return match.Success ? match.Groups["name"].Value : expression;
-    }
 
     [GeneratedRegex("(?i)(password|secret|connectionstring|apikey|accesskey|signingkey|callbackkey|_key$)", RegexOptions.CultureInvariant)]
     private static partial Regex SecretLikeNamePattern();
