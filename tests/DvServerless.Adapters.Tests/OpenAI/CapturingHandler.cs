@@ -16,6 +16,9 @@ internal sealed class CapturingHandler(params HttpStatusCode[] answers) : HttpMe
 
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>The JSON body of a 2xx answer; none when null.</summary>
+    public string? SuccessBody { get; init; }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
@@ -30,6 +33,11 @@ internal sealed class CapturingHandler(params HttpStatusCode[] answers) : HttpMe
             }
 
             response.Content = new StringContent("{\"error\":{\"message\":\"failure " + (int)status + "\",\"type\":\"invalid_request_error\"}}");
+        }
+
+        else if (SuccessBody is not null)
+        {
+            response.Content = new StringContent(SuccessBody, System.Text.Encoding.UTF8, "application/json");
         }
 
         return response;

@@ -1,14 +1,10 @@
-using System.Globalization;
-using System.Net;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Timeout;
 
 namespace DvServerless.Adapters.OpenAI.Calls;
 
 /// <summary>
-/// The resilience pipeline of the call-control HTTP client: a bounded retry (<see cref="OpenAICallControlOptions.MaxAttempts"/>,
+/// The resilience pipeline of the call-control HTTP client (<see cref="OpenAIRestResilience"/>): a bounded retry (<see cref="OpenAICallControlOptions.MaxAttempts"/>,
 /// doubling from <see cref="OpenAICallControlOptions.InitialRetryDelay"/>, no jitter, on the injected clock) of 5xx, 429,
 /// timeouts and transport failures, honouring <c>Retry-After</c> up to <see cref="OpenAICallControlOptions.MaxRetryAfter"/>,
 /// around a per-attempt timeout (<see cref="OpenAICallControlOptions.RequestTimeout"/>).
@@ -30,87 +26,23 @@ public static class OpenAICallControlResilience
     public static readonly ResiliencePropertyKey<string> OperationKey = new("dvs.call-control.operation");
 
     /// <summary>The resilience-context key the pipeline sets to the number of requests sent so far.</summary>
-    public static readonly ResiliencePropertyKey<int> AttemptsKey = new("dvs.call-control.attempts");
+    public static ResiliencePropertyKey<int> AttemptsKey => OpenAIRestResilience.AttemptsKey;
 
-    /// <summary>Adds the retry and the per-attempt timeout to <paramref name="builder"/>.</summary>
+    /// <summary>Adds the <see cref="OpenAIRestResilience"/> retry and per-attempt timeout, logging each retry with the call id.</summary>
     public static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> builder, OpenAICallControlOptions options, TimeProvider time, ILogger logger)
     {
-        ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(logger);
-        builder.TimeProvider = time;
-        if (options.MaxAttempts > 1)
-        {
-            builder.AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = options.MaxAttempts - 1,
-                Delay = options.InitialRetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = false,
-                // Read here instead, so that a Retry-After longer than we may wait stops the retries (ShouldHandle).
-                ShouldRetryAfterHeader = false,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, options, time)),
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response ? RetryAfter(response, time) : null),
-                OnRetry = args =>
-                {
-                    args.Context.Properties.Set(AttemptsKey, args.AttemptNumber + 2);
-                    var reason = args.Outcome.Result is { } response
-                        ? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)
-                        : args.Outcome.Exception is TimeoutRejectedException ? "timed out" : "transport failure";
-                    OpenAICallControlLog.Retrying(
-                        logger,
-                        args.Context.Properties.GetValue(CallIdKey, "-"),
-                        args.Context.Properties.GetValue(OperationKey, "-"),
-                        args.AttemptNumber + 1,
-                        reason,
-                        args.RetryDelay.TotalMilliseconds);
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-
-        builder.AddTimeout(options.RequestTimeout);
-    }
-
-    /// <summary>
-    /// The wait a response asks for in <c>Retry-After</c> (seconds or an HTTP date, measured on <paramref name="time"/>);
-    /// null when it asks for none.
-    /// </summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider time)
-    {
-        ArgumentNullException.ThrowIfNull(response);
-        ArgumentNullException.ThrowIfNull(time);
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-        {
-            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - time.GetUtcNow();
-            return wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
-        }
-
-        return null;
-    }
-
-    private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, OpenAICallControlOptions options, TimeProvider time)
-    {
-        if (outcome.Exception is not null)
-        {
-            return outcome.Exception is HttpRequestException or TimeoutRejectedException or IOException;
-        }
-
-        var response = outcome.Result!;
-        var status = (int)response.StatusCode;
-        if (status < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
-        {
-            return false;
-        }
-
-        // Asked to wait longer than we may: honour it by not asking again.
-        return RetryAfter(response, time) is not { } wait || wait <= options.MaxRetryAfter;
+        OpenAIRestResilience.Configure(
+            builder,
+            new OpenAIRetrySettings(options.MaxAttempts, options.InitialRetryDelay, options.RequestTimeout, options.MaxRetryAfter),
+            time,
+            (context, attempt, reason, delayMs) => OpenAICallControlLog.Retrying(
+                logger,
+                context.Properties.GetValue(CallIdKey, "-"),
+                context.Properties.GetValue(OperationKey, "-"),
+                attempt,
+                reason,
+                delayMs));
     }
 }

@@ -12,8 +12,10 @@ namespace DvServerless.Adapters.OpenAI.ClientSecrets;
 /// <summary>
 /// <see cref="IRealtimeClientSecrets"/> over HttpClient for OpenAI (<c>{base}/realtime/client_secrets</c>, Bearer key),
 /// Azure OpenAI (<c>https://{resource}.openai.azure.com/openai/v1/realtime/client_secrets</c>, <c>api-key</c> or an
-/// Entra token) and the simulator, with the Realtime engine's endpoint and credentials. One request, no retries: a
-/// browser that gets no key asks again. Make clients with <see cref="RealtimeClientSecretsClientFactory"/>.
+/// Entra token) and the simulator, with the Realtime engine's endpoint and credentials. 429, 5xx and transport failures
+/// are retried a bounded number of times by the HTTP client's pipeline (see
+/// <see cref="RealtimeClientSecretsServiceCollectionExtensions.Retries"/>), then answered as a failure. Make clients with
+/// <see cref="RealtimeClientSecretsClientFactory"/>.
 /// </summary>
 public sealed partial class RealtimeClientSecretsClient : IRealtimeClientSecrets
 {
@@ -158,4 +160,7 @@ public sealed partial class RealtimeClientSecretsClient : IRealtimeClientSecrets
 
     [LoggerMessage(EventId = 5312, Level = LogLevel.Warning, Message = "Realtime client secret refused ({Status}): {Message}")]
     private static partial void LogFailed(ILogger logger, int? status, string message);
+
+    [LoggerMessage(EventId = 5314, Level = LogLevel.Warning, Message = "Realtime client secret attempt {Attempt} failed ({Reason}); retrying in {DelayMs} ms")]
+    internal static partial void LogRetrying(ILogger logger, int attempt, string reason, double delayMs);
 }
