@@ -9,14 +9,14 @@ namespace DvServerless.Adapters.Storage;
 
 /// <summary>
 /// <see cref="ICallSessionQuery"/> over the session documents <see cref="BlobCallSessionStore"/> writes (container
-/// <c>sessions</c>, <c>{callId}.json</c>). One listing with metadata gives every document's tenant and creation time
-/// (<see cref="SessionIndexMetadata"/>), so only the newest <c>limit</c> documents of the tenant asked for are downloaded;
-/// other tenants' documents are never opened.
+/// <c>sessions</c>, <c>{callId}.json</c>). It lists the tenant's listing entries (<see cref="SessionIndexBlobs"/>, newest
+/// first by name) and stops after <c>limit</c> of them, then opens only those documents: other tenants' sessions and older
+/// ones are never listed or opened.
 /// </summary>
 /// <remarks>
-/// Cost: one list request per 5,000 sessions plus one read per session returned. Documents written before the index
-/// existed carry no metadata: they are opened (newest modified first, in small parallel batches) until <c>limit</c> of
-/// them match, as the listing did before. Unreadable documents are skipped with a warning rather than failing the listing.
+/// Cost: one list request plus one read per session returned, whatever the number of sessions stored. The tenant is
+/// checked on each document too. Unreadable or vanished documents are skipped (with a warning for the unreadable) rather
+/// than failing the listing.
 /// </remarks>
 public sealed partial class BlobCallSessionQuery : ICallSessionQuery
 {
@@ -40,38 +40,28 @@ public sealed partial class BlobCallSessionQuery : ICallSessionQuery
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var container = await _container.GetAsync(cancellationToken).ConfigureAwait(false);
-        var indexed = new List<(string Name, DateTimeOffset CreatedAt)>();
-        var unindexed = new List<BlobItem>();
-        await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, cancellationToken).ConfigureAwait(false))
+        var prefix = SessionIndexBlobs.ListingPrefix(tenantId);
+        var names = new List<string>();
+        await foreach (var page in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken)
+            .AsPages(pageSizeHint: Math.Min(limit, 5000)).ConfigureAwait(false))
         {
-            if (!item.Name.EndsWith(".json", StringComparison.Ordinal))
+            foreach (var item in page.Values)
             {
-                continue;
+                if (SessionIndexBlobs.CallIdOfListing(prefix, item.Name) is { } callId && names.Count < limit)
+                {
+                    names.Add(callId + ".json");
+                }
             }
 
-            if (!SessionIndexMetadata.TryRead(item.Metadata, out var index))
+            if (names.Count >= limit)
             {
-                unindexed.Add(item);
-            }
-            else if (tenantId is null || string.Equals(index.TenantId, tenantId, StringComparison.Ordinal))
-            {
-                indexed.Add((item.Name, index.CreatedAt));
+                break;
             }
         }
 
-        indexed.Sort((a, b) => b.CreatedAt.CompareTo(a.CreatedAt));
-        unindexed.Sort((a, b) => Nullable.Compare(b.Properties.LastModified, a.Properties.LastModified));
         var found = new List<CallSession>();
-        await ReadMatchingAsync(container, indexed.Select(b => b.Name).ToList(), tenantId, limit, found, cancellationToken).ConfigureAwait(false);
-        if (unindexed.Count > 0)
-        {
-            var legacy = new List<CallSession>();
-            await ReadMatchingAsync(container, unindexed.Select(b => b.Name).ToList(), tenantId, limit, legacy, cancellationToken).ConfigureAwait(false);
-            found.AddRange(legacy);
-        }
-
-        // Last-modified order is only a good guess at creation order; sort what was found by the real creation time.
-        return found.OrderByDescending(s => s.CreatedAt).ThenBy(s => s.CallId, StringComparer.Ordinal).Take(limit).ToList();
+        await ReadMatchingAsync(container, names, tenantId, limit, found, cancellationToken).ConfigureAwait(false);
+        return found;
     }
 
     /// <summary>Opens <paramref name="names"/> in order, a batch at a time, until <paramref name="limit"/> sessions of the tenant were found.</summary>

@@ -12,8 +12,14 @@ namespace DvServerless.Adapters.Storage;
 /// Creation is conditional (<c>If-None-Match: *</c>) so two concurrent deliveries of one call create one session;
 /// updates are read–modify–write guarded by the blob's ETag and retried on conflict. Every write also sets the blob's
 /// index metadata (<see cref="SessionIndexMetadata"/>: tenant and creation time), so that
-/// <see cref="BlobCallSessionQuery"/> lists a tenant's sessions from one listing without opening other tenants' documents.
+/// <see cref="BlobCallSessionQuery"/> lists a tenant's sessions from one listing without opening other tenants' documents,
+/// and after every write keeps the <see cref="SessionIndexBlobs"/> (open-session marker, listing entries) in step.
 /// </summary>
+/// <remarks>
+/// The index blobs are written after the document. A failure between the two (storage going away) leaves a session
+/// uncounted or, for an ended one, counted until its marker goes stale (<c>Tenants:ActiveCalls:StaleAfter</c>); the next
+/// update of the session puts them right.
+/// </remarks>
 public sealed partial class BlobCallSessionStore : ICallSessionStore
 {
     /// <summary>How many times one update is tried before giving up.</summary>
@@ -51,13 +57,17 @@ public sealed partial class BlobCallSessionStore : ICallSessionStore
                     Metadata = SessionIndexMetadata.Of(session),
                 },
                 cancellationToken).ConfigureAwait(false);
-            return true;
         }
         catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
             // 409 BlobAlreadyExists / 412 ConditionNotMet: somebody created it first.
             return false;
         }
+
+        var container = await _container.GetAsync(cancellationToken).ConfigureAwait(false);
+        await WriteEmptyAsync(container, SessionIndexBlobs.ListingName(null, session), null, cancellationToken).ConfigureAwait(false);
+        await UpdateIndexAsync(container, session, tenantBefore: null, cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc />
@@ -82,6 +92,7 @@ public sealed partial class BlobCallSessionStore : ICallSessionStore
             }
 
             var (session, etag) = read.Value;
+            var tenantBefore = session.TenantId;
             if (!mutate(session))
             {
                 return session;
@@ -99,7 +110,6 @@ public sealed partial class BlobCallSessionStore : ICallSessionStore
                         Metadata = SessionIndexMetadata.Of(session),
                     },
                     cancellationToken).ConfigureAwait(false);
-                return session;
             }
             catch (RequestFailedException e) when (e.Status == 412 && attempt < MaxUpdateAttempts)
             {
@@ -107,14 +117,45 @@ public sealed partial class BlobCallSessionStore : ICallSessionStore
                 // Jittered backoff so that writers that collided do not collide again in lockstep.
                 var delay = TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20) * Math.Min(attempt, 5));
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                continue;
             }
             catch (RequestFailedException e) when (e.Status == 404)
             {
                 // Deleted between read and write.
                 return null;
             }
+
+            var container = await _container.GetAsync(cancellationToken).ConfigureAwait(false);
+            await UpdateIndexAsync(container, session, tenantBefore, cancellationToken).ConfigureAwait(false);
+            return session;
         }
     }
+
+    /// <summary>
+    /// Brings the index blobs in step with <paramref name="session"/> as just written: the tenant's listing entry once it has
+    /// a tenant, the open marker rewritten while the session is open (its age is the session's last write, which the
+    /// counter's stale bound reads) and deleted when it becomes final.
+    /// </summary>
+    private static async Task UpdateIndexAsync(BlobContainerClient container, CallSession session, string? tenantBefore, CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(session.TenantId) && !string.Equals(session.TenantId, tenantBefore, StringComparison.Ordinal))
+        {
+            await WriteEmptyAsync(container, SessionIndexBlobs.ListingName(session.TenantId, session), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!CallStateMachine.IsFinal(session.State))
+        {
+            await WriteEmptyAsync(container, SessionIndexBlobs.OpenName(session.CallId), SessionIndexMetadata.Of(session), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await container.GetBlobClient(SessionIndexBlobs.OpenName(session.CallId))
+                .DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteEmptyAsync(BlobContainerClient container, string name, Dictionary<string, string>? metadata, CancellationToken cancellationToken) =>
+        await container.GetBlobClient(name).UploadAsync(BinaryData.Empty, new BlobUploadOptions { Metadata = metadata }, cancellationToken).ConfigureAwait(false);
 
     private async Task<BlobClient> GetBlobAsync(string callId, CancellationToken cancellationToken)
     {

@@ -21,7 +21,4 @@ public sealed class ActiveCallCounterOptions
     /// is taken never to have started (its session was not written).
     /// </summary>
     public TimeSpan ReservationLifetime { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How many session documents are downloaded at once when counting.</summary>
-    public int MaxParallelReads { get; set; } = 8;
 }

@@ -52,22 +52,28 @@ public sealed class BlobCallSessionQueryTests : IClassFixture<AzuriteFixture>
     }
 
     [SkippableFact]
-    public async Task Documents_written_before_the_index_are_still_listed_by_the_tenant_inside_them()
+    public async Task A_listing_asks_storage_only_for_the_entries_it_returns_however_many_sessions_are_stored()
     {
-        var (container, _) = NewContainer();
+        var (container, downloads) = NewContainer();
         var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
-        Assert.True(await store.TryCreateAsync(NewSession("new-acme", "acme", Start.AddMinutes(5))));
-        // An older document: the same JSON, but uploaded without metadata.
-        foreach (var (id, tenant, minute) in new[] { ("old-acme", "acme", 1), ("old-contoso", "contoso", 2) })
+        for (var i = 0; i < 30; i++)
         {
-            await container.GetBlobClient(id + ".json").UploadAsync(BinaryData.FromObjectAsJson(NewSession(id, tenant, Start.AddMinutes(minute)), StorageJson.Options));
+            Assert.True(await store.TryCreateAsync(NewSession($"contoso-{i}", "contoso", Start.AddMinutes(i))));
         }
 
+        Assert.True(await store.TryCreateAsync(NewSession("acme-old", "acme", Start)));
+        Assert.True(await store.TryCreateAsync(NewSession("acme-new", "acme", Start.AddHours(1))));
+        downloads.Clear();
         var query = new BlobCallSessionQuery(container, NullLogger<BlobCallSessionQuery>.Instance);
 
-        Assert.Equal(["new-acme", "old-acme"], (await query.ListAsync("acme", 10)).Select(s => s.CallId));
-        Assert.Equal(["new-acme", "old-contoso", "old-acme"], (await query.ListAsync(null, 10)).Select(s => s.CallId));
-        Assert.Equal(["new-acme"], (await query.ListAsync(null, 1)).Select(s => s.CallId));
+        Assert.Equal(["acme-new"], (await query.ListAsync("acme", 1)).Select(s => s.CallId));
+        Assert.Equal(["listing/tenant/acme/"], downloads.Listings);
+        Assert.Equal(["acme-new.json"], downloads.Names);
+
+        downloads.Clear();
+        Assert.Equal(["acme-new", "contoso-29", "contoso-28"], (await query.ListAsync(null, 3)).Select(s => s.CallId));
+        Assert.Equal(["listing/all/"], downloads.Listings);
+        Assert.Equal(3, downloads.Names.Count);
     }
 
     [SkippableFact]
@@ -76,11 +82,13 @@ public sealed class BlobCallSessionQueryTests : IClassFixture<AzuriteFixture>
         var (container, _) = NewContainer();
         var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
         Assert.True(await store.TryCreateAsync(NewSession("good", "acme", Start)));
-        await container.GetBlobClient("broken.json").UploadAsync(BinaryData.FromString("{ not json"));
+        Assert.True(await store.TryCreateAsync(NewSession("broken", "acme", Start.AddMinutes(1))));
+        await container.GetBlobClient("broken.json").UploadAsync(BinaryData.FromString("{ not json"), overwrite: true);
 
         var query = new BlobCallSessionQuery(container, NullLogger<BlobCallSessionQuery>.Instance);
 
         Assert.Equal(["good"], (await query.ListAsync(null, 10)).Select(s => s.CallId));
+        Assert.Equal(["good"], (await query.ListAsync("acme", 10)).Select(s => s.CallId));
     }
 
     private (BlobContainerClient Container, BlobDownloadLog Downloads) NewContainer() =>

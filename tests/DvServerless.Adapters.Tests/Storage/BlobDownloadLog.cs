@@ -5,12 +5,25 @@ using Azure.Storage.Blobs;
 namespace DvServerless.Adapters.Tests.Storage;
 
 /// <summary>
-/// A pipeline policy that records the name of every <c>.json</c> blob downloaded (a GET of the blob; a listing is a GET
-/// of the container), to prove which documents a listing opened.
+/// A pipeline policy that records the name of every <c>.json</c> blob downloaded (a GET of the blob) and the prefix of
+/// every container listing (a GET of the container with <c>comp=list</c>), to prove what a listing asked for and opened.
 /// </summary>
 internal sealed class BlobDownloadLog : HttpPipelineSynchronousPolicy
 {
     private readonly List<string> _names = [];
+    private readonly List<string> _listings = [];
+
+    /// <summary>The prefix of each listing request, in order ("" for none).</summary>
+    public IReadOnlyList<string> Listings
+    {
+        get
+        {
+            lock (_names)
+            {
+                return _listings.ToList();
+            }
+        }
+    }
 
     public IReadOnlyList<string> Names
     {
@@ -38,6 +51,7 @@ internal sealed class BlobDownloadLog : HttpPipelineSynchronousPolicy
         lock (_names)
         {
             _names.Clear();
+            _listings.Clear();
         }
     }
 
@@ -49,6 +63,14 @@ internal sealed class BlobDownloadLog : HttpPipelineSynchronousPolicy
             lock (_names)
             {
                 _names.Add(uri.Segments[^1]);
+            }
+        }
+        else if (message.Request.Method == RequestMethod.Get && uri.Query.Contains("comp=list", StringComparison.Ordinal))
+        {
+            var prefix = System.Web.HttpUtility.ParseQueryString(uri.Query)["prefix"] ?? string.Empty;
+            lock (_names)
+            {
+                _listings.Add(prefix);
             }
         }
     }

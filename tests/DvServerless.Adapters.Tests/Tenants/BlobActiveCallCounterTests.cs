@@ -46,25 +46,23 @@ public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
     }
 
     [SkippableFact]
-    public async Task Indexed_sessions_are_counted_from_the_listing_alone_and_older_documents_by_reading_them()
+    public async Task Counting_lists_only_the_open_sessions_and_downloads_nothing()
     {
         var (container, downloads) = Storage.BlobDownloadLog.NewContainer(_azurite.Require(), "sessions");
         var (_, store, time, counter) = NewCounter(container);
-        await store.TryCreateAsync(new CallSession { CallId = "indexed-1", TenantId = "acme", State = CallState.Connected, CreatedAt = time.GetUtcNow() });
-        await store.TryCreateAsync(new CallSession { CallId = "indexed-2", TenantId = "acme", State = CallState.Ended, CreatedAt = time.GetUtcNow() });
-        // Written before the index existed: JSON only, no metadata.
-        await container.GetBlobClient("legacy.json").UploadAsync(BinaryData.FromObjectAsJson(
-            new CallSession { CallId = "legacy", TenantId = "acme", State = CallState.Answering, CreatedAt = time.GetUtcNow() }, StorageJson.Options));
+        for (var i = 0; i < 20; i++)
+        {
+            await store.TryCreateAsync(new CallSession { CallId = $"ended-{i}", TenantId = "acme", State = CallState.Ended, CreatedAt = time.GetUtcNow() });
+        }
+
+        await store.TryCreateAsync(new CallSession { CallId = "open-1", TenantId = "acme", State = CallState.Connected, CreatedAt = time.GetUtcNow() });
+        await store.TryCreateAsync(new CallSession { CallId = "open-2", TenantId = "acme", State = CallState.Ringing, CreatedAt = time.GetUtcNow() });
+        await store.UpdateAsync("open-2", s => { s.State = CallState.Ended; return true; });
+        Assert.False(await container.GetBlobClient(SessionIndexBlobs.OpenName("open-2")).ExistsAsync());
         downloads.Clear();
 
-        Assert.Equal(2, await counter.CountActiveAsync("acme"));
-        Assert.Equal(["legacy.json"], downloads.Names);
-
-        await store.UpdateAsync("indexed-1", s => { s.State = CallState.Ended; return true; });
-        downloads.Clear();
-        time.Advance(TimeSpan.FromSeconds(1));
         Assert.Equal(1, await counter.CountActiveAsync("acme"));
-        // Nothing changed that needs reading: the update is in the listing's metadata, the old document is unchanged.
+        Assert.Equal([SessionIndexBlobs.OpenPrefix], downloads.Listings);
         Assert.Empty(downloads.Names);
     }
 
