@@ -18,7 +18,8 @@ public static class AcsStackCall
     /// </summary>
     /// <exception cref="InvalidOperationException">Nothing answered the call.</exception>
     public static async Task<(CallSummary Summary, SimulatedCallResult Result)> RunAsync(LocalStack.LocalStack stack, ReadOnlyMemory<byte> callerPcm,
-        AudioFormat callerFormat, TimeSpan maxDuration, Action<string> progress, CancellationToken cancellationToken)
+        AudioFormat callerFormat, TimeSpan maxDuration, Action<string> progress, CancellationToken cancellationToken,
+        IReadOnlyList<SimulatedKeypress>? keypresses = null)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(progress);
@@ -29,6 +30,7 @@ public static class AcsStackCall
             CallerAudioFormat = callerFormat,
             MaxDuration = maxDuration,
             HangUpAfterAgentQuiet = HangUpAfterAgentQuiet,
+            Keypresses = keypresses ?? [],
         }, cancellationToken).ConfigureAwait(false);
         var progressTask = ShowProgressAsync(call, progress, cancellationToken);
         var result = await call.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -21,21 +21,34 @@ public static class CallCommand
         var stack = new Option<FileInfo?>("--stack") { Description = "Place the call on a running dvs up (the urls file it wrote) instead of starting a stack: the call is its tenant's and shows on its dashboard." };
         var engine = new Option<string?>("--engine") { Description = "The agent's engine: realtime, cascaded or offline. Default: offline for --wav without an OpenAI key (it hears what the caller really says), else realtime." };
         engine.AcceptOnlyFromAmong([.. DvServerless.Core.Engines.EngineKinds.All]);
+        var keys = new Option<string?>("--keys") { Description = "Keys the caller presses on the keypad (e.g. 42#), one every 300 ms from 1 s into the call; ACS only." };
+        keys.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } pressed && pressed.Any(k => !DvServerless.Core.Calls.DtmfKey.IsKey(k)))
+            {
+                result.AddError("--keys takes keypad keys only: 0-9, *, #, A-D.");
+            }
+        });
         var timeout = new Option<int>("--timeout") { Description = "Give up after this many seconds.", DefaultValueFactory = _ => 120 };
 
         var command = new Command("call", "Start the local stack and place a simulated ACS phone call end to end.")
         {
-            wav, transcripts, output, json, format, verbose, timeout, sip, stack, engine,
+            wav, transcripts, output, json, format, verbose, timeout, sip, stack, engine, keys,
         };
         // The running stack has its own media format, engine and recognised transcripts, and answers ACS calls only.
         command.Validators.Add(result =>
         {
+            if (result.GetValue(sip) && result.GetValue(keys) is not null)
+            {
+                result.AddError("--keys does not go with --sip: the simulated caller presses keys on ACS calls.");
+            }
+
             if (result.GetValue(stack) is null)
             {
                 return;
             }
 
-            foreach (var (name, set) in new[] { ("--sip", result.GetValue(sip)), ("--transcripts", result.GetValue(transcripts) is not null), ("--verbose", result.GetValue(verbose)), ("--engine", result.GetValue(engine) is not null), ("--format", result.GetResult(format) is { Implicit: false }) })
+            foreach (var (name, set) in new[] { ("--sip", result.GetValue(sip)), ("--transcripts", result.GetValue(transcripts) is not null), ("--verbose", result.GetValue(verbose)), ("--engine", result.GetValue(engine) is not null), ("--keys", result.GetValue(keys) is not null), ("--format", result.GetResult(format) is { Implicit: false }) })
             {
                 if (set)
                 {
@@ -57,6 +70,7 @@ public static class CallCommand
                 Sip = parseResult.GetValue(sip),
                 Stack = parseResult.GetValue(stack),
                 Engine = parseResult.GetValue(engine),
+                Keys = parseResult.GetValue(keys) ?? string.Empty,
             };
             if (options.Sip)
             {

@@ -36,6 +36,13 @@ public sealed record CallRunOptions
     /// </summary>
     public string? Engine { get; init; }
 
+    /// <summary>Keys the caller presses (DTMF: <c>0</c>–<c>9</c>, <c>*</c>, <c>#</c>, <c>A</c>–<c>D</c>), one every 300 ms from 1 s after media connects; empty for none.</summary>
+    public string Keys { get; init; } = string.Empty;
+
+    /// <summary>The keypresses <see cref="Keys"/> stands for.</summary>
+    public IReadOnlyList<Simulators.Acs.SimulatedKeypress> Keypresses() =>
+        Keys.Select((key, i) => new Simulators.Acs.SimulatedKeypress(key, TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(300) * i)).ToArray();
+
     /// <summary>Overall limit.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(2);
 }

@@ -58,7 +58,7 @@ public sealed class CallRunner
         await using var stack = await LocalStack.LocalStack.StartAsync(stackOptions, Progress, cancellationToken).ConfigureAwait(false);
         Progress($"engine: {stack.EngineDescription}");
 
-        var (summary, result) = await AcsStackCall.RunAsync(stack, callerPcm, callerFormat, options.Timeout, Progress, cancellationToken).ConfigureAwait(false);
+        var (summary, result) = await AcsStackCall.RunAsync(stack, callerPcm, callerFormat, options.Timeout, Progress, cancellationToken, options.Keypresses()).ConfigureAwait(false);
 
         string? agentWav = null;
         if (options.AgentWav is not null)

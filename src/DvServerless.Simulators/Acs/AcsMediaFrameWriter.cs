@@ -7,7 +7,7 @@ namespace DvServerless.Simulators.Acs;
 
 /// <summary>
 /// Writes the JSON messages ACS sends the app on the media WebSocket (PROTOCOL.md, media streaming): AudioMetadata
-/// first, then AudioData frames. One reused buffer; each message is valid until the next one is written.
+/// first, then AudioData frames and DtmfData keys. One reused buffer; each message is valid until the next one is written.
 /// </summary>
 internal sealed class AcsMediaFrameWriter : IDisposable
 {
@@ -45,6 +45,21 @@ internal sealed class AcsMediaFrameWriter : IDisposable
         writer.WriteString("participantRawID", participantRawId);
         writer.WriteBase64String("data", pcm);
         writer.WriteBoolean("silent", silent);
+        writer.WriteEndObject();
+        return End();
+    }
+
+    /// <summary>
+    /// One <c>DtmfData</c> message for a key the caller pressed, exactly the documented shape
+    /// <c>{"kind":"DtmfData","dtmfData":{"data":"3"}}</c> (sent only on streams answered with <c>enableDtmfTones</c>).
+    /// </summary>
+    public ReadOnlyMemory<byte> DtmfData(char key)
+    {
+        var writer = Begin();
+        writer.WriteString("kind", "DtmfData");
+        writer.WriteStartObject("dtmfData");
+        Span<char> tone = [key];
+        writer.WriteString("data", tone);
         writer.WriteEndObject();
         return End();
     }

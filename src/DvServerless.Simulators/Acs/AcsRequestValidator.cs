@@ -271,13 +271,13 @@ internal static class AcsRequestValidator
 
         var start = OptionalBoolean(options, "startMediaStreaming", out error);
         var bidirectional = OptionalBoolean(options, "enableBidirectional", out var error2);
-        OptionalBoolean(options, "enableDtmfTones", out var error3);
+        var dtmf = OptionalBoolean(options, "enableDtmfTones", out var error3);
         if ((error ?? error2 ?? error3) is { } booleanError)
         {
             return ("mediaStreamingOptions: " + booleanError, null);
         }
 
-        return (null, new MediaStreamingSettings(transportUrl, format.Value, start, bidirectional, channelType));
+        return (null, new MediaStreamingSettings(transportUrl, format.Value, start, bidirectional, channelType, dtmf));
     }
 
     private static string? Identifier(JsonElement identifier, string name, out string? error)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using DvServerless.Core.Calls;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -118,6 +119,11 @@ public sealed class AcsSimulator : IAsyncDisposable
     public Task<SimulatedCall> PlaceCallAsync(SimulatedCallRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (request.Keypresses.FirstOrDefault(k => !DtmfKey.IsKey(k.Key)) is { } bad)
+        {
+            throw new ArgumentException($"'{bad.Key}' is not a keypad key (0-9, *, #, A-D).", nameof(request));
+        }
+
         var call = new SimulatedCall(this, request);
         _callsByContext[call.IncomingCallContext] = call;
         var lifetime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);

@@ -39,6 +39,13 @@ internal sealed class CallerMediaSender
         var silence = new byte[frameBytes];
         var frame = new byte[frameBytes];
         var playout = _session.Playout;
+        var keys = _media.EnableDtmfTones ? _request.Keypresses.OrderBy(k => k.At).ToArray() : [];
+        if (!_media.EnableDtmfTones && _request.Keypresses.Count > 0)
+        {
+            call.Note("keypresses not sent: the app answered without enableDtmfTones");
+        }
+
+        var nextKey = 0;
         TimeSpan? callerAudioEndedAt = speech.Length == 0 ? TimeSpan.Zero : null;
         if (callerAudioEndedAt is { } none)
         {
@@ -85,6 +92,17 @@ internal sealed class CallerMediaSender
                 {
                     call.OnAudioFrameSent();
                 }
+
+                // Keys due by this tick go right after its audio, as ACS interleaves DtmfData with the audio frames.
+                while (socketOpen && nextKey < keys.Length && keys[nextKey].At <= due)
+                {
+                    var key = keys[nextKey++].Key;
+                    socketOpen = await TrySendAsync(messages.DtmfData(key), cancellationToken).ConfigureAwait(false);
+                    if (socketOpen)
+                    {
+                        call.OnToneSent(key);
+                    }
+                }
             }
 
             playout.Play(due, FrameDuration);
@@ -94,8 +112,13 @@ internal sealed class CallerMediaSender
                 call.OnCallerAudioEnded(callerAudioEndedAt.Value);
             }
 
-            if (callerAudioEndedAt is { } quietSince && playout.IsEmpty)
+            if (callerAudioEndedAt is { } quietSince && playout.IsEmpty && (nextKey >= keys.Length || !socketOpen))
             {
+                if (keys.Length > 0 && keys[^1].At > quietSince)
+                {
+                    quietSince = keys[^1].At;
+                }
+
                 if (playout.LastPlayedEnd is { } lastPlayed && lastPlayed > quietSince)
                 {
                     quietSince = lastPlayed;

@@ -28,6 +28,7 @@ public sealed partial class SimulatedCall : IDisposable
     private readonly IncomingCallDelivery _incoming;
     private readonly List<string> _protocolErrors = [];
     private readonly List<string> _plays = [];
+    private readonly List<char> _tonesSent = [];
     private readonly List<OutboundMediaMessage> _outbound = [];
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<(SimulatedCallOutcome Outcome, int? SubCode)> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -287,6 +288,17 @@ public sealed partial class SimulatedCall : IDisposable
         Note("caller audio done");
     }
 
+    /// <summary>One DtmfData key went out.</summary>
+    internal void OnToneSent(char key)
+    {
+        lock (_gate)
+        {
+            _tonesSent.Add(key);
+        }
+
+        Note("key pressed: " + key);
+    }
+
     /// <summary>One AudioData frame went out.</summary>
     internal void OnAudioFrameSent() => Interlocked.Increment(ref _framesSent);
 
@@ -373,6 +385,7 @@ public sealed partial class SimulatedCall : IDisposable
                 MediaConnected = _mediaConnected,
                 MediaConnectError = _mediaConnectError,
                 AudioFramesSent = _framesSent,
+                TonesSent = _tonesSent.ToArray(),
                 AnsweredAfter = _answeredAfter,
                 MediaStartedAfter = _mediaStartedAfter,
                 CallerAudioEndedAt = _callerAudioEndedAt,

@@ -59,6 +59,13 @@ public sealed record SimulatedCallRequest
     /// </summary>
     public bool KeepMediaRecord { get; init; } = true;
 
+    /// <summary>
+    /// Keys the caller presses, each at its offset from the start of media. ACS streams them as <c>DtmfData</c> only when
+    /// the app answered with <c>enableDtmfTones: true</c>; otherwise they are not sent (and a progress note says so). The
+    /// caller does not hang up before its last key.
+    /// </summary>
+    public IReadOnlyList<SimulatedKeypress> Keypresses { get; init; } = [];
+
     /// <summary>How long the call rings before the caller gives up unanswered.</summary>
     public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

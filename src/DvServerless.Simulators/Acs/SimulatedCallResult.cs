@@ -59,6 +59,9 @@ public sealed record SimulatedCallResult
     /// <summary>Caller audio frames sent (speech and silence).</summary>
     public int AudioFramesSent { get; init; }
 
+    /// <summary>The <c>DtmfData</c> tones sent to the app, in order (empty when the app did not enable DTMF tones).</summary>
+    public IReadOnlyList<char> TonesSent { get; init; } = [];
+
     /// <summary>Time from placing the call to the (first successful) answer.</summary>
     public TimeSpan? AnsweredAfter { get; init; }
 

@@ -32,7 +32,7 @@ public sealed class RealtimeSimulatorRecords
     /// <summary>Every <c>error</c> event sent.</summary>
     public IReadOnlyList<RealtimeErrorRecord> Errors { get { lock (_gate) { return _errors.ToArray(); } } }
 
-    /// <summary>The conversation lines (caller transcripts from the script, agent replies), in order.</summary>
+    /// <summary>The conversation lines (caller transcripts from the script, user messages the client created, agent replies), in order.</summary>
     public IReadOnlyList<RealtimeTranscriptRecord> Transcripts { get { lock (_gate) { return _transcripts.ToArray(); } } }
 
     /// <summary>Every ephemeral key minted, in order.</summary>

@@ -393,6 +393,9 @@ internal sealed partial class RealtimeSimulatorSession
         {
             _lastCallerTurn = _callerTurns++;
             _lastCallerText = text;
+
+            // A user message the client created (typed text, keypad keys) is a conversation line like a spoken one.
+            _records.AddTranscript(new RealtimeTranscriptRecord(SessionId, id, "user", text));
         }
 
         return null;

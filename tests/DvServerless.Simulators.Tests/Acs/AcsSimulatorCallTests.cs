@@ -40,8 +40,8 @@ public sealed class AcsSimulatorCallTests : IAsyncLifetime
         MaxDuration = TimeSpan.FromSeconds(4),
     };
 
-    private string MediaOptions(bool start = true) =>
-        $$"""{"transportType":"websocket","audioChannelType":"mixed","transportUrl":"{{_app.MediaUrl}}","contentType":"audio","startMediaStreaming":{{(start ? "true" : "false")}},"enableBidirectional":true,"audioFormat":"pcm24KMono"}""";
+    private string MediaOptions(bool start = true, bool? dtmf = null) =>
+        $$"""{"transportType":"websocket","audioChannelType":"mixed","transportUrl":"{{_app.MediaUrl}}","contentType":"audio","startMediaStreaming":{{(start ? "true" : "false")}},"enableBidirectional":true,"audioFormat":"pcm24KMono"{{(dtmf is { } on ? ",\"enableDtmfTones\":" + (on ? "true" : "false") : "")}}}""";
 
     private async Task<string> IncomingCallContextAsync()
     {
@@ -51,9 +51,9 @@ public sealed class AcsSimulatorCallTests : IAsyncLifetime
         return incoming.GetProperty("data").GetProperty("incomingCallContext").GetString()!;
     }
 
-    private async Task<(HttpStatusCode Status, JsonElement Body)> AnswerAsync(string context, string? requestId = null, string? firstSent = null)
+    private async Task<(HttpStatusCode Status, JsonElement Body)> AnswerAsync(string context, string? requestId = null, string? firstSent = null, bool? dtmf = null)
     {
-        var body = $$"""{"incomingCallContext":"{{context}}","callbackUri":"{{_app.CallbackUrl}}","operationContext":"op-1","mediaStreamingOptions":{{MediaOptions()}}}""";
+        var body = $$"""{"incomingCallContext":"{{context}}","callbackUri":"{{_app.CallbackUrl}}","operationContext":"op-1","mediaStreamingOptions":{{MediaOptions(dtmf: dtmf)}}}""";
         using var request = TestHmacSigner.Create(HttpMethod.Post, new Uri(_simulator.BaseUrl + "calling/callConnections:answer?api-version=2026-03-12"), body, _simulator.Options.AccessKey);
         if (requestId is not null)
         {
@@ -241,6 +241,43 @@ public sealed class AcsSimulatorCallTests : IAsyncLifetime
         var started = JsonDocument.Parse(result.Callbacks[1].Body).RootElement[0].GetProperty("data").GetProperty("mediaStreamingUpdate");
         Assert.Equal("Audio", started.GetProperty("contentType").GetString());
         Assert.Equal("subscriptionStarted", started.GetProperty("mediaStreamingStatusDetails").GetString());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    [InlineData(null)]
+    public async Task Keys_are_streamed_as_DtmfData_in_the_documented_shape_only_when_the_answer_enabled_dtmf_tones(bool? enableDtmfTones)
+    {
+        var call = await _simulator.PlaceCallAsync(Call(callerSeconds: 0.5, quietSeconds: 0.3) with
+        {
+            Keypresses = [new('4', TimeSpan.FromMilliseconds(100)), new('#', TimeSpan.FromMilliseconds(300))],
+        });
+        await AnswerAsync(await IncomingCallContextAsync(), dtmf: enableDtmfTones);
+
+        var result = await call.Completion.WaitAsync(Wait);
+        await _app.MediaClosed.Task.WaitAsync(Wait);
+
+        var dtmf = _app.MediaFrames.Select(frame => frame.Text).Where(text => text.Contains("DtmfData", StringComparison.Ordinal)).ToArray();
+        if (enableDtmfTones == true)
+        {
+            // PROTOCOL.md §5.2: {"kind":"DtmfData","dtmfData":{"data":"<tone>"}}, after the audio of the tick it is due in.
+            Assert.Equal(["""{"kind":"DtmfData","dtmfData":{"data":"4"}}""", """{"kind":"DtmfData","dtmfData":{"data":"#"}}"""], dtmf);
+            Assert.Equal(['4', '#'], result.TonesSent);
+        }
+        else
+        {
+            Assert.Empty(dtmf);
+            Assert.Empty(result.TonesSent);
+        }
+
+        Assert.Equal(SimulatedCallOutcome.CallerHungUp, result.Outcome);
+    }
+
+    [Fact]
+    public async Task A_key_that_is_not_on_a_keypad_is_refused_when_the_call_is_placed()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _simulator.PlaceCallAsync(Call() with { Keypresses = [new('x', TimeSpan.Zero)] }));
     }
 
     [Fact]
