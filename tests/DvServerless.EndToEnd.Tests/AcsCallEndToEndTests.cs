@@ -124,4 +124,43 @@ public sealed class AcsCallEndToEndTests
         var callId = Uri.UnescapeDataString(result.Callbacks[0].Uri.Segments[^1]);
         Assert.Equal(CallState.Ended, (await FinalSession.ReadAsync(stack.Sessions, callId, timeout.Token)).State);
     }
+
+    [SkippableFact]
+    public async Task Keys_the_caller_presses_reach_the_agent_as_one_entry_and_the_transcript()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions
+        {
+            CallerTranscripts = [],
+            AgentReply = (_, heard) => heard.Contains("4 2 #", StringComparison.Ordinal) ? "You entered four two." : "Okay.",
+            Greeting = string.Empty,
+            Environment = new Dictionary<string, string?>(),
+            ToolsSearchRoot = RepositoryPaths.Root,
+        }, _ => { }, timeout.Token);
+
+        var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
+        {
+            IncomingCallUrl = stack.IncomingCallUrl,
+            Keypresses = [new('4', TimeSpan.FromSeconds(1)), new('2', TimeSpan.FromSeconds(1.3)), new('#', TimeSpan.FromSeconds(1.6))],
+            MaxDuration = TimeSpan.FromSeconds(30),
+            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(3),
+        }, timeout.Token);
+        var result = await call.Completion.WaitAsync(timeout.Token);
+
+        // The app answered with DTMF tones on, so ACS streamed each key as DtmfData.
+        Assert.Equal(SimulatedCallOutcome.CallerHungUp, result.Outcome);
+        Assert.Empty(result.ProtocolErrors);
+        Assert.Equal(['4', '2', '#'], result.TonesSent);
+
+        // The agent got the three keys as one user message (the # ends the entry) and answered it.
+        var user = Assert.Single(stack.Realtime!.Records.Transcripts, t => t.Role == "user");
+        Assert.Contains("4 2 #", user.Text, StringComparison.Ordinal);
+        Assert.Contains(stack.Realtime.Records.Transcripts, t => t.Role == "assistant" && t.Text == "You entered four two.");
+
+        // The transcript has the entry as a caller line.
+        var callId = Uri.UnescapeDataString(result.Callbacks[0].Uri.Segments[^1]);
+        var records = await stack.Records.ReadAsync(callId, timeout.Token);
+        Assert.Contains(records, r => r is { Kind: "turn", Speaker: "caller", Text: "[keypad] 4 2 #" });
+    }
 }

@@ -168,13 +168,51 @@ public sealed class BrowserSessionEndToEndTests
         Assert.Empty(stack.Realtime.Records.Transcripts);
     }
 
-    private static async Task<string> CreateSessionAsync(LocalStack stack, CancellationToken cancellationToken)
+    [SkippableFact]
+    public async Task A_browser_session_with_a_welcome_gets_exactly_one_greeting_response_even_when_the_agent_greets_first()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        await using var stack = await LocalStack.StartAsync(new LocalStackOptions
+        {
+            CallerTranscripts = [],
+            Environment = new Dictionary<string, string?>(),
+            ToolsSearchRoot = RepositoryPaths.Root,
+            // The agent itself greets first: before, the engine asked for its greeting and the loop for the welcome.
+            AppSettings = new Dictionary<string, string?> { ["MediaWorker:TokenSigningKey"] = key, ["Agent:GreetFirst"] = "true" },
+        }, _ => { }, timeout.Token);
+        var tokens = MediaTokenService.FromConfiguredKey(key, TimeProvider.System);
+        var sessionId = await CreateSessionAsync(stack, timeout.Token, welcome: "Welcome to Contoso!");
+        var token = tokens.Issue(sessionId, TimeSpan.FromMinutes(2), MediaTokenPurpose.BrowserMedia);
+        var uri = new Uri($"ws://{stack.MediaWorkerBaseUrl.Authority}/media/browser?token={Uri.EscapeDataString(token)}");
+
+        await using var page = await PageRecorder.ConnectAsync(uri, timeout.Token);
+        await page.WaitForEventAsync("SESSION_CREATED", timeout.Token);
+        await stack.Realtime!.Records.WaitForAsync(r => r.Responses.Count >= 1, timeout.Token);
+        await page.StreamSilenceUntilAsync(() => page.Clock.Elapsed - page.LastAudioAt > TimeSpan.FromSeconds(1) ? page.Clock.Elapsed : null,
+            TimeSpan.FromSeconds(15), timeout.Token);
+        await page.SendTextAsync("""{"type":"stop"}""", timeout.Token);
+        await page.WaitForEventAsync("SESSION_ENDED", timeout.Token);
+        await page.WhenClosedAsync(timeout.Token);
+
+        var greetings = stack.Realtime.Records.ClientEvents.Where(e => e.Type == "response.create").ToList();
+        Assert.Single(greetings);
+        Assert.Single(stack.Realtime.Records.Transcripts, t => t.Role == "assistant"); // and it was spoken once
+    }
+
+    private static async Task<string> CreateSessionAsync(LocalStack stack, CancellationToken cancellationToken, string? welcome = null)
     {
         var id = "web-" + Guid.NewGuid().ToString("N");
         var now = DateTimeOffset.UtcNow;
         var session = new CallSession { CallId = id, Channel = CallChannel.Browser, TenantId = "default", CreatedAt = now, UpdatedAt = now };
         session.History.Add(new CallStateChange(CallState.Ringing, now, null));
         session.Metadata["browser.user_name"] = "tester";
+        if (welcome is not null)
+        {
+            session.Metadata[BrowserSessionMetadata.Welcome] = welcome;
+        }
+
         Assert.True(await stack.Sessions.TryCreateAsync(session, cancellationToken));
         return id;
     }

@@ -64,6 +64,9 @@ public sealed partial class CallLoop
 
                         _beforeEngineReady.Clear();
                         break;
+                    case LoopMessageKind.KeypadLine:
+                        _turns.CallerKeypad((string)message.Payload!);
+                        break;
                     case LoopMessageKind.Tick:
                     default:
                         break;

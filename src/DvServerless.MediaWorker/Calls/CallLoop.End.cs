@@ -18,6 +18,7 @@ public sealed partial class CallLoop
         }
 
         ReleaseBarriers();
+        _keypad.Dispose();
         _turns.Finish(Cost);
 
         _playout?.Dispose();

@@ -58,6 +58,9 @@ public sealed partial class CallLoop
             case GreetingReady ready:
                 QueueGreeting(ready.Audio);
                 break;
+            case CallerKeypress keypress:
+                _keypad.Press(keypress.Key);
+                break;
             case EngineError error:
                 LogEngineError(_callId, error.Code ?? "none", error.Message);
                 break;

@@ -18,6 +18,7 @@ public sealed partial class CallLoop
         EngineReady,
         ComfortNoise,
         Say,
+        KeypadLine,
     }
 
     /// <summary>One message for the control task; <paramref name="Timestamp"/> (<see cref="TimeProvider.GetTimestamp"/>) is when it arose, where that matters.</summary>

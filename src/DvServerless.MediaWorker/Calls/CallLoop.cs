@@ -39,6 +39,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CallTurnRecorder _turns;
     private readonly CallToolRunner _tools;
+    private readonly CallKeypad _keypad;
     private readonly Channel<LoopMessage> _messages = Channel.CreateUnbounded<LoopMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly List<TaskCompletionSource> _barriers = [];
     private readonly List<LoopMessage> _beforeEngineReady = [];
@@ -73,6 +74,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         _metrics = metrics;
         _logger = logger;
         _turns = new CallTurnRecorder(new CallRecordWriter(callId, recordSink, logger, timeProvider), timeProvider);
+        _keypad = CreateKeypad();
     }
 
     /// <summary>The greeting played the moment media connects, before the engine's first response; null for none.</summary>
@@ -98,6 +100,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task callerPath = Task.CompletedTask;
         Task enginePath = Task.CompletedTask;
+        Task keypadPath = Task.CompletedTask;
         Task control = Task.CompletedTask;
         ITimer? timer = null;
         _metrics?.CallActive(1);
@@ -137,9 +140,10 @@ public sealed partial class CallLoop : IAsyncDisposable
             _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.EngineReady));
             callerPath = Task.Run(() => RunCallerPathAsync(format, stop.Token), CancellationToken.None);
             enginePath = Task.Run(() => RunEnginePathAsync(stop.Token), CancellationToken.None);
-            if (_options.GreetFirst)
+            keypadPath = Task.Run(() => RunKeypadPathAsync(stop.Token), CancellationToken.None);
+            if (AgentGreeting.For(_options.GreetFirst, _options.GreetingInstructions) is { } opening)
             {
-                await _engine.CreateResponseAsync(_options.GreetingInstructions, stop.Token).ConfigureAwait(false);
+                await opening.RequestAsync(_engine, stop.Token).ConfigureAwait(false);
             }
 
             await control.ConfigureAwait(false);
@@ -176,7 +180,7 @@ public sealed partial class CallLoop : IAsyncDisposable
                 LogCleanupFailed(ex, _callId, "leg close");
             }
 
-            await Task.WhenAll(callerPath, enginePath).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll(callerPath, enginePath, keypadPath).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await EndAsync().ConfigureAwait(false);
             _metrics?.CallActive(-1);
         }
@@ -191,6 +195,7 @@ public sealed partial class CallLoop : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
+            _keypad.Dispose();
             await _turns.DisposeAsync().ConfigureAwait(false);
         }
     }

@@ -28,6 +28,9 @@ public sealed class CallLoopOptions
     /// <summary>How long the gate waits after the caller stopped for the transcript it counts words in, before it lets the agent resume.</summary>
     public TimeSpan BargeInGateTranscriptWait { get; init; } = TimeSpan.FromMilliseconds(1500);
 
+    /// <summary>How long after the caller's last keypad key the keys go to the agent (<c>#</c> sends them at once).</summary>
+    public TimeSpan KeypadPause { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long the loop waits at the end for record entries still being appended.</summary>
     public TimeSpan RecordFlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -114,6 +114,21 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
         ForgetAgentText(itemId);
     }
 
+    /// <summary>Keys the caller pressed, as a caller line of the transcript (<see cref="CallKeypad.TranscriptLine"/>).</summary>
+    public void CallerKeypad(string line)
+    {
+        var now = _time.GetUtcNow();
+        Write(new CallRecordEntry
+        {
+            Kind = "turn",
+            Speaker = "caller",
+            Text = line,
+            StartMs = MediaMs(now),
+            Engine = _engine,
+            At = now,
+        });
+    }
+
     /// <summary>The cached greeting's text, the transcript of its item.</summary>
     public void GreetingText(string text) => _agentTranscripts[GreetingReady.ItemId] = text;
 

@@ -16,7 +16,8 @@ namespace DvServerless.MediaWorker.Sip;
 /// <summary>
 /// Runs the control side of accepted OpenAI Realtime SIP calls (PROTOCOL §2.4): one sideband WebSocket per call, no
 /// audio leg (the audio stays on the SIP leg between the carrier and OpenAI). It asks for the greeting, answers the
-/// <c>end_call</c> and <c>transfer</c> tools with hangup and refer, records the caller's and the agent's transcripts,
+/// <c>end_call</c> and <c>transfer</c> tools with hangup and refer, passes the caller's keypad entries to the agent
+/// (<see cref="CallKeypad"/>), records the caller's and the agent's transcripts,
 /// and ends the session when the sideband closes. Nothing here waits for audio deltas: they may never come.
 /// </summary>
 /// <remarks>
@@ -44,6 +45,9 @@ public sealed partial class SidebandCallRunner
 
     /// <summary>How long the end of a sideband waits for its last record lines, as a call loop does.</summary>
     private static readonly TimeSpan RecordFlushTimeout = new CallLoopOptions().RecordFlushTimeout;
+
+    /// <summary>How long after the caller's last key the keys go to the agent, as in a call loop.</summary>
+    private static readonly TimeSpan KeypadPause = new CallLoopOptions().KeypadPause;
 
     /// <summary>Creates the runner.</summary>
     public SidebandCallRunner(
@@ -152,9 +156,10 @@ public sealed partial class SidebandCallRunner
             Instructions = _agent.Instructions,
             TranscriptionModel = _agent.TranscriptionModel,
             TurnDetection = _agent.TurnDetection,
-            GreetFirst = true,
-            GreetingInstructions = string.IsNullOrWhiteSpace(_agent.GreetingInstructions) ? _options.GreetingInstructions : _agent.GreetingInstructions,
         };
+
+        // A SIP caller hears nothing until the agent speaks: the sideband always greets, once, as a call loop does.
+        var greeting = new AgentGreeting(string.IsNullOrWhiteSpace(_agent.GreetingInstructions) ? _options.GreetingInstructions : _agent.GreetingInstructions);
         var started = _time.GetTimestamp();
         var endReason = "the sideband closed";
         var final = CallState.Ended;
@@ -163,6 +168,7 @@ public sealed partial class SidebandCallRunner
         var control = _control;
         ICallLoopObserver? observer = null;
         CallTurnRecorder? turns = null;
+        CallKeypad? keypad = null;
         var cost = new CallCost(_pricing, agent.TranscriptionModel);
         try
         {
@@ -176,6 +182,7 @@ public sealed partial class SidebandCallRunner
             try
             {
                 await engine.StartAsync(cancellationToken).ConfigureAwait(false);
+                await greeting.RequestAsync(engine, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -194,6 +201,9 @@ public sealed partial class SidebandCallRunner
             observer?.OnStarted(new CallLoopStarted(callId, engine.AudioFormat, engine.Name, _time.GetUtcNow()));
             turns = new CallTurnRecorder(new CallRecordWriter(callId, _records, _logger, _time), _time);
             turns.Start(_time.GetUtcNow(), engine.Name, observer);
+            var keypadEngine = engine;
+            var keypadTurns = turns;
+            keypad = new CallKeypad(_time, KeypadPause, text => _ = SendKeypadAsync(keypadEngine, callId, text, cancellationToken), keypadTurns.CallerKeypad);
             var sipControl = new SipCallControl(control, sipCallId);
             var tools = new CallToolRunner(callId, [new EndCallToolHandler(), new TransferToolHandler(sipControl, _options.TransferTarget)], _time, _logger);
             long? responseStartedMs = null;
@@ -261,6 +271,9 @@ public sealed partial class SidebandCallRunner
                         }
 
                         break;
+                    case CallerKeypress keypress:
+                        keypad.Press(keypress.Key);
+                        break;
                     case EngineClosed closed:
                         LogClosed(callId, closed.Reason);
                         break;
@@ -279,6 +292,7 @@ public sealed partial class SidebandCallRunner
         }
         finally
         {
+            keypad?.Dispose();
             if (engine is not null)
             {
                 await engine.DisposeAsync().ConfigureAwait(false);
@@ -305,6 +319,19 @@ public sealed partial class SidebandCallRunner
             }
 
             await EndSessionAsync(callId, final, endReason).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Sends a keypad entry to the agent off the event loop; a failure costs the entry, not the call.</summary>
+    private async Task SendKeypadAsync(RealtimeEngine engine, string callId, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await engine.SendUserTextAsync(text, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogKeypadFailed(ex, callId);
         }
     }
 
@@ -354,6 +381,9 @@ public sealed partial class SidebandCallRunner
 
     [LoggerMessage(EventId = 3708, Level = LogLevel.Error, Message = "SIP call {CallId}: the sideband failed")]
     private partial void LogFailed(Exception exception, string callId);
+
+    [LoggerMessage(EventId = 8700, Level = LogLevel.Warning, Message = "SIP call {CallId}: sending the caller's keypad entry to the agent failed")]
+    private partial void LogKeypadFailed(Exception exception, string callId);
 
     [LoggerMessage(EventId = 3709, Level = LogLevel.Warning, Message = "SIP call {CallId}: could not write the call record or session")]
     private partial void LogRecordFailed(Exception exception, string callId);

@@ -9,6 +9,7 @@ public sealed class InMemoryCallLeg(AudioFormat format) : ICallLeg
 {
     private readonly Channel<PooledAudio> _inbound = Channel.CreateUnbounded<PooledAudio>();
     private readonly List<LegOutput> _outputs = [];
+    private readonly Channel<char> _keys = Channel.CreateUnbounded<char>();
 
     public AudioFormat Format { get; } = format;
 
@@ -17,6 +18,8 @@ public sealed class InMemoryCallLeg(AudioFormat format) : ICallLeg
     public bool Disposed { get; private set; }
 
     public ChannelReader<PooledAudio> Inbound => _inbound.Reader;
+
+    public ChannelReader<char>? Keypresses => _keys.Reader;
 
     /// <summary>Everything sent, in order: audio frames and StopAudio markers.</summary>
     public IReadOnlyList<LegOutput> Outputs
@@ -40,6 +43,9 @@ public sealed class InMemoryCallLeg(AudioFormat format) : ICallLeg
     public void PushCallerAudio(ReadOnlySpan<byte> audio) => _inbound.Writer.TryWrite(PooledAudio.CopyOf(audio));
 
     public void Hangup() => _inbound.Writer.TryComplete();
+
+    /// <summary>The caller presses <paramref name="key"/> (as ACS DtmfData would bring it).</summary>
+    public void PressKey(char key) => _keys.Writer.TryWrite(key);
 
     public ValueTask<AudioFormat?> StartAsync(CancellationToken cancellationToken) => ValueTask.FromResult<AudioFormat?>(Format);
 
@@ -70,6 +76,7 @@ public sealed class InMemoryCallLeg(AudioFormat format) : ICallLeg
     {
         Closed = true;
         _inbound.Writer.TryComplete();
+        _keys.Writer.TryComplete();
         return ValueTask.CompletedTask;
     }
 

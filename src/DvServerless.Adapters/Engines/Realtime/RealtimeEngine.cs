@@ -78,7 +78,7 @@ public sealed class RealtimeEngine : IConversationEngine
     /// </summary>
     /// <param name="callId">The project's call id (for logs).</param>
     /// <param name="sipCallId">The <c>rtc_…</c> call id from the <c>realtime.call.incoming</c> webhook.</param>
-    /// <param name="agent">The agent; only <see cref="AgentOptions.GreetFirst"/> and its greeting are used here.</param>
+    /// <param name="agent">The agent (its model and voice were set by the accept; the sideband greets through the caller, not here).</param>
     /// <param name="options">Endpoint and credentials, as for a normal session.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="timeProvider">The clock for the start timeout.</param>
@@ -163,11 +163,8 @@ public sealed class RealtimeEngine : IConversationEngine
             throw;
         }
 
+        // No greeting here: what runs the call asks for it once (the call loop, or the SIP sideband), whatever the agent says.
         RealtimeEngineLog.SessionConfigured(_logger, _callId);
-        if (_agent.GreetFirst)
-        {
-            await CreateResponseAsync(_agent.GreetingInstructions, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     /// <inheritdoc />
@@ -189,15 +186,10 @@ public sealed class RealtimeEngine : IConversationEngine
         SendFrameAsync(static (w, i) => w.WriteResponseCreate(i), instructions, cancellationToken);
 
     /// <inheritdoc />
-    /// <exception cref="NotSupportedException">A sideband engine: typed text belongs to the SIP call's own client.</exception>
+    /// <remarks>Works on a sideband too (it behaves like any Realtime connection): the SIP caller's keypad entries go this way.</remarks>
     public async ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);
-        if (_sidebandCallId is not null)
-        {
-            throw new NotSupportedException("A sideband session takes no typed user text.");
-        }
-
         var connection = _connection ?? throw new InvalidOperationException("The Realtime engine is not started.");
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -166,17 +166,19 @@ public sealed class RealtimeEngineConnectionTests
     }
 
     [Fact]
-    public async Task StartAsync_GreetFirst_SendsResponseCreateWithGreetingInstructionsAfterSessionUpdate()
+    public async Task StartAsync_GreetFirst_DoesNotGreetByItself_TheGreetingIsAskedForOnce()
     {
         await using var server = await FakeRealtimeServer.StartAsync();
         var agent = new AgentOptions { GreetFirst = true, GreetingInstructions = "Greet the caller by saying hello." };
         await using var engine = new RealtimeEngine("call-1", agent, OpenAIOptions(server));
 
         await engine.StartAsync(CancellationToken.None);
+        await engine.SendUserTextAsync("marker", CancellationToken.None);
 
+        // session.update, then nothing until the caller's own frames: the engine sends no response.create of its own.
         Assert.Equal("session.update", (await server.NextFrameAsync()).GetProperty("type").GetString());
-        AssertJsonEqual("""{"type":"response.create","response":{"instructions":"Greet the caller by saying hello."}}""",
-            await server.NextFrameAsync());
+        Assert.Equal("conversation.item.create", (await server.NextFrameAsync()).GetProperty("type").GetString());
+        AssertJsonEqual("""{"type":"response.create"}""", await server.NextFrameAsync());
     }
 
     internal static RealtimeEngineOptions OpenAIOptions(FakeRealtimeServer server) => new()

@@ -63,6 +63,7 @@ public sealed class RealtimeEngineSidebandTests
                     await using var engine = RealtimeEngine.CreateSideband("call-1", call.CallId, agent, realtime);
                     Assert.True(engine.IsSideband);
                     await engine.StartAsync(CancellationToken.None);
+                    await engine.CreateResponseAsync(agent.GreetingInstructions, CancellationToken.None);
                     await Assert.ThrowsAsync<NotSupportedException>(() => engine.SendAudioAsync(new byte[960], CancellationToken.None).AsTask());
                     await foreach (var evt in engine.ReadEventsAsync(CancellationToken.None))
                     {

@@ -29,6 +29,7 @@ public sealed class RealtimeEngineSimulatorTests
         await using var engine = new RealtimeEngine("call-sim", agent, options);
 
         await engine.StartAsync(CancellationToken.None);
+        await engine.CreateResponseAsync(agent.GreetingInstructions, CancellationToken.None);
 
         var events = new List<EngineEvent>();
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
