@@ -5,6 +5,7 @@ using DvServerless.Cli.LocalStack;
 using DvServerless.Core.Audio;
 using DvServerless.Core.Calls;
 using DvServerless.Functions.Sip;
+using DvServerless.Simulators.Realtime;
 using DvServerless.Simulators.Realtime.Sip;
 using DvServerless.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -151,6 +152,36 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
         var session = await FinalSession.ReadAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
         Assert.Equal(CallState.Ended, session.State);
         Assert.StartsWith("transferred", session.EndReason);
+    }
+
+    [SkippableFact]
+    public async Task Keys_a_sip_caller_presses_reach_the_agent_through_the_sideband_and_the_transcript()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var stack = await _fixture.GetAsync(timeout.Token);
+        _fixture.Reply = (_, heard) => heard.Contains("5 #", StringComparison.Ordinal) ? "You pressed five." : "Okay.";
+        var realtime = stack.Realtime!;
+        var earlier = realtime.Records.Sessions.Select(s => s.SessionId).ToHashSet();
+
+        var placing = realtime.PlaceSipCallAsync(Request(stack.SipWebhookUrl, "c-keys"), timeout.Token);
+
+        // Once this call's sideband has asked for its greeting, the caller presses 5 then #.
+        RealtimeSessionRecord? sideband = null;
+        await realtime.Records.WaitForAsync(r =>
+        {
+            sideband = r.Sessions.FirstOrDefault(s => s.CallId is not null && !earlier.Contains(s.SessionId));
+            return sideband is not null && r.ClientEvents.Any(e => e.SessionId == sideband.SessionId && e.Type == "response.create");
+        }, timeout.Token);
+        Assert.True(realtime.SendSipDtmf(sideband!.CallId!, "5"));
+        Assert.True(realtime.SendSipDtmf(sideband.CallId!, "#"));
+        var result = await placing;
+
+        Assert.Equal(SipCallEnd.CallerHungUp, result.End);
+        Assert.Contains(realtime.Records.Transcripts, t => t.Role == "user" && t.Text.Contains("5 #", StringComparison.Ordinal));
+        Assert.Contains(realtime.Records.Transcripts, t => t.Role == "assistant" && t.Text == "You pressed five.");
+        var records = await stack.Records.ReadAsync(SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
+        Assert.Contains(records, r => r is { Kind: "turn", Speaker: "caller", Text: "[keypad] 5 #" });
     }
 
     private SipCallRequest Request(Uri webhookUrl, string customerId = "c-1", ReadOnlyMemory<byte>? callerAudio = null) => new()

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Core.Calls;
@@ -203,7 +204,8 @@ public sealed partial class SidebandCallRunner
             turns.Start(_time.GetUtcNow(), engine.Name, observer);
             var keypadEngine = engine;
             var keypadTurns = turns;
-            keypad = new CallKeypad(_time, KeypadPause, text => _ = SendKeypadAsync(keypadEngine, callId, text, cancellationToken), keypadTurns.CallerKeypad);
+            var responding = new StrongBox<bool>();
+            keypad = new CallKeypad(_time, KeypadPause, text => _ = SendKeypadAsync(keypadEngine, callId, text, responding, cancellationToken), keypadTurns.CallerKeypad);
             var sipControl = new SipCallControl(control, sipCallId);
             var tools = new CallToolRunner(callId, [new EndCallToolHandler(), new TransferToolHandler(sipControl, _options.TransferTarget)], _time, _logger);
             long? responseStartedMs = null;
@@ -228,6 +230,7 @@ public sealed partial class SidebandCallRunner
                         await goodbye.HangUpIfDueAsync(cancellationToken).ConfigureAwait(false);
                         break;
                     case ResponseFinished:
+                        Volatile.Write(ref responding.Value, false);
                         goodbye.ResponseFinished();
                         await goodbye.HangUpIfDueAsync(cancellationToken).ConfigureAwait(false);
                         break;
@@ -238,6 +241,7 @@ public sealed partial class SidebandCallRunner
                         turns.CallerTranscript(transcript);
                         break;
                     case ResponseStarted:
+                        Volatile.Write(ref responding.Value, true);
                         responseStartedMs = nowMs;
                         break;
                     case AgentTranscriptDelta delta:
@@ -322,11 +326,20 @@ public sealed partial class SidebandCallRunner
         }
     }
 
-    /// <summary>Sends a keypad entry to the agent off the event loop; a failure costs the entry, not the call.</summary>
-    private async Task SendKeypadAsync(RealtimeEngine engine, string callId, string text, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a keypad entry to the agent off the event loop; a failure costs the entry, not the call. A response in progress
+    /// is cancelled first, as typed text cuts the agent off in a call loop: the service refuses a second response.create
+    /// while one is active, and the keys would go unanswered.
+    /// </summary>
+    private async Task SendKeypadAsync(RealtimeEngine engine, string callId, string text, StrongBox<bool> responding, CancellationToken cancellationToken)
     {
         try
         {
+            if (Volatile.Read(ref responding.Value))
+            {
+                await engine.CancelResponseAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             await engine.SendUserTextAsync(text, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
