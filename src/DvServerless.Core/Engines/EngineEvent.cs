@@ -3,9 +3,6 @@ namespace DvServerless.Core.Engines;
 /// <summary>Something the engine reports to the call loop.</summary>
 public abstract record EngineEvent;
 
-/// <summary>A piece of agent audio (arbitrary length, not frame-aligned) in the engine's format.</summary>
-public sealed record AgentAudioDelta(string ResponseId, string ItemId, int ContentIndex, ReadOnlyMemory<byte> Audio) : EngineEvent;
-
 /// <summary>Part of the text of what the agent is saying.</summary>
 public sealed record AgentTranscriptDelta(string ResponseId, string ItemId, string Delta) : EngineEvent;
 

@@ -14,6 +14,7 @@ public sealed partial class CallLoop
             case AgentAudioDelta delta:
                 _callerTurnEnded = false;
                 AppendAgentAudio(delta);
+                delta.Release(); // Copied into the playout: back to its pool, as AgentAudioDelta asks of its reader.
                 break;
             case CallerSpeechStopped stopped:
                 _callerTurnEnded = true;

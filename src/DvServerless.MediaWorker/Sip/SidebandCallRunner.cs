@@ -216,6 +216,10 @@ public sealed partial class SidebandCallRunner
                 observer?.OnEngineEvent(engineEvent);
                 switch (engineEvent)
                 {
+                    case AgentAudioDelta audio:
+                        // The audio plays on the SIP leg; a copy that reaches the sideband only goes back to its pool.
+                        audio.Release();
+                        break;
                     case AgentPlaybackStarted playback:
                         goodbye.FarEndPlaying = true;
                         // The far end starts playing the agent into the call: the caller starts hearing the answer.

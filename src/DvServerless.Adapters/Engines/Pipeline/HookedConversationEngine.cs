@@ -96,10 +96,11 @@ internal sealed class HookedConversationEngine : IConversationEngine
             switch (engineEvent)
             {
                 case AgentAudioDelta delta when _agentFilters.Length > 0:
-                    // The delta's audio may be the engine's own buffer: the filtered audio is a copy the loop can keep.
-                    var audio = delta.Audio.ToArray();
-                    Filter(_agentFilters, audio);
-                    yield return delta with { Audio = audio };
+                    // An unpooled delta's audio may be the engine's own buffer: filter a pooled copy, which the reader
+                    // releases like any engine delta; a pooled one is ours until released, so it is filtered in place.
+                    var filtered = delta.IsPooled ? delta : AgentAudioDelta.RentCopy(delta.ResponseId, delta.ItemId, delta.ContentIndex, delta.Audio.Span);
+                    Filter(_agentFilters, filtered.WritableAudio);
+                    yield return filtered;
                     continue;
                 case CallerTranscript caller:
                     await TranscriptAsync(new VoiceTranscript(_callId, AudioDirection.Caller, caller.ItemId, caller.Text)).ConfigureAwait(false);

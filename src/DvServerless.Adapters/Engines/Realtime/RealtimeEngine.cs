@@ -13,7 +13,8 @@ namespace DvServerless.Adapters.Engines.Realtime;
 /// <summary>
 /// An <see cref="IConversationEngine"/> over the OpenAI / Azure OpenAI Realtime GA WebSocket protocol (or the local
 /// simulator speaking it). PCM 24 kHz in and out. One instance per call; one reader of <see cref="ReadEventsAsync"/>.
-/// All sends go through one lock, so concurrent audio, truncate and cancel frames never interleave.
+/// All sends go through one lock, so concurrent audio, truncate and cancel frames never interleave. Its
+/// <see cref="AgentAudioDelta"/> events are pooled: the reader releases each one (see <see cref="AgentAudioDelta.Release"/>).
 /// </summary>
 public sealed class RealtimeEngine : IConversationEngine
 {
@@ -28,6 +29,7 @@ public sealed class RealtimeEngine : IConversationEngine
         Channel.CreateUnbounded<EngineEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly RealtimeClientEventWriter _writer = new();
+    private readonly RealtimeAudioDeltaReader _audioDeltas = new();
     private readonly HashSet<string> _answeredToolCalls = new(StringComparer.Ordinal);
     private readonly HashSet<string> _requestedToolCalls = new(StringComparer.Ordinal);
     private readonly HashSet<string> _loggedIgnoredTypes = new(StringComparer.Ordinal);
@@ -300,10 +302,21 @@ public sealed class RealtimeEngine : IConversationEngine
         {
             await foreach (var frame in connection.ReceiveAsync(cancellationToken).ConfigureAwait(false))
             {
+                var json = frame.ToMemory();
+                if (_audioDeltas.TryRead(json.Span, out var audio))
+                {
+                    // Most frames are audio: a pooled delta the call loop releases (or, if nobody reads any more, nobody).
+                    if (!_events.Writer.TryWrite(audio!))
+                    {
+                        audio!.Release();
+                    }
+
+                    continue;
+                }
+
                 parsed.Clear();
                 string? type;
                 EngineUsage? usage;
-                var json = frame.ToMemory();
                 try
                 {
                     type = RealtimeServerEventParser.Parse(json, parsed, out usage);

@@ -1,0 +1,149 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text.Json;
+using DvServerless.Core.Engines;
+
+namespace DvServerless.Adapters.Engines.Realtime;
+
+/// <summary>
+/// The allocation-free reader of the most frequent server frame, <c>response.output_audio.delta</c> (PROTOCOL §1.5):
+/// one <see cref="Utf8JsonReader"/> pass over the top-level fields, the base64 <c>delta</c> decoded straight into a
+/// pooled <see cref="AgentAudioDelta"/>, and <c>response_id</c> / <c>item_id</c> reused from the previous delta when
+/// their bytes repeat. Every other frame (and an audio delta in a shape it does not take, e.g. escaped base64) is left
+/// to <see cref="RealtimeServerEventParser"/>, which maps it the same way. One per connection; not thread-safe.
+/// </summary>
+internal sealed class RealtimeAudioDeltaReader
+{
+    private static ReadOnlySpan<byte> AudioDeltaType => "response.output_audio.delta"u8;
+
+    private readonly Utf8StringCache _responseIds = new();
+    private readonly Utf8StringCache _itemIds = new();
+
+    /// <summary>
+    /// Reads <paramref name="json"/> as an audio delta. True with a pooled <paramref name="delta"/> (the receiver
+    /// releases it) when it is one; false when the frame is anything else or is not JSON, for the general parser.
+    /// </summary>
+    public bool TryRead(ReadOnlySpan<byte> json, out AgentAudioDelta? delta)
+    {
+        delta = null;
+        try
+        {
+            return TryReadCore(json, out delta);
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the general parser reports it.
+            return false;
+        }
+    }
+
+    private bool TryReadCore(ReadOnlySpan<byte> json, out AgentAudioDelta? delta)
+    {
+        delta = null;
+        var reader = new Utf8JsonReader(json, isFinalBlock: true, state: default);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        var isAudioDelta = false;
+        // Where each string's bytes lie in the frame (an unescaped string's bytes are the frame's own).
+        Range responseId = default;
+        Range itemId = default;
+        Range base64 = default;
+        var contentIndex = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            // Escaped names never occur in the service's frames; such a frame goes to the general parser.
+            if (reader.ValueIsEscaped)
+            {
+                return false;
+            }
+
+            var name = reader.ValueSpan;
+            reader.Read();
+            var token = reader.TokenType;
+            if (name.SequenceEqual("type"u8))
+            {
+                if (token != JsonTokenType.String || reader.ValueIsEscaped || !reader.ValueSpan.SequenceEqual(AudioDeltaType))
+                {
+                    return false;
+                }
+
+                isAudioDelta = true;
+            }
+            else if (name.SequenceEqual("delta"u8))
+            {
+                if (!TryPlainString(ref reader, out base64))
+                {
+                    return false;
+                }
+            }
+            else if (name.SequenceEqual("item_id"u8))
+            {
+                if (!TryPlainString(ref reader, out itemId))
+                {
+                    return false;
+                }
+            }
+            else if (name.SequenceEqual("response_id"u8))
+            {
+                if (!TryPlainString(ref reader, out responseId))
+                {
+                    return false;
+                }
+            }
+            else if (name.SequenceEqual("content_index"u8))
+            {
+                contentIndex = token != JsonTokenType.Number ? 0
+                    : reader.TryGetInt32(out var index) ? index
+                    : (int)Math.Clamp(reader.GetDouble(), int.MinValue, int.MaxValue);
+            }
+            else if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+        }
+
+        if (!isAudioDelta || reader.TokenType != JsonTokenType.EndObject)
+        {
+            return false;
+        }
+
+        delta = Decode(_responseIds.Get(json[responseId]), _itemIds.Get(json[itemId]), contentIndex, json[base64]);
+        return true;
+    }
+
+    /// <summary>
+    /// A string value without escapes (as the service writes ids and base64); any other value is taken as missing (empty),
+    /// like the general parser does. False for an escaped string, which only the general parser decodes.
+    /// </summary>
+    private static bool TryPlainString(ref Utf8JsonReader reader, out Range value)
+    {
+        value = default;
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            return true;
+        }
+
+        if (reader.ValueIsEscaped)
+        {
+            return false;
+        }
+
+        var start = (int)reader.TokenStartIndex + 1; // after the opening quote
+        value = start..(start + reader.ValueSpan.Length);
+        return true;
+    }
+
+    private static AgentAudioDelta Decode(string responseId, string itemId, int contentIndex, ReadOnlySpan<byte> base64)
+    {
+        var delta = AgentAudioDelta.Rent(responseId, itemId, contentIndex, Base64.GetMaxDecodedFromUtf8Length(base64.Length));
+        var status = Base64.DecodeFromUtf8(base64, delta.WritableAudio, out var consumed, out var written);
+
+        // Not valid base64: no audio, as the general parser maps it.
+        delta.SetAudioLength(status == OperationStatus.Done && consumed == base64.Length ? written : 0);
+        return delta;
+    }
+}
