@@ -27,6 +27,7 @@ public sealed class AgentCatalog
         {
             var agent = defaultAgent.Clone();
             section.Bind(agent);
+            agent.DropUnnamedTools();
             _named[section.Key] = agent;
         }
     }

@@ -53,6 +53,19 @@ public sealed class AgentOptions
     /// </summary>
     public IReadOnlyList<AgentTool> Tools { get; set; } = [];
 
+    /// <summary>
+    /// Drops the tools without a name from <see cref="Tools"/>. Section <c>Agent:Tools:{name}</c> configures the worker's
+    /// HTTP tools (their names are the section names); the configuration binder also reads those sections into this list,
+    /// nameless, and a nameless function would be refused by the model and would hide the worker's own tools.
+    /// </summary>
+    public void DropUnnamedTools()
+    {
+        if (Tools.Any(t => string.IsNullOrWhiteSpace(t.Name)))
+        {
+            Tools = Tools.Where(t => !string.IsNullOrWhiteSpace(t.Name)).ToArray();
+        }
+    }
+
     /// <summary>A copy whose settings can be changed without touching this agent.</summary>
     public AgentOptions Clone()
     {

@@ -19,7 +19,10 @@ public sealed record CallerKeypress(char Key) : EngineEvent;
 public sealed record CallerSpeechStopped(int AudioEndMs, string? ItemId) : EngineEvent;
 
 /// <summary>The final transcription of one caller utterance.</summary>
-public sealed record CallerTranscript(string ItemId, string Text) : EngineEvent;
+/// <param name="ItemId">The caller item.</param>
+/// <param name="Text">What the caller said.</param>
+/// <param name="Sentiment">The speech-to-text provider's sentiment of the utterance, when it gives one.</param>
+public sealed record CallerTranscript(string ItemId, string Text, Speech.SpeechSentiment? Sentiment = null) : EngineEvent;
 
 /// <summary>The agent started a response.</summary>
 public sealed record ResponseStarted(string ResponseId) : EngineEvent;

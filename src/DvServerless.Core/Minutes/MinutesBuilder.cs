@@ -34,6 +34,7 @@ public static class MinutesBuilder
             Engine = call.Engine ?? entries.Select(e => e.Engine).FirstOrDefault(e => !string.IsNullOrEmpty(e)),
             CallIds = [call.CallId],
             Lines = lines,
+            CallerSentiment = OverallSentiment(lines),
             CostUsd = CostOf(entries),
         };
     }
@@ -60,6 +61,7 @@ public static class MinutesBuilder
             engine ??= call.Engine ?? entries.Select(e => e.Engine).FirstOrDefault(e => !string.IsNullOrEmpty(e));
         }
 
+        lines = lines.OrderBy(l => l.StartMs).ThenBy(l => l.EndMs).ToList();
         return new MinutesDocument
         {
             CallId = conferenceId,
@@ -70,8 +72,9 @@ public static class MinutesBuilder
             Engine = engine,
             CallIds = calls.Select(c => c.Call.CallId).ToArray(),
             CostUsd = calls.Select(c => CostOf(c.Entries)).Aggregate((decimal?)null, (sum, cost) => cost is null ? sum : (sum ?? 0) + cost),
-            // A stable sort keeps each call's own order for lines starting at the same millisecond.
-            Lines = lines.OrderBy(l => l.StartMs).ThenBy(l => l.EndMs).ToArray(),
+            // A stable sort (above) keeps each call's own order for lines starting at the same millisecond.
+            Lines = lines,
+            CallerSentiment = OverallSentiment(lines),
         };
     }
 
@@ -163,11 +166,26 @@ public static class MinutesBuilder
                 }
             }
 
-            lines.Add(new MinutesLine(speaker, entry.StartMs + offsetMs, Math.Max(end, entry.StartMs) + offsetMs, text, entry.Interrupted, callId));
+            lines.Add(new MinutesLine(speaker, entry.StartMs + offsetMs, Math.Max(end, entry.StartMs) + offsetMs, text, entry.Interrupted, callId,
+                entry.Sentiment, entry.SentimentScore));
         }
 
         // OrderBy is stable: turns recorded at the same millisecond keep their recorded order.
         return lines.OrderBy(l => l.StartMs).ToList();
+    }
+
+    /// <summary>The mean of the lines' sentiment scores with its label; null when no line has a score.</summary>
+    public static Speech.SpeechSentiment? OverallSentiment(IReadOnlyList<MinutesLine> lines)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var scores = lines.Where(l => l.SentimentScore is not null).Select(l => l.SentimentScore!.Value).ToList();
+        if (scores.Count == 0)
+        {
+            return null;
+        }
+
+        var mean = Math.Round(scores.Average(), 3);
+        return new Speech.SpeechSentiment(Sentiment.SentimentLabels.Of(mean), mean);
     }
 
     private static long EndOf(IReadOnlyList<CallRecordEntry> entries) =>

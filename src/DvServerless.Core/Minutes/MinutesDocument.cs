@@ -27,6 +27,12 @@ public sealed record MinutesDocument
     /// <summary>The dialogue in time order.</summary>
     public IReadOnlyList<MinutesLine> Lines { get; init; } = [];
 
+    /// <summary>
+    /// The caller's overall sentiment: the mean score of the lines that carry one, with its label; null when none does
+    /// (records written before sentiment was recorded).
+    /// </summary>
+    public Speech.SpeechSentiment? CallerSentiment { get; init; }
+
     /// <summary>The call's cost in US dollars (the sum over its calls for a conference); null when no cost was recorded.</summary>
     public decimal? CostUsd { get; init; }
 

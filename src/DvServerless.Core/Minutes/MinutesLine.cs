@@ -7,4 +7,7 @@ namespace DvServerless.Core.Minutes;
 /// <param name="Text">What was said; for an interrupted agent turn only what the caller heard, ending in <see cref="MinutesBuilder.InterruptedMarker"/>.</param>
 /// <param name="Interrupted">True when the caller cut the agent off.</param>
 /// <param name="CallId">The call the line came from (differs between lines of a conference).</param>
-public sealed record MinutesLine(string Speaker, long StartMs, long EndMs, string Text, bool Interrupted = false, string? CallId = null);
+/// <param name="Sentiment">For caller lines: the sentiment label (<c>positive</c>, <c>neutral</c>, <c>negative</c>), when recorded.</param>
+/// <param name="SentimentScore">For caller lines: the sentiment score, −1 to 1, when recorded.</param>
+public sealed record MinutesLine(string Speaker, long StartMs, long EndMs, string Text, bool Interrupted = false, string? CallId = null,
+    string? Sentiment = null, double? SentimentScore = null);

@@ -88,7 +88,13 @@ public static class MinutesRenderer
         text.Append("\nDialogue\n");
         foreach (var line in document.Lines)
         {
-            text.Append('[').Append(Clock(line.StartMs)).Append("] ").Append(line.Speaker).Append(": ").Append(line.Text).Append('\n');
+            text.Append('[').Append(Clock(line.StartMs)).Append("] ").Append(line.Speaker).Append(": ").Append(line.Text);
+            if (SentimentOf(line) is { } sentiment)
+            {
+                text.Append(" (").Append(sentiment).Append(')');
+            }
+
+            text.Append('\n');
         }
 
         text.Append("\nSummary\n");
@@ -123,7 +129,13 @@ public static class MinutesRenderer
         text.Append("\n## Dialogue\n\n");
         foreach (var line in document.Lines)
         {
-            text.Append("- `").Append(Clock(line.StartMs)).Append("` **").Append(line.Speaker).Append(":** ").Append(line.Text).Append('\n');
+            text.Append("- `").Append(Clock(line.StartMs)).Append("` **").Append(line.Speaker).Append(":** ").Append(line.Text);
+            if (SentimentOf(line) is { } sentiment)
+            {
+                text.Append(" _(").Append(sentiment).Append(")_");
+            }
+
+            text.Append('\n');
         }
 
         text.Append("\n## Summary\n\n");
@@ -166,7 +178,10 @@ public static class MinutesRenderer
                 text = l.Text,
                 interrupted = l.Interrupted,
                 callId = l.CallId,
+                sentiment = l.Sentiment,
+                sentimentScore = l.SentimentScore,
             }),
+            callerSentiment = document.CallerSentiment is { } overall ? new { label = overall.Label, score = overall.Score } : null,
             summary = document.Summary is { } s ? new { text = s.Text, actionItems = s.ActionItems } : null,
             noSummary = document.Summary is null ? NoSummaryLine(document) : null,
         };
@@ -224,11 +239,22 @@ public static class MinutesRenderer
         yield return ("Start", document.StartedAt?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) ?? "-");
         yield return ("Duration", FormatDuration(document.Duration));
         yield return ("Engine", document.Engine ?? "-");
+        if (document.CallerSentiment is { } overall)
+        {
+            yield return ("Caller sentiment", Sentiment(overall.Label, overall.Score));
+        }
+
         if (document.CostUsd is { } cost)
         {
             yield return ("Cost", string.Create(CultureInfo.InvariantCulture, $"${cost:0.0000} (engine usage at list prices)"));
         }
     }
+
+    /// <summary>A line's sentiment as <c>negative -0.50</c> (or the label alone without a score); null for none.</summary>
+    private static string? SentimentOf(MinutesLine line) => line.Sentiment is { Length: > 0 } label ? Sentiment(label, line.SentimentScore) : null;
+
+    private static string Sentiment(string label, double? score) =>
+        score is { } s ? string.Create(CultureInfo.InvariantCulture, $"{label} {s:+0.00;-0.00;0.00}") : label;
 
     private static string FormatDuration(TimeSpan duration)
     {

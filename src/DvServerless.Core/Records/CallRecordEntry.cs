@@ -48,6 +48,12 @@ public sealed record CallRecordEntry
     /// <summary>For caller turns: a sentiment label (<c>positive</c>, <c>neutral</c>, <c>negative</c>) when an engine or analyser supplies one.</summary>
     public string? Sentiment { get; init; }
 
+    /// <summary>
+    /// For caller turns: the sentiment score, −1 (negative) to 1 (positive), from the speech-to-text provider when it gives
+    /// one, else from <see cref="Sentiment.LexiconSentimentScorer"/>; null in records written before it existed.
+    /// </summary>
+    public double? SentimentScore { get; init; }
+
     /// <summary>For turns: the recognizer's confidence, 0–1, when the engine reports one.</summary>
     public double? Confidence { get; init; }
 

@@ -17,6 +17,25 @@ public sealed partial class CallLoop
         return _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Say, speech, _time.GetTimestamp()));
     }
 
+    /// <summary>Speaks slow tools' filler lines (<see cref="Tools.ToolFiller"/>); null: fillers are not spoken.</summary>
+    public ToolFillerSpeech? ToolFiller { get; init; }
+
+    /// <summary>
+    /// Says a slow tool's filler line as injected speech queued after the current response, unless
+    /// <paramref name="cancellationToken"/> (the tool answered, the call ended) fires while it is being synthesized.
+    /// </summary>
+    private async Task SayToolFillerAsync(string text, CancellationToken cancellationToken)
+    {
+        if (ToolFiller is not { } filler || _playout?.LegFormat is not { } format)
+        {
+            return;
+        }
+
+        var pcm = await filler.Speech.SpeakAsync(filler.TenantId, text, filler.Voice, format, cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        Say(new InjectedSpeech(text, pcm, Interrupt: false));
+    }
+
     /// <summary>Whether <paramref name="itemId"/> is the worker's own audio (the greeting, injected speech), unknown to the engine.</summary>
     private static bool IsLocalItem(string itemId) =>
         itemId == GreetingReady.ItemId || itemId.StartsWith(InjectedSpeech.ItemIdPrefix, StringComparison.Ordinal);

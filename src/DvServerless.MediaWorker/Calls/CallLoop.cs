@@ -69,7 +69,7 @@ public sealed partial class CallLoop : IAsyncDisposable
         _engine = engine;
         _options = options;
         _callControl = callControl;
-        _tools = new CallToolRunner(callId, tools, timeProvider, logger);
+        _tools = new CallToolRunner(callId, tools, timeProvider, logger, SayToolFillerAsync);
         _time = timeProvider;
         _metrics = metrics;
         _logger = logger;

@@ -26,6 +26,7 @@ internal sealed class CallRunnerServices
     private readonly ICallLoopObserverFactory[] _observerFactories;
     private readonly Core.Costs.PricingOptions _pricing;
     private readonly Playout.ComfortNoiseSource? _comfortNoise;
+    private readonly Say.ICallSpeech? _speech;
 
     /// <summary>Resolves the shared services from the worker's container.</summary>
     public CallRunnerServices(IServiceProvider services, IOptions<MediaWorkerOptions> options)
@@ -38,7 +39,10 @@ internal sealed class CallRunnerServices
         Agent = services.GetService<AgentOptions>() ?? services.GetService<IOptions<AgentOptions>>()?.Value ?? new AgentOptions();
         _records = services.GetRequiredService<ICallRecordSink>();
         _callControl = services.GetRequiredService<ICallControl>();
-        _tools = services.GetServices<ICallToolHandler>().Where(t => t.IsAvailable).ToArray();
+        _tools = services.GetServices<ICallToolHandler>()
+            .Concat(services.GetService<ConfiguredHttpTools>()?.Handlers ?? [])
+            .Where(t => t.IsAvailable).ToArray();
+        _speech = services.GetService<Say.ICallSpeech>();
         Options = options.Value;
         Time = services.GetRequiredService<TimeProvider>();
         _metrics = services.GetRequiredService<MediaWorkerMetrics>();
@@ -76,7 +80,7 @@ internal sealed class CallRunnerServices
 
     /// <summary>
     /// Creates the engine of call <paramref name="callId"/> for <paramref name="agent"/>, declaring the tools this worker
-    /// can run (<c>end_call</c>, <c>transfer</c> when configured, …) unless the agent already lists its own.
+    /// can run (<c>end_call</c>, <c>transfer</c> when configured, the HTTP tools of <c>Agent:Tools</c>) unless the agent already lists its own.
     /// </summary>
     public IConversationEngine CreateEngine(string callId, AgentOptions agent)
     {
@@ -143,6 +147,7 @@ internal sealed class CallRunnerServices
         {
             Greeting = greeting,
             ComfortNoise = _comfortNoise,
+            ToolFiller = _speech is null ? null : new Say.ToolFillerSpeech(_speech, call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant),
             Cost = new Core.Costs.CallCost(_pricing, Agent.TranscriptionModel),
             Observer = observers.Count switch
             {

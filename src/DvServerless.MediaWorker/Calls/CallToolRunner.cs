@@ -6,7 +6,8 @@ namespace DvServerless.MediaWorker.Calls;
 
 /// <summary>
 /// Runs the agent's tool calls for one call: each <c>call_id</c> once, off the control task (tools may be slow: HTTP,
-/// storage), with the outcome handed back to the loop by <c>completed</c>. An unknown tool is answered at once.
+/// storage), with the outcome handed back to the loop by <c>completed</c>. An unknown tool is answered at once. A tool
+/// with a <see cref="ToolFiller"/> that is still running after its delay has the filler line said (when the call can speak).
 /// </summary>
 internal sealed partial class CallToolRunner
 {
@@ -15,9 +16,16 @@ internal sealed partial class CallToolRunner
     private readonly HashSet<string> _started = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Func<string, CancellationToken, Task>? _sayFiller;
 
-    public CallToolRunner(string callId, IEnumerable<ICallToolHandler> tools, TimeProvider timeProvider, ILogger logger)
+    /// <summary>
+    /// Creates the runner; <paramref name="sayFiller"/> speaks a slow tool's filler line into the call (null: the call
+    /// cannot, as a SIP sideband, and fillers are skipped).
+    /// </summary>
+    public CallToolRunner(string callId, IEnumerable<ICallToolHandler> tools, TimeProvider timeProvider, ILogger logger,
+        Func<string, CancellationToken, Task>? sayFiller = null)
     {
+        _sayFiller = sayFiller;
         _callId = callId;
         _tools = tools.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         _time = timeProvider;
@@ -92,7 +100,18 @@ internal sealed partial class CallToolRunner
         var failed = false;
         try
         {
-            result = await handler.InvokeAsync(_callId, toolCall.ArgumentsJson, cancellationToken).ConfigureAwait(false);
+            // The filler's clock starts before the tool does, so a tool that blocks at once is still timed from its start.
+            var filler = _sayFiller is null ? null : handler.Filler;
+            var answered = filler is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var fillerDue = filler is null ? null : Task.Delay(filler.Value.After, _time, answered!.Token);
+            var running = handler.InvokeAsync(_callId, toolCall, cancellationToken).AsTask();
+            if (fillerDue is not null)
+            {
+                await SayFillerIfSlowAsync(running, fillerDue, answered!, filler!.Value.Text, toolCall.Name).ConfigureAwait(false);
+            }
+
+            result = await running.ConfigureAwait(false);
+            failed = result.Failed;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -107,6 +126,46 @@ internal sealed partial class CallToolRunner
 
         return new CallToolOutcome(toolCall, result, _time.GetElapsedTime(started), failed);
     }
+
+    /// <summary>
+    /// Waits for <paramref name="running"/> or <paramref name="fillerDue"/>; on the delay, starts saying the filler line without
+    /// holding the tool's answer back. The line is dropped if the tool answers before its speech is ready.
+    /// </summary>
+    private async Task SayFillerIfSlowAsync(Task running, Task fillerDue, CancellationTokenSource answered, string text, string tool)
+    {
+        var first = await Task.WhenAny(running, fillerDue).ConfigureAwait(false);
+        if (first != fillerDue || fillerDue.IsCanceled)
+        {
+            await answered.CancelAsync().ConfigureAwait(false);
+            answered.Dispose();
+            return;
+        }
+
+        _ = running.ContinueWith(static (_, state) => ((CancellationTokenSource)state!).Cancel(), answered,
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _sayFiller!(text, answered.Token).ConfigureAwait(false);
+                LogFillerSaid(_callId, tool);
+            }
+            catch (OperationCanceledException) when (answered.IsCancellationRequested)
+            {
+                // The tool answered (or the call ended) first: the line is no longer wanted.
+            }
+            catch (Exception ex)
+            {
+                LogFillerFailed(_callId, tool, ex.GetType().Name);
+            }
+        }, CancellationToken.None);
+    }
+
+    [LoggerMessage(EventId = 8806, Level = LogLevel.Debug, Message = "Call {CallId}: tool {Tool} is slow; the agent says its filler line")]
+    private partial void LogFillerSaid(string callId, string tool);
+
+    [LoggerMessage(EventId = 8807, Level = LogLevel.Warning, Message = "Call {CallId}: tool {Tool} is slow and its filler line could not be spoken ({Error})")]
+    private partial void LogFillerFailed(string callId, string tool, string error);
 
     [LoggerMessage(EventId = 3209, Level = LogLevel.Warning, Message = "Call {CallId}: the agent called the unknown tool {Tool}")]
     private partial void LogUnknownTool(string callId, string tool);

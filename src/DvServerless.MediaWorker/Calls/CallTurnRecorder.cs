@@ -61,6 +61,8 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
     public void CallerTranscript(CallerTranscript transcript)
     {
         var now = _time.GetUtcNow();
+        // The provider's reading when it gives one; otherwise the local lexicon's, so every caller turn has one.
+        var sentiment = transcript.Sentiment ?? Core.Sentiment.LexiconSentimentScorer.Score(transcript.Text);
         Write(new CallRecordEntry
         {
             Kind = "turn",
@@ -70,6 +72,8 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
             ItemId = transcript.ItemId,
             Engine = _engine,
             At = now,
+            Sentiment = sentiment.Label,
+            SentimentScore = Math.Clamp(Math.Round(sentiment.Score, 3), -1, 1),
         });
     }
 

@@ -72,6 +72,7 @@ public static class MediaWorkerApp
         services.AddSingleton<LiveCallCommands>();
         services.TryAddSingleton<DvServerless.MediaWorker.Say.ICallSpeech, DvServerless.MediaWorker.Say.CachedCallSpeech>();
         services.AddSingleton<ICallToolHandler, EndCallToolHandler>();
+        services.AddHttpTools(builder.Configuration);
 
         services.AddConversationEngines(builder.Configuration);
         services.RequireRealtimeModelInAzure(builder.Configuration);

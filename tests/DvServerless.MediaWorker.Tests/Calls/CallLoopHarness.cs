@@ -18,8 +18,10 @@ internal sealed class CallLoopHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
 
     public CallLoopHarness(AudioFormat? legFormat = null, CallLoopOptions? options = null, IEnumerable<ICallToolHandler>? tools = null,
-        Func<FakeTimeProvider, ICallLoopObserver>? observer = null, CallCost? cost = null, ComfortNoiseSource? comfortNoise = null)
+        Func<FakeTimeProvider, ICallLoopObserver>? observer = null, CallCost? cost = null, ComfortNoiseSource? comfortNoise = null,
+        DvServerless.MediaWorker.Say.ToolFillerSpeech? toolFiller = null, FakeTimeProvider? time = null)
     {
+        Time = time ?? new(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero));
         Leg = new InMemoryCallLeg(legFormat ?? AudioFormat.Pcm24k);
         Loop = new CallLoop("call-1", Leg, Engine, options ?? new CallLoopOptions(), Sink, Control,
             tools ?? [new EndCallToolHandler()], Time, new MediaWorkerMetrics(_meters), NullLogger.Instance)
@@ -27,11 +29,12 @@ internal sealed class CallLoopHarness : IAsyncDisposable
             Observer = observer?.Invoke(Time),
             Cost = cost,
             ComfortNoise = comfortNoise,
+            ToolFiller = toolFiller,
         };
         Run = Loop.RunAsync(_stop.Token);
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Time { get; }
 
     public InMemoryCallLeg Leg { get; }
 

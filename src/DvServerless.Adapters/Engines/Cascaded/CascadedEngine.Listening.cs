@@ -11,6 +11,7 @@ public sealed partial class CascadedEngine
 {
     // Listener state: read and written by the listener task only.
     private readonly StringBuilder _turnText = new();
+    private readonly List<double> _turnSentimentScores = [];
     private string? _turnItemId;
     private long _audioBaseMs;
 
@@ -123,6 +124,10 @@ public sealed partial class CascadedEngine
                     }
 
                     _turnText.Append(final.Text.Trim());
+                    if (final.Sentiment is { } sentiment)
+                    {
+                        _turnSentimentScores.Add(sentiment.Score);
+                    }
                 }
 
                 if (final.EndOfTurn)
@@ -158,6 +163,10 @@ public sealed partial class CascadedEngine
     {
         var itemId = _turnItemId;
         var text = _turnText.ToString();
+        // The provider's sentiment of the turn, averaged over its segments; none when it gave none.
+        var sentiment = _turnSentimentScores.Count == 0 ? null
+            : new SpeechSentiment(Core.Sentiment.SentimentLabels.Of(_turnSentimentScores.Average()), _turnSentimentScores.Average());
+        _turnSentimentScores.Clear();
         _turnItemId = null;
         _turnText.Clear();
         if (itemId is null)
@@ -172,7 +181,7 @@ public sealed partial class CascadedEngine
         }
 
         var endedAt = _time.GetTimestamp();
-        Publish(new CallerTranscript(itemId, text));
+        Publish(new CallerTranscript(itemId, text, sentiment));
         lock (_gate)
         {
             // A new turn moves on from tool calls still running: their results are kept but start no answer.

@@ -110,6 +110,7 @@ public static class RealtimeServiceCollectionExtensions
 
     private static void ApplyAgentOverrides(AgentOptions agent, IConfiguration configuration)
     {
+        agent.DropUnnamedTools();
         if (NonEmpty(configuration["OpenAI:Model"]) is { } model)
         {
             agent.Model = model;

@@ -19,6 +19,11 @@ internal static class DeepgramListenQuery
     /// interim results), <c>vad_events</c> (SpeechStarted for barge-in), formatting, diarization, profanity filter, the
     /// boosted words (<c>keyterm</c> on Nova-3 and Flux, <c>keywords</c> on older models) and the audio format.
     /// </summary>
+    /// <remarks>
+    /// No <c>sentiment</c>: Deepgram's sentiment analysis is an audio-intelligence feature of pre-recorded requests, and
+    /// the live streaming API gives none, so <see cref="SpeechRecognitionOptions.Sentiment"/> is not sent and the worker
+    /// scores caller turns itself (<c>Core.Sentiment.LexiconSentimentScorer</c>).
+    /// </remarks>
     public static Uri Build(Uri baseUrl, string model, SpeechRecognitionOptions options)
     {
         var query = new StringBuilder();

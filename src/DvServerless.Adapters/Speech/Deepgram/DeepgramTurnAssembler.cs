@@ -12,9 +12,6 @@ namespace DvServerless.Adapters.Speech.Deepgram;
 /// </summary>
 internal sealed class DeepgramTurnAssembler
 {
-    /// <summary>Deepgram's own bands: a score above +0.333 is positive, below −0.333 negative.</summary>
-    private const double SentimentBand = 0.333;
-
     private readonly bool _partials;
     private readonly List<DeepgramServerMessage> _segments = [];
 
@@ -96,6 +93,7 @@ internal sealed class DeepgramTurnAssembler
         return string.Join(' ', tail is null ? parts : parts.Append(tail));
     }
 
+    // Deepgram's live API sends no sentiment today (see DeepgramListenQuery); a result that carries one is still used.
     private static SpeechSentiment? SentimentOf(List<DeepgramServerMessage> segments)
     {
         var scores = segments.Where(s => s.SentimentScore is not null).Select(s => s.SentimentScore!.Value).ToList();
@@ -105,7 +103,7 @@ internal sealed class DeepgramTurnAssembler
         }
 
         var score = scores.Average();
-        var label = score > SentimentBand ? "positive" : score < -SentimentBand ? "negative" : "neutral";
-        return new SpeechSentiment(label, score);
+        // Deepgram's own bands (±1/3), the same as the local scorer's.
+        return new SpeechSentiment(Core.Sentiment.SentimentLabels.Of(score), score);
     }
 }

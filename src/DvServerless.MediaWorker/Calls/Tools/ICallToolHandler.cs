@@ -18,6 +18,16 @@ public interface ICallToolHandler
     /// <summary>Whether the tool can run in this deployment (e.g. a transfer needs a target); unavailable tools are not offered.</summary>
     bool IsAvailable => true;
 
+    /// <summary>The line the agent says while this tool is slow to answer; null for none.</summary>
+    ToolFiller? Filler => null;
+
     /// <summary>Runs the tool for <paramref name="callId"/> with the model's JSON <paramref name="argumentsJson"/>.</summary>
     ValueTask<CallToolResult> InvokeAsync(string callId, string argumentsJson, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="toolCall"/> for <paramref name="callId"/>; what the call loop calls. Tools that need the tool
+    /// call's own id (an idempotency key) override it; by default it runs the tool with the call's arguments.
+    /// </summary>
+    ValueTask<CallToolResult> InvokeAsync(string callId, ToolCallRequested toolCall, CancellationToken cancellationToken) =>
+        InvokeAsync(callId, toolCall.ArgumentsJson, cancellationToken);
 }
