@@ -48,6 +48,12 @@ public sealed class LocalStackOptions
     /// <summary>Extra settings given to both apps, after the stack's own (e.g. <c>Sip:Rules:0:Header</c>, <c>Sip:TransferTarget</c>).</summary>
     public IReadOnlyDictionary<string, string?> AppSettings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Starts the media worker as its own process (a test that kills or stops it, as a platform would); the returned
+    /// handle stops it. Null runs the worker inside the stack's process.
+    /// </summary>
+    public Func<MediaWorkerLaunch, CancellationToken, Task<IAsyncDisposable>>? MediaWorkerLauncher { get; init; }
+
     /// <summary>Settings from the environment (e.g. <c>OPENAI_API_KEY</c>, <c>OpenAI__*</c>, <c>AzureOpenAI__*</c>).</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = ReadEnvironment();
 
