@@ -12,6 +12,9 @@ public sealed class LocalStackOptions
     /// <summary>What the simulated agent answers to turn N given the caller's words; null = the simulator's default.</summary>
     public Func<int, string, string>? AgentReply { get; init; }
 
+    /// <summary>Drops the Realtime simulator's sessions on purpose (network-fault injection); null never drops.</summary>
+    public DvServerless.Simulators.Realtime.RealtimeConnectionDrop? RealtimeConnectionDrop { get; init; }
+
     /// <summary>
     /// The cached greeting played the moment media connects; null takes <c>Agent__Greeting</c> from the environment,
     /// empty turns it off.
