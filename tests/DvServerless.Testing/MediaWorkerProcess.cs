@@ -1,19 +1,16 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace DvServerless.Testing;
 
 /// <summary>
 /// The built media worker running as its own OS process (<c>dotnet DvServerless.MediaWorker.dll</c>, configured through
 /// environment variables as a container is), so a test can stop it as a platform does: SIGTERM on a redeploy, SIGKILL
-/// when a node dies. Its console log is collected line by line, each line with the time it arrived.
+/// when a node dies. Its console log is collected.
 /// </summary>
 public sealed class MediaWorkerProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly List<(TimeSpan At, string Line)> _lines = [];
-    private TaskCompletionSource _changed = NewSignal();
+    private readonly List<string> _lines = [];
 
     private MediaWorkerProcess(Process process, Uri url)
     {
@@ -34,9 +31,6 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Time since the process was started (the clock <see cref="WaitForLogAsync"/> answers in).</summary>
-    public TimeSpan Elapsed => _clock.Elapsed;
-
     /// <summary>Everything the worker wrote so far.</summary>
     public string Output
     {
@@ -44,7 +38,7 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
         {
             lock (_lines)
             {
-                return string.Join('\n', _lines.Select(l => l.Line));
+                return string.Join('\n', _lines);
             }
         }
     }
@@ -116,35 +110,6 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    /// <summary>Waits for a log line containing <paramref name="text"/>; returns when it arrived (see <see cref="Elapsed"/>).</summary>
-    public async Task<TimeSpan> WaitForLogAsync(string text, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task changed;
-            lock (_lines)
-            {
-                changed = _changed.Task;
-                foreach (var (at, line) in _lines)
-                {
-                    if (line.Contains(text, StringComparison.Ordinal))
-                    {
-                        return at;
-                    }
-                }
-            }
-
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The worker exited with {_process.ExitCode} before logging '{text}':\n{Output}");
-            }
-
-            // The exit itself is not a line: wake up now and then to notice it.
-            await Task.WhenAny(changed, Task.Delay(TimeSpan.FromSeconds(1), cancellationToken)).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-    }
-
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -187,21 +152,12 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
 
     private void Add(string? line)
     {
-        if (line is null)
+        if (line is not null)
         {
-            return;
+            lock (_lines)
+            {
+                _lines.Add(line);
+            }
         }
-
-        TaskCompletionSource signal;
-        lock (_lines)
-        {
-            _lines.Add((_clock.Elapsed, line));
-            signal = _changed;
-            _changed = NewSignal();
-        }
-
-        signal.TrySetResult();
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
