@@ -1,6 +1,6 @@
 // The media worker on Azure Container Apps: external HTTPS ingress (WebSockets for ACS media streaming), at least
-// one replica so a call never waits for a cold start, and a 300 s termination grace period so a new revision or a
-// scale-in lets running calls finish (the worker drains on SIGTERM).
+// one replica so a call never waits for a cold start, and a 330 s termination grace period so a new revision or a
+// scale-in lets running calls finish (the worker drains on SIGTERM: 300 s, then a 15 s goodbye).
 param environmentName string
 param appName string
 param location string
@@ -108,9 +108,10 @@ var probes = [
     failureThreshold: 3
   }
   {
+    // 503 from the moment the worker drains (SIGTERM): the replica leaves the ingress while its calls finish.
     type: 'Readiness'
     httpGet: {
-      path: '/healthz'
+      path: '/readyz'
       port: targetPort
     }
     periodSeconds: 5
@@ -156,7 +157,8 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
       secrets: secrets
     }
     template: {
-      terminationGracePeriodSeconds: 300
+      // The worker drains for MediaWorker:DrainTimeout (300 s), then says goodbye for up to 15 s and hangs up: 330 s covers both.
+      terminationGracePeriodSeconds: 330
       containers: [
         {
           name: 'mediaworker'

@@ -75,8 +75,11 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The Functions app's services (for tests that look inside it).</summary>
     public required IServiceProvider FunctionsServices { get; init; }
 
-    /// <summary>The media worker's services (for tests that look inside it).</summary>
-    public required IServiceProvider MediaWorkerServices { get; init; }
+    /// <summary>The media worker's services (for tests that look inside it); not there when the worker runs as its own process.</summary>
+    public IServiceProvider MediaWorkerServices => WorkerServices ?? throw new InvalidOperationException(
+        "The media worker runs as its own process (LocalStackOptions.MediaWorkerLauncher); its services are not in this one.");
+
+    private IServiceProvider? WorkerServices { get; init; }
 
     /// <summary>A human description of the engine in use.</summary>
     public required string EngineDescription { get; init; }
@@ -102,7 +105,7 @@ public sealed class LocalStack : IAsyncDisposable
             if (!options.UsesRealEngine)
             {
                 progress("starting the Realtime simulator (no OPENAI_API_KEY or Azure OpenAI settings)");
-                var simulatorOptions = new RealtimeSimulatorOptions { CallerTranscripts = options.CallerTranscripts };
+                var simulatorOptions = new RealtimeSimulatorOptions { CallerTranscripts = options.CallerTranscripts, ConnectionDrop = options.RealtimeConnectionDrop };
                 if (options.AgentReply is not null)
                 {
                     simulatorOptions.AgentReply = options.AgentReply;
@@ -170,9 +173,17 @@ public sealed class LocalStack : IAsyncDisposable
                 ["Acs:ConnectionString"] = acs.ConnectionString,
                 ["Acs:AudioFormat"] = options.AcsAudioFormat,
             };
-            var worker = MediaWorkerApp.Build(["--urls", workerUrl.ToString()], builder => Configure(builder, workerSettings, options.Verbose, options.LogSink));
-            await worker.StartAsync(cancellationToken).ConfigureAwait(false);
-            owned.Add(worker);
+            WebApplication? worker = null;
+            if (options.MediaWorkerLauncher is { } launcher)
+            {
+                owned.Add(await launcher(new MediaWorkerLaunch(workerSettings, workerUrl, workerInternalUrl), cancellationToken).ConfigureAwait(false));
+            }
+            else
+            {
+                worker = MediaWorkerApp.Build(["--urls", workerUrl.ToString()], builder => Configure(builder, workerSettings, options.Verbose, options.LogSink));
+                await worker.StartAsync(cancellationToken).ConfigureAwait(false);
+                owned.Add(worker);
+            }
 
             progress("starting the Functions app");
             var functionsSettings = new Dictionary<string, string?>(shared)
@@ -194,19 +205,21 @@ public sealed class LocalStack : IAsyncDisposable
             await functions.StartAsync(cancellationToken).ConfigureAwait(false);
             owned.Add(functions);
 
-            var engineOptions = worker.Services.GetService<Microsoft.Extensions.Options.IOptions<DvServerless.Adapters.Engines.Realtime.RealtimeEngineOptions>>()?.Value;
-            var agent = worker.Services.GetRequiredService<DvServerless.Core.Engines.AgentOptions>();
+            // The engine is described from the worker's resolved settings; a worker process resolves them the same way.
+            var engineOptions = worker?.Services.GetService<Microsoft.Extensions.Options.IOptions<DvServerless.Adapters.Engines.Realtime.RealtimeEngineOptions>>()?.Value;
+            var agent = worker?.Services.GetRequiredService<DvServerless.Core.Engines.AgentOptions>() ?? new DvServerless.Core.Engines.AgentOptions();
             var stack = new LocalStack
             {
                 FunctionsBaseUrl = functionsUrl,
                 MediaWorkerBaseUrl = workerUrl,
                 MediaWorkerInternalUrl = workerInternalUrl,
                 FunctionsServices = functions.Services,
-                MediaWorkerServices = worker.Services,
+                WorkerServices = worker?.Services,
                 Acs = acs,
                 Realtime = realtime,
                 Sessions = functions.Services.GetRequiredService<ICallSessionStore>(),
-                Records = worker.Services.GetRequiredService<ICallRecordSink>(),
+                // The same Blob container either way; the Functions app reads it for the minutes.
+                Records = (worker?.Services ?? functions.Services).GetRequiredService<ICallRecordSink>(),
                 AdminApiKey = adminApiKey,
                 TenantId = tenantApiKey is null ? null : LocalStackOptions.LocalTenantId,
                 TenantApiKey = tenantApiKey,

@@ -12,6 +12,9 @@ public sealed class LocalStackOptions
     /// <summary>What the simulated agent answers to turn N given the caller's words; null = the simulator's default.</summary>
     public Func<int, string, string>? AgentReply { get; init; }
 
+    /// <summary>Drops the Realtime simulator's sessions on purpose (network-fault injection); null never drops.</summary>
+    public DvServerless.Simulators.Realtime.RealtimeConnectionDrop? RealtimeConnectionDrop { get; init; }
+
     /// <summary>
     /// The cached greeting played the moment media connects; null takes <c>Agent__Greeting</c> from the environment,
     /// empty turns it off.
@@ -47,6 +50,12 @@ public sealed class LocalStackOptions
 
     /// <summary>Extra settings given to both apps, after the stack's own (e.g. <c>Sip:Rules:0:Header</c>, <c>Sip:TransferTarget</c>).</summary>
     public IReadOnlyDictionary<string, string?> AppSettings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>
+    /// Starts the media worker as its own process (a test that kills or stops it, as a platform would); the returned
+    /// handle stops it. Null runs the worker inside the stack's process.
+    /// </summary>
+    public Func<MediaWorkerLaunch, CancellationToken, Task<IAsyncDisposable>>? MediaWorkerLauncher { get; init; }
 
     /// <summary>Settings from the environment (e.g. <c>OPENAI_API_KEY</c>, <c>OpenAI__*</c>, <c>AzureOpenAI__*</c>).</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = ReadEnvironment();

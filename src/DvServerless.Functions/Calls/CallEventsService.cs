@@ -7,7 +7,10 @@ namespace DvServerless.Functions.Calls;
 
 /// <summary>
 /// Applies Call Automation callbacks to a call's session: CallConnected → Connected; CallDisconnected → Ended;
-/// AnswerFailed, CreateCallFailed, ConnectFailed → Failed; MediaStreamingFailed is logged; other types are ignored.
+/// AnswerFailed, CreateCallFailed, ConnectFailed → Failed; MediaStreamingFailed → Failed too (the agent can no longer
+/// hear or reach the caller: the worker died or its socket dropped), ending the call's bookkeeping as CallDisconnected
+/// does (minutes, the tenant's concurrent-call slot), and the CallDisconnected that follows it changes nothing; other
+/// types are ignored.
 /// Redeliveries are no-ops, and events that name another call connection than the session's are ignored.
 /// </summary>
 public sealed partial class CallEventsService
@@ -80,7 +83,9 @@ public sealed partial class CallEventsService
                 break;
             case "MediaStreamingFailed":
                 LogMediaStreamingFailed(callId, callEvent.ResultCode, callEvent.ResultSubCode, callEvent.ResultMessage);
-                return CallEventResult.Ignored;
+                target = CallState.Failed;
+                reason = "Media streaming failed: " + (callEvent.ResultMessage ?? "no reason given");
+                break;
             default:
                 LogIgnoredEvent(callId, type);
                 return CallEventResult.Ignored;
@@ -95,6 +100,14 @@ public sealed partial class CallEventsService
                     && !string.Equals(session.CallConnectionId, callEvent.CallConnectionId, StringComparison.Ordinal))
                 {
                     result = CallEventResult.Mismatched;
+                    return false;
+                }
+
+                if (target == CallState.Ended && session.State == CallState.Failed)
+                {
+                    // The call already failed (its media was lost) and its end was handled then: the disconnect that
+                    // follows is the same end, not a move.
+                    result = CallEventResult.Duplicate;
                     return false;
                 }
 
@@ -122,8 +135,10 @@ public sealed partial class CallEventsService
             return null;
         }
 
-        // A redelivered CallDisconnected runs the handlers again: they are idempotent, and it retries a failed render.
-        if (target == CallState.Ended && result is CallEventResult.Applied or CallEventResult.Duplicate)
+        // A redelivered CallDisconnected runs the handlers again: they are idempotent, and it retries a failed render. A
+        // call whose media failed ends there: its transcript so far gets its minutes.
+        var ends = target == CallState.Ended || type == "MediaStreamingFailed";
+        if (ends && result is CallEventResult.Applied or CallEventResult.Duplicate)
         {
             await Records.CallEndedHandlers.RunAsync(_endedHandlers, stored, _logger, cancellationToken).ConfigureAwait(false);
         }

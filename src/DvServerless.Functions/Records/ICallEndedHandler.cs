@@ -8,6 +8,6 @@ namespace DvServerless.Functions.Records;
 /// </summary>
 public interface ICallEndedHandler
 {
-    /// <summary>Handles the end of <paramref name="session"/> (its state is <see cref="CallState.Ended"/>).</summary>
+    /// <summary>Handles the end of <paramref name="session"/> (its state is <see cref="CallState.Ended"/>, or <see cref="CallState.Failed"/> when its media was lost).</summary>
     Task OnCallEndedAsync(CallSession session, CancellationToken cancellationToken = default);
 }

@@ -31,7 +31,7 @@ public sealed partial class CallLoop
             try
             {
                 using var hangUpTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _callControl.HangUpAsync(_callId, EndCallToolHandler.ToolName, hangUpTimeout.Token).ConfigureAwait(false);
+                await _callControl.HangUpAsync(_callId, _hangUpReason ?? EndCallToolHandler.ToolName, hangUpTimeout.Token).ConfigureAwait(false);
             }
             catch (Exception ex)
             {

@@ -47,6 +47,7 @@ public sealed partial class CallLoop
         {
             await BargeInAsync(forceCancel: true, timestamp, cancellationToken).ConfigureAwait(false);
             QueueInjected(itemId, speech);
+            HangUpAfter(speech);
             return;
         }
 

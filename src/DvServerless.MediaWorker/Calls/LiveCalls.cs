@@ -21,6 +21,9 @@ public sealed class LiveCalls
         return new Registration(this, call);
     }
 
+    /// <summary>The calls live now (a copy: calls that start or end later do not change it).</summary>
+    public IReadOnlyList<LiveCall> Snapshot() => [.. _calls.Values];
+
     /// <summary>The live call <paramref name="callId"/>, or null.</summary>
     public LiveCall? Find(string callId) => _calls.TryGetValue(callId, out var call) ? call : null;
 

@@ -48,8 +48,8 @@ public static class MediaWorkerApp
         services.AddSingleton<IValidateOptions<MediaWorkerOptions>, MediaWorkerOptionsValidator>();
         services.AddOptions<HostOptions>().Configure<IOptions<MediaWorkerOptions>>((host, worker) =>
         {
-            // The whole stop must outlast the drain, or the host cuts calls before the drain timeout.
-            var needed = worker.Value.DrainTimeout + TimeSpan.FromSeconds(10);
+            // The whole stop must outlast the drain and the goodbye, or the host cuts calls before the drain timeout.
+            var needed = worker.Value.DrainTimeout + worker.Value.DrainGoodbyeTimeout + TimeSpan.FromSeconds(10);
             if (host.ShutdownTimeout < needed)
             {
                 host.ShutdownTimeout = needed;
@@ -64,6 +64,7 @@ public static class MediaWorkerApp
         services.AddCallTelemetry();
         services.AddSingleton<ActiveCalls>();
         services.AddSingleton<DvServerless.MediaWorker.Security.MediaTokenReplayGuard>();
+        services.AddSingleton<CallDrainGoodbye>();
         services.AddHostedService<CallDrainService>();
         services.AddSingleton<AcsCallRunner>();
         services.AddSingleton<BrowserCallRunner>();
@@ -114,6 +115,7 @@ public static class MediaWorkerApp
         app.UseMiddleware<StorageUnavailableMiddleware>();
         app.MapGet("/", () => Results.Text("DvServerless media worker"));
         app.MapGet("/healthz", (ActiveCalls calls) => Results.Text(calls.IsDraining ? "draining" : "ok"));
+        app.MapReadiness();
         app.MapInternalPort();
         app.MapAcsMedia();
         app.MapSipAttach();

@@ -24,8 +24,21 @@ public sealed class MediaWorkerOptions
     /// </summary>
     public string AcsAudioFormat { get; set; } = "pcm24KMono";
 
-    /// <summary>How long a stopping worker waits for active calls to end before cutting them.</summary>
-    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(25);
+    /// <summary>
+    /// How long a stopping worker (SIGTERM on a redeploy or scale-in) lets active calls run to their own end before it
+    /// says <see cref="DrainGoodbye"/> to those still running and hangs them up. The default, 300 s, is what the host
+    /// waits for; the container's termination grace period must cover it plus <see cref="DrainGoodbyeTimeout"/>.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>
+    /// What a call still running when <see cref="DrainTimeout"/> is over hears (through the same TTS path as an injected
+    /// <c>say</c>) before it is hung up; empty hangs up without a word.
+    /// </summary>
+    public string DrainGoodbye { get; set; } = "Sorry, this line has to close for maintenance. Please call again in a minute. Goodbye.";
+
+    /// <summary>How long the goodbye may take (synthesis and playout) before the calls still running are cut off (0–60 s).</summary>
+    public TimeSpan DrainGoodbyeTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>The <see cref="AcsAudioFormat"/> as an <see cref="AudioFormat"/>, or null when it is not recognised.</summary>
     public AudioFormat? ParseAcsAudioFormat() => AcsAudioFormat?.Trim().ToLowerInvariant() switch

@@ -1,3 +1,4 @@
+using DvServerless.Core.Calls;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
 using Microsoft.Extensions.Configuration;
@@ -58,6 +59,16 @@ public sealed class MediaWorkerOptionsValidator : IValidateOptions<MediaWorkerOp
         if (options.DrainTimeout < TimeSpan.Zero || options.DrainTimeout > TimeSpan.FromHours(1))
         {
             failures.Add($"MediaWorker:DrainTimeout must be between 0 and 1 hour (was {options.DrainTimeout}).");
+        }
+
+        if (options.DrainGoodbyeTimeout < TimeSpan.Zero || options.DrainGoodbyeTimeout > TimeSpan.FromSeconds(60))
+        {
+            failures.Add($"MediaWorker:DrainGoodbyeTimeout must be between 0 and 60 seconds (was {options.DrainGoodbyeTimeout}).");
+        }
+
+        if (options.DrainGoodbye is { Length: > InjectedSpeechRules.MaxTextLength })
+        {
+            failures.Add($"MediaWorker:DrainGoodbye must be at most {InjectedSpeechRules.MaxTextLength} characters.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

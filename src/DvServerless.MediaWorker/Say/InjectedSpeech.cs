@@ -8,4 +8,10 @@ public sealed record InjectedSpeech(string Text, byte[] Pcm, bool Interrupt)
 {
     /// <summary>The prefix of injected items' ids: they are the worker's own, never the engine's, so they are never truncated.</summary>
     public const string ItemIdPrefix = "dvs-say-";
+
+    /// <summary>
+    /// When set, the call is hung up (with this reason) once the caller has heard these words: the last words of a call
+    /// the worker ends itself, such as the drain goodbye. Null for speech the call goes on after.
+    /// </summary>
+    public string? HangUpReason { get; init; }
 }

@@ -54,7 +54,8 @@ public static class WorkerTelemetryServiceCollectionExtensions
 
         // Scrapes and health probes come every few seconds and say nothing about calls.
         services.Configure<AspNetCoreTraceInstrumentationOptions>(options =>
-            options.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/healthz"));
+            options.Filter = context => !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/healthz")
+                && !context.Request.Path.StartsWithSegments(Hosting.ReadinessEndpoint.Path));
         telemetry.WithTracing(tracing =>
         {
             tracing.AddSource(CallTraceSource.Name);

@@ -65,6 +65,10 @@ internal sealed class AppMediaReceiver
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
+            if (exception is WebSocketException)
+            {
+                call.OnMediaLost(exception.Message);
+            }
         }
         finally
         {

@@ -26,4 +26,10 @@ public enum SimulatedCallOutcome
 
     /// <summary>The simulator was stopped while the call was up.</summary>
     Aborted,
+
+    /// <summary>
+    /// The media WebSocket dropped without a close handshake while the call was up (the app's media endpoint died):
+    /// ACS reported MediaStreamingFailed and ended the call.
+    /// </summary>
+    MediaLost,
 }

@@ -153,7 +153,11 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
         }
 
         var session = new RealtimeSimulatorSession(
-            socket, options, records, model.Length > 0 ? model : options.DefaultModel, null, intent.Length > 0, logger, shutdown);
+            socket, options, records, model.Length > 0 ? model : options.DefaultModel, null, intent.Length > 0, logger, shutdown)
+        {
+            // A drop ends the TCP stream under the WebSocket (ConnectionDrop).
+            Transport = context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket,
+        };
         await session.RunAsync().ConfigureAwait(false);
     }
 

@@ -22,4 +22,7 @@ internal static partial class RealtimeSimulatorLog
 
     [LoggerMessage(EventId = 7205, Level = LogLevel.Debug, Message = "Realtime session {SessionId} response {ResponseId} {Status} after {ProducedMs:F0} ms of audio")]
     public static partial void ResponseFinished(ILogger logger, string sessionId, string responseId, string status, double producedMs);
+
+    [LoggerMessage(EventId = 8904, Level = LogLevel.Warning, Message = "Realtime session {SessionId} dropped on purpose ({Trigger}): socket aborted without a close frame")]
+    public static partial void ConnectionDropped(ILogger logger, string sessionId, string trigger);
 }

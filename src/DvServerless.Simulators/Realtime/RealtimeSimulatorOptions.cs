@@ -69,6 +69,13 @@ public sealed class RealtimeSimulatorOptions
     /// <summary>After this long a session is closed with 1001, as the real service does at 60 minutes.</summary>
     public TimeSpan MaxSessionDuration { get; set; } = TimeSpan.FromMinutes(60);
 
+    /// <summary>
+    /// Drops sessions' sockets abruptly after a time or a number of responses (network-fault injection for reconnect
+    /// tests); null never drops. A session opened after a dropped one goes on with <see cref="CallerTranscripts"/> where
+    /// the dropped one stopped, as the caller's next words are the script's next line.
+    /// </summary>
+    public RealtimeConnectionDrop? ConnectionDrop { get; set; }
+
     /// <summary>The clock for pacing and the session limit; the system clock when null.</summary>
     public TimeProvider? TimeProvider { get; set; }
 
@@ -88,6 +95,11 @@ public sealed class RealtimeSimulatorOptions
         if (MaxSessionDuration <= TimeSpan.Zero)
         {
             throw new ValidationException("RealtimeSimulator:MaxSessionDuration must be positive.");
+        }
+
+        if (ConnectionDrop?.Problem() is { } dropProblem)
+        {
+            throw new ValidationException(dropProblem);
         }
 
         if (CallerTranscripts is null)

@@ -14,7 +14,10 @@ public sealed class RealtimeSimulatorRecords
     private readonly List<RealtimeErrorRecord> _errors = [];
     private readonly List<RealtimeTranscriptRecord> _transcripts = [];
     private readonly List<RealtimeClientSecretRecord> _clientSecrets = [];
+    private readonly List<RealtimeDropRecord> _drops = [];
     private RealtimeUsageTotals _usage = RealtimeUsageTotals.Zero;
+    private int _armedDrops;
+    private int _carriedCallerTurns;
     private TaskCompletionSource _changed = NewSignal();
 
     /// <summary>Every session, in the order they connected.</summary>
@@ -37,6 +40,9 @@ public sealed class RealtimeSimulatorRecords
 
     /// <summary>Every ephemeral key minted, in order.</summary>
     public IReadOnlyList<RealtimeClientSecretRecord> ClientSecrets { get { lock (_gate) { return _clientSecrets.ToArray(); } } }
+
+    /// <summary>The sessions dropped on purpose (<see cref="RealtimeSimulatorOptions.ConnectionDrop"/>), in order.</summary>
+    public IReadOnlyList<RealtimeDropRecord> Drops { get { lock (_gate) { return _drops.ToArray(); } } }
 
     /// <summary>Token usage summed over all sessions.</summary>
     public RealtimeUsageTotals Usage { get { lock (_gate) { return _usage; } } }
@@ -86,6 +92,38 @@ public sealed class RealtimeSimulatorRecords
     internal void AddError(RealtimeErrorRecord record) => Change(() => _errors.Add(record));
 
     internal void AddTranscript(RealtimeTranscriptRecord record) => Change(() => _transcripts.Add(record));
+
+    internal void AddDrop(RealtimeDropRecord record) => Change(() =>
+    {
+        _drops.Add(record);
+        _carriedCallerTurns = record.CallerTurns;
+    });
+
+    /// <summary>Claims one of <paramref name="sessions"/> drops for a session starting now; false when all are used.</summary>
+    internal bool TryArmDrop(int sessions)
+    {
+        lock (_gate)
+        {
+            if (_armedDrops >= sessions)
+            {
+                return false;
+            }
+
+            _armedDrops++;
+            return true;
+        }
+    }
+
+    /// <summary>The caller turns a dropped session had heard, once: the next session starts its script there.</summary>
+    internal int TakeCarriedCallerTurns()
+    {
+        lock (_gate)
+        {
+            var turns = _carriedCallerTurns;
+            _carriedCallerTurns = 0;
+            return turns;
+        }
+    }
 
     internal void AddClientSecret(RealtimeClientSecretRecord record) => Change(() => _clientSecrets.Add(record));
 

@@ -430,6 +430,7 @@ internal sealed partial class RealtimeSimulatorSession
             new JsonObject { ["name"] = "requests", ["limit"] = 1000, ["remaining"] = Math.Max(0, 1000 - _requestsUsed), ["reset_seconds"] = 60 },
             new JsonObject { ["name"] = "tokens", ["limit"] = 50_000, ["remaining"] = Math.Max(0, 50_000 - _tokensUsed), ["reset_seconds"] = 60 });
         Enqueue(limits);
+        CountResponseForDrop();
 
         var producedMs = item?.ProducedAudioMs ?? 0;
         _records.AddResponse(

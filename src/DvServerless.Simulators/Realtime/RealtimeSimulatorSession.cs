@@ -86,6 +86,7 @@ internal sealed partial class RealtimeSimulatorSession
             _time.GetUtcNow(), _config.Session.ToJsonString()));
         RealtimeSimulatorLog.SessionStarted(_logger, SessionId, Model);
 
+        using var drop = StartConnectionDrop();
         using var limit = _time.CreateTimer(
             static state => ((RealtimeSimulatorSession)state!).CloseAtMaximumDuration(), this, _options.MaxSessionDuration, Timeout.InfiniteTimeSpan);
         var sender = SendLoopAsync();
@@ -209,6 +210,12 @@ internal sealed partial class RealtimeSimulatorSession
         {
             await foreach (var frame in _outbound.Reader.ReadAllAsync().ConfigureAwait(false))
             {
+                if (frame.Drop is { } dropped)
+                {
+                    await DropAsync(dropped).ConfigureAwait(false);
+                    break;
+                }
+
                 if (frame.CloseStatus is { } status)
                 {
                     if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
@@ -364,5 +371,5 @@ internal sealed partial class RealtimeSimulatorSession
 
     private void Enqueue(JsonObject evt) => _outbound.Writer.TryWrite(new OutboundFrame(evt.ToJsonString(), null, null));
 
-    private readonly record struct OutboundFrame(string? Json, WebSocketCloseStatus? CloseStatus, string? CloseReason);
+    private readonly record struct OutboundFrame(string? Json, WebSocketCloseStatus? CloseStatus, string? CloseReason, RealtimeDropRecord? Drop = null);
 }

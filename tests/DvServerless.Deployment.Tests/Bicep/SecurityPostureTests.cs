@@ -201,14 +201,16 @@ public sealed partial class SecurityPostureTests
         var ingress = app.Properties["configuration"]!["ingress"]!;
 
         Assert.True(app.Resolve(template["scale"]!["minReplicas"])!.GetValue<int>() >= 1);
-        Assert.True(template["terminationGracePeriodSeconds"]!.GetValue<int>() >= 300);
+        // The drain (300 s by default) plus the goodbye (15 s) plus the host's margin fit in the grace period.
+        Assert.True(template["terminationGracePeriodSeconds"]!.GetValue<int>() >= 330);
         Assert.True(ingress["external"]!.GetValue<bool>());
         Assert.False(ingress["allowInsecure"]!.GetValue<bool>());
         Assert.Equal("auto", ingress["transport"]!.GetValue<string>());  // HTTP ingress: WebSockets included
         Assert.Equal(8080, app.Resolve(ingress["targetPort"])!.GetValue<int>());
         var probes = app.Variable("probes")!.AsArray();
         Assert.Equal(["Startup", "Liveness", "Readiness"], probes.Select(probe => probe!["type"]!.GetValue<string>()));
-        Assert.All(probes, probe => Assert.Equal("/healthz", probe!["httpGet"]!["path"]!.GetValue<string>()));
+        // Liveness on /healthz (a draining worker is alive), readiness on /readyz (503 while draining).
+        Assert.Equal(["/healthz", "/healthz", "/readyz"], probes.Select(probe => probe!["httpGet"]!["path"]!.GetValue<string>()));
         Assert.Contains("'azd-service-name', 'mediaworker'", app.Body["tags"]!.ToJsonString(RelaxedJson.Options), StringComparison.Ordinal);
     }
 

@@ -96,8 +96,41 @@ public sealed class CallEventsServiceTests
         Assert.Equal(before, services.Sessions.Snapshot());
     }
 
+    [Fact]
+    public async Task Lost_media_fails_a_connected_call_ends_its_bookkeeping_and_the_disconnect_after_it_changes_nothing()
+    {
+        var services = await AnsweredCallAsync();
+        var ended = new RecordingEndedHandler();
+        var callEvents = new CallEventsService(services.Sessions, services.Time, Microsoft.Extensions.Logging.Abstractions.NullLogger<CallEventsService>.Instance, [ended]);
+        await callEvents.ApplyAsync(CallId, [Event("CallConnected")]);
+
+        var failed = await callEvents.ApplyAsync(CallId, [Event("MediaStreamingFailed", message: "Stream connection interrupted.")]);
+        var afterFailure = services.Sessions.Snapshot();
+        var disconnected = await callEvents.ApplyAsync(CallId, [Event("CallDisconnected", message: "This conversation has ended.")]);
+
+        Assert.Equal([CallEventResult.Applied], failed.Results);
+        Assert.Equal([CallEventResult.Duplicate], disconnected.Results);
+        var session = await services.Sessions.GetAsync(CallId);
+        Assert.Equal(CallState.Failed, session!.State);
+        Assert.Equal("Media streaming failed: Stream connection interrupted.", session.EndReason);
+        Assert.NotNull(session.EndedAt);
+        Assert.Equal(afterFailure, services.Sessions.Snapshot());
+        // The minutes ran when the media was lost (and again, idempotently, on the disconnect that repeats the end).
+        Assert.Equal([CallId, CallId], ended.Calls);
+    }
+
+    private sealed class RecordingEndedHandler : DvServerless.Functions.Records.ICallEndedHandler
+    {
+        public List<string> Calls { get; } = [];
+
+        public Task OnCallEndedAsync(CallSession session, CancellationToken cancellationToken = default)
+        {
+            Calls.Add(session.CallId);
+            return Task.CompletedTask;
+        }
+    }
+
     [Theory]
-    [InlineData("MediaStreamingFailed")]
     [InlineData("PlayCompleted")]
     [InlineData("ParticipantsUpdated")]
     [InlineData("SomethingNew")]

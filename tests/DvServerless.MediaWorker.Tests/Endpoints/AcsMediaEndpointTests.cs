@@ -163,15 +163,17 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Health_metrics_and_root_answer_200()
+    public async Task Health_readiness_metrics_and_root_answer_200()
     {
         using var health = await _http.GetAsync(new Uri(_server.BaseAddress, "/healthz"));
+        using var ready = await _http.GetAsync(new Uri(_server.BaseAddress, "/readyz"));
         // /metrics is on the internal port, which the ingress does not expose (Internal/InternalPortTests).
         var internalPort = _server.App.Services.GetRequiredService<DvServerless.MediaWorker.Hosting.InternalPort>();
         using var metrics = await _http.GetAsync(new Uri(internalPort.LocalBaseUrl, "/metrics"));
         var root = await _http.GetStringAsync(_server.BaseAddress);
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
         Assert.Equal("DvServerless media worker", root);
     }

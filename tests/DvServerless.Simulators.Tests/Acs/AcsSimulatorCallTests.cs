@@ -386,6 +386,31 @@ public sealed class AcsSimulatorCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_media_socket_lost_mid_call_posts_MediaStreamingFailed_then_CallDisconnected_and_ends_the_call()
+    {
+        // The app's end of the socket goes away with no close handshake, as when its process is killed.
+        _app.MediaScript = socket =>
+        {
+            socket.Abort();
+            return Task.CompletedTask;
+        };
+        var call = await _simulator.PlaceCallAsync(Call(callerSeconds: 3, quietSeconds: 30));
+        await AnswerAsync(await IncomingCallContextAsync());
+
+        var result = await call.Completion.WaitAsync(Wait);
+
+        Assert.Equal(SimulatedCallOutcome.MediaLost, result.Outcome);
+        Assert.True(result.MediaConnected);
+        var types = result.Callbacks.Select(c => c.Type).ToList();
+        var failed = types.IndexOf("Microsoft.Communication.MediaStreamingFailed");
+        var disconnected = types.IndexOf("Microsoft.Communication.CallDisconnected");
+        Assert.InRange(failed, 0, disconnected - 1);
+        Assert.Contains("\"mediaStreamingStatusDetails\":\"streamConnectionInterrupted\"", result.Callbacks[failed].Body, StringComparison.Ordinal);
+        Assert.Contains("\"subCode\":5001", result.Callbacks[disconnected].Body, StringComparison.Ordinal);
+        Assert.Empty(result.ProtocolErrors);
+    }
+
+    [Fact]
     public async Task Subscription_validation_reports_an_endpoint_that_does_not_echo_the_code()
     {
         var result = await AcsSimulator.SendSubscriptionValidationAsync(_app.IncomingCallUrl, IncomingCallEventSchema.EventGrid);

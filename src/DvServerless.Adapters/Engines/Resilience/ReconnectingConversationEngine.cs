@@ -33,6 +33,12 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
     private bool _callerSpeaking;
     private int _disposed;
 
+    // The caller audio the call has sent (dropped while reconnecting included), and how much of it came before the
+    // current session: an engine counts audio_start_ms / audio_end_ms from its own session's first byte, the call loop
+    // from the call's, so a later session's caller timestamps are shifted by this much.
+    private long _audioBytesSent;
+    private long _sessionAudioOffsetMs;
+
     /// <summary>Wraps <paramref name="first"/>; <paramref name="create"/> makes each later engine for the agent it is given.</summary>
     public ReconnectingConversationEngine(string callId, IConversationEngine first, Func<AgentOptions, IConversationEngine> create, AgentOptions agent,
         TimeProvider timeProvider, ILogger logger)
@@ -69,8 +75,11 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
     }
 
     /// <inheritdoc />
-    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken) =>
-        _reconnecting ? ValueTask.CompletedTask : Quietly(e => e.SendAudioAsync(audio, cancellationToken));
+    public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref _audioBytesSent, audio.Length);
+        return _reconnecting ? ValueTask.CompletedTask : Quietly(e => e.SendAudioAsync(audio, cancellationToken));
+    }
 
     /// <inheritdoc />
     public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken) => Quietly(e => e.CreateResponseAsync(instructions, cancellationToken));
@@ -127,9 +136,10 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
                         break;
                     }
 
-                    Track(events.Current);
-                    yield return events.Current;
-                    if (events.Current is ResponseFinished && IsHandoverDue() && await TryHandOverAsync(cancellationToken).ConfigureAwait(false))
+                    var current = OnCallTimeline(events.Current);
+                    Track(current);
+                    yield return current;
+                    if (current is ResponseFinished && IsHandoverDue() && await TryHandOverAsync(cancellationToken).ConfigureAwait(false))
                     {
                         handedOver = true;
                         break;
@@ -180,6 +190,23 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
         }
 
         await _current.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Moves a later session's caller speech timestamps onto the call's timeline (see <see cref="_sessionAudioOffsetMs"/>).</summary>
+    private EngineEvent OnCallTimeline(EngineEvent engineEvent)
+    {
+        var offset = Interlocked.Read(ref _sessionAudioOffsetMs);
+        if (offset == 0)
+        {
+            return engineEvent;
+        }
+
+        return engineEvent switch
+        {
+            CallerSpeechStarted started => started with { AudioStartMs = (int)Math.Min(int.MaxValue, started.AudioStartMs + offset) },
+            CallerSpeechStopped stopped => stopped with { AudioEndMs = (int)Math.Min(int.MaxValue, stopped.AudioEndMs + offset) },
+            _ => engineEvent,
+        };
     }
 
     private void Track(EngineEvent engineEvent)
@@ -275,6 +302,8 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
     private async Task SwapAsync(IConversationEngine fresh)
     {
         var old = _current;
+        // From here the caller's audio goes to the fresh session, whose clock starts at this much of the call's audio.
+        Interlocked.Exchange(ref _sessionAudioOffsetMs, (long)AudioFormat.DurationMs(Interlocked.Read(ref _audioBytesSent)));
         _current = fresh;
         _sessionStartedAt = _time.GetTimestamp();
         _handoverAfter = _options.HandoverAfter;

@@ -94,6 +94,33 @@ public sealed class ReconnectingConversationEngineTests
     }
 
     [Fact]
+    public async Task Caller_speech_times_of_a_later_session_are_on_the_call_timeline_not_the_new_session()
+    {
+        await using var engine = Create();
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+        // 3 s of caller audio (24 kHz PCM16, 20 ms frames) reach the first session, then its connection drops.
+        for (var i = 0; i < 150; i++)
+        {
+            await engine.SendAudioAsync(new byte[960], CancellationToken.None);
+        }
+
+        _made[0].Push(new CallerSpeechStarted(500, "item_1"));
+        _made[0].Drop("1006 abnormal closure");
+        await AdvanceUntil(() => engine.Reconnects == 1);
+        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+
+        // The new session counts from its own first byte: 200 ms into it is 3.2 s into the call.
+        _made[1].Push(new CallerSpeechStarted(200, "item_2"));
+        _made[1].Push(new CallerSpeechStopped(900, "item_2"));
+        await Until(() => seen.OfType<CallerSpeechStopped>().Any());
+
+        Assert.Contains(new CallerSpeechStarted(500, "item_1"), seen);
+        Assert.Contains(new CallerSpeechStarted(3200, "item_2"), seen);
+        Assert.Contains(new CallerSpeechStopped(3900, "item_2"), seen);
+    }
+
+    [Fact]
     public async Task Attempts_back_off_and_the_call_ends_only_after_the_last_fails()
     {
         var agent = new AgentOptions();
