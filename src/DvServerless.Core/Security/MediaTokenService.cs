@@ -2,18 +2,23 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace DvServerless.Core.Security;
 
 /// <summary>
 /// Mints and checks the short-lived per-call tokens that admit a media WebSocket to the worker.
 /// A token is <c>base64url(payload).base64url(HMAC-SHA256(key, payload))</c>, the payload being
-/// <c>{"cid":callId,"exp":unixSeconds,"jti":random,"p":purpose}</c>. The Functions app mints it (into the ACS
-/// <c>transportUrl</c>, a SIP attach request, a browser session); the worker checks it, and its purpose, before it acts:
-/// a token minted for one use is refused for any other.
+/// <c>{"cid":callId,"exp":unixSeconds,"jti":random,"p":purpose,"sub":boundId?}</c>. The Functions app mints it (into the
+/// ACS <c>transportUrl</c>, a SIP attach request, a browser session); the worker checks it, and its purpose, before it acts:
+/// a token minted for one use is refused for any other. A SIP attach token is also bound to the OpenAI SIP call id
+/// (<c>sub</c>), so it attaches that SIP call and no other. The token id (<c>jti</c>) lets the worker use a token once.
 /// </summary>
 public sealed class MediaTokenService
 {
+    // A token bound to nothing carries no "sub", so tokens of the other purposes keep their length (they travel in URLs).
+    private static readonly JsonSerializerOptions SerializerOptions = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
     private readonly byte[] _key;
     private readonly TimeProvider _time;
 
@@ -42,11 +47,18 @@ public sealed class MediaTokenService
     }
 
     /// <summary>Mints a token for <paramref name="callId"/> and <paramref name="purpose"/>, valid for <paramref name="lifetime"/>.</summary>
-    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose)
+    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose) => Issue(callId, lifetime, purpose, boundTo: null);
+
+    /// <summary>
+    /// Mints a token for <paramref name="callId"/> and <paramref name="purpose"/> that is also bound to
+    /// <paramref name="boundTo"/> (the OpenAI SIP call id of a SIP attach), valid for <paramref name="lifetime"/>.
+    /// </summary>
+    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, string? boundTo)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         var expires = _time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new TokenPayload(callId, expires, Convert.ToHexString(RandomNumberGenerator.GetBytes(12)), Code(purpose)));
+        var payload = JsonSerializer.SerializeToUtf8Bytes(
+            new TokenPayload(callId, expires, Convert.ToHexString(RandomNumberGenerator.GetBytes(12)), Code(purpose), boundTo), SerializerOptions);
         var signature = HMACSHA256.HashData(_key, payload);
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(signature);
     }
@@ -55,7 +67,15 @@ public sealed class MediaTokenService
     /// Checks a token minted for <paramref name="purpose"/>; when <paramref name="expectedCallId"/> is given the token must
     /// be bound to it.
     /// </summary>
-    public MediaTokenValidation Validate(string? token, MediaTokenPurpose purpose, string? expectedCallId = null)
+    public MediaTokenValidation Validate(string? token, MediaTokenPurpose purpose, string? expectedCallId = null) =>
+        Validate(token, purpose, expectedCallId, expectedBoundTo: null);
+
+    /// <summary>
+    /// Checks a token minted for <paramref name="purpose"/>; when <paramref name="expectedCallId"/> is given the token must
+    /// be for that call, and when <paramref name="expectedBoundTo"/> is given it must be bound to that id too (a token
+    /// bound to nothing is refused then): <see cref="MediaTokenStatus.WrongCall"/> otherwise.
+    /// </summary>
+    public MediaTokenValidation Validate(string? token, MediaTokenPurpose purpose, string? expectedCallId, string? expectedBoundTo)
     {
         if (string.IsNullOrEmpty(token))
         {
@@ -89,13 +109,13 @@ public sealed class MediaTokenService
         {
             claims = JsonSerializer.Deserialize<TokenPayload>(payload);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return new(MediaTokenStatus.Invalid, null, null);
         }
 
         // Only a token signed with our own key gets here, but an out-of-range expiry must still be refused, not thrown.
-        if (claims is null || string.IsNullOrEmpty(claims.cid) || claims.exp <= 0 || claims.exp > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        if (claims is null || string.IsNullOrEmpty(claims.cid) || string.IsNullOrEmpty(claims.jti) || claims.exp <= 0 || claims.exp > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
         {
             return new(MediaTokenStatus.Invalid, null, null);
         }
@@ -111,12 +131,13 @@ public sealed class MediaTokenService
             return new(MediaTokenStatus.WrongPurpose, claims.cid, expiresAt);
         }
 
-        if (expectedCallId is not null && !string.Equals(expectedCallId, claims.cid, StringComparison.Ordinal))
+        if ((expectedCallId is not null && !string.Equals(expectedCallId, claims.cid, StringComparison.Ordinal))
+            || (expectedBoundTo is not null && !string.Equals(expectedBoundTo, claims.sub, StringComparison.Ordinal)))
         {
             return new(MediaTokenStatus.WrongCall, claims.cid, expiresAt);
         }
 
-        return new(MediaTokenStatus.Valid, claims.cid, expiresAt);
+        return new(MediaTokenStatus.Valid, claims.cid, expiresAt, claims.jti);
     }
 
     private static string Code(MediaTokenPurpose purpose) => purpose switch
@@ -131,6 +152,6 @@ public sealed class MediaTokenService
 
     // Short names keep the token short: it travels in a URL query string.
 #pragma warning disable IDE1006
-    private sealed record TokenPayload(string cid, long exp, string jti, string? p);
+    private sealed record TokenPayload(string cid, long exp, string jti, string? p, string? sub = null);
 #pragma warning restore IDE1006
 }

@@ -11,7 +11,7 @@ public enum MediaTokenStatus
     Invalid,
     /// <summary>The token's lifetime is over.</summary>
     Expired,
-    /// <summary>The token is valid but for another call.</summary>
+    /// <summary>The token is valid but for another call (or, for a SIP attach, another SIP call).</summary>
     WrongCall,
 
     /// <summary>The token was minted for another use (an ACS media token presented to attach a SIP sideband, say).</summary>
@@ -19,7 +19,8 @@ public enum MediaTokenStatus
 }
 
 /// <summary>The outcome of validating a media-socket token.</summary>
-public readonly record struct MediaTokenValidation(MediaTokenStatus Status, string? CallId, DateTimeOffset? ExpiresAt)
+/// <remarks><see cref="TokenId"/> is the token's unique id (<c>jti</c>), set only when the token is valid.</remarks>
+public readonly record struct MediaTokenValidation(MediaTokenStatus Status, string? CallId, DateTimeOffset? ExpiresAt, string? TokenId = null)
 {
     /// <summary>True when <see cref="Status"/> is <see cref="MediaTokenStatus.Valid"/>.</summary>
     public bool IsValid => Status == MediaTokenStatus.Valid;

@@ -74,7 +74,7 @@ public sealed class AuthTokenFunction
         return Results.Json(token);
     }
 
-    private static string? ApiKeyOf(BinaryData body)
+    internal static string? ApiKeyOf(BinaryData body)
     {
         try
         {
@@ -84,8 +84,9 @@ public sealed class AuthTokenFunction
                 ? key.GetString()
                 : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: a key System.Text.Json cannot decode (a lone surrogate escape such as "\uD800").
             return null;
         }
     }

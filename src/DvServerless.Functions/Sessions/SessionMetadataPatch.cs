@@ -60,6 +60,12 @@ public sealed class SessionMetadataPatch
             error = "The body is not valid JSON.";
             return null;
         }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json throws this for a name or string it cannot decode (a lone surrogate escape such as "\uD800").
+            error = "The body holds a key or value that is not valid Unicode.";
+            return null;
+        }
     }
 
     /// <summary>

@@ -9,8 +9,9 @@ namespace DvServerless.Functions.Sip;
 
 /// <summary>
 /// <see cref="ISipWorkerClient"/> over HTTP: <c>GET {worker}/internal/sip/capacity?callId=…</c> and
-/// <c>POST {worker}/internal/sip/attach {callId, sipCallId}</c>, each with <c>Authorization: Bearer</c> a media token
-/// bound to the call (the key the worker already shares with this app), under <see cref="SipRoutingOptions.WorkerTimeout"/>.
+/// <c>POST {worker}/internal/sip/attach {callId, sipCallId}</c>, each with <c>Authorization: Bearer</c> a fresh single-use
+/// media token bound to the call (the key the worker already shares with this app) and, for an attach, to the SIP call
+/// id, under <see cref="SipRoutingOptions.WorkerTimeout"/>.
 /// </summary>
 public sealed class MediaWorkerSipClient : ISipWorkerClient
 {
@@ -43,7 +44,7 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     public async Task<SipWorkerAnswer> CheckCapacityAsync(string callId, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Url(CapacityPath + "?callId=" + Uri.EscapeDataString(callId)));
-        return await SendAsync(request, callId, async response =>
+        return await SendAsync(request, callId, null, async response =>
         {
             using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), default, cancellationToken).ConfigureAwait(false);
             var root = document.RootElement;
@@ -61,14 +62,14 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
         {
             Content = JsonContent.Create(new AttachRequest(callId, sipCallId)),
         };
-        return await SendAsync(request, callId,
+        return await SendAsync(request, callId, sipCallId,
             response => Task.FromResult(new SipWorkerAnswer(true, (int)response.StatusCode, "sideband attach handed to the worker")), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SipWorkerAnswer> SendAsync(
-        HttpRequestMessage request, string callId, Func<HttpResponseMessage, Task<SipWorkerAnswer>> onSuccess, CancellationToken cancellationToken)
+        HttpRequestMessage request, string callId, string? sipCallId, Func<HttpResponseMessage, Task<SipWorkerAnswer>> onSuccess, CancellationToken cancellationToken)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(callId, _worker.TokenLifetime, MediaTokenPurpose.SipAttach));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(callId, _worker.TokenLifetime, MediaTokenPurpose.SipAttach, sipCallId));
         using var timeout = new CancellationTokenSource(_routing.WorkerTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try

@@ -42,55 +42,14 @@ public sealed partial class VoiceRequests
     /// <summary>Adds a voice from a multipart upload (201), or answers why not.</summary>
     public async Task<IResult> AddAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        var (upload, error) = await ReadUploadAsync(request, _logger, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
         var context = request.HttpContext;
-        if (!request.HasFormContentType || !request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
-        {
-            return Error(StatusCodes.Status415UnsupportedMediaType, "multipart_required",
-                "Send multipart/form-data with the fields name, description (optional), consent and file.");
-        }
-
-        if (request.ContentLength > MaxUploadRequestBytes)
-        {
-            return TooLarge();
-        }
-
-        // The app's default body limit (1 MB) is for webhooks; a voice sample may be 10 MB.
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxUploadRequestBytes;
-        }
-
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(cancellationToken);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return TooLarge();
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            LogMalformedForm(e.Message);
-            return Error(StatusCodes.Status400BadRequest, "malformed_form", "The multipart body cannot be read: " + e.Message);
-        }
-
-        var file = form.Files.GetFile("file") ?? form.Files.GetFile("files") ?? (form.Files.Count > 0 ? form.Files[0] : null);
-        if (file is { Length: > VoiceSampleValidator.MaxBytes })
-        {
-            return TooLarge();
-        }
-
-        byte[] sample = [];
-        if (file is not null)
-        {
-            sample = new byte[file.Length];
-            await using var stream = file.OpenReadStream();
-            await stream.ReadExactlyAsync(sample, cancellationToken);
-        }
-
-        var upload = new VoiceSampleUpload(Field(form, "name"), Field(form, "description"), ConsentOf(form), sample, file?.FileName);
-        var result = await _voices.AddAsync(RequestTenant.Of(context), upload, cancellationToken);
+        var result = await _voices.AddAsync(RequestTenant.Of(context), upload!, cancellationToken);
         if (result.QuotaExceeded)
         {
             return Error(StatusCodes.Status409Conflict, "voice_quota_exceeded", result.Message);
@@ -114,6 +73,62 @@ public sealed partial class VoiceRequests
     }
 
     /// <summary>
+    /// Reads the multipart upload (<c>name</c>, <c>description</c>?, <c>consent</c>, <c>file</c>) into what the voice service
+    /// validates, or the error to answer (415 not multipart, 413 too large, 400 unreadable); reading stores nothing.
+    /// </summary>
+    internal static async Task<(VoiceSampleUpload? Upload, IResult? Error)> ReadUploadAsync(HttpRequest request, ILogger logger, CancellationToken cancellationToken)
+    {
+        var context = request.HttpContext;
+        if (!request.HasFormContentType || !request.ContentType!.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Error(StatusCodes.Status415UnsupportedMediaType, "multipart_required",
+                "Send multipart/form-data with the fields name, description (optional), consent and file."));
+        }
+
+        if (request.ContentLength > MaxUploadRequestBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        // The app's default body limit (1 MB) is for webhooks; a voice sample may be 10 MB.
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxUploadRequestBytes;
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TooLarge());
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            LogMalformedForm(logger, e.Message);
+            return (null, Error(StatusCodes.Status400BadRequest, "malformed_form", "The multipart body cannot be read: " + e.Message));
+        }
+
+        var file = form.Files.GetFile("file") ?? form.Files.GetFile("files") ?? (form.Files.Count > 0 ? form.Files[0] : null);
+        if (file is { Length: > VoiceSampleValidator.MaxBytes })
+        {
+            return (null, TooLarge());
+        }
+
+        byte[] sample = [];
+        if (file is not null)
+        {
+            sample = new byte[file.Length];
+            await using var stream = file.OpenReadStream();
+            await stream.ReadExactlyAsync(sample, cancellationToken);
+        }
+
+        return (new VoiceSampleUpload(Field(form, "name"), Field(form, "description"), ConsentOf(form), sample, file?.FileName), null);
+    }
+
+    /// <summary>
     /// The consent record from the form: a <c>consent</c> field holding JSON <c>{"by": "...", "at": "ISO time"}</c>, or
     /// the fields <c>consentBy</c>/<c>consentAt</c> (also <c>consent.by</c>/<c>consent.at</c>, <c>consent[by]</c>/<c>consent[at]</c>).
     /// Anything unreadable is treated as missing, which the validator reports.
@@ -130,8 +145,9 @@ public sealed partial class VoiceRequests
                 var at = Property(root, "at");
                 return by is not null && TryTime(at, out var when) ? new VoiceConsent(by, when) : null;
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
+                // InvalidOperationException: a name or string System.Text.Json cannot decode (a lone surrogate escape).
                 return null;
             }
         }
@@ -166,5 +182,5 @@ public sealed partial class VoiceRequests
     private static IResult Error(int status, string code, string message) => ErrorResults.Error(status, code, message);
 
     [LoggerMessage(EventId = 5251, Level = LogLevel.Information, Message = "Rejected an unreadable voice upload: {Reason}")]
-    private partial void LogMalformedForm(string reason);
+    private static partial void LogMalformedForm(ILogger logger, string reason);
 }

@@ -75,7 +75,7 @@ public static partial class AcsMediaEndpoint
         }
 
         // Last check before the upgrade, so a socket refused for another reason does not burn the token.
-        if (!replays.TryConsume(context.Request.Query["token"].ToString(), validation.ExpiresAt!.Value))
+        if (!replays.TryConsume(validation))
         {
             Reject(context, metrics, StatusCodes.Status403Forbidden);
             LogRefused(logger, callId, "token already used", connectionId, correlationId);

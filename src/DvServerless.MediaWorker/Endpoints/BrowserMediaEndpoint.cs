@@ -52,7 +52,7 @@ public static partial class BrowserMediaEndpoint
             return;
         }
 
-        if (replays.WasConsumed(token))
+        if (replays.WasConsumed(validation))
         {
             // A used token is refused as such, whatever the session's state now.
             Reject(context, metrics, StatusCodes.Status403Forbidden, logger, "-", "token already used");
@@ -88,7 +88,7 @@ public static partial class BrowserMediaEndpoint
         }
 
         // Last check before the upgrade, so a socket refused for another reason does not burn the token.
-        if (!replays.TryConsume(token, validation.ExpiresAt!.Value))
+        if (!replays.TryConsume(validation))
         {
             Reject(context, metrics, StatusCodes.Status403Forbidden, logger, sessionId, "token already used");
             return;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Calls;
+using DvServerless.MediaWorker.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,8 +12,8 @@ namespace DvServerless.MediaWorker.Endpoints;
 
 /// <summary>
 /// <c>POST /internal/calls/{callId}/{stop|interrupt|audio|say|comfort-start|comfort-stop}</c>, the Functions app's
-/// commands for one live call of any channel: <c>Authorization: Bearer</c> a CallControl media token bound to the call
-/// (401 without one, 403 for a bad one); a JSON body (<c>{"enabled":bool}</c> for audio,
+/// commands for one live call of any channel: <c>Authorization: Bearer</c> a CallControl media token bound to the call,
+/// used once (401 without one, 403 for a bad or already used one); a JSON body (<c>{"enabled":bool}</c> for audio,
 /// <c>{"text","voice"?,"interrupt"?}</c> for say; 400 when it does not fit). 200 <c>{"callId":…}</c> when done, 404 when
 /// this worker runs no such call, 409 when the call's channel has no such control, 503 when speech cannot be made.
 /// <c>/internal/browser/{sessionId}/{stop|interrupt|audio}</c> with a BrowserControl token is the same handler, kept for
@@ -31,17 +32,19 @@ public static partial class CallControlEndpoint
     /// <summary>Maps both routes.</summary>
     public static IEndpointRouteBuilder MapCallControl(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(Pattern, (HttpContext context, string callId, string action, MediaTokenService tokens, LiveCallCommands commands, ILoggerFactory loggers) =>
-            HandleAsync(context, callId, action, MediaTokenPurpose.CallControl, tokens, commands, loggers)).ExcludeFromDescription();
-        endpoints.MapPost(BrowserPattern, (HttpContext context, string callId, string action, MediaTokenService tokens, LiveCallCommands commands, ILoggerFactory loggers) =>
+        endpoints.MapPost(Pattern, (HttpContext context, string callId, string action, MediaTokenService tokens, MediaTokenReplayGuard replays,
+            LiveCallCommands commands, ILoggerFactory loggers) =>
+            HandleAsync(context, callId, action, MediaTokenPurpose.CallControl, tokens, replays, commands, loggers)).ExcludeFromDescription();
+        endpoints.MapPost(BrowserPattern, (HttpContext context, string callId, string action, MediaTokenService tokens, MediaTokenReplayGuard replays,
+            LiveCallCommands commands, ILoggerFactory loggers) =>
             action is "stop" or "interrupt" or "audio"
-                ? HandleAsync(context, callId, action, MediaTokenPurpose.BrowserControl, tokens, commands, loggers)
+                ? HandleAsync(context, callId, action, MediaTokenPurpose.BrowserControl, tokens, replays, commands, loggers)
                 : Task.FromResult(Results.NotFound())).ExcludeFromDescription();
         return endpoints;
     }
 
     private static async Task<IResult> HandleAsync(HttpContext context, string callId, string action, MediaTokenPurpose purpose, MediaTokenService tokens,
-        LiveCallCommands commands, ILoggerFactory loggers)
+        MediaTokenReplayGuard replays, LiveCallCommands commands, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(CallControlEndpoint).FullName!);
         var header = context.Request.Headers.Authorization.ToString();
@@ -53,9 +56,16 @@ public static partial class CallControlEndpoint
             return Results.StatusCode(StatusCodes.Status401Unauthorized);
         }
 
-        if (!CallIdFormat.IsValid(callId) || !tokens.Validate(token, purpose, callId).IsValid)
+        var validation = CallIdFormat.IsValid(callId) ? tokens.Validate(token, purpose, callId) : default;
+        if (!validation.IsValid)
         {
-            LogRefused(logger, "bad token");
+            LogRefused(logger, CallIdFormat.IsValid(callId) ? "token " + validation.Status : "malformed call id");
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        if (!replays.TryConsume(validation))
+        {
+            LogRefused(logger, "token already used");
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
 

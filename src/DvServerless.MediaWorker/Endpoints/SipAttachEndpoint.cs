@@ -2,6 +2,7 @@ using System.Text.Json;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Security;
+using DvServerless.MediaWorker.Security;
 using DvServerless.MediaWorker.Sip;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,8 +15,9 @@ namespace DvServerless.MediaWorker.Endpoints;
 /// The worker's internal SIP endpoints, called by the Functions app only: <c>GET /internal/sip/capacity?callId=…</c>
 /// (is there room for one more call) and <c>POST /internal/sip/attach {callId, sipCallId}</c> (attach the sideband of
 /// an accepted call; answered 202 at once, the sideband runs in the background). Both require
-/// <c>Authorization: Bearer</c> a media token bound to the call, signed with the key the two apps share: 401 without
-/// one, 403 for a bad, expired or other call's token.
+/// <c>Authorization: Bearer</c> a SIP attach media token bound to the call, signed with the key the two apps share, and
+/// used once: 401 without one, 403 for a bad, expired, other call's or already used token. An attach token must also be
+/// bound to the SIP call id the body names.
 /// </summary>
 public static partial class SipAttachEndpoint
 {
@@ -35,10 +37,10 @@ public static partial class SipAttachEndpoint
         return endpoints;
     }
 
-    private static IResult Capacity(HttpContext context, MediaTokenService tokens, SidebandCallRunner runner, ILoggerFactory loggers)
+    private static IResult Capacity(HttpContext context, MediaTokenService tokens, MediaTokenReplayGuard replays, SidebandCallRunner runner, ILoggerFactory loggers)
     {
         var callId = context.Request.Query["callId"].ToString();
-        var refused = Authenticate(context, tokens, callId, loggers);
+        var refused = Authenticate(context, tokens, replays, callId, loggers);
         if (refused is not null)
         {
             return refused;
@@ -48,7 +50,8 @@ public static partial class SipAttachEndpoint
         return Results.Json(new CapacityReply(capacity.Active, capacity.Limit, capacity.Available));
     }
 
-    private static async Task<IResult> AttachAsync(HttpContext context, MediaTokenService tokens, SidebandCallRunner runner, ILoggerFactory loggers)
+    private static async Task<IResult> AttachAsync(HttpContext context, MediaTokenService tokens, MediaTokenReplayGuard replays, SidebandCallRunner runner,
+        ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(SipAttachEndpoint).FullName!);
 
@@ -88,9 +91,18 @@ public static partial class SipAttachEndpoint
             return Results.BadRequest(new ErrorReply("callId and sipCallId must be well-formed call ids."));
         }
 
-        if (!string.Equals(validation.CallId, request.CallId, StringComparison.Ordinal))
+        // The token must name this call and be bound to this SIP call: a token minted to attach one SIP call cannot
+        // attach another, even for the same call id.
+        var bound = tokens.Validate(token, MediaTokenPurpose.SipAttach, request.CallId, request.SipCallId);
+        if (!bound.IsValid)
         {
-            LogRefused(logger, "token is for another call");
+            LogRefused(logger, bound.Status == MediaTokenStatus.WrongCall ? "token is for another call or SIP call" : "token " + bound.Status);
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        if (!replays.TryConsume(bound))
+        {
+            LogRefused(logger, "token already used");
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
 
@@ -107,7 +119,7 @@ public static partial class SipAttachEndpoint
         };
     }
 
-    private static IResult? Authenticate(HttpContext context, MediaTokenService tokens, string callId, ILoggerFactory loggers)
+    private static IResult? Authenticate(HttpContext context, MediaTokenService tokens, MediaTokenReplayGuard replays, string callId, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(SipAttachEndpoint).FullName!);
         var token = BearerToken(context);
@@ -126,6 +138,12 @@ public static partial class SipAttachEndpoint
         if (!validation.IsValid)
         {
             LogRefused(logger, "token " + validation.Status);
+            return Results.StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        if (!replays.TryConsume(validation))
+        {
+            LogRefused(logger, "token already used");
             return Results.StatusCode(StatusCodes.Status403Forbidden);
         }
 

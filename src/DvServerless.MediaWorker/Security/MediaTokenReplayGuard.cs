@@ -1,19 +1,20 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
+using DvServerless.Core.Security;
 
 namespace DvServerless.MediaWorker.Security;
 
 /// <summary>
-/// Makes media-socket tokens single-use: the first accepted socket consumes its token, and a second upgrade with the same
-/// token is refused (403) even while it is still unexpired. Tokens are remembered (as a SHA-256 of the token, never the
-/// token) until they expire; expired entries are swept as new tokens arrive.
+/// Makes media tokens single-use: the first accepted socket or internal request consumes its token, and a second use of
+/// the same token is refused (403) even while it is still unexpired. Tokens are remembered by their id (<c>jti</c>, a
+/// random value the signature covers) until they expire; expired entries are swept as new tokens arrive.
 /// </summary>
 /// <remarks>
 /// The set is in this process's memory. That is enough because a token names one call and the worker instance that runs
-/// the call is the one ACS connects to; a replay that lands on another instance of a scaled-out worker is not caught here,
+/// the call is the one that is reached; a replay that lands on another instance of a scaled-out worker is not caught here,
 /// but it still needs a token that has not expired (2 minutes by default) for that very call. A restart forgets used
-/// tokens for the same bound. ACS opens the media socket once per answer, so a legitimate caller never presents a token twice.
+/// tokens for the same bound. Only validated tokens are remembered, so the set cannot be filled by forged ones. ACS opens
+/// the media socket once per answer and the Functions app mints a fresh token per internal request, so a legitimate
+/// caller never presents a token twice.
 /// </remarks>
 public sealed class MediaTokenReplayGuard
 {
@@ -32,25 +33,31 @@ public sealed class MediaTokenReplayGuard
     public int Count => _used.Count;
 
     /// <summary>
-    /// Consumes <paramref name="token"/> (valid until <paramref name="expiresAt"/>); false when it was consumed before.
-    /// Call only for a token that passed validation, right before accepting the socket.
+    /// Consumes the token of a valid <paramref name="validation"/>; false when it was consumed before. Call right before
+    /// acting on the request.
     /// </summary>
-    public bool TryConsume(string token, DateTimeOffset expiresAt)
+    public bool TryConsume(MediaTokenValidation validation)
     {
-        ArgumentException.ThrowIfNullOrEmpty(token);
+        if (!validation.IsValid || validation.TokenId is null || validation.ExpiresAt is null)
+        {
+            throw new ArgumentException("Only a valid token can be consumed.", nameof(validation));
+        }
+
+        return TryConsume(validation.TokenId, validation.ExpiresAt.Value);
+    }
+
+    /// <summary>Consumes the token with id <paramref name="tokenId"/> (valid until <paramref name="expiresAt"/>); false when it was consumed before.</summary>
+    public bool TryConsume(string tokenId, DateTimeOffset expiresAt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tokenId);
         var now = _time.GetUtcNow();
         SweepIfDue(now);
-        return _used.TryAdd(Key(token), expiresAt);
+        return _used.TryAdd(tokenId, expiresAt);
     }
 
-    /// <summary>Whether <paramref name="token"/> was consumed before (and has not expired since); consumes nothing.</summary>
-    public bool WasConsumed(string token)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(token);
-        return _used.TryGetValue(Key(token), out var expiresAt) && expiresAt > _time.GetUtcNow();
-    }
-
-    private static string Key(string token) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    /// <summary>Whether the token of <paramref name="validation"/> was consumed before (and has not expired since); consumes nothing.</summary>
+    public bool WasConsumed(MediaTokenValidation validation) =>
+        validation.TokenId is { Length: > 0 } id && _used.TryGetValue(id, out var expiresAt) && expiresAt > _time.GetUtcNow();
 
     private void SweepIfDue(DateTimeOffset now)
     {

@@ -176,6 +176,8 @@ public sealed class MediaTokenServiceTests
     [InlineData(MediaTokenPurpose.SipAttach, MediaTokenPurpose.AcsMedia)]
     [InlineData(MediaTokenPurpose.BrowserMedia, MediaTokenPurpose.BrowserControl)]
     [InlineData(MediaTokenPurpose.BrowserControl, MediaTokenPurpose.BrowserMedia)]
+    [InlineData(MediaTokenPurpose.CallControl, MediaTokenPurpose.SipAttach)]
+    [InlineData(MediaTokenPurpose.BrowserMedia, MediaTokenPurpose.CallControl)]
     public void A_token_minted_for_one_use_is_refused_for_another(MediaTokenPurpose minted, MediaTokenPurpose presented)
     {
         var service = Service();
@@ -183,5 +185,30 @@ public sealed class MediaTokenServiceTests
 
         Assert.Equal(MediaTokenStatus.WrongPurpose, service.Validate(token, presented, "call-1").Status);
         Assert.True(service.Validate(token, minted, "call-1").IsValid);
+    }
+
+    [Fact]
+    public void A_sip_attach_token_is_bound_to_its_sip_call()
+    {
+        var service = Service();
+        var token = service.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach, "rtc_a");
+
+        Assert.True(service.Validate(token, MediaTokenPurpose.SipAttach, "call-1", "rtc_a").IsValid);
+        Assert.Equal(MediaTokenStatus.WrongCall, service.Validate(token, MediaTokenPurpose.SipAttach, "call-1", "rtc_b").Status);
+        Assert.Equal(MediaTokenStatus.WrongCall, service.Validate(token, MediaTokenPurpose.SipAttach, "call-2", "rtc_a").Status);
+        var unbound = service.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach);
+        Assert.Equal(MediaTokenStatus.WrongCall, service.Validate(unbound, MediaTokenPurpose.SipAttach, "call-1", "rtc_a").Status);
+    }
+
+    [Fact]
+    public void Each_valid_token_has_its_own_id_and_a_refused_one_has_none()
+    {
+        var service = Service();
+        var first = service.Validate(service.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.CallControl), MediaTokenPurpose.CallControl, "call-1");
+        var second = service.Validate(service.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.CallControl), MediaTokenPurpose.CallControl, "call-1");
+
+        Assert.False(string.IsNullOrEmpty(first.TokenId));
+        Assert.NotEqual(first.TokenId, second.TokenId);
+        Assert.Null(service.Validate(service.Issue("call-1", TimeSpan.FromMinutes(1), MediaTokenPurpose.CallControl), MediaTokenPurpose.SipAttach).TokenId);
     }
 }

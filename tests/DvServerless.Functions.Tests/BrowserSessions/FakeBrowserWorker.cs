@@ -61,8 +61,9 @@ public sealed class FakeBrowserWorker : IAsyncDisposable
         app.MapPost("/internal/sip/attach", async (HttpContext context) =>
         {
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
-            var callId = System.Text.Json.Nodes.JsonNode.Parse(body)?["callId"]?.GetValue<string>();
-            var verdict = tokens.Validate(Bearer(context), MediaTokenPurpose.SipAttach, callId).Status;
+            var json = System.Text.Json.Nodes.JsonNode.Parse(body);
+            var callId = json?["callId"]?.GetValue<string>();
+            var verdict = tokens.Validate(Bearer(context), MediaTokenPurpose.SipAttach, callId, json?["sipCallId"]?.GetValue<string>() ?? string.Empty).Status;
             fake.Requests.Enqueue(new WorkerRequest(context.Request.Path, body, verdict));
             return verdict == MediaTokenStatus.Valid ? Results.Json(new { callId, status = "attaching" }, statusCode: 202) : Results.StatusCode(403);
         });

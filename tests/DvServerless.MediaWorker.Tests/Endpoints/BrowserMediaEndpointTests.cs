@@ -276,33 +276,38 @@ public sealed class BrowserMediaEndpointTests : IAsyncLifetime
     public async Task Control_routes_need_the_sessions_control_token_and_act_on_the_live_leg()
     {
         var id = await CreateSessionAsync();
-        var control = Token(id, MediaTokenPurpose.BrowserControl);
+        string Control() => Token(id, MediaTokenPurpose.BrowserControl);
+        var control = Control();
         Assert.Equal(HttpStatusCode.Unauthorized, (await ControlAsync(id, "interrupt", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await ControlAsync(id, "interrupt", Token(id))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await ControlAsync(id, "interrupt", Token(await CreateSessionAsync(), MediaTokenPurpose.BrowserControl))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await ControlAsync(id, "interrupt", control)).StatusCode);
+        // Each control token is used once: the Functions app mints one per request, so a second use is a replay.
+        Assert.Equal(HttpStatusCode.Forbidden, (await ControlAsync(id, "interrupt", control)).StatusCode);
 
         await using var page = await ConnectAsync(id);
         await page.WaitForAsync("SESSION_CREATED");
         var engine = await EngineAsync();
-        Assert.Equal(HttpStatusCode.BadRequest, (await ControlAsync(id, "audio", control, "{}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await ControlAsync(id, "audio", Control(), "{}")).StatusCode);
 
-        Assert.Equal(HttpStatusCode.OK, (await ControlAsync(id, "audio", control, """{"enabled":false}""")).StatusCode);
+        var audioOff = Control();
+        Assert.Equal(HttpStatusCode.OK, (await ControlAsync(id, "audio", audioOff, """{"enabled":false}""")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ControlAsync(id, "audio", audioOff, """{"enabled":true}""")).StatusCode);
         await page.SendAudioAsync(new byte[960]);
         engine.Emit(new ResponseStarted("resp-1"));
         engine.Emit(new AgentAudioDelta("resp-1", "item-a1", 0, new byte[48_000]));
         await page.WaitForAudioAsync(4800);
-        var interrupted = await ControlAsync(id, "interrupt", control);
+        var interrupted = await ControlAsync(id, "interrupt", Control());
         Assert.Equal(HttpStatusCode.OK, interrupted.StatusCode);
         Assert.Contains(id, await interrupted.Content.ReadAsStringAsync());
         Assert.Equal("item-a1", (await page.WaitForAsync("INTERRUPT")).GetProperty("itemId").GetString());
         Assert.Equal(1, engine.Cancels); // A user interrupt cancels the response itself: no VAD did.
         Assert.Empty(engine.ReceivedAudio);
 
-        Assert.Equal(HttpStatusCode.OK, (await ControlAsync(id, "stop", control)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ControlAsync(id, "stop", Control())).StatusCode);
         Assert.Equal("stopped", (await page.WaitForAsync("SESSION_ENDED")).GetProperty("reason").GetString());
         await WaitForStateAsync(id, CallState.Ended);
-        Assert.Equal(HttpStatusCode.NotFound, (await ControlAsync(id, "stop", control)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ControlAsync(id, "stop", Control())).StatusCode);
     }
 
     private async Task<HttpResponseMessage> ControlAsync(string id, string action, string? token, string body = "{}")

@@ -64,6 +64,30 @@ public sealed class SipAttachEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_attach_token_bound_to_another_sip_call_or_to_none_cannot_attach()
+    {
+        // The SIP attach token names the SIP call it was minted for: it cannot attach another SIP call to this call id.
+        using var otherSipCall = await SendAsync(HttpMethod.Post, "/internal/sip/attach",
+            _tokens.Issue(CallId, TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach, "rtc_ffffffffffffffffffffffffffffffff"), new { callId = CallId, sipCallId = SipCallId });
+        Assert.Equal(HttpStatusCode.Forbidden, otherSipCall.StatusCode);
+
+        using var unbound = await SendAsync(HttpMethod.Post, "/internal/sip/attach", _tokens.Issue(CallId, TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach),
+            new { callId = CallId, sipCallId = SipCallId });
+        Assert.Equal(HttpStatusCode.Forbidden, unbound.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_capacity_token_is_used_once()
+    {
+        var token = _tokens.Issue(CallId, TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach);
+        using var first = await SendAsync(HttpMethod.Get, $"/internal/sip/capacity?callId={CallId}", token, null);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        using var replay = await SendAsync(HttpMethod.Get, $"/internal/sip/capacity?callId={CallId}", token, null);
+        Assert.Equal(HttpStatusCode.Forbidden, replay.StatusCode);
+    }
+
+    [Fact]
     public async Task An_acs_media_token_of_the_same_call_cannot_attach_a_sideband()
     {
         // The ACS media token travels in a URL that ACS keeps; it must not open anything else.

@@ -27,23 +27,36 @@ public static class CallAutomationEventParser
 
         using (document)
         {
-            var root = document.RootElement;
-            switch (root.ValueKind)
+            try
             {
-                case JsonValueKind.Array:
-                    var events = new List<CallAutomationEvent>(root.GetArrayLength());
-                    var index = 0;
-                    foreach (var element in root.EnumerateArray())
-                    {
-                        events.Add(ParseEvent(element, index++));
-                    }
-
-                    return events;
-                case JsonValueKind.Object:
-                    return [ParseEvent(root, 0)];
-                default:
-                    throw new FormatException("The callback body is neither a CloudEvent array nor a CloudEvent object.");
+                return ParseRoot(document.RootElement);
             }
+            catch (InvalidOperationException exception)
+            {
+                // System.Text.Json throws this for a name or string it cannot decode (a lone surrogate escape such as
+                // "\uD800"), even from TryGetProperty: such a body is malformed, not a server fault.
+                throw new FormatException("The callback body holds a name or string that is not valid Unicode.", exception);
+            }
+        }
+    }
+
+    private static List<CallAutomationEvent> ParseRoot(JsonElement root)
+    {
+        switch (root.ValueKind)
+        {
+            case JsonValueKind.Array:
+                var events = new List<CallAutomationEvent>(root.GetArrayLength());
+                var index = 0;
+                foreach (var element in root.EnumerateArray())
+                {
+                    events.Add(ParseEvent(element, index++));
+                }
+
+                return events;
+            case JsonValueKind.Object:
+                return [ParseEvent(root, 0)];
+            default:
+                throw new FormatException("The callback body is neither a CloudEvent array nor a CloudEvent object.");
         }
     }
 

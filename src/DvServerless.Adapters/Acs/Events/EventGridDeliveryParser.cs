@@ -36,40 +36,53 @@ public static class EventGridDeliveryParser
 
         using (document)
         {
-            var root = document.RootElement;
-            var first = root.ValueKind switch
-            {
-                JsonValueKind.Array => root.GetArrayLength() == 0 ? (JsonElement?)null : root[0],
-                JsonValueKind.Object => root,
-                _ => throw new FormatException("The Event Grid delivery is neither a JSON array nor a JSON object."),
-            };
-            if (first is null)
-            {
-                return new EventGridDelivery();
-            }
-
-            if (first.Value.ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException("The Event Grid delivery's first event is not a JSON object.");
-            }
-
-            var isCloudEvents = first.Value.TryGetProperty("specversion", out _)
-                || (!first.Value.TryGetProperty("eventType", out _) && first.Value.TryGetProperty("type", out _));
-            var isValidationHeader = string.Equals(aegEventType, "SubscriptionValidation", StringComparison.OrdinalIgnoreCase);
             try
             {
-                var delivery = isCloudEvents ? ParseCloudEvents(body, root) : ParseEventGridSchema(body, root);
-                if (isValidationHeader && delivery.ValidationCode is null)
-                {
-                    throw new FormatException("The delivery says aeg-event-type SubscriptionValidation but holds no validation event.");
-                }
-
-                return delivery;
+                return ParseRoot(body, document.RootElement, aegEventType);
             }
-            catch (Exception exception) when (exception is ArgumentException or JsonException or InvalidOperationException or KeyNotFoundException or InvalidCastException)
+            catch (InvalidOperationException exception)
             {
-                throw new FormatException($"The Event Grid delivery is not a valid {(isCloudEvents ? "CloudEvents" : "Event Grid schema")} delivery: {exception.Message}", exception);
+                // System.Text.Json throws this for a name or string it cannot decode (a lone surrogate escape such as
+                // "\uD800"), even from TryGetProperty: such a delivery is malformed, not a server fault.
+                throw new FormatException("The Event Grid delivery holds a name or string that is not valid Unicode.", exception);
             }
+        }
+    }
+
+    private static EventGridDelivery ParseRoot(BinaryData body, JsonElement root, string? aegEventType)
+    {
+        var first = root.ValueKind switch
+        {
+            JsonValueKind.Array => root.GetArrayLength() == 0 ? (JsonElement?)null : root[0],
+            JsonValueKind.Object => root,
+            _ => throw new FormatException("The Event Grid delivery is neither a JSON array nor a JSON object."),
+        };
+        if (first is null)
+        {
+            return new EventGridDelivery();
+        }
+
+        if (first.Value.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("The Event Grid delivery's first event is not a JSON object.");
+        }
+
+        var isCloudEvents = first.Value.TryGetProperty("specversion", out _)
+            || (!first.Value.TryGetProperty("eventType", out _) && first.Value.TryGetProperty("type", out _));
+        var isValidationHeader = string.Equals(aegEventType, "SubscriptionValidation", StringComparison.OrdinalIgnoreCase);
+        try
+        {
+            var delivery = isCloudEvents ? ParseCloudEvents(body, root) : ParseEventGridSchema(body, root);
+            if (isValidationHeader && delivery.ValidationCode is null)
+            {
+                throw new FormatException("The delivery says aeg-event-type SubscriptionValidation but holds no validation event.");
+            }
+
+            return delivery;
+        }
+        catch (Exception exception) when (exception is ArgumentException or JsonException or InvalidOperationException or KeyNotFoundException or InvalidCastException)
+        {
+            throw new FormatException($"The Event Grid delivery is not a valid {(isCloudEvents ? "CloudEvents" : "Event Grid schema")} delivery: {exception.Message}", exception);
         }
     }
 

@@ -109,6 +109,12 @@ public static partial class AcsMediaStreamCodec
             audio.Dispose();
             throw new AcsMediaFormatException($"The media frame is not valid JSON (byte {reader.BytesConsumed}).", exception);
         }
+        catch (InvalidOperationException exception)
+        {
+            // The reader throws this for a string it cannot decode (a lone surrogate escape such as "\uD800").
+            audio.Dispose();
+            throw new AcsMediaFormatException($"The media frame holds a string that is not valid Unicode (byte {reader.BytesConsumed}).", exception);
+        }
         catch
         {
             audio.Dispose();

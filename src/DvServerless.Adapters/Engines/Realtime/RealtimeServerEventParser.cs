@@ -17,7 +17,42 @@ internal static class RealtimeServerEventParser
     {
         usage = null;
         using var document = JsonDocument.Parse(json);
-        var root = document.RootElement;
+        var added = events.Count;
+        try
+        {
+            return ParseRoot(document.RootElement, events, out usage);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // System.Text.Json throws this for a name or string it cannot decode (a lone surrogate escape such as
+            // "\uD800"), even from TryGetProperty: the frame is malformed, and none of it reaches the call loop.
+            events.RemoveRange(added, events.Count - added);
+            usage = null;
+            throw new JsonException("The frame holds a name or string that is not valid Unicode.", exception);
+        }
+    }
+
+    /// <summary>For <c>error</c> frames: the client <c>event_id</c> the error refers to, if any.</summary>
+    /// <exception cref="JsonException">The frame is not JSON.</exception>
+    public static string? ErrorClientEventId(ReadOnlyMemory<byte> json)
+    {
+        using var document = JsonDocument.Parse(json);
+        try
+        {
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
+                ? OptStr(error, "event_id")
+                : null;
+        }
+        catch (InvalidOperationException exception)
+        {
+            throw new JsonException("The frame holds a name or string that is not valid Unicode.", exception);
+        }
+    }
+
+    private static string? ParseRoot(JsonElement root, List<EngineEvent> events, out EngineUsage? usage)
+    {
+        usage = null;
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var typeElement)
             || typeElement.ValueKind != JsonValueKind.String)
         {
@@ -56,7 +91,7 @@ internal static class RealtimeServerEventParser
                 usage = TranscriptionUsage(root);
                 break;
             case "response.created":
-                events.Add(new ResponseStarted(root.TryGetProperty("response", out var created) ? Str(created, "id") : string.Empty));
+                events.Add(new ResponseStarted(Str(Obj(root, "response"), "id")));
                 break;
             case "response.done":
                 ParseResponseDone(root, events, out usage);
@@ -82,15 +117,6 @@ internal static class RealtimeServerEventParser
         }
 
         return type;
-    }
-
-    /// <summary>For <c>error</c> frames: the client <c>event_id</c> the error refers to, if any.</summary>
-    public static string? ErrorClientEventId(ReadOnlyMemory<byte> json)
-    {
-        using var document = JsonDocument.Parse(json);
-        return document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
-            ? OptStr(error, "event_id")
-            : null;
     }
 
     private static void ParseResponseDone(JsonElement root, List<EngineEvent> events, out EngineUsage? usage)
@@ -151,7 +177,7 @@ internal static class RealtimeServerEventParser
         }
 
         return OptStr(u, "type") == "duration"
-            ? new EngineUsage { TranscriptionSeconds = u.TryGetProperty("seconds", out var s) && s.TryGetDouble(out var d) ? d : 0 }
+            ? new EngineUsage { TranscriptionSeconds = u.TryGetProperty("seconds", out var s) && s.ValueKind == JsonValueKind.Number && s.TryGetDouble(out var d) && double.IsFinite(d) ? d : 0 }
             : new EngineUsage { TranscriptionTokens = Long(u, "total_tokens") };
     }
 
@@ -163,7 +189,7 @@ internal static class RealtimeServerEventParser
     private static string Str(JsonElement element, string name) => OptStr(element, name) ?? string.Empty;
 
     private static string? OptStr(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static int Int(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number

@@ -36,44 +36,58 @@ public static class RealtimeCallIncomingParser
 
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
+            try
             {
-                throw new FormatException("The webhook body is not a JSON object.");
+                return ParseRoot(webhookId, document.RootElement);
             }
-
-            var type = GetString(root, "type") ?? throw new FormatException("The webhook has no string 'type'.");
-            var eventId = GetString(root, "id");
-            if (type != CallIncomingType)
+            catch (InvalidOperationException)
             {
-                return new RealtimeWebhookEvent(type, eventId, null);
+                // System.Text.Json throws this for a name or string it cannot decode (a lone surrogate escape such as
+                // "\uD800"), even from TryGetProperty: the body is malformed, not a server fault.
+                throw new FormatException("The webhook body holds a name or string that is not valid Unicode.");
             }
-
-            if (eventId is null)
-            {
-                throw new FormatException("The realtime.call.incoming event has no string 'id'.");
-            }
-
-            if (!root.TryGetProperty("created_at", out var created) || created.ValueKind != JsonValueKind.Number
-                || !created.TryGetInt64(out var createdAt) || createdAt < 0)
-            {
-                throw new FormatException("The realtime.call.incoming event has no integer 'created_at'.");
-            }
-
-            if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException("The realtime.call.incoming event has no 'data' object.");
-            }
-
-            var callId = GetString(data, "call_id");
-            if (!IsCallId(callId))
-            {
-                throw new FormatException("The realtime.call.incoming event has a missing or malformed 'data.call_id'.");
-            }
-
-            return new RealtimeWebhookEvent(type, eventId, new SipIncomingCall(
-                webhookId, eventId, type, callId!, DateTimeOffset.FromUnixTimeSeconds(createdAt), ParseHeaders(data)));
         }
+    }
+
+    private static RealtimeWebhookEvent ParseRoot(string webhookId, JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("The webhook body is not a JSON object.");
+        }
+
+        var type = GetString(root, "type") ?? throw new FormatException("The webhook has no string 'type'.");
+        var eventId = GetString(root, "id");
+        if (type != CallIncomingType)
+        {
+            return new RealtimeWebhookEvent(type, eventId, null);
+        }
+
+        if (eventId is null)
+        {
+            throw new FormatException("The realtime.call.incoming event has no string 'id'.");
+        }
+
+        if (!root.TryGetProperty("created_at", out var created) || created.ValueKind != JsonValueKind.Number
+            || !created.TryGetInt64(out var createdAt) || createdAt < 0
+            || createdAt > DateTimeOffset.MaxValue.ToUnixTimeSeconds())
+        {
+            throw new FormatException("The realtime.call.incoming event has no integer 'created_at'.");
+        }
+
+        if (!root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("The realtime.call.incoming event has no 'data' object.");
+        }
+
+        var callId = GetString(data, "call_id");
+        if (!IsCallId(callId))
+        {
+            throw new FormatException("The realtime.call.incoming event has a missing or malformed 'data.call_id'.");
+        }
+
+        return new RealtimeWebhookEvent(type, eventId, new SipIncomingCall(
+            webhookId, eventId, type, callId!, DateTimeOffset.FromUnixTimeSeconds(createdAt), ParseHeaders(data)));
     }
 
     /// <summary>

@@ -52,6 +52,9 @@ public sealed class CallAutomationEventParserTests
     [InlineData("42")]
     [InlineData("[1]")]
     [InlineData("""[{"id":"x","data":{}}]""")]
+    [InlineData("""[{"\uD800":1,"type":"Microsoft.Communication.CallConnected"}]""")]
+    [InlineData("""{"id":"e","type":"Microsoft.Communication.PlayFailed","data":{"resultInformation":{"code":1,"\uD800":"0","message":"m"}}}""")]
+    [InlineData("""{"id":"e","type":"Microsoft.Communication.CallConnected","data":{"callConnectionId":"c\uDC00"}}""")]
     public void Malformed_bodies_throw_FormatException(string body)
     {
         Assert.Throws<FormatException>(() => CallAutomationEventParser.Parse(BinaryData.FromString(body)));

@@ -63,6 +63,9 @@ public sealed class EventGridDeliveryParserTests
     [InlineData("\"text\"")]
     [InlineData("[42]")]
     [InlineData("""[{"id":"e","eventType":"Microsoft.Communication.IncomingCall","subject":"s","dataVersion":"1.0","eventTime":"2024-05-01T12:00:00Z","data":{"serverCallId":"x"}}]""")]
+    [InlineData("""[{"\uD800":1,"id":"e","eventType":"Microsoft.EventGrid.SubscriptionValidationEvent","data":{"validationCode":"c"}}]""")]
+    [InlineData("""{"id":"e","type":"Microsoft.Communication.IncomingCall","specversion":"1.0","data":{"incomingCallContext":"c\uD800"}}""")]
+    [InlineData("""[{"id":"e","eventType":"Microsoft.Communication.IncomingCall","subject":"s","dataVersion":"1.0","eventTime":"2024-05-01T12:00:00Z","data":{"incomingCallContext":"c","customContext":{"sipHeaders":{"\uDC00":"v"}}}}]""")]
     public void Garbage_throws_FormatException(string body)
     {
         var error = Assert.Throws<FormatException>(() => EventGridDeliveryParser.Parse(BinaryData.FromString(body), "Notification"));

@@ -97,6 +97,8 @@ public sealed class AcsMediaStreamCodecTests
     [InlineData("""{"Kind":"AudioData","audioData":{"data":"AQID"}}""", "kind")]
     [InlineData("""[1,2]""", "object")]
     [InlineData("""{"kind":42}""", "kind")]
+    [InlineData("""{"kind":"New\uD800"}""", "Unicode")]
+    [InlineData("""{"kind":"DtmfData","dtmfData":{"data":"5","participantRawID":"4:\uDC00"}}""", "Unicode")]
     public void Malformed_frames_throw_a_log_safe_reason(string json, string reasonWord)
     {
         var error = Assert.Throws<AcsMediaFormatException>(() => Parse(json));

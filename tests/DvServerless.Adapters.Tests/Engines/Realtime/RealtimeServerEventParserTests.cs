@@ -1,0 +1,45 @@
+using System.Text;
+using System.Text.Json;
+using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Core.Engines;
+
+namespace DvServerless.Adapters.Tests.Engines.Realtime;
+
+/// <summary>Server frames of the right type but the wrong shape: read leniently or refused as JSON, never a crash of the receive loop.</summary>
+public sealed class RealtimeServerEventParserTests
+{
+    [Fact]
+    public void Response_created_whose_response_is_not_an_object_starts_a_response_without_id()
+    {
+        var events = new List<EngineEvent>();
+        Assert.Equal("response.created", Parse("""{"type":"response.created","response":"r1"}""", events, out _));
+        Assert.Equal(string.Empty, Assert.IsType<ResponseStarted>(Assert.Single(events)).ResponseId);
+    }
+
+    [Fact]
+    public void Transcription_seconds_that_are_not_a_number_count_as_zero()
+    {
+        var events = new List<EngineEvent>();
+        Parse("""{"type":"conversation.item.input_audio_transcription.completed","item_id":"i","transcript":"hi","usage":{"type":"duration","seconds":"1.5"}}""", events, out var usage);
+        Assert.Equal(0, usage!.TranscriptionSeconds);
+        Assert.Equal("hi", Assert.IsType<CallerTranscript>(Assert.Single(events)).Text);
+    }
+
+    [Fact]
+    public void Transcription_seconds_beyond_a_double_count_as_zero_not_infinity()
+    {
+        Parse("""{"type":"conversation.item.input_audio_transcription.completed","item_id":"i","transcript":"hi","usage":{"type":"duration","seconds":1e400}}""", [], out var usage);
+        Assert.Equal(0, usage!.TranscriptionSeconds);
+    }
+
+    [Fact]
+    public void A_lone_surrogate_is_a_JsonException_and_adds_no_event()
+    {
+        var events = new List<EngineEvent>();
+        Assert.Throws<JsonException>(() => Parse("""{"type":"response.output_audio_transcript.done","response_id":"r","item_id":"i","transcript":"a\uD800"}""", events, out _));
+        Assert.Empty(events);
+    }
+
+    private static string? Parse(string json, List<EngineEvent> events, out EngineUsage? usage) =>
+        RealtimeServerEventParser.Parse(Encoding.UTF8.GetBytes(json), events, out usage);
+}
