@@ -174,12 +174,25 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
       scale: {
         minReplicas: minReplicas
         maxReplicas: maxReplicas
+        // Each call holds one media WebSocket, a concurrent request for the ingress: a replica is added per 50 calls, or
+        // sooner when the audio work (resampling, VAD, the engine sockets) keeps the CPU above 70 %. Commands for a call
+        // reach its replica through that replica's Storage queue, whichever replica the ingress would pick.
         rules: [
           {
             name: 'http-concurrency'
             http: {
               metadata: {
                 concurrentRequests: '50'
+              }
+            }
+          }
+          {
+            name: 'cpu'
+            custom: {
+              type: 'cpu'
+              metadata: {
+                type: 'Utilization'
+                value: '70'
               }
             }
           }

@@ -5,9 +5,9 @@
 param name string
 param location string
 param tags object
-@description('The Functions app\'s identity: Blob Data Owner on the account (host storage, deployment package, every app container).')
+@description('The Functions app\'s identity: Blob Data Owner on the account (host storage, deployment package, every app container) and Queue Data Message Sender (commands to worker replicas).')
 param functionsPrincipalId string
-@description('The worker\'s identity: Blob Data Contributor on workerContainers only.')
+@description('The worker\'s identity: Blob Data Contributor on workerContainers only, and Queue Data Contributor (each replica creates, reads and deletes its command queue).')
 param workerPrincipalId string
 @description('The deploying user or CI principal; empty to skip. Gets Blob Data Owner for debugging.')
 param principalId string = ''
@@ -34,6 +34,10 @@ param auditRetentionDays int = 365
 var blobDataOwnerRoleId = 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
 // Storage Blob Data Contributor: read, write and delete blobs, nothing on the account.
 var blobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+// Storage Queue Data Contributor: create, read and delete queues and their messages (the worker replicas).
+var queueDataContributorRoleId = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+// Storage Queue Data Message Sender: put messages on queues, nothing more (the Functions app).
+var queueDataMessageSenderRoleId = 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
 
 var appContainers = [
   'sessions'
@@ -44,15 +48,18 @@ var appContainers = [
   'audit'
   'ratelimits'
   'conferences'
+  'command-replies'
 ]
 
-// What the worker writes during a call: the session document, transcript segments, the minutes at the end, and the
-// TTS cache it reads greetings from. Voices, audit, rate limits and conferences are the Functions app's alone.
+// What the worker writes during a call: the session document, transcript segments, the minutes at the end, the
+// TTS cache it reads greetings from, and its replies to queued commands. Voices, audit, rate limits and conferences
+// are the Functions app's alone.
 var workerContainers = [
   'sessions'
   'transcripts'
   'minutes'
   'tts-cache'
+  'command-replies'
 ]
 
 // One lifecycle rule per retention setting that is not 0 (keep forever).
@@ -147,12 +154,30 @@ var rateLimitRule = {
   }
 }
 
+// A worker replica's reply to a queued command is read within seconds or never: deleted a day after it was written.
+var commandReplyRule = {
+  name: 'expire-command-replies'
+  enabled: true
+  type: 'Lifecycle'
+  definition: {
+    filters: {
+      blobTypes: [ 'blockBlob' ]
+      prefixMatch: [ 'command-replies/' ]
+    }
+    actions: {
+      baseBlob: {
+        delete: { daysAfterModificationGreaterThan: 1 }
+      }
+    }
+  }
+}
+
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = {
   parent: storage
   name: 'default'
   properties: {
     policy: {
-      rules: concat([ rateLimitRule ], retentionRules)
+      rules: concat([ rateLimitRule, commandReplyRule ], retentionRules)
     }
   }
 }
@@ -188,6 +213,28 @@ resource workerBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-
     ]
   }
 ]
+
+// Queues are made at run time, one per worker replica (named after it), so the grants are on the account; these
+// roles reach queue data only. The Functions app may only send: it can neither read nor delete a replica's commands.
+resource workerQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, workerPrincipalId, queueDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataContributorRoleId)
+    principalId: workerPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource functionsQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionsPrincipalId, queueDataMessageSenderRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataMessageSenderRoleId)
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
 
 resource principalBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {
   name: guid(storage.id, principalId, blobDataOwnerRoleId)

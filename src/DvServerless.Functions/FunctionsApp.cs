@@ -1,5 +1,6 @@
 using System.Globalization;
 using DvServerless.Adapters.Acs;
+using DvServerless.Adapters.Commands;
 using DvServerless.Adapters.Live;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Hosting;
@@ -102,6 +103,7 @@ public static class FunctionsApp
             .Bind(configuration.GetSection(MediaWorkerOptions.SectionName))
             .ValidateDataAnnotations()
             .Validate(o => IsHttpBase(o.BaseUrl), "MediaWorker:BaseUrl must be an absolute http(s) URL without query, e.g. https://dvs-worker.example.azurecontainerapps.io.")
+            .Validate(o => o.BaseUrls.All(IsHttpBase), "Every MediaWorker:BaseUrls entry must be an absolute http(s) URL without query.")
             .Validate(o => IsUsableKey(o.TokenSigningKey), "MediaWorker:TokenSigningKey must be base64 of at least 32 bytes or at least 32 characters.")
             // In Azure the public development key would let anyone mint tokens.
             .Validate(o => !AzureHostDetection.IsInAzure(key => configuration[key]) || o.TokenSigningKey != LocalDefaults.MediaTokenSigningKey,
@@ -118,6 +120,9 @@ public static class FunctionsApp
             provider.GetRequiredService<TimeProvider>()));
 
         services.AddDvServerlessStorage(configuration);
+        // The worker replicas' command queues: commands for a call reach the replica that holds it.
+        services.AddDvServerlessCommandQueues(configuration);
+        services.TryAddSingleton<MediaWorkerPool>();
         services.AddAcsCallAutomation(configuration);
 
         services.TryAddSingleton<IncomingCallService>();

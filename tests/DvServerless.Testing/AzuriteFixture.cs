@@ -4,7 +4,7 @@ using DvServerless.Simulators.Azurite;
 namespace DvServerless.Testing;
 
 /// <summary>
-/// One Azurite Blob service per test class (xunit <c>IClassFixture</c>). When Azurite is not installed the tests that
+/// One Azurite (Blob and Queue services) per test class (xunit <c>IClassFixture</c>). When Azurite is not installed the tests that
 /// call <see cref="Require"/> are skipped with the reason, except under CI (<c>CI=true</c>), where that is a failure.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime

@@ -16,6 +16,12 @@ public sealed class StorageOptions
     /// <summary>The Blob service endpoint, e.g. <c>https://account.blob.core.windows.net</c>, reached with Entra ID.</summary>
     public Uri? BlobServiceUri { get; set; }
 
+    /// <summary>
+    /// The Queue service endpoint, e.g. <c>https://account.queue.core.windows.net</c>, reached with Entra ID: the worker
+    /// replicas' command queues. Unset, it is the Blob endpoint with <c>.blob.</c> changed to <c>.queue.</c>.
+    /// </summary>
+    public Uri? QueueServiceUri { get; set; }
+
     /// <summary>The container of call session documents.</summary>
     public string SessionsContainer { get; set; } = "sessions";
 

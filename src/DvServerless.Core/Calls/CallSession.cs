@@ -57,6 +57,13 @@ public sealed class CallSession
     /// </summary>
     public string? TraceParent { get; set; }
 
+    /// <summary>
+    /// The Storage queue of the media worker replica that holds the call's media, recorded by that replica when it takes
+    /// the call; commands for the call go there. Null when no replica has claimed it, or the worker has no queue (one
+    /// worker, reached over HTTP).
+    /// </summary>
+    public string? WorkerQueue { get; set; }
+
     /// <summary>Free-form, untrusted metadata (SIP headers, CRM ids).</summary>
     public Dictionary<string, string> Metadata { get; init; } = new(StringComparer.Ordinal);
 }

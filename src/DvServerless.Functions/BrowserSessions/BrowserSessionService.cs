@@ -56,14 +56,16 @@ public sealed partial class BrowserSessionService
     private readonly TimeProvider _time;
     private readonly ILogger<BrowserSessionService> _logger;
     private readonly AgentCatalog? _agents;
+    private readonly MediaWorkerPool _workers;
 
     /// <summary>Creates the service (scoped: it reports cross-tenant attempts to the request's <see cref="ITenantContext"/>).</summary>
     public BrowserSessionService(
         ICallSessionStore store, ICallAdmissionPolicy admission, ICallCommandClient worker, ISipWorkerClient sideband, MediaTokenService tokens,
         IOptions<MediaWorkerOptions> mediaWorker, ITenantContext tenant, TimeProvider time, ILogger<BrowserSessionService> logger,
-        AgentCatalog? agents = null)
+        AgentCatalog? agents = null, MediaWorkerPool? workers = null)
     {
         ArgumentNullException.ThrowIfNull(mediaWorker);
+        _workers = workers ?? new MediaWorkerPool(mediaWorker);
         _agents = agents;
         _store = store;
         _admission = admission;
@@ -137,7 +139,7 @@ public sealed partial class BrowserSessionService
         var token = _tokens.Issue(sessionId, _mediaWorker.TokenLifetime, MediaTokenPurpose.BrowserMedia);
         LogStarted(sessionId, caller.TenantId ?? "-");
         FunctionsTracing.SetResult(span, nameof(VoiceOutcome.Ok));
-        return new VoiceResult(VoiceOutcome.Ok, null, session, token, MediaUrl());
+        return new VoiceResult(VoiceOutcome.Ok, null, session, token, MediaUrl(session.CallId));
     }
 
     /// <summary>
@@ -179,7 +181,7 @@ public sealed partial class BrowserSessionService
 
         // The browser's commands are calls of the general call command path.
         var call = new CallCommand(command, Enabled: command == CallCommandKind.Audio ? enabled : null);
-        var answer = await _worker.SendAsync(session.CallId, call, cancellationToken).ConfigureAwait(false);
+        var answer = await _worker.SendAsync(session, call, cancellationToken).ConfigureAwait(false);
         switch (answer.Result)
         {
             case CallCommandResult.Done:
@@ -320,12 +322,13 @@ public sealed partial class BrowserSessionService
         return session;
     }
 
-    /// <summary><c>ws(s)://{MediaWorker host}/media/browser</c>.</summary>
-    private string MediaUrl()
+    /// <summary><c>ws(s)://{MediaWorker host}/media/browser</c>, on the session's worker of the <see cref="MediaWorkerPool"/>.</summary>
+    private string MediaUrl(string sessionId)
     {
-        var builder = new UriBuilder(_mediaWorker.BaseUrl)
+        var worker = _workers.For(sessionId);
+        var builder = new UriBuilder(worker)
         {
-            Scheme = _mediaWorker.BaseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+            Scheme = worker.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
             Query = string.Empty,
         };
         builder.Path = builder.Path.TrimEnd('/') + MediaPath;

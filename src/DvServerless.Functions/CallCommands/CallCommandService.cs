@@ -70,7 +70,7 @@ public sealed partial class CallCommandService
         var sessions = await _query.ListAsync(scope, BroadcastScanLimit, cancellationToken).ConfigureAwait(false);
         var live = sessions.Where(s => s.State == CallState.Connected).ToArray();
         var command = SayOf(request);
-        var answers = await Task.WhenAll(live.Select(s => _worker.SendAsync(s.CallId, command, cancellationToken))).ConfigureAwait(false);
+        var answers = await Task.WhenAll(live.Select(s => _worker.SendAsync(s, command, cancellationToken))).ConfigureAwait(false);
         var reached = 0;
         for (var i = 0; i < answers.Length; i++)
         {
@@ -104,7 +104,7 @@ public sealed partial class CallCommandService
             return (CallCommandOutcome.NotLive, $"The call is not live (it is {session.State.ToString().ToLowerInvariant()}).");
         }
 
-        var answer = await _worker.SendAsync(session.CallId, command, cancellationToken).ConfigureAwait(false);
+        var answer = await _worker.SendAsync(session, command, cancellationToken).ConfigureAwait(false);
         switch (answer.Result)
         {
             case CallCommandResult.Done:

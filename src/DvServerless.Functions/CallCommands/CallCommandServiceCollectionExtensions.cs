@@ -6,15 +6,18 @@ namespace DvServerless.Functions.CallCommands;
 public static class CallCommandServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ICallCommandClient"/> (<see cref="MediaWorkerCallCommandClient"/> on the <see cref="IHttpClientFactory"/>
-    /// client <see cref="MediaWorkerCallCommandClient.HttpClientName"/>, no retries: a repeated say would be heard twice) and
-    /// the scoped <see cref="CallCommandService"/>. Needs the tenancy registrations.
+    /// Registers <see cref="ICallCommandClient"/> (<see cref="RoutedCallCommandClient"/>: the replica's queue through
+    /// <see cref="QueuedCallCommandClient"/>, or <see cref="MediaWorkerCallCommandClient"/> on the <see cref="IHttpClientFactory"/>
+    /// client <see cref="MediaWorkerCallCommandClient.HttpClientName"/>; neither retries: a repeated say would be heard twice)
+    /// and the scoped <see cref="CallCommandService"/>. Needs the tenancy registrations and <c>AddDvServerlessCommandQueues</c>.
     /// </summary>
     public static IServiceCollection AddCallCommands(this IServiceCollection services)
     {
         services.AddHttpClient(MediaWorkerCallCommandClient.HttpClientName);
-        services.TryAddSingleton<ICallCommandClient>(sp => ActivatorUtilities.CreateInstance<MediaWorkerCallCommandClient>(
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<MediaWorkerCallCommandClient>(
             sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(MediaWorkerCallCommandClient.HttpClientName)));
+        services.TryAddSingleton<QueuedCallCommandClient>();
+        services.TryAddSingleton<ICallCommandClient, RoutedCallCommandClient>();
         services.TryAddScoped<CallCommandService>();
         return services;
     }

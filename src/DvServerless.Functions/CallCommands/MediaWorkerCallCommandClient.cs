@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using DvServerless.Core.Calls;
 using DvServerless.Core.Security;
 using DvServerless.Functions.Hosting;
 using Microsoft.Extensions.Options;
@@ -8,9 +9,10 @@ using Microsoft.Extensions.Options;
 namespace DvServerless.Functions.CallCommands;
 
 /// <summary>
-/// <see cref="ICallCommandClient"/> over HTTP: <c>POST {MediaWorker:BaseUrl}/internal/calls/{callId}/{action}</c> with
+/// <see cref="ICallCommandClient"/> over HTTP: <c>POST {worker}/internal/calls/{callId}/{action}</c> with
 /// <c>Authorization: Bearer</c> a media token of purpose call control bound to the call and the command's JSON body,
-/// under <see cref="MediaWorkerOptions.CommandTimeout"/>.
+/// under <see cref="MediaWorkerOptions.CommandTimeout"/> per worker. With several workers (<c>MediaWorker:BaseUrls</c>)
+/// the call's own worker is asked first, then the others, until one does not answer "no such call".
 /// </summary>
 public sealed class MediaWorkerCallCommandClient : ICallCommandClient
 {
@@ -22,15 +24,26 @@ public sealed class MediaWorkerCallCommandClient : ICallCommandClient
 
     private const int SayTimeoutFactor = 4;
 
+    /// <summary>How long the worker has to carry out <paramref name="command"/>, whichever way it travels.</summary>
+    public static TimeSpan TimeLimit(CallCommand command, MediaWorkerOptions worker)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(worker);
+        // Say may synthesize on a cache miss before it answers: it gets more time than a switch does.
+        return command.Kind == CallCommandKind.Say ? worker.CommandTimeout * SayTimeoutFactor : worker.CommandTimeout;
+    }
+
     private readonly HttpClient _http;
     private readonly MediaTokenService _tokens;
     private readonly MediaWorkerOptions _worker;
     private readonly TimeProvider _time;
+    private readonly MediaWorkerPool _workers;
 
     /// <summary>Creates the client; <paramref name="http"/> is owned by the caller.</summary>
-    public MediaWorkerCallCommandClient(HttpClient http, MediaTokenService tokens, IOptions<MediaWorkerOptions> worker, TimeProvider time)
+    public MediaWorkerCallCommandClient(HttpClient http, MediaTokenService tokens, IOptions<MediaWorkerOptions> worker, TimeProvider time, MediaWorkerPool? workers = null)
     {
         ArgumentNullException.ThrowIfNull(worker);
+        _workers = workers ?? new MediaWorkerPool(worker);
         _http = http;
         _tokens = tokens;
         _worker = worker.Value;
@@ -38,18 +51,37 @@ public sealed class MediaWorkerCallCommandClient : ICallCommandClient
     }
 
     /// <inheritdoc />
-    public async Task<CallCommandAnswer> SendAsync(string callId, CallCommand command, CancellationToken cancellationToken)
+    public async Task<CallCommandAnswer> SendAsync(CallSession session, CallCommand command, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrEmpty(callId);
+        ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(command);
-        var url = new Uri(_worker.BaseUrl.ToString().TrimEnd('/') + CommandPathPrefix + Uri.EscapeDataString(callId) + "/" + command.Action);
+        var first = _workers.For(session.CallId);
+        var answer = await SendAsync(first, session.CallId, command, cancellationToken).ConfigureAwait(false);
+        foreach (var other in _workers.All)
+        {
+            if (answer.Result != CallCommandResult.NotLive)
+            {
+                break;
+            }
+
+            if (other != first)
+            {
+                answer = await SendAsync(other, session.CallId, command, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return answer;
+    }
+
+    private async Task<CallCommandAnswer> SendAsync(Uri worker, string callId, CallCommand command, CancellationToken cancellationToken)
+    {
+        var url = new Uri(worker.ToString().TrimEnd('/') + CommandPathPrefix + Uri.EscapeDataString(callId) + "/" + command.Action);
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = new StringContent(command.ToJson(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(callId, _worker.TokenLifetime, MediaTokenPurpose.CallControl));
-        // Say may synthesize on a cache miss before it answers: it gets more time than a switch does.
-        var limit = command.Kind == CallCommandKind.Say ? _worker.CommandTimeout * SayTimeoutFactor : _worker.CommandTimeout;
+        var limit = TimeLimit(command, _worker);
         using var timeout = new CancellationTokenSource(limit, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try

@@ -25,6 +25,7 @@ public sealed partial class IncomingCallService
     private readonly MediaTokenService _tokens;
     private readonly FunctionsOptions _functions;
     private readonly MediaWorkerOptions _mediaWorker;
+    private readonly MediaWorkerPool _workers;
     private readonly AcsOptions _answer;
     private readonly TimeProvider _time;
     private readonly ILogger<IncomingCallService> _logger;
@@ -40,13 +41,15 @@ public sealed partial class IncomingCallService
         IOptions<AcsOptions> answer,
         TimeProvider time,
         ILogger<IncomingCallService> logger,
-        ICallAdmissionPolicy? admission = null)
+        ICallAdmissionPolicy? admission = null,
+        MediaWorkerPool? workers = null)
     {
         _sessions = sessions;
         _acs = acs;
         _tokens = tokens;
         _functions = functions.Value;
         _mediaWorker = mediaWorker.Value;
+        _workers = workers ?? new MediaWorkerPool(mediaWorker);
         _answer = answer.Value;
         _time = time;
         _logger = logger;
@@ -209,12 +212,13 @@ public sealed partial class IncomingCallService
         return builder.Uri;
     }
 
-    /// <summary><c>ws(s)://{MediaWorker host}/media/acs?callId={callId}&amp;token={token}</c>.</summary>
+    /// <summary><c>ws(s)://{MediaWorker host}/media/acs?callId={callId}&amp;token={token}</c>, on the call's worker of the <see cref="MediaWorkerPool"/>.</summary>
     public Uri BuildMediaTransportUrl(string callId)
     {
-        var builder = new UriBuilder(_mediaWorker.BaseUrl)
+        var worker = _workers.For(callId);
+        var builder = new UriBuilder(worker)
         {
-            Scheme = _mediaWorker.BaseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
+            Scheme = worker.Scheme == Uri.UriSchemeHttps ? "wss" : "ws",
         };
         if (builder.Uri.IsDefaultPort)
         {

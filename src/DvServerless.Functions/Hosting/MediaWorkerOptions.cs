@@ -13,6 +13,16 @@ public sealed class MediaWorkerOptions
     [Required]
     public Uri BaseUrl { get; set; } = new(LocalDefaults.MediaWorkerBaseUrl);
 
+    /// <summary>
+    /// Several workers' base URLs (local development and tests run more than one worker process): new calls are spread
+    /// over them in turn, and a command for a call without a recorded queue tries them in turn. Empty (the default) means
+    /// <see cref="BaseUrl"/> alone; in Azure it stays empty, as the Container Apps ingress spreads calls over replicas.
+    /// </summary>
+    public List<Uri> BaseUrls { get; set; } = [];
+
+    /// <summary>The workers new calls go to: <see cref="BaseUrls"/>, or <see cref="BaseUrl"/> when that is empty.</summary>
+    public IReadOnlyList<Uri> Workers => BaseUrls.Count > 0 ? BaseUrls : [BaseUrl];
+
     /// <summary>The key shared with the worker that signs per-call media tokens (base64 of ≥ 32 bytes, or ≥ 32 characters).</summary>
     [Required]
     public string TokenSigningKey { get; set; } = LocalDefaults.MediaTokenSigningKey;

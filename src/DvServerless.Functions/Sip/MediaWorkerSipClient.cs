@@ -29,10 +29,14 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     private readonly MediaWorkerOptions _worker;
     private readonly SipRoutingOptions _routing;
     private readonly TimeProvider _time;
+    private readonly MediaWorkerPool _workers;
 
     /// <summary>Creates the client; <paramref name="http"/> is owned by the caller.</summary>
-    public MediaWorkerSipClient(HttpClient http, MediaTokenService tokens, IOptions<MediaWorkerOptions> worker, IOptions<SipRoutingOptions> routing, TimeProvider time)
+    public MediaWorkerSipClient(HttpClient http, MediaTokenService tokens, IOptions<MediaWorkerOptions> worker, IOptions<SipRoutingOptions> routing, TimeProvider time,
+        MediaWorkerPool? workers = null)
     {
+        ArgumentNullException.ThrowIfNull(worker);
+        _workers = workers ?? new MediaWorkerPool(worker);
         _http = http;
         _tokens = tokens;
         _worker = worker.Value;
@@ -43,7 +47,7 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     /// <inheritdoc />
     public async Task<SipWorkerAnswer> CheckCapacityAsync(string callId, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, Url(CapacityPath + "?callId=" + Uri.EscapeDataString(callId)));
+        using var request = new HttpRequestMessage(HttpMethod.Get, Url(callId, CapacityPath + "?callId=" + Uri.EscapeDataString(callId)));
         return await SendAsync(request, callId, null, async response =>
         {
             using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), default, cancellationToken).ConfigureAwait(false);
@@ -58,7 +62,7 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     /// <inheritdoc />
     public async Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url(AttachPath))
+        using var request = new HttpRequestMessage(HttpMethod.Post, Url(callId, AttachPath))
         {
             Content = JsonContent.Create(new AttachRequest(callId, sipCallId)),
         };
@@ -92,7 +96,8 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
         }
     }
 
-    private Uri Url(string pathAndQuery) => new(_worker.BaseUrl.ToString().TrimEnd('/') + pathAndQuery);
+    // The capacity check and the attach of one call go to the same worker of the pool.
+    private Uri Url(string callId, string pathAndQuery) => new(_workers.For(callId).ToString().TrimEnd('/') + pathAndQuery);
 
     private sealed record AttachRequest(string CallId, string SipCallId);
 }

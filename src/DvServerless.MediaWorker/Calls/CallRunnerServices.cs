@@ -27,6 +27,7 @@ internal sealed class CallRunnerServices
     private readonly Core.Costs.PricingOptions _pricing;
     private readonly Playout.ComfortNoiseSource? _comfortNoise;
     private readonly Say.ICallSpeech? _speech;
+    private readonly Commands.WorkerQueueRecorder? _queueRecorder;
 
     /// <summary>Resolves the shared services from the worker's container.</summary>
     public CallRunnerServices(IServiceProvider services, IOptions<MediaWorkerOptions> options)
@@ -54,6 +55,7 @@ internal sealed class CallRunnerServices
         _observerFactories = services.GetServices<ICallLoopObserverFactory>().ToArray();
         _pricing = services.GetService<IOptions<Core.Costs.PricingOptions>>()?.Value ?? new Core.Costs.PricingOptions();
         _comfortNoise = services.GetService<Playout.ComfortNoiseSource>();
+        _queueRecorder = services.GetService<Commands.WorkerQueueRecorder>();
         BargeInGate = services.GetService<IOptions<BargeInGateOptions>>()?.Value ?? new BargeInGateOptions();
     }
 
@@ -106,14 +108,24 @@ internal sealed class CallRunnerServices
 
     /// <summary>
     /// Runs <paramref name="run"/> for call <paramref name="callId"/> registered with <see cref="ActiveCalls"/>, with a
-    /// token that fires on <paramref name="cancellationToken"/> or at the drain cut-off.
+    /// token that fires on <paramref name="cancellationToken"/> or at the drain cut-off; meanwhile records this replica's
+    /// command queue on the call's session, so the call's commands reach this replica.
     /// </summary>
     public async Task<T> RunRegisteredAsync<T>(string callId, Func<CancellationToken, Task<T>> run, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         using var registration = _calls.Register(callId);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _calls.CutOff);
-        return await run(stop.Token).ConfigureAwait(false);
+        // Beside the call's start, not ahead of it: the caller's audio never waits for storage.
+        var recorded = _queueRecorder?.RecordAsync(callId, stop.Token) ?? Task.CompletedTask;
+        try
+        {
+            return await run(stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await recorded.ConfigureAwait(false);
+        }
     }
 
     /// <summary>The call loop's options from the agent and the worker's playout lead.</summary>

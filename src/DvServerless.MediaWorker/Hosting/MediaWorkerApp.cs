@@ -10,6 +10,7 @@ using DvServerless.Core.Records;
 using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Calls.Tools;
+using DvServerless.MediaWorker.Commands;
 using DvServerless.MediaWorker.Endpoints;
 using DvServerless.MediaWorker.Playout;
 using DvServerless.MediaWorker.Greeting;
@@ -83,6 +84,8 @@ public static class MediaWorkerApp
         services.AddLanguageModels(builder.Configuration);
         services.AddOfflineSpeech(builder.Configuration);
         services.AddDvServerlessStorage(builder.Configuration);
+        // This replica's command queue: the Functions app's commands for the calls it holds, when the worker scales out.
+        services.AddWorkerCommandQueue(builder.Configuration);
         services.AddCallRecords(builder.Configuration);
         services.AddCachedGreeting(builder.Configuration);
         services.AddComfortNoise(builder.Configuration);

@@ -5,9 +5,14 @@ using System.Net.Sockets;
 namespace DvServerless.Simulators.Azurite;
 
 /// <summary>
-/// Starts Azurite's Blob service (npm <c>azurite</c>) as a child process on a loopback port, in memory, and stops it
-/// on dispose. Looks for <c>node_modules/.bin/azurite-blob</c> above the working folder and the app folder, then on PATH.
+/// Starts Azurite's Blob and Queue services (npm <c>azurite</c>) as child processes on loopback ports, in memory, and
+/// stops them on dispose. Looks for <c>node_modules/.bin/azurite-blob</c> above the working folder and the app folder,
+/// then on PATH; <c>azurite-queue</c> is its sibling.
 /// </summary>
+/// <remarks>
+/// Two processes rather than one <c>azurite</c>: each service keeps its own port, and the Blob service can be stopped
+/// and restarted on its port (a storage outage in tests) without the queues.
+/// </remarks>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
     /// <summary>Azurite's published development account name.</summary>
@@ -16,19 +21,30 @@ public sealed class AzuriteProcess : IAsyncDisposable
     // Azurite's published development account key (the same for every Azurite install; not a secret).
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly Process _process;
+    private readonly Process _blob;
+    private readonly Process _queue;
 
-    private AzuriteProcess(Process process, int blobPort)
+    private AzuriteProcess(Process blob, int blobPort, Process queue, int queuePort)
     {
-        _process = process;
+        _blob = blob;
+        _queue = queue;
         BlobPort = blobPort;
+        QueuePort = queuePort;
     }
 
     /// <summary>The Blob service port.</summary>
     public int BlobPort { get; }
 
-    /// <summary>A storage connection string for this instance.</summary>
+    /// <summary>The Queue service port.</summary>
+    public int QueuePort { get; }
+
+    /// <summary>A storage connection string for this instance: its Blob and Queue endpoints.</summary>
     public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
+        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};";
+
+    /// <summary>A storage connection string with the Blob endpoint only (what an app without queues sees).</summary>
+    public string BlobConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};";
 
     /// <summary>
@@ -61,25 +77,54 @@ public sealed class AzuriteProcess : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Starts Azurite on <paramref name="blobPort"/> (0 = any free port) and waits until it accepts connections.</summary>
+    /// <summary>
+    /// Starts Azurite's Blob service on <paramref name="blobPort"/> (0 = any free port) and its Queue service on a free
+    /// port, and waits until both accept connections.
+    /// </summary>
     public static async Task<AzuriteProcess> StartAsync(int blobPort = 0, string? searchFrom = null, CancellationToken cancellationToken = default)
     {
         var executable = FindExecutable(searchFrom) ?? throw new InvalidOperationException(
             "Azurite is not installed. Run `npm install` in the repository root (package.json lists azurite), or `npm install -g azurite`.");
-        if (blobPort == 0)
+        var queueExecutable = Path.Combine(Path.GetDirectoryName(executable)!, "azurite-queue");
+        if (!File.Exists(queueExecutable))
         {
-            using var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            blobPort = ((IPEndPoint)probe.LocalEndpoint).Port;
+            throw new InvalidOperationException($"Azurite's Queue service ({queueExecutable}) is not installed next to its Blob service.");
         }
 
+        blobPort = blobPort == 0 ? FreePort() : blobPort;
+        var queuePort = FreePort();
+        var blob = Launch(executable, "blob", blobPort);
+        Process? queue = null;
+        try
+        {
+            queue = Launch(queueExecutable, "queue", queuePort);
+            var azurite = new AzuriteProcess(blob, blobPort, queue, queuePort);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            await WaitListeningAsync(blob, blobPort, deadline, cancellationToken).ConfigureAwait(false);
+            await WaitListeningAsync(queue, queuePort, deadline, cancellationToken).ConfigureAwait(false);
+            return azurite;
+        }
+        catch
+        {
+            Stop(blob);
+            if (queue is not null)
+            {
+                Stop(queue);
+            }
+
+            throw;
+        }
+    }
+
+    private static Process Launch(string executable, string service, int port)
+    {
         var info = new ProcessStartInfo(executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "--blobHost", "127.0.0.1", "--blobPort", blobPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose" })
+        foreach (var argument in new[] { $"--{service}Host", "127.0.0.1", $"--{service}Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose" })
         {
             info.ArgumentList.Add(argument);
         }
@@ -89,21 +134,24 @@ public sealed class AzuriteProcess : IAsyncDisposable
         process.ErrorDataReceived += static (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var azurite = new AzuriteProcess(process, blobPort);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
+        return process;
+    }
+
+    private static async Task WaitListeningAsync(Process process, int port, DateTime deadline, CancellationToken cancellationToken)
+    {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"Azurite exited at start with code {process.ExitCode} (is port {blobPort} taken?).");
+                throw new InvalidOperationException($"Azurite exited at start with code {process.ExitCode} (is port {port} taken?).");
             }
 
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, blobPort, cancellationToken).ConfigureAwait(false);
-                return azurite;
+                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
+                return;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
             {
@@ -112,22 +160,47 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     /// <summary>Stops Azurite.</summary>
     public async ValueTask DisposeAsync()
     {
+        await StopAsync(_blob).ConfigureAwait(false);
+        await StopAsync(_queue).ConfigureAwait(false);
+    }
+
+    private static async Task StopAsync(Process process)
+    {
+        Stop(process);
         try
         {
-            if (!_process.HasExited)
+            await process.WaitForExitAsync().ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Never started or already disposed.
+        }
+
+        process.Dispose();
+    }
+
+    private static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
             {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().ConfigureAwait(false);
+                process.Kill(entireProcessTree: true);
             }
         }
         catch (InvalidOperationException)
         {
             // Already gone.
         }
-
-        _process.Dispose();
     }
 }

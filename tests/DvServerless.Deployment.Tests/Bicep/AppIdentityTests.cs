@@ -12,6 +12,8 @@ public sealed class AppIdentityTests
 {
     private const string BlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     private const string BlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+    private const string QueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
+    private const string QueueDataMessageSender = "c6a89b2d-59bc-44d0-9896-0f6e12d7b80a";
 
     // The module deployment ('functions-identity' / 'worker-identity') a passed parameter value comes from.
     private static string IdentityModuleOf(JsonNode? passed) =>
@@ -51,16 +53,35 @@ public sealed class AppIdentityTests
         Assert.Equal("functions", IdentityModuleOf(storage.PassedParameters!["functionsPrincipalId"]));
 
         var workers = storageAssignments.Where(a => PrincipalParameter(a) == "[parameters('workerPrincipalId')]").ToList();
-        var worker = Assert.Single(workers);  // one declaration, copied per container
-        Assert.Equal(BlobDataContributor, RoleDefinitionId(worker));
+        Assert.Equal(2, workers.Count);
+        var worker = Assert.Single(workers, a => RoleDefinitionId(a) == BlobDataContributor);  // one declaration, copied per container
         Assert.Contains("blobServices/containers", worker.Body["scope"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("variables('workerContainers')", worker.Body["copy"]!["count"]!.GetValue<string>(), StringComparison.Ordinal);
         var containers = worker.Variable("workerContainers")!.AsArray().Select(c => c!.GetValue<string>()).ToList();
-        Assert.Equal(["sessions", "transcripts", "minutes", "tts-cache"], containers);
+        Assert.Equal(["sessions", "transcripts", "minutes", "tts-cache", "command-replies"], containers);
 
-        var functions = Assert.Single(storageAssignments, a => PrincipalParameter(a) == "[parameters('functionsPrincipalId')]");
-        Assert.Equal(BlobDataOwner, RoleDefinitionId(functions));
-        Assert.DoesNotContain("containers", functions.Body["scope"]!.GetValue<string>(), StringComparison.Ordinal);
+        var functions = storageAssignments.Where(a => PrincipalParameter(a) == "[parameters('functionsPrincipalId')]").ToList();
+        Assert.Equal(2, functions.Count);
+        var functionsBlobs = Assert.Single(functions, a => RoleDefinitionId(a) == BlobDataOwner);
+        Assert.DoesNotContain("containers", functionsBlobs.Body["scope"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EachReplicaOwnsItsCommandQueueAndTheFunctionsAppMayOnlySendToIt()
+    {
+        var storageAssignments = OfType(await ResourcesAsync(), "Microsoft.Authorization/roleAssignments")
+            .Where(assignment => assignment.Module == "storage")
+            .ToList();
+
+        // Replicas create, read and delete their own queues (made at run time, so the grant is on the account).
+        var worker = Assert.Single(storageAssignments, a => RoleDefinitionId(a) == QueueDataContributor);
+        Assert.Equal("[parameters('workerPrincipalId')]", PrincipalParameter(worker));
+        // The Functions app puts commands on them and can neither read nor delete anything there.
+        var functions = Assert.Single(storageAssignments, a => RoleDefinitionId(a) == QueueDataMessageSender);
+        Assert.Equal("[parameters('functionsPrincipalId')]", PrincipalParameter(functions));
+        Assert.DoesNotContain(storageAssignments, a => PrincipalParameter(a) == "[parameters('functionsPrincipalId')]" && RoleDefinitionId(a) == QueueDataContributor);
+        Assert.Equal("functions", IdentityModuleOf(functions.PassedParameters!["functionsPrincipalId"]));
+        Assert.Equal("worker", IdentityModuleOf(worker.PassedParameters!["workerPrincipalId"]));
     }
 
     [Fact]

@@ -64,6 +64,34 @@ public sealed partial class SecurityPostureTests
     }
 
     [Fact]
+    public async Task CommandRepliesExpireAfterADay()
+    {
+        var policy = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.Storage/storageAccounts/managementPolicies"));
+        Assert.Contains("variables('commandReplyRule')", policy.Properties["policy"]!["rules"]!.GetValue<string>(), StringComparison.Ordinal);
+        var rule = policy.Variable("commandReplyRule")!;
+
+        Assert.True(rule["enabled"]!.GetValue<bool>());
+        Assert.Equal("command-replies/", Assert.Single(rule["definition"]!["filters"]!["prefixMatch"]!.AsArray())!.GetValue<string>());
+        Assert.Equal(1, rule["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterModificationGreaterThan"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task TheWorkerScalesOutOnConcurrentCallsAndCpuFromOneReplica()
+    {
+        var app = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.App/containerApps"));
+        var scale = app.Properties["template"]!["scale"]!;
+        var rules = scale["rules"]!.AsArray();
+
+        Assert.Equal(1, app.Resolve(scale["minReplicas"])!.GetValue<int>());
+        Assert.True(app.Resolve(scale["maxReplicas"])!.GetValue<int>() > 1);
+        var http = Assert.Single(rules, r => r!["http"] is not null)!;
+        Assert.Equal("50", http["http"]!["metadata"]!["concurrentRequests"]!.GetValue<string>());
+        var cpu = Assert.Single(rules, r => r!["custom"]?["type"]?.GetValue<string>() == "cpu")!;
+        Assert.Equal("Utilization", cpu["custom"]!["metadata"]!["type"]!.GetValue<string>());
+        Assert.Equal("70", cpu["custom"]!["metadata"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task KeyVaultUsesRbacAndHasNoAccessPolicies()
     {
         var vault = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.KeyVault/vaults"));
@@ -183,6 +211,8 @@ public sealed partial class SecurityPostureTests
             .ToHashSet();
 
         Assert.Contains("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", roleIds);  // Storage Blob Data Owner
+        Assert.Contains("974c5e8b-45b9-4653-ba55-5f855dd0fb88", roleIds);  // Storage Queue Data Contributor (the worker's own queues)
+        Assert.Contains("c6a89b2d-59bc-44d0-9896-0f6e12d7b80a", roleIds);  // Storage Queue Data Message Sender (the Functions app's commands)
         Assert.Contains("4633458b-17de-408a-b874-0445c86b69e6", roleIds);  // Key Vault Secrets User
         Assert.Contains("420fcaa2-552c-430f-98ca-3264be4806c7", roleIds);  // SignalR App Server (the worker's hub)
         Assert.Contains("fd53cd77-2268-407a-8f46-7e7863d0f521", roleIds);  // SignalR REST API Owner (the Functions app's sends)

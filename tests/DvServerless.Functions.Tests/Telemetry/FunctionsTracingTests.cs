@@ -146,7 +146,7 @@ public sealed class FunctionsTracingTests
     /// <summary>Starting a session never talks to the worker.</summary>
     private sealed class UnusedBrowserWorker : ICallCommandClient
     {
-        public Task<CallCommandAnswer> SendAsync(string callId, CallCommand command, CancellationToken cancellationToken) =>
+        public Task<CallCommandAnswer> SendAsync(DvServerless.Core.Calls.CallSession session, CallCommand command, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("Not used by voice/start.");
     }
 }

@@ -1,0 +1,42 @@
+using DvServerless.Core.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace DvServerless.MediaWorker.Commands;
+
+/// <summary>
+/// This worker replica as the Functions app addresses it: its name (<c>CONTAINER_APP_REPLICA_NAME</c> in Azure
+/// Container Apps, a generated <c>local-…</c> id elsewhere) and the Storage queue derived from it, which is
+/// <see cref="ReadyQueue"/> once <see cref="CommandQueueListener"/> has created it.
+/// </summary>
+public sealed class WorkerReplica
+{
+    /// <summary>The variable Container Apps sets to the replica's name.</summary>
+    public const string ReplicaNameVariable = "CONTAINER_APP_REPLICA_NAME";
+
+    private volatile string? _readyQueue;
+
+    /// <summary>Names the replica after <c>CONTAINER_APP_REPLICA_NAME</c>, or a fresh local id.</summary>
+    public WorkerReplica(IConfiguration configuration)
+        : this(configuration?[ReplicaNameVariable] is { Length: > 0 } name ? name : ReplicaQueueName.NewLocalReplicaName())
+    {
+    }
+
+    /// <summary>Names the replica <paramref name="name"/>.</summary>
+    public WorkerReplica(string name)
+    {
+        Name = name;
+        QueueName = ReplicaQueueName.Of(name);
+    }
+
+    /// <summary>The replica's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Its command queue's name.</summary>
+    public string QueueName { get; }
+
+    /// <summary>The queue, once it exists and is listened to; null before (commands then come over HTTP).</summary>
+    public string? ReadyQueue => _readyQueue;
+
+    /// <summary>Marks the queue as listened to (or no longer, with false).</summary>
+    public void SetListening(bool listening) => _readyQueue = listening ? QueueName : null;
+}
