@@ -65,7 +65,8 @@ internal sealed class AppMediaReceiver
         }
         catch (Exception exception) when (exception is WebSocketException or OperationCanceledException or ObjectDisposedException)
         {
-            if (exception is WebSocketException)
+            // An aborted socket can end a pending receive with a cancellation rather than a WebSocketException.
+            if (exception is WebSocketException || _socket.State == WebSocketState.Aborted)
             {
                 call.OnMediaLost(exception.Message);
             }

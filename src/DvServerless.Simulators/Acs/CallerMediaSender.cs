@@ -145,9 +145,12 @@ internal sealed class CallerMediaSender
             await _socket.SendAsync(message, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (WebSocketException)
+        catch (WebSocketException exception)
         {
+            // Sends fail only when the socket broke under the call (a closing app is seen in State above): the receive
+            // side may see that as a cancellation instead, so the loss is reported from here too (once: ended calls ignore it).
             _session.Call.Note("media socket send failed");
+            _session.Call.OnMediaLost(exception.Message);
             return false;
         }
     }
