@@ -34,6 +34,7 @@ public static class ConversationEngineServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<AgentOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentEngineValidator>(_ => new AgentEngineValidator(configuration)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentVoiceValidator>(_ => new AgentVoiceValidator(configuration)));
 
         services.TryAddSingleton<CascadedEngineFactory>();
         services.TryAddSingleton<ConversationEngineSelector>();

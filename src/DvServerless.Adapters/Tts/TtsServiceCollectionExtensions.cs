@@ -92,7 +92,7 @@ public static class TtsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentNullException.ThrowIfNull(options);
         return new TtsRequest(prompt.Text, prompt.Voice ?? options.DefaultVoice,
-            new Core.Audio.AudioFormat(sampleRate ?? prompt.SampleRate ?? options.DefaultSampleRate), prompt.Model, prompt.Options);
+            new Core.Audio.AudioFormat(sampleRate ?? prompt.SampleRate ?? options.DefaultSampleRate), prompt.Model, prompt.Options ?? options.AgentVoiceOptions);
     }
 
     /// <summary>
@@ -138,6 +138,11 @@ public static class TtsServiceCollectionExtensions
                 warmup.DefaultVoice = voice;
             }
         }
+
+        // The agent's voice, read as the agent binds it (a value the binder cannot read fails the agent's own start-up check).
+        var agentVoice = new Core.Engines.AgentOptions { VoicePreset = configuration["Agent:VoicePreset"] };
+        configuration.GetSection("Agent:VoiceOptions").Bind(agentVoice.VoiceOptions);
+        warmup.AgentVoiceOptions ??= agentVoice.EffectiveVoiceOptions();
 
         // Absent: the default greeting; explicitly empty: none (DefaultGreeting).
         var greeting = DefaultGreeting.Resolve(configuration["Agent:Greeting"]);

@@ -20,6 +20,13 @@ public sealed class TtsWarmupOptions
     /// <summary>The leg rate for prompts that name none.</summary>
     public int DefaultSampleRate { get; set; } = 24_000;
 
+    /// <summary>
+    /// The voice options for prompts that set none: the default agent's <c>Agent:VoicePreset</c> and
+    /// <c>Agent:VoiceOptions:*</c>, filled at start, so the greeting, a said line and the warm-up speak as the agent does
+    /// and share cache keys; null when the agent sets neither.
+    /// </summary>
+    public TtsVoiceOptions? AgentVoiceOptions { get; set; }
+
     /// <summary>Prompt lists by tenant; a Blob <c>tts-cache/prompts/{tenant}.json</c> (a JSON array of prompts) adds to them.</summary>
     public Dictionary<string, List<TtsPrompt>> Tenants { get; set; } = new(StringComparer.Ordinal);
 }

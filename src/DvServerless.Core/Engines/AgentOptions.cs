@@ -48,6 +48,30 @@ public sealed class AgentOptions
     public string? GreetingInstructions { get; set; }
 
     /// <summary>
+    /// A named set of voice options (<see cref="Tts.VoicePresets"/>: <c>ko-KR-warm</c>, <c>ko-KR-calm</c>,
+    /// <c>en-US-warm</c>, <c>en-US-calm</c>, <c>en-US-brisk</c>); null for the provider's own delivery.
+    /// </summary>
+    public string? VoicePreset { get; set; }
+
+    /// <summary>Single voice values over <see cref="VoicePreset"/> (or over the defaults when no preset is set).</summary>
+    public Tts.VoiceOptionOverrides VoiceOptions { get; set; } = new();
+
+    /// <summary>
+    /// How the agent's voice should sound: the preset with the single values over it, or null when the agent sets
+    /// neither (every engine then leaves delivery to the provider, as before voice options existed).
+    /// </summary>
+    public Tts.TtsVoiceOptions? EffectiveVoiceOptions()
+    {
+        var preset = Tts.VoicePresets.Find(VoicePreset);
+        if (preset is null && VoiceOptions.IsEmpty)
+        {
+            return null;
+        }
+
+        return VoiceOptions.ApplyTo(preset ?? Tts.TtsVoiceOptions.Default).Clamped();
+    }
+
+    /// <summary>
     /// The functions the agent may call, declared to whichever engine runs it. The media worker fills this from the tools
     /// it can run (<c>end_call</c>, <c>transfer</c> when a target is configured, …).
     /// </summary>
@@ -72,6 +96,7 @@ public sealed class AgentOptions
         var copy = (AgentOptions)MemberwiseClone();
         copy.Cascaded = Cascaded.Clone();
         copy.Reconnect = Reconnect.Clone();
+        copy.VoiceOptions = VoiceOptions.Clone();
         return copy;
     }
 }

@@ -90,7 +90,7 @@ public sealed partial class CascadedEngine : IConversationEngine
 
         var cascaded = agent.Cascaded;
         _voice = new CascadedVoice(parts.TextToSpeech, string.IsNullOrWhiteSpace(cascaded.TtsVoice) ? agent.Voice : cascaded.TtsVoice,
-            cascaded.TtsModel, AudioFormat);
+            cascaded.TtsModel, AudioFormat, agent.EffectiveVoiceOptions());
         _history = new ConversationHistory(agent.Instructions, _options.HistoryTurns);
         Name = $"cascaded:{parts.SpeechToText.Provider}+{parts.ChatProvider}/{cascaded.LlmModel}+{parts.TextToSpeech.Provider}";
     }

@@ -17,10 +17,13 @@ internal sealed class CascadedVoice
     private readonly string _voice;
     private readonly string? _model;
     private readonly AudioFormat _format;
+    private readonly TtsVoiceOptions? _options;
 
-    public CascadedVoice(ITextToSpeech tts, string voice, string? model, AudioFormat format)
+    // options: the agent's voice options; null leaves delivery to the service.
+    public CascadedVoice(ITextToSpeech tts, string voice, string? model, AudioFormat format, TtsVoiceOptions? options = null)
     {
         _tts = tts;
+        _options = options;
         _voice = voice;
         _model = model;
         _format = format;
@@ -32,7 +35,7 @@ internal sealed class CascadedVoice
     /// <summary>The audio of <paramref name="text"/>, chunk by chunk as the service produces it.</summary>
     public async IAsyncEnumerable<byte[]> SpeakAsync(string text, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var request = new TtsRequest(text, _voice, _format, _model);
+        var request = new TtsRequest(text, _voice, _format, _model, _options);
         if (_tts is IStreamingTextToSpeech streaming)
         {
             byte? carry = null;

@@ -44,7 +44,8 @@ internal sealed class RealtimeClientEventWriter : IDisposable
         w.WriteString("event_id", eventId);
         w.WriteStartObject("session");
         w.WriteString("type", "realtime");
-        w.WriteString("instructions", agent.Instructions);
+        var voice = agent.EffectiveVoiceOptions();
+        w.WriteString("instructions", AgentDelivery.Instructions(agent.Instructions, voice));
         w.WriteStartArray("output_modalities");
         w.WriteStringValue("audio");
         w.WriteEndArray();
@@ -68,6 +69,11 @@ internal sealed class RealtimeClientEventWriter : IDisposable
         w.WriteStartObject("output");
         WritePcmFormat(w);
         w.WriteString("voice", agent.Voice);
+        if (voice is not null)
+        {
+            w.WriteNumber("speed", AgentDelivery.RealtimeSpeed(voice));
+        }
+
         w.WriteEndObject(); // output
         w.WriteEndObject(); // audio
 

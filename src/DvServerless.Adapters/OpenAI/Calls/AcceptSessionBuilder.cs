@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
+using DvServerless.Adapters.Engines;
 using DvServerless.Core.Engines;
 
 namespace DvServerless.Adapters.OpenAI.Calls;
 
 /// <summary>
 /// Builds the GA <c>/accept</c> body (spec <c>RealtimeSessionCreateRequestGA</c>) for a SIP call from the agent:
-/// <c>{type:"realtime", model, instructions, audio:{input:{transcription?, turn_detection}, output:{voice}}, tools?}</c>.
+/// <c>{type:"realtime", model, instructions, audio:{input:{transcription?, turn_detection}, output:{voice, speed?}}, tools?}</c>
+/// (the agent's voice options as <see cref="AgentDelivery"/> maps them).
 /// OpenAI refuses <c>threshold</c>, <c>prefix_padding_ms</c> and <c>silence_duration_ms</c> for SIP (PROTOCOL §2.3),
 /// so turn detection carries only its type and the response switches, whatever the agent's VAD numbers say; audio
 /// formats are left out because the carrier and OpenAI negotiate G.711 in SDP.
@@ -34,15 +36,22 @@ public static class AcceptSessionBuilder
             ["create_response"] = true,
             ["interrupt_response"] = true,
         };
+        var voice = agent.EffectiveVoiceOptions();
+        var output = new JsonObject { ["voice"] = agent.Voice };
+        if (voice is not null)
+        {
+            output["speed"] = AgentDelivery.RealtimeSpeed(voice);
+        }
+
         var session = new JsonObject
         {
             ["type"] = "realtime",
             ["model"] = agent.Model,
-            ["instructions"] = agent.Instructions,
+            ["instructions"] = AgentDelivery.Instructions(agent.Instructions, voice),
             ["audio"] = new JsonObject
             {
                 ["input"] = input,
-                ["output"] = new JsonObject { ["voice"] = agent.Voice },
+                ["output"] = output,
             },
         };
         var toolArray = new JsonArray();
