@@ -184,6 +184,36 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
         Assert.Contains(records, r => r is { Kind: "turn", Speaker: "caller", Text: "[keypad] 5 #" });
     }
 
+    [SkippableFact]
+    public async Task A_sip_calls_agent_runs_a_configured_http_tool_declared_on_the_sideband_and_hears_its_answer()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var stack = await _fixture.GetAsync(timeout.Token);
+        _fixture.Reply = (_, _) => "tool:" + SipStack.ToolName + " {\"order\":\"42\"}";
+        var realtime = stack.Realtime!;
+        var earlier = realtime.Records.Sessions.Select(s => s.SessionId).ToHashSet();
+        var calledBefore = _fixture.ToolRequests.Count;
+
+        var result = await realtime.PlaceSipCallAsync(Request(stack.SipWebhookUrl, "c-tool", callerAudio: _fixture.ShortCaller), timeout.Token);
+
+        Assert.Equal(SipCallEnd.CallerHungUp, result.End);
+        var sideband = Assert.Single(realtime.Records.Sessions, s => s.CallId == result.CallId && !earlier.Contains(s.SessionId));
+        // The accept named only end_call and transfer: the sideband declared the whole list, and the service took it.
+        Assert.Contains(realtime.Records.ClientEvents, e => e.SessionId == sideband.SessionId && e is { Type: "session.update", EventId: "dvs_session_tools_1" });
+        Assert.DoesNotContain(realtime.Records.Errors, e => e.SessionId == sideband.SessionId);
+
+        // The tool got the model's arguments, signed with its secret, keyed by the tool call; its answer went back to the model.
+        var request = Assert.Single(_fixture.ToolRequests.Skip(calledBefore));
+        Assert.Equal("{\"order\":\"42\"}", request.Body);
+        var t = long.Parse(request.Signature.Split(',')[0]["t=".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(DvServerless.MediaWorker.Calls.Tools.HttpToolSignature.Create(SipStack.ToolSecret, DateTimeOffset.FromUnixTimeSeconds(t), System.Text.Encoding.UTF8.GetBytes(request.Body)), request.Signature);
+        Assert.StartsWith("call_", request.IdempotencyKey, StringComparison.Ordinal);
+        var toolAt = realtime.Records.ClientEvents.Where(e => e.SessionId == sideband.SessionId && e.Type == "conversation.item.create").Select(e => e.ReceivedAt).ToList();
+        Assert.NotEmpty(toolAt);
+        Assert.Contains(realtime.Records.ClientEvents, e => e.SessionId == sideband.SessionId && e.Type == "response.create" && e.ReceivedAt >= toolAt[^1]);
+    }
+
     private SipCallRequest Request(Uri webhookUrl, string customerId = "c-1", ReadOnlyMemory<byte>? callerAudio = null) => new()
     {
         WebhookUrl = webhookUrl,
@@ -206,8 +236,19 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
     [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a stack: a LocalStack for SIP calls.")]
     public sealed class SipStack : IAsyncLifetime, IDisposable
     {
+        /// <summary>The HTTP tool every call of the stack's agent can run.</summary>
+        public const string ToolName = "lookup_order";
+
+        /// <summary>The tool's signing secret (a test value).</summary>
+        public const string ToolSecret = "e2e-tool-secret-0123456789";
+
         private readonly SemaphoreSlim _gate = new(1, 1);
+        private readonly List<ToolRequest> _toolRequests = [];
         private LocalStack? _stack;
+        private WebApplication? _toolServer;
+
+        /// <summary>What the tool server received, in order.</summary>
+        public IReadOnlyList<ToolRequest> ToolRequests { get { lock (_toolRequests) { return _toolRequests.ToArray(); } } }
 
         /// <summary>What the simulated agent answers; each test sets its own.</summary>
         public Func<int, string, string> Reply { get; set; } = (_, _) => "Okay.";
@@ -225,6 +266,7 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
                 {
                     Caller = await CallerAudioSynthesizer.SynthesizeAsync(CallerLines, TimeSpan.FromMilliseconds(2500), AudioFormat.Pcm24k, cancellationToken);
                     ShortCaller = await CallerAudioSynthesizer.SynthesizeAsync([CallerLines[0]], TimeSpan.Zero, AudioFormat.Pcm24k, cancellationToken);
+                    var toolUrl = await StartToolServerAsync(cancellationToken);
                     _stack = await LocalStack.StartAsync(new LocalStackOptions
                     {
                         CallerTranscripts = CallerLines,
@@ -237,6 +279,10 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
                             ["Sip:Rules:0:Contains"] = "blocked",
                             ["Sip:Rules:0:Status"] = "486",
                             ["Sip:TransferTarget"] = TransferTarget,
+                            [$"Agent:Tools:{ToolName}:Url"] = toolUrl.ToString(),
+                            [$"Agent:Tools:{ToolName}:Description"] = "Looks an order up by its number.",
+                            [$"Agent:Tools:{ToolName}:ParametersJsonSchema"] = "{\"type\":\"object\",\"properties\":{\"order\":{\"type\":\"string\"}}}",
+                            [$"Agent:Tools:{ToolName}:Secret"] = ToolSecret,
                         },
                     }, _ => { }, cancellationToken);
                 }
@@ -257,11 +303,41 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
             {
                 await _stack.DisposeAsync();
             }
+
+            if (_toolServer is not null)
+            {
+                await _toolServer.DisposeAsync();
+            }
+        }
+
+        private async Task<Uri> StartToolServerAsync(CancellationToken cancellationToken)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.ClearProviders();
+            _toolServer = builder.Build();
+            _toolServer.MapPost("/tool", async (HttpContext context) =>
+            {
+                using var reader = new StreamReader(context.Request.Body);
+                var body = await reader.ReadToEndAsync();
+                lock (_toolRequests)
+                {
+                    _toolRequests.Add(new ToolRequest(body, context.Request.Headers["X-Dvs-Signature"].ToString(), context.Request.Headers["Idempotency-Key"].ToString()));
+                }
+
+                return Results.Json(new { status = "shipped" });
+            });
+            await _toolServer.StartAsync(cancellationToken);
+            var address = _toolServer.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new Uri(new Uri(address), "/tool");
         }
 
         /// <summary>Releases the start-up gate (xUnit calls this besides <see cref="DisposeAsync"/>, which stops the stack).</summary>
         public void Dispose() => _gate.Dispose();
     }
+
+    /// <summary>One request the test's HTTP tool received.</summary>
+    public sealed record ToolRequest(string Body, string Signature, string IdempotencyKey);
 
     /// <summary>
     /// Stands between the simulator and the Functions app and delivers each webhook three times, byte for byte: two

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Core.Calls;
@@ -17,7 +16,8 @@ namespace DvServerless.MediaWorker.Sip;
 /// <summary>
 /// Runs the control side of accepted OpenAI Realtime SIP calls (PROTOCOL §2.4): one sideband WebSocket per call, no
 /// audio leg (the audio stays on the SIP leg between the carrier and OpenAI). It asks for the greeting, answers the
-/// <c>end_call</c> and <c>transfer</c> tools with hangup and refer, passes the caller's keypad entries to the agent
+/// <c>end_call</c> and <c>transfer</c> tools with hangup and refer and the HTTP tools of <c>Agent:Tools</c> as a call loop
+/// does (declared on the sideband once attached), passes the caller's keypad entries to the agent
 /// (<see cref="CallKeypad"/>), records the caller's and the agent's transcripts,
 /// and ends the session when the sideband closes. Nothing here waits for audio deltas: they may never come.
 /// </summary>
@@ -41,6 +41,7 @@ public sealed partial class SidebandCallRunner
     private readonly ILogger<SidebandCallRunner> _logger;
     private readonly ICallLoopObserverFactory[] _observerFactories;
     private readonly PricingOptions _pricing;
+    private readonly ConfiguredHttpTools? _httpTools;
     private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly object _gate = new();
 
@@ -63,8 +64,10 @@ public sealed partial class SidebandCallRunner
         ILogger<SidebandCallRunner> logger,
         TenantRealtimeProjects? projects = null,
         IEnumerable<ICallLoopObserverFactory>? observers = null,
-        IOptions<PricingOptions>? pricing = null)
+        IOptions<PricingOptions>? pricing = null,
+        ConfiguredHttpTools? httpTools = null)
     {
+        _httpTools = httpTools;
         _engines = engines;
         _agent = agent;
         _control = control;
@@ -169,7 +172,7 @@ public sealed partial class SidebandCallRunner
         var control = _control;
         ICallLoopObserver? observer = null;
         CallTurnRecorder? turns = null;
-        CallKeypad? keypad = null;
+        SidebandEvents? events = null;
         var cost = new CallCost(_pricing, agent.TranscriptionModel);
         try
         {
@@ -183,6 +186,12 @@ public sealed partial class SidebandCallRunner
             try
             {
                 await engine.StartAsync(cancellationToken).ConfigureAwait(false);
+                if (_httpTools is { Handlers.Count: > 0 })
+                {
+                    // The accept named only end_call and transfer; tools replaces the whole list, so all of them go.
+                    await engine.DeclareToolsAsync([.. ToolHandlers(new SipCallControl(control, sipCallId)).Select(t => t.Definition)], cancellationToken).ConfigureAwait(false);
+                }
+
                 await greeting.RequestAsync(engine, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -202,90 +211,14 @@ public sealed partial class SidebandCallRunner
             observer?.OnStarted(new CallLoopStarted(callId, engine.AudioFormat, engine.Name, _time.GetUtcNow()));
             turns = new CallTurnRecorder(new CallRecordWriter(callId, _records, _logger, _time), _time);
             turns.Start(_time.GetUtcNow(), engine.Name, observer);
-            var keypadEngine = engine;
-            var keypadTurns = turns;
-            var responding = new StrongBox<bool>();
-            keypad = new CallKeypad(_time, KeypadPause, text => _ = SendKeypadAsync(keypadEngine, callId, text, responding, cancellationToken), keypadTurns.CallerKeypad);
             var sipControl = new SipCallControl(control, sipCallId);
-            var tools = new CallToolRunner(callId, [new EndCallToolHandler(), new TransferToolHandler(sipControl, _options.TransferTarget)], _time, _logger);
-            long? responseStartedMs = null;
+            // No filler on a SIP call: its audio is the Realtime service's, and the sideband has no way to play a line.
+            var tools = new CallToolRunner(callId, ToolHandlers(sipControl), _time, _logger);
             goodbye = new GoodbyeHangUp(engine, control, sipCallId, _options.GoodbyeTimeout, _time, why => LogEndCall(callId, why), ex => LogFailed(ex, callId));
+            events = new SidebandEvents(callId, engine, turns, tools, sipControl, goodbye, observer, cost, KeypadPause, _time, _logger, cancellationToken);
             await foreach (var engineEvent in engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
             {
-                var nowMs = turns.MediaMs(_time.GetUtcNow());
-                observer?.OnEngineEvent(engineEvent);
-                switch (engineEvent)
-                {
-                    case AgentAudioDelta audio:
-                        // The audio plays on the SIP leg; a copy that reaches the sideband only goes back to its pool.
-                        audio.Release();
-                        break;
-                    case AgentPlaybackStarted playback:
-                        goodbye.FarEndPlaying = true;
-                        // The far end starts playing the agent into the call: the caller starts hearing the answer.
-                        observer?.OnAgentAudioStarted(playback.ResponseId, _time.GetUtcNow());
-                        break;
-                    case EngineUsageReported usage:
-                        var added = cost.Add(usage.Usage, usage.Model);
-                        observer?.OnCostChanged(cost.TotalUsd, added);
-                        break;
-                    case AgentPlaybackStopped:
-                        goodbye.FarEndPlaying = false;
-                        await goodbye.HangUpIfDueAsync(cancellationToken).ConfigureAwait(false);
-                        break;
-                    case ResponseFinished:
-                        Volatile.Write(ref responding.Value, false);
-                        goodbye.ResponseFinished();
-                        await goodbye.HangUpIfDueAsync(cancellationToken).ConfigureAwait(false);
-                        break;
-                    case CallerSpeechStarted speech:
-                        turns.CallerSpeechStarted(speech, nowMs);
-                        break;
-                    case CallerTranscript transcript when !string.IsNullOrWhiteSpace(transcript.Text):
-                        turns.CallerTranscript(transcript);
-                        break;
-                    case ResponseStarted:
-                        Volatile.Write(ref responding.Value, true);
-                        responseStartedMs = nowMs;
-                        break;
-                    case AgentTranscriptDelta delta:
-                        turns.AgentTextDelta(delta);
-                        break;
-                    case AgentTranscriptDone done when !string.IsNullOrWhiteSpace(done.Transcript):
-                        turns.AgentTextDone(done);
-                        turns.AgentTurnPlayedElsewhere(done.ItemId, responseStartedMs ?? nowMs, nowMs);
-                        break;
-                    case ToolCallRequested tool:
-                        LogTool(callId, tool.Name);
-                        if (await tools.RunAsync(tool, cancellationToken).ConfigureAwait(false) is not { } outcome)
-                        {
-                            break; // A repeated call_id.
-                        }
-
-                        observer?.OnToolCompleted(tool, outcome.Duration, outcome.Failed);
-                        if (outcome.Result.EndCall)
-                        {
-                            goodbye.Request(tool.CallId);
-                        }
-                        else if (sipControl.TransferredTo is { } target)
-                        {
-                            // The REFER was accepted: the caller has left the agent, so there is nobody to answer.
-                            LogTransferred(callId, target);
-                            endReason = "transferred to " + target;
-                        }
-                        else
-                        {
-                            await engine.SendToolResultAsync(tool.CallId, outcome.Result.Output, cancellationToken).ConfigureAwait(false);
-                        }
-
-                        break;
-                    case CallerKeypress keypress:
-                        keypad.Press(keypress.Key);
-                        break;
-                    case EngineClosed closed:
-                        LogClosed(callId, closed.Reason);
-                        break;
-                }
+                await events.HandleAsync(engineEvent).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -300,7 +233,7 @@ public sealed partial class SidebandCallRunner
         }
         finally
         {
-            keypad?.Dispose();
+            events?.Dispose();
             if (engine is not null)
             {
                 await engine.DisposeAsync().ConfigureAwait(false);
@@ -310,6 +243,10 @@ public sealed partial class SidebandCallRunner
             if (goodbye?.EndReason is { } ended && final == CallState.Ended)
             {
                 endReason = ended;
+            }
+            else if (events?.TransferredTo is { } target && final == CallState.Ended)
+            {
+                endReason = "transferred to " + target;
             }
 
             if (turns is not null)
@@ -331,26 +268,11 @@ public sealed partial class SidebandCallRunner
     }
 
     /// <summary>
-    /// Sends a keypad entry to the agent off the event loop; a failure costs the entry, not the call. A response in progress
-    /// is cancelled first, as typed text cuts the agent off in a call loop: the service refuses a second response.create
-    /// while one is active, and the keys would go unanswered.
+    /// The tools a SIP call's agent can run: <c>end_call</c> and <c>transfer</c>, which the accept declared, and the HTTP
+    /// tools of <c>Agent:Tools</c>, which the sideband declares once attached.
     /// </summary>
-    private async Task SendKeypadAsync(RealtimeEngine engine, string callId, string text, StrongBox<bool> responding, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (Volatile.Read(ref responding.Value))
-            {
-                await engine.CancelResponseAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await engine.SendUserTextAsync(text, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogKeypadFailed(ex, callId);
-        }
-    }
+    private ICallToolHandler[] ToolHandlers(SipCallControl control) =>
+        [new EndCallToolHandler(), new TransferToolHandler(control, _options.TransferTarget), .. _httpTools?.Handlers ?? []];
 
     private CallLoopObservers? Observers(CallContext context)
     {
@@ -381,15 +303,6 @@ public sealed partial class SidebandCallRunner
     [LoggerMessage(EventId = 3703, Level = LogLevel.Error, Message = "SIP call {CallId}: the sideband did not attach ({Reason}); hanging up")]
     private partial void LogAttachFailed(string callId, string reason);
 
-    [LoggerMessage(EventId = 3704, Level = LogLevel.Information, Message = "SIP call {CallId}: the agent called {Tool}")]
-    private partial void LogTool(string callId, string tool);
-
-    [LoggerMessage(EventId = 3705, Level = LogLevel.Information, Message = "SIP call {CallId}: transferred to {Target}")]
-    private partial void LogTransferred(string callId, string target);
-
-    [LoggerMessage(EventId = 3706, Level = LogLevel.Information, Message = "SIP call {CallId}: the sideband closed ({Reason})")]
-    private partial void LogClosed(string callId, string? reason);
-
     [LoggerMessage(EventId = 3707, Level = LogLevel.Information, Message = "SIP call {CallId}: session {State} ({Reason})")]
     private partial void LogEnded(string callId, CallState state, string reason);
 
@@ -398,9 +311,6 @@ public sealed partial class SidebandCallRunner
 
     [LoggerMessage(EventId = 3708, Level = LogLevel.Error, Message = "SIP call {CallId}: the sideband failed")]
     private partial void LogFailed(Exception exception, string callId);
-
-    [LoggerMessage(EventId = 8700, Level = LogLevel.Warning, Message = "SIP call {CallId}: sending the caller's keypad entry to the agent failed")]
-    private partial void LogKeypadFailed(Exception exception, string callId);
 
     [LoggerMessage(EventId = 3709, Level = LogLevel.Warning, Message = "SIP call {CallId}: could not write the call record or session")]
     private partial void LogRecordFailed(Exception exception, string callId);

@@ -87,6 +87,23 @@ internal sealed class RealtimeClientEventWriter : IDisposable
         End();
     }
 
+    /// <summary>
+    /// A <c>session.update</c> that changes only the tools (<c>session.update</c> changes the fields present, and
+    /// <c>tools</c> replaces the whole list): how a SIP sideband declares the tools the worker runs after the accept.
+    /// </summary>
+    public void WriteSessionToolsUpdate(string eventId, IReadOnlyList<AgentTool> tools)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        var w = Begin();
+        w.WriteString("type", "session.update");
+        w.WriteString("event_id", eventId);
+        w.WriteStartObject("session");
+        w.WriteString("type", "realtime");
+        WriteTools(w, tools);
+        w.WriteEndObject(); // session
+        End();
+    }
+
     /// <summary>The session's function tools (<c>{type: function, name, description, parameters}</c>) and <c>tool_choice: auto</c>.</summary>
     private static void WriteTools(Utf8JsonWriter w, IReadOnlyList<AgentTool> tools)
     {

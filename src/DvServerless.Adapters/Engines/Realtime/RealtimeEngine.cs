@@ -208,6 +208,16 @@ public sealed class RealtimeEngine : IConversationEngine
         }
     }
 
+    /// <summary>
+    /// Declares <paramref name="tools"/> as the session's whole tool list (<c>session.update</c> with only <c>tools</c>):
+    /// a SIP sideband's session was configured by the accept, and the worker may run tools the accept did not name.
+    /// </summary>
+    public ValueTask DeclareToolsAsync(IReadOnlyList<AgentTool> tools, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        return SendFrameAsync(static (w, t) => w.WriteSessionToolsUpdate("dvs_session_tools_1", t), tools, cancellationToken);
+    }
+
     /// <inheritdoc />
     public ValueTask CancelResponseAsync(CancellationToken cancellationToken) =>
         SendFrameAsync(static (w, _) => w.WriteResponseCancel(), 0, cancellationToken);

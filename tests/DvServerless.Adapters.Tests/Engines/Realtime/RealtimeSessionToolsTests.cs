@@ -41,6 +41,29 @@ public sealed class RealtimeSessionToolsTests
         Assert.False(json.RootElement.GetProperty("session").TryGetProperty("tool_choice", out _));
     }
 
+    [Fact]
+    public void A_tools_only_update_changes_the_tools_and_nothing_else()
+    {
+        var writer = new RealtimeClientEventWriter();
+        writer.WriteSessionToolsUpdate("evt_t", [AgentTools.EndCall, AgentTools.Transfer]);
+        using var json = JsonDocument.Parse(writer.WrittenMemory.ToArray());
+
+        var session = json.RootElement.GetProperty("session");
+        Assert.Equal(["type", "tools", "tool_choice"], session.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("realtime", session.GetProperty("type").GetString());
+        Assert.Equal(2, session.GetProperty("tools").GetArrayLength());
+    }
+
+    [SkippableFact]
+    public void The_tools_only_update_validates_against_the_published_schema()
+    {
+        var spec = SwaggerSchemaValidator.Load(SharedSpecs.PathOf("specs/openai/openapi.realtime.json"));
+        var writer = new RealtimeClientEventWriter();
+        writer.WriteSessionToolsUpdate("evt_t", [AgentTools.EndCall]);
+
+        Assert.Empty(spec.ValidateDefinition("RealtimeClientEventSessionUpdate", System.Text.Encoding.UTF8.GetString(writer.WrittenMemory.Span)));
+    }
+
     [SkippableFact]
     public void The_session_update_with_tools_validates_against_the_published_schema()
     {
