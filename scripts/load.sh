@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The load curve (not CI): `dvs load` at 25, 50, 100, 200 and 400 concurrent calls, DURATION seconds each (default 60),
 # one JSON report per step in out/load/, and a one-line summary per step. Stops climbing after the first step with a
-# failed call. NO_FLOOR=1 runs with the runtime's default thread-pool floor (one per core) instead of the built-in 16.
+# failed call. POOL_FLOOR=N runs with a thread-pool floor of N workers instead of the runtime's default (one per core),
+# to compare.
 # Usage: scripts/load.sh [steps...]   e.g. scripts/load.sh 25 50
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,15 +10,15 @@ cd "$(dirname "$0")/.."
 duration="${DURATION:-60}"
 steps=("$@")
 if [ ${#steps[@]} -eq 0 ]; then steps=(25 50 100 200 400); fi
-if [ "${NO_FLOOR:-0}" = "1" ]; then
-  # The floor comes from runtimeconfig (ThreadPoolMinThreads); this variable (hex) overrides it.
-  export DOTNET_ThreadPool_ForceMinWorkerThreads="$(printf '%x' "$(nproc)")"
+if [ -n "${POOL_FLOOR:-}" ]; then
+  # The runtime reads this variable as hex.
+  export DOTNET_ThreadPool_ForceMinWorkerThreads="$(printf '%x' "$POOL_FLOOR")"
 fi
 mkdir -p out/load
 echo "Building dvs (Release)…" >&2
 dotnet build src/DvServerless.Cli -c Release -nologo -v minimal -clp:NoSummary >&2
 for calls in "${steps[@]}"; do
-  report="out/load/load-${calls}${NO_FLOOR:+-nofloor}.json"
+  report="out/load/load-${calls}${POOL_FLOOR:+-floor$POOL_FLOOR}.json"
   status=0
   dotnet run --no-build --project src/DvServerless.Cli -c Release -- load --calls "$calls" --duration "$duration" --json "$PWD/$report" || status=$?
   echo "== ${calls} calls: $(tr -d ' \n' < "$report" | head -c 400)" >&2

@@ -39,7 +39,10 @@ internal static class EspeakLibrary
         await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await Task.Run(() => SynthesizeLocked(text, voice, wordsPerMinute, wordGapTens, onAudio, cancellationToken), cancellationToken).ConfigureAwait(false);
+            // A sentence costs espeak tens to hundreds of milliseconds of CPU: on a thread of its own, not a pool thread,
+            // where it would hold one of the pool's few threads (one per core by default) away from the calls' timers.
+            return await Task.Factory.StartNew(() => SynthesizeLocked(text, voice, wordsPerMinute, wordGapTens, onAudio, cancellationToken),
+                cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
         }
         finally
         {
