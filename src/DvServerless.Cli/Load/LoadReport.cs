@@ -68,4 +68,13 @@ public sealed record LoadReport
 
     /// <summary>How long the run took, stack start-up excluded.</summary>
     public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>Memory over the run, one sample per interval and one after every call ended (empty when not sampled).</summary>
+    public IReadOnlyList<MemorySample> Memory { get; init; } = [];
+
+    /// <summary>The managed heap's slope while every call was up, MB per hour; null with too few samples.</summary>
+    public double? HeapSlopeMbPerHour { get; init; }
+
+    /// <summary>Audio buffers still rented after every call ended, beyond those held before the first call.</summary>
+    public long? PooledBuffersLeaked { get; init; }
 }

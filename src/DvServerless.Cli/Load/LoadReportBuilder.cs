@@ -5,9 +5,9 @@ public static class LoadReportBuilder
 {
     private const double Megabyte = 1024 * 1024;
 
-    /// <summary>Builds the report of a finished run.</summary>
+    /// <summary>Builds the report of a finished run; <paramref name="memory"/>'s last sample is the one after every call ended.</summary>
     public static LoadReport Build(LoadOptions options, IReadOnlyList<LoadCallOutcome> outcomes, LoadMeasurements measurements, WorkerMeasurements worker,
-        RuntimeEventListener runtime, RuntimeSampler sampler, TimeSpan elapsed)
+        RuntimeEventListener runtime, RuntimeSampler sampler, TimeSpan elapsed, MemorySeries? memory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(outcomes);
@@ -19,6 +19,7 @@ public static class LoadReportBuilder
         var (cpu, inWindow) = sampler.CpuPercent();
         ThreadPool.GetMinThreads(out var minWorkers, out _);
         var jitter = measurements.Jitter;
+        var samples = memory?.Samples ?? [];
         return new LoadReport
         {
             Calls = options.Calls,
@@ -42,6 +43,9 @@ public static class LoadReportBuilder
             PoolMinThreads = minWorkers,
             Cores = Environment.ProcessorCount,
             Elapsed = elapsed,
+            Memory = samples,
+            HeapSlopeMbPerHour = MemorySeries.HeapSlopeMbPerHour(samples, options.Calls),
+            PooledBuffersLeaked = memory is null || samples.Count == 0 ? null : samples[^1].PooledBuffersOutstanding - memory.BaselinePooledBuffers,
         };
     }
 }

@@ -4,7 +4,9 @@ namespace DvServerless.Cli.Load;
 
 /// <summary>
 /// The JSON of a <see cref="LoadReport"/>: <c>calls, completed, failed, jitterMs {p50, p95, p99}, gatewayLatencyMs
-/// {p50, p99}, bargeInReactionMs {p99}, cpuPercentPerCall, rssMbPerCall, gcPauseMsP99, threads</c>, then
+/// {p50, p99}, bargeInReactionMs {p99}, cpuPercentPerCall, rssMbPerCall, gcPauseMsP99, threads, poolThreads, poolMinThreads (the pool's floor),
+/// threadPoolStarvations (threads the pool added because queued work starved), heapSlopeMbPerHour, pooledBuffersLeaked,
+/// memory [{atSeconds, rssMb, gcHeapMb, gen2Collections, liveCalls, pooledBuffersOutstanding}]</c>, then
 /// <c>failures [{call, reason}]</c>. Milliseconds are rounded to 0.01, a figure not measured is null.
 /// </summary>
 public static class LoadReportJson
@@ -36,6 +38,33 @@ public static class LoadReportJson
             Number(writer, "rssMbPerCall", report.RssMbPerCall);
             Number(writer, "gcPauseMsP99", report.GcPause.P99);
             writer.WriteNumber("threads", report.Threads);
+            writer.WriteNumber("poolThreads", report.PoolThreads);
+            writer.WriteNumber("poolMinThreads", report.PoolMinThreads);
+            writer.WriteNumber("threadPoolStarvations", report.StarvationInjections);
+            Number(writer, "heapSlopeMbPerHour", report.HeapSlopeMbPerHour);
+            if (report.PooledBuffersLeaked is { } leaked)
+            {
+                writer.WriteNumber("pooledBuffersLeaked", leaked);
+            }
+            else
+            {
+                writer.WriteNull("pooledBuffersLeaked");
+            }
+
+            writer.WriteStartArray("memory");
+            foreach (var sample in report.Memory)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("atSeconds", sample.AtSeconds);
+                writer.WriteNumber("rssMb", sample.RssMb);
+                writer.WriteNumber("gcHeapMb", sample.GcHeapMb);
+                writer.WriteNumber("gen2Collections", sample.Gen2Collections);
+                writer.WriteNumber("liveCalls", sample.LiveCalls);
+                writer.WriteNumber("pooledBuffersOutstanding", sample.PooledBuffersOutstanding);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
             writer.WriteStartArray("failures");
             foreach (var failure in report.Failures)
             {

@@ -23,6 +23,14 @@ public static class LoadReportPrinter
         Row(table, "resident memory", $"{Number(report.RssMb.Baseline)} MB before calls, {Number(report.RssMb.Peak)} MB peak → {Number(report.RssMbPerCall)} MB per call");
         Row(table, "GC pauses", $"p99 {Ms(report.GcPause.P99)}  max {Ms(report.GcPause.Max)}  ({report.GcPause.Count} pauses)");
         Row(table, "threads (peak)", $"{report.Threads} OS threads, {report.PoolThreads} pool threads (floor {report.PoolMinThreads}), pool queue peak {report.PoolQueuePeak}, {report.StarvationInjections} starvation injections");
+        if (report.Memory.Count > 0)
+        {
+            var first = report.Memory[0];
+            var last = report.Memory[^1];
+            var slope = report.HeapSlopeMbPerHour is { } mbPerHour ? $"heap slope {Number(mbPerHour)} MB/h while all calls were up, " : string.Empty;
+            Row(table, "memory over time", $"{slope}RSS {Number(first.RssMb)} → {Number(last.RssMb)} MB ({report.Memory.Count} samples), {report.PooledBuffersLeaked ?? 0} audio buffers not returned");
+        }
+
         console.Write(table);
         console.MarkupLine("[grey]One process carries the worker, the Functions app and both simulators: CPU and memory are the whole process's.[/]");
         foreach (var failure in report.Failures)

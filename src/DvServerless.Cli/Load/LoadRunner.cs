@@ -84,6 +84,7 @@ public sealed class LoadRunner
         using var runtime = new RuntimeEventListener();
         using var worker = new WorkerMeasurements();
         await using var sampler = new RuntimeSampler();
+        await using var memory = new MemorySeries(MemorySeries.IntervalFor(options.Duration), () => measurements.Active);
         var caller = new LoadCall(stack, script, measurements);
         var started = Stopwatch.GetTimestamp();
         var calls = new List<Task<LoadCallOutcome>>(options.Calls);
@@ -92,7 +93,8 @@ public sealed class LoadRunner
         var outcomes = await Task.WhenAll(calls).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         sampler.MarkWindowEnd();
-        return LoadReportBuilder.Build(options, outcomes, measurements, worker, runtime, sampler, elapsed);
+        memory.Sample(); // every call has ended: what is still rented now was never returned
+        return LoadReportBuilder.Build(options, outcomes, measurements, worker, runtime, sampler, elapsed, memory);
     }
 
     private static async Task PlaceAllAsync(LoadOptions options, LoadCall caller, LoadMeasurements measurements, List<Task<LoadCallOutcome>> calls,

@@ -21,7 +21,7 @@ public readonly struct PooledAudio : IDisposable
     /// <summary>Rents a buffer and copies <paramref name="source"/> into it.</summary>
     public static PooledAudio CopyOf(ReadOnlySpan<byte> source)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, source.Length));
+        var buffer = PooledBuffers.Rent(Math.Max(1, source.Length));
         source.CopyTo(buffer);
         return new PooledAudio(buffer, source.Length);
     }
@@ -40,7 +40,7 @@ public readonly struct PooledAudio : IDisposable
     {
         if (_buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            PooledBuffers.Return(_buffer);
         }
     }
 }

@@ -1,3 +1,4 @@
+using DvServerless.Core.Audio;
 using System.Buffers;
 
 namespace DvServerless.Core.Engines;
@@ -81,7 +82,7 @@ public sealed record AgentAudioDelta : EngineEvent
         ArgumentNullException.ThrowIfNull(itemId);
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         var delta = AgentAudioDeltaPool.TryTake() ?? new AgentAudioDelta();
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity));
+        var buffer = PooledBuffers.Rent(Math.Max(1, capacity));
         delta._buffer = buffer;
         delta.ResponseId = responseId;
         delta.ItemId = itemId;
@@ -139,7 +140,7 @@ public sealed record AgentAudioDelta : EngineEvent
         ContentIndex = 0;
         if (buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            PooledBuffers.Return(buffer);
         }
 
         AgentAudioDeltaPool.Return(this);

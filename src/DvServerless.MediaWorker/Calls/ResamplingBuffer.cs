@@ -29,10 +29,10 @@ internal sealed class ResamplingBuffer : IDisposable
         {
             if (_buffer is not null)
             {
-                ArrayPool<byte>.Shared.Return(_buffer);
+                PooledBuffers.Return(_buffer);
             }
 
-            _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, MinimumBytes));
+            _buffer = PooledBuffers.Rent(Math.Max(size, MinimumBytes));
         }
 
         var written = _resampler.Process(input, _buffer);
@@ -43,7 +43,7 @@ internal sealed class ResamplingBuffer : IDisposable
     {
         if (_buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            PooledBuffers.Return(_buffer);
             _buffer = null;
         }
     }

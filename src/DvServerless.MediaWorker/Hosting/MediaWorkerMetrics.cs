@@ -30,6 +30,8 @@ public sealed class MediaWorkerMetrics
         _bargeIns = meter.CreateCounter<long>("dvs.calls.barge_ins", unit: "{interruption}", description: "Agent items interrupted by the caller.");
         _underruns = meter.CreateCounter<long>("dvs.playout.underruns", unit: "{underrun}", description: "Times agent audio ran dry in the middle of an item.");
         _rejectedSockets = meter.CreateCounter<long>("dvs.media.sockets.rejected", unit: "{socket}", description: "Media sockets refused (auth, draining, bad request).");
+        meter.CreateObservableUpDownCounter("dvs.audio.pooled_buffers.outstanding", static () => Core.Audio.PooledBuffers.Outstanding, unit: "{buffer}",
+            description: "Audio buffers rented from the pool and not yet returned; back to its idle value when no call runs.");
         _gatewayLatency = meter.CreateHistogram<double>(GatewayLatencyInstrument, unit: "ms",
             description: "Agent audio frame ready (its audio in from the engine and its playback time come) → written to the leg.");
     }

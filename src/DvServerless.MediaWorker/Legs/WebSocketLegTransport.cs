@@ -216,7 +216,7 @@ internal sealed class WebSocketLegTransport : IAsyncDisposable
 
     private async Task ReceiveLoopAsync()
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_initialBufferBytes);
+        var buffer = PooledBuffers.Rent(_initialBufferBytes);
         try
         {
             while (true)
@@ -228,9 +228,9 @@ internal sealed class WebSocketLegTransport : IAsyncDisposable
                 {
                     if (length == buffer.Length)
                     {
-                        var grown = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, _maxBufferBytes));
+                        var grown = PooledBuffers.Rent(Math.Min(buffer.Length * 2, _maxBufferBytes));
                         buffer.AsSpan(0, length).CopyTo(grown);
-                        ArrayPool<byte>.Shared.Return(buffer);
+                        PooledBuffers.Return(buffer);
                         buffer = grown;
                     }
 
@@ -271,7 +271,7 @@ internal sealed class WebSocketLegTransport : IAsyncDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            PooledBuffers.Return(buffer);
             _inbound.Writer.TryComplete();
             _protocol.OnReceiveEnded();
         }

@@ -103,11 +103,11 @@ public sealed class AgentUtterance
             else
             {
                 // Engines produce audio faster than real time, so an item can pile up seconds ahead; grow geometrically.
-                var grown = ArrayPool<byte>.Shared.Rent(Math.Max(needed, Math.Max(_legFormat.FrameBytes(20) * 8, (_pending?.Length ?? 0) * 2)));
+                var grown = PooledBuffers.Rent(Math.Max(needed, Math.Max(_legFormat.FrameBytes(20) * 8, (_pending?.Length ?? 0) * 2)));
                 if (_pending is not null)
                 {
                     _pending.AsSpan(_pendingStart, PendingLength).CopyTo(grown);
-                    ArrayPool<byte>.Shared.Return(_pending);
+                    PooledBuffers.Return(_pending);
                 }
 
                 _pending = grown;
@@ -136,7 +136,7 @@ public sealed class AgentUtterance
     {
         if (_pending is not null)
         {
-            ArrayPool<byte>.Shared.Return(_pending);
+            PooledBuffers.Return(_pending);
             _pending = null;
         }
 

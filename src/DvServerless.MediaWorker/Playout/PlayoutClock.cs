@@ -92,7 +92,7 @@ public sealed class PlayoutClock : IDisposable
             _comfortNoise = value;
             if (value is not null)
             {
-                _comfortFrame ??= System.Buffers.ArrayPool<byte>.Shared.Rent(_frameBytes);
+                _comfortFrame ??= PooledBuffers.Rent(_frameBytes);
             }
         }
     }
@@ -380,7 +380,7 @@ public sealed class PlayoutClock : IDisposable
     {
         if (_comfortFrame is not null)
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(_comfortFrame);
+            PooledBuffers.Return(_comfortFrame);
             _comfortFrame = null;
         }
 

@@ -12,7 +12,7 @@ public sealed class LoadReportJsonTests
         var root = json.RootElement;
 
         Assert.Equal(
-            ["calls", "completed", "failed", "jitterMs", "gatewayLatencyMs", "bargeInReactionMs", "cpuPercentPerCall", "rssMbPerCall", "gcPauseMsP99", "threads", "failures"],
+            ["calls", "completed", "failed", "jitterMs", "gatewayLatencyMs", "bargeInReactionMs", "cpuPercentPerCall", "rssMbPerCall", "gcPauseMsP99", "threads", "poolThreads", "poolMinThreads", "threadPoolStarvations", "heapSlopeMbPerHour", "pooledBuffersLeaked", "memory", "failures"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(["p50", "p95", "p99"], root.GetProperty("jitterMs").EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(["p50", "p99"], root.GetProperty("gatewayLatencyMs").EnumerateObject().Select(p => p.Name).ToArray());
@@ -31,6 +31,14 @@ public sealed class LoadReportJsonTests
         Assert.Equal(1.5, root.GetProperty("rssMbPerCall").GetDouble());
         Assert.Equal(7.5, root.GetProperty("gcPauseMsP99").GetDouble());
         Assert.Equal(57, root.GetProperty("threads").GetInt32());
+        Assert.Equal(20, root.GetProperty("poolThreads").GetInt32());
+        Assert.Equal(2, root.GetProperty("poolMinThreads").GetInt32());
+        Assert.Equal(3, root.GetProperty("threadPoolStarvations").GetInt32());
+        Assert.Equal(-1.25, root.GetProperty("heapSlopeMbPerHour").GetDouble());
+        Assert.Equal(0, root.GetProperty("pooledBuffersLeaked").GetInt64());
+        var sample = Assert.Single(root.GetProperty("memory").EnumerateArray());
+        Assert.Equal(["atSeconds", "rssMb", "gcHeapMb", "gen2Collections", "liveCalls", "pooledBuffersOutstanding"], sample.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(412.5, sample.GetProperty("rssMb").GetDouble());
         var failure = Assert.Single(root.GetProperty("failures").EnumerateArray());
         Assert.Equal(17, failure.GetProperty("call").GetInt32());
         Assert.Equal("media socket closed by app (InternalServerError )", failure.GetProperty("reason").GetString());
@@ -72,9 +80,12 @@ public sealed class LoadReportJsonTests
         Threads = 57,
         PoolThreads = 20,
         PoolQueuePeak = 3,
-        StarvationInjections = 0,
-        PoolMinThreads = 16,
+        StarvationInjections = 3,
+        PoolMinThreads = 2,
         Cores = 2,
         Elapsed = TimeSpan.FromSeconds(70),
+        Memory = [new MemorySample(60, 412.5, 96.1, 3, 100, 12)],
+        HeapSlopeMbPerHour = -1.25,
+        PooledBuffersLeaked = 0,
     };
 }

@@ -274,7 +274,7 @@ public static partial class AcsMediaStreamCodec
             if (reader.ValueIsEscaped)
             {
                 // A JSON writer may escape '+' and '/' (e.g. "\u002B"); unescape into a pooled buffer first.
-                unescaped = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+                unescaped = PooledBuffers.Rent(reader.ValueSpan.Length);
                 var length = reader.CopyString(unescaped);
                 encoded = unescaped.AsSpan(0, length);
             }
@@ -288,11 +288,11 @@ public static partial class AcsMediaStreamCodec
                 return default;
             }
 
-            var buffer = ArrayPool<byte>.Shared.Rent(Base64.GetMaxDecodedFromUtf8Length(encoded.Length));
+            var buffer = PooledBuffers.Rent(Base64.GetMaxDecodedFromUtf8Length(encoded.Length));
             var status = Base64.DecodeFromUtf8(encoded, buffer, out _, out var written);
             if (status != OperationStatus.Done)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
+                PooledBuffers.Return(buffer);
                 throw new AcsMediaFormatException("The AudioData frame's 'data' is not valid base64.");
             }
 
@@ -302,7 +302,7 @@ public static partial class AcsMediaStreamCodec
         {
             if (unescaped is not null)
             {
-                ArrayPool<byte>.Shared.Return(unescaped);
+                PooledBuffers.Return(unescaped);
             }
         }
     }
