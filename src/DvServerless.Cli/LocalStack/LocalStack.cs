@@ -69,6 +69,9 @@ public sealed class LocalStack : IAsyncDisposable
     /// </summary>
     public required Uri MediaWorkerInternalUrl { get; init; }
 
+    /// <summary>Every media worker's public URL, the first being <see cref="MediaWorkerBaseUrl"/> (<see cref="LocalStackOptions.Workers"/>).</summary>
+    public required IReadOnlyList<Uri> MediaWorkerBaseUrls { get; init; }
+
     /// <summary>The worker's Prometheus metrics, on its internal port.</summary>
     public Uri MetricsUrl => new(MediaWorkerInternalUrl, "/metrics");
 
@@ -121,8 +124,10 @@ public sealed class LocalStack : IAsyncDisposable
             owned.Add(acs);
 
             var tokenKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-            var workerUrl = new Uri($"http://127.0.0.1:{FreePort()}");
-            var workerInternalUrl = new Uri($"http://127.0.0.1:{FreePort()}");
+            var workerUrls = Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => new Uri($"http://127.0.0.1:{FreePort()}")).ToArray();
+            var workerInternalUrls = workerUrls.Select(_ => new Uri($"http://127.0.0.1:{FreePort()}")).ToArray();
+            var workerUrl = workerUrls[0];
+            var workerInternalUrl = workerInternalUrls[0];
             var functionsUrl = new Uri($"http://127.0.0.1:{FreePort()}");
             // The key of this run's stand-in for Azure SignalR's REST API, on the worker's internal port.
             var liveRestKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -135,6 +140,13 @@ public sealed class LocalStack : IAsyncDisposable
                 // The Functions app issues API tokens; the worker's live hub accepts them from dashboards.
                 ["Tenants:Tokens:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             };
+            if (workerUrls.Length > 1)
+            {
+                for (var i = 0; i < workerUrls.Length; i++)
+                {
+                    shared[$"MediaWorker:BaseUrls:{i}"] = workerUrls[i].ToString().TrimEnd('/');
+                }
+            }
             // The cached greeting the caller hears the moment media connects (Agent__Greeting="Hello, thanks for calling.").
             // Off by default here: the built-in demo caller talks from the first millisecond and would cut it at once.
             shared["Agent:Greeting"] = options.Greeting ?? Environment.GetEnvironmentVariable("Agent__Greeting") ?? string.Empty;
@@ -174,15 +186,25 @@ public sealed class LocalStack : IAsyncDisposable
                 ["Acs:AudioFormat"] = options.AcsAudioFormat,
             };
             WebApplication? worker = null;
-            if (options.MediaWorkerLauncher is { } launcher)
+            for (var i = 0; i < workerUrls.Length; i++)
             {
-                owned.Add(await launcher(new MediaWorkerLaunch(workerSettings, workerUrl, workerInternalUrl), cancellationToken).ConfigureAwait(false));
-            }
-            else
-            {
-                worker = MediaWorkerApp.Build(["--urls", workerUrl.ToString()], builder => Configure(builder, workerSettings, options.Verbose, options.LogSink));
-                await worker.StartAsync(cancellationToken).ConfigureAwait(false);
-                owned.Add(worker);
+                // Every worker its own ports (and, unnamed, its own replica and command queue); the first is the stack's.
+                var settings = new Dictionary<string, string?>(workerSettings)
+                {
+                    ["MediaWorker:BaseUrl"] = workerUrls[i].ToString().TrimEnd('/'),
+                    ["MediaWorker:InternalUrls"] = workerInternalUrls[i].ToString().TrimEnd('/'),
+                };
+                if (options.MediaWorkerLauncher is { } launcher)
+                {
+                    owned.Add(await launcher(new MediaWorkerLaunch(settings, workerUrls[i], workerInternalUrls[i]), cancellationToken).ConfigureAwait(false));
+                }
+                else
+                {
+                    var app = MediaWorkerApp.Build(["--urls", workerUrls[i].ToString()], builder => Configure(builder, settings, options.Verbose, options.LogSink));
+                    await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                    owned.Add(app);
+                    worker ??= app;
+                }
             }
 
             progress("starting the Functions app");
@@ -213,6 +235,7 @@ public sealed class LocalStack : IAsyncDisposable
                 FunctionsBaseUrl = functionsUrl,
                 MediaWorkerBaseUrl = workerUrl,
                 MediaWorkerInternalUrl = workerInternalUrl,
+                MediaWorkerBaseUrls = workerUrls,
                 FunctionsServices = functions.Services,
                 WorkerServices = worker?.Services,
                 Acs = acs,

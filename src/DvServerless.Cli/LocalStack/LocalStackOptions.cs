@@ -57,6 +57,12 @@ public sealed class LocalStackOptions
     /// </summary>
     public Func<MediaWorkerLaunch, CancellationToken, Task<IAsyncDisposable>>? MediaWorkerLauncher { get; init; }
 
+    /// <summary>
+    /// How many media workers to start (default 1). Each has its own ports and replica (its own command queue); the
+    /// Functions app spreads new calls over them (<c>MediaWorker:BaseUrls</c>), as Container Apps spreads them over replicas.
+    /// </summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary>Settings from the environment (e.g. <c>OPENAI_API_KEY</c>, <c>OpenAI__*</c>, <c>AzureOpenAI__*</c>).</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = ReadEnvironment();
 

@@ -10,16 +10,20 @@ namespace DvServerless.EndToEnd.Tests.Faults;
 /// </summary>
 internal sealed class WorkerProcessLauncher
 {
-    private MediaWorkerProcess? _worker;
+    private readonly List<MediaWorkerProcess> _workers = [];
 
-    /// <summary>The worker process, once the stack has started it.</summary>
-    public MediaWorkerProcess Worker => _worker ?? throw new InvalidOperationException("The stack has not started the worker yet.");
+    /// <summary>The (first) worker process, once the stack has started it.</summary>
+    public MediaWorkerProcess Worker => _workers.Count > 0 ? _workers[0] : throw new InvalidOperationException("The stack has not started the worker yet.");
+
+    /// <summary>Every worker process the stack started, in order (<see cref="LocalStackOptions.Workers"/>).</summary>
+    public IReadOnlyList<MediaWorkerProcess> Workers => _workers;
 
     /// <summary>Starts the worker process for the stack and waits until it answers <c>/healthz</c>.</summary>
     public async Task<IAsyncDisposable> LaunchAsync(MediaWorkerLaunch launch, CancellationToken cancellationToken)
     {
         var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.MediaWorker", "DvServerless.MediaWorker.dll");
-        _worker = await MediaWorkerProcess.StartAsync(assembly, launch.Settings, launch.Url, cancellationToken);
-        return _worker;
+        var worker = await MediaWorkerProcess.StartAsync(assembly, launch.Settings, launch.Url, cancellationToken);
+        _workers.Add(worker);
+        return worker;
     }
 }
