@@ -1,7 +1,7 @@
 namespace DvServerless.Cli.LocalStack;
 
 /// <summary>How <see cref="LocalStack"/> starts the local system.</summary>
-public sealed class LocalStackOptions
+public sealed record LocalStackOptions
 {
     /// <summary>
     /// The caller transcripts the Realtime simulator reports, in utterance order (it cannot hear; this is its

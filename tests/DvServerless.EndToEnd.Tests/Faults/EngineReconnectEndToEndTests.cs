@@ -26,13 +26,8 @@ public sealed class EngineReconnectEndToEndTests(ITestOutputHelper output)
         // The pause is the caller's silence between the questions; the reconnect happens in it (≈ 0.2 s backoff + connect).
         var caller = await CallerAudioSynthesizer.SynthesizeAsync(Utterances, TimeSpan.FromSeconds(6), AudioFormat.Pcm24k, timeout.Token);
         var logs = new CapturingLoggerProvider();
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions
+        await using var stack = await LocalStack.StartAsync(TestStacks.Options(Utterances, (turn, heard) => $"Answer {turn} to: {heard}") with
         {
-            CallerTranscripts = Utterances,
-            AgentReply = (turn, heard) => $"Answer {turn} to: {heard}",
-            Greeting = string.Empty,
-            Environment = new Dictionary<string, string?>(),
-            ToolsSearchRoot = RepositoryPaths.Root,
             LogSink = logs,
             RealtimeConnectionDrop = new RealtimeConnectionDrop { AfterResponses = 1 },
         }, _ => { }, timeout.Token);

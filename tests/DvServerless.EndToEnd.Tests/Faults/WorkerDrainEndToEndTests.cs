@@ -29,12 +29,8 @@ public sealed class WorkerDrainEndToEndTests(ITestOutputHelper output)
         var shortAudio = await CallerAudioSynthesizer.SynthesizeAsync(["Hello there."], TimeSpan.Zero, AudioFormat.Pcm24k, timeout.Token);
         var longAudio = await CallerAudioSynthesizer.SynthesizeAsync(["I have a question."], TimeSpan.Zero, AudioFormat.Pcm24k, timeout.Token);
         var workers = new WorkerProcessLauncher();
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions
+        await using var stack = await LocalStack.StartAsync(TestStacks.Options(["Hello."], (_, _) => "Sure.") with
         {
-            CallerTranscripts = ["Hello."],
-            AgentReply = (_, _) => "Sure.",
-            Environment = new Dictionary<string, string?>(),
-            ToolsSearchRoot = RepositoryPaths.Root,
             AppSettings = new Dictionary<string, string?>
             {
                 ["MediaWorker:DrainTimeout"] = Grace.ToString(),

@@ -32,13 +32,8 @@ public sealed class WorkerKillEndToEndTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         var caller = await CallerAudioSynthesizer.SynthesizeAsync(Utterances, TimeSpan.FromSeconds(4), AudioFormat.Pcm24k, timeout.Token);
         var workers = new WorkerProcessLauncher();
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions
+        await using var stack = await LocalStack.StartAsync(TestStacks.Options(Utterances, (turn, heard) => $"Answer {turn} to: {heard}") with
         {
-            CallerTranscripts = Utterances,
-            AgentReply = (turn, heard) => $"Answer {turn} to: {heard}",
-            Greeting = string.Empty,
-            Environment = new Dictionary<string, string?>(),
-            ToolsSearchRoot = RepositoryPaths.Root,
             CreateTenant = true,
             MediaWorkerLauncher = workers.LaunchAsync,
         }, _ => { }, timeout.Token);
@@ -54,13 +49,13 @@ public sealed class WorkerKillEndToEndTests(ITestOutputHelper output)
             HangUpAfterAgentQuiet = TimeSpan.FromSeconds(90),
         }, timeout.Token);
         await call.WaitForNoteAsync("media connected", timeout.Token);
-        await UntilAsync(async () => await counter.CountActiveAsync(LocalStackOptions.LocalTenantId, timeout.Token) == 1, timeout.Token);
+        await TestStacks.UntilAsync(async () => await counter.CountActiveAsync(LocalStackOptions.LocalTenantId, timeout.Token) == 1, timeout.Token);
 
         // Kill once the first exchange is in the transcript (written segment by segment as the call goes).
         // The Functions app names the call after its correlation id, as it names every ACS call.
         var sessionId = DvServerless.Functions.Calls.CallIdDerivation.FromValue(call.CorrelationId);
         IReadOnlyList<CallRecordEntry> before = [];
-        await UntilAsync(async () =>
+        await TestStacks.UntilAsync(async () =>
         {
             before = await stack.Records.ReadAsync(sessionId, timeout.Token);
             return before.Any(r => r.Kind == "turn" && r.Speaker == "agent");
@@ -90,24 +85,15 @@ public sealed class WorkerKillEndToEndTests(ITestOutputHelper output)
         // The minutes render from that transcript, and the tenant's slot is free again.
         var minutes = stack.FunctionsServices.GetRequiredService<BlobMinutesStore>();
         MinutesFile? rendered = null;
-        await UntilAsync(async () => (rendered = await minutes.ReadAsync(sessionId, MinutesFormat.Md, timeout.Token)) is not null, timeout.Token);
+        await TestStacks.UntilAsync(async () => (rendered = await minutes.ReadAsync(sessionId, MinutesFormat.Md, timeout.Token)) is not null, timeout.Token);
         var minutesText = Encoding.UTF8.GetString(rendered!.Content);
         Assert.Contains(Utterances[0], minutesText, StringComparison.Ordinal);
         Assert.Contains($"Answer 0 to: {Utterances[0]}", minutesText, StringComparison.Ordinal);
         var minutesAfter = clock.Elapsed;
-        await UntilAsync(async () => await counter.CountActiveAsync(LocalStackOptions.LocalTenantId, timeout.Token) == 0, timeout.Token);
+        await TestStacks.UntilAsync(async () => await counter.CountActiveAsync(LocalStackOptions.LocalTenantId, timeout.Token) == 0, timeout.Token);
         var slotFreeAfter = clock.Elapsed;
 
         output.WriteLine($"after SIGKILL: ACS noticed the lost media and ended the call at {noticed.TotalMilliseconds:F0} ms; minutes at " +
             $"{minutesAfter.TotalSeconds:F1} s; tenant slot free at {slotFreeAfter.TotalSeconds:F1} s; {before.Count} record entries kept");
-    }
-
-    /// <summary>Re-checks <paramref name="condition"/> (a stored state the test observes) until it holds.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
-    {
-        while (!await condition())
-        {
-            await Task.Delay(100, cancellationToken);
-        }
     }
 }

@@ -28,13 +28,8 @@ public sealed class TwoWorkersEndToEndTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         var caller = await CallerAudioSynthesizer.SynthesizeAsync(Utterances, TimeSpan.FromSeconds(2), AudioFormat.Pcm24k, timeout.Token);
         var workers = new WorkerProcessLauncher();
-        await using var stack = await LocalStack.StartAsync(new LocalStackOptions
+        await using var stack = await LocalStack.StartAsync(TestStacks.Options(Utterances, (_, _) => "Sure.") with
         {
-            CallerTranscripts = Utterances,
-            AgentReply = (_, _) => "Sure.",
-            Greeting = string.Empty,
-            Environment = new Dictionary<string, string?>(),
-            ToolsSearchRoot = RepositoryPaths.Root,
             CreateTenant = true,
             Workers = 2,
             MediaWorkerLauncher = workers.LaunchAsync,
@@ -67,7 +62,7 @@ public sealed class TwoWorkersEndToEndTests(ITestOutputHelper output)
             for (var i = 0; i < 2; i++)
             {
                 var id = sessionIds[i];
-                await UntilAsync(async () => (queues[i] = (await stack.Sessions.GetAsync(id, timeout.Token))?.WorkerQueue) is not null, timeout.Token);
+                await TestStacks.UntilAsync(async () => (queues[i] = (await stack.Sessions.GetAsync(id, timeout.Token))?.WorkerQueue) is not null, timeout.Token);
             }
 
             Assert.NotEqual(queues[0], queues[1]);
@@ -86,7 +81,7 @@ public sealed class TwoWorkersEndToEndTests(ITestOutputHelper output)
                 var id = sessionIds[i];
                 var mine = $"A note for caller {i}.";
                 var other = $"A note for caller {1 - i}.";
-                await UntilAsync(async () => (await stack.Records.ReadAsync(id, timeout.Token)).Any(r => r.Kind == "turn" && r.Text == mine), timeout.Token);
+                await TestStacks.UntilAsync(async () => (await stack.Records.ReadAsync(id, timeout.Token)).Any(r => r.Kind == "turn" && r.Text == mine), timeout.Token);
                 Assert.DoesNotContain(await stack.Records.ReadAsync(id, timeout.Token), r => r.Text == other);
             }
 
@@ -98,7 +93,7 @@ public sealed class TwoWorkersEndToEndTests(ITestOutputHelper output)
             var lostIndex = calls.FindIndex(c => c.Completion == lost);
             var liveIndex = 1 - lostIndex;
             Assert.False(calls[liveIndex].Completion.IsCompleted, "the other worker's call must go on");
-            await UntilAsync(async () => (await stack.Sessions.GetAsync(sessionIds[lostIndex], timeout.Token))!.State == CallState.Failed, timeout.Token);
+            await TestStacks.UntilAsync(async () => (await stack.Sessions.GetAsync(sessionIds[lostIndex], timeout.Token))!.State == CallState.Failed, timeout.Token);
 
             var commandClock = Stopwatch.StartNew();
             using (var dead = await http.PostAsJsonAsync($"/api/v1/sessions/{sessionIds[lostIndex]}/say", new { text = "Anyone there?" }, timeout.Token))
@@ -127,15 +122,6 @@ public sealed class TwoWorkersEndToEndTests(ITestOutputHelper output)
 
                 call.Dispose();
             }
-        }
-    }
-
-    /// <summary>Re-checks <paramref name="condition"/> (a stored state the test observes) until it holds.</summary>
-    private static async Task UntilAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
-    {
-        while (!await condition())
-        {
-            await Task.Delay(100, cancellationToken);
         }
     }
 }
