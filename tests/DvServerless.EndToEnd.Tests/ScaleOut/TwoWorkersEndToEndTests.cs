@@ -85,6 +85,19 @@ public sealed class TwoWorkersEndToEndTests(ITestOutputHelper output)
                 Assert.DoesNotContain(await stack.Records.ReadAsync(id, timeout.Token), r => r.Text == other);
             }
 
+            // A second kind of command, comfort noise on and off: the Functions app answers 200 only when the worker
+            // holding the call (the only one reading that call's queue) says it was done.
+            for (var i = 0; i < 2; i++)
+            {
+                foreach (var (path, kind) in new[] { ("start", "comfort-start"), ("stop", "comfort-stop") })
+                {
+                    using var response = await http.PostAsync($"/api/v1/comfort/{sessionIds[i]}/{path}", null, timeout.Token);
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    var reply = await response.Content.ReadFromJsonAsync<DvServerless.Functions.CallCommands.CallCommandReply>(timeout.Token);
+                    Assert.Equal((sessionIds[i], kind), (reply!.SessionId, reply.Command));
+                }
+            }
+
             // One worker dies: its call is lost, and a command for it fails fast and clearly; the other call goes on.
             var clock = Stopwatch.StartNew();
             workers.Workers[1].KillHard();
