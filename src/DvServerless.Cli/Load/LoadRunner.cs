@@ -77,6 +77,8 @@ public sealed class LoadRunner
             AgentReply = static (_, _) => LoadCallerScript.AgentReply,
             // Load runs the Realtime simulator even when an OpenAI key is in the environment.
             Environment = new Dictionary<string, string?>(),
+            // A record per caller frame would grow without end in a soak, and nothing here reads them.
+            RecordSimulatorAudioAppends = false,
         }, progress, cancellationToken).ConfigureAwait(false);
 
         var lead = TimeSpan.FromMilliseconds(stack.MediaWorkerServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaWorker.Hosting.MediaWorkerOptions>>().Value.PlayoutLeadMs);

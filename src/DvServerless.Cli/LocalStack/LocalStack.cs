@@ -108,7 +108,12 @@ public sealed class LocalStack : IAsyncDisposable
             if (!options.UsesRealEngine)
             {
                 progress("starting the Realtime simulator (no OPENAI_API_KEY or Azure OpenAI settings)");
-                var simulatorOptions = new RealtimeSimulatorOptions { CallerTranscripts = options.CallerTranscripts, ConnectionDrop = options.RealtimeConnectionDrop };
+                var simulatorOptions = new RealtimeSimulatorOptions
+                {
+                    CallerTranscripts = options.CallerTranscripts,
+                    ConnectionDrop = options.RealtimeConnectionDrop,
+                    RecordAudioAppends = options.RecordSimulatorAudioAppends,
+                };
                 if (options.AgentReply is not null)
                 {
                     simulatorOptions.AgentReply = options.AgentReply;

@@ -58,6 +58,12 @@ public sealed record LocalStackOptions
     public Func<MediaWorkerLaunch, CancellationToken, Task<IAsyncDisposable>>? MediaWorkerLauncher { get; init; }
 
     /// <summary>
+    /// Keep the Realtime simulator's record of every caller audio append (the default, for tests that inspect them); off
+    /// for long load runs, where those records alone would grow by about 0.4 MB a second at 50 calls.
+    /// </summary>
+    public bool RecordSimulatorAudioAppends { get; init; } = true;
+
+    /// <summary>
     /// How many media workers to start (default 1). Each has its own ports and replica (its own command queue); the
     /// Functions app spreads new calls over them (<c>MediaWorker:BaseUrls</c>), as Container Apps spreads them over replicas.
     /// </summary>

@@ -66,6 +66,12 @@ public sealed class RealtimeSimulatorOptions
     [Range(0, 10_000)]
     public int VadSilenceDurationMs { get; set; } = 500;
 
+    /// <summary>
+    /// Keep a client-event record for every <c>input_audio_buffer.append</c> (the default). Off for load and soak runs: at
+    /// 50 appends per second per call, 50 calls grow the records by about 0.4 MB a second; every other event is kept.
+    /// </summary>
+    public bool RecordAudioAppends { get; set; } = true;
+
     /// <summary>After this long a session is closed with 1001, as the real service does at 60 minutes.</summary>
     public TimeSpan MaxSessionDuration { get; set; } = TimeSpan.FromMinutes(60);
 

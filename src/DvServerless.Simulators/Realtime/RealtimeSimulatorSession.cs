@@ -363,8 +363,15 @@ internal sealed partial class RealtimeSimulatorSession
         RealtimeSimulatorLog.ErrorSent(_logger, SessionId, error.Code, error.Message);
     }
 
-    private void RecordClientEvent(string type, string? eventId) =>
+    private void RecordClientEvent(string type, string? eventId)
+    {
+        if (!_options.RecordAudioAppends && type == "input_audio_buffer.append")
+        {
+            return;
+        }
+
         _records.AddClientEvent(new RealtimeClientEventRecord(SessionId, _time.GetUtcNow(), type, eventId));
+    }
 
     /// <summary>A new server event with its <c>type</c> and a fresh <c>event_id</c> first, as the service orders them.</summary>
     private static JsonObject Event(string type) => new() { ["type"] = type, ["event_id"] = RealtimeIds.New("event") };

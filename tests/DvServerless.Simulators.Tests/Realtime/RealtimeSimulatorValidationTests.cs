@@ -52,6 +52,25 @@ public sealed class RealtimeSimulatorValidationTests
     }
 
     [Fact]
+    public async Task Without_audio_append_records_every_other_client_event_is_still_recorded()
+    {
+        await using var simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions { RecordAudioAppends = false });
+        await using var connection = await RealtimeTestConnection.OpenAsync(simulator);
+        await connection.ReadSessionCreatedAsync();
+        var audio = Convert.ToBase64String(new byte[960]);
+        for (var i = 0; i < 3; i++)
+        {
+            await connection.SendAsync($$"""{"type":"input_audio_buffer.append","audio":"{{audio}}"}""");
+        }
+
+        await connection.SendAsync("""{"type":"input_audio_buffer.clear","event_id":"evt_c"}""");
+        await connection.ReceiveUntilAsync("input_audio_buffer.cleared");
+
+        var recorded = Assert.Single(simulator.Records.ClientEvents);
+        Assert.Equal(("input_audio_buffer.clear", "evt_c"), (recorded.Type, recorded.EventId));
+    }
+
+    [Fact]
     public async Task Client_events_are_recorded_in_order_with_their_ids()
     {
         await using var simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions());
