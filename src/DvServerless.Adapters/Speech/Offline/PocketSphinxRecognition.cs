@@ -66,7 +66,9 @@ internal sealed class PocketSphinxRecognition : ISpeechRecognition
         _maxSegmentMs = settings.MaxSegmentMs;
         _vad = new EnergyVad(settings.VadThresholdDbfs, settings.MinSpeechMs, Math.Max(0, options.EndpointingMs));
         _preRoll = new byte[Math.Max(1, settings.PreRollMs / 20)][];
-        _worker = Task.Run(RunAsync);
+        // Decoding is CPU work in native code, a burst of it whenever audio queues up: on a thread of its own, so it never
+        // holds one of the thread pool's few threads (one per core by default) away from the calls' timers and sockets.
+        _worker = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Milliseconds of audio the worker has processed.</summary>
@@ -132,19 +134,23 @@ internal sealed class PocketSphinxRecognition : ISpeechRecognition
         _stop.Dispose();
     }
 
-    private async Task RunAsync()
+    private void Run()
     {
         try
         {
-            await foreach (var (buffer, length) in _audio.Reader.ReadAllAsync(_stop.Token).ConfigureAwait(false))
+            // This thread is the recognizer's own, so waiting for audio may block it.
+            while (_audio.Reader.WaitToReadAsync(_stop.Token).AsTask().GetAwaiter().GetResult())
             {
-                try
+                while (_audio.Reader.TryRead(out var chunk))
                 {
-                    Consume(buffer.AsSpan(0, length));
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    try
+                    {
+                        Consume(chunk.Buffer.AsSpan(0, chunk.Length));
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(chunk.Buffer);
+                    }
                 }
             }
 
