@@ -87,7 +87,18 @@ internal sealed class AcsAppDouble : IAsyncDisposable
 
             self!.MediaHeaders.TrySetResult(Copy(context.Request.Headers));
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            var script = self.MediaScript is { } run ? Task.Run(() => run(socket)) : Task.CompletedTask;
+            // A script that aborts the socket stands for a process that died: its connection goes too (an aborted
+            // WebSocket alone can leave the TCP connection open until this handler returns).
+            var script = self.MediaScript is { } run
+                ? Task.Run(async () =>
+                {
+                    await run(socket);
+                    if (socket.State == WebSocketState.Aborted)
+                    {
+                        context.Abort();
+                    }
+                })
+                : Task.CompletedTask;
             var clock = Stopwatch.StartNew();
             var buffer = new byte[64 * 1024];
             var message = new MemoryStream();

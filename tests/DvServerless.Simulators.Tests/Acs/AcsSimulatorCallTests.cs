@@ -388,11 +388,16 @@ public sealed class AcsSimulatorCallTests : IAsyncLifetime
     [Fact]
     public async Task A_media_socket_lost_mid_call_posts_MediaStreamingFailed_then_CallDisconnected_and_ends_the_call()
     {
-        // The app's end of the socket goes away with no close handshake, as when its process is killed.
-        _app.MediaScript = socket =>
+        // The app's end of the socket goes away with no close handshake, as when its process is killed: mid-call, once
+        // ACS's first media message has arrived (aborting at once could beat the handshake, a failed connect instead).
+        _app.MediaScript = async socket =>
         {
+            while (_app.MediaFrames.IsEmpty)
+            {
+                await Task.Delay(10);
+            }
+
             socket.Abort();
-            return Task.CompletedTask;
         };
         var call = await _simulator.PlaceCallAsync(Call(callerSeconds: 3, quietSeconds: 30));
         await AnswerAsync(await IncomingCallContextAsync());
