@@ -200,7 +200,7 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
         Assert.Equal(SipCallEnd.CallerHungUp, result.End);
         var sideband = Assert.Single(realtime.Records.Sessions, s => s.CallId == result.CallId && !earlier.Contains(s.SessionId));
         // The accept named only end_call and transfer: the sideband declared the whole list, and the service took it.
-        Assert.Contains(realtime.Records.ClientEvents, e => e.SessionId == sideband.SessionId && e is { Type: "session.update", EventId: "dvs_session_tools_1" });
+        Assert.Contains(realtime.Records.ClientEvents, e => e.SessionId == sideband.SessionId && e is { Type: "session.update", EventId: DvServerless.Adapters.Engines.Realtime.RealtimeEngine.SessionToolsEventId });
         Assert.DoesNotContain(realtime.Records.Errors, e => e.SessionId == sideband.SessionId);
 
         // The tool got the model's arguments, signed with its secret, keyed by the tool call; its answer went back to the model.

@@ -140,9 +140,9 @@ public static class TtsServiceCollectionExtensions
         }
 
         // The agent's voice, read as the agent binds it (a value the binder cannot read fails the agent's own start-up check).
-        var agentVoice = new Core.Engines.AgentOptions { VoicePreset = configuration["Agent:VoicePreset"] };
-        configuration.GetSection("Agent:VoiceOptions").Bind(agentVoice.VoiceOptions);
-        warmup.AgentVoiceOptions ??= agentVoice.EffectiveVoiceOptions();
+        var overrides = new VoiceOptionOverrides();
+        configuration.GetSection("Agent:VoiceOptions").Bind(overrides);
+        warmup.AgentVoiceOptions ??= VoicePresets.Resolve(configuration["Agent:VoicePreset"], overrides);
 
         // Absent: the default greeting; explicitly empty: none (DefaultGreeting).
         var greeting = DefaultGreeting.Resolve(configuration["Agent:Greeting"]);

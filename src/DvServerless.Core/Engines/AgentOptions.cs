@@ -60,16 +60,7 @@ public sealed class AgentOptions
     /// How the agent's voice should sound: the preset with the single values over it, or null when the agent sets
     /// neither (every engine then leaves delivery to the provider, as before voice options existed).
     /// </summary>
-    public Tts.TtsVoiceOptions? EffectiveVoiceOptions()
-    {
-        var preset = Tts.VoicePresets.Find(VoicePreset);
-        if (preset is null && VoiceOptions.IsEmpty)
-        {
-            return null;
-        }
-
-        return VoiceOptions.ApplyTo(preset ?? Tts.TtsVoiceOptions.Default).Clamped();
-    }
+    public Tts.TtsVoiceOptions? EffectiveVoiceOptions() => Tts.VoicePresets.Resolve(VoicePreset, VoiceOptions);
 
     /// <summary>
     /// The functions the agent may call, declared to whichever engine runs it. The media worker fills this from the tools

@@ -51,6 +51,18 @@ public static class VoicePresets
         ["en-US-brisk"] = EnglishBrisk,
     };
 
+    /// <summary>
+    /// How a voice configured by <paramref name="preset"/> and <paramref name="overrides"/> sounds: the preset with the
+    /// single values over it (over the defaults without a preset), clamped; null when neither is set, which leaves
+    /// delivery to the provider.
+    /// </summary>
+    public static TtsVoiceOptions? Resolve(string? preset, VoiceOptionOverrides overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        var named = Find(preset);
+        return named is null && overrides.IsEmpty ? null : overrides.ApplyTo(named ?? TtsVoiceOptions.Default).Clamped();
+    }
+
     /// <summary>The preset called <paramref name="name"/> (case-insensitive), or null when there is none.</summary>
     public static TtsVoiceOptions? Find(string? name) =>
         !string.IsNullOrWhiteSpace(name) && All.TryGetValue(name.Trim(), out var preset) ? preset : null;

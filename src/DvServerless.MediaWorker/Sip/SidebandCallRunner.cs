@@ -183,13 +183,15 @@ public sealed partial class SidebandCallRunner
             engine = _projects is null ? _engines.CreateSideband(callId, sipCallId, agent)
                 : _engines.CreateSideband(callId, sipCallId, agent, _projects.SettingsFor(projectTenant));
             LogAttaching(callId, sipCallId);
+            var sipControl = new SipCallControl(control, sipCallId);
+            var handlers = ToolHandlers(sipControl);
             try
             {
                 await engine.StartAsync(cancellationToken).ConfigureAwait(false);
                 if (_httpTools is { Handlers.Count: > 0 })
                 {
                     // The accept named only end_call and transfer; tools replaces the whole list, so all of them go.
-                    await engine.DeclareToolsAsync([.. ToolHandlers(new SipCallControl(control, sipCallId)).Select(t => t.Definition)], cancellationToken).ConfigureAwait(false);
+                    await engine.DeclareToolsAsync([.. handlers.Select(t => t.Definition)], cancellationToken).ConfigureAwait(false);
                 }
 
                 await greeting.RequestAsync(engine, cancellationToken).ConfigureAwait(false);
@@ -211,9 +213,8 @@ public sealed partial class SidebandCallRunner
             observer?.OnStarted(new CallLoopStarted(callId, engine.AudioFormat, engine.Name, _time.GetUtcNow()));
             turns = new CallTurnRecorder(new CallRecordWriter(callId, _records, _logger, _time), _time);
             turns.Start(_time.GetUtcNow(), engine.Name, observer);
-            var sipControl = new SipCallControl(control, sipCallId);
             // No filler on a SIP call: its audio is the Realtime service's, and the sideband has no way to play a line.
-            var tools = new CallToolRunner(callId, ToolHandlers(sipControl), _time, _logger);
+            var tools = new CallToolRunner(callId, handlers, _time, _logger);
             goodbye = new GoodbyeHangUp(engine, control, sipCallId, _options.GoodbyeTimeout, _time, why => LogEndCall(callId, why), ex => LogFailed(ex, callId));
             events = new SidebandEvents(callId, engine, turns, tools, sipControl, goodbye, observer, cost, KeypadPause, _time, _logger, cancellationToken);
             await foreach (var engineEvent in engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))

@@ -19,7 +19,12 @@ internal sealed class CascadedVoice
     private readonly AudioFormat _format;
     private readonly TtsVoiceOptions? _options;
 
-    // options: the agent's voice options; null leaves delivery to the service.
+    /// <summary>Speaks with <paramref name="voice"/> (and <paramref name="model"/>) of <paramref name="tts"/> in <paramref name="format"/>.</summary>
+    /// <param name="tts">The text-to-speech service.</param>
+    /// <param name="voice">The service's voice.</param>
+    /// <param name="model">The model; null for the service's default.</param>
+    /// <param name="format">The engine's audio format.</param>
+    /// <param name="options">The agent's voice options; null leaves delivery to the service.</param>
     public CascadedVoice(ITextToSpeech tts, string voice, string? model, AudioFormat format, TtsVoiceOptions? options = null)
     {
         _tts = tts;

@@ -20,6 +20,9 @@ public sealed class RealtimeEngine : IConversationEngine
 {
     private const string SessionUpdateEventId = "dvs_session_update_1";
 
+    /// <summary>The <c>event_id</c> of the tools-only <c>session.update</c> a sideband sends (<see cref="DeclareToolsAsync"/>).</summary>
+    public const string SessionToolsEventId = "dvs_session_tools_1";
+
     private readonly string _callId;
     private readonly AgentOptions _agent;
     private readonly RealtimeEngineOptions _options;
@@ -215,7 +218,7 @@ public sealed class RealtimeEngine : IConversationEngine
     public ValueTask DeclareToolsAsync(IReadOnlyList<AgentTool> tools, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tools);
-        return SendFrameAsync(static (w, t) => w.WriteSessionToolsUpdate("dvs_session_tools_1", t), tools, cancellationToken);
+        return SendFrameAsync(static (w, t) => w.WriteSessionToolsUpdate(SessionToolsEventId, t), tools, cancellationToken);
     }
 
     /// <inheritdoc />
