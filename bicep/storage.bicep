@@ -5,9 +5,9 @@
 param name string
 param location string
 param tags object
-@description('The Functions app\'s identity: Blob Data Owner on the account (host storage, deployment package, every app container) and Queue Data Message Sender (commands to worker replicas).')
+@description('The Functions app\'s identity: Blob Data Owner on the account (host storage, deployment package, every app container) and Queue Data Message Sender (commands to worker replicas, SIP seats and attaches on the shared dvs-sip queue).')
 param functionsPrincipalId string
-@description('The worker\'s identity: Blob Data Contributor on workerContainers only, and Queue Data Contributor (each replica creates, reads and deletes its command queue).')
+@description('The worker\'s identity: Blob Data Contributor on workerContainers only, and Queue Data Contributor (each replica creates, reads and deletes its command queue, and reads the shared dvs-sip queue while it has a free SIP seat).')
 param workerPrincipalId string
 @description('The deploying user or CI principal; empty to skip. Gets Blob Data Owner for debugging.')
 param principalId string = ''
@@ -214,8 +214,9 @@ resource workerBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-
   }
 ]
 
-// Queues are made at run time, one per worker replica (named after it), so the grants are on the account; these
-// roles reach queue data only. The Functions app may only send: it can neither read nor delete a replica's commands.
+// Queues are made at run time, one per worker replica (named after it) and the shared dvs-sip queue, so the grants are
+// on the account; these roles reach queue data only. The Functions app may only send: it can neither read nor delete
+// a replica's commands.
 resource workerQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, workerPrincipalId, queueDataContributorRoleId)
   scope: storage

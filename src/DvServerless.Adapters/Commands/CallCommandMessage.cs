@@ -9,12 +9,16 @@ namespace DvServerless.Adapters.Commands;
 /// </summary>
 /// <param name="Id">The command's id (32 hex digits): the name of its reply.</param>
 /// <param name="CallId">The call the command is for.</param>
-/// <param name="Action">The worker's action name: <c>stop</c>, <c>interrupt</c>, <c>audio</c>, <c>say</c>, <c>comfort-start</c>, <c>comfort-stop</c>.</param>
+/// <param name="Action">
+/// The worker's action name: <c>stop</c>, <c>interrupt</c>, <c>audio</c>, <c>say</c>, <c>comfort-start</c>, <c>comfort-stop</c>
+/// for a live call; <see cref="SipQueueMessages.Reserve"/> and <see cref="SipQueueMessages.Attach"/> for a SIP call being answered.
+/// </param>
 /// <param name="ExpiresAt">After this instant the sender no longer waits: the command is dropped unexecuted.</param>
 /// <param name="Enabled">For <c>audio</c>: true to hear the caller.</param>
 /// <param name="Text">For <c>say</c>: what to say.</param>
 /// <param name="Voice">For <c>say</c>: the provider voice id.</param>
 /// <param name="Interrupt">For <c>say</c>: cut the agent's current audio first.</param>
+/// <param name="SipCallId">For <see cref="SipQueueMessages.Attach"/>: OpenAI's id of the accepted SIP call.</param>
 public sealed record CallCommandMessage(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("callId")] string CallId,
@@ -23,7 +27,8 @@ public sealed record CallCommandMessage(
     [property: JsonPropertyName("enabled")] bool? Enabled = null,
     [property: JsonPropertyName("text")] string? Text = null,
     [property: JsonPropertyName("voice")] string? Voice = null,
-    [property: JsonPropertyName("interrupt")] bool? Interrupt = null)
+    [property: JsonPropertyName("interrupt")] bool? Interrupt = null,
+    [property: JsonPropertyName("sipCallId")] string? SipCallId = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {

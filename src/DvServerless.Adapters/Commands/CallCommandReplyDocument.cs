@@ -7,10 +7,12 @@ namespace DvServerless.Adapters.Commands;
 /// <param name="Status">How the replica answered.</param>
 /// <param name="Message">Why it refused, when it did.</param>
 /// <param name="Replica">The replica that answered (for the log).</param>
+/// <param name="Queue">For a <see cref="SipQueueMessages.Reserve"/>: the command queue of the replica that took the seat, where the attach goes.</param>
 public sealed record CallCommandReplyDocument(
     [property: JsonPropertyName("status")] CallCommandReplyStatus Status,
     [property: JsonPropertyName("message")] string? Message,
-    [property: JsonPropertyName("replica")] string? Replica)
+    [property: JsonPropertyName("replica")] string? Replica,
+    [property: JsonPropertyName("queue")] string? Queue = null)
 {
     /// <summary>How the reply is written and read.</summary>
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)

@@ -17,7 +17,7 @@ public static class CommandQueueServiceCollectionExtensions
     /// Registers <see cref="CallCommandQueueOptions"/> (section <c>CommandQueue</c>), <see cref="ICallCommandReplies"/>
     /// over the Blob account, <see cref="CommandQueueAccess"/> (the Queue service the storage settings name, see
     /// <see cref="TryCreateQueueServiceClient"/>, unless <c>CommandQueue:Enabled</c> is false) and
-    /// <see cref="ICallCommandQueueSender"/>. Needs <c>AddDvServerlessStorage</c>.
+    /// <see cref="ICallCommandQueueSender"/> and <see cref="QueuedCommandExchange"/>. Needs <c>AddDvServerlessStorage</c>.
     /// </summary>
     public static IServiceCollection AddDvServerlessCommandQueues(this IServiceCollection services, IConfiguration configuration)
     {
@@ -41,6 +41,8 @@ public static class CommandQueueServiceCollectionExtensions
             sp.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(BlobCallCommandReplies.ContainerName)));
         services.TryAddSingleton<CommandQueueAccess>();
         services.TryAddSingleton<ICallCommandQueueSender>(sp => new StorageCallCommandQueueSender(sp.GetRequiredService<CommandQueueAccess>().Service));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<QueuedCommandExchange>();
         return services;
     }
 

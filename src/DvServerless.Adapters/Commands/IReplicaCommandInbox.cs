@@ -15,6 +15,9 @@ public interface IReplicaCommandInbox
     /// <summary>Deletes a received message (done with it, whatever the outcome).</summary>
     Task DeleteAsync(QueuedCommand message, CancellationToken cancellationToken);
 
+    /// <summary>Makes a received message visible again at once, for another receiver (this one declined it).</summary>
+    Task ReleaseAsync(QueuedCommand message, CancellationToken cancellationToken);
+
     /// <summary>Deletes the whole queue (the replica is going away).</summary>
     Task DeleteQueueAsync(CancellationToken cancellationToken);
 }

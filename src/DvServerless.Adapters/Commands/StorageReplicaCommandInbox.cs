@@ -42,5 +42,18 @@ public sealed class StorageReplicaCommandInbox : IReplicaCommandInbox
     }
 
     /// <inheritdoc />
+    public async Task ReleaseAsync(QueuedCommand message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // Expired or taken meanwhile: nothing left to release.
+        }
+    }
+
+    /// <inheritdoc />
     public Task DeleteQueueAsync(CancellationToken cancellationToken) => _queue.DeleteIfExistsAsync(cancellationToken);
 }

@@ -152,6 +152,12 @@ public sealed class LocalStack : IAsyncDisposable
                     shared[$"MediaWorker:BaseUrls:{i}"] = workerUrls[i].ToString().TrimEnd('/');
                 }
             }
+
+            // Where the Functions app reaches each worker's internal port when a command cannot travel by queue.
+            for (var i = 0; i < workerInternalUrls.Length; i++)
+            {
+                shared[$"MediaWorker:InternalBaseUrls:{i}"] = workerInternalUrls[i].ToString().TrimEnd('/');
+            }
             // The cached greeting the caller hears the moment media connects (Agent__Greeting="Hello, thanks for calling.").
             // Off by default here: the built-in demo caller talks from the first millisecond and would cut it at once.
             shared["Agent:Greeting"] = options.Greeting ?? Environment.GetEnvironmentVariable("Agent__Greeting") ?? string.Empty;

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace DvServerless.Functions.CallCommands;
 
 /// <summary>
-/// <see cref="ICallCommandClient"/> over HTTP: <c>POST {worker}/internal/calls/{callId}/{action}</c> with
+/// <see cref="ICallCommandClient"/> over HTTP to the worker's internal port (<see cref="MediaWorkerPool.InternalOf"/>):
+/// <c>POST {internal}/internal/calls/{callId}/{action}</c> with
 /// <c>Authorization: Bearer</c> a media token of purpose call control bound to the call and the command's JSON body,
 /// under <see cref="MediaWorkerOptions.CommandTimeout"/> per worker. With several workers (<c>MediaWorker:BaseUrls</c>)
 /// the call's own worker is asked first, then the others, until one does not answer "no such call".
@@ -21,6 +22,9 @@ public sealed class MediaWorkerCallCommandClient : ICallCommandClient
 
     /// <summary>The name of its <see cref="IHttpClientFactory"/> client.</summary>
     public const string HttpClientName = "MediaWorker.Calls";
+
+    /// <summary>Why a command could not go over HTTP: the worker's internal port is private to its environment.</summary>
+    internal const string Unreachable = "the worker's internal port is out of this app's reach (set MediaWorker:InternalBaseUrls, or give both apps Storage queues)";
 
     private const int SayTimeoutFactor = 4;
 
@@ -73,8 +77,13 @@ public sealed class MediaWorkerCallCommandClient : ICallCommandClient
         return answer;
     }
 
-    private async Task<CallCommandAnswer> SendAsync(Uri worker, string callId, CallCommand command, CancellationToken cancellationToken)
+    private async Task<CallCommandAnswer> SendAsync(Uri publicWorker, string callId, CallCommand command, CancellationToken cancellationToken)
     {
+        if (_workers.InternalOf(publicWorker) is not { } worker)
+        {
+            return new CallCommandAnswer(CallCommandResult.Failed, null, Unreachable);
+        }
+
         var url = new Uri(worker.ToString().TrimEnd('/') + CommandPathPrefix + Uri.EscapeDataString(callId) + "/" + command.Action);
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {

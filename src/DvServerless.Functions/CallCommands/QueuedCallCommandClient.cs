@@ -12,27 +12,21 @@ namespace DvServerless.Functions.CallCommands;
 /// </summary>
 public sealed class QueuedCallCommandClient
 {
-    private readonly ICallCommandQueueSender _queues;
-    private readonly ICallCommandReplies _replies;
+    private readonly QueuedCommandExchange _exchange;
     private readonly MediaWorkerOptions _worker;
-    private readonly CallCommandQueueOptions _options;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the client.</summary>
-    public QueuedCallCommandClient(ICallCommandQueueSender queues, ICallCommandReplies replies, IOptions<MediaWorkerOptions> worker,
-        IOptions<CallCommandQueueOptions> options, TimeProvider time)
+    public QueuedCallCommandClient(QueuedCommandExchange exchange, IOptions<MediaWorkerOptions> worker, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(worker);
-        ArgumentNullException.ThrowIfNull(options);
-        _queues = queues;
-        _replies = replies;
+        _exchange = exchange;
         _worker = worker.Value;
-        _options = options.Value;
         _time = time;
     }
 
     /// <summary>Whether commands can travel by queue at all.</summary>
-    public bool IsAvailable => _queues.IsAvailable;
+    public bool IsAvailable => _exchange.IsAvailable;
 
     /// <summary>Sends <paramref name="command"/> for <paramref name="callId"/> to queue <paramref name="queueName"/> and waits for the reply.</summary>
     public async Task<CallCommandAnswer> SendAsync(string queueName, string callId, CallCommand command, CancellationToken cancellationToken)
@@ -43,35 +37,14 @@ public sealed class QueuedCallCommandClient
         var limit = MediaWorkerCallCommandClient.TimeLimit(command, _worker);
         var message = new CallCommandMessage(CallCommandMessage.NewId(), callId, command.Action, _time.GetUtcNow() + limit,
             command.Enabled, command.Text, command.Voice, command.Interrupt);
-        using var timeout = new CancellationTokenSource(limit, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        try
+        var result = await _exchange.SendAsync(queueName, message, limit, cancellationToken).ConfigureAwait(false);
+        return result.Delivery switch
         {
-            // The queue drops the message itself once nobody waits for it (whole seconds, rounded up).
-            var ttl = TimeSpan.FromSeconds(Math.Ceiling(limit.TotalSeconds));
-            if (!await _queues.SendAsync(queueName, message, ttl, linked.Token).ConfigureAwait(false))
-            {
-                return new CallCommandAnswer(CallCommandResult.NotLive, null, $"queue {queueName} is gone (its replica stopped)");
-            }
-
-            while (true)
-            {
-                if (await _replies.TryReadAsync(message.Id, linked.Token).ConfigureAwait(false) is { } reply)
-                {
-                    return Answer(reply, queueName);
-                }
-
-                await Task.Delay(_options.ReplyPollInterval, _time, linked.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return new CallCommandAnswer(CallCommandResult.Failed, null, $"no reply through queue {queueName} within {limit.TotalSeconds:0.#} s");
-        }
-        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or IOException)
-        {
-            return new CallCommandAnswer(CallCommandResult.Failed, null, $"queue {queueName} or its replies are unreachable ({e.GetType().Name})");
-        }
+            QueuedCommandDelivery.Replied => Answer(result.Reply!, queueName),
+            QueuedCommandDelivery.QueueMissing => new CallCommandAnswer(CallCommandResult.NotLive, null, $"queue {queueName} is gone (its replica stopped)"),
+            QueuedCommandDelivery.NoReply => new CallCommandAnswer(CallCommandResult.Failed, null, $"no reply through queue {queueName} within {limit.TotalSeconds:0.#} s"),
+            _ => new CallCommandAnswer(CallCommandResult.Failed, null, $"queue {queueName} or its replies are unreachable ({result.Error})"),
+        };
     }
 
     // The same answers the HTTP route gives, with the status code it would have used, so both paths read alike in logs.

@@ -23,6 +23,15 @@ public sealed class MediaWorkerOptions
     /// <summary>The workers new calls go to: <see cref="BaseUrls"/>, or <see cref="BaseUrl"/> when that is empty.</summary>
     public IReadOnlyList<Uri> Workers => BaseUrls.Count > 0 ? BaseUrls : [BaseUrl];
 
+    /// <summary>
+    /// The workers' internal endpoints (their <c>MediaWorker:InternalUrls</c>), one for each of <see cref="Workers"/> in the
+    /// same order, where this app sends call commands and SIP attaches when Storage queues are not available. Empty (the
+    /// default): a worker on a loopback address is reached on the port after its public one, as the worker's own default
+    /// is; any other worker's internal port is taken to be out of reach (in Azure it is inside the Container Apps
+    /// environment), and those requests travel by queue only.
+    /// </summary>
+    public List<Uri> InternalBaseUrls { get; set; } = [];
+
     /// <summary>The key shared with the worker that signs per-call media tokens (base64 of ≥ 32 bytes, or ≥ 32 characters).</summary>
     [Required]
     public string TokenSigningKey { get; set; } = LocalDefaults.MediaTokenSigningKey;

@@ -14,6 +14,7 @@ public sealed class MediaWorkerPool
     public const int RememberedCalls = 4096;
 
     private readonly IReadOnlyList<Uri> _workers;
+    private readonly IReadOnlyList<Uri?> _internal;
     private readonly ConcurrentDictionary<string, Uri> _chosen = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
     private int _next = -1;
@@ -23,7 +24,30 @@ public sealed class MediaWorkerPool
     {
         ArgumentNullException.ThrowIfNull(options);
         _workers = options.Value.Workers;
+        var configured = options.Value.InternalBaseUrls;
+        _internal = [.. _workers.Select((worker, i) => i < configured.Count ? configured[i] : DefaultInternal(worker))];
     }
+
+    /// <summary>
+    /// The internal endpoint of <paramref name="worker"/> (one of <see cref="All"/>): configured, or the port after the
+    /// public one on a loopback worker; null when this app cannot reach it.
+    /// </summary>
+    public Uri? InternalOf(Uri worker)
+    {
+        ArgumentNullException.ThrowIfNull(worker);
+        for (var i = 0; i < _workers.Count; i++)
+        {
+            if (_workers[i] == worker)
+            {
+                return _internal[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static Uri? DefaultInternal(Uri worker) =>
+        worker.IsLoopback && worker.Port < ushort.MaxValue ? new UriBuilder(worker) { Port = worker.Port + 1, Path = "/" }.Uri : null;
 
     /// <summary>Every worker, in configured order.</summary>
     public IReadOnlyList<Uri> All => _workers;

@@ -6,6 +6,9 @@ public interface ISipWorkerClient
     /// <summary>Whether the worker can take one more SIP call now (false when full, draining or unreachable).</summary>
     Task<SipWorkerAnswer> CheckCapacityAsync(string callId, CancellationToken cancellationToken);
 
-    /// <summary>Hands the accepted call to the worker, which attaches the sideband in the background.</summary>
-    Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Hands the accepted call to the worker, which attaches the sideband in the background: to <paramref name="worker"/>
+    /// when the capacity check named one (<see cref="SipWorkerAnswer.Worker"/>), else to any worker with room.
+    /// </summary>
+    Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, CancellationToken cancellationToken);
 }

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Options;
 namespace DvServerless.Functions.Sip;
 
 /// <summary>
-/// <see cref="ISipWorkerClient"/> over HTTP: <c>GET {worker}/internal/sip/capacity?callId=…</c> and
-/// <c>POST {worker}/internal/sip/attach {callId, sipCallId}</c>, each with <c>Authorization: Bearer</c> a fresh single-use
+/// <see cref="ISipWorkerClient"/> over HTTP to the worker's internal port (<see cref="MediaWorkerPool.InternalOf"/>), for
+/// an app without Storage queues: <c>GET {internal}/internal/sip/capacity?callId=…</c> and
+/// <c>POST {internal}/internal/sip/attach {callId, sipCallId}</c>, each with <c>Authorization: Bearer</c> a fresh single-use
 /// media token bound to the call (the key the worker already shares with this app) and, for an attach, to the SIP call
 /// id, under <see cref="SipRoutingOptions.WorkerTimeout"/>.
 /// </summary>
@@ -47,7 +48,12 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     /// <inheritdoc />
     public async Task<SipWorkerAnswer> CheckCapacityAsync(string callId, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, Url(callId, CapacityPath + "?callId=" + Uri.EscapeDataString(callId)));
+        if (Url(callId, CapacityPath + "?callId=" + Uri.EscapeDataString(callId)) is not { } url)
+        {
+            return new SipWorkerAnswer(false, null, CallCommands.MediaWorkerCallCommandClient.Unreachable);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
         return await SendAsync(request, callId, null, async response =>
         {
             using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), default, cancellationToken).ConfigureAwait(false);
@@ -60,9 +66,14 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     }
 
     /// <inheritdoc />
-    public async Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, CancellationToken cancellationToken)
+    public async Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, Url(callId, AttachPath))
+        if (Url(callId, AttachPath) is not { } url)
+        {
+            return new SipWorkerAnswer(false, null, CallCommands.MediaWorkerCallCommandClient.Unreachable);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
             Content = JsonContent.Create(new AttachRequest(callId, sipCallId)),
         };
@@ -96,8 +107,9 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
         }
     }
 
-    // The capacity check and the attach of one call go to the same worker of the pool.
-    private Uri Url(string callId, string pathAndQuery) => new(_workers.For(callId).ToString().TrimEnd('/') + pathAndQuery);
+    // The capacity check and the attach of one call go to the same worker of the pool, on its internal port.
+    private Uri? Url(string callId, string pathAndQuery) =>
+        _workers.InternalOf(_workers.For(callId)) is { } worker ? new(worker.ToString().TrimEnd('/') + pathAndQuery) : null;
 
     private sealed record AttachRequest(string CallId, string SipCallId);
 }

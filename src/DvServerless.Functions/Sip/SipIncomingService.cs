@@ -198,6 +198,7 @@ public sealed partial class SipIncomingService
         var decision = admission.Admitted
             ? _policy.Decide(call.SipHeaders)
             : SipCallDecision.Rejected(admission.SipStatusCode ?? SipRoutingOptions.BusyStatus, IncomingCallAdmission.CapacityReason);
+        string? worker = null;
         if (decision.Accept && _routing.CheckWorkerCapacity)
         {
             var capacity = await _worker.CheckCapacityAsync(callId, cancellationToken).ConfigureAwait(false);
@@ -205,10 +206,12 @@ public sealed partial class SipIncomingService
             {
                 decision = SipCallDecision.Rejected(SipRoutingOptions.BusyStatus, "no capacity: " + capacity.Detail);
             }
+
+            worker = capacity.Worker;
         }
 
         return decision.Accept
-            ? await AcceptAsync(callId, call.CallId, control, cancellationToken).ConfigureAwait(false)
+            ? await AcceptAsync(callId, call.CallId, worker, control, cancellationToken).ConfigureAwait(false)
             : await RejectAsync(callId, call.CallId, decision, control, cancellationToken).ConfigureAwait(false);
     }
 
@@ -250,7 +253,7 @@ public sealed partial class SipIncomingService
         return new SipIncomingOutcome(callId, sipCallId, final == CallState.Ended ? SipIncomingResult.Rejected : SipIncomingResult.Failed, reason, decision.RejectStatus);
     }
 
-    private async Task<SipIncomingOutcome> AcceptAsync(string callId, string sipCallId, IRealtimeCallControl control, CancellationToken cancellationToken)
+    private async Task<SipIncomingOutcome> AcceptAsync(string callId, string sipCallId, string? worker, IRealtimeCallControl control, CancellationToken cancellationToken)
     {
         // Ringing → Answering is the decision's commit point: only the delivery whose write applied it accepts, so a
         // slow decider and a redelivery that took over from it never both accept.
@@ -275,7 +278,7 @@ public sealed partial class SipIncomingService
         await MoveAsync(callId, CallState.Connected, "accepted").ConfigureAwait(false);
         LogAccepted(callId, sipCallId);
 
-        var attach = await _worker.AttachAsync(callId, sipCallId, cancellationToken).ConfigureAwait(false);
+        var attach = await _worker.AttachAsync(callId, sipCallId, worker, cancellationToken).ConfigureAwait(false);
         if (!attach.Ok)
         {
             // Without the sideband nobody greets, records, transfers or ends the call: hang up rather than leave it unmanaged.

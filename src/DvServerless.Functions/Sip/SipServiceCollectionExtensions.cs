@@ -1,5 +1,6 @@
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Tenants;
+using DvServerless.Adapters.Commands;
 using DvServerless.Adapters.Engines;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
@@ -56,8 +57,13 @@ public static class SipServiceCollectionExtensions
         // No retries: attach must not run twice, and both requests are bounded by Sip:WorkerTimeout inside a webhook that
         // must be answered within seconds; the factory gives pooled, recycled connections.
         services.AddHttpClient(MediaWorkerSipClient.HttpClientName);
-        services.TryAddSingleton<ISipWorkerClient>(sp => ActivatorUtilities.CreateInstance<MediaWorkerSipClient>(
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<MediaWorkerSipClient>(
             sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(MediaWorkerSipClient.HttpClientName)));
+        // By queue when the account has queues (AddDvServerlessCommandQueues registered and a Queue service found): the
+        // worker's internal port is out of this app's reach in Azure, and the ingress would pick any replica.
+        services.TryAddSingleton<ISipWorkerClient>(sp => sp.GetService<QueuedCommandExchange>() is { IsAvailable: true } exchange
+            ? ActivatorUtilities.CreateInstance<QueuedSipWorkerClient>(sp, exchange)
+            : sp.GetRequiredService<MediaWorkerSipClient>());
         services.TryAddSingleton<SipRoutingPolicy>();
         services.TryAddSingleton<SipWebhookIdCache>();
         services.TryAddSingleton<SipIncomingService>();

@@ -8,25 +8,25 @@ using Microsoft.Extensions.Options;
 namespace DvServerless.MediaWorker.Commands;
 
 /// <summary>
-/// Takes this replica's call commands from its Storage queue and carries them out through <see cref="LiveCallCommands"/>,
-/// the same code the HTTP route runs, leaving each answer in <see cref="ICallCommandReplies"/> for the Functions app.
+/// Takes this replica's commands from its Storage queue and carries them out: live-call commands through
+/// <see cref="LiveCallCommands"/>, the same code the HTTP route runs, and the attach of a SIP call this replica keeps a
+/// seat for through <see cref="SipSeatCommands"/>; each answer goes to <see cref="ICallCommandReplies"/> for the
+/// Functions app (<see cref="QueuedCommandHandler"/>: poison, expiry and at-most-once).
 /// </summary>
 /// <remarks>
 /// <para>The queue is created at start (retried with backoff while storage is unreachable); only then does
 /// <see cref="WorkerReplica.ReadyQueue"/> let calls record it. An idle queue is polled at a doubling interval from
 /// <see cref="CallCommandQueueOptions.MinPollInterval"/> up to <see cref="CallCommandQueueOptions.MaxPollInterval"/>.</para>
-/// <para>A message is deleted once answered. One that keeps coming back (its handling failed
-/// <see cref="CallCommandQueueOptions.MaxDequeueCount"/> times) or cannot be read is poison: logged and dropped. One past its
-/// <see cref="CallCommandMessage.ExpiresAt"/> is dropped unexecuted: its sender stopped waiting, and a say heard
-/// minutes late is worse than none. A command seen again after its answer was lost (the write failed) is answered
-/// from memory, not carried out twice.</para>
 /// <para>Stopping comes after the drain (the host's stopping phase), so commands reach calls until they end; the queue
 /// is then deleted, and commands for this replica fail fast instead of waiting for it.</para>
 /// </remarks>
 public sealed partial class CommandQueueListener : BackgroundService
 {
-    private const int RememberedReplies = 1024;
     private static readonly TimeSpan DeleteQueueBudget = TimeSpan.FromSeconds(3);
+
+    // After a SIP seat is taken here, how long the queue is polled at its shortest interval: the attach follows once the
+    // Functions app has accepted the call, within seconds.
+    private static readonly TimeSpan ExpectedCommandWindow = TimeSpan.FromSeconds(15);
 
     private readonly IReplicaCommandInbox? _inbox;
     private readonly ICallCommandReplies _replies;
@@ -35,13 +35,16 @@ public sealed partial class CommandQueueListener : BackgroundService
     private readonly CallCommandQueueOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<CommandQueueListener> _logger;
-    private readonly ConcurrentDictionary<string, CallCommandReplyDocument> _answered = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _answeredOrder = new();
+    private readonly SipSeatCommands? _sip;
+    private readonly QueuedCommandHandler? _handler;
     private readonly SemaphoreSlim _slots;
 
-    /// <summary>Creates the listener on <paramref name="inbox"/> (null: the account has no queues; the listener does nothing).</summary>
+    /// <summary>
+    /// Creates the listener on <paramref name="inbox"/> (null: the account has no queues; the listener does nothing);
+    /// <paramref name="sip"/> null answers SIP attaches as invalid (the worker runs no SIP sidebands).
+    /// </summary>
     public CommandQueueListener(IReplicaCommandInbox? inbox, ICallCommandReplies replies, LiveCallCommands commands, WorkerReplica replica,
-        IOptions<CallCommandQueueOptions> options, TimeProvider time, ILogger<CommandQueueListener> logger)
+        IOptions<CallCommandQueueOptions> options, TimeProvider time, ILogger<CommandQueueListener> logger, SipSeatCommands? sip = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _inbox = inbox;
@@ -51,7 +54,10 @@ public sealed partial class CommandQueueListener : BackgroundService
         _options = options.Value;
         _time = time;
         _logger = logger;
+        _sip = sip;
         _slots = new SemaphoreSlim(_options.BatchSize, _options.BatchSize);
+        _handler = inbox is null ? null
+            : new QueuedCommandHandler(inbox, replies, async (c, now, ct) => await ExecuteAsync(c, now, ct).ConfigureAwait(false), _options.MaxDequeueCount, time, logger);
     }
 
     /// <inheritdoc />
@@ -63,13 +69,19 @@ public sealed partial class CommandQueueListener : BackgroundService
             return;
         }
 
-        if (!await CreateQueueAsync(_inbox, stoppingToken).ConfigureAwait(false))
+        // Storage down at start: calls run and take commands over HTTP meanwhile.
+        if (!await CommandQueueCreation.CreateAsync(_inbox, _options.MinPollInterval, ex => LogCreateFailed(ex, _inbox.Name), _time, stoppingToken).ConfigureAwait(false))
         {
             return;
         }
 
+        _replica.SetListening(true);
+        LogListening(_inbox.Name, _replica.Name);
+
         var running = new ConcurrentDictionary<Task, byte>();
         var wait = _options.MinPollInterval;
+        var expected = _replica.CommandExpected;
+        var hotUntil = 0L;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -101,8 +113,22 @@ public sealed partial class CommandQueueListener : BackgroundService
                     _ = task.ContinueWith(t => running.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 }
 
-                wait = batch.Count > 0 ? _options.MinPollInterval : Min(wait * 2, _options.MaxPollInterval);
-                await Task.Delay(batch.Count > 0 ? TimeSpan.Zero : wait, _time, stoppingToken).ConfigureAwait(false);
+                var hot = _time.GetTimestamp() < hotUntil;
+                wait = batch.Count > 0 || hot ? _options.MinPollInterval : Min(wait * 2, _options.MaxPollInterval);
+                if (batch.Count == 0)
+                {
+                    var delay = Task.Delay(wait, _time, stoppingToken);
+                    if (await Task.WhenAny(delay, expected).ConfigureAwait(false) == expected)
+                    {
+                        expected = _replica.CommandExpected;
+                        hotUntil = _time.GetTimestamp() + (long)(ExpectedCommandWindow.TotalSeconds * _time.TimestampFrequency);
+                        wait = _options.MinPollInterval;
+                    }
+                    else
+                    {
+                        await delay.ConfigureAwait(false);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -147,50 +173,19 @@ public sealed partial class CommandQueueListener : BackgroundService
     }
 
     /// <summary>Carries out one received message (the listener's loop calls it; tests call it directly).</summary>
-    internal async Task HandleAsync(QueuedCommand message, CancellationToken stoppingToken)
-    {
-        if (!CallCommandMessage.TryParse(message.Text, out var command))
-        {
-            LogPoison(message.MessageId, "it is not a call command", message.DequeueCount);
-            await DeleteAsync(message, stoppingToken).ConfigureAwait(false);
-            return;
-        }
-
-        if (message.DequeueCount > _options.MaxDequeueCount)
-        {
-            LogPoison(message.MessageId, $"command {command!.Id} for call {command.CallId} was received {message.DequeueCount} times", message.DequeueCount);
-            await DeleteAsync(message, stoppingToken).ConfigureAwait(false);
-            return;
-        }
-
-        var now = _time.GetUtcNow();
-        if (now >= command!.ExpiresAt)
-        {
-            LogExpired(command.Id, command.CallId, command.Action, (now - command.ExpiresAt).TotalSeconds);
-            await DeleteAsync(message, stoppingToken).ConfigureAwait(false);
-            return;
-        }
-
-        try
-        {
-            if (!_answered.TryGetValue(command.Id, out var reply))
-            {
-                reply = await ExecuteAsync(command, now, stoppingToken).ConfigureAwait(false);
-                Remember(command.Id, reply);
-            }
-
-            await _replies.WriteAsync(command.Id, reply, stoppingToken).ConfigureAwait(false);
-            await DeleteAsync(message, stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            // Left on the queue: it comes back after the visibility timeout, until it is poison.
-            LogHandlingFailed(ex, command.Id, command.CallId, command.Action);
-        }
-    }
+    internal Task HandleAsync(QueuedCommand message, CancellationToken stoppingToken) =>
+        _handler?.HandleAsync(message, stoppingToken) ?? Task.CompletedTask;
 
     private async Task<CallCommandReplyDocument> ExecuteAsync(CallCommandMessage command, DateTimeOffset now, CancellationToken stoppingToken)
     {
+        if (SipQueueMessages.IsSipAction(command.Action))
+        {
+            var reply = _sip?.Execute(command, fromSharedQueue: false)
+                ?? new CallCommandReplyDocument(CallCommandReplyStatus.Invalid, "This worker runs no SIP calls.", _replica.Name);
+            LogSipCommand(command.CallId, command.Action, reply.Status);
+            return reply;
+        }
+
         if (LiveCallCommands.Parse(command.Action) is not { } action)
         {
             return new CallCommandReplyDocument(CallCommandReplyStatus.Invalid, $"Unknown action '{command.Action}'.", _replica.Name);
@@ -229,64 +224,6 @@ public sealed partial class CommandQueueListener : BackgroundService
         }
     }
 
-    private async Task<bool> CreateQueueAsync(IReplicaCommandInbox inbox, CancellationToken stoppingToken)
-    {
-        var wait = _options.MinPollInterval;
-        while (true)
-        {
-            try
-            {
-                await inbox.CreateAsync(stoppingToken).ConfigureAwait(false);
-                _replica.SetListening(true);
-                LogListening(inbox.Name, _replica.Name);
-                return true;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return false;
-            }
-            catch (Exception ex)
-            {
-                LogCreateFailed(ex, inbox.Name);
-            }
-
-            // Storage down at start: calls run and take commands over HTTP meanwhile.
-            wait = Min(wait * 2, TimeSpan.FromSeconds(30));
-            try
-            {
-                await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-        }
-    }
-
-    private async Task DeleteAsync(QueuedCommand message, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await _inbox!.DeleteAsync(message, stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-        {
-            LogDeleteFailed(ex, message.MessageId);
-        }
-    }
-
-    private void Remember(string id, CallCommandReplyDocument reply)
-    {
-        if (_answered.TryAdd(id, reply))
-        {
-            _answeredOrder.Enqueue(id);
-            while (_answeredOrder.Count > RememberedReplies && _answeredOrder.TryDequeue(out var oldest))
-            {
-                _answered.TryRemove(oldest, out _);
-            }
-        }
-    }
-
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     [LoggerMessage(EventId = 9012, Level = LogLevel.Information, Message = "No Storage Queue service configured: call commands come over HTTP only")]
@@ -301,20 +238,11 @@ public sealed partial class CommandQueueListener : BackgroundService
     [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "Receiving from queue {Queue} failed; trying again")]
     private partial void LogReceiveFailed(Exception exception, string queue);
 
-    [LoggerMessage(EventId = 9003, Level = LogLevel.Error, Message = "Dropped poison message {MessageId} after {DequeueCount} deliveries: {Reason}")]
-    private partial void LogPoison(string messageId, string reason, long dequeueCount);
-
-    [LoggerMessage(EventId = 9004, Level = LogLevel.Warning, Message = "Dropped command {CommandId} ({Action}) for call {CallId}: expired {LateSeconds:0.#} s ago, not carried out")]
-    private partial void LogExpired(string commandId, string callId, string action, double lateSeconds);
-
-    [LoggerMessage(EventId = 9005, Level = LogLevel.Warning, Message = "Command {CommandId} ({Action}) for call {CallId} failed; it comes back after the visibility timeout")]
-    private partial void LogHandlingFailed(Exception exception, string commandId, string callId, string action);
-
     [LoggerMessage(EventId = 9006, Level = LogLevel.Information, Message = "Call {CallId}: {Action} from the queue ({Status})")]
     private partial void LogCommand(string callId, string action, CallCommandStatus status);
 
-    [LoggerMessage(EventId = 9007, Level = LogLevel.Warning, Message = "Queue message {MessageId} could not be deleted")]
-    private partial void LogDeleteFailed(Exception exception, string messageId);
+    [LoggerMessage(EventId = 9013, Level = LogLevel.Information, Message = "Call {CallId}: {Action} from the queue ({Status})")]
+    private partial void LogSipCommand(string callId, string action, CallCommandReplyStatus status);
 
     [LoggerMessage(EventId = 9008, Level = LogLevel.Information, Message = "Deleted queue {Queue}: this replica takes no more commands")]
     private partial void LogQueueDeleted(string queue);

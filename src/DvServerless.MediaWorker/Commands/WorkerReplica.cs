@@ -14,6 +14,7 @@ public sealed class WorkerReplica
     public const string ReplicaNameVariable = "CONTAINER_APP_REPLICA_NAME";
 
     private volatile string? _readyQueue;
+    private TaskCompletionSource _commandExpected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Names the replica after <c>CONTAINER_APP_REPLICA_NAME</c>, or a fresh local id.</summary>
     public WorkerReplica(IConfiguration configuration)
@@ -39,4 +40,14 @@ public sealed class WorkerReplica
 
     /// <summary>Marks the queue as listened to (or no longer, with false).</summary>
     public void SetListening(bool listening) => _readyQueue = listening ? QueueName : null;
+
+    /// <summary>Completes when <see cref="ExpectCommand"/> is next called (read it before waiting on it).</summary>
+    public Task CommandExpected => Volatile.Read(ref _commandExpected).Task;
+
+    /// <summary>
+    /// Tells the command listener that a command is on its way to this replica's queue (a SIP seat was just taken here and
+    /// its attach follows): it stops backing off and looks at once, so the attach does not wait out an idle poll interval.
+    /// </summary>
+    public void ExpectCommand() =>
+        Interlocked.Exchange(ref _commandExpected, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
 }

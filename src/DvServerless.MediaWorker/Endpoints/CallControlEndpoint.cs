@@ -2,6 +2,7 @@ using System.Text.Json;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Calls;
+using DvServerless.MediaWorker.Hosting;
 using DvServerless.MediaWorker.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,7 +18,8 @@ namespace DvServerless.MediaWorker.Endpoints;
 /// <c>{"text","voice"?,"interrupt"?}</c> for say; 400 when it does not fit). 200 <c>{"callId":…}</c> when done, 404 when
 /// this worker runs no such call, 409 when the call's channel has no such control, 503 when speech cannot be made.
 /// <c>/internal/browser/{sessionId}/{stop|interrupt|audio}</c> with a BrowserControl token is the same handler, kept for
-/// a Functions app of the previous release during a rolling update.
+/// a Functions app of the previous release during a rolling update. Both are on the worker's internal port only
+/// (<see cref="InternalPort"/>); a Functions app with Storage queues sends the same commands by queue instead.
 /// </summary>
 public static partial class CallControlEndpoint
 {
@@ -34,12 +36,12 @@ public static partial class CallControlEndpoint
     {
         endpoints.MapPost(Pattern, (HttpContext context, string callId, string action, MediaTokenService tokens, MediaTokenReplayGuard replays,
             LiveCallCommands commands, ILoggerFactory loggers) =>
-            HandleAsync(context, callId, action, MediaTokenPurpose.CallControl, tokens, replays, commands, loggers)).ExcludeFromDescription();
+            HandleAsync(context, callId, action, MediaTokenPurpose.CallControl, tokens, replays, commands, loggers)).ExcludeFromDescription().RequireInternalPort();
         endpoints.MapPost(BrowserPattern, (HttpContext context, string callId, string action, MediaTokenService tokens, MediaTokenReplayGuard replays,
             LiveCallCommands commands, ILoggerFactory loggers) =>
             action is "stop" or "interrupt" or "audio"
                 ? HandleAsync(context, callId, action, MediaTokenPurpose.BrowserControl, tokens, replays, commands, loggers)
-                : Task.FromResult(Results.NotFound())).ExcludeFromDescription();
+                : Task.FromResult(Results.NotFound())).ExcludeFromDescription().RequireInternalPort();
         return endpoints;
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Security;
+using DvServerless.MediaWorker.Hosting;
 using DvServerless.MediaWorker.Security;
 using DvServerless.MediaWorker.Sip;
 using Microsoft.AspNetCore.Builder;
@@ -12,7 +13,8 @@ using Microsoft.Extensions.Logging;
 namespace DvServerless.MediaWorker.Endpoints;
 
 /// <summary>
-/// The worker's internal SIP endpoints, called by the Functions app only: <c>GET /internal/sip/capacity?callId=…</c>
+/// The worker's internal SIP endpoints, on its internal port (<see cref="InternalPort"/>), called by the Functions app
+/// when it has no Storage queues (<see cref="Commands.SipQueueListener"/> is the path with them): <c>GET /internal/sip/capacity?callId=…</c>
 /// (is there room for one more call) and <c>POST /internal/sip/attach {callId, sipCallId}</c> (attach the sideband of
 /// an accepted call; answered 202 at once, the sideband runs in the background). Both require
 /// <c>Authorization: Bearer</c> a SIP attach media token bound to the call, signed with the key the two apps share, and
@@ -32,8 +34,8 @@ public static partial class SipAttachEndpoint
     /// <summary>Maps both endpoints.</summary>
     public static IEndpointRouteBuilder MapSipAttach(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(AttachPath, AttachAsync).ExcludeFromDescription();
-        endpoints.MapGet(CapacityPath, Capacity).ExcludeFromDescription();
+        endpoints.MapPost(AttachPath, AttachAsync).ExcludeFromDescription().RequireInternalPort();
+        endpoints.MapGet(CapacityPath, Capacity).ExcludeFromDescription().RequireInternalPort();
         return endpoints;
     }
 

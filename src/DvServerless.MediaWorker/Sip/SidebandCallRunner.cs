@@ -43,6 +43,9 @@ public sealed partial class SidebandCallRunner
     private readonly PricingOptions _pricing;
     private readonly ConfiguredHttpTools? _httpTools;
     private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
+
+    // Seats taken for calls still being accepted (call id → when the seat frees itself): they count against MaxCalls.
+    private readonly Dictionary<string, long> _reserved = new(StringComparer.Ordinal);
     private readonly object _gate = new();
 
     /// <summary>How long the end of a sideband waits for its last record lines, as a call loop does.</summary>
@@ -89,8 +92,39 @@ public sealed partial class SidebandCallRunner
         {
             lock (_gate)
             {
-                return new SidebandCapacity(_running.Count, _options.MaxCalls, !_calls.IsDraining && _running.Count < _options.MaxCalls);
+                var taken = _running.Count + LiveReservations();
+                return new SidebandCapacity(taken, _options.MaxCalls, !_calls.IsDraining && taken < _options.MaxCalls);
             }
+        }
+    }
+
+    /// <summary>
+    /// Takes a seat for <paramref name="callId"/>, which is being accepted and will be attached here
+    /// (<see cref="TryStart"/> fills it); the seat frees itself after <see cref="SipSidebandOptions.ReservationHold"/>.
+    /// True when the call has a seat (taken now or before, or its sideband already runs); false when full or draining.
+    /// </summary>
+    public bool TryReserve(string callId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(callId);
+        lock (_gate)
+        {
+            if (_calls.IsDraining)
+            {
+                return false;
+            }
+
+            if (_running.ContainsKey(callId) || _reserved.ContainsKey(callId))
+            {
+                return true;
+            }
+
+            if (_running.Count + LiveReservations() >= _options.MaxCalls)
+            {
+                return false;
+            }
+
+            _reserved[callId] = _time.GetTimestamp() + (long)(_options.ReservationHold.TotalSeconds * _time.TimestampFrequency);
+            return true;
         }
     }
 
@@ -123,7 +157,9 @@ public sealed partial class SidebandCallRunner
                 return SidebandStartResult.AlreadyAttached;
             }
 
-            if (_running.Count >= _options.MaxCalls)
+            // A call with a seat fills it; one without needs a free seat besides those reserved for others.
+            var hadSeat = _reserved.Remove(callId, out var until) && until > _time.GetTimestamp();
+            if (!hadSeat && _running.Count + LiveReservations() >= _options.MaxCalls)
             {
                 return SidebandStartResult.AtCapacity;
             }
@@ -147,6 +183,26 @@ public sealed partial class SidebandCallRunner
             start.SetResult();
             return SidebandStartResult.Started;
         }
+    }
+
+    // Drops the seats whose hold ran out and counts the rest; under _gate.
+    private int LiveReservations()
+    {
+        if (_reserved.Count == 0)
+        {
+            return 0;
+        }
+
+        var now = _time.GetTimestamp();
+        foreach (var (callId, until) in _reserved)
+        {
+            if (until <= now)
+            {
+                _reserved.Remove(callId);
+            }
+        }
+
+        return _reserved.Count;
     }
 
     private async Task RunAsync(string callId, string sipCallId)

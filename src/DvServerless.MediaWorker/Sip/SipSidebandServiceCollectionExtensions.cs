@@ -20,7 +20,7 @@ public static class SipSidebandServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<SipSidebandOptions>()
             .Bind(configuration.GetSection(SipSidebandOptions.SectionName))
-            .Validate(o => o.Validate() is null, "Invalid Sip settings (Sip:MaxCalls 1–10000, Sip:TransferTarget a tel: or sip: URI).")
+            .Validate(o => o.Validate() is null, "Invalid Sip settings (Sip:MaxCalls 1–10000, Sip:ReservationHold 5 s–5 min, Sip:QueuePollInterval 50 ms–2 s, Sip:TransferTarget a tel: or sip: URI).")
             .ValidateOnStart();
         services.AddOpenAICallControl(configuration);
         services.TryAddSingleton<SidebandCallRunner>();

@@ -30,6 +30,9 @@ public sealed partial class VoiceApiTests : IClassFixture<AzuriteFixture>
         var settings = new Dictionary<string, string?>
         {
             ["MediaWorker:BaseUrl"] = worker.BaseUrl.ToString(),
+            // The fake worker takes commands and attaches over HTTP on its one port: no queues here.
+            ["MediaWorker:InternalBaseUrls:0"] = worker.BaseUrl.ToString(),
+            ["CommandQueue:Enabled"] = "false",
             // A named agent a session may ask for with expected_engine_id.
             ["Agents:realtime:Instructions"] = "You are the test agent.",
         };

@@ -22,7 +22,12 @@ public sealed class CallCommandApiTests : IClassFixture<AzuriteFixture>
 
     private static Task<TenantApiHost> StartHostAsync(string azurite, FakeBrowserWorker worker) =>
         // The worker checks tokens on the system clock, so the host's clock starts at the real time.
-        TenantApiHost.StartAsync(azurite, new Dictionary<string, string?> { ["MediaWorker:BaseUrl"] = worker.BaseUrl.ToString() }, DateTimeOffset.UtcNow);
+        TenantApiHost.StartAsync(azurite, new Dictionary<string, string?>
+        {
+            ["MediaWorker:BaseUrl"] = worker.BaseUrl.ToString(),
+            // The fake serves the worker's internal routes on its one port.
+            ["MediaWorker:InternalBaseUrls:0"] = worker.BaseUrl.ToString(),
+        }, DateTimeOffset.UtcNow);
 
     private static async Task<(HttpStatusCode Status, JsonNode? Body)> PostAsync(TenantApiHost host, string path, string? json, string key = TenantApiHost.AcmeKey)
     {

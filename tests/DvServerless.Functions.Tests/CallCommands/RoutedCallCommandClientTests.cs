@@ -5,6 +5,7 @@ using DvServerless.Core.Calls;
 using DvServerless.Core.Security;
 using DvServerless.Functions.CallCommands;
 using DvServerless.Functions.Hosting;
+using DvServerless.Functions.Tests.Fakes;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -17,20 +18,27 @@ namespace DvServerless.Functions.Tests.CallCommands;
 public sealed class RoutedCallCommandClientTests : IDisposable
 {
     private static readonly Uri WorkerA = new("http://127.0.0.1:7073");
-    private static readonly Uri WorkerB = new("http://127.0.0.1:7074");
+    private static readonly Uri WorkerB = new("http://127.0.0.1:7075");
+    private static readonly Uri WorkerAInternal = new("http://127.0.0.1:9101");
+    private static readonly Uri WorkerBInternal = new("http://127.0.0.1:9102");
 
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero));
-    private readonly FakeQueues _queues = new();
-    private readonly FakeReplies _replies = new();
+    private readonly FakeCommandQueues _queues = new();
+    private readonly FakeCommandReplies _replies = new();
     private readonly StubWorkers _http = new();
-    private readonly MediaWorkerOptions _worker = new() { BaseUrls = [WorkerA, WorkerB], CommandTimeout = TimeSpan.FromSeconds(5) };
+    private readonly MediaWorkerOptions _worker = new()
+    {
+        BaseUrls = [WorkerA, WorkerB],
+        InternalBaseUrls = [WorkerAInternal, WorkerBInternal],
+        CommandTimeout = TimeSpan.FromSeconds(5),
+    };
 
     public void Dispose() => _http.Dispose();
 
     private RoutedCallCommandClient Client()
     {
         var worker = Options.Create(_worker);
-        var queued = new QueuedCallCommandClient(_queues, _replies, worker, Options.Create(new CallCommandQueueOptions()), _time);
+        var queued = new QueuedCallCommandClient(new QueuedCommandExchange(_queues, _replies, Options.Create(new CallCommandQueueOptions()), _time), worker, _time);
         var http = new MediaWorkerCallCommandClient(new HttpClient(_http), MediaTokenService.FromConfiguredKey(new string('k', 32), _time), worker, _time,
             new MediaWorkerPool(worker));
         return new RoutedCallCommandClient(queued, http);
@@ -97,15 +105,15 @@ public sealed class RoutedCallCommandClientTests : IDisposable
     }
 
     [Fact]
-    public async Task A_call_without_a_queue_goes_over_http_to_each_worker_until_one_holds_it()
+    public async Task A_call_without_a_queue_goes_over_http_to_each_workers_internal_port_until_one_holds_it()
     {
-        _http.Holder = WorkerB;
+        _http.Holder = WorkerBInternal;
 
         var answer = await Client().SendAsync(Session(null), new CallCommand(CallCommandKind.Interrupt), default);
 
         Assert.Equal(CallCommandResult.Done, answer.Result);
         Assert.Empty(_queues.Sent);
-        Assert.Equal([WorkerA.Authority, WorkerB.Authority], _http.Requests.Select(u => u.Authority));
+        Assert.Equal([WorkerAInternal.Authority, WorkerBInternal.Authority], _http.Requests.Select(u => u.Authority));
         Assert.All(_http.Requests, u => Assert.Equal("/internal/calls/acs-1/interrupt", u.AbsolutePath));
     }
 
@@ -118,46 +126,33 @@ public sealed class RoutedCallCommandClientTests : IDisposable
         Assert.Equal(2, _http.Requests.Count);
     }
 
-    private sealed class FakeQueues : ICallCommandQueueSender
-    {
-        public ConcurrentQueue<(string Queue, CallCommandMessage Message, TimeSpan Ttl)> Sent { get; } = new();
-
-        public bool Exists { get; set; } = true;
-
-        public Action<CallCommandMessage>? OnSend { get; set; }
-
-        public bool IsAvailable => true;
-
-        public Task<bool> SendAsync(string queueName, CallCommandMessage message, TimeSpan timeToLive, CancellationToken cancellationToken)
-        {
-            if (!Exists)
-            {
-                return Task.FromResult(false);
-            }
-
-            Sent.Enqueue((queueName, message, timeToLive));
-            OnSend?.Invoke(message);
-            return Task.FromResult(true);
-        }
-    }
-
-    private sealed class FakeReplies : ICallCommandReplies
-    {
-        private readonly ConcurrentDictionary<string, CallCommandReplyDocument> _replies = new();
-
-        public void Put(string id, CallCommandReplyDocument reply) => _replies[id] = reply;
-
-        public Task WriteAsync(string commandId, CallCommandReplyDocument reply, CancellationToken cancellationToken)
-        {
-            Put(commandId, reply);
-            return Task.CompletedTask;
-        }
-
-        public Task<CallCommandReplyDocument?> TryReadAsync(string commandId, CancellationToken cancellationToken) =>
-            Task.FromResult(_replies.TryGetValue(commandId, out var reply) ? reply : null);
-    }
-
     /// <summary>Local workers over HTTP: only <see cref="Holder"/> runs the call, the others answer 404.</summary>
+    [Fact]
+    public async Task A_worker_whose_internal_port_is_out_of_reach_gets_no_http_request_and_the_answer_says_why()
+    {
+        _worker.BaseUrls = [new Uri("https://dvs-worker.example.net")];
+        _worker.InternalBaseUrls = [];
+
+        var answer = await Client().SendAsync(Session(null), new CallCommand(CallCommandKind.Interrupt), default);
+
+        Assert.Equal(CallCommandResult.Failed, answer.Result);
+        Assert.Contains("internal port is out of this app's reach", answer.Detail, StringComparison.Ordinal);
+        Assert.Empty(_http.Requests);
+    }
+
+    [Fact]
+    public async Task A_loopback_worker_is_reached_on_the_port_after_its_public_one_by_default()
+    {
+        _worker.BaseUrls = [WorkerA];
+        _worker.InternalBaseUrls = [];
+        _http.Holder = new Uri("http://127.0.0.1:7074");
+
+        var answer = await Client().SendAsync(Session(null), new CallCommand(CallCommandKind.Interrupt), default);
+
+        Assert.Equal(CallCommandResult.Done, answer.Result);
+        Assert.Equal("127.0.0.1:7074", Assert.Single(_http.Requests).Authority);
+    }
+
     private sealed class StubWorkers : HttpMessageHandler
     {
         public List<Uri> Requests { get; } = [];

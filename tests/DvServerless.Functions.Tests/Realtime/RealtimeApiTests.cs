@@ -43,6 +43,9 @@ public sealed class RealtimeApiTests : IClassFixture<AzuriteFixture>
             ["OpenAI:Voice"] = "cedar",
             ["OpenAI:Instructions"] = "You answer questions about the test tenant's opening hours.",
             ["MediaWorker:BaseUrl"] = worker?.BaseUrl.ToString() ?? LocalDefaults.MediaWorkerBaseUrl,
+            // The fake worker takes the attach over HTTP on its one port: no queues here.
+            ["MediaWorker:InternalBaseUrls:0"] = worker?.BaseUrl.ToString() ?? LocalDefaults.MediaWorkerBaseUrl,
+            ["CommandQueue:Enabled"] = "false",
         }, DateTimeOffset.UtcNow);
 
     [SkippableFact]

@@ -13,16 +13,23 @@ public sealed class FakeSipWorkerClient : ISipWorkerClient
     /// <summary>When set, the capacity check throws it: the function fails between creating the session and deciding.</summary>
     public Exception? CapacityFailure { get; set; }
 
+    /// <summary>The worker a capacity check with room names (the replica queue the attach must go to), or null.</summary>
+    public string? SeatWorker { get; set; }
+
     public ConcurrentQueue<(string CallId, string SipCallId)> Attaches { get; } = new();
+
+    /// <summary>The worker each attach was addressed to.</summary>
+    public ConcurrentQueue<string?> AttachWorkers { get; } = new();
 
     public Task<SipWorkerAnswer> CheckCapacityAsync(string callId, CancellationToken cancellationToken) =>
         CapacityFailure is { } failure
             ? Task.FromException<SipWorkerAnswer>(failure)
-            : Task.FromResult(new SipWorkerAnswer(HasRoom, 200, HasRoom ? "room" : "worker is full (50/50 SIP calls)"));
+            : Task.FromResult(new SipWorkerAnswer(HasRoom, 200, HasRoom ? "room" : "worker is full (50/50 SIP calls)", HasRoom ? SeatWorker : null));
 
-    public Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, CancellationToken cancellationToken)
+    public Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, CancellationToken cancellationToken)
     {
         Attaches.Enqueue((callId, sipCallId));
+        AttachWorkers.Enqueue(worker);
         return Task.FromResult(TakesAttach ? new SipWorkerAnswer(true, 202, "attaching") : new SipWorkerAnswer(false, 503, "the worker answered 503"));
     }
 }

@@ -312,7 +312,7 @@ public sealed class BrowserMediaEndpointTests : IAsyncLifetime
 
     private async Task<HttpResponseMessage> ControlAsync(string id, string action, string? token, string body = "{}")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.BaseAddress, $"/internal/browser/{id}/{action}"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_server.InternalAddress, $"/internal/browser/{id}/{action}"))
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };

@@ -28,6 +28,9 @@ internal sealed class MediaWorkerServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The worker's internal port, where the Functions app's commands arrive.</summary>
+    public Uri InternalAddress => App.Services.GetRequiredService<InternalPort>().LocalBaseUrl;
+
     public FakeEngineFactory Engines { get; }
 
     public RecordingCallRecordSink Records { get; }

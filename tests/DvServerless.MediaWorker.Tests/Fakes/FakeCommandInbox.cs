@@ -21,6 +21,8 @@ internal sealed class FakeCommandInbox : IReplicaCommandInbox
 
     public List<string> Deleted { get; } = [];
 
+    public List<string> Released { get; } = [];
+
     /// <summary>One item per receive (the number of messages it returned).</summary>
     public Channel<int> Receives { get; } = Channel.CreateUnbounded<int>();
 
@@ -93,6 +95,16 @@ internal sealed class FakeCommandInbox : IReplicaCommandInbox
         {
             _pending.RemoveAll(p => p.Id == message.MessageId);
             Deleted.Add(message.MessageId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseAsync(QueuedCommand message, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            Released.Add(message.MessageId);
         }
 
         return Task.CompletedTask;

@@ -187,8 +187,9 @@ public sealed class LiveHubTests : IAsyncLifetime
     public async Task InAzure_WithoutASigningKey_TheWorkerRefusesToStart()
     {
         var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0", "--CONTAINER_APP_NAME=dvs-worker",
-            // A real media key and storage, so the missing token key is what stops it.
-            "--MediaWorker:TokenSigningKey=" + Convert.ToBase64String(new byte[32]), "--Storage:BlobServiceUri=https://dvsexample.blob.core.windows.net"]);
+            // A real media key, storage and model key, so the missing token key is what stops it.
+            "--MediaWorker:TokenSigningKey=" + Convert.ToBase64String(new byte[32]), "--Storage:BlobServiceUri=https://dvsexample.blob.core.windows.net",
+            "--OpenAI:ApiKey=sk-test-not-a-real-key"]);
         await using (app)
         {
             var failure = await Record.ExceptionAsync(() => app.StartAsync());

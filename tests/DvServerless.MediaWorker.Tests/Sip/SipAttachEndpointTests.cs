@@ -6,14 +6,20 @@ using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Hosting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
+using DvServerless.Testing;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace DvServerless.MediaWorker.Tests.Sip;
 
-/// <summary>The internal SIP endpoints refuse anyone without a media token bound to the call.</summary>
-public sealed class SipAttachEndpointTests : IAsyncLifetime
+/// <summary>
+/// The internal SIP endpoints are served on the worker's internal port only, and refuse anyone without a media token
+/// bound to the call. The worker runs on Kestrel, as deployed: the port a request arrives on decides.
+/// </summary>
+public sealed class SipAttachEndpointTests : IAsyncLifetime, IDisposable
 {
     private const string CallId = "rtc_0123456789abcdef0123456789abcdef";
     private const string SipCallId = "rtc_0123456789abcdef0123456789abcdef";
@@ -21,21 +27,49 @@ public sealed class SipAttachEndpointTests : IAsyncLifetime
     private readonly MediaTokenService _tokens = MediaTokenService.FromConfiguredKey(LocalDefaults.MediaTokenSigningKey, TimeProvider.System);
     private WebApplication _app = null!;
     private HttpClient _client = null!;
+    private Uri _publicUrl = null!;
 
     public async Task InitializeAsync()
     {
-        _app = MediaWorkerApp.Build([], builder =>
+        var internalPort = FreeTcpPort.Next();
+        _app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
-            builder.WebHost.UseTestServer();
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Sip:MaxCalls"] = "3" });
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Sip:MaxCalls"] = "3",
+                ["MediaWorker:InternalUrls"] = $"http://127.0.0.1:{internalPort}",
+            });
+            builder.Logging.ClearProviders();
         });
         await _app.StartAsync();
-        _client = _app.GetTestClient();
+        var port = _app.Services.GetRequiredService<InternalPort>();
+        _publicUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a)).First(a => !port.Ports.Contains(a.Port));
+        _client = new HttpClient { BaseAddress = port.LocalBaseUrl };
     }
+
+    [Fact]
+    public async Task The_endpoints_are_not_served_on_the_public_port()
+    {
+        using var publicClient = new HttpClient { BaseAddress = _publicUrl };
+        using var attach = new HttpRequestMessage(HttpMethod.Post, "/internal/sip/attach")
+        {
+            Content = JsonContent.Create(new { callId = CallId, sipCallId = SipCallId }),
+        };
+        attach.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(CallId, TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach, SipCallId));
+        using var attached = await publicClient.SendAsync(attach);
+        Assert.Equal(HttpStatusCode.NotFound, attached.StatusCode);
+
+        using var capacity = new HttpRequestMessage(HttpMethod.Get, $"/internal/sip/capacity?callId={CallId}");
+        capacity.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(CallId, TimeSpan.FromMinutes(1), MediaTokenPurpose.SipAttach));
+        using var checkedCapacity = await publicClient.SendAsync(capacity);
+        Assert.Equal(HttpStatusCode.NotFound, checkedCapacity.StatusCode);
+    }
+
+    public void Dispose() => _client.Dispose();
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
