@@ -146,6 +146,11 @@ internal sealed partial class RealtimeSimulatorSession
         {
             // Cancelled by barge-in, response.cancel or the end of the session; FinishResponse already reported it.
         }
+        finally
+        {
+            // Unhooks it from the session's token, which would otherwise hold every response of a long call.
+            response.Dispose();
+        }
     }
 
     private void EmitFunctionCall(ActiveResponse response)
@@ -586,7 +591,7 @@ internal sealed partial class RealtimeSimulatorSession
     }
 
     /// <summary>One response in flight (LiveKit's "speech handle" idea): its ids, text, progress and cancellation.</summary>
-    private sealed class ActiveResponse(string id, string itemId, string text, bool textOnly, JsonNode? metadata, CancellationToken session)
+    private sealed class ActiveResponse(string id, string itemId, string text, bool textOnly, JsonNode? metadata, CancellationToken session) : IDisposable
     {
         private readonly CancellationTokenSource _cancellation = CancellationTokenSource.CreateLinkedTokenSource(session);
 
@@ -619,7 +624,16 @@ internal sealed partial class RealtimeSimulatorSession
         public void Stop()
         {
             Finished = true;
-            _cancellation.Cancel();
+            try
+            {
+                _cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Its run is over already: nothing left to cancel.
+            }
         }
+
+        public void Dispose() => _cancellation.Dispose();
     }
 }
