@@ -14,9 +14,16 @@ namespace DvServerless.Cli.Load;
 /// is measured only between two paced frames, so the interval from the last burst frame to the first paced one is not
 /// measured either: when that gap is short, it says when the engine's audio arrived (an engine streams in chunks, and
 /// the burst's last frame waits for the chunk that completes it), not how the gateway paced. Measured on the idle
-/// machine, 25 calls: 124 of 125 runs had that gap near 0 ms, which alone made the p99 read 20 ms. A run ends
-/// at a StopAudio or when no frame came for <see cref="RunBreak"/> (the next answer is a new item: a caller turn lies
-/// between); a stall shorter than that is jitter and counts as such.
+/// machine, 25 calls: 124 of 125 runs had that gap near 0 ms, which alone made the p99 read 20 ms.
+/// </para>
+/// <para>
+/// A run ends at a StopAudio, or when a frame arrives after the caller has played everything sent before it: the
+/// caller's playback ran dry. The worker then starts its timeline afresh from that moment and sends a lead's worth at
+/// once, the same burst as at an item's start, so the frame opens a new run. That is how the next agent item shows at
+/// the caller when it follows the previous one with no StopAudio between (the model's turn timing, not the gateway's
+/// pacing). A frame that comes late while the caller still has audio queued is jitter and counts as such. A stall in the
+/// worker long enough to run the caller dry mid-item looks the same as a new item from here; the worker's own
+/// gateway latency per frame (<c>dvs.playout.gateway_latency</c>) counts such a stall in full.
 /// </para>
 /// <para>Fed from the simulated call's socket receive loop, one message at a time; no locks, no allocation.</para>
 /// </remarks>
@@ -25,12 +32,10 @@ public sealed class FrameJitterMeter
     /// <summary>The ACS media frame cadence.</summary>
     public static readonly TimeSpan Cadence = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>A silence this long between agent frames starts a new run (the next item).</summary>
-    public static readonly TimeSpan RunBreak = TimeSpan.FromSeconds(1);
-
     private readonly LatencyHistogram _jitter;
     private readonly int _burstFrames;
     private TimeSpan? _lastArrival;
+    private TimeSpan _playedThrough;
     private int _framesInRun;
 
     /// <summary>A meter that records into <paramref name="jitter"/>, skipping the burst a <paramref name="playoutLead"/> allows.</summary>
@@ -54,7 +59,9 @@ public sealed class FrameJitterMeter
         switch (message.Kind)
         {
             case OutboundMediaKind.StopAudio:
+                // The caller's queue is flushed: nothing sent before it plays.
                 _lastArrival = null;
+                _playedThrough = TimeSpan.Zero;
                 break;
             case OutboundMediaKind.AudioData when message.AudioBytes > 0:
                 OnFrame(message.ArrivedAt);
@@ -67,7 +74,12 @@ public sealed class FrameJitterMeter
     private void OnFrame(TimeSpan arrivedAt)
     {
         Frames++;
-        if (_lastArrival is not { } last || arrivedAt - last >= RunBreak)
+        // Each frame plays right after the one before, or at once when the caller had nothing left to play. The worker
+        // sends whole 20 ms frames except an item's last, so counting every frame as 20 ms errs by less than a frame, at
+        // an item's end.
+        var ranDry = arrivedAt > _playedThrough;
+        _playedThrough = (ranDry ? arrivedAt : _playedThrough) + Cadence;
+        if (_lastArrival is not { } last || ranDry)
         {
             _framesInRun = 1;
             _lastArrival = arrivedAt;

@@ -49,9 +49,9 @@ public sealed class FrameJitterMeterTests
     {
         var jitter = new LatencyHistogram();
         var meter = new FrameJitterMeter(jitter, Lead);
-        // The engine's first chunk holds one frame; the next chunks come 25 ms later, when frames 1-6 are all due and go
-        // out together (frame 6 plays at +120 ms, less than the lead ahead of +25 ms). Then one frame per 20 ms from
-        // +40 ms, and one frame 12 ms late.
+        // The engine's first chunk holds one frame; the next chunks come 25 ms later, when the caller has played that
+        // frame and heard 5 ms of silence: the worker starts its timeline afresh and frames 1-6 go out together. Then
+        // one frame per 20 ms from +40 ms, and one frame 12 ms late.
         var arrivals = new List<double> { 1000, 1025, 1025.01, 1025.02, 1025.03, 1025.04, 1025.05 };
         arrivals.AddRange([1040, 1060, 1080, 1112, 1120, 1140]);
         foreach (var at in arrivals)
@@ -59,22 +59,56 @@ public sealed class FrameJitterMeterTests
             meter.OnMessage(Frame(at));
         }
 
-        // Intervals between paced frames: 1025.05→1040 (14.95, frame 7 paced against frame 6 that the engine held back),
-        // 20, 20, 32, 8, 20.
-        Assert.Equal(6, meter.Measured);
+        // The run starts again at +25 ms; 1040 is its first paced frame. Intervals between paced frames: 20, 20, 32, 8, 20.
+        Assert.Equal(5, meter.Measured);
         Assert.Equal(12, jitter.MaxMs, 6);
         Assert.Equal(0, jitter.Percentile(50)!.Value, 6);
     }
 
     [Fact]
-    public void AStallShorterThanASecond_IsJitter_NotANewItem()
+    public void ANewItemStarting400MsAfterThePreviousOne_GivesNoJitterSampleForTheGap()
     {
         var jitter = new LatencyHistogram();
         var meter = new FrameJitterMeter(jitter, Lead);
-        Feed(meter, start: 0, frames: 8);
-        meter.OnMessage(Frame(140 + 400));
+        // Two agent items with no StopAudio between: the second one's burst comes 400 ms after the first one's last
+        // frame, when the caller has played all of the first (its last frame ended 120 ms after it arrived).
+        var lastOfFirst = Item(meter, start: 1000, pacedFrames: 10);
+        Item(meter, start: lastOfFirst + 400, pacedFrames: 10);
 
-        Assert.Equal(380, jitter.MaxMs, 6);
+        // Each item: 6 burst frames, 10 paced ones; the first paced interval is skipped, the other 9 are on time.
+        Assert.Equal(32, meter.Frames);
+        Assert.Equal(18, meter.Measured);
+        Assert.Equal(0, jitter.MaxMs, 6);
+    }
+
+    [Fact]
+    public void ALateFrameInsideAnItem_WhileTheCallerStillHasAudioQueued_IsJitter()
+    {
+        var jitter = new LatencyHistogram();
+        var meter = new FrameJitterMeter(jitter, Lead);
+        // A burst, 4 paced frames on time, then a frame 70 ms late (the caller still had 30 ms to play), then one on time.
+        Item(meter, start: 0, pacedFrames: 4);
+        meter.OnMessage(Frame(80 + 90));
+        meter.OnMessage(Frame(80 + 90 + 20));
+
+        Assert.Equal(5, meter.Measured);
+        Assert.Equal(70, jitter.MaxMs, 6);
+        Assert.Equal(0, jitter.Percentile(50)!.Value, 6);
+    }
+
+    [Fact]
+    public void ALateFrameAfterTheCallerRanDry_StartsANewRun_WhoseBurstIsSkipped()
+    {
+        var jitter = new LatencyHistogram();
+        var meter = new FrameJitterMeter(jitter, Lead);
+        // Frames at the cadence with nothing queued ahead: a frame 400 ms late comes after the caller ran dry, and the
+        // worker sends a lead's worth at once after it, as at an item's start.
+        Feed(meter, start: 0, frames: 8);
+        Item(meter, start: 140 + 400, pacedFrames: 3);
+
+        // Run one: 8 frames, one interval past the burst allowance; run two: 6 burst, 3 paced, 2 intervals. All on time.
+        Assert.Equal(1 + 2, meter.Measured);
+        Assert.Equal(0, jitter.MaxMs, 6);
     }
 
     [Fact]
@@ -93,6 +127,25 @@ public sealed class FrameJitterMeterTests
         {
             meter.OnMessage(Frame(start + i * 20));
         }
+    }
+
+    /// <summary>An item as the worker sends it: the lead's burst at <paramref name="start"/>, then paced frames; returns the last arrival.</summary>
+    private static double Item(FrameJitterMeter meter, double start, int pacedFrames)
+    {
+        var burst = (int)(Lead.TotalMilliseconds / 20) + 1;
+        for (var i = 0; i < burst; i++)
+        {
+            meter.OnMessage(Frame(start + i * 0.1));
+        }
+
+        var last = start;
+        for (var i = 1; i <= pacedFrames; i++)
+        {
+            last = start + i * 20;
+            meter.OnMessage(Frame(last));
+        }
+
+        return last;
     }
 
     private static OutboundMediaMessage Frame(double atMs) =>
