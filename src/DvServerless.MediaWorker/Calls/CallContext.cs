@@ -12,12 +12,15 @@ namespace DvServerless.MediaWorker.Calls;
 /// <param name="From">The caller's raw id: untrusted, mask before showing or logging.</param>
 /// <param name="To">The called party's raw id: untrusted, mask before showing or logging.</param>
 /// <param name="TraceParent">The W3C <c>traceparent</c> the Functions app stored with the call, when it did.</param>
-public sealed record CallContext(string CallId, CallChannel Channel, string? TenantId = null, string? From = null, string? To = null, string? TraceParent = null)
+/// <param name="AgentId">The named agent the call runs (<c>Agents:{id}</c>); null for the default agent.</param>
+public sealed record CallContext(string CallId, CallChannel Channel, string? TenantId = null, string? From = null, string? To = null, string? TraceParent = null,
+    string? AgentId = null)
 {
     /// <summary>The context of <paramref name="session"/>.</summary>
     public static CallContext Of(CallSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        return new(session.CallId, session.Channel, session.TenantId, session.From, session.To, session.TraceParent);
+        // Only a browser session picks a named agent (expected_engine_id); other calls run the default agent.
+        return new(session.CallId, session.Channel, session.TenantId, session.From, session.To, session.TraceParent, BrowserSessionMetadata.EngineOf(session));
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class CallLoop
             return;
         }
 
-        var pcm = await filler.Speech.SpeakAsync(filler.TenantId, text, filler.Voice, format, cancellationToken).ConfigureAwait(false);
+        var pcm = await filler.Speech.SpeakAsync(filler.TenantId, filler.AgentId, text, filler.Voice, format, cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         Say(new InjectedSpeech(text, pcm, Interrupt: false));
     }

@@ -159,7 +159,7 @@ internal sealed class CallRunnerServices
         {
             Greeting = greeting,
             ComfortNoise = _comfortNoise,
-            ToolFiller = _speech is null ? null : new Say.ToolFillerSpeech(_speech, call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant),
+            ToolFiller = _speech is null ? null : new Say.ToolFillerSpeech(_speech, call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant, AgentId: call.AgentId),
             Cost = new Core.Costs.CallCost(_pricing, Agent.TranscriptionModel),
             Observer = observers.Count switch
             {
@@ -176,7 +176,7 @@ internal sealed class CallRunnerServices
     public IDisposable? RegisterLive(CallContext call, CallLoop loop, BrowserLiveSession? browser = null)
     {
         ArgumentNullException.ThrowIfNull(call);
-        return _live?.Register(new LiveCall(call.CallId, call.TenantId, call.Channel, loop, browser));
+        return _live?.Register(new LiveCall(call.CallId, call.TenantId, call.Channel, loop, browser, call.AgentId));
     }
 
     /// <summary>Ends the call's record and bookkeeping once its loop has ended with <paramref name="reason"/>.</summary>

@@ -8,4 +8,5 @@ namespace DvServerless.MediaWorker.Calls;
 /// <param name="Channel">How the caller is connected.</param>
 /// <param name="Loop">The call's loop: interrupt, say and comfort noise act on it.</param>
 /// <param name="Browser">The browser session's handle for the commands only a browser leg has (stop, mute); null for other channels.</param>
-public sealed record LiveCall(string CallId, string? TenantId, CallChannel Channel, CallLoop Loop, BrowserLiveSession? Browser = null);
+/// <param name="AgentId">The named agent the call runs (whose voice a <c>say</c> speaks in); null for the default agent.</param>
+public sealed record LiveCall(string CallId, string? TenantId, CallChannel Channel, CallLoop Loop, BrowserLiveSession? Browser = null, string? AgentId = null);

@@ -82,7 +82,7 @@ public sealed class LiveCallCommands
         byte[] pcm;
         try
         {
-            pcm = await _speech.SpeakAsync(call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant, body.Text!.Trim(), body.Voice, format, cancellationToken)
+            pcm = await _speech.SpeakAsync(call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant, call.AgentId, body.Text!.Trim(), body.Voice, format, cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (CallSpeechUnavailableException e)

@@ -48,7 +48,7 @@ public sealed partial class CallDrainGoodbye
         {
             try
             {
-                pcm = await _speech.SpeakAsync(call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant, text, null, format, cancellationToken)
+                pcm = await _speech.SpeakAsync(call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant, call.AgentId, text, null, format, cancellationToken)
                     .ConfigureAwait(false);
             }
             catch (Exception e) when (e is CallSpeechUnavailableException or OperationCanceledException)

@@ -6,8 +6,9 @@ namespace DvServerless.MediaWorker.Say;
 public interface ICallSpeech
 {
     /// <summary>
-    /// <paramref name="text"/> as PCM16 at <paramref name="legFormat"/> in <paramref name="voice"/> (null: the tenant's default
-    /// voice), for <paramref name="tenantId"/>'s cache. Throws <see cref="CallSpeechUnavailableException"/> when no speech can be made.
+    /// <paramref name="text"/> as PCM16 at <paramref name="legFormat"/> as the call's agent <paramref name="agentId"/> speaks
+    /// (null: the default agent), in <paramref name="voice"/> when the request names one, for <paramref name="tenantId"/>'s
+    /// cache. Throws <see cref="CallSpeechUnavailableException"/> when no speech can be made.
     /// </summary>
-    Task<byte[]> SpeakAsync(string tenantId, string text, string? voice, AudioFormat legFormat, CancellationToken cancellationToken);
+    Task<byte[]> SpeakAsync(string tenantId, string? agentId, string text, string? voice, AudioFormat legFormat, CancellationToken cancellationToken);
 }

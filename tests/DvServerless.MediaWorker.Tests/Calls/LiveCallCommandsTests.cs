@@ -38,6 +38,25 @@ public sealed class LiveCallCommandsTests
         Assert.All(call.Leg.Frames, f => Assert.Equal(AudioFormat.Pcm16k.FrameBytes(20), f.Length));
     }
 
+    [Fact]
+    public async Task Say_on_a_named_agents_call_speaks_as_that_agent_and_on_a_default_call_as_the_default_agent()
+    {
+        await using var named = new CallLoopHarness();
+        await using var plain = new CallLoopHarness();
+        await named.SettleAsync();
+        await plain.SettleAsync();
+        var calls = new LiveCalls();
+        using var first = calls.Register(new LiveCall("call-1", "acme", CallChannel.Browser, named.Loop, AgentId: "sales"));
+        using var second = calls.Register(new LiveCall("call-2", "acme", CallChannel.Acs, plain.Loop));
+        var speech = new RecordingSpeech();
+        var commands = Commands(calls, speech);
+
+        Assert.Equal(CallCommandStatus.Done, (await commands.ApplyAsync("call-1", CallCommandAction.Say, new CallCommandBody(Text: "Hi"), default)).Status);
+        Assert.Equal(CallCommandStatus.Done, (await commands.ApplyAsync("call-2", CallCommandAction.Say, new CallCommandBody(Text: "Hi"), default)).Status);
+
+        Assert.Equal(["sales", null], speech.Agents);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("   ")]
@@ -94,11 +113,14 @@ public sealed class LiveCallCommandsTests
     {
         public List<(string Tenant, string Text, string? Voice, int Rate)> Requests { get; } = [];
 
+        public List<string?> Agents { get; } = [];
+
         public bool Fail { get; init; }
 
-        public Task<byte[]> SpeakAsync(string tenantId, string text, string? voice, AudioFormat legFormat, CancellationToken cancellationToken)
+        public Task<byte[]> SpeakAsync(string tenantId, string? agentId, string text, string? voice, AudioFormat legFormat, CancellationToken cancellationToken)
         {
             Requests.Add((tenantId, text, voice, legFormat.SampleRate));
+            Agents.Add(agentId);
             if (Fail)
             {
                 throw new CallSpeechUnavailableException("TTS down");

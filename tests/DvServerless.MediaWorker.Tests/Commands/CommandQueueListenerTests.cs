@@ -196,7 +196,7 @@ public sealed class CommandQueueListenerTests : IAsyncDisposable
     {
         public List<string> Texts { get; } = [];
 
-        public Task<byte[]> SpeakAsync(string tenantId, string text, string? voice, AudioFormat legFormat, CancellationToken cancellationToken)
+        public Task<byte[]> SpeakAsync(string tenantId, string? agentId, string text, string? voice, AudioFormat legFormat, CancellationToken cancellationToken)
         {
             lock (Texts)
             {

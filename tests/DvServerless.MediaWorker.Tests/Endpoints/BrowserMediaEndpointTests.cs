@@ -256,6 +256,14 @@ public sealed class BrowserMediaEndpointTests : IAsyncLifetime
         {
             await page.WaitForAsync("SESSION_CREATED");
             await EngineAsync();
+            // The live call knows its agent, so a say into it speaks in that agent's voice.
+            var live = _server.App.Services.GetRequiredService<LiveCalls>();
+            for (var i = 0; i < 500 && live.Find(sales) is null; i++)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.Equal("sales", live.Find(sales)?.AgentId);
         }
 
         var plain = await CreateSessionAsync();

@@ -111,7 +111,7 @@ public sealed class HttpToolCallLoopTests : IDisposable
 
         public TaskCompletionSource Spoken { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task<byte[]> SpeakAsync(string tenantId, string text, string? voice, AudioFormat legFormat, CancellationToken cancellationToken)
+        public Task<byte[]> SpeakAsync(string tenantId, string? agentId, string text, string? voice, AudioFormat legFormat, CancellationToken cancellationToken)
         {
             lock (Texts)
             {
