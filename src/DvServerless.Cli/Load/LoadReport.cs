@@ -58,7 +58,7 @@ public sealed record LoadReport
     public required long PoolQueuePeak { get; init; }
 
     /// <summary>Threads the pool added because queued work was starving (pool threads blocked).</summary>
-    public required int StarvationInjections { get; init; }
+    public required long StarvationInjections { get; init; }
 
     /// <summary>The thread pool's minimum worker threads in this run (the floor).</summary>
     public required int PoolMinThreads { get; init; }

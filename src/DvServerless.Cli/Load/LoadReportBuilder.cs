@@ -1,3 +1,5 @@
+using DvServerless.Core.Diagnostics;
+
 namespace DvServerless.Cli.Load;
 
 /// <summary>Joins the calls' outcomes and every measurement of a run into its <see cref="LoadReport"/>.</summary>
@@ -5,15 +7,19 @@ public static class LoadReportBuilder
 {
     private const double Megabyte = 1024 * 1024;
 
-    /// <summary>Builds the report of a finished run; <paramref name="memory"/>'s last sample is the one after every call ended.</summary>
+    /// <summary>
+    /// Builds the report of a finished run; <paramref name="gcPauses"/> holds the pauses <paramref name="runtime"/> saw;
+    /// <paramref name="memory"/>'s last sample is the one after every call ended.
+    /// </summary>
     public static LoadReport Build(LoadOptions options, IReadOnlyList<LoadCallOutcome> outcomes, LoadMeasurements measurements, WorkerMeasurements worker,
-        RuntimeEventListener runtime, RuntimeSampler sampler, TimeSpan elapsed, MemorySeries? memory = null)
+        RuntimeEventListener runtime, LatencyHistogram gcPauses, RuntimeSampler sampler, TimeSpan elapsed, MemorySeries? memory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(outcomes);
         ArgumentNullException.ThrowIfNull(measurements);
         ArgumentNullException.ThrowIfNull(worker);
         ArgumentNullException.ThrowIfNull(runtime);
+        ArgumentNullException.ThrowIfNull(gcPauses);
         ArgumentNullException.ThrowIfNull(sampler);
         var calls = Math.Max(1, options.Calls);
         var (cpu, inWindow) = sampler.CpuPercent();
@@ -35,7 +41,7 @@ public static class LoadReportBuilder
             CpuPercentPerCall = cpu / calls,
             RssMb = (sampler.BaselineRssBytes / Megabyte, sampler.PeakRssBytes / Megabyte),
             RssMbPerCall = Math.Max(0, sampler.PeakRssBytes - sampler.BaselineRssBytes) / Megabyte / calls,
-            GcPause = (runtime.GcPauses.Percentile(99), runtime.GcPauses.MaxMs, runtime.GcPauses.Count),
+            GcPause = (gcPauses.Percentile(99), gcPauses.MaxMs, gcPauses.Count),
             StarvationInjections = runtime.StarvationInjections,
             Threads = sampler.PeakThreads,
             PoolThreads = sampler.PeakPoolThreads,

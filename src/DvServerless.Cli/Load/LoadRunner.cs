@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DvServerless.Core.Audio;
+using DvServerless.Core.Diagnostics;
 using DvServerless.Cli.LocalStack;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -84,6 +85,8 @@ public sealed class LoadRunner
         var lead = TimeSpan.FromMilliseconds(stack.MediaWorkerServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaWorker.Hosting.MediaWorkerOptions>>().Value.PlayoutLeadMs);
         var measurements = new LoadMeasurements(lead);
         using var runtime = new RuntimeEventListener();
+        var gcPauses = new LatencyHistogram();
+        runtime.OnGcPause(pause => gcPauses.Record(pause.TotalMilliseconds));
         using var worker = new WorkerMeasurements();
         await using var sampler = new RuntimeSampler();
         await using var memory = new MemorySeries(MemorySeries.IntervalFor(options.Duration), () => measurements.Active);
@@ -96,7 +99,7 @@ public sealed class LoadRunner
         var elapsed = Stopwatch.GetElapsedTime(started);
         sampler.MarkWindowEnd();
         memory.Sample(); // every call has ended: what is still rented now was never returned
-        return LoadReportBuilder.Build(options, outcomes, measurements, worker, runtime, sampler, elapsed, memory);
+        return LoadReportBuilder.Build(options, outcomes, measurements, worker, runtime, gcPauses, sampler, elapsed, memory);
     }
 
     private static async Task PlaceAllAsync(LoadOptions options, LoadCall caller, LoadMeasurements measurements, List<Task<LoadCallOutcome>> calls,

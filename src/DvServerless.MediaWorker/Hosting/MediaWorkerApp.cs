@@ -61,6 +61,8 @@ public static class MediaWorkerApp
         services.AddSingleton(sp => MediaTokenService.FromConfiguredKey(
             sp.GetRequiredService<IOptions<MediaWorkerOptions>>().Value.TokenSigningKey, sp.GetRequiredService<TimeProvider>()));
         services.AddMetrics();
+        // Thread-pool starvation on /metrics (dvs.runtime.threadpool.starvations): the listener lives as long as the app.
+        services.AddSingleton<DvServerless.Core.Diagnostics.RuntimeEventListener>();
         services.AddSingleton<MediaWorkerMetrics>();
         services.AddCallTelemetry();
         services.AddSingleton<ActiveCalls>();
@@ -113,6 +115,8 @@ public static class MediaWorkerApp
         builder.Services.AddLiveRestEndpoint(builder.Configuration);
 
         var app = builder.Build();
+        // The worker's instruments exist from the start, so /metrics shows them (at zero) before the first call.
+        _ = app.Services.GetRequiredService<MediaWorkerMetrics>();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         // A storage outage answers 503 + Retry-After before a socket is accepted, never a bare 500.
         app.UseMiddleware<StorageUnavailableMiddleware>();

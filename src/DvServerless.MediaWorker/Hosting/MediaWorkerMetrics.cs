@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using DvServerless.Core.Diagnostics;
 
 namespace DvServerless.MediaWorker.Hosting;
 
@@ -19,8 +20,11 @@ public sealed class MediaWorkerMetrics
     private readonly Counter<long> _rejectedSockets;
     private readonly Histogram<double> _gatewayLatency;
 
-    /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
-    public MediaWorkerMetrics(IMeterFactory meterFactory)
+    /// <summary>
+    /// Creates the instruments on a meter from <paramref name="meterFactory"/>; with <paramref name="runtime"/>, also the
+    /// count of thread-pool starvation injections it observes.
+    /// </summary>
+    public MediaWorkerMetrics(IMeterFactory meterFactory, RuntimeEventListener? runtime = null)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
@@ -32,9 +36,19 @@ public sealed class MediaWorkerMetrics
         _rejectedSockets = meter.CreateCounter<long>("dvs.media.sockets.rejected", unit: "{socket}", description: "Media sockets refused (auth, draining, bad request).");
         meter.CreateObservableUpDownCounter("dvs.audio.pooled_buffers.outstanding", static () => Core.Audio.PooledBuffers.Outstanding, unit: "{buffer}",
             description: "Audio buffers rented from the pool and not yet returned; back to its idle value when no call runs.");
+        if (runtime is not null)
+        {
+            // Blocked pool threads delay every call's frames at once; the injections say so before the jitter does.
+            meter.CreateObservableCounter(StarvationInstrument, () => runtime.StarvationInjections, unit: "{thread}",
+                description: "Threads the thread pool added because its queued work was starving (pool threads blocked in synchronous waits).");
+        }
+
         _gatewayLatency = meter.CreateHistogram<double>(GatewayLatencyInstrument, unit: "ms",
             description: "Agent audio frame ready (its audio in from the engine and its playback time come) → written to the leg.");
     }
+
+    /// <summary>The name of the thread-pool starvation counter (Prometheus: <c>dvs_runtime_threadpool_starvations_total</c>).</summary>
+    public const string StarvationInstrument = "dvs.runtime.threadpool.starvations";
 
     /// <summary>The name of the per-frame gateway latency histogram (what <c>dvs load</c> listens to).</summary>
     public const string GatewayLatencyInstrument = "dvs.playout.gateway_latency";

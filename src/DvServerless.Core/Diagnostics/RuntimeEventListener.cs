@@ -1,16 +1,18 @@
 using System.Diagnostics.Tracing;
 
-namespace DvServerless.Cli.Load;
+namespace DvServerless.Core.Diagnostics;
 
 /// <summary>
-/// This process's runtime events that a load run reports: every garbage-collection pause (the runtime suspending managed
-/// threads, <c>GCSuspendEEBegin</c>, to resuming them, <c>GCRestartEEEnd</c>) and every thread the pool added because
-/// its work items were starving (<c>ThreadPoolWorkerThreadAdjustmentAdjustment</c> with reason <c>Starvation</c>) — the
-/// sign of pool threads blocked in synchronous waits.
+/// This process's runtime events that say whether it keeps up: every thread the pool added because its work items were
+/// starving (<c>ThreadPoolWorkerThreadAdjustmentAdjustment</c> with reason <c>Starvation</c>), the sign of pool threads
+/// blocked in synchronous waits; and, for whoever asks (<see cref="OnGcPause"/>), every garbage-collection pause (the
+/// runtime suspending managed threads, <c>GCSuspendEEBegin</c>, to resuming them, <c>GCRestartEEEnd</c>). The media
+/// worker exports the first on <c>/metrics</c>; <c>dvs load</c> reports both.
 /// </summary>
 /// <remarks>
 /// Per-event records, where <see cref="GC.GetTotalPauseDuration"/> only gives a running total; both events are rare, so
-/// the listener's per-event allocation does not matter.
+/// the listener's per-event allocation does not matter. The GC events are turned on only once someone listens for
+/// pauses: a worker that only counts starvation receives no event per collection.
 /// </remarks>
 public sealed class RuntimeEventListener : EventListener
 {
@@ -21,14 +23,26 @@ public sealed class RuntimeEventListener : EventListener
     private const int RestartEndEventId = 3;
     private const int PoolAdjustmentEventId = 55;
     private const uint StarvationReason = 6;
+
+    // Set from OnEventSourceCreated, which the base constructor already calls for the sources that exist: no initializer.
+    private EventSource? _runtime;
+    private Action<TimeSpan>? _onGcPause;
     private DateTime? _suspendedAt;
-    private int _starvationInjections;
+    private long _starvationInjections;
 
-    /// <summary>Pause lengths in milliseconds.</summary>
-    public LatencyHistogram GcPauses { get; } = new();
+    /// <summary>Threads the pool added because queued work was starving, since this listener was created.</summary>
+    public long StarvationInjections => Interlocked.Read(ref _starvationInjections);
 
-    /// <summary>Threads the pool added because queued work was starving.</summary>
-    public int StarvationInjections => Volatile.Read(ref _starvationInjections);
+    /// <summary>Calls <paramref name="onPause"/> with the length of every garbage-collection pause from now on.</summary>
+    public void OnGcPause(Action<TimeSpan> onPause)
+    {
+        ArgumentNullException.ThrowIfNull(onPause);
+        _onGcPause = onPause;
+        if (_runtime is { } runtime)
+        {
+            EnableEvents(runtime, EventLevel.Informational, GcKeyword | ThreadingKeyword);
+        }
+    }
 
     /// <inheritdoc />
     protected override void OnEventSourceCreated(EventSource eventSource)
@@ -36,7 +50,8 @@ public sealed class RuntimeEventListener : EventListener
         ArgumentNullException.ThrowIfNull(eventSource);
         if (eventSource.Name == RuntimeSource)
         {
-            EnableEvents(eventSource, EventLevel.Informational, GcKeyword | ThreadingKeyword);
+            _runtime = eventSource;
+            EnableEvents(eventSource, EventLevel.Informational, _onGcPause is null ? ThreadingKeyword : GcKeyword | ThreadingKeyword);
         }
     }
 
@@ -50,7 +65,7 @@ public sealed class RuntimeEventListener : EventListener
                 _suspendedAt = eventData.TimeStamp;
                 break;
             case RestartEndEventId when _suspendedAt is { } suspended:
-                GcPauses.Record((eventData.TimeStamp - suspended).TotalMilliseconds);
+                _onGcPause?.Invoke(eventData.TimeStamp - suspended);
                 _suspendedAt = null;
                 break;
             case PoolAdjustmentEventId when IsStarvation(eventData):
