@@ -39,6 +39,27 @@ public sealed class EspeakInProcessTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task Synthesis_runs_on_a_thread_of_its_own_never_on_a_thread_pool_thread()
+    {
+        OfflineSpeechTools.RequireInProcessEspeak();
+        var blocks = 0;
+        var onPoolThreads = 0;
+
+        // espeak hands each block of audio over on the thread that synthesizes: where the CPU work of a sentence runs.
+        var known = await EspeakLibrary.SynthesizeAsync(Reply, "en-us", 165, 2, _ =>
+        {
+            blocks++;
+            onPoolThreads += Thread.CurrentThread.IsThreadPoolThread ? 1 : 0;
+        }, CancellationToken.None);
+
+        Assert.True(known);
+        Assert.True(blocks > 0);
+        // A sentence's tens to hundreds of milliseconds of CPU on a pool thread (one per core by default) would hold it
+        // away from every call's timers.
+        Assert.Equal(0, onPoolThreads);
+    }
+
+    [SkippableFact]
     public async Task Concurrent_requests_are_spoken_one_at_a_time_and_each_is_whole()
     {
         OfflineSpeechTools.RequireInProcessEspeak();
