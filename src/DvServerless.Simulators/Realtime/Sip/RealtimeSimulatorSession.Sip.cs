@@ -15,12 +15,12 @@ internal sealed partial class RealtimeSimulatorSession
     {
         var patch = (JsonObject)acceptBody.DeepClone();
         patch.Remove("model");
-        lock (_state)
+        lock (_session.Gate)
         {
-            var error = _config.TryApply(patch);
+            var error = _session.Config.TryApply(patch);
             if (error is null)
             {
-                ApplyInputFormat();
+                _input.ApplyInputFormat();
             }
 
             return error;
@@ -32,9 +32,9 @@ internal sealed partial class RealtimeSimulatorSession
     {
         get
         {
-            lock (_state)
+            lock (_session.Gate)
             {
-                return _active is not null || IsPlayingOut || _speechItemId is not null;
+                return _responses.IsActive || _playback.IsPlayingOut || _input.IsCallerSpeaking;
             }
         }
     }
@@ -45,7 +45,7 @@ internal sealed partial class RealtimeSimulatorSession
     /// </summary>
     public void PlayCallerAudio(ReadOnlySpan<byte> pcm24k)
     {
-        var step = _inputRate == 24_000 ? 1 : 3;
+        var step = _input.InputRate == 24_000 ? 1 : 3;
         var samples = new short[pcm24k.Length / 2 / step];
         for (var i = 0; i < samples.Length; i++)
         {
@@ -53,11 +53,11 @@ internal sealed partial class RealtimeSimulatorSession
             samples[i] = BinaryPrimitives.ReadInt16LittleEndian(pcm24k.Slice(i * step * 2, 2));
         }
 
-        lock (_state)
+        lock (_session.Gate)
         {
-            if (!_closing)
+            if (!_session.Closing)
             {
-                ProcessInputSamples(samples);
+                _input.ProcessSamples(samples);
             }
         }
     }
@@ -65,18 +65,18 @@ internal sealed partial class RealtimeSimulatorSession
     /// <summary>A DTMF digit from the caller: <c>input_audio_buffer.dtmf_event_received</c>, which has no <c>event_id</c>.</summary>
     public void ReceiveDtmf(string digit)
     {
-        lock (_state)
+        lock (_session.Gate)
         {
-            if (_closing)
+            if (_session.Closing)
             {
                 return;
             }
 
-            Enqueue(new JsonObject
+            _session.Events.Send(new JsonObject
             {
                 ["type"] = "input_audio_buffer.dtmf_event_received",
                 ["event"] = digit,
-                ["received_at"] = _time.GetUtcNow().ToUnixTimeSeconds(),
+                ["received_at"] = _session.Time.GetUtcNow().ToUnixTimeSeconds(),
             });
         }
     }
@@ -84,17 +84,16 @@ internal sealed partial class RealtimeSimulatorSession
     /// <summary>The SIP call ended (hangup, refer, caller gone): the sideband closes normally with <paramref name="reason"/>.</summary>
     public void EndCall(string reason)
     {
-        lock (_state)
+        lock (_session.Gate)
         {
-            if (_closing)
+            if (_session.Closing)
             {
                 return;
             }
 
-            _active?.Stop();
-            _active = null;
-            ForgetPlayback();
-            BeginClose(WebSocketCloseStatus.NormalClosure, reason);
+            _responses.StopActive();
+            _playback.Forget();
+            _session.BeginClose(WebSocketCloseStatus.NormalClosure, reason);
         }
     }
 }

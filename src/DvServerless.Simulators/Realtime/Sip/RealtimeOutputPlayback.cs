@@ -6,32 +6,35 @@ namespace DvServerless.Simulators.Realtime;
 /// The far end's output audio buffer of a SIP (<c>call_id</c>) session: OpenAI plays the agent's audio into the call at
 /// real time, however fast it was generated, and reports it with <c>output_audio_buffer.started</c>, <c>.stopped</c>
 /// (drained after <c>response.done</c>) and <c>.cleared</c> (flushed: a barge-in or <c>output_audio_buffer.clear</c>),
-/// each with the <c>response_id</c> (spec <c>RealtimeServerEventOutputAudioBuffer*</c>: "WebRTC/SIP only"). Callers hold
-/// <c>_state</c>.
+/// each with the <c>response_id</c> (spec <c>RealtimeServerEventOutputAudioBuffer*</c>: "WebRTC/SIP only"). A plain
+/// WebSocket session has no such buffer and every call here does nothing. Callers hold the session's lock.
 /// </summary>
-internal sealed partial class RealtimeSimulatorSession
+internal sealed class RealtimeOutputPlayback(RealtimeSessionContext session)
 {
     private string? _playbackResponseId;
     private DateTimeOffset _playbackEndsAt;
     private int _playbackVersion;
 
     /// <summary>True while agent audio is still playing into the SIP call.</summary>
-    private bool IsPlayingOut => _playbackResponseId is not null;
+    public bool IsPlayingOut => _playbackResponseId is not null;
+
+    /// <summary>The response whose audio is playing, or null.</summary>
+    public string? PlayingResponseId => _playbackResponseId;
 
     /// <summary>Agent audio of <paramref name="responseId"/> was produced: it plays after what is already queued.</summary>
-    private void OnOutputAudioProduced(string responseId, double durationMs)
+    public void OnOutputAudioProduced(string responseId, double durationMs)
     {
-        if (_callId is null)
+        if (session.CallId is null)
         {
             return;
         }
 
-        var now = _time.GetUtcNow();
+        var now = session.Time.GetUtcNow();
         if (_playbackResponseId != responseId)
         {
             if (_playbackResponseId is null)
             {
-                Enqueue(PlaybackEvent("output_audio_buffer.started", responseId));
+                session.Events.Send(PlaybackEvent("output_audio_buffer.started", responseId));
             }
 
             // A later response's audio queues behind the earlier one's; a pending "stopped" for that one is void.
@@ -43,38 +46,38 @@ internal sealed partial class RealtimeSimulatorSession
     }
 
     /// <summary>The response is done: the buffer reports <c>stopped</c> once what was queued has played.</summary>
-    private void OnOutputAudioComplete(string responseId)
+    public void OnOutputAudioComplete(string responseId)
     {
-        if (_callId is null || _playbackResponseId != responseId)
+        if (session.CallId is null || _playbackResponseId != responseId)
         {
             return;
         }
 
         var version = ++_playbackVersion;
-        var wait = _playbackEndsAt - _time.GetUtcNow();
+        var wait = _playbackEndsAt - session.Time.GetUtcNow();
         _ = StopPlaybackAfterAsync(version, responseId, wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
     }
 
     /// <summary>The buffer is flushed (barge-in, cancel, <c>output_audio_buffer.clear</c>): <c>cleared</c> when anything was playing.</summary>
-    private void ClearPlayback(string? responseId)
+    public void Clear(string? responseId)
     {
-        if (_callId is null)
+        if (session.CallId is null)
         {
             return;
         }
 
         var playing = _playbackResponseId;
         _playbackResponseId = null;
-        _playbackEndsAt = _time.GetUtcNow();
+        _playbackEndsAt = session.Time.GetUtcNow();
         _playbackVersion++;
         if (playing is not null || responseId is not null)
         {
-            Enqueue(PlaybackEvent("output_audio_buffer.cleared", playing ?? responseId));
+            session.Events.Send(PlaybackEvent("output_audio_buffer.cleared", playing ?? responseId));
         }
     }
 
     /// <summary>The call is gone: nothing plays any more, and no buffer event follows (a pending <c>stopped</c> is void).</summary>
-    private void ForgetPlayback()
+    public void Forget()
     {
         _playbackResponseId = null;
         _playbackVersion++;
@@ -84,24 +87,24 @@ internal sealed partial class RealtimeSimulatorSession
     {
         if (wait > TimeSpan.Zero)
         {
-            await Task.Delay(wait, _time).ConfigureAwait(false);
+            await Task.Delay(wait, session.Time).ConfigureAwait(false);
         }
 
-        lock (_state)
+        lock (session.Gate)
         {
-            if (_closing || version != _playbackVersion || _playbackResponseId != responseId)
+            if (session.Closing || version != _playbackVersion || _playbackResponseId != responseId)
             {
                 return;
             }
 
             _playbackResponseId = null;
-            Enqueue(PlaybackEvent("output_audio_buffer.stopped", responseId));
+            session.Events.Send(PlaybackEvent("output_audio_buffer.stopped", responseId));
         }
     }
 
     private static JsonObject PlaybackEvent(string type, string? responseId)
     {
-        var evt = Event(type);
+        var evt = RealtimeServerEventQueue.NewEvent(type);
         evt["response_id"] = responseId;
         return evt;
     }
