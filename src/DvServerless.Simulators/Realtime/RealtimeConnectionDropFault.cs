@@ -68,6 +68,7 @@ internal sealed class RealtimeConnectionDropFault(
         if (transport is not null)
         {
             await Task.Delay(DropSettle, session.Time).ConfigureAwait(false);
+            Record(drop);
             try
             {
                 transport.Shutdown(SocketShutdown.Send);
@@ -82,10 +83,15 @@ internal sealed class RealtimeConnectionDropFault(
         }
         else
         {
+            Record(drop);
             socket.Abort();
             session.Lifetime.Cancel();
         }
+    }
 
+    // Recorded just before the client can notice the drop, so a client that sees its socket end finds the drop recorded.
+    private void Record(RealtimeDropRecord drop)
+    {
         session.Records.AddDrop(drop with { DroppedAt = session.Time.GetUtcNow() });
         RealtimeSimulatorLog.ConnectionDropped(session.Logger, session.SessionId, drop.Trigger);
     }
