@@ -178,12 +178,12 @@ internal sealed class AcsRestEndpoint
         switch (operation)
         {
             case "get":
-                return call.GetProperties();
+                return call.Operations.GetProperties();
             case "hangUp":
             case "terminate":
-                return call.HangUpByApp();
+                return call.Operations.HangUp();
             case "cancelAllMediaOperations":
-                return call.CancelAllMediaOperations();
+                return call.Operations.CancelAllMediaOperations();
             case "startMediaStreaming":
             case "stopMediaStreaming":
             {
@@ -192,19 +192,19 @@ internal sealed class AcsRestEndpoint
                     return Error(400, "BadRequest", error);
                 }
 
-                return operation == "startMediaStreaming" ? call.StartMediaStreaming() : call.StopMediaStreaming();
+                return operation == "startMediaStreaming" ? call.Media.Start() : call.Media.Stop();
             }
 
             case "play":
             {
                 var (error, operationContext) = AcsRequestValidator.ValidatePlay(body);
-                return error is not null ? Error(400, "BadRequest", error) : call.Play(Encoding.UTF8.GetString(body), operationContext);
+                return error is not null ? Error(400, "BadRequest", error) : call.Operations.Play(Encoding.UTF8.GetString(body), operationContext);
             }
 
             case "transferToParticipant":
             {
                 var (error, target, operationContext) = AcsRequestValidator.ValidateTransfer(body);
-                return error is not null ? Error(400, "BadRequest", error) : call.Transfer(target!, operationContext);
+                return error is not null ? Error(400, "BadRequest", error) : call.Operations.Transfer(target!, operationContext);
             }
 
             default:
@@ -221,7 +221,7 @@ internal sealed class AcsRestEndpoint
         }
 
         return _simulator.FindIncomingCall(context!) is { } call
-            ? call.Answer(settings!)
+            ? call.Operations.Answer(settings!)
             : Error(404, "NotFound", "The incoming call context was not found; it may have expired.");
     }
 
@@ -234,7 +234,7 @@ internal sealed class AcsRestEndpoint
         }
 
         return _simulator.FindIncomingCall(context!) is { } call
-            ? call.Refuse(operation == "redirect", target)
+            ? call.Operations.Refuse(operation == "redirect", target)
             : Error(404, "NotFound", "The incoming call context was not found; it may have expired.");
     }
 

@@ -1,8 +1,4 @@
-using System.Text;
-using System.Text.Json;
-using System.Threading.Channels;
 using DvServerless.Core.Audio;
-using Microsoft.Extensions.Logging;
 
 namespace DvServerless.Simulators.Acs;
 
@@ -12,95 +8,49 @@ namespace DvServerless.Simulators.Acs;
 /// hang-up. Read <see cref="ReadProgressAsync"/> for live notes and await <see cref="Completion"/> for the record.
 /// </summary>
 /// <remarks>
-/// This type holds the call's state and its record; the pieces that talk to the app are their own types: the
-/// <see cref="IncomingCallDelivery"/>, the <see cref="AcsCallbackPoster"/> and the <see cref="AcsMediaSession"/>. The
-/// Call Automation operations the app invokes are in <c>SimulatedCall.Operations.cs</c>.
+/// This type runs the call from ringing to its end and gathers its result; its parts have their own types: the shared
+/// state and callbacks (<see cref="SimulatedCallContext"/>), the Call Automation operations the app invokes
+/// (<see cref="SimulatedCallOperations"/>), media streaming (<see cref="SimulatedCallMedia"/>), the record
+/// (<see cref="SimulatedCallRecorder"/>), and the pieces that talk to the app: the <see cref="IncomingCallDelivery"/>,
+/// the <see cref="AcsCallbackPoster"/> and the <see cref="AcsMediaSession"/>.
 /// </remarks>
-public sealed partial class SimulatedCall : IDisposable
+public sealed class SimulatedCall : IDisposable
 {
-    private readonly AcsSimulator _simulator;
-    private readonly SimulatedCallRequest _request;
-    private readonly TimeProvider _time;
-    private readonly long _placedAt;
-    private readonly object _gate = new();
-    private readonly Channel<SimulatedCallProgress> _progress = Channel.CreateUnbounded<SimulatedCallProgress>();
-    private readonly AcsCallbackPoster _callbacks;
+    private readonly SimulatedCallContext _call;
     private readonly IncomingCallDelivery _incoming;
-    private readonly List<string> _protocolErrors = [];
-    private readonly List<string> _plays = [];
-    private readonly List<char> _tonesSent = [];
-    private readonly List<OutboundMediaMessage> _outbound = [];
-    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<(SimulatedCallOutcome Outcome, int? SubCode)> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<SimulatedCallResult> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _mediaStop = new();
-    private readonly ReadOnlyMemory<byte> _callerPcm;
-    private readonly AudioFormat _callerFormat;
-
-    private AnswerSettings? _answer;
-    private string _state = "unknown";
-    private string _subscriptionState = "disabled";
-    private int _answerCount;
-    private int _answerAttempts;
-    private bool _refused;
-    private Task? _mediaTask;
-    private bool _mediaStopped;
-    private bool _mediaConnected;
-    private string? _mediaConnectError;
-    private TimeSpan? _answeredAfter;
-    private TimeSpan? _mediaStartedAfter;
-    private TimeSpan? _callerAudioEndedAt;
-    private TimeSpan? _endedAt;
-    private int _framesSent;
-    private string? _transferTarget;
-    private AcsPlayoutQueue? _playout;
 
     internal SimulatedCall(AcsSimulator simulator, SimulatedCallRequest request)
     {
-        _simulator = simulator;
-        _request = request;
-        _time = simulator.Options.TimeProvider;
-        _placedAt = _time.GetTimestamp();
-        if (request.CallerWavPath is not null)
-        {
-            (_callerPcm, _callerFormat) = CallerSpeech.ReadWav(File.ReadAllBytes(request.CallerWavPath));
-        }
-        else
-        {
-            (_callerPcm, _callerFormat) = (request.CallerAudio, request.CallerAudioFormat);
-        }
-
-        IncomingCallContext = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray());
-        ServerCallId = Convert.ToBase64String(Encoding.UTF8.GetBytes("https://simulator.local/conv/" + Guid.NewGuid())).TrimEnd('=');
-        CorrelationId = Guid.NewGuid().ToString();
-        MediaSubscriptionId = Guid.NewGuid().ToString();
-        _callbacks = new AcsCallbackPoster(simulator, _time);
+        _call = new SimulatedCallContext(simulator, request);
+        Media = new SimulatedCallMedia(this, _call);
+        Operations = new SimulatedCallOperations(this, _call, Media);
         _incoming = new IncomingCallDelivery(simulator, this, request);
     }
 
     /// <summary>The opaque <c>incomingCallContext</c> of this call's IncomingCall event.</summary>
-    public string IncomingCallContext { get; }
+    public string IncomingCallContext => _call.IncomingCallContext;
 
     /// <summary>The server call id.</summary>
-    public string ServerCallId { get; }
+    public string ServerCallId => _call.ServerCallId;
 
     /// <summary>The correlation id.</summary>
-    public string CorrelationId { get; }
+    public string CorrelationId => _call.CorrelationId;
 
     /// <summary>The media streaming subscription id (<c>audioMetadata.subscriptionId</c>).</summary>
-    public string MediaSubscriptionId { get; }
+    public string MediaSubscriptionId => _call.MediaSubscriptionId;
 
     /// <summary>The call connection id, once answered.</summary>
-    public string? CallConnectionId { get; private set; }
+    public string? CallConnectionId => _call.CallConnectionId;
 
     /// <summary>The call connection state (<c>connecting</c>, <c>connected</c>, <c>disconnected</c>, …).</summary>
     public string State
     {
         get
         {
-            lock (_gate)
+            lock (_call.Gate)
             {
-                return _state;
+                return _call.State;
             }
         }
     }
@@ -110,9 +60,9 @@ public sealed partial class SimulatedCall : IDisposable
     {
         get
         {
-            lock (_gate)
+            lock (_call.Gate)
             {
-                return _answerCount;
+                return _call.AnswerCount;
             }
         }
     }
@@ -121,81 +71,83 @@ public sealed partial class SimulatedCall : IDisposable
     public Task<SimulatedCallResult> Completion => _completion.Task;
 
     /// <summary>Completes when the call is answered.</summary>
-    public Task Answered => _answered.Task;
+    public Task Answered => _call.Answered.Task;
+
+    /// <summary>The Call Automation operations the app invokes on this call.</summary>
+    internal SimulatedCallOperations Operations { get; }
+
+    /// <summary>This call's media streaming.</summary>
+    internal SimulatedCallMedia Media { get; }
+
+    /// <summary>True once the call has ended, however it ended.</summary>
+    internal bool IsEnded => _call.IsEnded;
+
+    /// <summary>True when the app answered with a bidirectional stream, so audio it sends is played to the caller.</summary>
+    internal bool AcceptsAppAudio => _call.Answer?.Media?.EnableBidirectional == true;
+
+    /// <summary>True once the app stopped media streaming; the caller does not hang up for the silence that follows.</summary>
+    internal bool MediaStoppedByApp => Media.StoppedByApp;
 
     /// <summary>Live progress notes; completes when the call ends. Single reader.</summary>
     public IAsyncEnumerable<SimulatedCallProgress> ReadProgressAsync(CancellationToken cancellationToken = default) =>
-        _progress.Reader.ReadAllAsync(cancellationToken);
+        _call.Progress.ReadAllAsync(cancellationToken);
 
     /// <summary>
     /// Releases the media stop source and the playout buffer. The simulator that placed the call disposes it when it is
     /// disposed itself, once the call has completed; <see cref="Completion"/>'s record stays readable.
     /// </summary>
-    public void Dispose()
-    {
-        _mediaStop.Dispose();
-        _playout?.Dispose();
-    }
+    public void Dispose() => Media.Dispose();
 
     /// <summary>The caller hangs up now (CallDisconnected 200/5001).</summary>
     public Task<SimulatedCallResult> HangUpAsync()
     {
-        _ended.TrySetResult((SimulatedCallOutcome.CallerHungUp, 5001));
+        CallerHangsUp();
         return Completion;
     }
 
     internal async Task RunAsync(CancellationToken cancellationToken)
     {
-        var callbackSender = _callbacks.RunAsync();
+        var callbackSender = _call.Callbacks.RunAsync();
+        var ended = _call.Ended;
         try
         {
-            using var registration = cancellationToken.Register(() => _ended.TrySetResult((SimulatedCallOutcome.Aborted, null)));
+            using var registration = cancellationToken.Register(() => ended.TrySetResult((SimulatedCallOutcome.Aborted, null)));
             // The call rings from the first delivery on; redeliveries go on in the background while it does.
-            var delivering = _incoming.RunAsync(_ended.Task, cancellationToken);
-            var timeout = Task.Delay(_request.AnswerTimeout, _time, CancellationToken.None);
-            await Task.WhenAny(_answered.Task, _ended.Task, timeout).ConfigureAwait(false);
-            lock (_gate)
+            var delivering = _incoming.RunAsync(ended.Task, cancellationToken);
+            var timeout = Task.Delay(_call.Request.AnswerTimeout, _call.Time, CancellationToken.None);
+            await Task.WhenAny(_call.Answered.Task, ended.Task, timeout).ConfigureAwait(false);
+            lock (_call.Gate)
             {
-                if (!_answered.Task.IsCompleted && !_ended.Task.IsCompleted)
+                if (!_call.Answered.Task.IsCompleted && !ended.Task.IsCompleted)
                 {
-                    _ended.TrySetResult((_incoming.AllFailed ? SimulatedCallOutcome.DeliveryFailed : SimulatedCallOutcome.NotAnswered, null));
+                    ended.TrySetResult((_incoming.AllFailed ? SimulatedCallOutcome.DeliveryFailed : SimulatedCallOutcome.NotAnswered, null));
                 }
             }
 
-            if (_answered.Task.IsCompleted)
+            if (_call.Answered.Task.IsCompleted)
             {
                 _ = EndAfterMaxDurationAsync();
             }
 
-            var (outcome, subCode) = await _ended.Task.ConfigureAwait(false);
+            var (outcome, subCode) = await ended.Task.ConfigureAwait(false);
             string? connectionId;
-            lock (_gate)
+            lock (_call.Gate)
             {
-                connectionId = CallConnectionId;
-                if (_answerCount > 0)
+                connectionId = _call.CallConnectionId;
+                if (_call.AnswerCount > 0)
                 {
-                    _state = "disconnected";
+                    _call.State = "disconnected";
                 }
             }
 
             // ACS posts CallDisconnected and closes the media socket together.
-            if (connectionId is not null && subCode is { } code && _answer is { } answer)
+            if (connectionId is not null && subCode is { } code && _call.Answer is { } answer)
             {
                 var message = code == 5001 ? "This conversation has ended." : "Call was ended by Azure Communication Service Call Automation API or a server bot";
-                Post("CallDisconnected", answer.CallbackUri, null, (200, code, message));
+                _call.Post("CallDisconnected", answer.CallbackUri, null, (200, code, message));
             }
 
-            _mediaStop.Cancel();
-            Task? mediaTask;
-            lock (_gate)
-            {
-                mediaTask = _mediaTask;
-            }
-
-            if (mediaTask is { } media)
-            {
-                await media.ConfigureAwait(false);
-            }
+            await Media.EndAsync().ConfigureAwait(false);
 
             // Redeliveries stop once the call has ended; wait for any in flight so the result lists every attempt.
             await delivering.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -206,83 +158,52 @@ public sealed partial class SimulatedCall : IDisposable
                 SimulatedCallOutcome.AppHungUp => "hung up (app)",
                 _ => "ended: " + outcome,
             });
-            _callbacks.Complete();
+            _call.Callbacks.Complete();
             // The call's token may have fired already (simulator stopping): the last callbacks still get their 15 s.
-            await Task.WhenAny(callbackSender, Task.Delay(TimeSpan.FromSeconds(15), _time, CancellationToken.None)).ConfigureAwait(false);
-            AcsSimulatorLog.CallEnded(_simulator.Logger, connectionId ?? "(unanswered)", outcome);
+            await Task.WhenAny(callbackSender, Task.Delay(TimeSpan.FromSeconds(15), _call.Time, CancellationToken.None)).ConfigureAwait(false);
+            AcsSimulatorLog.CallEnded(_call.Simulator.Logger, connectionId ?? "(unanswered)", outcome);
             _completion.TrySetResult(BuildResult(outcome, subCode));
         }
         catch (Exception exception)
         {
-            AcsSimulatorLog.CallCrashed(_simulator.Logger, exception);
-            _callbacks.Complete();
-            _completion.TrySetResult(BuildResult(SimulatedCallOutcome.Aborted, null) with { ProtocolErrors = [.. _protocolErrors, "simulator error: " + exception.Message] });
+            AcsSimulatorLog.CallCrashed(_call.Simulator.Logger, exception);
+            _call.Callbacks.Complete();
+            var result = BuildResult(SimulatedCallOutcome.Aborted, null);
+            _completion.TrySetResult(result with { ProtocolErrors = [.. result.ProtocolErrors, "simulator error: " + exception.Message] });
         }
         finally
         {
-            _progress.Writer.TryComplete();
+            _call.CompleteProgress();
         }
     }
-
-    /// <summary>True once the call has ended, however it ended.</summary>
-    internal bool IsEnded => _ended.Task.IsCompleted;
-
-    /// <summary>True when the app answered with a bidirectional stream, so audio it sends is played to the caller.</summary>
-    internal bool AcceptsAppAudio => _answer?.Media?.EnableBidirectional == true;
-
-    /// <summary>True once the app stopped media streaming; the caller does not hang up for the silence that follows.</summary>
-    internal bool MediaStoppedByApp => _mediaStopped;
 
     /// <summary>The caller hangs up (CallDisconnected 200/5001).</summary>
-    internal void CallerHangsUp() => _ended.TrySetResult((SimulatedCallOutcome.CallerHungUp, 5001));
+    internal void CallerHangsUp() => _call.Ended.TrySetResult((SimulatedCallOutcome.CallerHungUp, 5001));
 
     /// <summary>The media WebSocket could not be connected: MediaStreamingFailed, as ACS reports it.</summary>
-    internal void OnMediaConnectFailed(string error)
-    {
-        lock (_gate)
-        {
-            _mediaConnectError = error;
-            _subscriptionState = "inactive";
-            if (!_ended.Task.IsCompleted)
-            {
-                Post("MediaStreamingFailed", _answer!.CallbackUri, null, (500, 0, "Initial WebSocket connection failed."),
-                    AcsEventJson.MediaStreamingUpdate("mediaStreamingFailed", "initialWebSocketConnectionFailed"));
-            }
-        }
-
-        Note("media connect failed: " + error);
-    }
+    internal void OnMediaConnectFailed(string error) => Media.OnConnectFailed(error);
 
     /// <summary>The media WebSocket connected: MediaStreamingStarted.</summary>
-    internal void OnMediaConnected()
-    {
-        lock (_gate)
-        {
-            _mediaConnected = true;
-            _mediaStartedAfter = _time.GetElapsedTime(_placedAt);
-            _subscriptionState = "active";
-            Post("MediaStreamingStarted", _answer!.CallbackUri, null, (200, 0, "Action completed successfully."),
-                AcsEventJson.MediaStreamingUpdate("mediaStreamingStarted", "subscriptionStarted"));
-        }
+    internal void OnMediaConnected() => Media.OnConnected();
 
-        Note("media connected");
-    }
+    /// <summary>The media socket failed under the call (<paramref name="error"/> says how): MediaStreamingFailed, and the call ends.</summary>
+    internal void OnMediaLost(string error) => Media.OnLost(error);
 
     /// <summary>The caller's side of the stream stopped, <paramref name="endedAt"/> after it connected.</summary>
     internal void OnMediaEnded(TimeSpan endedAt)
     {
-        lock (_gate)
+        lock (_call.Gate)
         {
-            _endedAt = endedAt;
+            _call.Record.EndedAt = endedAt;
         }
     }
 
     /// <summary>The caller finished speaking, <paramref name="at"/> after media connected.</summary>
     internal void OnCallerAudioEnded(TimeSpan at)
     {
-        lock (_gate)
+        lock (_call.Gate)
         {
-            _callerAudioEndedAt = at;
+            _call.Record.CallerAudioEndedAt = at;
         }
 
         Note("caller audio done");
@@ -291,107 +212,53 @@ public sealed partial class SimulatedCall : IDisposable
     /// <summary>One DtmfData key went out.</summary>
     internal void OnToneSent(char key)
     {
-        lock (_gate)
-        {
-            _tonesSent.Add(key);
-        }
-
+        _call.Record.AddTone(key);
         Note("key pressed: " + key);
     }
 
     /// <summary>One AudioData frame went out.</summary>
-    internal void OnAudioFrameSent() => Interlocked.Increment(ref _framesSent);
+    internal void OnAudioFrameSent() => _call.Record.AddAudioFrame();
 
     /// <summary>Records a message the app sent on the media socket (when the request keeps the media record).</summary>
-    internal void RecordOutbound(OutboundMediaMessage message)
-    {
-        _request.OnOutboundMessage?.Invoke(message);
-        if (!_request.KeepMediaRecord)
-        {
-            return;
-        }
-
-        lock (_gate)
-        {
-            _outbound.Add(message);
-        }
-    }
+    internal void RecordOutbound(OutboundMediaMessage message) => _call.Record.AddOutbound(message);
 
     /// <summary>Records a breach of the media protocol by the app.</summary>
     internal void AddProtocolError(string error)
     {
-        lock (_gate)
-        {
-            _protocolErrors.Add(error);
-        }
-
-        AcsSimulatorLog.MediaProtocolError(_simulator.Logger, CallConnectionId ?? "(none)", error);
-    }
-
-    private void Post(string eventName, Uri callbackUri, string? operationContext, (int, int, string)? result, Action<Utf8JsonWriter>? extraData = null)
-    {
-        var body = AcsEventJson.CallbackArray(eventName, new CallIds(CallConnectionId!, ServerCallId, CorrelationId), _time.GetUtcNow(), operationContext, result, extraData);
-        _callbacks.Enqueue("Microsoft.Communication." + eventName, body, callbackUri);
+        _call.Record.AddProtocolError(error);
+        AcsSimulatorLog.MediaProtocolError(_call.Simulator.Logger, CallConnectionId ?? "(none)", error);
     }
 
     /// <summary>Adds a live progress note.</summary>
-    internal void Note(string note) => _progress.Writer.TryWrite(new SimulatedCallProgress(_time.GetElapsedTime(_placedAt), note));
+    internal void Note(string note) => _call.Note(note);
 
-    private string PropertiesJsonLocked() => AcsEventJson.Write(writer =>
+    private async Task EndAfterMaxDurationAsync()
     {
-        writer.WriteStartObject();
-        writer.WriteString("callConnectionId", CallConnectionId);
-        writer.WriteString("serverCallId", ServerCallId);
-        writer.WriteStartArray("targets");
-        AcsEventJson.WriteIdentifier(writer, _request.To);
-        writer.WriteEndArray();
-        writer.WriteString("callConnectionState", _state);
-        writer.WriteString("callbackUri", _answer?.CallbackUri.OriginalString);
-        writer.WritePropertyName("source");
-        AcsEventJson.WriteIdentifier(writer, _request.From);
-        writer.WriteString("correlationId", CorrelationId);
-        writer.WriteStartObject("mediaStreamingSubscription");
-        writer.WriteString("id", MediaSubscriptionId);
-        writer.WriteString("state", _subscriptionState);
-        writer.WriteStartArray("subscribedContentTypes");
-        writer.WriteStringValue("audio");
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    });
+        await Task.WhenAny(_call.Ended.Task, Task.Delay(_call.Request.MaxDuration, _call.Time)).ConfigureAwait(false);
+        if (_call.Ended.TrySetResult((SimulatedCallOutcome.CallerHungUp, 5001)))
+        {
+            Note("maximum duration reached");
+        }
+    }
 
     private SimulatedCallResult BuildResult(SimulatedCallOutcome outcome, int? subCode)
     {
-        lock (_gate)
+        lock (_call.Gate)
         {
-            var format = _answer?.Media?.Format ?? AudioFormat.Pcm16k;
-            return new SimulatedCallResult
+            var playout = Media.Playout;
+            return _call.Record.ToResult(outcome) with
             {
-                Outcome = outcome,
-                CallConnectionId = CallConnectionId,
-                AnswerCount = _answerCount,
-                AnswerAttempts = _answerAttempts,
+                CallConnectionId = _call.CallConnectionId,
+                AnswerCount = _call.AnswerCount,
                 IncomingCallDeliveries = _incoming.Statuses,
-                HeardAudio = _playout?.HeardAudio() ?? [],
-                HeardFormat = format,
-                Segments = _playout?.Segments() ?? [],
-                PlayoutGaps = _playout?.Gaps() ?? [],
-                StopAudios = _playout?.Stops.ToArray() ?? [],
-                OutboundMessages = _outbound.ToArray(),
-                ProtocolErrors = _protocolErrors.ToArray(),
-                Callbacks = _callbacks.Delivered,
-                PlayRequests = _plays.ToArray(),
-                TransferTarget = _transferTarget,
-                MediaConnected = _mediaConnected,
-                MediaConnectError = _mediaConnectError,
-                AudioFramesSent = _framesSent,
-                TonesSent = _tonesSent.ToArray(),
-                AnsweredAfter = _answeredAfter,
-                MediaStartedAfter = _mediaStartedAfter,
-                CallerAudioEndedAt = _callerAudioEndedAt,
-                EndedAt = _endedAt,
-                Duration = _time.GetElapsedTime(_placedAt),
-                DisconnectSubCode = subCode is not null && _answerCount > 0 ? subCode : null,
+                HeardAudio = playout?.HeardAudio() ?? [],
+                HeardFormat = _call.Answer?.Media?.Format ?? AudioFormat.Pcm16k,
+                Segments = playout?.Segments() ?? [],
+                PlayoutGaps = playout?.Gaps() ?? [],
+                StopAudios = playout?.Stops.ToArray() ?? [],
+                Callbacks = _call.Callbacks.Delivered,
+                Duration = _call.Elapsed,
+                DisconnectSubCode = subCode is not null && _call.AnswerCount > 0 ? subCode : null,
             };
         }
     }
