@@ -52,9 +52,9 @@ internal sealed class RealtimeClientEventDispatcher(
         }
 
         var eventIdNode = evt["event_id"];
-        var eventId = RealtimeSessionConfiguration.IsString(eventIdNode) ? (string?)eventIdNode : null;
+        var eventId = RealtimeJson.IsString(eventIdNode) ? (string?)eventIdNode : null;
         var typeNode = evt["type"];
-        var type = RealtimeSessionConfiguration.IsString(typeNode) ? (string)typeNode! : null;
+        var type = RealtimeJson.IsString(typeNode) ? (string)typeNode! : null;
         RecordClientEvent(type ?? "(invalid)", eventId);
         if (eventIdNode is not null && eventId is null)
         {

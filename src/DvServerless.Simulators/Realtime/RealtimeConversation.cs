@@ -77,14 +77,14 @@ internal sealed class RealtimeConversation(RealtimeSessionContext session, Realt
             return RealtimeProtocolError.InvalidType("item", "an object");
         }
 
-        var type = (string?)(RealtimeSessionConfiguration.IsString(source["type"]) ? source["type"] : null);
+        var type = (string?)(RealtimeJson.IsString(source["type"]) ? source["type"] : null);
         var error = ValidateNewItem(source, type, out var role);
         if (error is not null)
         {
             return error;
         }
 
-        var id = RealtimeSessionConfiguration.IsString(source["id"]) ? (string)source["id"]! : RealtimeIds.New("item");
+        var id = RealtimeJson.IsString(source["id"]) ? (string)source["id"]! : RealtimeIds.New("item");
         if (Find(id) is not null)
         {
             return RealtimeProtocolError.InvalidValue("item.id", $"Item with id '{id}' already exists.");
@@ -93,7 +93,7 @@ internal sealed class RealtimeConversation(RealtimeSessionContext session, Realt
         var previous = LastItemId;
         if (evt["previous_item_id"] is { } previousNode)
         {
-            var requested = RealtimeSessionConfiguration.IsString(previousNode) ? (string)previousNode! : null;
+            var requested = RealtimeJson.IsString(previousNode) ? (string)previousNode! : null;
             if (requested is null || (requested != "root" && Find(requested) is null))
             {
                 return RealtimeProtocolError.InvalidValue("previous_item_id", $"Previous item with id '{requested}' not found.");
@@ -174,14 +174,14 @@ internal sealed class RealtimeConversation(RealtimeSessionContext session, Realt
                 return RealtimeProtocolError.Missing(name);
             }
 
-            if (!RealtimeSessionConfiguration.TryInteger(evt[name], out _))
+            if (!RealtimeJson.TryInteger(evt[name], out _))
             {
                 return RealtimeProtocolError.InvalidType(name, "an integer");
             }
         }
 
-        RealtimeSessionConfiguration.TryInteger(evt["content_index"], out var contentIndex);
-        RealtimeSessionConfiguration.TryInteger(evt["audio_end_ms"], out var audioEndMs);
+        RealtimeJson.TryInteger(evt["content_index"], out var contentIndex);
+        RealtimeJson.TryInteger(evt["audio_end_ms"], out var audioEndMs);
         var item = Find(itemId!);
         var producedMs = item?.ProducedAudioMs ?? 0;
         error = item switch
@@ -221,7 +221,7 @@ internal sealed class RealtimeConversation(RealtimeSessionContext session, Realt
         switch (type)
         {
             case "message":
-                role = RealtimeSessionConfiguration.IsString(source["role"]) ? (string)source["role"]! : null;
+                role = RealtimeJson.IsString(source["role"]) ? (string)source["role"]! : null;
                 if (role is not ("user" or "system" or "assistant"))
                 {
                     return RealtimeProtocolError.InvalidValue("item.role", "Invalid 'item.role': expected 'user', 'system' or 'assistant'.");
@@ -236,12 +236,12 @@ internal sealed class RealtimeConversation(RealtimeSessionContext session, Realt
                     ? RealtimeProtocolError.InvalidValue("item.content", "Assistant messages cannot be created with audio content.")
                     : null;
             case "function_call_output":
-                return !RealtimeSessionConfiguration.IsString(source["call_id"]) ? RealtimeProtocolError.Missing("item.call_id")
-                    : !RealtimeSessionConfiguration.IsString(source["output"]) ? RealtimeProtocolError.Missing("item.output")
+                return !RealtimeJson.IsString(source["call_id"]) ? RealtimeProtocolError.Missing("item.call_id")
+                    : !RealtimeJson.IsString(source["output"]) ? RealtimeProtocolError.Missing("item.output")
                     : null;
             case "function_call":
-                return !RealtimeSessionConfiguration.IsString(source["name"]) ? RealtimeProtocolError.Missing("item.name")
-                    : !RealtimeSessionConfiguration.IsString(source["arguments"]) ? RealtimeProtocolError.Missing("item.arguments")
+                return !RealtimeJson.IsString(source["name"]) ? RealtimeProtocolError.Missing("item.name")
+                    : !RealtimeJson.IsString(source["arguments"]) ? RealtimeProtocolError.Missing("item.arguments")
                     : null;
             case null:
                 return RealtimeProtocolError.Missing("item.type");
@@ -264,7 +264,7 @@ internal sealed class RealtimeConversation(RealtimeSessionContext session, Realt
             return false;
         }
 
-        if (!RealtimeSessionConfiguration.IsString(node))
+        if (!RealtimeJson.IsString(node))
         {
             error = RealtimeProtocolError.InvalidType("item_id", "a string");
             return false;

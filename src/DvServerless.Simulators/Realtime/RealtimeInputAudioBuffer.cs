@@ -71,7 +71,7 @@ internal sealed class RealtimeInputAudioBuffer
             return RealtimeProtocolError.Missing("audio");
         }
 
-        if (!RealtimeSessionConfiguration.IsString(audio))
+        if (!RealtimeJson.IsString(audio))
         {
             return RealtimeProtocolError.InvalidType("audio", "a base64 string");
         }
@@ -105,7 +105,7 @@ internal sealed class RealtimeInputAudioBuffer
         _inputSamples += samples.Length;
         _vadEvents.Clear();
         var turn = _session.Config.TurnDetection;
-        var threshold = RealtimeSessionConfiguration.TryNumber(turn?["threshold"], out var t) ? t : _session.Options.VadThreshold;
+        var threshold = RealtimeJson.TryNumber(turn?["threshold"], out var t) ? t : _session.Options.VadThreshold;
         _vad.Process(samples, EnergyVoiceActivityDetector.ThresholdDbfs(threshold), SilenceDurationMs(turn), _vadEvents);
         if (turn is null)
         {
@@ -158,7 +158,7 @@ internal sealed class RealtimeInputAudioBuffer
 
     private int SilenceDurationMs(JsonObject? turn)
     {
-        if (RealtimeSessionConfiguration.TryInteger(turn?["silence_duration_ms"], out var ms))
+        if (RealtimeJson.TryInteger(turn?["silence_duration_ms"], out var ms))
         {
             return (int)ms;
         }
@@ -214,7 +214,7 @@ internal sealed class RealtimeInputAudioBuffer
 
     private void OnSpeechStarted(JsonObject turn, long onsetMs)
     {
-        var padding = RealtimeSessionConfiguration.TryInteger(turn["prefix_padding_ms"], out var p) ? p : _session.Options.VadPrefixPaddingMs;
+        var padding = RealtimeJson.TryInteger(turn["prefix_padding_ms"], out var p) ? p : _session.Options.VadPrefixPaddingMs;
         var startMs = Math.Max(_bufferStartMs, onsetMs - padding);
         _bufferStartMs = startMs;
         _speechItemId = RealtimeIds.New("item");

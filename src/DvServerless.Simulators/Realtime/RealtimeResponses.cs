@@ -62,7 +62,7 @@ internal sealed class RealtimeResponses
         }
 
         var instructionsNode = parameters?["instructions"];
-        if (instructionsNode is not null && !RealtimeSessionConfiguration.IsString(instructionsNode))
+        if (instructionsNode is not null && !RealtimeJson.IsString(instructionsNode))
         {
             return RealtimeProtocolError.InvalidType("response.instructions", "a string");
         }
@@ -86,7 +86,7 @@ internal sealed class RealtimeResponses
     public RealtimeProtocolError? Cancel(JsonObject evt)
     {
         var idNode = evt["response_id"];
-        if (idNode is not null && !RealtimeSessionConfiguration.IsString(idNode))
+        if (idNode is not null && !RealtimeJson.IsString(idNode))
         {
             return RealtimeProtocolError.InvalidType("response_id", "a string");
         }

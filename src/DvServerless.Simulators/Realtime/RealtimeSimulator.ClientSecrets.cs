@@ -115,14 +115,14 @@ public sealed partial class RealtimeSimulator
                 return (0, null, RealtimeProtocolError.Unknown("expires_after." + unknownExpiry));
             }
 
-            if (expires["anchor"] is { } anchor && (!RealtimeSessionConfiguration.IsString(anchor) || (string?)anchor != "created_at"))
+            if (expires["anchor"] is { } anchor && (!RealtimeJson.IsString(anchor) || (string?)anchor != "created_at"))
             {
                 return (0, null, RealtimeProtocolError.InvalidValue("expires_after.anchor", "Invalid value for 'expires_after.anchor'. Supported values are: 'created_at'."));
             }
 
             if (expires["seconds"] is { } secondsNode)
             {
-                if (!RealtimeSessionConfiguration.TryInteger(secondsNode, out seconds))
+                if (!RealtimeJson.TryInteger(secondsNode, out seconds))
                 {
                     return (0, null, RealtimeProtocolError.InvalidType("expires_after.seconds", "an integer"));
                 }
@@ -141,14 +141,14 @@ public sealed partial class RealtimeSimulator
             return (0, null, RealtimeProtocolError.InvalidType("session", "an object"));
         }
 
-        var type = requested?["type"] is { } typeNode && RealtimeSessionConfiguration.IsString(typeNode) ? (string?)typeNode : null;
+        var type = requested?["type"] is { } typeNode && RealtimeJson.IsString(typeNode) ? (string?)typeNode : null;
         if (requested is not null && type is not ("realtime" or "transcription"))
         {
             return (0, null, requested["type"] is null ? RealtimeProtocolError.Missing("session.type")
                 : RealtimeProtocolError.InvalidValue("session.type", "Invalid value for 'session.type'. Supported values are: 'realtime' and 'transcription'."));
         }
 
-        if (requested?["model"] is { } model && !RealtimeSessionConfiguration.IsString(model))
+        if (requested?["model"] is { } model && !RealtimeJson.IsString(model))
         {
             return (0, null, RealtimeProtocolError.InvalidType("session.model", "a string"));
         }

@@ -246,7 +246,7 @@ public sealed partial class RealtimeSimulator
                     var rejectError = body is not JsonObject reject ? new RealtimeProtocolError("invalid_type", "The request body must be a JSON object.")
                         : reject.Any(p => p.Key != "status_code") ? RealtimeProtocolError.Unknown(reject.First(p => p.Key != "status_code").Key)
                         : reject["status_code"] is null ? null
-                        : !RealtimeSessionConfiguration.TryInteger(reject["status_code"], out var code) ? RealtimeProtocolError.InvalidType("status_code", "an integer")
+                        : !RealtimeJson.TryInteger(reject["status_code"], out var code) ? RealtimeProtocolError.InvalidType("status_code", "an integer")
                         : code is < 400 or > 699 ? RealtimeProtocolError.InvalidValue("status_code", "Invalid 'status_code': expected a SIP final status between 400 and 699.")
                         : null;
                     if (rejectError is not null)
@@ -255,7 +255,7 @@ public sealed partial class RealtimeSimulator
                         return;
                     }
 
-                    if (RealtimeSessionConfiguration.TryInteger(body["status_code"], out var given))
+                    if (RealtimeJson.TryInteger(body["status_code"], out var given))
                     {
                         status = (int)given;
                     }
@@ -264,7 +264,7 @@ public sealed partial class RealtimeSimulator
                 refused = call.Reject(status);
                 break;
             case "refer":
-                var target = body is JsonObject refer && RealtimeSessionConfiguration.IsString(refer["target_uri"]) ? (string)refer["target_uri"]! : null;
+                var target = body is JsonObject refer && RealtimeJson.IsString(refer["target_uri"]) ? (string)refer["target_uri"]! : null;
                 var referError = body is not JsonObject referObject ? RealtimeProtocolError.Missing("target_uri")
                     : referObject.Any(p => p.Key != "target_uri") ? RealtimeProtocolError.Unknown(referObject.First(p => p.Key != "target_uri").Key)
                     : referObject["target_uri"] is null ? RealtimeProtocolError.Missing("target_uri")

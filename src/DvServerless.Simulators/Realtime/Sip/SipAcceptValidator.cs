@@ -24,12 +24,12 @@ internal static class SipAcceptValidator
             return RealtimeProtocolError.Missing("session.type");
         }
 
-        if (!RealtimeSessionConfiguration.IsString(session["type"]) || (string?)session["type"] != "realtime")
+        if (!RealtimeJson.IsString(session["type"]) || (string?)session["type"] != "realtime")
         {
             return RealtimeProtocolError.InvalidValue("session.type", "Invalid value for 'session.type'. Supported values are: 'realtime'.");
         }
 
-        if (session["model"] is { } model && !RealtimeSessionConfiguration.IsString(model))
+        if (session["model"] is { } model && !RealtimeJson.IsString(model))
         {
             return RealtimeProtocolError.InvalidType("session.model", "a string");
         }
