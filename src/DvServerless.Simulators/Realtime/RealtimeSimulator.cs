@@ -1,6 +1,5 @@
 using System.Net;
 using DvServerless.Simulators.Realtime.Sip;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -67,10 +66,10 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
         RequestDelegate handler = context => HandleAsync(context, options, records, sipCalls, logger, shutdown.Token);
         app.MapGet("/v1/realtime", handler);
         app.MapGet("/openai/v1/realtime", handler);
-        RequestDelegate callControl = context => HandleCallControlAsync(context, options, sipCalls, logger);
+        RequestDelegate callControl = context => SipCallControlEndpoint.HandleAsync(context, options, sipCalls, logger);
         app.MapPost("/v1/realtime/calls/{call_id}/{operation}", callControl);
         app.MapPost("/openai/v1/realtime/calls/{call_id}/{operation}", callControl);
-        RequestDelegate clientSecrets = context => HandleClientSecretsAsync(context, options, records, logger);
+        RequestDelegate clientSecrets = context => RealtimeClientSecretsEndpoint.HandleAsync(context, options, records, logger);
         app.MapPost("/v1/realtime/client_secrets", clientSecrets);
         app.MapPost("/openai/v1/realtime/client_secrets", clientSecrets);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -84,7 +83,7 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _shutdown.CancelAsync().ConfigureAwait(false);
-        _webhookClient.Dispose();
+        _webhooks.Dispose();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
@@ -103,7 +102,7 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
     {
         var request = context.Request;
         var offeredProtocols = context.WebSockets.WebSocketRequestedProtocols;
-        if (!await AuthenticateAsync(context, options, logger, offeredProtocols).ConfigureAwait(false))
+        if (!await RealtimeHttpReplies.AuthenticateAsync(context, options, logger, offeredProtocols).ConfigureAwait(false))
         {
             return;
         }
@@ -114,14 +113,14 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
         var selectors = (model.Length > 0 ? 1 : 0) + (callId.Length > 0 ? 1 : 0) + (intent.Length > 0 ? 1 : 0);
         if (selectors != 1)
         {
-            await RefuseAsync(context, logger, StatusCodes.Status400BadRequest, "invalid_request",
+            await RealtimeHttpReplies.RefuseAsync(context, logger, StatusCodes.Status400BadRequest, "invalid_request",
                 "Specify exactly one of the query parameters 'model', 'call_id' or 'intent=transcription'.").ConfigureAwait(false);
             return;
         }
 
         if (intent.Length > 0 && intent != "transcription")
         {
-            await RefuseAsync(context, logger, StatusCodes.Status400BadRequest, "invalid_value",
+            await RealtimeHttpReplies.RefuseAsync(context, logger, StatusCodes.Status400BadRequest, "invalid_value",
                 $"Invalid value for 'intent': '{intent}'. Supported values are: 'transcription'.").ConfigureAwait(false);
             return;
         }
@@ -133,14 +132,14 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
             sipCall = sipCalls.Find(callId);
             if (sipCall is not { IsAccepted: true })
             {
-                await RefuseAsync(context, logger, StatusCodes.Status404NotFound, "not_found", "Call not found.").ConfigureAwait(false);
+                await RealtimeHttpReplies.RefuseAsync(context, logger, StatusCodes.Status404NotFound, "not_found", "Call not found.").ConfigureAwait(false);
                 return;
             }
         }
 
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await RefuseAsync(context, logger, StatusCodes.Status426UpgradeRequired, null, "This endpoint requires a WebSocket upgrade.").ConfigureAwait(false);
+            await RealtimeHttpReplies.RefuseAsync(context, logger, StatusCodes.Status426UpgradeRequired, null, "This endpoint requires a WebSocket upgrade.").ConfigureAwait(false);
             return;
         }
 
@@ -159,59 +158,5 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
             Transport = context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionSocketFeature>()?.Socket,
         };
         await session.RunAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>Checks the key (Bearer, <c>api-key</c> or browser subprotocol); answers 401 and returns false when wrong.</summary>
-    private static async Task<bool> AuthenticateAsync(
-        HttpContext context, RealtimeSimulatorOptions options, ILogger logger, IList<string> offeredProtocols)
-    {
-        var key = ApiKeyOf(context.Request, offeredProtocols);
-        if (key is null)
-        {
-            await RefuseAsync(context, logger, StatusCodes.Status401Unauthorized, null,
-                "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).").ConfigureAwait(false);
-            return false;
-        }
-
-        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-                System.Text.Encoding.UTF8.GetBytes(key), System.Text.Encoding.UTF8.GetBytes(options.ApiKey)))
-        {
-            // Never echo the key: it may be a real secret sent to the wrong place.
-            await RefuseAsync(context, logger, StatusCodes.Status401Unauthorized, "invalid_api_key", "Incorrect API key provided.").ConfigureAwait(false);
-            return false;
-        }
-
-        return true;
-    }
-
-    private static string? ApiKeyOf(HttpRequest request, IList<string> offeredProtocols)
-    {
-        var authorization = request.Headers.Authorization.ToString();
-        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return authorization["Bearer ".Length..].Trim();
-        }
-
-        var apiKey = request.Headers["api-key"].ToString();
-        if (apiKey.Length > 0)
-        {
-            return apiKey;
-        }
-
-        // Browsers cannot set headers: the key rides in a subprotocol (PROTOCOL §1.1).
-        const string Prefix = "openai-insecure-api-key.";
-        return offeredProtocols.FirstOrDefault(p => p.StartsWith(Prefix, StringComparison.Ordinal))?[Prefix.Length..];
-    }
-
-    private static async Task RefuseAsync(HttpContext context, ILogger logger, int statusCode, string? code, string message)
-    {
-        RealtimeSimulatorLog.ConnectionRefused(logger, statusCode, message);
-        context.Response.StatusCode = statusCode;
-        context.Response.ContentType = "application/json";
-        var body = new JsonObject
-        {
-            ["error"] = new JsonObject { ["message"] = message, ["type"] = "invalid_request_error", ["param"] = null, ["code"] = code },
-        };
-        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
     }
 }

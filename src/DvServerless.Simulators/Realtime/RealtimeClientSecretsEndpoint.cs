@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -12,44 +10,27 @@ namespace DvServerless.Simulators.Realtime;
 /// and <c>session</c> (a GA realtime or transcription session, checked by the same rules as <c>session.update</c>) — and
 /// answers <c>{value:"ek_…", expires_at, session}</c> with the effective session.
 /// </summary>
-public sealed partial class RealtimeSimulator
+internal static class RealtimeClientSecretsEndpoint
 {
     private const int DefaultClientSecretSeconds = 600;
 
-    private static async Task HandleClientSecretsAsync(HttpContext context, RealtimeSimulatorOptions options, RealtimeSimulatorRecords records, ILogger logger)
+    public static async Task HandleAsync(HttpContext context, RealtimeSimulatorOptions options, RealtimeSimulatorRecords records, ILogger logger)
     {
-        if (!await AuthenticateAsync(context, options, logger, []).ConfigureAwait(false))
+        if (!await RealtimeHttpReplies.AuthenticateAsync(context, options, logger, []).ConfigureAwait(false))
         {
             return;
         }
 
-        string text;
-        using (var reader = new StreamReader(context.Request.Body, Encoding.UTF8))
+        var (read, body) = await RealtimeHttpReplies.ReadJsonBodyAsync(context, logger).ConfigureAwait(false);
+        if (!read)
         {
-            text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
-        }
-
-        if (text.Length > 1024 * 1024)
-        {
-            await RefuseAsync(context, logger, StatusCodes.Status413PayloadTooLarge, null, "The request body is too large.").ConfigureAwait(false);
             return;
         }
 
-        JsonNode? body;
-        try
-        {
-            body = string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-            await BadRequestAsync(context, logger, new RealtimeProtocolError("invalid_json", "The request body is not valid JSON.")).ConfigureAwait(false);
-            return;
-        }
-
-        var (seconds, session, error) = ValidateClientSecretRequest(body, options);
+        var (seconds, session, error) = ValidateRequest(body, options);
         if (error is not null)
         {
-            await BadRequestAsync(context, logger, error).ConfigureAwait(false);
+            await RealtimeHttpReplies.BadRequestAsync(context, logger, error).ConfigureAwait(false);
             return;
         }
 
@@ -89,7 +70,7 @@ public sealed partial class RealtimeSimulator
         return node;
     }
 
-    private static (long Seconds, RealtimeSessionConfiguration? Session, RealtimeProtocolError? Error) ValidateClientSecretRequest(
+    private static (long Seconds, RealtimeSessionConfiguration? Session, RealtimeProtocolError? Error) ValidateRequest(
         JsonNode? body, RealtimeSimulatorOptions options)
     {
         if (body is not JsonObject request)
