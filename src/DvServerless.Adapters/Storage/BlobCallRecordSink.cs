@@ -12,7 +12,8 @@ namespace DvServerless.Adapters.Storage;
 /// <summary>
 /// <see cref="ICallRecordSink"/> on Blob storage: container <c>transcripts</c>, one append blob <c>{callId}.jsonl</c>
 /// per call, one JSON line per entry. Each entry is its own append block, so a line is never torn and a crash loses at
-/// most the entry in flight.
+/// most the entry in flight. An append retried after a lost answer can land twice; <see cref="ReadAsync"/> keeps the
+/// first line of each <see cref="CallRecordEntry.EntryId"/>.
 /// </summary>
 public sealed partial class BlobCallRecordSink : ICallRecordSink
 {
@@ -68,6 +69,7 @@ public sealed partial class BlobCallRecordSink : ICallRecordSink
         }
 
         var entries = new List<CallRecordEntry>();
+        HashSet<string>? seen = null;
         var lineNumber = 0;
         foreach (var line in Encoding.UTF8.GetString(content.ToMemory().Span).Split('\n'))
         {
@@ -80,7 +82,7 @@ public sealed partial class BlobCallRecordSink : ICallRecordSink
             try
             {
                 var entry = JsonSerializer.Deserialize<CallRecordEntry>(line, StorageJson.Options);
-                if (entry is not null)
+                if (entry is not null && (entry.EntryId is null || (seen ??= new HashSet<string>(StringComparer.Ordinal)).Add(entry.EntryId)))
                 {
                     entries.Add(entry);
                 }

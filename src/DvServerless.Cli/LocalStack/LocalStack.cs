@@ -39,6 +39,9 @@ public sealed class LocalStack : IAsyncDisposable
     /// <summary>The ACS simulator.</summary>
     public required AcsSimulator Acs { get; init; }
 
+    /// <summary>The stack's Azurite (fault tests suspend and resume its Blob service).</summary>
+    public required AzuriteProcess Storage { get; init; }
+
     /// <summary>The Realtime simulator, or null when a real engine is configured.</summary>
     public RealtimeSimulator? Realtime { get; init; }
 
@@ -250,6 +253,7 @@ public sealed class LocalStack : IAsyncDisposable
                 FunctionsServices = functions.Services,
                 WorkerServices = worker?.Services,
                 Acs = acs,
+                Storage = azurite,
                 Realtime = realtime,
                 Sessions = functions.Services.GetRequiredService<ICallSessionStore>(),
                 // The same Blob container either way; the Functions app reads it for the minutes.

@@ -74,4 +74,14 @@ public sealed record CallRecordEntry
 
     /// <summary>For <c>cost</c>: what the engine used over the call.</summary>
     public Engines.EngineUsage? Usage { get; init; }
+
+    /// <summary>
+    /// A unique id of this entry (<see cref="WithId"/>), the same on every try to write it: an append whose answer was
+    /// lost (a timeout while storage stalled) may have landed, and its retry then writes the line again; readers keep
+    /// the first line of each id. Null in records written before it existed.
+    /// </summary>
+    public string? EntryId { get; init; }
+
+    /// <summary>This entry with an <see cref="EntryId"/> (itself when it has one): call once per entry, before its first write.</summary>
+    public CallRecordEntry WithId() => EntryId is null ? this with { EntryId = Guid.NewGuid().ToString("N") } : this;
 }

@@ -31,8 +31,13 @@ public sealed class CallLoopOptions
     /// <summary>How long after the caller's last keypad key the keys go to the agent (<c>#</c> sends them at once).</summary>
     public TimeSpan KeypadPause { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>How long the loop waits at the end for record entries still being appended.</summary>
-    public TimeSpan RecordFlushTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long the loop waits at the end for record entries still being appended, retrying while storage is out. The
+    /// media is gone by then, so the wait costs the caller nothing; it is long because storage can stall for seconds as
+    /// many calls end together (a 50-call load run saw Azurite unanswered for over 10 s), and the end of a transcript
+    /// must not be lost to that.
+    /// </summary>
+    public TimeSpan RecordFlushTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Derives the loop options from the agent (its turn detection decides who cancels on barge-in) and the gate settings.</summary>
     public static CallLoopOptions From(AgentOptions agent, TimeSpan playoutLead, BargeInGateOptions? bargeInGate = null)

@@ -61,8 +61,8 @@ public sealed partial class CallRecordWriter : IAsyncDisposable
     /// <summary>Queues an entry; never blocks and never throws. Past <see cref="MaxQueuedEntries"/> the entry is counted as lost.</summary>
     public void Write(CallRecordEntry entry)
     {
-        // After the call's end an entry has nowhere to go; only a full queue loses one.
-        if (!_entries.Writer.TryWrite(entry) && !_closed)
+        // After the call's end an entry has nowhere to go; only a full queue loses one. The id makes its retries one line.
+        if (!_entries.Writer.TryWrite(entry.WithId()) && !_closed)
         {
             Interlocked.Increment(ref _dropped);
             Interlocked.Increment(ref _failures);

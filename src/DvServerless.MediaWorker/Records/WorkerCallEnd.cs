@@ -10,12 +10,21 @@ namespace DvServerless.MediaWorker.Records;
 
 /// <summary>
 /// The worker's end of a call: appends the <see cref="CallEndMarker"/> once every segment is written (the Functions app
-/// waits for it before rendering on CallDisconnected), then renders the minutes once — whichever end comes first wins,
-/// the other finds them rendered.
+/// waits for it before rendering on CallDisconnected), renders the minutes once — whichever end comes first wins, the
+/// other finds them rendered — and ends the session if nothing else has: the CallDisconnected callback that normally
+/// does it is sent once, and a Functions app that could not reach storage then answered it 503.
 /// </summary>
+/// <remarks>
+/// While storage is out (a stall as many long calls end together, an outage) the steps are retried with backoff for
+/// <see cref="Budget"/>, so the end of a call is not lost to a pause of seconds; each step is safe to repeat.
+/// </remarks>
 public sealed partial class WorkerCallEnd
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(30);
+    /// <summary>How long the end of one call keeps trying while storage is out.</summary>
+    public static readonly TimeSpan Budget = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(15);
 
     private readonly ICallRecordSink _records;
     private readonly MinutesService _minutes;
@@ -42,21 +51,66 @@ public sealed partial class WorkerCallEnd
         }
 
         // The call is over: a drain or shutdown token must not stop the record from being closed.
-        using var budget = new CancellationTokenSource(Budget);
-        try
+        using var budget = new CancellationTokenSource(Budget, _time);
+        var delay = FirstRetryDelay;
+        var marked = false;
+        var marker = new CallRecordEntry { Kind = CallEndMarker.Kind, Text = reason.ToString(), At = _time.GetUtcNow() }.WithId();
+        var failures = 0;
+        while (true)
         {
-            await _records.AppendAsync(callId, new CallRecordEntry { Kind = CallEndMarker.Kind, Text = reason.ToString(), At = _time.GetUtcNow() }, budget.Token).ConfigureAwait(false);
-            var session = await _sessions.GetAsync(callId, budget.Token).ConfigureAwait(false);
-            var info = session is null
-                ? new MinutesCallInfo(callId)
-                : new MinutesCallInfo(callId, session.TenantId ?? "default",
-                    new[] { session.From, session.To }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!).ToArray());
-            var outcome = await _minutes.RenderOnceAsync(info, budget.Token).ConfigureAwait(false);
-            LogEnded(callId, reason, outcome);
-        }
-        catch (Exception e)
-        {
-            LogEndFailed(e, callId);
+            try
+            {
+                if (!marked)
+                {
+                    await _records.AppendAsync(callId, marker, budget.Token).ConfigureAwait(false);
+                    marked = true;
+                }
+
+                var session = await _sessions.GetAsync(callId, budget.Token).ConfigureAwait(false);
+                var info = session is null
+                    ? new MinutesCallInfo(callId)
+                    : new MinutesCallInfo(callId, session.TenantId ?? "default",
+                        new[] { session.From, session.To }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!).ToArray());
+                var outcome = await _minutes.RenderOnceAsync(info, budget.Token).ConfigureAwait(false);
+                if (session is not null && !CallStateMachine.IsFinal(session.State)
+                    && await _sessions.TryMoveAsync(callId, CallState.Ended, _time.GetUtcNow(), $"the call ended on the worker ({reason}); no CallDisconnected was recorded",
+                        null, budget.Token).ConfigureAwait(false))
+                {
+                    LogSessionEnded(callId, reason);
+                }
+
+                if (failures > 0)
+                {
+                    LogStorageBack(callId, failures);
+                }
+
+                LogEnded(callId, reason, outcome);
+                return;
+            }
+            catch (Exception e) when (StorageUnavailability.IsUnavailable(e) && !budget.IsCancellationRequested)
+            {
+                if (failures++ == 0)
+                {
+                    LogStorageOut(callId, StorageUnavailableMiddleware.Describe(e));
+                }
+            }
+            catch (Exception e)
+            {
+                LogEndFailed(e, callId);
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(delay, _time, budget.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                LogEndFailed(new TimeoutException($"storage stayed out for {Budget.TotalMinutes:0} minutes"), callId);
+                return;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
 
@@ -65,4 +119,13 @@ public sealed partial class WorkerCallEnd
 
     [LoggerMessage(EventId = 3622, Level = LogLevel.Warning, Message = "Call {CallId}: closing the record or rendering the minutes failed.")]
     private partial void LogEndFailed(Exception exception, string callId);
+
+    [LoggerMessage(EventId = 3626, Level = LogLevel.Warning, Message = "Call {CallId}: storage is out at the end of the call ({Problem}); closing its record, minutes and session is retried")]
+    private partial void LogStorageOut(string callId, string problem);
+
+    [LoggerMessage(EventId = 3627, Level = LogLevel.Information, Message = "Call {CallId}: storage is back after {Failures} failed tries; the call's end is recorded")]
+    private partial void LogStorageBack(string callId, int failures);
+
+    [LoggerMessage(EventId = 3628, Level = LogLevel.Warning, Message = "Call {CallId}: the session was still live after the call ended on the worker ({Reason}); ended it")]
+    private partial void LogSessionEnded(string callId, CallEndReason reason);
 }

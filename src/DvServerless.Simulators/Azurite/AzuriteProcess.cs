@@ -43,6 +43,15 @@ public sealed class AzuriteProcess : IAsyncDisposable
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};" +
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/{AccountName};";
 
+    /// <summary>
+    /// Freezes the Blob service (SIGSTOP): connections are accepted by the kernel but nothing is answered, as when storage
+    /// stalls under load; <see cref="ResumeBlobAsync"/> lets it go on with its data intact. For fault tests; Linux and macOS.
+    /// </summary>
+    public Task SuspendBlobAsync(CancellationToken cancellationToken = default) => SignalAsync(_blob, "-STOP", cancellationToken);
+
+    /// <summary>Lets a suspended Blob service go on (SIGCONT).</summary>
+    public Task ResumeBlobAsync(CancellationToken cancellationToken = default) => SignalAsync(_blob, "-CONT", cancellationToken);
+
     /// <summary>A storage connection string with the Blob endpoint only (what an app without queues sees).</summary>
     public string BlobConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{BlobPort}/{AccountName};";
@@ -113,6 +122,17 @@ public sealed class AzuriteProcess : IAsyncDisposable
             }
 
             throw;
+        }
+    }
+
+    private static async Task SignalAsync(Process process, string signal, CancellationToken cancellationToken)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })
+            ?? throw new InvalidOperationException("kill did not start.");
+        await kill.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {process.Id} failed with exit code {kill.ExitCode}.");
         }
     }
 
