@@ -1,4 +1,3 @@
-using DvServerless.Core.Diagnostics;
 
 namespace DvServerless.Cli.Load;
 
@@ -8,17 +7,17 @@ public static class LoadReportBuilder
     private const double Megabyte = 1024 * 1024;
 
     /// <summary>
-    /// Builds the report of a finished run; <paramref name="gcPauses"/> holds the pauses <paramref name="runtime"/> saw;
+    /// Builds the report of a finished run; <paramref name="gcPauses"/> holds the run's garbage-collection pauses and
+    /// <paramref name="starvationInjections"/> the threads the pool added for starvation during it;
     /// <paramref name="memory"/>'s last sample is the one after every call ended.
     /// </summary>
     public static LoadReport Build(LoadOptions options, IReadOnlyList<LoadCallOutcome> outcomes, LoadMeasurements measurements, WorkerMeasurements worker,
-        RuntimeEventListener runtime, LatencyHistogram gcPauses, RuntimeSampler sampler, TimeSpan elapsed, MemorySeries? memory = null)
+        long starvationInjections, LatencyHistogram gcPauses, RuntimeSampler sampler, TimeSpan elapsed, MemorySeries? memory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(outcomes);
         ArgumentNullException.ThrowIfNull(measurements);
         ArgumentNullException.ThrowIfNull(worker);
-        ArgumentNullException.ThrowIfNull(runtime);
         ArgumentNullException.ThrowIfNull(gcPauses);
         ArgumentNullException.ThrowIfNull(sampler);
         var calls = Math.Max(1, options.Calls);
@@ -42,7 +41,7 @@ public static class LoadReportBuilder
             RssMb = (sampler.BaselineRssBytes / Megabyte, sampler.PeakRssBytes / Megabyte),
             RssMbPerCall = Math.Max(0, sampler.PeakRssBytes - sampler.BaselineRssBytes) / Megabyte / calls,
             GcPause = (gcPauses.Percentile(99), gcPauses.MaxMs, gcPauses.Count),
-            StarvationInjections = runtime.StarvationInjections,
+            StarvationInjections = starvationInjections,
             Threads = sampler.PeakThreads,
             PoolThreads = sampler.PeakPoolThreads,
             PoolQueuePeak = sampler.PeakPoolQueue,

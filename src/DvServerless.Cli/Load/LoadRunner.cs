@@ -84,7 +84,9 @@ public sealed class LoadRunner
 
         var lead = TimeSpan.FromMilliseconds(stack.MediaWorkerServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaWorker.Hosting.MediaWorkerOptions>>().Value.PlayoutLeadMs);
         var measurements = new LoadMeasurements(lead);
-        using var runtime = new RuntimeEventListener();
+        // The process's one listener, which the in-process worker's /metrics reads too; counts are taken from here on.
+        var runtime = RuntimeEventListener.Shared;
+        var starvationsBefore = runtime.StarvationInjections;
         var gcPauses = new LatencyHistogram();
         runtime.OnGcPause(pause => gcPauses.Record(pause.TotalMilliseconds));
         using var worker = new WorkerMeasurements();
@@ -99,7 +101,7 @@ public sealed class LoadRunner
         var elapsed = Stopwatch.GetElapsedTime(started);
         sampler.MarkWindowEnd();
         memory.Sample(); // every call has ended: what is still rented now was never returned
-        return LoadReportBuilder.Build(options, outcomes, measurements, worker, runtime, gcPauses, sampler, elapsed, memory);
+        return LoadReportBuilder.Build(options, outcomes, measurements, worker, runtime.StarvationInjections - starvationsBefore, gcPauses, sampler, elapsed, memory);
     }
 
     private static async Task PlaceAllAsync(LoadOptions options, LoadCall caller, LoadMeasurements measurements, List<Task<LoadCallOutcome>> calls,

@@ -10,12 +10,20 @@ namespace DvServerless.Core.Diagnostics;
 /// worker exports the first on <c>/metrics</c>; <c>dvs load</c> reports both.
 /// </summary>
 /// <remarks>
-/// Per-event records, where <see cref="GC.GetTotalPauseDuration"/> only gives a running total; both events are rare, so
-/// the listener's per-event allocation does not matter. The GC events are turned on only once someone listens for
-/// pauses: a worker that only counts starvation receives no event per collection.
+/// <para>Per-event records, where <see cref="GC.GetTotalPauseDuration"/> only gives a running total; both events are rare,
+/// so the listener's per-event allocation does not matter. The GC events are turned on only once someone listens for
+/// pauses: a worker that only counts starvation receives no event per collection.</para>
+/// <para>Use <see cref="Shared"/>: one listener per process. Runtime event listeners created while another one is being
+/// enabled can deadlock inside the runtime (the event-pipe dispatch thread and a new listener each wait for the other's
+/// lock); a test process that built many workers at once hung that way.</para>
 /// </remarks>
 public sealed class RuntimeEventListener : EventListener
 {
+    private static readonly Lazy<RuntimeEventListener> SharedListener = new(() => new RuntimeEventListener(), LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The process's one listener, created on first use and never disposed.</summary>
+    public static RuntimeEventListener Shared => SharedListener.Value;
+
     private const string RuntimeSource = "Microsoft-Windows-DotNETRuntime";
     private const EventKeywords GcKeyword = (EventKeywords)0x1;
     private const EventKeywords ThreadingKeyword = (EventKeywords)0x10000;

@@ -62,7 +62,8 @@ public static class MediaWorkerApp
             sp.GetRequiredService<IOptions<MediaWorkerOptions>>().Value.TokenSigningKey, sp.GetRequiredService<TimeProvider>()));
         services.AddMetrics();
         // Thread-pool starvation on /metrics (dvs.runtime.threadpool.starvations): the listener lives as long as the app.
-        services.AddSingleton<DvServerless.Core.Diagnostics.RuntimeEventListener>();
+        // The process's one runtime listener (several in one process can deadlock in the runtime); the container never disposes it.
+        services.AddSingleton(DvServerless.Core.Diagnostics.RuntimeEventListener.Shared);
         services.AddSingleton<MediaWorkerMetrics>();
         services.AddCallTelemetry();
         services.AddSingleton<ActiveCalls>();
