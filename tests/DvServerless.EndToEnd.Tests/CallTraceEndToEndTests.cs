@@ -62,6 +62,11 @@ public sealed class CallTraceEndToEndTests
             });
 
         var exited = await Task.Run(() => process.Process.WaitForExit(TimeSpan.FromSeconds(45)));
+        if (exited)
+        {
+            // The timed wait returns before the redirected output is read to its end; the untimed one waits for it.
+            await process.Process.WaitForExitAsync();
+        }
 
         Assert.True(exited, "The worker kept running without a host:\n" + process.Output);
         Assert.NotEqual(0, process.Process.ExitCode);
