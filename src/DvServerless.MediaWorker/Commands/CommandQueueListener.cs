@@ -29,7 +29,6 @@ public sealed partial class CommandQueueListener : BackgroundService
     private static readonly TimeSpan ExpectedCommandWindow = TimeSpan.FromSeconds(15);
 
     private readonly IReplicaCommandInbox? _inbox;
-    private readonly ICallCommandReplies _replies;
     private readonly LiveCallCommands _commands;
     private readonly WorkerReplica _replica;
     private readonly CallCommandQueueOptions _options;
@@ -48,7 +47,6 @@ public sealed partial class CommandQueueListener : BackgroundService
     {
         ArgumentNullException.ThrowIfNull(options);
         _inbox = inbox;
-        _replies = replies;
         _commands = commands;
         _replica = replica;
         _options = options.Value;
