@@ -23,8 +23,6 @@ public sealed partial class WorkerCallEnd
     /// <summary>How long the end of one call keeps trying while storage is out.</summary>
     public static readonly TimeSpan Budget = TimeSpan.FromMinutes(2);
 
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(15);
 
     private readonly ICallRecordSink _records;
     private readonly MinutesService _minutes;
@@ -52,7 +50,8 @@ public sealed partial class WorkerCallEnd
 
         // The call is over: a drain or shutdown token must not stop the record from being closed.
         using var budget = new CancellationTokenSource(Budget, _time);
-        var delay = FirstRetryDelay;
+        // The same backoff as the call's record writer, which retries the entries before the marker.
+        var delay = CallRecordWriter.FirstRetryDelay;
         var marked = false;
         var marker = new CallRecordEntry { Kind = CallEndMarker.Kind, Text = reason.ToString(), At = _time.GetUtcNow() }.WithId();
         var failures = 0;
@@ -110,7 +109,7 @@ public sealed partial class WorkerCallEnd
                 return;
             }
 
-            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, CallRecordWriter.MaxRetryDelay.Ticks));
         }
     }
 

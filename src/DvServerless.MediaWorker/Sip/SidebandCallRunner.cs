@@ -92,7 +92,7 @@ public sealed partial class SidebandCallRunner
         {
             lock (_gate)
             {
-                var taken = _running.Count + LiveReservations();
+                var taken = TakenSeats();
                 return new SidebandCapacity(taken, _options.MaxCalls, !_calls.IsDraining && taken < _options.MaxCalls);
             }
         }
@@ -118,7 +118,7 @@ public sealed partial class SidebandCallRunner
                 return true;
             }
 
-            if (_running.Count + LiveReservations() >= _options.MaxCalls)
+            if (TakenSeats() >= _options.MaxCalls)
             {
                 return false;
             }
@@ -159,7 +159,7 @@ public sealed partial class SidebandCallRunner
 
             // A call with a seat fills it; one without needs a free seat besides those reserved for others.
             var hadSeat = _reserved.Remove(callId, out var until) && until > _time.GetTimestamp();
-            if (!hadSeat && _running.Count + LiveReservations() >= _options.MaxCalls)
+            if (!hadSeat && TakenSeats() >= _options.MaxCalls)
             {
                 return SidebandStartResult.AtCapacity;
             }
@@ -184,6 +184,9 @@ public sealed partial class SidebandCallRunner
             return SidebandStartResult.Started;
         }
     }
+
+    // Running sidebands plus seats kept for calls still being accepted; under _gate.
+    private int TakenSeats() => _running.Count + LiveReservations();
 
     // Drops the seats whose hold ran out and counts the rest; under _gate.
     private int LiveReservations()
