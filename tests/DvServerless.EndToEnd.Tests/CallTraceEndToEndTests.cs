@@ -61,12 +61,7 @@ public sealed class CallTraceEndToEndTests
                 ["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = "ClientId=11111111-2222-3333-4444-555555555555;Authorization=AAD",
             });
 
-        var exited = await Task.Run(() => process.Process.WaitForExit(TimeSpan.FromSeconds(45)));
-        if (exited)
-        {
-            // The timed wait returns before the redirected output is read to its end; the untimed one waits for it.
-            await process.Process.WaitForExitAsync();
-        }
+        var exited = await process.WaitForExitAsync(TimeSpan.FromSeconds(45));
 
         Assert.True(exited, "The worker kept running without a host:\n" + process.Output);
         Assert.NotEqual(0, process.Process.ExitCode);

@@ -77,6 +77,25 @@ internal sealed class RunningProcess : IAsyncDisposable
 
     public Process Process { get; }
 
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> for the process to exit; true when it did, and then its output is read to
+    /// the end (a timed wait alone returns before the redirected streams are drained, so <see cref="Output"/> could miss
+    /// the last lines).
+    /// </summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            await Process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public string Output
     {
         get { lock (_output) { return _output.ToString(); } }

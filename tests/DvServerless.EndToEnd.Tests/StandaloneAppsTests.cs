@@ -55,7 +55,7 @@ public sealed class StandaloneAppsTests
                 "--functions-grpc-max-message-length", "2147483647"],
             new Dictionary<string, string?>());
 
-        var exited = await Task.Run(() => process.Process.WaitForExit(TimeSpan.FromSeconds(45)));
+        var exited = await process.WaitForExitAsync(TimeSpan.FromSeconds(45));
 
         Assert.True(exited, "The worker kept running without a host:\n" + process.Output);
         Assert.NotEqual(0, process.Process.ExitCode);
