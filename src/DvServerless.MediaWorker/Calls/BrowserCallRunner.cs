@@ -162,9 +162,9 @@ public sealed partial class BrowserCallRunner
         }
     }
 
-    [LoggerMessage(EventId = 3801, Level = LogLevel.Error, Message = "Browser session {SessionId}: the engine could not be created")]
+    [LoggerMessage(EventId = 3851, Level = LogLevel.Error, Message = "Browser session {SessionId}: the engine could not be created")]
     private partial void LogEngineUnavailable(Exception exception, string sessionId);
 
-    [LoggerMessage(EventId = 3802, Level = LogLevel.Warning, Message = "Browser session {SessionId}: moving the session to {State} failed")]
+    [LoggerMessage(EventId = 3852, Level = LogLevel.Warning, Message = "Browser session {SessionId}: moving the session to {State} failed")]
     private partial void LogSessionUpdateFailed(Exception exception, string sessionId, string state);
 }

@@ -9,13 +9,13 @@ public sealed partial class CallLoop
     [LoggerMessage(EventId = 3200, Level = LogLevel.Information, Message = "Call {CallId} started: leg {LegFormat}, engine {Engine} ({EngineFormat})")]
     private partial void LogCallStarted(string callId, AudioFormat legFormat, string engine, AudioFormat engineFormat);
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Call {CallId} ended ({Reason}); {FramesSent} agent frames sent")]
+    [LoggerMessage(EventId = 3251, Level = LogLevel.Information, Message = "Call {CallId} ended ({Reason}); {FramesSent} agent frames sent")]
     private partial void LogCallEnded(string callId, CallEndReason reason, long framesSent);
 
-    [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Call {CallId}: the leg closed before any media arrived")]
+    [LoggerMessage(EventId = 3252, Level = LogLevel.Information, Message = "Call {CallId}: the leg closed before any media arrived")]
     private partial void LogLegClosedBeforeMedia(string callId);
 
-    [LoggerMessage(EventId = 3203, Level = LogLevel.Error, Message = "Call {CallId} failed")]
+    [LoggerMessage(EventId = 3253, Level = LogLevel.Error, Message = "Call {CallId} failed")]
     private partial void LogCallFailed(Exception exception, string callId);
 
     [LoggerMessage(EventId = 3204, Level = LogLevel.Warning, Message = "Call {CallId}: sending caller audio to the engine failed")]

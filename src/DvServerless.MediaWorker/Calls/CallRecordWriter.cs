@@ -181,10 +181,10 @@ public sealed partial class CallRecordWriter : IAsyncDisposable
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Could not append a {Kind} entry to the record of call {CallId}")]
+    [LoggerMessage(EventId = 3151, Level = LogLevel.Warning, Message = "Could not append a {Kind} entry to the record of call {CallId}")]
     private partial void LogAppendFailed(Exception exception, string callId, string kind);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3152, Level = LogLevel.Warning,
         Message = "Gave up appending the record of call {CallId}: {Pending} entries not written while storage was out ({Dropped} more dropped when the queue was full)")]
     private partial void LogFlushTimedOut(string callId, int pending, int dropped);
 

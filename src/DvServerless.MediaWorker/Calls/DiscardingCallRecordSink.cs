@@ -26,6 +26,6 @@ public sealed partial class DiscardingCallRecordSink(ILogger<DiscardingCallRecor
     public Task<IReadOnlyList<CallRecordEntry>> ReadAsync(string callId, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<CallRecordEntry>>([]);
 
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "No call record storage is registered; call records are discarded")]
+    [LoggerMessage(EventId = 3351, Level = LogLevel.Warning, Message = "No call record storage is registered; call records are discarded")]
     private partial void LogNoStorage();
 }

@@ -15,6 +15,6 @@ public sealed partial class LoggingCallControl(ILogger<LoggingCallControl> logge
         return ValueTask.CompletedTask;
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Hang-up requested for call {CallId}: {Reason}")]
+    [LoggerMessage(EventId = 3051, Level = LogLevel.Information, Message = "Hang-up requested for call {CallId}: {Reason}")]
     private partial void LogHangUpRequested(string callId, string reason);
 }

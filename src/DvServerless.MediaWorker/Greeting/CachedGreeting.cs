@@ -101,12 +101,12 @@ public sealed partial class CachedGreeting : ICallGreeting
         return new GreetingAudio(prompt.Text, result.Pcm, legFormat);
     }
 
-    [LoggerMessage(EventId = 3601, Level = LogLevel.Warning, Message = "Call {CallId}: the cached greeting is unavailable; the call goes on without it.")]
+    [LoggerMessage(EventId = 3651, Level = LogLevel.Warning, Message = "Call {CallId}: the cached greeting is unavailable; the call goes on without it.")]
     private partial void LogGreetingFailed(Exception exception, string callId);
 
-    [LoggerMessage(EventId = 3602, Level = LogLevel.Warning, Message = "No TTS provider named '{Provider}' for the greeting.")]
+    [LoggerMessage(EventId = 3652, Level = LogLevel.Warning, Message = "No TTS provider named '{Provider}' for the greeting.")]
     private partial void LogNoProvider(string provider);
 
-    [LoggerMessage(EventId = 3603, Level = LogLevel.Debug, Message = "Greeting of tenant {TenantId} loaded (cache hit: {Hit}, {Bytes} bytes).")]
+    [LoggerMessage(EventId = 3653, Level = LogLevel.Debug, Message = "Greeting of tenant {TenantId} loaded (cache hit: {Hit}, {Bytes} bytes).")]
     private partial void LogGreetingLoaded(string tenantId, bool hit, int bytes);
 }

@@ -40,9 +40,9 @@ public sealed partial class GreetingPrewarmService : BackgroundService
         }
     }
 
-    [LoggerMessage(EventId = 3611, Level = LogLevel.Information, Message = "Greeting pre-loaded: {Loaded} ({SampleRate} Hz).")]
+    [LoggerMessage(EventId = 3661, Level = LogLevel.Information, Message = "Greeting pre-loaded: {Loaded} ({SampleRate} Hz).")]
     private partial void LogPrewarmed(bool loaded, int sampleRate);
 
-    [LoggerMessage(EventId = 3612, Level = LogLevel.Warning, Message = "The greeting could not be pre-loaded; calls will load it on demand.")]
+    [LoggerMessage(EventId = 3662, Level = LogLevel.Warning, Message = "The greeting could not be pre-loaded; calls will load it on demand.")]
     private partial void LogPrewarmFailed(Exception exception);
 }

@@ -113,10 +113,10 @@ public sealed partial class WorkerCallEnd
         }
     }
 
-    [LoggerMessage(EventId = 3621, Level = LogLevel.Information, Message = "Call {CallId} ended ({Reason}): minutes {Outcome}.")]
+    [LoggerMessage(EventId = 3624, Level = LogLevel.Information, Message = "Call {CallId} ended ({Reason}): minutes {Outcome}.")]
     private partial void LogEnded(string callId, CallEndReason reason, MinutesRenderOutcome outcome);
 
-    [LoggerMessage(EventId = 3622, Level = LogLevel.Warning, Message = "Call {CallId}: closing the record or rendering the minutes failed.")]
+    [LoggerMessage(EventId = 3625, Level = LogLevel.Warning, Message = "Call {CallId}: closing the record or rendering the minutes failed.")]
     private partial void LogEndFailed(Exception exception, string callId);
 
     [LoggerMessage(EventId = 3626, Level = LogLevel.Warning, Message = "Call {CallId}: storage is out at the end of the call ({Problem}); closing its record, minutes and session is retried")]

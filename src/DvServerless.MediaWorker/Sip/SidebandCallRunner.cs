@@ -354,7 +354,7 @@ public sealed partial class SidebandCallRunner
         }
     }
 
-    [LoggerMessage(EventId = 3701, Level = LogLevel.Information, Message = "SIP call {CallId}: attaching the sideband to {SipCallId}")]
+    [LoggerMessage(EventId = 3753, Level = LogLevel.Information, Message = "SIP call {CallId}: attaching the sideband to {SipCallId}")]
     private partial void LogAttaching(string callId, string sipCallId);
 
     [LoggerMessage(EventId = 3702, Level = LogLevel.Information, Message = "SIP call {CallId}: sideband attached")]
