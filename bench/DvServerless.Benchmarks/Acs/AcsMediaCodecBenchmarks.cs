@@ -10,6 +10,7 @@ namespace DvServerless.Benchmarks.Acs;
 public class AcsMediaCodecBenchmarks
 {
     private byte[] _inbound = [];
+    private readonly DvServerless.Core.Text.Utf8StringCache _participants = new();
     private byte[] _inboundWithTimestamp = [];
     private readonly ArrayBufferWriter<byte> _output = new(4096);
 
@@ -26,7 +27,7 @@ public class AcsMediaCodecBenchmarks
     [Benchmark(Baseline = true)]
     public int DecodeAndEncode()
     {
-        using var message = AcsMediaStreamCodec.Parse(_inbound);
+        using var message = AcsMediaStreamCodec.Parse(_inbound, _participants);
         _output.ResetWrittenCount();
         return AcsMediaStreamCodec.WriteAudioData(message.Audio.Span, _output);
     }
@@ -34,7 +35,7 @@ public class AcsMediaCodecBenchmarks
     [Benchmark]
     public int DecodeWithTimestampAndEncode()
     {
-        using var message = AcsMediaStreamCodec.Parse(_inboundWithTimestamp);
+        using var message = AcsMediaStreamCodec.Parse(_inboundWithTimestamp, _participants);
         _output.ResetWrittenCount();
         return AcsMediaStreamCodec.WriteAudioData(message.Audio.Span, _output);
     }

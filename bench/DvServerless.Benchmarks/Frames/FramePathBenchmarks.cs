@@ -23,6 +23,7 @@ namespace DvServerless.Benchmarks.Frames;
 public class FramePathBenchmarks : IDisposable
 {
     private byte[] _acsInbound = [];
+    private readonly DvServerless.Core.Text.Utf8StringCache _participants = new();
     private byte[] _realtimeDelta = [];
     private ResamplingBuffer? _callerResampler;
     private ResamplingBuffer? _agentResampler;
@@ -55,7 +56,7 @@ public class FramePathBenchmarks : IDisposable
     [Benchmark]
     public int CallerFrameToRealtimeAppend()
     {
-        using var message = AcsMediaStreamCodec.Parse(_acsInbound);
+        using var message = AcsMediaStreamCodec.Parse(_acsInbound, _participants);
         var audio = _callerResampler is null ? message.Audio.Span : _callerResampler.Process(message.Audio.Span).Span;
         _appendWriter.WriteInputAudioAppend(audio);
         return _appendWriter.WrittenMemory.Length;

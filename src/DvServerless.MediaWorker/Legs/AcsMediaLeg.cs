@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using DvServerless.Adapters.Acs.Media;
 using DvServerless.Core.Audio;
 using DvServerless.Core.Calls;
+using DvServerless.Core.Text;
 using Microsoft.Extensions.Logging;
 
 namespace DvServerless.MediaWorker.Legs;
@@ -36,6 +37,7 @@ public sealed partial class AcsMediaLeg : ICallLeg, IWebSocketLegProtocol
     private readonly ILogger _logger;
     private readonly TaskCompletionSource<AudioFormat?> _format = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ArrayBufferWriter<byte> _json = new(4096); // The sender's: one outbound AudioData at a time.
+    private readonly Utf8StringCache _participants = new(); // The receive loop's: the caller's id on every frame.
 
     // Keys are rare and tiny; a caller mashing the keypad faster than the loop reads only loses the oldest.
     private readonly Channel<char> _keypresses = Channel.CreateBounded<char>(new BoundedChannelOptions(64)
@@ -169,7 +171,7 @@ public sealed partial class AcsMediaLeg : ICallLeg, IWebSocketLegProtocol
         AcsInboundMessage message;
         try
         {
-            message = AcsMediaStreamCodec.Parse(trimmed);
+            message = AcsMediaStreamCodec.Parse(trimmed, _participants);
         }
         catch (AcsMediaFormatException ex)
         {

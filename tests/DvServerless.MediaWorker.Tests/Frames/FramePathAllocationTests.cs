@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using DvServerless.Adapters.Acs.Media;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Core.Audio;
+using DvServerless.Core.Text;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Legs;
 using DvServerless.MediaWorker.Playout;
@@ -31,10 +32,11 @@ public sealed class FramePathAllocationTests
             $$$"""{"kind":"AudioData","audioData":{"timestamp":"2026-01-01T09:00:00.020Z","participantRawID":"4:+14255550123","data":"{{{Convert.ToBase64String(pcm)}}}","silent":false}}""");
         using var resampler = legFormat == AudioFormat.Pcm24k ? null : new ResamplingBuffer(legFormat, AudioFormat.Pcm24k);
         using var writer = new RealtimeClientEventWriter();
+        var participants = new Utf8StringCache(); // the leg's own, as AcsMediaLeg keeps one
 
         int Frame()
         {
-            using var message = AcsMediaStreamCodec.Parse(acsFrame);
+            using var message = AcsMediaStreamCodec.Parse(acsFrame, participants);
             var audio = resampler is null ? message.Audio.Span : resampler.Process(message.Audio.Span).Span;
             writer.WriteInputAudioAppend(audio);
             return writer.WrittenMemory.Length;

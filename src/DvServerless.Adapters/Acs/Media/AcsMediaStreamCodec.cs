@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using DvServerless.Core.Audio;
+using DvServerless.Core.Text;
 
 namespace DvServerless.Adapters.Acs.Media;
 
@@ -13,16 +14,12 @@ public static partial class AcsMediaStreamCodec
 {
     private static readonly byte[] StopAudioBytes = """{"Kind":"StopAudio","AudioData":null,"StopAudio":{}}"""u8.ToArray();
 
-    // Unmixed streams carry up to 4 speakers and mixed streams usually one, so remembering the last participant id per
-    // thread avoids a string allocation for almost every frame.
-    [ThreadStatic]
-    private static byte[]? t_lastParticipantUtf8;
-
-    [ThreadStatic]
-    private static string? t_lastParticipant;
-
-    /// <summary>Parses one inbound text frame. Throws <see cref="AcsMediaFormatException"/> when it is malformed.</summary>
-    public static AcsInboundMessage Parse(ReadOnlySpan<byte> utf8Json)
+    /// <summary>
+    /// Parses one inbound text frame. Throws <see cref="AcsMediaFormatException"/> when it is malformed. A leg passes its
+    /// own <paramref name="participants"/> cache: the participant id repeats on every frame of a mixed stream, and a string
+    /// per frame would be the only allocation of the path.
+    /// </summary>
+    public static AcsInboundMessage Parse(ReadOnlySpan<byte> utf8Json, Utf8StringCache? participants = null)
     {
         var kind = (AcsInboundKind?)null;
         string? rawKind = null;
@@ -58,7 +55,7 @@ public static partial class AcsMediaStreamCodec
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
                         audio.Dispose();
-                        audio = ReadAudioData(ref reader, out silent, out participant, out timestamp);
+                        audio = ReadAudioData(ref reader, participants, out silent, out participant, out timestamp);
                     }
                     else
                     {
@@ -205,7 +202,8 @@ public static partial class AcsMediaStreamCodec
         return null;
     }
 
-    private static PooledAudio ReadAudioData(ref Utf8JsonReader reader, out bool silent, out string? participant, out DateTimeOffset? timestamp)
+    private static PooledAudio ReadAudioData(ref Utf8JsonReader reader, Utf8StringCache? participants, out bool silent, out string? participant,
+        out DateTimeOffset? timestamp)
     {
         silent = false;
         participant = null;
@@ -236,7 +234,7 @@ public static partial class AcsMediaStreamCodec
                 else if (reader.ValueTextEquals("participantRawID"u8))
                 {
                     reader.Read();
-                    participant = reader.TokenType == JsonTokenType.String ? ReadParticipant(ref reader) : null;
+                    participant = reader.TokenType == JsonTokenType.String ? ReadParticipant(ref reader, participants) : null;
                 }
                 else if (reader.ValueTextEquals("timestamp"u8))
                 {
@@ -307,22 +305,8 @@ public static partial class AcsMediaStreamCodec
         }
     }
 
-    private static string? ReadParticipant(ref Utf8JsonReader reader)
-    {
-        if (!reader.ValueIsEscaped && t_lastParticipantUtf8 is { } cached && reader.ValueSpan.SequenceEqual(cached))
-        {
-            return t_lastParticipant;
-        }
-
-        var value = reader.GetString();
-        if (!reader.ValueIsEscaped && value is not null)
-        {
-            t_lastParticipantUtf8 = reader.ValueSpan.ToArray();
-            t_lastParticipant = value;
-        }
-
-        return value;
-    }
+    private static string? ReadParticipant(ref Utf8JsonReader reader, Utf8StringCache? participants) =>
+        participants is not null && !reader.ValueIsEscaped ? participants.Get(reader.ValueSpan) : reader.GetString();
 
     private static AcsAudioMetadata ReadMetadata(ref Utf8JsonReader reader)
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
 using DvServerless.Core.Engines;
+using DvServerless.Core.Text;
 
 namespace DvServerless.Adapters.Engines.Realtime;
 
@@ -9,8 +10,10 @@ namespace DvServerless.Adapters.Engines.Realtime;
 /// The allocation-free reader of the most frequent server frame, <c>response.output_audio.delta</c> (PROTOCOL §1.5):
 /// one <see cref="Utf8JsonReader"/> pass over the top-level fields, the base64 <c>delta</c> decoded straight into a
 /// pooled <see cref="AgentAudioDelta"/>, and <c>response_id</c> / <c>item_id</c> reused from the previous delta when
-/// their bytes repeat. Every other frame (and an audio delta in a shape it does not take, e.g. escaped base64) is left
-/// to <see cref="RealtimeServerEventParser"/>, which maps it the same way. One per connection; not thread-safe.
+/// their bytes repeat. Base64 written with JSON escapes (<c>\u002B</c> for <c>+</c>, as .NET's default encoder writes it,
+/// or <c>\/</c>) is unescaped into a pooled scratch buffer first. Every other frame (and an audio delta in a shape it
+/// does not take, e.g. escaped ids) is left to <see cref="RealtimeServerEventParser"/>, which maps it the same way. One
+/// per connection; not thread-safe.
 /// </summary>
 internal sealed class RealtimeAudioDeltaReader
 {
@@ -52,66 +55,91 @@ internal sealed class RealtimeAudioDeltaReader
         Range itemId = default;
         Range base64 = default;
         var contentIndex = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        byte[]? unescaped = null; // the delta, when it was written with escapes
+        var unescapedLength = 0;
+        try
         {
-            // Escaped names never occur in the service's frames; such a frame goes to the general parser.
-            if (reader.ValueIsEscaped)
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                // Escaped names never occur in the service's frames; such a frame goes to the general parser.
+                if (reader.ValueIsEscaped)
+                {
+                    return false;
+                }
+
+                var name = reader.ValueSpan;
+                reader.Read();
+                var token = reader.TokenType;
+                if (name.SequenceEqual("type"u8))
+                {
+                    if (token != JsonTokenType.String || reader.ValueIsEscaped || !reader.ValueSpan.SequenceEqual(AudioDeltaType))
+                    {
+                        return false;
+                    }
+
+                    isAudioDelta = true;
+                }
+                else if (name.SequenceEqual("delta"u8))
+                {
+                    if (token == JsonTokenType.String && reader.ValueIsEscaped)
+                    {
+                        if (unescaped is not null)
+                        {
+                            ArrayPool<byte>.Shared.Return(unescaped);
+                        }
+
+                        // Unescaping only shortens: the escaped length is enough room.
+                        unescaped = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
+                        unescapedLength = reader.CopyString(unescaped);
+                        base64 = default;
+                    }
+                    else if (!TryPlainString(ref reader, out base64))
+                    {
+                        return false;
+                    }
+                }
+                else if (name.SequenceEqual("item_id"u8))
+                {
+                    if (!TryPlainString(ref reader, out itemId))
+                    {
+                        return false;
+                    }
+                }
+                else if (name.SequenceEqual("response_id"u8))
+                {
+                    if (!TryPlainString(ref reader, out responseId))
+                    {
+                        return false;
+                    }
+                }
+                else if (name.SequenceEqual("content_index"u8))
+                {
+                    contentIndex = token != JsonTokenType.Number ? 0
+                        : reader.TryGetInt32(out var index) ? index
+                        : (int)Math.Clamp(reader.GetDouble(), int.MinValue, int.MaxValue);
+                }
+                else if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                }
+            }
+
+            if (!isAudioDelta || reader.TokenType != JsonTokenType.EndObject)
             {
                 return false;
             }
 
-            var name = reader.ValueSpan;
-            reader.Read();
-            var token = reader.TokenType;
-            if (name.SequenceEqual("type"u8))
-            {
-                if (token != JsonTokenType.String || reader.ValueIsEscaped || !reader.ValueSpan.SequenceEqual(AudioDeltaType))
-                {
-                    return false;
-                }
-
-                isAudioDelta = true;
-            }
-            else if (name.SequenceEqual("delta"u8))
-            {
-                if (!TryPlainString(ref reader, out base64))
-                {
-                    return false;
-                }
-            }
-            else if (name.SequenceEqual("item_id"u8))
-            {
-                if (!TryPlainString(ref reader, out itemId))
-                {
-                    return false;
-                }
-            }
-            else if (name.SequenceEqual("response_id"u8))
-            {
-                if (!TryPlainString(ref reader, out responseId))
-                {
-                    return false;
-                }
-            }
-            else if (name.SequenceEqual("content_index"u8))
-            {
-                contentIndex = token != JsonTokenType.Number ? 0
-                    : reader.TryGetInt32(out var index) ? index
-                    : (int)Math.Clamp(reader.GetDouble(), int.MinValue, int.MaxValue);
-            }
-            else if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
-            {
-                reader.Skip();
-            }
+            var audio = unescaped is not null && base64.Equals(default(Range)) ? unescaped.AsSpan(0, unescapedLength) : json[base64];
+            delta = Decode(_responseIds.Get(json[responseId]), _itemIds.Get(json[itemId]), contentIndex, audio);
+            return true;
         }
-
-        if (!isAudioDelta || reader.TokenType != JsonTokenType.EndObject)
+        finally
         {
-            return false;
+            if (unescaped is not null)
+            {
+                ArrayPool<byte>.Shared.Return(unescaped);
+            }
         }
-
-        delta = Decode(_responseIds.Get(json[responseId]), _itemIds.Get(json[itemId]), contentIndex, json[base64]);
-        return true;
     }
 
     /// <summary>

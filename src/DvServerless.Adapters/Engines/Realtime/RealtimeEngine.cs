@@ -313,9 +313,8 @@ public sealed class RealtimeEngine : IConversationEngine
         string reason;
         try
         {
-            await foreach (var frame in connection.ReceiveAsync(cancellationToken).ConfigureAwait(false))
+            await foreach (var json in connection.ReceiveAsync(cancellationToken).ConfigureAwait(false))
             {
-                var json = frame.ToMemory();
                 if (_audioDeltas.TryRead(json.Span, out var audio))
                 {
                     // Most frames are audio: a pooled delta the call loop releases (or, if nobody reads any more, nobody).

@@ -202,12 +202,12 @@ internal sealed class RealtimeTranscriptionSession : ISpeechRecognition
         }
     }
 
-    private void Handle(BinaryData frame)
+    private void Handle(ReadOnlyMemory<byte> frame)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(frame.ToMemory());
+            document = JsonDocument.Parse(frame);
         }
         catch (JsonException ex)
         {

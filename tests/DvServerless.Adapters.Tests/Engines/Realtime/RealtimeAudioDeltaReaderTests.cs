@@ -85,16 +85,36 @@ public sealed class RealtimeAudioDeltaReaderTests
         Assert.Null(delta);
     }
 
-    [Fact]
-    public void Escaped_base64_is_left_to_the_general_parser_which_still_decodes_it()
+    [Theory]
+    // "/" may legally be written "\/" in JSON, and .NET's default encoder writes "+" as "\u002B" (the simulator does).
+    [InlineData("""{"type":"response.output_audio.delta","response_id":"r","item_id":"i","delta":"\/\/\/\/"}""", new byte[] { 0xFF, 0xFF, 0xFF })]
+    [InlineData("""{"type":"response.output_audio.delta","response_id":"r","item_id":"i","delta":"\u002B\u002B\u002B\u002B"}""", new byte[] { 0xFB, 0xEF, 0xBE })]
+    public void Escaped_base64_is_unescaped_and_decoded_as_the_general_parser_decodes_it(string frame, byte[] pcm)
     {
-        // "/" may legally be written "\/" in JSON; only the general parser unescapes.
-        var pcm = new byte[] { 0xFF, 0xFF, 0xFF };
-        var json = Encoding.UTF8.GetBytes("""{"type":"response.output_audio.delta","response_id":"r","item_id":"i","delta":"\/\/\/\/"}""");
-
-        Assert.False(_reader.TryRead(json, out _));
+        var json = Encoding.UTF8.GetBytes(frame);
         var events = new List<EngineEvent>();
         RealtimeServerEventParser.Parse(json, events, out _);
         Assert.Equal(pcm, Assert.IsType<AgentAudioDelta>(Assert.Single(events)).Audio.ToArray());
+
+        Assert.True(_reader.TryRead(json, out var delta));
+
+        Assert.True(delta!.IsPooled);
+        Assert.Equal(("r", "i"), (delta.ResponseId, delta.ItemId));
+        Assert.Equal(pcm, delta.Audio.ToArray());
+        delta.Release();
+    }
+
+    [Fact]
+    public void Escaped_base64_of_a_whole_frame_of_audio_matches_the_plain_one()
+    {
+        // The simulator's shape: every "+" of a 20 ms frame's base64 written as \u002B.
+        var escaped = Base64Pcm.Replace("+", "\\u002B", StringComparison.Ordinal);
+        Assert.Contains("\\u002B", escaped, StringComparison.Ordinal);
+        var json = Encoding.UTF8.GetBytes($$"""{"type":"response.output_audio.delta","response_id":"r","item_id":"i","content_index":0,"delta":"{{escaped}}"}""");
+
+        Assert.True(_reader.TryRead(json, out var delta));
+
+        Assert.Equal(Pcm, delta!.Audio.ToArray());
+        delta.Release();
     }
 }

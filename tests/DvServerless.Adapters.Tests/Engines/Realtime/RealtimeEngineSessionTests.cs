@@ -163,6 +163,29 @@ public sealed class RealtimeEngineSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadEventsAsync_EventsLargerThanTheReceiveBuffer_ArriveWhole_AndTheReusedBufferDoesNotLeakIntoTheNext()
+    {
+        // Frames are read into one pooled buffer of 16 KB that grows for a larger event and is reused for the next one.
+        var large = Enumerable.Range(0, 150_000).Select(i => (byte)(i * 31 + 7)).ToArray(); // 200 KB of base64
+        byte[] small = [9, 8, 7, 6];
+        await _server.SendAsync(AudioDelta("msg_1", large));
+        await _server.SendAsync(AudioDelta("msg_2", small));
+        await _server.SendAsync("""{"event_id":"event_6","type":"response.output_audio_transcript.delta","response_id":"resp_001","item_id":"msg_2","output_index":0,"content_index":0,"delta":"Hi"}""");
+
+        var events = await ReadAsync(3);
+
+        var first = Assert.IsType<AgentAudioDelta>(events[0]);
+        Assert.Equal(("msg_1", large.Length), (first.ItemId, first.Audio.Length));
+        Assert.True(large.AsSpan().SequenceEqual(first.Audio.Span), "the large delta's audio differs from what was sent");
+        var second = Assert.IsType<AgentAudioDelta>(events[1]);
+        Assert.Equal(small, second.Audio.ToArray());
+        Assert.Equal(new AgentTranscriptDelta("resp_001", "msg_2", "Hi"), events[2]);
+
+        static string AudioDelta(string itemId, byte[] audio) =>
+            $$"""{"event_id":"event_5","type":"response.output_audio.delta","response_id":"resp_001","item_id":"{{itemId}}","output_index":0,"content_index":0,"delta":"{{Convert.ToBase64String(audio)}}"}""";
+    }
+
+    [Fact]
     public async Task ReadEventsAsync_FunctionCall_IsRequestedOnceAlthoughResponseDoneRepeatsIt()
     {
         await _server.SendAsync("""{"event_id":"event_5556","type":"response.function_call_arguments.done","response_id":"resp_002","item_id":"fc_001","output_index":0,"call_id":"call_001","name":"get_weather","arguments":"{\"location\": \"San Francisco\"}"}""");

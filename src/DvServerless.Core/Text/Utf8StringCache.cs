@@ -1,13 +1,13 @@
 using System.Text;
 
-namespace DvServerless.Adapters.Engines.Realtime;
+namespace DvServerless.Core.Text;
 
 /// <summary>
-/// The last string decoded from one JSON field, kept with its UTF-8 bytes: ids such as <c>item_id</c> repeat on every
-/// audio delta of an item, so a delta costs a byte comparison instead of a new string. One per field per connection;
-/// not thread-safe (one receive loop reads).
+/// The last string decoded from one JSON field, kept with its UTF-8 bytes: ids such as a Realtime delta's
+/// <c>item_id</c> or an ACS frame's <c>participantRawID</c> repeat on every frame, so a frame costs a byte comparison
+/// instead of a new string. One per field per connection; not thread-safe (one receive loop reads).
 /// </summary>
-internal sealed class Utf8StringCache
+public sealed class Utf8StringCache
 {
     private byte[] _bytes = new byte[64];
     private int _length = -1;
