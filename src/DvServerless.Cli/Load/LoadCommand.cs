@@ -15,10 +15,14 @@ public static class LoadCommand
         engine.AcceptOnlyFromAmong("simulator");
         var json = new Option<FileInfo?>("--json") { Description = "Write the report as JSON to this file." };
         var verbose = new Option<bool>("--verbose") { Description = "Show the apps' logs." };
+        var starvation = new Option<bool>("--count-starvation")
+        {
+            Description = "Have the worker count thread-pool starvation (its runtime events add allocations of their own).",
+        };
 
         var command = new Command("load", "Run many concurrent simulated ACS calls through the local stack and report jitter, latency and cost per call.")
         {
-            calls, duration, ramp, engine, json, verbose,
+            calls, duration, ramp, engine, json, verbose, starvation,
         };
         command.Validators.Add(result =>
         {
@@ -48,6 +52,7 @@ public static class LoadCommand
                 Engine = parseResult.GetValue(engine)!,
                 Json = parseResult.GetValue(json),
                 Verbose = parseResult.GetValue(verbose),
+                CountStarvation = parseResult.GetValue(starvation),
             };
             return new LoadRunner(DvsConsole.Out, DvsConsole.Error).RunAsync(options, cancellationToken);
         });

@@ -18,6 +18,12 @@ public sealed class LoadOptions
     /// <summary>Write the report as JSON here, besides printing it.</summary>
     public FileInfo? Json { get; init; }
 
+    /// <summary>
+    /// Have the worker count thread-pool starvation (<c>MediaWorker:CountThreadPoolStarvation</c>); its runtime events add
+    /// allocations of their own, so the allocation figure is higher with it.
+    /// </summary>
+    public bool CountStarvation { get; init; }
+
     /// <summary>Show the apps' logs.</summary>
     public bool Verbose { get; init; }
 }

@@ -31,37 +31,58 @@ public sealed record LoadReport
     public required double? CpuPercentPerCall { get; init; }
 
     /// <summary>
-    /// Process CPU, percent of one core: while all calls were up when <see cref="CpuAllCallsUp"/>, else over the whole run
-    /// (ramp and hang-ups included, so it understates the cost of a call).
+    /// The worker process's CPU, percent of one core: while all calls were up when <see cref="CpuAllCallsUp"/>, else over
+    /// the whole run (ramp and hang-ups included, so it understates the cost of a call).
     /// </summary>
     public required double? CpuPercent { get; init; }
 
     /// <summary>Whether <see cref="CpuPercent"/> was measured while every call was up.</summary>
     public bool CpuAllCallsUp { get; init; }
 
-    /// <summary>(Peak resident memory − resident memory before the first call) / calls, MB.</summary>
+    /// <summary>(The worker's peak resident memory − its resident memory before the first call) / calls, MB.</summary>
     public required double RssMbPerCall { get; init; }
 
-    /// <summary>Resident memory before the first call and at its peak, MB.</summary>
+    /// <summary>The worker's resident memory before the first call and at its peak, MB.</summary>
     public required (double Baseline, double Peak) RssMb { get; init; }
 
-    /// <summary>GC pause p99 (ms), the longest, and the pauses seen.</summary>
-    public required (double? P99, double Max, long Count) GcPause { get; init; }
+    /// <summary>
+    /// The worker's GC pauses: p99 (ms), the longest (at most this: the upper bound of its bucket on <c>/metrics</c>), and
+    /// the pauses seen.
+    /// </summary>
+    public required (double? P99, double? Longest, long Count) GcPause { get; init; }
 
-    /// <summary>The most OS threads in the process.</summary>
+    /// <summary>
+    /// What the worker allocated on its managed heap during the run, KB per call per second: what makes its collections
+    /// (and their pauses) come often or seldom.
+    /// </summary>
+    public double? AllocatedKbPerCallSecond { get; init; }
+
+    /// <summary>The most OS threads in the worker.</summary>
     public required int Threads { get; init; }
 
-    /// <summary>The most thread-pool threads.</summary>
+    /// <summary>The most thread-pool threads in the worker.</summary>
     public required int PoolThreads { get; init; }
 
-    /// <summary>The longest thread-pool queue seen.</summary>
+    /// <summary>The longest queue of the worker's thread pool seen.</summary>
     public required long PoolQueuePeak { get; init; }
 
-    /// <summary>Threads the pool added because queued work was starving (pool threads blocked).</summary>
-    public required long StarvationInjections { get; init; }
+    /// <summary>
+    /// Threads the worker's pool added because queued work was starving (pool threads blocked); null when the run did not
+    /// count them (<see cref="LoadOptions.CountStarvation"/>).
+    /// </summary>
+    public required long? StarvationInjections { get; init; }
 
-    /// <summary>The thread pool's minimum worker threads in this run (the floor).</summary>
-    public required int PoolMinThreads { get; init; }
+    /// <summary>
+    /// CPU of this process, percent of one core, over the same time as <see cref="CpuPercent"/>: the simulators, the
+    /// Functions app and the callers that load the worker (not a cost of the gateway; it shares the machine's cores).
+    /// </summary>
+    public double? HarnessCpuPercent { get; init; }
+
+    /// <summary>
+    /// This process's GC pause p99, ms: the callers measure jitter here, so a pause of theirs shows in the jitter as if
+    /// the worker had been late.
+    /// </summary>
+    public double? HarnessGcPauseP99 { get; init; }
 
     /// <summary>Processor cores.</summary>
     public required int Cores { get; init; }

@@ -7,23 +7,28 @@ public static class LoadReportBuilder
     private const double Megabyte = 1024 * 1024;
 
     /// <summary>
-    /// Builds the report of a finished run; <paramref name="gcPauses"/> holds the run's garbage-collection pauses and
-    /// <paramref name="starvationInjections"/> the threads the pool added for starvation during it;
-    /// <paramref name="memory"/>'s last sample is the one after every call ended.
+    /// Builds the report of a finished run: the worker's histograms and counters are what its <c>/metrics</c> counted
+    /// between <paramref name="before"/> (the stack up, no call) and <paramref name="after"/> (every call ended);
+    /// <paramref name="harnessGcPauses"/> holds this process's garbage-collection pauses; <paramref name="memory"/>'s last
+    /// sample is the one after every call ended.
     /// </summary>
-    public static LoadReport Build(LoadOptions options, IReadOnlyList<LoadCallOutcome> outcomes, LoadMeasurements measurements, WorkerMeasurements worker,
-        long starvationInjections, LatencyHistogram gcPauses, RuntimeSampler sampler, TimeSpan elapsed, MemorySeries? memory = null)
+    public static LoadReport Build(LoadOptions options, IReadOnlyList<LoadCallOutcome> outcomes, LoadMeasurements measurements,
+        PrometheusScrape before, PrometheusScrape after, LatencyHistogram harnessGcPauses, RuntimeSampler sampler, TimeSpan elapsed,
+        MemorySeries? memory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(outcomes);
         ArgumentNullException.ThrowIfNull(measurements);
-        ArgumentNullException.ThrowIfNull(worker);
-        ArgumentNullException.ThrowIfNull(gcPauses);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        ArgumentNullException.ThrowIfNull(harnessGcPauses);
         ArgumentNullException.ThrowIfNull(sampler);
         var calls = Math.Max(1, options.Calls);
-        var (cpu, inWindow) = sampler.CpuPercent();
-        ThreadPool.GetMinThreads(out var minWorkers, out _);
+        var (cpu, harnessCpu, inWindow) = sampler.CpuPercent();
         var jitter = measurements.Jitter;
+        var gateway = Run(WorkerMetricNames.GatewayLatency);
+        var bargeIn = Run(WorkerMetricNames.BargeInReaction);
+        var gcPauses = Run(WorkerMetricNames.GcPause);
         var samples = memory?.Samples ?? [];
         return new LoadReport
         {
@@ -32,25 +37,33 @@ public static class LoadReportBuilder
             Failed = outcomes.Count(outcome => !outcome.Completed),
             Failures = outcomes.Where(outcome => !outcome.Completed).OrderBy(outcome => outcome.Index).ToArray(),
             Jitter = (jitter.Percentile(50), jitter.Percentile(95), jitter.Percentile(99), jitter.Count),
-            GatewayLatency = (worker.GatewayLatency.Percentile(50), worker.GatewayLatency.Percentile(99), worker.GatewayLatency.Count),
-            BargeInReaction = (worker.BargeInReaction.Percentile(99), worker.BargeInReaction.Count),
+            GatewayLatency = (gateway.Percentile(50), gateway.Percentile(99), gateway.Count),
+            BargeInReaction = (bargeIn.Percentile(99), bargeIn.Count),
             CallerBargeInReaction = (measurements.CallerBargeInReaction.Percentile(50), measurements.CallerBargeInReaction.Percentile(99)),
             CpuPercent = cpu,
             CpuAllCallsUp = inWindow,
             CpuPercentPerCall = cpu / calls,
             RssMb = (sampler.BaselineRssBytes / Megabyte, sampler.PeakRssBytes / Megabyte),
             RssMbPerCall = Math.Max(0, sampler.PeakRssBytes - sampler.BaselineRssBytes) / Megabyte / calls,
-            GcPause = (gcPauses.Percentile(99), gcPauses.MaxMs, gcPauses.Count),
-            StarvationInjections = starvationInjections,
+            GcPause = (gcPauses.Percentile(99), gcPauses.HighestBound(), gcPauses.Count),
+            AllocatedKbPerCallSecond = elapsed > TimeSpan.Zero
+                ? (after.Sum(WorkerMetricNames.AllocatedBytes) - before.Sum(WorkerMetricNames.AllocatedBytes)) / 1024 / calls / elapsed.TotalSeconds
+                : null,
+            StarvationInjections = options.CountStarvation
+                ? (long)(after.Sum(WorkerMetricNames.Starvations) - before.Sum(WorkerMetricNames.Starvations))
+                : null,
             Threads = sampler.PeakThreads,
             PoolThreads = sampler.PeakPoolThreads,
             PoolQueuePeak = sampler.PeakPoolQueue,
-            PoolMinThreads = minWorkers,
+            HarnessCpuPercent = harnessCpu,
+            HarnessGcPauseP99 = harnessGcPauses.Percentile(99),
             Cores = Environment.ProcessorCount,
             Elapsed = elapsed,
             Memory = samples,
             HeapSlopeMbPerHour = MemorySeries.HeapSlopeMbPerHour(samples, options.Calls),
             PooledBuffersLeaked = memory is null || samples.Count == 0 ? null : samples[^1].PooledBuffersOutstanding - memory.BaselinePooledBuffers,
         };
+
+        BucketHistogram Run(string name) => after.Histogram(name).Since(before.Histogram(name));
     }
 }

@@ -4,10 +4,12 @@ namespace DvServerless.Cli.Load;
 
 /// <summary>
 /// The JSON of a <see cref="LoadReport"/>: <c>calls, completed, failed, jitterMs {p50, p95, p99}, gatewayLatencyMs
-/// {p50, p99}, bargeInReactionMs {p99}, cpuPercentPerCall, rssMbPerCall, gcPauseMsP99, threads, poolThreads, poolMinThreads (the pool's floor),
-/// threadPoolStarvations (threads the pool added because queued work starved), heapSlopeMbPerHour, pooledBuffersLeaked,
+/// {p50, p99}, bargeInReactionMs {p99}, cpuPercentPerCall, rssMbPerCall, gcPauseMsP99, allocatedKbPerCallSecond, threads, poolThreads,
+/// threadPoolStarvations (threads the pool added because queued work starved; null unless counted), heapSlopeMbPerHour, pooledBuffersLeaked,
+/// harness {cpuPercent, gcPauseMsP99} (the process that loads the worker),
 /// memory [{atSeconds, rssMb, gcHeapMb, gen2Collections, liveCalls, pooledBuffersOutstanding}]</c>, then
-/// <c>failures [{call, reason}]</c>. Milliseconds are rounded to 0.01, a figure not measured is null.
+/// <c>failures [{call, reason}]</c>. Every figure but jitter, the caller's barge-in and the harness is the worker
+/// process's. Milliseconds are rounded to 0.01, a figure not measured is null.
 /// </summary>
 public static class LoadReportJson
 {
@@ -37,10 +39,10 @@ public static class LoadReportJson
             Number(writer, "cpuPercentPerCall", report.CpuPercentPerCall);
             Number(writer, "rssMbPerCall", report.RssMbPerCall);
             Number(writer, "gcPauseMsP99", report.GcPause.P99);
+            Number(writer, "allocatedKbPerCallSecond", report.AllocatedKbPerCallSecond);
             writer.WriteNumber("threads", report.Threads);
             writer.WriteNumber("poolThreads", report.PoolThreads);
-            writer.WriteNumber("poolMinThreads", report.PoolMinThreads);
-            writer.WriteNumber("threadPoolStarvations", report.StarvationInjections);
+            Number(writer, "threadPoolStarvations", report.StarvationInjections);
             Number(writer, "heapSlopeMbPerHour", report.HeapSlopeMbPerHour);
             if (report.PooledBuffersLeaked is { } leaked)
             {
@@ -51,6 +53,10 @@ public static class LoadReportJson
                 writer.WriteNull("pooledBuffersLeaked");
             }
 
+            writer.WriteStartObject("harness");
+            Number(writer, "cpuPercent", report.HarnessCpuPercent);
+            Number(writer, "gcPauseMsP99", report.HarnessGcPauseP99);
+            writer.WriteEndObject();
             writer.WriteStartArray("memory");
             foreach (var sample in report.Memory)
             {

@@ -17,22 +17,24 @@ public static class LoadReportPrinter
         Row(table, "gateway latency per frame", $"p50 {Ms(report.GatewayLatency.P50)}  p99 {Ms(report.GatewayLatency.P99)}  ({report.GatewayLatency.Frames:N0} frames)");
         Row(table, "barge-in reaction (worker)", $"p99 {Ms(report.BargeInReaction.P99)}  ({report.BargeInReaction.Count} barge-ins)");
         Row(table, "barge-in reaction (caller, VAD incl.)", $"p50 {Ms(report.CallerBargeInReaction.P50)}  p99 {Ms(report.CallerBargeInReaction.P99)}");
-        Row(table, report.CpuAllCallsUp ? "CPU (all calls up)" : "CPU (whole run: never all calls up)", report.CpuPercent is { } cpu
+        Row(table, report.CpuAllCallsUp ? "worker CPU (all calls up)" : "worker CPU (whole run: never all calls up)", report.CpuPercent is { } cpu
             ? $"{Number(cpu)} % of one core of {report.Cores} → {Number(report.CpuPercentPerCall)} % per call"
             : "not measured");
-        Row(table, "resident memory", $"{Number(report.RssMb.Baseline)} MB before calls, {Number(report.RssMb.Peak)} MB peak → {Number(report.RssMbPerCall)} MB per call");
-        Row(table, "GC pauses", $"p99 {Ms(report.GcPause.P99)}  max {Ms(report.GcPause.Max)}  ({report.GcPause.Count} pauses)");
-        Row(table, "threads (peak)", $"{report.Threads} OS threads, {report.PoolThreads} pool threads (floor {report.PoolMinThreads}), pool queue peak {report.PoolQueuePeak}, {report.StarvationInjections} starvation injections");
+        Row(table, "worker resident memory", $"{Number(report.RssMb.Baseline)} MB before calls, {Number(report.RssMb.Peak)} MB peak → {Number(report.RssMbPerCall)} MB per call");
+        Row(table, "worker GC pauses", $"p99 {Ms(report.GcPause.P99)}  longest ≤ {Ms(report.GcPause.Longest)}  ({report.GcPause.Count} pauses; {Number(report.AllocatedKbPerCallSecond)} KB allocated per call per second)");
+        Row(table, "worker threads (peak)", $"{report.Threads} OS threads, {report.PoolThreads} pool threads, pool queue peak {report.PoolQueuePeak}, " +
+            (report.StarvationInjections is { } injections ? $"{injections} starvation injections" : "starvation not counted (--count-starvation)"));
+        Row(table, "load harness (simulators, Functions app, callers)", $"CPU {Number(report.HarnessCpuPercent)} % of one core, GC pause p99 {Ms(report.HarnessGcPauseP99)}");
         if (report.Memory.Count > 0)
         {
             var first = report.Memory[0];
             var last = report.Memory[^1];
             var slope = report.HeapSlopeMbPerHour is { } mbPerHour ? $"heap slope {Number(mbPerHour)} MB/h while all calls were up, " : string.Empty;
-            Row(table, "memory over time", $"{slope}RSS {Number(first.RssMb)} → {Number(last.RssMb)} MB ({report.Memory.Count} samples), {report.PooledBuffersLeaked ?? 0} audio buffers not returned");
+            Row(table, "worker memory over time", $"{slope}RSS {Number(first.RssMb)} → {Number(last.RssMb)} MB ({report.Memory.Count} samples), {report.PooledBuffersLeaked ?? 0} audio buffers not returned");
         }
 
         console.Write(table);
-        console.MarkupLine("[grey]One process carries the worker, the Functions app and both simulators: CPU and memory are the whole process's.[/]");
+        console.MarkupLine("[grey]The worker runs in its own process: CPU, memory, GC and threads are the worker's, read from the OS and its /metrics. Jitter is measured by the callers in the harness, so a harness GC pause counts in it.[/]");
         foreach (var failure in report.Failures)
         {
             console.MarkupLine($"[red]call {failure.Index} failed:[/] {Markup.Escape(failure.Failure ?? string.Empty)}");

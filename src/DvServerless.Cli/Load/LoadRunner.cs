@@ -2,14 +2,13 @@ using System.Diagnostics;
 using DvServerless.Core.Audio;
 using DvServerless.Core.Diagnostics;
 using DvServerless.Cli.LocalStack;
-using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace DvServerless.Cli.Load;
 
 /// <summary>
-/// <c>dvs load</c>: starts the local stack with the Realtime simulator, places the calls over the ramp, shows progress,
-/// and measures them (<see cref="LoadReport"/>). Exit code 0 when every call completed, 1 when any failed, 2 when the run
+/// <c>dvs load</c>: starts the local stack with the Realtime simulator and the media worker as a process of its own,
+/// places the calls over the ramp, shows progress, and measures them (<see cref="LoadReport"/>). Exit code 0 when every call completed, 1 when any failed, 2 when the run
 /// could not start.
 /// </summary>
 public sealed class LoadRunner
@@ -71,6 +70,18 @@ public sealed class LoadRunner
         ArgumentNullException.ThrowIfNull(progress);
         progress("speaking the caller's lines (espeak-ng, once for every call)");
         var script = await LoadCallerScript.SynthesizeAsync(AudioFormat.Pcm24k, options.Duration + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        // The worker runs as its own process, as it does in a container: what it costs is then measured apart from the
+        // simulators and the Functions app, and their garbage collections do not stop its frames.
+        var workerSettings = new Dictionary<string, string?>
+        {
+            ["MediaWorker:CountThreadPoolStarvation"] = options.CountStarvation ? "true" : "false",
+        };
+        if (!options.Verbose)
+        {
+            workerSettings["Logging:LogLevel:Default"] = "Warning";
+        }
+
+        var workers = new MediaWorkerProcessLauncher(extraSettings: workerSettings, echo: options.Verbose ? progress : null);
         await using var stack = await LocalStack.LocalStack.StartAsync(new LocalStackOptions
         {
             Verbose = options.Verbose,
@@ -80,18 +91,19 @@ public sealed class LoadRunner
             Environment = new Dictionary<string, string?>(),
             // A record per caller frame would grow without end in a soak, and nothing here reads them.
             RecordSimulatorAudioAppends = false,
+            MediaWorkerLauncher = workers.LaunchAsync,
         }, progress, cancellationToken).ConfigureAwait(false);
 
-        var lead = TimeSpan.FromMilliseconds(stack.MediaWorkerServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaWorker.Hosting.MediaWorkerOptions>>().Value.PlayoutLeadMs);
-        var measurements = new LoadMeasurements(lead);
-        // The process's one listener, which the in-process worker's /metrics reads too; counts are taken from here on.
-        var runtime = RuntimeEventListener.Shared;
-        var starvationsBefore = runtime.StarvationInjections;
-        var gcPauses = new LatencyHistogram();
-        runtime.OnGcPause(pause => gcPauses.Record(pause.TotalMilliseconds));
-        using var worker = new WorkerMeasurements();
-        await using var sampler = new RuntimeSampler();
-        await using var memory = new MemorySeries(MemorySeries.IntervalFor(options.Duration), () => measurements.Active);
+        var launch = workers.Launch;
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var probe = new WorkerProbe(workers.Worker.Id, launch.InternalUrl, http);
+        var measurements = new LoadMeasurements(PlayoutLead(launch));
+        // This process's own pauses: the callers measure jitter here, so the report shows them beside it.
+        var harnessGcPauses = new LatencyHistogram();
+        using var harnessPauses = GcPauseWatcher.Shared.OnPause(pause => harnessGcPauses.Record(pause.TotalMilliseconds));
+        var before = await probe.ScrapeAsync(cancellationToken).ConfigureAwait(false);
+        await using var sampler = new RuntimeSampler(probe);
+        await using var memory = await MemorySeries.StartAsync(probe, MemorySeries.IntervalFor(options.Duration), () => measurements.Active, cancellationToken).ConfigureAwait(false);
         var caller = new LoadCall(stack, script, measurements);
         var started = Stopwatch.GetTimestamp();
         var calls = new List<Task<LoadCallOutcome>>(options.Calls);
@@ -100,8 +112,17 @@ public sealed class LoadRunner
         var outcomes = await Task.WhenAll(calls).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         sampler.MarkWindowEnd();
-        memory.Sample(); // every call has ended: what is still rented now was never returned
-        return LoadReportBuilder.Build(options, outcomes, measurements, worker, runtime.StarvationInjections - starvationsBefore, gcPauses, sampler, elapsed, memory);
+        await memory.SampleAsync(cancellationToken).ConfigureAwait(false); // every call has ended: what is still rented now was never returned
+        var after = await probe.ScrapeAsync(cancellationToken).ConfigureAwait(false);
+        return LoadReportBuilder.Build(options, outcomes, measurements, before, after, harnessGcPauses, sampler, elapsed, memory);
+    }
+
+    /// <summary>How far ahead of real time the worker sends agent audio (its setting, else its default).</summary>
+    private static TimeSpan PlayoutLead(MediaWorkerLaunch launch)
+    {
+        var configured = launch.Settings.TryGetValue("MediaWorker:PlayoutLeadMs", out var value)
+            && int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var ms) ? ms : new MediaWorker.Hosting.MediaWorkerOptions().PlayoutLeadMs;
+        return TimeSpan.FromMilliseconds(configured);
     }
 
     private static async Task PlaceAllAsync(LoadOptions options, LoadCall caller, LoadMeasurements measurements, List<Task<LoadCallOutcome>> calls,

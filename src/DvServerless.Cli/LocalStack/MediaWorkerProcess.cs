@@ -1,21 +1,25 @@
 using System.Diagnostics;
 
-namespace DvServerless.Testing;
+namespace DvServerless.Cli.LocalStack;
 
 /// <summary>
 /// The built media worker running as its own OS process (<c>dotnet DvServerless.MediaWorker.dll</c>, configured through
-/// environment variables as a container is), so a test can stop it as a platform does: SIGTERM on a redeploy, SIGKILL
-/// when a node dies. Its console log is collected.
+/// environment variables as a container is): <c>dvs load</c> measures it apart from the simulators, and a test can stop it
+/// as a platform does (SIGTERM on a redeploy, SIGKILL when a node dies). The last lines of its console log are kept.
 /// </summary>
 public sealed class MediaWorkerProcess : IAsyncDisposable
 {
+    // Enough to show why a start failed; a load run's worker logs for many minutes and must not grow this process.
+    private const int KeptLines = 2000;
     private readonly Process _process;
-    private readonly List<string> _lines = [];
+    private readonly Queue<string> _lines = new();
+    private readonly Action<string>? _echo;
 
-    private MediaWorkerProcess(Process process, Uri url)
+    private MediaWorkerProcess(Process process, Uri url, Action<string>? echo)
     {
         _process = process;
         Url = url;
+        _echo = echo;
         process.OutputDataReceived += (_, e) => Add(e.Data);
         process.ErrorDataReceived += (_, e) => Add(e.Data);
         process.BeginOutputReadLine();
@@ -28,10 +32,16 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 
+    /// <summary>
+    /// The worker built beside this program (<c>DvServerless.MediaWorker.dll</c>: the CLI and the test projects reference
+    /// the worker, so its assembly and runtime configuration are copied next to theirs).
+    /// </summary>
+    public static string BuiltAssembly => Path.Combine(AppContext.BaseDirectory, "DvServerless.MediaWorker.dll");
+
     /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Everything the worker wrote so far.</summary>
+    /// <summary>What the worker wrote so far (its last 2,000 lines).</summary>
     public string Output
     {
         get
@@ -45,10 +55,11 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <c>dotnet <paramref name="assembly"/></c> listening on <paramref name="url"/> with <paramref name="settings"/>
-    /// (configuration keys, passed as <c>Section__Key</c> environment variables) and waits until <c>/healthz</c> answers.
+    /// (configuration keys, passed as <c>Section__Key</c> environment variables) and waits until <c>/healthz</c> answers;
+    /// every line it writes also goes to <paramref name="echo"/> when given.
     /// </summary>
     public static async Task<MediaWorkerProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string?> settings, Uri url,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<string>? echo = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(url);
@@ -63,7 +74,7 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
         info.ArgumentList.Add("--urls");
         info.ArgumentList.Add(url.ToString().TrimEnd('/'));
 
-        // A test's worker must never reach a real model, whatever the developer's shell holds.
+        // A local stack's worker must never reach a real model, whatever the developer's shell holds.
         foreach (var key in new[] { "OPENAI_API_KEY", "OpenAI__ApiKey", "AzureOpenAI__Endpoint", "AzureOpenAI__ApiKey" })
         {
             info.Environment.Remove(key);
@@ -76,7 +87,7 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var worker = new MediaWorkerProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start."), url);
+        var worker = new MediaWorkerProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start."), url, echo);
         try
         {
             await worker.WaitUntilHealthyAsync(cancellationToken).ConfigureAwait(false);
@@ -92,11 +103,16 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
     /// <summary>Sends SIGTERM, as Container Apps does to a replica it replaces or scales in.</summary>
     public async Task TerminateAsync()
     {
-        var result = await ExternalCommand.RunAsync("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            Environment.CurrentDirectory, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        if (result.ExitCode != 0)
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
-            throw new InvalidOperationException($"kill -TERM {Id} failed: {result.StandardError}");
+            UseShellExecute = false,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("kill did not start.");
+        var error = await kill.StandardError.ReadToEndAsync().ConfigureAwait(false);
+        await kill.WaitForExitAsync().ConfigureAwait(false);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {Id} failed: {error}");
         }
     }
 
@@ -152,12 +168,20 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
 
     private void Add(string? line)
     {
-        if (line is not null)
+        if (line is null)
         {
-            lock (_lines)
+            return;
+        }
+
+        lock (_lines)
+        {
+            _lines.Enqueue(line);
+            if (_lines.Count > KeptLines)
             {
-                _lines.Add(line);
+                _lines.Dequeue();
             }
         }
+
+        _echo?.Invoke(line);
     }
 }

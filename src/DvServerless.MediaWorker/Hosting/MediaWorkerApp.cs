@@ -61,9 +61,8 @@ public static class MediaWorkerApp
         services.AddSingleton(sp => MediaTokenService.FromConfiguredKey(
             sp.GetRequiredService<IOptions<MediaWorkerOptions>>().Value.TokenSigningKey, sp.GetRequiredService<TimeProvider>()));
         services.AddMetrics();
-        // Thread-pool starvation on /metrics (dvs.runtime.threadpool.starvations): the listener lives as long as the app.
-        // The process's one runtime listener (several in one process can deadlock in the runtime); the container never disposes it.
-        services.AddSingleton(DvServerless.Core.Diagnostics.RuntimeEventListener.Shared);
+        // GC pauses on /metrics (dvs.runtime.gc.pause): the process's one poller, which the container never disposes.
+        services.AddSingleton(DvServerless.Core.Diagnostics.GcPauseWatcher.Shared);
         services.AddSingleton<MediaWorkerMetrics>();
         services.AddCallTelemetry();
         services.AddSingleton<ActiveCalls>();
@@ -109,6 +108,12 @@ public static class MediaWorkerApp
 
         // After configure: the exporters follow the final configuration, settings a host or test added included.
         services.AddWorkerTelemetry(builder.Configuration);
+        // Thread-pool starvation on /metrics (dvs.runtime.threadpool.starvations) only when asked: its runtime events cost an
+        // allocation per idle pool thread. The process's one listener (several in one process can deadlock in the runtime).
+        if (builder.Configuration.GetValue<bool>($"{MediaWorkerOptions.SectionName}:{nameof(MediaWorkerOptions.CountThreadPoolStarvation)}"))
+        {
+            services.AddSingleton(DvServerless.Core.Diagnostics.RuntimeEventListener.Shared);
+        }
 
         // The public URLs (configured, or the local default) and the internal port (/metrics, the local Azure SignalR
         // REST stand-in), which the Container Apps ingress does not expose.

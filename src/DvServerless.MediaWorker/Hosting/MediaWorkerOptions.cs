@@ -15,6 +15,12 @@ public sealed class MediaWorkerOptions
     /// </summary>
     public string TokenSigningKey { get; set; } = LocalDefaults.MediaTokenSigningKey;
 
+    /// <summary>
+    /// Count thread-pool starvation injections on <c>/metrics</c> (<c>dvs_runtime_threadpool_starvations_total</c>): for
+    /// diagnosing stalls, off by default because the runtime events it needs allocate one event per idle pool thread.
+    /// </summary>
+    public bool CountThreadPoolStarvation { get; set; }
+
     /// <summary>How far ahead of the caller's playback position agent audio is sent (20–1000 ms).</summary>
     public int PlayoutLeadMs { get; set; } = 100;
 

@@ -16,6 +16,13 @@ public sealed class VoiceMetrics
     /// <summary>The meter name.</summary>
     public const string MeterName = "DvServerless.Voice";
 
+    /// <summary>
+    /// Bucket boundaries of the barge-in reaction, ms: the worker's part takes well under a millisecond, so the default
+    /// buckets (0, 5, 10, … ms) would say nothing about it.
+    /// </summary>
+    public static IReadOnlyList<double> BargeInReactionBuckets { get; } =
+        [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500];
+
     /// <summary>Creates the instruments on a meter from <paramref name="meterFactory"/>.</summary>
     public VoiceMetrics(IMeterFactory meterFactory)
     {
@@ -25,7 +32,8 @@ public sealed class VoiceMetrics
         LlmTimeToFirstToken = meter.CreateHistogram<double>("dvgw_llm_ttft_ms", description: "Caller stopped speaking → the response's first output, ms.");
         TtsLatency = meter.CreateHistogram<double>("dvgw_tts_latency_ms", description: "The response's first output → its first audio, ms (0 when a speech-to-speech model speaks first).");
         EndToEndLatency = meter.CreateHistogram<double>("dvgw_e2e_latency_ms", description: "Caller stopped speaking → the first agent audio sent to the caller, ms.");
-        BargeInReaction = meter.CreateHistogram<double>("dvgw_bargein_reaction_ms", description: "Barge-in signal at the worker → playback stopped at the caller, ms.");
+        BargeInReaction = meter.CreateHistogram("dvgw_bargein_reaction_ms", description: "Barge-in signal at the worker → playback stopped at the caller, ms.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = BargeInReactionBuckets });
         FirstAudio = meter.CreateHistogram<double>("dvgw_first_audio_ms", description: "Media connected → the first agent audio sent to the caller, ms.");
         Transcripts = meter.CreateCounter<long>("dvgw_transcripts", description: "Final transcript segments of callers and agents.");
         Errors = meter.CreateCounter<long>("dvgw_errors", description: "Errors on calls: engine errors and failed tools.");

@@ -42,7 +42,8 @@ public static class WorkerTelemetryServiceCollectionExtensions
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(ServiceName))
             .WithMetrics(metrics => metrics
-                .AddMeter(MediaWorkerMetrics.MeterName, VoiceMetrics.MeterName)
+                // System.Runtime: the runtime's own meter (heap, collections, thread pool), what an operator reads beside the calls.
+                .AddMeter(MediaWorkerMetrics.MeterName, VoiceMetrics.MeterName, "System.Runtime")
                 .AddPrometheusExporter());
 
         var azureMonitor = TelemetryExporters.AzureMonitorConfigured(configuration);

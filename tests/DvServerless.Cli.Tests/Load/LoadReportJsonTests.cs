@@ -12,7 +12,7 @@ public sealed class LoadReportJsonTests
         var root = json.RootElement;
 
         Assert.Equal(
-            ["calls", "completed", "failed", "jitterMs", "gatewayLatencyMs", "bargeInReactionMs", "cpuPercentPerCall", "rssMbPerCall", "gcPauseMsP99", "threads", "poolThreads", "poolMinThreads", "threadPoolStarvations", "heapSlopeMbPerHour", "pooledBuffersLeaked", "memory", "failures"],
+            ["calls", "completed", "failed", "jitterMs", "gatewayLatencyMs", "bargeInReactionMs", "cpuPercentPerCall", "rssMbPerCall", "gcPauseMsP99", "allocatedKbPerCallSecond", "threads", "poolThreads", "threadPoolStarvations", "heapSlopeMbPerHour", "pooledBuffersLeaked", "harness", "memory", "failures"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(["p50", "p95", "p99"], root.GetProperty("jitterMs").EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(["p50", "p99"], root.GetProperty("gatewayLatencyMs").EnumerateObject().Select(p => p.Name).ToArray());
@@ -30,12 +30,15 @@ public sealed class LoadReportJsonTests
         Assert.Equal(0.85, root.GetProperty("cpuPercentPerCall").GetDouble());
         Assert.Equal(1.5, root.GetProperty("rssMbPerCall").GetDouble());
         Assert.Equal(7.5, root.GetProperty("gcPauseMsP99").GetDouble());
+        Assert.Equal(12.5, root.GetProperty("allocatedKbPerCallSecond").GetDouble());
         Assert.Equal(57, root.GetProperty("threads").GetInt32());
         Assert.Equal(20, root.GetProperty("poolThreads").GetInt32());
-        Assert.Equal(2, root.GetProperty("poolMinThreads").GetInt32());
         Assert.Equal(3, root.GetProperty("threadPoolStarvations").GetInt32());
         Assert.Equal(-1.25, root.GetProperty("heapSlopeMbPerHour").GetDouble());
         Assert.Equal(0, root.GetProperty("pooledBuffersLeaked").GetInt64());
+        Assert.Equal(["cpuPercent", "gcPauseMsP99"], root.GetProperty("harness").EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(61.2, root.GetProperty("harness").GetProperty("cpuPercent").GetDouble());
+        Assert.Equal(4.25, root.GetProperty("harness").GetProperty("gcPauseMsP99").GetDouble());
         var sample = Assert.Single(root.GetProperty("memory").EnumerateArray());
         Assert.Equal(["atSeconds", "rssMb", "gcHeapMb", "gen2Collections", "liveCalls", "pooledBuffersOutstanding"], sample.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(412.5, sample.GetProperty("rssMb").GetDouble());
@@ -52,7 +55,8 @@ public sealed class LoadReportJsonTests
             BargeInReaction = (null, 0),
             CpuPercent = null,
             CpuPercentPerCall = null,
-            GcPause = (null, 0, 0),
+            GcPause = (null, null, 0),
+            HarnessGcPauseP99 = null,
         };
         using var json = JsonDocument.Parse(LoadReportJson.Write(report));
         var root = json.RootElement;
@@ -60,6 +64,7 @@ public sealed class LoadReportJsonTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("bargeInReactionMs").GetProperty("p99").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("cpuPercentPerCall").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("gcPauseMsP99").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("harness").GetProperty("gcPauseMsP99").ValueKind);
     }
 
     private static LoadReport Report() => new()
@@ -81,7 +86,9 @@ public sealed class LoadReportJsonTests
         PoolThreads = 20,
         PoolQueuePeak = 3,
         StarvationInjections = 3,
-        PoolMinThreads = 2,
+        AllocatedKbPerCallSecond = 12.5,
+        HarnessCpuPercent = 61.2,
+        HarnessGcPauseP99 = 4.25,
         Cores = 2,
         Elapsed = TimeSpan.FromSeconds(70),
         Memory = [new MemorySample(60, 412.5, 96.1, 3, 100, 12)],

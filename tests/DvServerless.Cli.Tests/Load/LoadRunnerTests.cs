@@ -4,7 +4,7 @@ using DvServerless.Testing;
 
 namespace DvServerless.Cli.Tests.Load;
 
-/// <summary><c>dvs load</c> for real, small: three calls through the whole local stack, measured.</summary>
+/// <summary><c>dvs load</c> for real, small: three calls through the whole local stack, the worker in its own process, measured.</summary>
 public sealed class LoadRunnerTests
 {
     [SkippableFact]
@@ -28,6 +28,10 @@ public sealed class LoadRunnerTests
         Assert.True(report.RssMb.Peak > report.RssMb.Baseline / 2 && report.RssMb.Baseline > 10, $"rss {report.RssMb}");
         Assert.True(report.Threads > 3 && report.PoolThreads > 0, $"threads {report.Threads}, pool {report.PoolThreads}");
         Assert.True(report.CpuPercent is > 0, $"cpu {report.CpuPercent}");
+        // The worker runs as its own process: the harness (simulators, Functions app, callers) is measured apart.
+        Assert.True(report.HarnessCpuPercent is > 0, $"harness cpu {report.HarnessCpuPercent}");
+        // Read from the worker's /metrics after every call ended: each call gave back every audio buffer it rented.
+        Assert.Equal(0, report.PooledBuffersLeaked);
         Assert.Contains(progress, line => line.StartsWith("calls: ", StringComparison.Ordinal));
     }
 

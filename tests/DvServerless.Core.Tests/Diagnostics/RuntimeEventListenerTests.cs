@@ -56,42 +56,6 @@ public sealed class RuntimeEventListenerTests
 
         Assert.True(listener.StarvationInjections > before, $"no starvation injection seen after {waited.Elapsed.TotalSeconds:0.0} s and {queued} blocked work items");
     }
-
-    [Fact]
-    public void Gc_pauses_reach_the_callback_once_asked_for()
-    {
-        using var listener = new RuntimeEventListener();
-        var pauses = new List<TimeSpan>();
-        listener.OnGcPause(pause =>
-        {
-            lock (pauses)
-            {
-                pauses.Add(pause);
-            }
-        });
-
-        var waited = Stopwatch.StartNew();
-        // Runtime events reach an EventListener through a dispatch thread, a little after they happen.
-        while (Count() == 0 && waited.Elapsed < GiveUpAfter)
-        {
-            GC.Collect(2, GCCollectionMode.Forced, blocking: true);
-            Thread.Sleep(100);
-        }
-
-        Assert.NotEqual(0, Count());
-        lock (pauses)
-        {
-            Assert.All(pauses, pause => Assert.True(pause >= TimeSpan.Zero));
-        }
-
-        int Count()
-        {
-            lock (pauses)
-            {
-                return pauses.Count;
-            }
-        }
-    }
 }
 
 /// <summary>Tests that block the thread pool on purpose run alone: every other test would wait behind them.</summary>

@@ -28,7 +28,7 @@ public sealed class WorkerDrainEndToEndTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         var shortAudio = await CallerAudioSynthesizer.SynthesizeAsync(["Hello there."], TimeSpan.Zero, AudioFormat.Pcm24k, timeout.Token);
         var longAudio = await CallerAudioSynthesizer.SynthesizeAsync(["I have a question."], TimeSpan.Zero, AudioFormat.Pcm24k, timeout.Token);
-        var workers = new WorkerProcessLauncher();
+        var workers = new MediaWorkerProcessLauncher();
         await using var stack = await LocalStack.StartAsync(TestStacks.Options(["Hello."], (_, _) => "Sure.") with
         {
             AppSettings = new Dictionary<string, string?>

@@ -31,7 +31,7 @@ public sealed class WorkerKillEndToEndTests(ITestOutputHelper output)
         Prerequisites.Require();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         var caller = await CallerAudioSynthesizer.SynthesizeAsync(Utterances, TimeSpan.FromSeconds(4), AudioFormat.Pcm24k, timeout.Token);
-        var workers = new WorkerProcessLauncher();
+        var workers = new MediaWorkerProcessLauncher();
         await using var stack = await LocalStack.StartAsync(TestStacks.Options(Utterances, (turn, heard) => $"Answer {turn} to: {heard}") with
         {
             CreateTenant = true,

@@ -27,7 +27,7 @@ public sealed class TwoWorkersEndToEndTests(ITestOutputHelper output)
         Prerequisites.Require();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(150));
         var caller = await CallerAudioSynthesizer.SynthesizeAsync(Utterances, TimeSpan.FromSeconds(2), AudioFormat.Pcm24k, timeout.Token);
-        var workers = new WorkerProcessLauncher();
+        var workers = new MediaWorkerProcessLauncher();
         await using var stack = await LocalStack.StartAsync(TestStacks.Options(Utterances, (_, _) => "Sure.") with
         {
             CreateTenant = true,

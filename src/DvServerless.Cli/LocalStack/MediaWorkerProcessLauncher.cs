@@ -1,0 +1,71 @@
+namespace DvServerless.Cli.LocalStack;
+
+/// <summary>
+/// Runs a <see cref="LocalStack"/>'s media workers as OS processes of their own: pass <see cref="LaunchAsync"/> as
+/// <see cref="LocalStackOptions.MediaWorkerLauncher"/>, then measure, stop or kill <see cref="Workers"/> as a platform would.
+/// </summary>
+public sealed class MediaWorkerProcessLauncher
+{
+    private readonly string _assembly;
+    private readonly IReadOnlyDictionary<string, string?> _extraSettings;
+    private readonly Action<string>? _echo;
+    private readonly List<(MediaWorkerProcess Process, MediaWorkerLaunch Launch)> _workers = [];
+
+    /// <summary>
+    /// A launcher of the worker at <paramref name="assembly"/> (default: <see cref="MediaWorkerProcess.BuiltAssembly"/>),
+    /// with <paramref name="extraSettings"/> added to what the stack gives each worker, and each worker's output lines
+    /// sent to <paramref name="echo"/>.
+    /// </summary>
+    public MediaWorkerProcessLauncher(string? assembly = null, IReadOnlyDictionary<string, string?>? extraSettings = null, Action<string>? echo = null)
+    {
+        _assembly = assembly ?? MediaWorkerProcess.BuiltAssembly;
+        _extraSettings = extraSettings ?? new Dictionary<string, string?>();
+        _echo = echo;
+    }
+
+    /// <summary>The (first) worker process, once the stack has started it.</summary>
+    public MediaWorkerProcess Worker => Workers.Count > 0 ? Workers[0] : throw new InvalidOperationException("The stack has not started the worker yet.");
+
+    /// <summary>Every worker process the stack started, in order (<see cref="LocalStackOptions.Workers"/>).</summary>
+    public IReadOnlyList<MediaWorkerProcess> Workers
+    {
+        get
+        {
+            lock (_workers)
+            {
+                return _workers.Select(worker => worker.Process).ToArray();
+            }
+        }
+    }
+
+    /// <summary>What the stack asked of the first worker: its settings and its public and internal URLs.</summary>
+    public MediaWorkerLaunch Launch
+    {
+        get
+        {
+            lock (_workers)
+            {
+                return _workers.Count > 0 ? _workers[0].Launch : throw new InvalidOperationException("The stack has not started the worker yet.");
+            }
+        }
+    }
+
+    /// <summary>Starts a worker process for the stack and waits until it answers <c>/healthz</c>.</summary>
+    public async Task<IAsyncDisposable> LaunchAsync(MediaWorkerLaunch launch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(launch);
+        var settings = new Dictionary<string, string?>(launch.Settings);
+        foreach (var (key, value) in _extraSettings)
+        {
+            settings[key] = value;
+        }
+
+        var worker = await MediaWorkerProcess.StartAsync(_assembly, settings, launch.Url, cancellationToken, _echo).ConfigureAwait(false);
+        lock (_workers)
+        {
+            _workers.Add((worker, launch with { Settings = settings }));
+        }
+
+        return worker;
+    }
+}
