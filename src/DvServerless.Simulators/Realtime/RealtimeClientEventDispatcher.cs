@@ -32,6 +32,23 @@ internal sealed class RealtimeClientEventDispatcher(
             return;
         }
 
+        // Fifty appends a second per call: the plain ones skip the document model (a load run's harness collects less).
+        if (RealtimeAppendFrame.TryRead(payload, out var audioRange)
+            && RealtimeInputAudioBuffer.TryDecodeBase64(payload[audioRange], out var audio, out var length))
+        {
+            try
+            {
+                RecordClientEvent("input_audio_buffer.append", null);
+                input.AppendAudio(audio.AsSpan(0, length));
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(audio);
+            }
+
+            return;
+        }
+
         JsonNode? node;
         try
         {

@@ -1,6 +1,7 @@
 using DvServerless.Core.Audio;
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Text.Json.Nodes;
 
 namespace DvServerless.Simulators.Realtime;
@@ -90,7 +91,7 @@ internal sealed class RealtimeInputAudioBuffer
                 return RealtimeProtocolError.InvalidValue("audio", "Invalid 'audio': expected base64-encoded audio.");
             }
 
-            ProcessSamples(Decode(rented.AsSpan(0, length)));
+            AppendAudio(rented.AsSpan(0, length));
             return null;
         }
         finally
@@ -99,8 +100,47 @@ internal sealed class RealtimeInputAudioBuffer
         }
     }
 
+    /// <summary>
+    /// Decodes the base64 UTF-8 <paramref name="base64"/> of an append into <paramref name="audio"/> (rented; the caller
+    /// returns it); false when it is too large or not plain base64, for <see cref="Append"/> to answer with its error.
+    /// </summary>
+    public static bool TryDecodeBase64(ReadOnlySpan<byte> base64, out byte[] audio, out int length)
+    {
+        audio = [];
+        length = 0;
+        if ((long)base64.Length / 4 * 3 > MaxAppendBytes)
+        {
+            return false;
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, Base64.GetMaxDecodedFromUtf8Length(base64.Length)));
+        if (Base64.DecodeFromUtf8(base64, rented, out var consumed, out var written) != OperationStatus.Done || consumed != base64.Length)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            return false;
+        }
+
+        audio = rented;
+        length = written;
+        return true;
+    }
+
+    /// <summary>Appends decoded audio bytes (in the input format) to the buffer.</summary>
+    public void AppendAudio(ReadOnlySpan<byte> bytes)
+    {
+        var samples = ArrayPool<short>.Shared.Rent(Math.Max(1, bytes.Length + 1));
+        try
+        {
+            ProcessSamples(samples.AsSpan(0, Decode(bytes, samples)));
+        }
+        finally
+        {
+            ArrayPool<short>.Shared.Return(samples);
+        }
+    }
+
     /// <summary>Feeds decoded caller samples (at <see cref="InputRate"/>) to the timeline and the VAD.</summary>
-    public void ProcessSamples(short[] samples)
+    public void ProcessSamples(ReadOnlySpan<short> samples)
     {
         _inputSamples += samples.Length;
         _vadEvents.Clear();
@@ -172,24 +212,22 @@ internal sealed class RealtimeInputAudioBuffer
         };
     }
 
-    private short[] Decode(ReadOnlySpan<byte> bytes)
+    /// <summary>Decodes <paramref name="bytes"/> into <paramref name="samples"/> (room for one per byte); returns the count.</summary>
+    private int Decode(ReadOnlySpan<byte> bytes, Span<short> samples)
     {
         var format = _session.Config.InputFormatType;
         if (format is "audio/pcmu" or "audio/pcma")
         {
             var mu = format == "audio/pcmu";
-            var decoded = new short[bytes.Length];
             for (var i = 0; i < bytes.Length; i++)
             {
-                decoded[i] = mu ? G711.DecodeMulaw(bytes[i]) : G711.DecodeAlaw(bytes[i]);
+                samples[i] = mu ? G711.DecodeMulaw(bytes[i]) : G711.DecodeAlaw(bytes[i]);
             }
 
-            return decoded;
+            return bytes.Length;
         }
 
         // Appends need not be sample-aligned: an odd byte waits for the next append.
-        var total = bytes.Length + (_carryByte >= 0 ? 1 : 0);
-        var samples = new short[total / 2];
         var index = 0;
         var offset = 0;
         if (_carryByte >= 0 && bytes.Length > 0)
@@ -209,7 +247,7 @@ internal sealed class RealtimeInputAudioBuffer
             _carryByte = bytes[offset];
         }
 
-        return samples;
+        return index;
     }
 
     private void OnSpeechStarted(JsonObject turn, long onsetMs)

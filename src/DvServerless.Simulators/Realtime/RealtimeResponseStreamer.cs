@@ -106,8 +106,8 @@ internal sealed class RealtimeResponseStreamer(
             session.Events.Send(added);
         }
 
-        var samples = AgentSpeechSynthesizer.Synthesize(response.Text, response.Text.Length * session.Options.SpeechMsPerCharacter, rate);
-        var audio = Encode(samples, config.OutputFormatType);
+        var audio = AgentSpeechAudio.Get(response.Text, response.Text.Length * session.Options.SpeechMsPerCharacter, rate, config.OutputFormatType,
+            static (text, durationMs, sampleRate, format) => Encode(AgentSpeechSynthesizer.Synthesize(text, durationMs, sampleRate), format));
         var bytesPerMs = pcm ? 48.0 : 8.0;
         var chunks = pcm ? PcmChunkBytes : G711ChunkBytes;
         var words = Words.Matches(response.Text);
@@ -123,9 +123,7 @@ internal sealed class RealtimeResponseStreamer(
                     return;
                 }
 
-                var delta = response.ItemEvent("response.output_audio.delta", withContentIndex: true);
-                delta["delta"] = Convert.ToBase64String(audio, offset, size);
-                session.Events.Send(delta);
+                session.Events.Send(RealtimeAudioDeltaEvent.Write(response.Id, response.ItemId, audio.AsSpan(offset, size)));
                 playback.OnOutputAudioProduced(response.Id, size / bytesPerMs);
                 offset += size;
                 response.Item!.ProducedAudioMs = offset / bytesPerMs;

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
@@ -19,7 +20,10 @@ internal sealed class RealtimeServerEventQueue
     public static JsonObject NewEvent(string type) => new() { ["type"] = type, ["event_id"] = RealtimeIds.New("event") };
 
     /// <summary>Queues a server event.</summary>
-    public void Send(JsonObject evt) => _frames.Writer.TryWrite(new RealtimeOutboundFrame(evt.ToJsonString(), null, null));
+    public void Send(JsonObject evt) => _frames.Writer.TryWrite(new RealtimeOutboundFrame(JsonSerializer.SerializeToUtf8Bytes(evt), null, null));
+
+    /// <summary>Queues a server event already written as UTF-8 JSON (<see cref="RealtimeAudioDeltaEvent"/>).</summary>
+    public void Send(byte[] utf8Json) => _frames.Writer.TryWrite(new RealtimeOutboundFrame(utf8Json, null, null));
 
     /// <summary>Queues a close frame behind what is already queued.</summary>
     public void Close(WebSocketCloseStatus status, string reason) => _frames.Writer.TryWrite(new RealtimeOutboundFrame(null, status, reason));

@@ -108,8 +108,7 @@ internal sealed class RealtimeSessionConnection(
                     continue;
                 }
 
-                var bytes = Encoding.UTF8.GetBytes(frame.Json!);
-                await socket.SendAsync(bytes, WebSocketMessageType.Text, endOfMessage: true, session.Lifetime.Token).ConfigureAwait(false);
+                await socket.SendAsync(frame.Json.AsMemory(), WebSocketMessageType.Text, endOfMessage: true, session.Lifetime.Token).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException)
