@@ -31,14 +31,16 @@ public sealed class PcmResamplerFixedPointTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(ResampledPairs))]
-    public void Every_kernel_computes_the_exact_integer_filter_in_uneven_chunks(int from, int to)
+    public void Every_kernel_computes_the_exact_integer_filter_in_frames_and_in_uneven_chunks(int from, int to)
     {
         var input = Concat(Noise(from / 2, 12_000, seed: 1), Sweep(from, from / 2, 20_000));
         foreach (var kernel in AvailableKernels())
         {
-            var resampler = new PcmResampler(from, to, kernel);
-            var expected = ExactIntegerFilter(resampler, input, from, to);
-            Assert.Equal(expected, RunInChunks(resampler, input));
+            // 20 ms frames keep every block at phase 0 (the AVX2 kernel's fixed-offset loops); uneven chunks start
+            // blocks at every phase (its table-driven loop and single outputs).
+            var expected = ExactIntegerFilter(new PcmResampler(from, to, kernel), input, from, to);
+            Assert.Equal(expected, RunInChunks(new PcmResampler(from, to, kernel), input, [from / 50]));
+            Assert.Equal(expected, RunInChunks(new PcmResampler(from, to, kernel), input, UnevenChunks));
         }
     }
 
@@ -69,7 +71,7 @@ public sealed class PcmResamplerFixedPointTests(ITestOutputHelper output)
                 foreach (var kernel in AvailableKernels())
                 {
                     var resampler = new PcmResampler(from, to, kernel);
-                    var actual = RunInChunks(resampler, input);
+                    var actual = RunInChunks(resampler, input, UnevenChunks);
                     Assert.Equal(ExactIntegerFilter(resampler, input, from, to), actual);
                     Assert.Equal(positive ? short.MaxValue : short.MinValue, actual[k]);
                 }
@@ -90,7 +92,7 @@ public sealed class PcmResamplerFixedPointTests(ITestOutputHelper output)
         var (up, down) = Ratio(from, to);
         var design = PcmResampler.DesignPolyphaseFilter(up, down, resampler.TapsPerPhase);
         var input = Concat(Noise(from, 8_000, seed: 2), Sweep(from, from, 16_000));
-        var actual = RunInChunks(resampler, input);
+        var actual = RunInChunks(resampler, input, UnevenChunks);
 
         // The fixed-point coefficients as exact fractions, so the coefficient rounding can be told from the output rounding.
         var scale = Math.Pow(2, -resampler.FractionBits);
@@ -120,6 +122,8 @@ public sealed class PcmResamplerFixedPointTests(ITestOutputHelper output)
         Assert.True(coefficientSnr > 75, $"coefficient rounding SNR {coefficientSnr:0.0} dB");
         Assert.True(snr > 75, $"SNR {snr:0.0} dB");
     }
+
+    private static readonly int[] UnevenChunks = [1, 7, 333, 1001, 2, 5, 480, 3, 960, 1500];
 
     private static IEnumerable<Kernel> AvailableKernels() =>
         Avx2.IsSupported ? [Kernel.Avx2, Kernel.Vector128, Kernel.Scalar] : [Kernel.Vector128, Kernel.Scalar];
@@ -163,11 +167,10 @@ public sealed class PcmResamplerFixedPointTests(ITestOutputHelper output)
         return sum;
     }
 
-    private static short[] RunInChunks(PcmResampler resampler, short[] input)
+    private static short[] RunInChunks(PcmResampler resampler, short[] input, int[] chunkSamples)
     {
         var bytes = MemoryMarshal.AsBytes(input.AsSpan()).ToArray();
         var result = new List<short>();
-        int[] chunkSamples = [1, 7, 333, 1001, 2, 5, 480, 3, 960, 1500];
         var offset = 0;
         for (var i = 0; offset < bytes.Length; i++)
         {
