@@ -18,19 +18,29 @@ public sealed partial class PcmResampler
         ref var window = ref MemoryMarshal.GetArrayDataReference(_window);
         ref var coefficients = ref MemoryMarshal.GetArrayDataReference(_coefficients);
         ref var sums = ref MemoryMarshal.GetArrayDataReference(_sums);
-
-        // The two ratios of a 16 kHz leg (caller 16 → 24 kHz, agent 24 → 16 kHz) run a loop whose window offsets are
-        // constants and whose coefficients stay in registers; it needs a block that starts at phase 0, which whole frames do.
-        if (phase == 0 && _up == 3 && _down == 2)
-        {
-            written = ThreeHalves(ref window, ref coefficients, ref sums, available, ref position);
-        }
-        else if (phase == 0 && _up == 2 && _down == 3)
-        {
-            written = TwoThirds(ref window, ref coefficients, ref sums, available, ref position);
-        }
-
         var taps = _taps;
+
+        // The two ratios of a 16 kHz leg (caller 16 → 24 kHz, agent 24 → 16 kHz) have loops whose window offsets are
+        // constants and whose coefficients stay in registers. They start at phase 0: whole frames always do, and a chunk
+        // of any other length (an engine's audio delta) gets there after at most two single outputs.
+        var threeHalves = _up == 3 && _down == 2;
+        if (threeHalves || (_up == 2 && _down == 3))
+        {
+            while (phase != 0 && position < available)
+            {
+                Unsafe.Add(ref sums, written++) = Vector256.Sum(Dot(ref Unsafe.Add(ref window, position), ref Unsafe.Add(ref coefficients, phase * taps), taps));
+                position += _advance[phase];
+                phase = _nextPhase[phase];
+            }
+
+            if (phase == 0)
+            {
+                written += threeHalves
+                    ? ThreeHalves(ref window, ref coefficients, ref Unsafe.Add(ref sums, written), available, ref position)
+                    : TwoThirds(ref window, ref coefficients, ref Unsafe.Add(ref sums, written), available, ref position);
+            }
+        }
+
         var groups = _groups;
         ref var inputOffsets = ref MemoryMarshal.GetArrayDataReference(groups.InputOffsets);
         ref var coefficientOffsets = ref MemoryMarshal.GetArrayDataReference(groups.CoefficientOffsets);
@@ -64,8 +74,7 @@ public sealed partial class PcmResampler
         // The last few outputs of the block, one at a time.
         while (position < available)
         {
-            var partial = Dot(ref Unsafe.Add(ref window, position), ref Unsafe.Add(ref coefficients, phase * taps), taps);
-            Unsafe.Add(ref sums, written++) = Vector256.Sum(partial);
+            Unsafe.Add(ref sums, written++) = Vector256.Sum(Dot(ref Unsafe.Add(ref window, position), ref Unsafe.Add(ref coefficients, phase * taps), taps));
             position += _advance[phase];
             phase = _nextPhase[phase];
         }
