@@ -15,10 +15,6 @@ public sealed partial class PcmResampler
     private int FilterAvx2(int available, ref int position, ref int phase)
     {
         var written = 0;
-        ref var window = ref MemoryMarshal.GetArrayDataReference(_window);
-        ref var coefficients = ref MemoryMarshal.GetArrayDataReference(_coefficients);
-        ref var sums = ref MemoryMarshal.GetArrayDataReference(_sums);
-        var taps = _taps;
 
         // The two ratios of a 16 kHz leg (caller 16 → 24 kHz, agent 24 → 16 kHz) have loops whose window offsets are
         // constants and whose coefficients stay in registers. They start at phase 0: whole frames always do, and a chunk
@@ -26,32 +22,38 @@ public sealed partial class PcmResampler
         var threeHalves = _up == 3 && _down == 2;
         if (threeHalves || (_up == 2 && _down == 3))
         {
-            while (phase != 0 && position < available)
-            {
-                Unsafe.Add(ref sums, written++) = Vector256.Sum(Dot(ref Unsafe.Add(ref window, position), ref Unsafe.Add(ref coefficients, phase * taps), taps));
-                position += _advance[phase];
-                phase = _nextPhase[phase];
-            }
-
+            written = OneAtATimeAvx2(available, ref position, ref phase, written, untilPhaseZero: true);
             if (phase == 0)
             {
+                ref var window = ref MemoryMarshal.GetArrayDataReference(_window);
+                ref var coefficients = ref MemoryMarshal.GetArrayDataReference(_coefficients);
+                ref var sums = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_sums), written);
                 written += threeHalves
-                    ? ThreeHalves(ref window, ref coefficients, ref Unsafe.Add(ref sums, written), available, ref position)
-                    : TwoThirds(ref window, ref coefficients, ref Unsafe.Add(ref sums, written), available, ref position);
+                    ? ThreeHalves(ref window, ref coefficients, ref sums, available, ref position)
+                    : TwoThirds(ref window, ref coefficients, ref sums, available, ref position);
             }
         }
 
+        written = EightAtATimeAvx2(available, ref position, ref phase, written);
+        return OneAtATimeAvx2(available, ref position, ref phase, written, untilPhaseZero: false);
+    }
+
+    /// <summary>Any ratio: eight outputs per step, their offsets from a table, while the eighth still has its input.</summary>
+    private int EightAtATimeAvx2(int available, ref int position, ref int phase, int written)
+    {
+        var taps = _taps;
         var groups = _groups;
+        ref var window = ref MemoryMarshal.GetArrayDataReference(_window);
+        ref var coefficients = ref MemoryMarshal.GetArrayDataReference(_coefficients);
+        ref var sums = ref MemoryMarshal.GetArrayDataReference(_sums);
         ref var inputOffsets = ref MemoryMarshal.GetArrayDataReference(groups.InputOffsets);
         ref var coefficientOffsets = ref MemoryMarshal.GetArrayDataReference(groups.CoefficientOffsets);
-
-        // Any ratio: eight outputs per step, their offsets from a table, while the eighth still has its input.
         while (true)
         {
             var g = phase * GroupSize;
             if (position + Unsafe.Add(ref inputOffsets, g + GroupSize - 1) >= available)
             {
-                break;
+                return written;
             }
 
             ref var from = ref Unsafe.Add(ref window, position);
@@ -70,9 +72,16 @@ public sealed partial class PcmResampler
             position += groups.Advance[phase];
             phase = groups.NextPhase[phase];
         }
+    }
 
-        // The last few outputs of the block, one at a time.
-        while (position < available)
+    /// <summary>Single outputs: the last few of a block, or (<paramref name="untilPhaseZero"/>) those before phase 0.</summary>
+    private int OneAtATimeAvx2(int available, ref int position, ref int phase, int written, bool untilPhaseZero)
+    {
+        var taps = _taps;
+        ref var window = ref MemoryMarshal.GetArrayDataReference(_window);
+        ref var coefficients = ref MemoryMarshal.GetArrayDataReference(_coefficients);
+        ref var sums = ref MemoryMarshal.GetArrayDataReference(_sums);
+        while (position < available && !(untilPhaseZero && phase == 0))
         {
             Unsafe.Add(ref sums, written++) = Vector256.Sum(Dot(ref Unsafe.Add(ref window, position), ref Unsafe.Add(ref coefficients, phase * taps), taps));
             position += _advance[phase];
