@@ -7,8 +7,9 @@ using System.Runtime.Intrinsics.X86;
 namespace DvServerless.Core.Audio;
 
 /// <content>
-/// The AVX2 kernel: each output is a run of vpmaddwd (16 int16 products summed in pairs into 8 int32) over its window,
-/// and eight outputs are reduced together by one transposing reduction, so their sums come out as one vector.
+/// The AVX2 kernel, built on vpmaddwd (16 int16 products summed in pairs into 8 int32 per instruction). In general each
+/// output is a run of them over its window and eight outputs are reduced together by one transposing reduction, so their
+/// sums come out as one vector; 16 → 24 kHz needs no reduction at all (see <see cref="ThreeHalves"/>).
 /// </content>
 public sealed partial class PcmResampler
 {
@@ -102,7 +103,8 @@ public sealed partial class PcmResampler
     private static int ThreeHalves(ref short window, ref short coefficients, ref int sums, int available, ref int position)
     {
         var written = 0;
-        ref var pairs = ref Unsafe.As<short, int>(ref coefficients); // tap pair m of phase p is pairs[8p + m]
+        // Tap pair m of phase p is pairs[8p + m], its first tap in the low half (x86 is little-endian), as vpmaddwd pairs it.
+        ref var pairs = ref Unsafe.As<short, int>(ref coefficients);
         var first = Vector256.Create(0, 0, 0, 1, 1, 1, 2, 2);
         var second = Vector256.Create(2, 3, 3, 3, 4, 4, 4, 5);
         var third = Vector256.Create(5, 5, 6, 6, 6, 7, 7, 7);
