@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DvServerless.Core.Audio;
 
@@ -16,7 +17,7 @@ public sealed partial class PcmResampler
         /// <summary>Eight outputs at a time with AVX2 multiply-adds (vpmaddwd) and one transposing reduction.</summary>
         Avx2,
 
-        /// <summary>One output at a time with Vector128 (any SIMD platform).</summary>
+        /// <summary>One output at a time with Vector128 (any SIMD platform; pmaddwd on x64 without AVX2).</summary>
         Vector128,
 
         /// <summary>One output at a time in plain integer arithmetic.</summary>
@@ -47,6 +48,17 @@ public sealed partial class PcmResampler
     private static int DotVector128(ref short samples, ref short coefficients, int count)
     {
         var sum = Vector128<int>.Zero;
+        if (Sse2.IsSupported)
+        {
+            // pmaddwd: the 128-bit form of the AVX2 kernel's multiply-add, for x64 processors without AVX2.
+            for (var i = 0; i < count; i += 8)
+            {
+                sum += Sse2.MultiplyAddAdjacent(Vector128.LoadUnsafe(ref samples, (nuint)i), Vector128.LoadUnsafe(ref coefficients, (nuint)i));
+            }
+
+            return Vector128.Sum(sum);
+        }
+
         for (var i = 0; i < count; i += 8)
         {
             var (samplesLow, samplesHigh) = Vector128.Widen(Vector128.LoadUnsafe(ref samples, (nuint)i));
