@@ -25,8 +25,8 @@ public class FramePathBenchmarks : IDisposable
     private byte[] _acsInbound = [];
     private readonly DvServerless.Core.Text.Utf8StringCache _participants = new();
     private byte[] _realtimeDelta = [];
-    private ResamplingBuffer? _callerResampler;
-    private ResamplingBuffer? _agentResampler;
+    private IFrameResampler? _callerResampler;
+    private IFrameResampler? _agentResampler;
     private RealtimeClientEventWriter _appendWriter = null!;
     private RealtimeAudioDeltaReader _deltaReader = null!;
     private FakeTimeProvider _time = null!;
@@ -34,8 +34,11 @@ public class FramePathBenchmarks : IDisposable
     private PlayoutClock _playout = null!;
 
     /// <summary>The ACS leg's sample rate; the engine is 24 kHz.</summary>
-    [Params(24_000, 16_000)]
+    [ParamsSource(nameof(LegRates))]
     public int LegRate { get; set; }
+
+    /// <summary>The leg rates measured.</summary>
+    public virtual IEnumerable<int> LegRates => [24_000, 16_000];
 
     [GlobalSetup]
     public void Setup()
@@ -43,8 +46,8 @@ public class FramePathBenchmarks : IDisposable
         var legFormat = new AudioFormat(LegRate);
         _acsInbound = BenchFrames.AcsInbound(LegRate);
         _realtimeDelta = BenchFrames.RealtimeDelta();
-        _callerResampler = legFormat == AudioFormat.Pcm24k ? null : new ResamplingBuffer(legFormat, AudioFormat.Pcm24k);
-        _agentResampler = legFormat == AudioFormat.Pcm24k ? null : new ResamplingBuffer(AudioFormat.Pcm24k, legFormat);
+        _callerResampler = legFormat == AudioFormat.Pcm24k ? null : CreateResampler(legFormat, AudioFormat.Pcm24k);
+        _agentResampler = legFormat == AudioFormat.Pcm24k ? null : CreateResampler(AudioFormat.Pcm24k, legFormat);
         _appendWriter = new RealtimeClientEventWriter();
         _deltaReader = new RealtimeAudioDeltaReader();
         _time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero));
@@ -84,6 +87,9 @@ public class FramePathBenchmarks : IDisposable
 
         return _leg.LastFrameBytes;
     }
+
+    /// <summary>The resampler of one direction: the call loop's own resampling buffer.</summary>
+    protected virtual IFrameResampler CreateResampler(AudioFormat input, AudioFormat output) => new ProductFrameResampler(input, output);
 
     /// <summary>Releases the playout, the resampling buffers and the writer. BenchmarkDotNet calls it once after the runs.</summary>
     [GlobalCleanup]

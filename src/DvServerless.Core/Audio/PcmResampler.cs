@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DvServerless.Core.Audio;
 
@@ -24,30 +24,35 @@ namespace DvServerless.Core.Audio;
 /// <para>
 /// The filter is a Kaiser-windowed sinc (β = 5.65, ≈ 60 dB stop band) cut at 85 % of the lower Nyquist frequency, so
 /// that the transition band ends near that Nyquist frequency and aliases are suppressed rather than folded into speech.
-/// Taps per phase are 16 when upsampling and 16·M/L (24, 32 or 48) when downsampling: downsampling needs a
+/// Taps per phase are 16 when upsampling and 16·⌈M/L⌉ (32 or 48) when downsampling: downsampling needs a
 /// narrower transition band relative to the input rate. All coefficients are computed in the constructor;
 /// <see cref="Process"/> does not allocate.
 /// </para>
+/// <para>
+/// The filter runs in fixed point on the PCM16 samples as they arrive: coefficients are rounded once to 16-bit integers
+/// with <see cref="FractionBits"/> fraction bits (chosen per filter so that no input can overflow the 32-bit sums), and
+/// each output is one exact integer dot product, rounded and saturated to PCM16. With AVX2 eight outputs are computed
+/// together, sixteen 16-bit products per instruction; elsewhere a portable kernel gives bit-identical results.
+/// </para>
 /// </remarks>
-public sealed class PcmResampler
+public sealed partial class PcmResampler
 {
-    // Input is converted to float in blocks of this many samples; 960 = 40 ms at 24 kHz, so one 20 ms frame is one block.
+    // The window holds this many input samples after its history; 960 = 40 ms at 24 kHz, so one 20 ms frame is one block.
     private const int BlockSamples = 960;
 
-    // Whole vectors of 8 floats let the dot product run on Vector256 (or two Vector128) with no scalar tail.
-    private const int TapAlignment = 8;
-
-    private const double KaiserBeta = 5.65;
-    private const double CutoffFraction = 0.85;
+    // Whole vectors of 16 int16 let the AVX2 dot product (and two Vector128 halves) run with no scalar tail.
+    private const int TapAlignment = 16;
 
     private readonly int _up;        // L
     private readonly int _down;      // M
     private readonly int _taps;      // taps per phase (T)
-    private readonly float[] _coefficients; // L phases × T taps, each phase stored oldest-sample-first
-    private readonly float[] _window;       // (T − 1) history samples followed by one block of input
-    private readonly float[] _sums;         // filter outputs of one block before rounding to PCM16
+    private readonly short[] _coefficients; // L phases × T taps in fixed point, each phase stored oldest-sample-first
+    private readonly short[] _window;       // (T − 1) history samples followed by one block of input
+    private readonly int[] _sums;           // exact filter outputs of one block, FractionBits above PCM16 scale
     private readonly int[] _advance;        // per phase: input samples to step to the next output
     private readonly int[] _nextPhase;      // per phase: the phase of the next output
+    private readonly OutputGroups _groups;  // the same steps, eight outputs at a time
+    private readonly FilterKernel _kernel;
 
     // Where the next output sample sits: input index (relative to the start of the next input) and filter phase.
     private int _nextInput;
@@ -56,11 +61,30 @@ public sealed class PcmResampler
     /// <summary>Creates a resampler from <paramref name="inputRate"/> to <paramref name="outputRate"/> (each 8000, 16000 or 24000 Hz).</summary>
     /// <exception cref="ArgumentOutOfRangeException">A rate is not 8000, 16000 or 24000.</exception>
     public PcmResampler(int inputRate, int outputRate)
+        : this(inputRate, outputRate, FastestKernel)
+    {
+    }
+
+    /// <summary>Creates a resampler between two PCM16 formats.</summary>
+    /// <exception cref="ArgumentException">A format is not PCM16.</exception>
+    public PcmResampler(AudioFormat input, AudioFormat output)
+        : this(RequirePcm16(input, nameof(input)).SampleRate, RequirePcm16(output, nameof(output)).SampleRate)
+    {
+    }
+
+    /// <summary>Creates a resampler that runs <paramref name="kernel"/>; tests use it to check every kernel against the others.</summary>
+    internal PcmResampler(int inputRate, int outputRate, FilterKernel kernel)
     {
         ThrowIfUnsupported(inputRate, nameof(inputRate));
         ThrowIfUnsupported(outputRate, nameof(outputRate));
+        if (kernel == FilterKernel.Avx2 && !Avx2.IsSupported)
+        {
+            throw new PlatformNotSupportedException("This processor has no AVX2.");
+        }
+
         InputRate = inputRate;
         OutputRate = outputRate;
+        _kernel = kernel;
 
         var divisor = GreatestCommonDivisor(inputRate, outputRate);
         _up = outputRate / divisor;
@@ -73,14 +97,15 @@ public sealed class PcmResampler
             _sums = [];
             _advance = [];
             _nextPhase = [];
+            _groups = new OutputGroups([], [], [], []);
             return;
         }
 
         var tapsPerPhase = 16 * Math.Max(1, (_down + _up - 1) / _up);
         _taps = (tapsPerPhase + TapAlignment - 1) / TapAlignment * TapAlignment;
-        _coefficients = DesignPolyphaseFilter(_up, _down, _taps);
-        _window = new float[_taps - 1 + BlockSamples];
-        _sums = new float[BlockSamples * _up / _down + 1];
+        (_coefficients, FractionBits) = ToFixedPoint(DesignPolyphaseFilter(_up, _down, _taps), _up, _taps);
+        _window = new short[_taps - 1 + BlockSamples];
+        _sums = new int[BlockSamples * _up / _down + 1];
 
         // Output k sits at k·M on the L-times upsampled grid: input index k·M / L, filter phase k·M mod L.
         _advance = new int[_up];
@@ -90,13 +115,8 @@ public sealed class PcmResampler
             _advance[phase] = (phase + _down) / _up;
             _nextPhase[phase] = (phase + _down) % _up;
         }
-    }
 
-    /// <summary>Creates a resampler between two PCM16 formats.</summary>
-    /// <exception cref="ArgumentException">A format is not PCM16.</exception>
-    public PcmResampler(AudioFormat input, AudioFormat output)
-        : this(RequirePcm16(input, nameof(input)).SampleRate, RequirePcm16(output, nameof(output)).SampleRate)
-    {
+        _groups = OutputGroups.Create(_advance, _nextPhase, _taps);
     }
 
     /// <summary>The input sample rate in Hz.</summary>
@@ -110,6 +130,16 @@ public sealed class PcmResampler
 
     /// <summary>Taps per polyphase branch (the cost per output sample); 1 for a pass-through.</summary>
     public int TapsPerPhase => _taps;
+
+    /// <summary>Fraction bits of the fixed-point coefficients (a coefficient c is stored as round(c·2^FractionBits)); 0 for a pass-through.</summary>
+    internal int FractionBits { get; }
+
+    /// <summary>The fixed-point coefficients, <see cref="TapsPerPhase"/> per phase, each phase oldest-sample-first.</summary>
+    internal ReadOnlySpan<short> FixedPointCoefficients => _coefficients;
+
+    /// <summary>The kernel the public constructors choose on this processor.</summary>
+    internal static FilterKernel FastestKernel =>
+        Avx2.IsSupported ? FilterKernel.Avx2 : Vector128.IsHardwareAccelerated ? FilterKernel.Vector128 : FilterKernel.Scalar;
 
     /// <summary>Whether a rate can be resampled by this type.</summary>
     public static bool IsSupportedRate(int sampleRate) => sampleRate is 8_000 or 16_000 or 24_000;
@@ -211,175 +241,29 @@ public sealed class PcmResampler
     private int ProcessBlock(ReadOnlySpan<short> block, Span<short> destination)
     {
         var history = _taps - 1;
-        var window = _window;
-        ConvertToFloat(block, window.AsSpan(history, block.Length));
+        var incoming = _window.AsSpan(history, block.Length);
+        if (BitConverter.IsLittleEndian)
+        {
+            block.CopyTo(incoming);
+        }
+        else
+        {
+            BinaryPrimitives.ReverseEndianness(block, incoming);
+        }
 
-        var written = 0;
+        // The window for input index `position` is window[position .. position + T): the T newest samples up to it.
         var position = _nextInput;
         var phase = _phase;
-        var sums = _sums;
-        var taps = _taps;
-        var advance = _advance;
-        var nextPhase = _nextPhase;
-        ref var windowStart = ref MemoryMarshal.GetArrayDataReference(window);
-        ref var coefficientStart = ref MemoryMarshal.GetArrayDataReference(_coefficients);
-        while (position < block.Length)
-        {
-            // The window for input index `position` is window[position .. position + T): the T newest samples up to it.
-            sums[written++] = Dot(ref Unsafe.Add(ref coefficientStart, phase * taps), ref Unsafe.Add(ref windowStart, position), taps);
-            position += advance[phase];
-            phase = nextPhase[phase];
-        }
-
+        var written = _kernel == FilterKernel.Avx2
+            ? FilterAvx2(block.Length, ref position, ref phase)
+            : FilterEach(block.Length, ref position, ref phase);
         _nextInput = position - block.Length;
         _phase = phase;
-        ConvertToPcm(sums.AsSpan(0, written), destination[..written]);
+        ToPcm(_sums.AsSpan(0, written), destination[..written], FractionBits);
 
         // Keep the newest T − 1 samples as history for the next block.
-        window.AsSpan(block.Length, history).CopyTo(window);
+        _window.AsSpan(block.Length, history).CopyTo(_window);
         return written;
-    }
-
-    private static void ConvertToFloat(ReadOnlySpan<short> source, Span<float> destination)
-    {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated && BitConverter.IsLittleEndian)
-        {
-            ref var from = ref MemoryMarshal.GetReference(source);
-            ref var to = ref MemoryMarshal.GetReference(destination);
-            for (; i <= source.Length - 16; i += 16)
-            {
-                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref from, (nuint)i));
-                Vector256.ConvertToSingle(low).StoreUnsafe(ref to, (nuint)i);
-                Vector256.ConvertToSingle(high).StoreUnsafe(ref to, (nuint)(i + 8));
-            }
-        }
-
-        for (; i < source.Length; i++)
-        {
-            destination[i] = BitConverter.IsLittleEndian ? source[i] : BinaryPrimitives.ReverseEndianness(source[i]);
-        }
-    }
-
-    private static void ConvertToPcm(ReadOnlySpan<float> source, Span<short> destination)
-    {
-        // Round half to even and saturate: filter overshoot on full-scale input must clip, never wrap around.
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated && BitConverter.IsLittleEndian)
-        {
-            var min = Vector256.Create(-32768f);
-            var max = Vector256.Create(32767f);
-            ref var from = ref MemoryMarshal.GetReference(source);
-            ref var to = ref MemoryMarshal.GetReference(destination);
-            for (; i <= source.Length - 16; i += 16)
-            {
-                var low = Vector256.ConvertToInt32(Vector256.Round(Vector256.MinNative(Vector256.MaxNative(Vector256.LoadUnsafe(ref from, (nuint)i), min), max)));
-                var high = Vector256.ConvertToInt32(Vector256.Round(Vector256.MinNative(Vector256.MaxNative(Vector256.LoadUnsafe(ref from, (nuint)(i + 8)), min), max)));
-                Vector256.Narrow(low, high).StoreUnsafe(ref to, (nuint)i);
-            }
-        }
-
-        for (; i < source.Length; i++)
-        {
-            var sample = (short)MathF.Round(Math.Clamp(source[i], -32768f, 32767f));
-            destination[i] = BitConverter.IsLittleEndian ? sample : BinaryPrimitives.ReverseEndianness(sample);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Dot(ref float coefficients, ref float samples, int count)
-    {
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var acc = Vector256<float>.Zero;
-            for (var i = 0; i < count; i += 8)
-            {
-                acc = Vector256.FusedMultiplyAdd(
-                    Vector256.LoadUnsafe(ref coefficients, (nuint)i),
-                    Vector256.LoadUnsafe(ref samples, (nuint)i),
-                    acc);
-            }
-
-            return Vector256.Sum(acc);
-        }
-
-        if (Vector128.IsHardwareAccelerated)
-        {
-            var acc = Vector128<float>.Zero;
-            for (var i = 0; i < count; i += 4)
-            {
-                acc += Vector128.LoadUnsafe(ref coefficients, (nuint)i) * Vector128.LoadUnsafe(ref samples, (nuint)i);
-            }
-
-            return Vector128.Sum(acc);
-        }
-
-        var total = 0f;
-        for (var i = 0; i < count; i++)
-        {
-            total += Unsafe.Add(ref coefficients, i) * Unsafe.Add(ref samples, i);
-        }
-
-        return total;
-    }
-
-    private static float[] DesignPolyphaseFilter(int up, int down, int tapsPerPhase)
-    {
-        // Prototype low-pass at the upsampled rate L·fin. Cut-off as a fraction of that rate's Nyquist frequency:
-        // the lower of the two Nyquist frequencies, pulled in so the transition band ends near it.
-        var length = up * tapsPerPhase;
-        var cutoff = CutoffFraction / Math.Max(up, down); // normalised to the upsampled Nyquist frequency
-        var center = (length - 1) / 2.0;
-        var prototype = new double[length];
-        var besselBeta = BesselI0(KaiserBeta);
-        for (var j = 0; j < length; j++)
-        {
-            var x = j - center;
-            var sinc = x == 0 ? cutoff : Math.Sin(Math.PI * cutoff * x) / (Math.PI * x);
-            var ratio = x / (center + 0.5);
-            var kaiser = BesselI0(KaiserBeta * Math.Sqrt(Math.Max(0, 1 - ratio * ratio))) / besselBeta;
-            prototype[j] = sinc * kaiser;
-        }
-
-        // Each phase is normalised to unity DC gain, so a constant input gives the same constant out of every phase
-        // (no ripple at the phase rate, which an overall L-gain normalisation would leave behind).
-        var coefficients = new float[length];
-        for (var phase = 0; phase < up; phase++)
-        {
-            var sum = 0.0;
-            for (var i = 0; i < tapsPerPhase; i++)
-            {
-                sum += prototype[phase + i * up];
-            }
-
-            for (var i = 0; i < tapsPerPhase; i++)
-            {
-                // Tap i (applied to the sample i steps in the past) is stored at T−1−i, so the dot product runs over
-                // the window oldest-first and reads both arrays forward.
-                coefficients[phase * tapsPerPhase + (tapsPerPhase - 1 - i)] = (float)(prototype[phase + i * up] / sum);
-            }
-        }
-
-        return coefficients;
-    }
-
-    private static double BesselI0(double x)
-    {
-        // Power series of the modified Bessel function of the first kind, order 0; converges fast for x ≤ 10.
-        var sum = 1.0;
-        var term = 1.0;
-        var half = x / 2;
-        for (var k = 1; k < 50; k++)
-        {
-            term *= half / k * (half / k);
-            sum += term;
-            if (term < sum * 1e-12)
-            {
-                break;
-            }
-        }
-
-        return sum;
     }
 
     private static int GreatestCommonDivisor(int a, int b)
