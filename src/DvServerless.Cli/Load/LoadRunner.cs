@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime;
 using DvServerless.Core.Audio;
 using DvServerless.Core.Diagnostics;
 using DvServerless.Cli.LocalStack;
@@ -105,6 +106,24 @@ public sealed class LoadRunner
         await using var sampler = new RuntimeSampler(probe);
         await using var memory = await MemorySeries.StartAsync(probe, MemorySeries.IntervalFor(options.Duration), () => measurements.Active, cancellationToken).ConfigureAwait(false);
         var caller = new LoadCall(stack, script, measurements);
+        // The callers measure jitter in this process: its full collections should run in the background, not stop them.
+        var latencyMode = GCSettings.LatencyMode;
+        GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
+        try
+        {
+            return await RunCallsAsync(options, caller, measurements, probe, before, harnessGcPauses, sampler, memory, progress, plain,
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            GCSettings.LatencyMode = latencyMode;
+        }
+    }
+
+    private static async Task<LoadReport> RunCallsAsync(LoadOptions options, LoadCall caller, LoadMeasurements measurements,
+        WorkerProbe probe, PrometheusScrape before, LatencyHistogram harnessGcPauses, RuntimeSampler sampler, MemorySeries memory, Action<string> progress,
+        bool plain, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         var calls = new List<Task<LoadCallOutcome>>(options.Calls);
         var placing = PlaceAllAsync(options, caller, measurements, calls, cancellationToken);
