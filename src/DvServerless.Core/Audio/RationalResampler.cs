@@ -7,9 +7,6 @@ namespace DvServerless.Core.Audio;
 /// </summary>
 public sealed class RationalResampler
 {
-    private const double KaiserBeta = 5.65;
-    private const double CutoffFraction = 0.85;
-
     private readonly int _up;
     private readonly int _down;
     private readonly int _taps;
@@ -74,53 +71,10 @@ public sealed class RationalResampler
         return output;
     }
 
-    private static float[] Design(int up, int down, int taps)
-    {
-        var length = up * taps;
-        var cutoff = CutoffFraction / Math.Max(up, down); // of the upsampled rate's Nyquist frequency
-        var center = (length - 1) / 2.0;
-        var prototype = new double[length];
-        var norm = BesselI0(KaiserBeta);
-        for (var j = 0; j < length; j++)
-        {
-            var x = j - center;
-            var sinc = x == 0 ? cutoff : Math.Sin(Math.PI * cutoff * x) / (Math.PI * x);
-            var ratio = x / (center + 0.5);
-            prototype[j] = sinc * BesselI0(KaiserBeta * Math.Sqrt(Math.Max(0, 1 - ratio * ratio))) / norm;
-        }
-
-        // Unity DC gain per phase, so a constant input stays constant whatever the phase.
-        var coefficients = new float[length];
-        for (var phase = 0; phase < up; phase++)
-        {
-            var sum = 0.0;
-            for (var i = 0; i < taps; i++)
-            {
-                sum += prototype[phase + i * up];
-            }
-
-            for (var i = 0; i < taps; i++)
-            {
-                coefficients[phase * taps + (taps - 1 - i)] = (float)(prototype[phase + i * up] / sum);
-            }
-        }
-
-        return coefficients;
-    }
-
-    private static double BesselI0(double x)
-    {
-        var sum = 1.0;
-        var term = 1.0;
-        var half = x / 2;
-        for (var k = 1; k < 50 && term >= sum * 1e-12; k++)
-        {
-            term *= half / k * (half / k);
-            sum += term;
-        }
-
-        return sum;
-    }
+    // The same Kaiser-windowed sinc as PcmResampler's (one design for both), kept in float here: this one serves
+    // espeak-ng's 22050 Hz, off the per-frame path.
+    private static float[] Design(int up, int down, int taps) =>
+        Array.ConvertAll(PcmResampler.DesignPolyphaseFilter(up, down, taps), coefficient => (float)coefficient);
 
     private static int GreatestCommonDivisor(int a, int b)
     {
