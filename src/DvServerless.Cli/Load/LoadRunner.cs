@@ -96,7 +96,8 @@ public sealed class LoadRunner
         }, progress, cancellationToken).ConfigureAwait(false);
 
         var launch = workers.Launch;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        // The worker is on loopback: no proxy from the environment in between.
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
         using var probe = new WorkerProbe(workers.Worker.Id, launch.InternalUrl, http);
         var measurements = new LoadMeasurements(PlayoutLead(launch));
         // This process's own pauses: the callers measure jitter here, so the report shows them beside it.

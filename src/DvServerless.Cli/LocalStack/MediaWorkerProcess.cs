@@ -140,7 +140,8 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
 
     private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        // Loopback only: no proxy from the environment in between.
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
         var health = new Uri(Url, "/healthz");
         while (true)
         {
