@@ -67,6 +67,8 @@ internal sealed partial class AzuriteServiceProcess
             var first = await Task.WhenAny(_listening.Task, exited).ConfigureAwait(false);
             if (first == _listening.Task)
             {
+                // Ends the wait for its exit, which would otherwise last as long as the service runs.
+                await limit.CancelAsync().ConfigureAwait(false);
                 return await _listening.Task.ConfigureAwait(false);
             }
 
