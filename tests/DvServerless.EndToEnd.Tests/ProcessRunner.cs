@@ -64,14 +64,15 @@ internal static class ProcessRunner
     /// <summary>
     /// Starts an app that must be told its port (<paramref name="arguments"/> and <paramref name="environment"/> for a
     /// probed port) and waits until it says it listens there; when another process took the port first, starts it again
-    /// on another (<see cref="PortConflict"/>). The port is <see cref="RunningProcess.Port"/>.
+    /// on another (<see cref="PortConflict"/>). The port is <see cref="RunningProcess.Port"/>; <paramref name="choosePort"/>
+    /// (default <see cref="FreeTcpPort.Next"/>) lets a test hand out a taken one.
     /// </summary>
     public static Task<RunningProcess> StartListeningAsync(string assembly, Func<int, IEnumerable<string>> arguments,
-        Func<int, IReadOnlyDictionary<string, string?>> environment) =>
+        Func<int, IReadOnlyDictionary<string, string?>> environment, Func<int>? choosePort = null) =>
         PortConflict.RetryAsync(
             async _ =>
             {
-                var port = FreeTcpPort.Next();
+                var port = (choosePort ?? FreeTcpPort.Next)();
                 var process = Start(assembly, arguments(port), environment(port));
                 try
                 {

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using DvServerless.Testing;
 
 namespace DvServerless.EndToEnd.Tests;
@@ -24,6 +25,25 @@ public sealed class StandaloneAppsTests
         // A malformed Event Grid delivery is refused with a clear 4xx and no storage is needed to say so.
         var bad = await http.PostAsync(new Uri($"http://127.0.0.1:{port}/api/acs/incoming-call"), new StringContent("not json", System.Text.Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_app_whose_port_was_taken_before_it_bound_starts_again_on_another()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var ports = new Queue<int>([taken]);
+        var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.Functions", "DvServerless.Functions.dll");
+
+        await using var process = await ProcessRunner.StartListeningAsync(assembly, port => ["--urls", $"http://127.0.0.1:{port}"],
+            _ => new Dictionary<string, string?>(), () => ports.Count > 0 ? ports.Dequeue() : FreeTcpPort.Next());
+
+        Assert.Empty(ports);
+        Assert.NotEqual(taken, process.Port);
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{process.Port}/"));
+        Assert.True(response.IsSuccessStatusCode, process.Output);
     }
 
     [Fact]
