@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using DvServerless.Cli.Calls;
 using DvServerless.Cli.LocalStack;
 using DvServerless.Core.Audio;
@@ -47,7 +45,8 @@ public sealed class CallTraceEndToEndTests
     {
         // As StandaloneAppsTests' host start, with the Azure Monitor distro on: it must not break the isolated worker's
         // start (the way Application Insights 3.x does, ISOLATED-WORKER §7.3). Nothing listens at the host's address.
-        var closed = FreePort();
+        using var port = new ClosedTcpPort();
+        var closed = port.Port;
         var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.Functions", "DvServerless.Functions.dll");
         await using var process = ProcessRunner.Start(assembly,
             ["--functions-uri", $"http://127.0.0.1:{closed}/", "--functions-worker-id", "w1", "--functions-request-id", "r1",
@@ -114,12 +113,5 @@ public sealed class CallTraceEndToEndTests
         // The answer request to ACS is a child of the incoming call's span.
         Assert.Contains(spans.OfTrace(incoming.TraceId), s => s.Source.Name == "System.Net.Http" && s.ParentSpanId == incoming.SpanId);
         return incoming.TraceId;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using DvServerless.Core.Hosting;
 using DvServerless.Testing;
 
 namespace DvServerless.EndToEnd.Tests;
@@ -59,6 +60,33 @@ internal static class ProcessRunner
 
         return new RunningProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start."));
     }
+
+    /// <summary>
+    /// Starts an app that must be told its port (<paramref name="arguments"/> and <paramref name="environment"/> for a
+    /// probed port) and waits until it says it listens there; when another process took the port first, starts it again
+    /// on another (<see cref="PortConflict"/>). The port is <see cref="RunningProcess.Port"/>; <paramref name="choosePort"/>
+    /// (default <see cref="FreeTcpPort.Next"/>) lets a test hand out a taken one.
+    /// </summary>
+    public static Task<RunningProcess> StartListeningAsync(string assembly, Func<int, IEnumerable<string>> arguments,
+        Func<int, IReadOnlyDictionary<string, string?>> environment, Func<int>? choosePort = null) =>
+        PortConflict.RetryAsync(
+            async _ =>
+            {
+                var port = (choosePort ?? FreeTcpPort.Next)();
+                var process = Start(assembly, arguments(port), environment(port));
+                try
+                {
+                    await process.WaitListeningAsync(port, TimeSpan.FromSeconds(60));
+                    return process;
+                }
+                catch
+                {
+                    await process.DisposeAsync();
+                    throw;
+                }
+            },
+            (_, _) => { },
+            CancellationToken.None);
 }
 
 /// <summary>A child process whose output is collected as it runs.</summary>
@@ -76,6 +104,44 @@ internal sealed class RunningProcess : IAsyncDisposable
     }
 
     public Process Process { get; }
+
+    /// <summary>The port the app said it listens on (<see cref="WaitListeningAsync"/>), else 0.</summary>
+    public int Port { get; private set; }
+
+    /// <summary>
+    /// Waits until the app logs that it listens on 127.0.0.1:<paramref name="port"/> (ASP.NET Core's "Now listening on:").
+    /// When it exits first because the port was taken, throws the <see cref="PortConflict"/> exception; otherwise, or
+    /// after <paramref name="timeout"/>, an exception with its output.
+    /// </summary>
+    public async Task WaitListeningAsync(int port, TimeSpan timeout)
+    {
+        // The whole line, so port 1234 is not read in 12345.
+        var listening = $"Now listening on: http://127.0.0.1:{port}{Environment.NewLine}";
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(listening, StringComparison.Ordinal))
+        {
+            if (Process.HasExited)
+            {
+                // Untimed, so the output is read to its end.
+                await Process.WaitForExitAsync();
+                if (PortConflict.IsReportedIn(Output))
+                {
+                    throw PortConflict.Exception("The app", port);
+                }
+
+                throw new InvalidOperationException($"The app exited with {Process.ExitCode}:\n{Output}");
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The app did not listen on port {port} within {timeout.TotalSeconds:0} s:\n{Output}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        Port = port;
+    }
 
     /// <summary>
     /// Waits up to <paramref name="timeout"/> for the process to exit; true when it did, and then its output is read to

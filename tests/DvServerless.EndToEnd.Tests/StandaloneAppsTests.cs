@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using DvServerless.Testing;
 
 namespace DvServerless.EndToEnd.Tests;
 
@@ -9,9 +10,9 @@ public sealed class StandaloneAppsTests
     [Fact]
     public async Task The_functions_executable_starts_standalone_with_no_configuration()
     {
-        var port = FreePort();
         var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.Functions", "DvServerless.Functions.dll");
-        await using var process = ProcessRunner.Start(assembly, ["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string?>());
+        await using var process = await ProcessRunner.StartListeningAsync(assembly, port => ["--urls", $"http://127.0.0.1:{port}"], _ => new Dictionary<string, string?>());
+        var port = process.Port;
 
         using var http = new HttpClient();
         var response = await PollAsync(http, new Uri($"http://127.0.0.1:{port}/"), process);
@@ -27,14 +28,33 @@ public sealed class StandaloneAppsTests
     }
 
     [Fact]
+    public async Task An_app_whose_port_was_taken_before_it_bound_starts_again_on_another()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var ports = new Queue<int>([taken]);
+        var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.Functions", "DvServerless.Functions.dll");
+
+        await using var process = await ProcessRunner.StartListeningAsync(assembly, port => ["--urls", $"http://127.0.0.1:{port}"],
+            _ => new Dictionary<string, string?>(), () => ports.Count > 0 ? ports.Dequeue() : FreeTcpPort.Next());
+
+        Assert.Empty(ports);
+        Assert.NotEqual(taken, process.Port);
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{process.Port}/"));
+        Assert.True(response.IsSuccessStatusCode, process.Output);
+    }
+
+    [Fact]
     public async Task The_former_custom_handler_port_variable_still_chooses_the_port()
     {
-        var port = FreePort();
         var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.Functions", "DvServerless.Functions.dll");
-        await using var process = ProcessRunner.Start(assembly, [], new Dictionary<string, string?>
+        await using var process = await ProcessRunner.StartListeningAsync(assembly, _ => [], port => new Dictionary<string, string?>
         {
             ["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        var port = process.Port;
 
         using var http = new HttpClient();
         var response = await PollAsync(http, new Uri($"http://127.0.0.1:{port}/api/v1/sessions"), process);
@@ -48,7 +68,8 @@ public sealed class StandaloneAppsTests
         // What the Functions host passes; nothing listens there, so the worker's gRPC connection is refused. Standalone
         // would instead start Kestrel and keep running; the worker must instead compose its services, pass start-up
         // validation and then fail on the host connection, quickly and without hanging.
-        var closed = FreePort();
+        using var port = new ClosedTcpPort();
+        var closed = port.Port;
         var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.Functions", "DvServerless.Functions.dll");
         await using var process = ProcessRunner.Start(assembly,
             ["--functions-uri", $"http://127.0.0.1:{closed}/", "--functions-worker-id", "w1", "--functions-request-id", "r1",
@@ -67,9 +88,9 @@ public sealed class StandaloneAppsTests
     [Fact]
     public async Task The_media_worker_starts_with_no_configuration_and_refuses_a_socket_without_a_token()
     {
-        var port = FreePort();
         var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.MediaWorker", "DvServerless.MediaWorker.dll");
-        await using var process = ProcessRunner.Start(assembly, ["--urls", $"http://127.0.0.1:{port}"], new Dictionary<string, string?>());
+        await using var process = await ProcessRunner.StartListeningAsync(assembly, port => ["--urls", $"http://127.0.0.1:{port}"], _ => new Dictionary<string, string?>());
+        var port = process.Port;
         using var http = new HttpClient();
         var health = await PollAsync(http, new Uri($"http://127.0.0.1:{port}/healthz"), process);
         Assert.True(health.IsSuccessStatusCode, process.Output);
@@ -99,12 +120,5 @@ public sealed class StandaloneAppsTests
                 await Task.Delay(100);
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -22,15 +22,17 @@ public sealed class StorageOutageEndToEndTests
     [SkippableFact]
     public async Task With_storage_out_webhooks_and_the_api_answer_503_fast_and_recover_when_it_returns()
     {
-        var storagePort = FreeTcpPort.Next();
-        var appPort = FreeTcpPort.Next();
+        // Held bound, so nothing else listens there until Azurite comes back on it.
+        using var storage = new ClosedTcpPort();
+        var storagePort = storage.Port;
         var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.Functions", "DvServerless.Functions.dll");
-        await using var app = ProcessRunner.Start(assembly, ["--urls", $"http://127.0.0.1:{appPort}"], new Dictionary<string, string?>
+        await using var app = await ProcessRunner.StartListeningAsync(assembly, port => ["--urls", $"http://127.0.0.1:{port}"], _ => new Dictionary<string, string?>
         {
             // Azurite's account, on a port where nothing listens yet.
             ["Storage__ConnectionString"] = new AzuriteConnection(storagePort).ConnectionString,
             ["TENANT_CREDENTIALS"] = "acme:" + ApiKey,
         });
+        var appPort = app.Port;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         var baseUri = new Uri($"http://127.0.0.1:{appPort}");
         await WaitForReadinessAsync(http, baseUri, app);
@@ -59,6 +61,7 @@ public sealed class StorageOutageEndToEndTests
         }
 
         Skip.If(azuriteMissing, "The recovery half needs Azurite (npm install); the outage half passed.");
+        storage.Dispose();
         await using var azurite = await AzuriteProcess.StartAsync(storagePort, RepositoryPaths.Root);
 
         using var sessions = await GetSessionsAsync(http, baseUri);

@@ -1,8 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using DvServerless.Core.Calls;
+using DvServerless.Core.Hosting;
 using DvServerless.Core.Records;
 using DvServerless.Functions;
 using DvServerless.MediaWorker.Hosting;
@@ -22,7 +21,7 @@ namespace DvServerless.Cli.LocalStack;
 /// the Realtime simulator. Each run uses fresh ports and a fresh media-token key.
 /// </summary>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A stack of services, as in \"local stack\"; not a LIFO collection.")]
-public sealed class LocalStack : IAsyncDisposable
+public sealed partial class LocalStack : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _owned = [];
 
@@ -131,36 +130,17 @@ public sealed class LocalStack : IAsyncDisposable
             var acs = await AcsSimulator.StartAsync(new AcsSimulatorOptions(), cancellationToken).ConfigureAwait(false);
             owned.Add(acs);
 
-            var tokenKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-            var workerUrls = Enumerable.Range(0, Math.Max(1, options.Workers)).Select(_ => new Uri($"http://127.0.0.1:{FreePort()}")).ToArray();
-            var workerInternalUrls = workerUrls.Select(_ => new Uri($"http://127.0.0.1:{FreePort()}")).ToArray();
-            var workerUrl = workerUrls[0];
-            var workerInternalUrl = workerInternalUrls[0];
-            var functionsUrl = new Uri($"http://127.0.0.1:{FreePort()}");
-            // The key of this run's stand-in for Azure SignalR's REST API, on the worker's internal port.
-            var liveRestKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-
+            // The keys of this run: media tokens, API tokens, and the stand-in for Azure SignalR's REST API on the
+            // worker's internal port.
             var shared = new Dictionary<string, string?>
             {
                 ["Storage:ConnectionString"] = azurite.ConnectionString,
-                ["MediaWorker:TokenSigningKey"] = tokenKey,
-                ["MediaWorker:BaseUrl"] = workerUrl.ToString().TrimEnd('/'),
+                ["MediaWorker:TokenSigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 // The Functions app issues API tokens; the worker's live hub accepts them from dashboards.
                 ["Tenants:Tokens:SigningKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             };
-            if (workerUrls.Length > 1)
-            {
-                for (var i = 0; i < workerUrls.Length; i++)
-                {
-                    shared[$"MediaWorker:BaseUrls:{i}"] = workerUrls[i].ToString().TrimEnd('/');
-                }
-            }
+            var liveRestKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
 
-            // Where the Functions app reaches each worker's internal port when a command cannot travel by queue.
-            for (var i = 0; i < workerInternalUrls.Length; i++)
-            {
-                shared[$"MediaWorker:InternalBaseUrls:{i}"] = workerInternalUrls[i].ToString().TrimEnd('/');
-            }
             // The cached greeting the caller hears the moment media connects (Agent__Greeting="Hello, thanks for calling.").
             // Off by default here: the built-in demo caller talks from the first millisecond and would cut it at once.
             shared["Agent:Greeting"] = options.Greeting ?? Environment.GetEnvironmentVariable("Agent__Greeting") ?? string.Empty;
@@ -171,10 +151,6 @@ public sealed class LocalStack : IAsyncDisposable
                 shared["OpenAI:WebhookSecret"] = DvServerless.Simulators.Realtime.Sip.SipSimulatorDefaults.WebhookSecret;
             }
 
-            // The console the worker serves calls the Functions app, which allows the worker's origin: by default the
-            // origin of MediaWorker:BaseUrl, set above.
-            shared["Console:ApiBaseUrl"] = functionsUrl.ToString().TrimEnd('/');
-
             string? tenantApiKey = null;
             if (options.CreateTenant)
             {
@@ -184,72 +160,26 @@ public sealed class LocalStack : IAsyncDisposable
                 shared["Tenants:Items:0:PhoneNumbers:0"] = LocalStackOptions.LocalTenantPhoneNumber;
             }
 
-            foreach (var (key, value) in options.AppSettings)
-            {
-                shared[key] = value;
-            }
-
-            progress("starting the media worker");
-            // The worker gets the REST key but not Azure:SignalR:ConnectionString, so its hub stays in-process.
-            var workerSettings = new Dictionary<string, string?>(shared)
-            {
-                ["MediaWorker:InternalUrls"] = workerInternalUrl.ToString().TrimEnd('/'),
-                ["Live:RestAccessKey"] = liveRestKey,
-                // The agent's end_call and transfer act on the call through Call Automation, as they would on ACS.
-                ["Acs:ConnectionString"] = acs.ConnectionString,
-                ["Acs:AudioFormat"] = options.AcsAudioFormat,
-            };
-            WebApplication? worker = null;
-            for (var i = 0; i < workerUrls.Length; i++)
-            {
-                // Every worker its own ports (and, unnamed, its own replica and command queue); the first is the stack's.
-                var settings = new Dictionary<string, string?>(workerSettings)
-                {
-                    ["MediaWorker:BaseUrl"] = workerUrls[i].ToString().TrimEnd('/'),
-                    ["MediaWorker:InternalUrls"] = workerInternalUrls[i].ToString().TrimEnd('/'),
-                };
-                if (options.MediaWorkerLauncher is { } launcher)
-                {
-                    owned.Add(await launcher(new MediaWorkerLaunch(settings, workerUrls[i], workerInternalUrls[i]), cancellationToken).ConfigureAwait(false));
-                }
-                else
-                {
-                    var app = MediaWorkerApp.Build(["--urls", workerUrls[i].ToString()], builder => Configure(builder, settings, options.Verbose, options.LogSink));
-                    await app.StartAsync(cancellationToken).ConfigureAwait(false);
-                    owned.Add(app);
-                    worker ??= app;
-                }
-            }
-
-            progress("starting the Functions app");
-            var functionsSettings = new Dictionary<string, string?>(shared)
-            {
-                ["Acs:ConnectionString"] = acs.ConnectionString,
-                ["Acs:AudioFormat"] = options.AcsAudioFormat,
-                ["Functions:PublicBaseUrl"] = functionsUrl.ToString().TrimEnd('/'),
-                // Live events go to the worker's stand-in for Azure SignalR's REST API, as they would go to the service.
-                ["Azure:SignalR:ConnectionString"] = $"Endpoint={workerInternalUrl.GetLeftPart(UriPartial.Authority)};AccessKey={liveRestKey};Version=1.0;",
-            };
-            // Tenants: a fresh admin key (the tenant API is closed without one) and ACS callback JWTs checked for real
-            // against the simulator's OpenID configuration.
+            // Tenants: a fresh admin key (the tenant API is closed without one).
             var adminApiKey = DvServerless.Core.Tenants.ApiKeyHasher.GenerateKey();
-            functionsSettings["Tenants:AdminKey"] = adminApiKey;
-            functionsSettings["Acs:CallbackAuth:Enabled"] = "true";
-            functionsSettings["Acs:CallbackAuth:ResourceId"] = acs.Options.ResourceId;
-            functionsSettings["Acs:CallbackAuth:OpenIdConfigurationUrl"] = acs.OpenIdConfigurationUrl;
-            var functions = FunctionsApp.Build(["--urls", functionsUrl.ToString()], builder => Configure(builder, functionsSettings, options.Verbose, options.LogSink));
-            await functions.StartAsync(cancellationToken).ConfigureAwait(false);
-            owned.Add(functions);
+            var keys = new AppKeys(liveRestKey, adminApiKey);
+            var choosePort = options.PortChooser ?? LoopbackPort.Probe;
+            var apps = await PortConflict.RetryAsync(
+                token => StartAppsAsync(options, shared, keys, acs, choosePort, progress, token),
+                (attempt, error) => progress($"a port was taken ({error.Message}); starting the apps again on other ports ({attempt + 1} of {PortConflict.MaxAttempts})"),
+                cancellationToken).ConfigureAwait(false);
+            owned.AddRange(apps.Owned);
+            var (functions, worker) = (apps.Functions, apps.Worker);
 
             // The engine is described from the worker's resolved settings; a worker process resolves them the same way.
             var engineOptions = worker?.Services.GetService<Microsoft.Extensions.Options.IOptions<DvServerless.Adapters.Engines.Realtime.RealtimeEngineOptions>>()?.Value;
             var agent = worker?.Services.GetRequiredService<DvServerless.Core.Engines.AgentOptions>() ?? new DvServerless.Core.Engines.AgentOptions();
             var stack = new LocalStack
             {
-                FunctionsBaseUrl = functionsUrl,
-                MediaWorkerBaseUrl = workerUrl,
-                MediaWorkerInternalUrl = workerInternalUrl,
-                MediaWorkerBaseUrls = workerUrls,
+                FunctionsBaseUrl = apps.FunctionsUrl,
+                MediaWorkerBaseUrl = apps.WorkerUrls[0],
+                MediaWorkerInternalUrl = apps.WorkerInternalUrls[0],
+                MediaWorkerBaseUrls = apps.WorkerUrls,
                 FunctionsServices = functions.Services,
                 WorkerServices = worker?.Services,
                 Acs = acs,
@@ -318,13 +248,6 @@ public sealed class LocalStack : IAsyncDisposable
         }
 
         owned.Clear();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>A cascaded or offline agent as the CLI shows it: its engine and its three parts.</summary>

@@ -69,6 +69,13 @@ public sealed record LocalStackOptions
     /// </summary>
     public int Workers { get; init; } = 1;
 
+    /// <summary>
+    /// Where the stack takes the ports it must name before the apps bind them (the Functions app's, the workers' internal
+    /// ones, a launched worker's); null probes the system (<see cref="DvServerless.Core.Hosting.LoopbackPort.Probe"/>).
+    /// Tests hand out a taken port here to see the stack start again on other ports.
+    /// </summary>
+    internal Func<int>? PortChooser { get; init; }
+
     /// <summary>Settings from the environment (e.g. <c>OPENAI_API_KEY</c>, <c>OpenAI__*</c>, <c>AzureOpenAI__*</c>).</summary>
     public IReadOnlyDictionary<string, string?> Environment { get; init; } = ReadEnvironment();
 

@@ -118,7 +118,7 @@ public sealed class InternalPort
             // picked the public port and another process holds the next, any free loopback port.
             var port = publicPort is > 0 and < 65535 && !publicPorts.Contains(publicPort + 1) && IsFreeLoopbackPort(publicPort + 1)
                 ? publicPort + 1
-                : FreeLoopbackPort();
+                : LoopbackPort.Probe();
             urls = ["http://127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture)];
         }
 
@@ -182,12 +182,5 @@ public sealed class InternalPort
         {
             return false;
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

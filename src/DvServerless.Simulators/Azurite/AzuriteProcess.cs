@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using DvServerless.Core.Hosting;
 
 namespace DvServerless.Simulators.Azurite;
 
@@ -20,6 +19,9 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     // Azurite's published development account key (the same for every Azurite install; not a secret).
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    // Node starts each service in well under a second; a loaded CI machine can take many times that.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _blob;
     private readonly Process _queue;
@@ -87,9 +89,14 @@ public sealed class AzuriteProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts Azurite's Blob service on <paramref name="blobPort"/> (0 = any free port) and its Queue service on a free
-    /// port, and waits until both accept connections.
+    /// Starts Azurite's Blob service on <paramref name="blobPort"/> (0 = a port the system chooses as Azurite binds it) and
+    /// its Queue service on a port the system chooses, and waits until both say they listen.
     /// </summary>
+    /// <remarks>
+    /// Ports are not probed and handed over: Azurite binds port 0 and reports the port it got, so two test runs or a
+    /// stack next to CI cannot be given the same port. A fixed <paramref name="blobPort"/> that is taken fails with an
+    /// <see cref="IOException"/> that <see cref="PortConflict.IsCause"/> recognises.
+    /// </remarks>
     public static async Task<AzuriteProcess> StartAsync(int blobPort = 0, string? searchFrom = null, CancellationToken cancellationToken = default)
     {
         var executable = FindExecutable(searchFrom) ?? throw new InvalidOperationException(
@@ -100,25 +107,21 @@ public sealed class AzuriteProcess : IAsyncDisposable
             throw new InvalidOperationException($"Azurite's Queue service ({queueExecutable}) is not installed next to its Blob service.");
         }
 
-        blobPort = blobPort == 0 ? FreePort() : blobPort;
-        var queuePort = FreePort();
-        var blob = Launch(executable, "blob", blobPort);
-        Process? queue = null;
+        var blob = AzuriteServiceProcess.Start(executable, "blob", blobPort);
+        AzuriteServiceProcess? queue = null;
         try
         {
-            queue = Launch(queueExecutable, "queue", queuePort);
-            var azurite = new AzuriteProcess(blob, blobPort, queue, queuePort);
-            var deadline = DateTime.UtcNow.AddSeconds(30);
-            await WaitListeningAsync(blob, blobPort, deadline, cancellationToken).ConfigureAwait(false);
-            await WaitListeningAsync(queue, queuePort, deadline, cancellationToken).ConfigureAwait(false);
-            return azurite;
+            queue = AzuriteServiceProcess.Start(queueExecutable, "queue", 0);
+            var boundBlobPort = await blob.WaitListeningAsync(blobPort, StartTimeout, cancellationToken).ConfigureAwait(false);
+            var queuePort = await queue.WaitListeningAsync(0, StartTimeout, cancellationToken).ConfigureAwait(false);
+            return new AzuriteProcess(blob.Process, boundBlobPort, queue.Process, queuePort);
         }
         catch
         {
-            Stop(blob);
+            await StopAsync(blob.Process).ConfigureAwait(false);
             if (queue is not null)
             {
-                Stop(queue);
+                await StopAsync(queue.Process).ConfigureAwait(false);
             }
 
             throw;
@@ -134,57 +137,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
         {
             throw new InvalidOperationException($"kill {signal} {process.Id} failed with exit code {kill.ExitCode}.");
         }
-    }
-
-    private static Process Launch(string executable, string service, int port)
-    {
-        var info = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { $"--{service}Host", "127.0.0.1", $"--{service}Port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--loose" })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        var process = Process.Start(info) ?? throw new InvalidOperationException("Azurite did not start.");
-        process.OutputDataReceived += static (_, _) => { };
-        process.ErrorDataReceived += static (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitListeningAsync(Process process, int port, DateTime deadline, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"Azurite exited at start with code {process.ExitCode} (is port {port} taken?).");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     /// <summary>Stops Azurite.</summary>

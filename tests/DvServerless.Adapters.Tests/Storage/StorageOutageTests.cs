@@ -23,7 +23,8 @@ public sealed class StorageOutageTests
     [Fact]
     public async Task Nothing_listening_fails_within_a_second_as_an_outage()
     {
-        var client = StorageServiceCollectionExtensions.CreateServiceClient(new StorageOptions { ConnectionString = ConnectionString(FreeTcpPort.Next()) });
+        using var closed = new ClosedTcpPort();
+        var client = StorageServiceCollectionExtensions.CreateServiceClient(new StorageOptions { ConnectionString = ConnectionString(closed.Port) });
         // The first request compiles the storage client's pipeline, which took over a second on a loaded CI machine; the
         // bound is about the retries (the defaults retry three times from 0.8 s, over 5 s in all), so time a warm request.
         await Assert.ThrowsAnyAsync<Exception>(() => client.GetBlobContainerClient("warm-up").ExistsAsync());
@@ -125,7 +126,8 @@ public sealed class StorageOutageTests
     [Fact]
     public async Task The_start_up_check_names_the_unreachable_endpoint_without_the_key()
     {
-        var port = FreeTcpPort.Next();
+        using var closed = new ClosedTcpPort();
+        var port = closed.Port;
         var options = new StorageOptions { ConnectionString = ConnectionString(port) };
         var logs = new CapturingLoggerProvider();
         using var factory = LoggerFactory.Create(b => b.AddProvider(logs));

@@ -17,13 +17,12 @@ public sealed class FakeBrowserWorker : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private FakeBrowserWorker(WebApplication app, Uri baseUrl)
+    private FakeBrowserWorker(WebApplication app)
     {
         _app = app;
-        BaseUrl = baseUrl;
     }
 
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl { get; private set; } = null!;
 
     /// <summary>Sessions the worker holds a live browser leg for.</summary>
     public ConcurrentDictionary<string, bool> Live { get; } = new(StringComparer.Ordinal);
@@ -35,12 +34,11 @@ public sealed class FakeBrowserWorker : IAsyncDisposable
 
     public static async Task<FakeBrowserWorker> StartAsync()
     {
-        var port = FreeTcpPort.Next();
         var tokens = MediaTokenService.FromConfiguredKey(LocalDefaults.MediaTokenSigningKey, TimeProvider.System);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.UseUrls(BoundAddress.LoopbackAny);
         var app = builder.Build();
-        var fake = new FakeBrowserWorker(app, new Uri($"http://127.0.0.1:{port}"));
+        var fake = new FakeBrowserWorker(app);
         app.MapPost("/internal/calls/{callId}/{command}", async (HttpContext context, string callId, string command) =>
         {
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
@@ -68,6 +66,7 @@ public sealed class FakeBrowserWorker : IAsyncDisposable
             return verdict == MediaTokenStatus.Valid ? Results.Json(new { callId, status = "attaching" }, statusCode: 202) : Results.StatusCode(403);
         });
         await app.StartAsync();
+        fake.BaseUrl = BoundAddress.Of(app);
         return fake;
     }
 

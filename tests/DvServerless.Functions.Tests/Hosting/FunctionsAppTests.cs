@@ -36,9 +36,8 @@ public sealed class FunctionsAppTests
     [Fact]
     public async Task The_former_custom_handler_port_variable_is_still_honoured()
     {
-        var port = FreeTcpPort.Next();
-        await using var app = FunctionsApp.Build([$"--FUNCTIONS_CUSTOMHANDLER_PORT={port}"]);
-        await app.StartAsync();
+        var (app, port) = await StartOnCustomHandlerPortAsync();
+        await using var started = app;
 
         using var client = new HttpClient();
         using var response = await client.GetAsync($"http://127.0.0.1:{port}/");
@@ -50,9 +49,8 @@ public sealed class FunctionsAppTests
     [Fact]
     public async Task Kestrel_refuses_an_oversized_body_with_413()
     {
-        var port = FreeTcpPort.Next();
-        await using var app = FunctionsApp.Build([$"--FUNCTIONS_CUSTOMHANDLER_PORT={port}"]);
-        await app.StartAsync();
+        var (app, port) = await StartOnCustomHandlerPortAsync();
+        await using var started = app;
 
         using var client = new HttpClient();
         // Chunked, so no Content-Length tells the app in advance.
@@ -123,4 +121,24 @@ public sealed class FunctionsAppTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await app.StopAsync();
     }
+
+    // The variable takes a port number, not 0, so the port is probed; when another process takes it first, start again on another.
+    private static Task<(WebApplication App, int Port)> StartOnCustomHandlerPortAsync() => PortConflict.RetryAsync(
+        async cancellationToken =>
+        {
+            var port = FreeTcpPort.Next();
+            var app = FunctionsApp.Build([$"--FUNCTIONS_CUSTOMHANDLER_PORT={port}"]);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+                return (app, port);
+            }
+            catch
+            {
+                await app.DisposeAsync();
+                throw;
+            }
+        },
+        (_, _) => { },
+        CancellationToken.None);
 }

@@ -12,13 +12,12 @@ public sealed class FakeElevenLabs : IAsyncDisposable
 
     private readonly WebApplication _app;
 
-    private FakeElevenLabs(WebApplication app, Uri baseUrl)
+    private FakeElevenLabs(WebApplication app)
     {
         _app = app;
-        BaseUrl = baseUrl;
     }
 
-    public Uri BaseUrl { get; }
+    public Uri BaseUrl { get; private set; } = null!;
 
     public List<CloneRequest> Clones { get; } = [];
 
@@ -29,12 +28,11 @@ public sealed class FakeElevenLabs : IAsyncDisposable
 
     public static async Task<FakeElevenLabs> StartAsync()
     {
-        var port = FreeTcpPort.Next();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.UseUrls(BoundAddress.LoopbackAny);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 20 * 1024 * 1024);
         var app = builder.Build();
-        var fake = new FakeElevenLabs(app, new Uri($"http://127.0.0.1:{port}/"));
+        var fake = new FakeElevenLabs(app);
         app.Use(async (context, next) =>
         {
             if (fake.FailureText is { } text)
@@ -84,6 +82,7 @@ public sealed class FakeElevenLabs : IAsyncDisposable
             },
         }));
         await app.StartAsync();
+        fake.BaseUrl = BoundAddress.Of(app);
         return fake;
     }
 

@@ -5,13 +5,9 @@ using System.Text.Json;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Hosting;
+using DvServerless.MediaWorker.Tests.Internal;
 using Microsoft.AspNetCore.Builder;
-using DvServerless.Testing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace DvServerless.MediaWorker.Tests.Sip;
 
@@ -31,20 +27,9 @@ public sealed class SipAttachEndpointTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var internalPort = FreeTcpPort.Next();
-        _app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Sip:MaxCalls"] = "3",
-                ["MediaWorker:InternalUrls"] = $"http://127.0.0.1:{internalPort}",
-            });
-            builder.Logging.ClearProviders();
-        });
-        await _app.StartAsync();
+        _app = await InternalWorker.StartWorkerAsync(new Dictionary<string, string?> { ["Sip:MaxCalls"] = "3" });
         var port = _app.Services.GetRequiredService<InternalPort>();
-        _publicUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .Select(a => new Uri(a)).First(a => !port.Ports.Contains(a.Port));
+        _publicUrl = InternalWorker.PublicUrlOf(_app);
         _client = new HttpClient { BaseAddress = port.LocalBaseUrl };
     }
 

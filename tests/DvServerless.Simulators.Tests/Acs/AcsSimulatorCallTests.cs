@@ -364,7 +364,8 @@ public sealed class AcsSimulatorCallTests : IAsyncLifetime
     {
         var call = await _simulator.PlaceCallAsync(Call());
         var context = await IncomingCallContextAsync();
-        var deadPort = DvServerless.Testing.FreeTcpPort.Next();
+        using var closed = new DvServerless.Testing.ClosedTcpPort();
+        var deadPort = closed.Port;
         var body = $$$"""{"incomingCallContext":"{{{context}}}","callbackUri":"{{{_app.CallbackUrl}}}","mediaStreamingOptions":{"transportType":"websocket","audioChannelType":"mixed","transportUrl":"ws://127.0.0.1:{{{deadPort}}}/media","startMediaStreaming":true,"enableBidirectional":true,"audioFormat":"pcm16KMono"}}""";
         using var request = TestHmacSigner.Create(HttpMethod.Post, new Uri(_simulator.BaseUrl + "calling/callConnections:answer?api-version=2026-03-12"), body, _simulator.Options.AccessKey);
         using var response = await _http.SendAsync(request);

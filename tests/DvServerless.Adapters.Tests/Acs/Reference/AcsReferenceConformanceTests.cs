@@ -31,10 +31,8 @@ public sealed class AcsReferenceConformanceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _simulator = await AcsSimulator.StartAsync(new AcsSimulatorOptions(), CancellationToken.None);
-        var port = FreeTcpPort.Next();
-        _receiverUrl = $"http://127.0.0.1:{port}";
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls(_receiverUrl);
+        builder.WebHost.UseUrls(BoundAddress.LoopbackAny);
         _receiver = builder.Build();
         _receiver.MapPost("/incoming", async (HttpContext context) =>
         {
@@ -44,6 +42,7 @@ public sealed class AcsReferenceConformanceTests : IAsyncLifetime
         });
         _receiver.MapPost("/callbacks", () => Results.Ok());
         await _receiver.StartAsync();
+        _receiverUrl = BoundAddress.Of(_receiver).ToString().TrimEnd('/');
     }
 
     public async Task DisposeAsync()

@@ -123,7 +123,8 @@ public sealed class AcsCallbackTokenValidatorTests : IAsyncLifetime
     [Fact]
     public async Task Unreachable_keys_fail_closed()
     {
-        var validator = Validator(openIdUrl: $"http://127.0.0.1:{DvServerless.Testing.FreeTcpPort.Next()}/calling/.well-known/acsopenidconfiguration");
+        using var closed = new DvServerless.Testing.ClosedTcpPort();
+        var validator = Validator(openIdUrl: $"http://127.0.0.1:{closed.Port}/calling/.well-known/acsopenidconfiguration");
         var result = await validator.ValidateTokenAsync(_acs.IssueCallbackToken());
         Assert.False(result.IsAccepted);
         Assert.Equal(AcsCallbackTokenStatus.KeysUnavailable, result.Status);
