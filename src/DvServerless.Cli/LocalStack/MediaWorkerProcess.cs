@@ -147,7 +147,16 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The worker exited with {_process.ExitCode} while starting:\n{Output}");
+                // The untimed wait also drains the redirected output, which may still hold the reason.
+                await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+                var output = Output;
+                if (Core.Hosting.PortConflict.IsReportedIn(output))
+                {
+                    // Another process took the port after it was chosen: LocalStack starts again on fresh ports.
+                    throw Core.Hosting.PortConflict.Exception("The media worker", Url.Port);
+                }
+
+                throw new InvalidOperationException($"The worker exited with {_process.ExitCode} while starting:\n{output}");
             }
 
             try
