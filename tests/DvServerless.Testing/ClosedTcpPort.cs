@@ -5,7 +5,9 @@ namespace DvServerless.Testing;
 
 /// <summary>
 /// A loopback port where nothing listens, for tests of a dependency that is down: the port is held bound (not
-/// listening) while this lives, so connections to it are refused and no other process can start listening there.
+/// listening) while this lives, so connections to it are refused and binding port 0 does not hand it out. It does not
+/// keep a server from binding it on purpose: Kestrel, which sets SO_REUSEADDR, starts on it (seen in a test of the
+/// worker process), so a test that needs a port nobody can take listens on it instead.
 /// </summary>
 public sealed class ClosedTcpPort : IDisposable
 {
@@ -15,7 +17,7 @@ public sealed class ClosedTcpPort : IDisposable
     public ClosedTcpPort()
     {
         _socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        // Without SO_REUSEADDR on this socket, every other bind to the port fails, whatever options it sets.
+        // No SO_REUSEADDR of its own: a bind without the option still fails here.
         _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, false);
         _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         Port = ((IPEndPoint)_socket.LocalEndPoint!).Port;

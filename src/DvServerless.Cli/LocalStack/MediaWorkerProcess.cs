@@ -141,7 +141,7 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
     private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
     {
         // Loopback only: no proxy from the environment in between.
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(2) };
         var health = new Uri(Url, "/healthz");
         while (true)
         {
@@ -170,6 +170,11 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
             catch (HttpRequestException)
             {
                 // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Something took the connection and did not answer (another process listening on the port the worker
+                // could not bind): the worker's exit says why on the next look.
             }
 
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
