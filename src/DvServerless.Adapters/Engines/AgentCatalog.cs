@@ -6,12 +6,16 @@ namespace DvServerless.Adapters.Engines;
 /// <summary>
 /// The agents a deployment offers: the default agent (section <c>Agent</c>) and named ones (<c>Agents:{id}:*</c>, e.g.
 /// <c>Agents__sales__Instructions</c>), each starting from the default and overriding what it sets. A browser session picks
-/// one with <c>expected_engine_id</c>; an unknown id is refused when the session is started.
+/// one with <c>expected_engine_id</c> (an unknown id is refused when the session is started); an ACS call to a number an
+/// agent lists in <c>Agents:{id}:PhoneNumbers:{n}</c> runs that agent (<see cref="PhoneRoutes"/>).
 /// </summary>
 public sealed class AgentCatalog
 {
     /// <summary>The configuration section of the named agents.</summary>
     public const string SectionName = "Agents";
+
+    /// <summary>The setting under an agent that lists the called numbers it answers (<c>Agents:{id}:PhoneNumbers:{n}</c>).</summary>
+    public const string PhoneNumbersKey = "PhoneNumbers";
 
     private readonly AgentOptions _default;
     private readonly Dictionary<string, AgentOptions> _named;
@@ -30,7 +34,12 @@ public sealed class AgentCatalog
             agent.DropUnnamedTools();
             _named[section.Key] = agent;
         }
+
+        PhoneRoutes = AgentPhoneRoutes.From(PhoneNumbersOf(configuration));
     }
+
+    /// <summary>Which agent answers which called number.</summary>
+    public AgentPhoneRoutes PhoneRoutes { get; }
 
     /// <summary>The ids of the named agents.</summary>
     public IReadOnlyCollection<string> Ids => _named.Keys;
@@ -40,4 +49,17 @@ public sealed class AgentCatalog
 
     /// <summary>The agent <paramref name="id"/> names, or the default agent when it names none.</summary>
     public AgentOptions For(string? id) => id is not null && _named.TryGetValue(id, out var agent) ? agent : _default;
+
+    /// <summary>Every <c>Agents:{id}:PhoneNumbers:{n}</c> in <paramref name="configuration"/>, in order.</summary>
+    public static IEnumerable<AgentPhoneNumber> PhoneNumbersOf(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        foreach (var agent in configuration.GetSection(SectionName).GetChildren())
+        {
+            foreach (var number in agent.GetSection(PhoneNumbersKey).GetChildren())
+            {
+                yield return new AgentPhoneNumber(agent.Key, number.Path, number.Value);
+            }
+        }
+    }
 }

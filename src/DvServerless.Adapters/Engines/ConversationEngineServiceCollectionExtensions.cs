@@ -16,7 +16,7 @@ public static class ConversationEngineServiceCollectionExtensions
     /// engine factory with <see cref="CascadedEngineOptions"/> from section <c>Cascaded</c>, and
     /// <see cref="ConversationEngineSelector"/> as the <see cref="IConversationEngineFactory"/>. <c>Agent:Engine</c> (and
     /// each named agent's <c>Agents:{id}:Engine</c>) is checked at start: an unknown engine stops the app with a message
-    /// listing the engines. The cascaded parts (speech-to-text, keyed chat clients, text-to-speech) are registered by
+    /// listing the engines; so is every <c>Agents:{id}:PhoneNumbers:{n}</c> (E.164, one agent per number). The cascaded parts (speech-to-text, keyed chat clients, text-to-speech) are registered by
     /// their own adapters; a missing one is reported when an agent first needs it.
     /// </summary>
     public static IServiceCollection AddConversationEngines(this IServiceCollection services, IConfiguration configuration)
@@ -35,6 +35,7 @@ public static class ConversationEngineServiceCollectionExtensions
         services.AddOptions<AgentOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentEngineValidator>(_ => new AgentEngineValidator(configuration)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentVoiceValidator>(_ => new AgentVoiceValidator(configuration)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentPhoneNumberValidator>(_ => new AgentPhoneNumberValidator(configuration)));
 
         services.TryAddSingleton<CascadedEngineFactory>();
         services.TryAddSingleton<ConversationEngineSelector>();

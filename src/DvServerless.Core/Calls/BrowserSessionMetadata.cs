@@ -20,9 +20,6 @@ public static class BrowserSessionMetadata
     /// <summary>The longest <see cref="MaxDuration"/> accepted.</summary>
     public const int MaxDurationLimitSeconds = 7200;
 
-    /// <summary>The named agent the session asked for (<c>expected_engine_id</c>), checked against the configured agents when it was started.</summary>
-    public const string Engine = "browser.engine";
-
     /// <summary>The caller's grouping code.</summary>
     public const string SegmentCode = "browser.segment_code";
 
@@ -31,13 +28,6 @@ public static class BrowserSessionMetadata
 
     /// <summary>The OpenAI call id of a WebRTC session.</summary>
     public const string WebRtcCallId = "browser.webrtc_call_id";
-
-    /// <summary>The agent id of <paramref name="session"/>, or null for the default agent.</summary>
-    public static string? EngineOf(CallSession session)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return session.Metadata.TryGetValue(Engine, out var id) && !string.IsNullOrWhiteSpace(id) ? id : null;
-    }
 
     /// <summary>The session's time limit, or null when none (or an unusable value) is set.</summary>
     public static TimeSpan? MaxDurationOf(CallSession session)

@@ -122,7 +122,8 @@ public sealed partial class BrowserSessionService
         var userName = string.IsNullOrWhiteSpace(request.UserName) ? DefaultUserName : request.UserName.Trim();
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [BrowserSessionMetadata.UserName] = userName };
         AddIfGiven(metadata, BrowserSessionMetadata.Welcome, request.Welcome);
-        AddIfGiven(metadata, BrowserSessionMetadata.Engine, request.ExpectedEngineId);
+        // The agent is recorded where every channel records it (CallSessionAgent), for the worker to start the call with.
+        AddIfGiven(metadata, CallSessionAgent.MetadataKey, request.ExpectedEngineId);
         AddIfGiven(metadata, BrowserSessionMetadata.SegmentCode, request.SegmentCode);
         if (request.MaxDuration is { } seconds)
         {

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using DvServerless.Adapters.Acs;
 using DvServerless.Adapters.Acs.Events;
+using DvServerless.Adapters.Engines;
 using DvServerless.Core.Calls;
+using DvServerless.Core.Engines;
 using DvServerless.Core.Security;
 using DvServerless.Functions.Hosting;
 using DvServerless.Core.Privacy;
@@ -30,6 +32,7 @@ public sealed partial class IncomingCallService
     private readonly TimeProvider _time;
     private readonly ILogger<IncomingCallService> _logger;
     private readonly ICallAdmissionPolicy _admission;
+    private readonly AgentPhoneRoutes _agentRoutes;
 
     /// <summary>Creates the service.</summary>
     public IncomingCallService(
@@ -42,7 +45,8 @@ public sealed partial class IncomingCallService
         TimeProvider time,
         ILogger<IncomingCallService> logger,
         ICallAdmissionPolicy? admission = null,
-        MediaWorkerPool? workers = null)
+        MediaWorkerPool? workers = null,
+        AgentCatalog? agents = null)
     {
         _sessions = sessions;
         _acs = acs;
@@ -54,6 +58,7 @@ public sealed partial class IncomingCallService
         _time = time;
         _logger = logger;
         _admission = admission ?? AdmitAllCallsPolicy.Instance;
+        _agentRoutes = agents?.PhoneRoutes ?? AgentPhoneRoutes.None;
     }
 
     /// <summary>Handles one IncomingCall event.</summary>
@@ -98,6 +103,14 @@ public sealed partial class IncomingCallService
             TraceParent = FunctionsTracing.TraceParentOf(span),
         };
 
+        // The called number picks the agent (Agents:{id}:PhoneNumbers), after admission has picked the tenant from the
+        // same number; the worker starts the call with the agent the session records. No match: the default agent.
+        var agentId = _agentRoutes.AgentFor(notification.ToRawId);
+        if (agentId is not null)
+        {
+            session.Metadata[CallSessionAgent.MetadataKey] = agentId;
+        }
+
         // The conditional create is the gate: whoever creates the session answers. A delivery that finds the session
         // decided stops here; one that finds it left Ringing (its creator failed or died) waits, then takes it over.
         if (!await _sessions.TryCreateAsync(session, cancellationToken).ConfigureAwait(false))
@@ -123,6 +136,10 @@ public sealed partial class IncomingCallService
         {
             var (from, to) = (PiiMasker.Mask(notification.FromRawId), PiiMasker.Mask(notification.ToRawId));
             LogRinging(callId, from, to);
+            if (agentId is not null)
+            {
+                LogAgentRouted(callId, to, agentId);
+            }
         }
 
         if (!admission.Admitted)
@@ -234,6 +251,9 @@ public sealed partial class IncomingCallService
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Incoming call {CallId} from {From} to {To}.")]
     private partial void LogRinging(string callId, string? from, string? to);
+
+    [LoggerMessage(EventId = 9320, Level = LogLevel.Information, Message = "Call {CallId} to {To} runs agent '{AgentId}', whose PhoneNumbers list the number.")]
+    private partial void LogAgentRouted(string callId, string? to, string agentId);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "IncomingCall for {CallId} was already handled; not answering again.")]
     private partial void LogDuplicate(string callId);

@@ -34,10 +34,13 @@ public sealed partial class AcsCallRunner
     {
         var leg = new AcsMediaLeg(socket, _services.Options.ParseAcsAudioFormat() ?? Core.Audio.AudioFormat.Pcm24k, callId,
             _services.Loggers.CreateLogger<AcsMediaLeg>());
+        // The session names the agent the called number routes to (Agents:{id}:PhoneNumbers); none runs the default agent.
+        var call = await ContextOfAsync(callId, stop).ConfigureAwait(false);
+        var agent = _services.AgentFor(call.AgentId);
         IConversationEngine engine;
         try
         {
-            engine = _services.CreateEngine(callId, _services.Agent);
+            engine = _services.CreateEngine(callId, agent);
         }
         catch (Exception ex)
         {
@@ -46,8 +49,7 @@ public sealed partial class AcsCallRunner
             return CallEndReason.EngineClosed;
         }
 
-        var call = await ContextOfAsync(callId, stop).ConfigureAwait(false);
-        await using var loop = _services.CreateLoop(call, leg, engine, _services.LoopOptions(), _services.Greeting);
+        await using var loop = _services.CreateLoop(call, leg, engine, _services.LoopOptions(agent), _services.Greeting);
         CallEndReason reason;
         using (_services.RegisterLive(call, loop))
         {
@@ -83,7 +85,7 @@ public sealed partial class AcsCallRunner
         }
     }
 
-    [LoggerMessage(EventId = 3402, Level = LogLevel.Warning, Message = "Call {CallId}: its session could not be read; the call runs without its tenant's labels")]
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Warning, Message = "Call {CallId}: its session could not be read; the call runs without its tenant's labels, on the default agent")]
     private partial void LogSessionUnread(Exception exception, string callId);
 
     [LoggerMessage(EventId = 3401, Level = LogLevel.Error, Message = "Call {CallId}: the engine could not be created")]

@@ -1,4 +1,3 @@
-using DvServerless.Adapters.Engines;
 using System.Net.WebSockets;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
@@ -19,7 +18,6 @@ namespace DvServerless.MediaWorker.Calls;
 public sealed partial class BrowserCallRunner
 {
     private readonly CallRunnerServices _services;
-    private readonly AgentCatalog? _agents;
     private readonly ICallSessionStore _sessions;
     private readonly ILogger _logger;
 
@@ -27,7 +25,6 @@ public sealed partial class BrowserCallRunner
     public BrowserCallRunner(IServiceProvider services, IOptions<MediaWorkerOptions> options)
     {
         _services = new CallRunnerServices(services, options);
-        _agents = services.GetService<AgentCatalog>();
         _sessions = services.GetRequiredService<ICallSessionStore>();
         _logger = _services.Loggers.CreateLogger<BrowserCallRunner>();
     }
@@ -53,7 +50,7 @@ public sealed partial class BrowserCallRunner
         publisher.SessionCreated();
 
         // The agent the session asked for (expected_engine_id) runs the engine and decides the loop's barge-in handling.
-        var agent = _agents?.For(BrowserSessionMetadata.EngineOf(session)) ?? _services.Agent;
+        var agent = _services.AgentFor(CallSessionAgent.Of(session));
         IConversationEngine engine;
         try
         {
@@ -123,7 +120,7 @@ public sealed partial class BrowserCallRunner
             agent.GreetingInstructions = $"Greet the user by saying exactly this, and nothing else: \"{welcome}\"";
         }
 
-        return CallLoopOptions.From(agent, TimeSpan.FromMilliseconds(_services.Options.PlayoutLeadMs), _services.BargeInGate);
+        return _services.LoopOptions(agent);
     }
 
     private async Task<string> RefuseAsync(BrowserMediaLeg leg, BrowserEventPublisher publisher, string sessionId, CallState? final, string reason)

@@ -20,7 +20,7 @@ public sealed record CallContext(string CallId, CallChannel Channel, string? Ten
     public static CallContext Of(CallSession session)
     {
         ArgumentNullException.ThrowIfNull(session);
-        // Only a browser session picks a named agent (expected_engine_id); other calls run the default agent.
-        return new(session.CallId, session.Channel, session.TenantId, session.From, session.To, session.TraceParent, BrowserSessionMetadata.EngineOf(session));
+        // A browser session's expected_engine_id or the agent an ACS call's number routes to; null runs the default agent.
+        return new(session.CallId, session.Channel, session.TenantId, session.From, session.To, session.TraceParent, CallSessionAgent.Of(session));
     }
 }

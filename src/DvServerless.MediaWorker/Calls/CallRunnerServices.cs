@@ -28,6 +28,7 @@ internal sealed class CallRunnerServices
     private readonly Playout.ComfortNoiseSource? _comfortNoise;
     private readonly Say.ICallSpeech? _speech;
     private readonly Commands.WorkerQueueRecorder? _queueRecorder;
+    private readonly Adapters.Engines.AgentCatalog? _agents;
 
     /// <summary>Resolves the shared services from the worker's container.</summary>
     public CallRunnerServices(IServiceProvider services, IOptions<MediaWorkerOptions> options)
@@ -38,6 +39,7 @@ internal sealed class CallRunnerServices
 
         // The engine registration may publish the agent as an instance or as options; either works.
         Agent = services.GetService<AgentOptions>() ?? services.GetService<IOptions<AgentOptions>>()?.Value ?? new AgentOptions();
+        _agents = services.GetService<Adapters.Engines.AgentCatalog>();
         _records = services.GetRequiredService<ICallRecordSink>();
         _callControl = services.GetRequiredService<ICallControl>();
         _tools = services.GetServices<ICallToolHandler>()
@@ -59,8 +61,11 @@ internal sealed class CallRunnerServices
         BargeInGate = services.GetService<IOptions<BargeInGateOptions>>()?.Value ?? new BargeInGateOptions();
     }
 
-    /// <summary>The agent a call's engine is created for.</summary>
+    /// <summary>The default agent: what a call runs when its session names no configured agent.</summary>
     public AgentOptions Agent { get; }
+
+    /// <summary>The agent <paramref name="agentId"/> names (<c>Agents:{id}</c>), or the default agent when it names none.</summary>
+    public AgentOptions AgentFor(string? agentId) => _agents?.For(agentId) ?? Agent;
 
     /// <summary>Creates each call's engine.</summary>
     public IConversationEngineFactory Engines { get; }
@@ -128,8 +133,8 @@ internal sealed class CallRunnerServices
         }
     }
 
-    /// <summary>The call loop's options from the agent and the worker's playout lead.</summary>
-    public CallLoopOptions LoopOptions() => CallLoopOptions.From(Agent, TimeSpan.FromMilliseconds(Options.PlayoutLeadMs), BargeInGate);
+    /// <summary>The call loop's options from <paramref name="agent"/> and the worker's playout lead.</summary>
+    public CallLoopOptions LoopOptions(AgentOptions agent) => CallLoopOptions.From(agent, TimeSpan.FromMilliseconds(Options.PlayoutLeadMs), BargeInGate);
 
     /// <summary>
     /// A <see cref="CallLoop"/> for <paramref name="call"/> over <paramref name="leg"/> and <paramref name="engine"/>,
@@ -160,7 +165,7 @@ internal sealed class CallRunnerServices
             Greeting = greeting,
             ComfortNoise = _comfortNoise,
             ToolFiller = _speech is null ? null : new Say.ToolFillerSpeech(_speech, call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant, AgentId: call.AgentId),
-            Cost = new Core.Costs.CallCost(_pricing, Agent.TranscriptionModel),
+            Cost = new Core.Costs.CallCost(_pricing, AgentFor(call.AgentId).TranscriptionModel),
             Observer = observers.Count switch
             {
                 0 => null,

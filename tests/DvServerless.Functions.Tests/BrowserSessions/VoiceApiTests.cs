@@ -117,7 +117,7 @@ public sealed partial class VoiceApiTests : IClassFixture<AzuriteFixture>
             [BrowserSessionMetadata.UserName] = "Ada",
             [BrowserSessionMetadata.Welcome] = "Hello from the test.",
             [BrowserSessionMetadata.MaxDuration] = "120",
-            [BrowserSessionMetadata.Engine] = "realtime",
+            [CallSessionAgent.MetadataKey] = "realtime",
             [BrowserSessionMetadata.SegmentCode] = "spring-1",
         }, session.Metadata);
 

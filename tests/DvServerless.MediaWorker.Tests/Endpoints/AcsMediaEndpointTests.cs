@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
@@ -160,6 +161,38 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
         }
 
         Assert.True(engine.Disposed);
+    }
+
+    [Theory]
+    [InlineData("sales", "You sell things.")]
+    [InlineData(null, null)]
+    [InlineData("gone", null)]
+    public async Task A_call_runs_the_agent_its_session_names_else_the_default_one(string? agentId, string? instructions)
+    {
+        // The Functions app records the agent the called number routes to (Agents:{id}:PhoneNumbers) on the session.
+        var session = new CallSession { CallId = "call-agent", Channel = CallChannel.Acs, State = CallState.Answering, CreatedAt = DateTimeOffset.UtcNow };
+        if (agentId is not null)
+        {
+            session.Metadata[CallSessionAgent.MetadataKey] = agentId;
+        }
+
+        Assert.True(await _server.Sessions.TryCreateAsync(session));
+        using var socket = await ConnectAsync("call-agent");
+        await SendTextAsync(socket, """{"kind":"AudioMetadata","audioMetadata":{"subscriptionId":"7e4a6b2c-1111-4c3e-9d7f-0a1b2c3d4e5f","encoding":"PCM","sampleRate":24000,"channels":1,"length":960}}""");
+        await WaitForEngineAsync();
+        var defaultInstructions = _server.App.Services.GetRequiredService<AgentOptions>().Instructions;
+        Assert.Equal(instructions ?? defaultInstructions, Assert.Single(_server.Engines.Agents).Instructions);
+        Assert.NotEqual("You sell things.", defaultInstructions);
+
+        // The live call knows its agent, so a say into it (and the drain goodbye) speaks in that agent's voice.
+        var live = _server.App.Services.GetRequiredService<DvServerless.MediaWorker.Calls.LiveCalls>();
+        for (var i = 0; i < 500 && live.Find("call-agent") is null; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(agentId, live.Find("call-agent")?.AgentId);
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
     }
 
     [Fact]

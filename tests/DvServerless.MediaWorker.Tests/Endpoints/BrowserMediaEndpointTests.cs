@@ -251,7 +251,7 @@ public sealed class BrowserMediaEndpointTests : IAsyncLifetime
     [Fact]
     public async Task The_session_runs_the_agent_it_asked_for_and_others_the_default_one()
     {
-        var sales = await CreateSessionAsync(new() { [BrowserSessionMetadata.Engine] = "sales" });
+        var sales = await CreateSessionAsync(new() { [CallSessionAgent.MetadataKey] = "sales" });
         await using (var page = await ConnectAsync(sales))
         {
             await page.WaitForAsync("SESSION_CREATED");

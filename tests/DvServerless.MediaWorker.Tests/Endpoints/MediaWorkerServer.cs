@@ -44,7 +44,7 @@ internal sealed class MediaWorkerServer : IAsyncDisposable
         var sessions = new InMemoryCallSessionStore();
         var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
-            // A named agent a browser session may ask for (expected_engine_id).
+            // A named agent a browser session may ask for (expected_engine_id) or an ACS call's number may route to.
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:sales:Instructions"] = "You sell things." });
             builder.Services.AddSingleton<IConversationEngineFactory>(engines);
             builder.Services.AddSingleton<ICallRecordSink>(records);
