@@ -132,10 +132,30 @@ public sealed class LoadRunner
         var outcomes = await Task.WhenAll(calls).ConfigureAwait(false);
         var elapsed = Stopwatch.GetElapsedTime(started);
         sampler.MarkWindowEnd();
+        // The callers have hung up; the worker may still be closing the last calls (their records, their minutes).
+        await WaitForWorkerIdleAsync(probe, cancellationToken).ConfigureAwait(false);
         await memory.SampleAsync(cancellationToken).ConfigureAwait(false); // every call has ended: what is still rented now was never returned
         var after = await probe.ScrapeAsync(cancellationToken).ConfigureAwait(false);
         return LoadReportBuilder.Build(options, outcomes, measurements, before, after, harnessGcPauses, sampler, elapsed, memory);
     }
+
+    /// <summary>Waits (up to 30 s) until the worker has no call loop running (<c>dvs_calls_active</c> on its <c>/metrics</c>).</summary>
+    private static async Task WaitForWorkerIdleAsync(WorkerProbe probe, CancellationToken cancellationToken)
+    {
+        var waited = Stopwatch.StartNew();
+        while (waited.Elapsed < WorkerIdleWait)
+        {
+            var scrape = await probe.ScrapeAsync(cancellationToken).ConfigureAwait(false);
+            if (scrape.Sum(WorkerMetricNames.ActiveCalls) <= 0)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static readonly TimeSpan WorkerIdleWait = TimeSpan.FromSeconds(30);
 
     /// <summary>How far ahead of real time the worker sends agent audio (its setting, else its default).</summary>
     private static TimeSpan PlayoutLead(MediaWorkerLaunch launch)

@@ -20,6 +20,9 @@ public static class WorkerMetricNames
     /// <summary>Threads the pool added for starvation (<see cref="MediaWorkerMetrics.StarvationInstrument"/>).</summary>
     public const string Starvations = "dvs_runtime_threadpool_starvations_total";
 
+    /// <summary>Calls with a running call loop.</summary>
+    public const string ActiveCalls = "dvs_calls_active";
+
     /// <summary>Audio buffers rented and not returned.</summary>
     public const string PooledBuffersOutstanding = "dvs_audio_pooled_buffers_outstanding";
 

@@ -1,3 +1,4 @@
+using DvServerless.Core.Engines;
 using DvServerless.MediaWorker.Calls.Tools;
 
 namespace DvServerless.MediaWorker.Calls;
@@ -14,6 +15,11 @@ public sealed partial class CallLoop
             if (message.Kind == LoopMessageKind.Barrier)
             {
                 ((TaskCompletionSource)message.Payload!).TrySetResult();
+            }
+            else if (message.Payload is AgentAudioDelta unplayed)
+            {
+                // Agent audio that came in as the call ended: back to the pool, or the buffers stay rented for good.
+                unplayed.Release();
             }
         }
 

@@ -1,4 +1,5 @@
 using DvServerless.Core.Audio;
+using DvServerless.Core.Engines;
 
 namespace DvServerless.MediaWorker.Calls;
 
@@ -52,7 +53,11 @@ public sealed partial class CallLoop
             await foreach (var engineEvent in _engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
             {
                 // Stamped as it comes off the socket: a barge-in's reaction time counts from here.
-                _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Engine, engineEvent, _time.GetTimestamp()));
+                if (!_messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Engine, engineEvent, _time.GetTimestamp())))
+                {
+                    // The loop has ended: nobody will play the audio, so it goes back to the pool.
+                    (engineEvent as AgentAudioDelta)?.Release();
+                }
             }
 
             _messages.Writer.TryWrite(LoopMessage.EngineEnded);

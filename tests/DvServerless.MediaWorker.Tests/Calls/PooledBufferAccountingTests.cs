@@ -26,6 +26,30 @@ public sealed class PooledBufferAccountingTests
         Assert.Equal(before, PooledBuffers.Outstanding);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(40)]
+    public async Task Agent_audio_that_arrives_as_the_caller_hangs_up_goes_back_to_the_pool(int deltas)
+    {
+        var before = PooledBuffers.Outstanding;
+        await using (var call = new CallLoopHarness(AudioFormat.Pcm24k))
+        {
+            await call.EmitAsync(new ResponseStarted("resp-1"));
+            // The caller hangs up as the audio comes in, not waited for: some deltas are still with the engine, some on
+            // their way to the loop, some in its queue behind the hang-up.
+            call.Leg.Hangup();
+            for (var i = 0; i < deltas; i++)
+            {
+                call.Engine.Emit(AgentAudioDelta.RentCopy("resp-1", "item-1", 0, Audio(200, 0x11)));
+            }
+
+            await call.EndAsync();
+        }
+
+        Assert.Equal(before, PooledBuffers.Outstanding);
+    }
+
     [Fact]
     public void A_delta_nobody_releases_stays_counted_until_it_is_released()
     {

@@ -57,7 +57,11 @@ public sealed class ScriptedEngine(AudioFormat? format = null) : IConversationEn
     public void Emit(EngineEvent engineEvent)
     {
         Interlocked.Increment(ref _emitted);
-        _events.Writer.TryWrite(engineEvent);
+        if (!_events.Writer.TryWrite(engineEvent))
+        {
+            // Closed: as the Realtime engine does with a delta nobody will read, it goes back to the pool.
+            (engineEvent as AgentAudioDelta)?.Release();
+        }
     }
 
     public void Close() => _events.Writer.TryComplete();
@@ -161,6 +165,12 @@ public sealed class ScriptedEngine(AudioFormat? format = null) : IConversationEn
     {
         Disposed = true;
         _events.Writer.TryComplete();
+        while (_events.Reader.TryRead(out var unread))
+        {
+            // As the Realtime engine does: deltas nobody read go back to the pool.
+            (unread as AgentAudioDelta)?.Release();
+        }
+
         return ValueTask.CompletedTask;
     }
 }

@@ -283,6 +283,12 @@ public sealed class RealtimeEngine : IConversationEngine
         }
 
         _events.Writer.TryComplete();
+        while (_events.Reader.TryRead(out var unread))
+        {
+            // Deltas nobody read before the call ended go back to the pool.
+            (unread as AgentAudioDelta)?.Release();
+        }
+
         _lifetime.Dispose();
         _sendLock.Dispose();
         _writer.Dispose();
