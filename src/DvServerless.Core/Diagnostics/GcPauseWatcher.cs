@@ -17,9 +17,12 @@ public sealed class GcPauseWatcher : IDisposable
         LazyThreadSafetyMode.ExecutionAndPublication);
 
     private static readonly GCKind[] Kinds = [GCKind.Ephemeral, GCKind.FullBlocking, GCKind.Background];
-    private readonly object _gate = new();
+    private readonly object _pollGate = new();      // the poll's own state (timer callbacks may overlap)
+    private readonly object _listenersGate = new(); // writers of the listener array
     private readonly ITimer _timer;
-    private Action<TimeSpan>[] _listeners = [];
+    // Copy-on-write, read without a lock: listeners run outside every lock here, so one that takes locks of its own
+    // (a histogram's) can never wait on a subscriber leaving (a disposing app) that waits on this watcher.
+    private volatile Action<TimeSpan>[] _listeners = [];
     private int _lastCount;
     private long _lastIndex;
 
@@ -43,7 +46,7 @@ public sealed class GcPauseWatcher : IDisposable
     public IDisposable OnPause(Action<TimeSpan> onPause)
     {
         ArgumentNullException.ThrowIfNull(onPause);
-        lock (_gate)
+        lock (_listenersGate)
         {
             _listeners = [.. _listeners, onPause];
         }
@@ -54,7 +57,10 @@ public sealed class GcPauseWatcher : IDisposable
     /// <summary>Reports the collections that ended since the last poll (the timer calls this; a test may too).</summary>
     public void Poll()
     {
-        lock (_gate)
+        // At most two pauses (a background collection's) for each of the three kinds.
+        Span<TimeSpan> pauses = stackalloc TimeSpan[2 * Kinds.Length];
+        var found = 0;
+        lock (_pollGate)
         {
             // Every collection collects generation 0, so its count moves with each one: the cheap test first.
             var count = GC.CollectionCount(0);
@@ -63,7 +69,6 @@ public sealed class GcPauseWatcher : IDisposable
                 return;
             }
 
-            _lastCount = count;
             var since = _lastIndex;
             foreach (var kind in Kinds)
             {
@@ -76,14 +81,24 @@ public sealed class GcPauseWatcher : IDisposable
                 _lastIndex = Math.Max(_lastIndex, info.Index);
                 foreach (var pause in info.PauseDurations)
                 {
-                    if (pause > TimeSpan.Zero)
+                    if (pause > TimeSpan.Zero && found < pauses.Length)
                     {
-                        foreach (var listener in _listeners)
-                        {
-                            listener(pause);
-                        }
+                        pauses[found++] = pause;
                     }
                 }
+            }
+
+            // The count moves when a collection starts, its record when it ends (a background one runs alongside this
+            // poll): count as seen only what has a record, so a collection still running is read on a later poll.
+            _lastCount = (int)Math.Min(count, GC.GetGCMemoryInfo(GCKind.Any).Index);
+        }
+
+        var listeners = _listeners;
+        foreach (var pause in pauses[..found])
+        {
+            foreach (var listener in listeners)
+            {
+                listener(pause);
             }
         }
     }
@@ -93,7 +108,7 @@ public sealed class GcPauseWatcher : IDisposable
 
     private void Remove(Action<TimeSpan> onPause)
     {
-        lock (_gate)
+        lock (_listenersGate)
         {
             _listeners = Array.FindAll(_listeners, listener => listener != onPause);
         }
