@@ -40,9 +40,6 @@ public sealed class FloatPcmResampler
     // Whole vectors of 8 floats let the dot product run on Vector256 (or two Vector128) with no scalar tail.
     private const int TapAlignment = 8;
 
-    private const double KaiserBeta = 5.65;
-    private const double CutoffFraction = 0.85;
-
     private readonly int _up;        // L
     private readonly int _down;      // M
     private readonly int _taps;      // taps per phase (T)
@@ -326,64 +323,10 @@ public sealed class FloatPcmResampler
         return total;
     }
 
-    private static float[] DesignPolyphaseFilter(int up, int down, int tapsPerPhase)
-    {
-        // Prototype low-pass at the upsampled rate L·fin. Cut-off as a fraction of that rate's Nyquist frequency:
-        // the lower of the two Nyquist frequencies, pulled in so the transition band ends near it.
-        var length = up * tapsPerPhase;
-        var cutoff = CutoffFraction / Math.Max(up, down); // normalised to the upsampled Nyquist frequency
-        var center = (length - 1) / 2.0;
-        var prototype = new double[length];
-        var besselBeta = BesselI0(KaiserBeta);
-        for (var j = 0; j < length; j++)
-        {
-            var x = j - center;
-            var sinc = x == 0 ? cutoff : Math.Sin(Math.PI * cutoff * x) / (Math.PI * x);
-            var ratio = x / (center + 0.5);
-            var kaiser = BesselI0(KaiserBeta * Math.Sqrt(Math.Max(0, 1 - ratio * ratio))) / besselBeta;
-            prototype[j] = sinc * kaiser;
-        }
+    // The product's design, in float: the comparison is between the two filters' arithmetic, not their coefficients.
+    private static float[] DesignPolyphaseFilter(int up, int down, int tapsPerPhase) =>
+        Array.ConvertAll(PcmResampler.DesignPolyphaseFilter(up, down, tapsPerPhase), coefficient => (float)coefficient);
 
-        // Each phase is normalised to unity DC gain, so a constant input gives the same constant out of every phase
-        // (no ripple at the phase rate, which an overall L-gain normalisation would leave behind).
-        var coefficients = new float[length];
-        for (var phase = 0; phase < up; phase++)
-        {
-            var sum = 0.0;
-            for (var i = 0; i < tapsPerPhase; i++)
-            {
-                sum += prototype[phase + i * up];
-            }
-
-            for (var i = 0; i < tapsPerPhase; i++)
-            {
-                // Tap i (applied to the sample i steps in the past) is stored at T−1−i, so the dot product runs over
-                // the window oldest-first and reads both arrays forward.
-                coefficients[phase * tapsPerPhase + (tapsPerPhase - 1 - i)] = (float)(prototype[phase + i * up] / sum);
-            }
-        }
-
-        return coefficients;
-    }
-
-    private static double BesselI0(double x)
-    {
-        // Power series of the modified Bessel function of the first kind, order 0; converges fast for x ≤ 10.
-        var sum = 1.0;
-        var term = 1.0;
-        var half = x / 2;
-        for (var k = 1; k < 50; k++)
-        {
-            term *= half / k * (half / k);
-            sum += term;
-            if (term < sum * 1e-12)
-            {
-                break;
-            }
-        }
-
-        return sum;
-    }
 
     private static int GreatestCommonDivisor(int a, int b)
     {
