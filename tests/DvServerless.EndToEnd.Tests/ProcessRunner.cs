@@ -65,14 +65,14 @@ internal static class ProcessRunner
     /// Starts an app that must be told its port (<paramref name="arguments"/> and <paramref name="environment"/> for a
     /// probed port) and waits until it says it listens there; when another process took the port first, starts it again
     /// on another (<see cref="PortConflict"/>). The port is <see cref="RunningProcess.Port"/>; <paramref name="choosePort"/>
-    /// (default <see cref="FreeTcpPort.Next"/>) lets a test hand out a taken one.
+    /// (default <see cref="LoopbackPort.Probe"/>) lets a test hand out a taken one.
     /// </summary>
     public static Task<RunningProcess> StartListeningAsync(string assembly, Func<int, IEnumerable<string>> arguments,
         Func<int, IReadOnlyDictionary<string, string?>> environment, Func<int>? choosePort = null) =>
         PortConflict.RetryAsync(
             async _ =>
             {
-                var port = (choosePort ?? FreeTcpPort.Next)();
+                var port = (choosePort ?? LoopbackPort.Probe)();
                 var process = Start(assembly, arguments(port), environment(port));
                 try
                 {

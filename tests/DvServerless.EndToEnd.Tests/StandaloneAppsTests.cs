@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using DvServerless.Core.Hosting;
 using DvServerless.Testing;
 
 namespace DvServerless.EndToEnd.Tests;
@@ -37,7 +38,7 @@ public sealed class StandaloneAppsTests
         var assembly = ProcessRunner.FindBuiltAssembly("src/DvServerless.Functions", "DvServerless.Functions.dll");
 
         await using var process = await ProcessRunner.StartListeningAsync(assembly, port => ["--urls", $"http://127.0.0.1:{port}"],
-            _ => new Dictionary<string, string?>(), () => ports.Count > 0 ? ports.Dequeue() : FreeTcpPort.Next());
+            _ => new Dictionary<string, string?>(), () => ports.Count > 0 ? ports.Dequeue() : LoopbackPort.Probe());
 
         Assert.Empty(ports);
         Assert.NotEqual(taken, process.Port);

@@ -126,7 +126,7 @@ public sealed class FunctionsAppTests
     private static Task<(WebApplication App, int Port)> StartOnCustomHandlerPortAsync() => PortConflict.RetryAsync(
         async cancellationToken =>
         {
-            var port = FreeTcpPort.Next();
+            var port = LoopbackPort.Probe();
             var app = FunctionsApp.Build([$"--FUNCTIONS_CUSTOMHANDLER_PORT={port}"]);
             try
             {

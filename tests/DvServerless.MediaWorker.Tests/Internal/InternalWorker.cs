@@ -56,7 +56,7 @@ internal sealed class InternalWorker : IAsyncDisposable
         PortConflict.RetryAsync(
             async cancellationToken =>
             {
-                var internalPort = FreeTcpPort.Next();
+                var internalPort = LoopbackPort.Probe();
                 var app = MediaWorkerApp.Build(["--urls", BoundAddress.LoopbackAny], builder =>
                 {
                     builder.Configuration.AddInMemoryCollection(settings);
