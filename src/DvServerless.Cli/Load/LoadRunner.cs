@@ -79,10 +79,11 @@ public sealed class LoadRunner
         };
         if (!options.Verbose)
         {
+            // The worker process writes its own log: only what went wrong (the in-process apps log nothing unless verbose).
             workerSettings["Logging:LogLevel:Default"] = "Warning";
         }
 
-        var workers = new MediaWorkerProcessLauncher(extraSettings: workerSettings, echo: options.Verbose ? progress : null);
+        var workers = new MediaWorkerProcessLauncher(echo: options.Verbose ? progress : null);
         await using var stack = await LocalStack.LocalStack.StartAsync(new LocalStackOptions
         {
             Verbose = options.Verbose,
@@ -92,6 +93,7 @@ public sealed class LoadRunner
             Environment = new Dictionary<string, string?>(),
             // A record per caller frame would grow without end in a soak, and nothing here reads them.
             RecordSimulatorAudioAppends = false,
+            AppSettings = workerSettings,
             MediaWorkerLauncher = workers.LaunchAsync,
         }, progress, cancellationToken).ConfigureAwait(false);
 

@@ -7,19 +7,17 @@ namespace DvServerless.Cli.LocalStack;
 public sealed class MediaWorkerProcessLauncher
 {
     private readonly string _assembly;
-    private readonly IReadOnlyDictionary<string, string?> _extraSettings;
     private readonly Action<string>? _echo;
     private readonly List<(MediaWorkerProcess Process, MediaWorkerLaunch Launch)> _workers = [];
 
     /// <summary>
     /// A launcher of the worker at <paramref name="assembly"/> (default: <see cref="MediaWorkerProcess.BuiltAssembly"/>),
-    /// with <paramref name="extraSettings"/> added to what the stack gives each worker, and each worker's output lines
-    /// sent to <paramref name="echo"/>.
+    /// each worker's output lines sent to <paramref name="echo"/>. Settings of its own come through the stack
+    /// (<see cref="LocalStackOptions.AppSettings"/>), as for an in-process worker.
     /// </summary>
-    public MediaWorkerProcessLauncher(string? assembly = null, IReadOnlyDictionary<string, string?>? extraSettings = null, Action<string>? echo = null)
+    public MediaWorkerProcessLauncher(string? assembly = null, Action<string>? echo = null)
     {
         _assembly = assembly ?? MediaWorkerProcess.BuiltAssembly;
-        _extraSettings = extraSettings ?? new Dictionary<string, string?>();
         _echo = echo;
     }
 
@@ -54,16 +52,10 @@ public sealed class MediaWorkerProcessLauncher
     public async Task<IAsyncDisposable> LaunchAsync(MediaWorkerLaunch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
-        var settings = new Dictionary<string, string?>(launch.Settings);
-        foreach (var (key, value) in _extraSettings)
-        {
-            settings[key] = value;
-        }
-
-        var worker = await MediaWorkerProcess.StartAsync(_assembly, settings, launch.Url, cancellationToken, _echo).ConfigureAwait(false);
+        var worker = await MediaWorkerProcess.StartAsync(_assembly, launch.Settings, launch.Url, cancellationToken, _echo).ConfigureAwait(false);
         lock (_workers)
         {
-            _workers.Add((worker, launch with { Settings = settings }));
+            _workers.Add((worker, launch));
         }
 
         return worker;
