@@ -83,17 +83,18 @@ internal sealed class RealtimeAudioDeltaReader
                 {
                     if (token == JsonTokenType.String && reader.ValueIsEscaped)
                     {
-                        if (unescaped is not null)
-                        {
-                            ArrayPool<byte>.Shared.Return(unescaped);
-                        }
+                        ReturnUnescaped();
 
                         // Unescaping only shortens: the escaped length is enough room.
                         unescaped = ArrayPool<byte>.Shared.Rent(reader.ValueSpan.Length);
                         unescapedLength = reader.CopyString(unescaped);
-                        base64 = default;
                     }
-                    else if (!TryPlainString(ref reader, out base64))
+                    else if (TryPlainString(ref reader, out base64))
+                    {
+                        // A later plain delta wins over an earlier escaped one, as in the general parser.
+                        ReturnUnescaped();
+                    }
+                    else
                     {
                         return false;
                     }
@@ -129,15 +130,21 @@ internal sealed class RealtimeAudioDeltaReader
                 return false;
             }
 
-            var audio = unescaped is not null && base64.Equals(default(Range)) ? unescaped.AsSpan(0, unescapedLength) : json[base64];
+            var audio = unescaped is not null ? unescaped.AsSpan(0, unescapedLength) : json[base64];
             delta = Decode(_responseIds.Get(json[responseId]), _itemIds.Get(json[itemId]), contentIndex, audio);
             return true;
         }
         finally
         {
+            ReturnUnescaped();
+        }
+
+        void ReturnUnescaped()
+        {
             if (unescaped is not null)
             {
                 ArrayPool<byte>.Shared.Return(unescaped);
+                unescaped = null;
             }
         }
     }
