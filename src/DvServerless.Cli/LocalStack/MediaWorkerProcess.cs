@@ -61,10 +61,33 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
     public static async Task<MediaWorkerProcess> StartAsync(string assembly, IReadOnlyDictionary<string, string?> settings, Uri url,
         CancellationToken cancellationToken, Action<string>? echo = null)
     {
+        var worker = new MediaWorkerProcess(Process.Start(StartInfo(assembly, settings, url)) ?? throw new InvalidOperationException("dotnet did not start."), url, echo);
+        try
+        {
+            await worker.WaitUntilHealthyAsync(cancellationToken).ConfigureAwait(false);
+            return worker;
+        }
+        catch
+        {
+            await worker.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// How <see cref="StartAsync"/> starts the worker: <c>dotnet <paramref name="assembly"/> --urls <paramref name="url"/></c>,
+    /// <paramref name="settings"/> as environment variables, stdin a pipe this process holds (so the worker ends with it).
+    /// </summary>
+    internal static ProcessStartInfo StartInfo(string assembly, IReadOnlyDictionary<string, string?> settings, Uri url)
+    {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(url);
         var info = new ProcessStartInfo("dotnet")
         {
+            // The worker's stdin is a pipe whose write end only this process holds, and nothing is ever written to it: when
+            // this process ends, however it ends (SIGKILL too), the OS closes that end, the worker reads end-of-file and stops
+            // (MediaWorker:ExitWhenStdinEnds) instead of living on as an orphan holding its ports.
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -82,22 +105,13 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
 
         info.Environment["Logging__Console__FormatterName"] = "simple";
         info.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        info.Environment["MediaWorker__ExitWhenStdinEnds"] = "true";
         foreach (var (key, value) in settings)
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        var worker = new MediaWorkerProcess(Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start."), url, echo);
-        try
-        {
-            await worker.WaitUntilHealthyAsync(cancellationToken).ConfigureAwait(false);
-            return worker;
-        }
-        catch
-        {
-            await worker.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return info;
     }
 
     /// <summary>Sends SIGTERM, as Container Apps does to a replica it replaces or scales in.</summary>
@@ -115,6 +129,12 @@ public sealed class MediaWorkerProcess : IAsyncDisposable
             throw new InvalidOperationException($"kill -TERM {Id} failed: {error}");
         }
     }
+
+    /// <summary>
+    /// Closes this process's end of the worker's stdin, as the OS does when this process dies: the worker then stops on its
+    /// own (tests).
+    /// </summary>
+    internal void CloseStandardInput() => _process.StandardInput.Close();
 
     /// <summary>Sends SIGKILL: the process dies at once, nothing runs after.</summary>
     public void KillHard() => _process.Kill(entireProcessTree: true);

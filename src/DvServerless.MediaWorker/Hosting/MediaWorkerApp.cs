@@ -69,6 +69,7 @@ public static class MediaWorkerApp
         services.AddSingleton<DvServerless.MediaWorker.Security.MediaTokenReplayGuard>();
         services.AddSingleton<CallDrainGoodbye>();
         services.AddHostedService<CallDrainService>();
+        services.AddHostedService<ParentExitWatcher>();
         services.AddSingleton<AcsCallRunner>();
         services.AddSingleton<BrowserCallRunner>();
         services.AddSingleton<BrowserSessions>();

@@ -21,6 +21,13 @@ public sealed class MediaWorkerOptions
     /// </summary>
     public bool CountThreadPoolStarvation { get; set; }
 
+    /// <summary>
+    /// Stop the worker when its standard input ends (see <see cref="ParentExitWatcher"/>): <c>dvs load</c> (and a test)
+    /// starts the worker process with this on and stdin a pipe it holds, so the OS ends that input when it dies, SIGKILL
+    /// included, and the worker does not live on as an orphan. Off by default; ignored in Azure, where stdin is not a parent's.
+    /// </summary>
+    public bool ExitWhenStdinEnds { get; set; }
+
     /// <summary>How far ahead of the caller's playback position agent audio is sent (20–1000 ms).</summary>
     public int PlayoutLeadMs { get; set; } = 100;
 
