@@ -27,6 +27,9 @@ namespace DvServerless.EndToEnd.Tests;
 public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.SipStack>
 {
     private const string TransferTarget = "tel:+14155550123";
+    private const string SalesLine = "+14155550177";
+    private const string SalesInstructions = "You are the Contoso sales line; offer the spring bundle.";
+    private const string SalesTool = "book_demo";
     private static readonly string[] CallerLines = ["Hello there.", "What time do you close?"];
 
     private readonly SipStack _fixture;
@@ -214,20 +217,52 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
         Assert.Contains(realtime.Records.ClientEvents, e => e.SessionId == sideband.SessionId && e.Type == "response.create" && e.ReceivedAt >= toolAt[^1]);
     }
 
-    private SipCallRequest Request(Uri webhookUrl, string customerId = "c-1", ReadOnlyMemory<byte>? callerAudio = null) => new()
+    [SkippableFact]
+    public async Task A_sip_call_to_a_named_agents_number_is_accepted_and_steered_as_that_agent()
+    {
+        Prerequisites.Require();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var stack = await _fixture.GetAsync(timeout.Token);
+        _fixture.Reply = (_, _) => "Sure.";
+        var realtime = stack.Realtime!;
+        var earlier = realtime.Records.Sessions.Select(s => s.SessionId).ToHashSet();
+
+        var result = await realtime.PlaceSipCallAsync(Request(stack.SipWebhookUrl, "c-sales", _fixture.ShortCaller, "<sip:" + SalesLine + "@sip.api.openai.com>"), timeout.Token);
+
+        Assert.Equal(SipCallEnd.CallerHungUp, result.End);
+        Assert.Equal(1, result.AcceptCount);
+        // The Functions app accepted with the sales agent (Sip:RouteByCalledParty, Agents:sales:PhoneNumbers) and said so.
+        var accepted = System.Text.Json.Nodes.JsonNode.Parse(result.AcceptedSessionJson!)!;
+        Assert.Equal(SalesInstructions, (string?)accepted["instructions"]);
+        Assert.Equal("cedar", (string?)accepted["audio"]!["output"]!["voice"]);
+        Assert.Equal([SalesTool], accepted["tools"]!.AsArray().Select(t => (string?)t!["name"]));
+        var session = await FinalSession.ReadAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
+        Assert.Equal("sales", CallSessionAgent.Of(session));
+        Assert.Equal(CallState.Ended, session.State);
+
+        // The worker's sideband ran the sales agent too: the default agent's HTTP tool list would have been declared over
+        // the accept's (as on every other call of this stack); the sales agent's own list stands. It greeted the caller.
+        var sideband = Assert.Single(realtime.Records.Sessions, s => s.CallId == result.CallId && !earlier.Contains(s.SessionId));
+        Assert.DoesNotContain(realtime.Records.ClientEvents, e => e.SessionId == sideband.SessionId && e.Type == "session.update");
+        Assert.Contains(realtime.Records.ClientEvents, e => e.SessionId == sideband.SessionId && e.Type == "response.create");
+        var turns = (await stack.Records.ReadAsync(session.CallId, timeout.Token)).Where(r => r.Kind == "turn").OrderBy(r => r.StartMs).ToList();
+        Assert.Equal("agent", turns[0].Speaker);
+    }
+
+    private SipCallRequest Request(Uri webhookUrl, string customerId = "c-1", ReadOnlyMemory<byte>? callerAudio = null, string? to = null) => new()
     {
         WebhookUrl = webhookUrl,
         WebhookSecret = SipSimulatorDefaults.WebhookSecret,
-        SipHeaders = Headers(customerId),
+        SipHeaders = Headers(customerId, to),
         CallerAudio = callerAudio ?? _fixture.Caller,
         HangUpAfterAgentQuiet = TimeSpan.FromSeconds(1.5),
         MaxCallDuration = TimeSpan.FromSeconds(40),
     };
 
-    private static IReadOnlyList<KeyValuePair<string, string>> Headers(string customerId) =>
+    private static IReadOnlyList<KeyValuePair<string, string>> Headers(string customerId, string? to = null) =>
     [
         new("From", "\"Caller\" <sip:+14155550100@trunk.example.com>;tag=e2e"),
-        new("To", "<sip:+14155550199@sip.api.openai.com>"),
+        new("To", to ?? "<sip:+14155550199@sip.api.openai.com>"),
         new("Call-ID", "e2e-" + customerId + "@trunk.example.com"),
         new("X-Customer-Id", customerId),
     ];
@@ -279,6 +314,13 @@ public sealed class SipCallEndToEndTests : IClassFixture<SipCallEndToEndTests.Si
                             ["Sip:Rules:0:Contains"] = "blocked",
                             ["Sip:Rules:0:Status"] = "486",
                             ["Sip:TransferTarget"] = TransferTarget,
+                            // The default To (+14155550199) is no agent's number: only the sales test's calls run sales.
+                            ["Sip:RouteByCalledParty"] = "true",
+                            ["Agents:sales:Instructions"] = SalesInstructions,
+                            ["Agents:sales:Voice"] = "cedar",
+                            ["Agents:sales:PhoneNumbers:0"] = SalesLine,
+                            ["Agents:sales:Tools:0:Name"] = SalesTool,
+                            ["Agents:sales:Tools:0:Description"] = "Books a product demo.",
                             [$"Agent:Tools:{ToolName}:Url"] = toolUrl.ToString(),
                             [$"Agent:Tools:{ToolName}:Description"] = "Looks an order up by its number.",
                             [$"Agent:Tools:{ToolName}:ParametersJsonSchema"] = "{\"type\":\"object\",\"properties\":{\"order\":{\"type\":\"string\"}}}",

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using DvServerless.Functions.Tenants;
+using DvServerless.Adapters.Engines;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Privacy;
+using DvServerless.Core.Tenants;
 using DvServerless.Functions.Calls;
 using DvServerless.Functions.Telemetry;
 using Microsoft.Extensions.Options;
@@ -14,7 +16,8 @@ namespace DvServerless.Functions.Sip;
 /// <summary>
 /// Decides a verified <c>realtime.call.incoming</c> call (PROTOCOL §2): creates its session once per <c>call_id</c>
 /// (the only gate a redelivered or concurrently delivered webhook cannot pass twice), applies the reject rules and the
-/// worker's capacity, accepts with the configured agent or rejects, and hands an accepted call to the media worker,
+/// worker's capacity, accepts with the agent of the called number (<see cref="SipRoutingOptions.RouteByCalledParty"/>) or
+/// the default agent, or rejects, and hands an accepted call to the media worker,
 /// which attaches the sideband. Every step is recorded in the session.
 /// </summary>
 /// <remarks>
@@ -37,10 +40,12 @@ public sealed partial class SipIncomingService
     private readonly ILogger<SipIncomingService> _logger;
     private readonly ICallAdmissionPolicy _admission;
     private readonly TenantRealtimeProjects? _controls;
+    private readonly AgentCatalog? _agents;
 
     /// <summary>
     /// Creates the service. <paramref name="control"/> serves calls of no tenant; <paramref name="controls"/>, when given,
-    /// picks the client of a tenant that brings its own OpenAI project.
+    /// picks the client of a tenant that brings its own OpenAI project. <paramref name="agent"/> is the default agent;
+    /// <paramref name="agents"/>, when given, offers the named agents whose <c>PhoneNumbers</c> the called party may match.
     /// </summary>
     public SipIncomingService(
         ICallSessionStore sessions,
@@ -53,8 +58,10 @@ public sealed partial class SipIncomingService
         TimeProvider time,
         ILogger<SipIncomingService> logger,
         ICallAdmissionPolicy? admission = null,
-        TenantRealtimeProjects? controls = null)
+        TenantRealtimeProjects? controls = null,
+        AgentCatalog? agents = null)
     {
+        _agents = agents;
         _admission = admission ?? AdmitAllCallsPolicy.Instance;
         _controls = controls;
         _sessions = sessions;
@@ -79,7 +86,8 @@ public sealed partial class SipIncomingService
     /// Handles one verified, parsed incoming call. <paramref name="verifiedTenantId"/> is the tenant whose own webhook
     /// secret verified it (<see cref="SipWebhookAuthentication.TenantId"/>); null for the gateway's secret. Only trusted
     /// data picks the tenant: the <c>To</c> header does only for gateway-secret calls and only with
-    /// <see cref="SipRoutingOptions.RouteByCalledParty"/>.
+    /// <see cref="SipRoutingOptions.RouteByCalledParty"/>. With that option the <c>To</c> number also picks the named agent
+    /// that lists it (<c>Agents:{id}:PhoneNumbers</c>) for every call, a tenant-verified one included.
     /// </summary>
     public async Task<SipIncomingOutcome> HandleAsync(SipIncomingCall call, string? verifiedTenantId, CancellationToken cancellationToken = default)
     {
@@ -112,8 +120,9 @@ public sealed partial class SipIncomingService
         // The tenant is the one whose webhook secret verified the delivery (the caller sets To, so To decides only where
         // the operator vouches for it); its concurrent-call limit is checked at the door, from session state, before this
         // call's own session exists. Calls of no tenant share the unrouted limit.
+        var calledParty = CalledParty(call.SipHeaders.GetFirst("To"));
         var admission = verifiedTenantId is null && _routing.RouteByCalledParty
-            ? await _admission.AdmitAsync(CalledParty(call.SipHeaders.GetFirst("To")), callId, cancellationToken).ConfigureAwait(false)
+            ? await _admission.AdmitAsync(calledParty, callId, cancellationToken).ConfigureAwait(false)
             : await _admission.AdmitTenantAsync(verifiedTenantId, callId, cancellationToken).ConfigureAwait(false);
         span?.SetTag(FunctionsTracing.TenantTag, admission.TenantId);
         // The call lives in the OpenAI project whose webhook announced it: control it with that project's key.
@@ -139,6 +148,13 @@ public sealed partial class SipIncomingService
             session.Metadata[TenantRealtimeProjects.SessionMetadataKey] = verifiedTenantId;
         }
 
+        // The agent is not a trust decision (the tenant above is), but To is still the caller's word: it picks the agent
+        // only where the operator opted in to routing by it. The worker's sideband runs the agent the session records.
+        var agentId = _routing.RouteByCalledParty ? AgentIdFor(calledParty) : null;
+        if (agentId is not null)
+        {
+            session.Metadata[CallSessionAgent.MetadataKey] = agentId;
+        }
 
         bool created;
         try
@@ -175,7 +191,7 @@ public sealed partial class SipIncomingService
 
         try
         {
-            return await DecideAsync(call, callId, session, admission, control, cancellationToken).ConfigureAwait(false);
+            return await DecideAsync(call, callId, session, admission, control, agentId, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -187,12 +203,21 @@ public sealed partial class SipIncomingService
     }
 
     private async Task<SipIncomingOutcome> DecideAsync(
-        SipIncomingCall call, string callId, CallSession session, IncomingCallAdmission admission, IRealtimeCallControl control, CancellationToken cancellationToken)
+        SipIncomingCall call, string callId, CallSession session, IncomingCallAdmission admission, IRealtimeCallControl control, string? agentId,
+        CancellationToken cancellationToken)
     {
         if (_logger.IsEnabled(LogLevel.Information))
         {
             var (from, to) = (PiiMasker.Mask(session.From), PiiMasker.Mask(session.To));
             LogRinging(callId, call.CallId, from, to, call.SipHeaders.Count);
+            if (agentId is not null)
+            {
+                LogAgentRouted(callId, to, agentId);
+            }
+            else if (_routing.RouteByCalledParty && _agents is { PhoneRoutes.Count: > 0 })
+            {
+                LogDefaultAgent(callId, to);
+            }
         }
 
         var decision = admission.Admitted
@@ -211,7 +236,7 @@ public sealed partial class SipIncomingService
         }
 
         return decision.Accept
-            ? await AcceptAsync(callId, call.CallId, worker, control, cancellationToken).ConfigureAwait(false)
+            ? await AcceptAsync(callId, call.CallId, worker, control, AgentOf(agentId), cancellationToken).ConfigureAwait(false)
             : await RejectAsync(callId, call.CallId, decision, control, cancellationToken).ConfigureAwait(false);
     }
 
@@ -237,6 +262,27 @@ public sealed partial class SipIncomingService
         return (parameters < 0 ? toHeader : toHeader[..parameters]).Trim();
     }
 
+    /// <summary>
+    /// The E.164 number of a called party as <see cref="CalledParty"/> returns it (<c>sip:+18005550100@host</c>,
+    /// <c>tel:+18005550100</c> or a bare number), normalised as tenant and ACS agent routing normalise it; null when it
+    /// names no number (<c>sip:sales@host</c>).
+    /// </summary>
+    internal static string? CalledNumber(string? calledParty) =>
+        CalledPartyAddress.NormalizePhoneNumber(calledParty) ?? CalledPartyAddress.PhoneNumberOfSipUri(calledParty);
+
+    // The named agent whose PhoneNumbers list the called number; null (the default agent) when none does.
+    private string? AgentIdFor(string? calledParty) => _agents?.PhoneRoutes.AgentFor(CalledNumber(calledParty));
+
+    private AgentOptions AgentOf(string? agentId) => agentId is not null && _agents is not null ? _agents.For(agentId) : _agent;
+
+    /// <summary>
+    /// The tools the accept declares: the agent's own list when it has one (as an ACS call's engine declares it), else
+    /// <c>end_call</c> and <c>transfer</c>; the worker's HTTP tools follow on the sideband.
+    /// </summary>
+    private static IEnumerable<System.Text.Json.Nodes.JsonObject> AcceptTools(AgentOptions agent) => agent.Tools.Count > 0
+        ? agent.Tools.Select(AcceptSessionBuilder.ToJson)
+        : [AcceptSessionBuilder.CreateEndCallTool(), AcceptSessionBuilder.CreateTransferTool()];
+
     private async Task<SipIncomingOutcome> RejectAsync(
         string callId, string sipCallId, SipCallDecision decision, IRealtimeCallControl control, CancellationToken cancellationToken)
     {
@@ -253,7 +299,8 @@ public sealed partial class SipIncomingService
         return new SipIncomingOutcome(callId, sipCallId, final == CallState.Ended ? SipIncomingResult.Rejected : SipIncomingResult.Failed, reason, decision.RejectStatus);
     }
 
-    private async Task<SipIncomingOutcome> AcceptAsync(string callId, string sipCallId, string? worker, IRealtimeCallControl control, CancellationToken cancellationToken)
+    private async Task<SipIncomingOutcome> AcceptAsync(
+        string callId, string sipCallId, string? worker, IRealtimeCallControl control, AgentOptions agent, CancellationToken cancellationToken)
     {
         // Ringing → Answering is the decision's commit point: only the delivery whose write applied it accepts, so a
         // slow decider and a redelivery that took over from it never both accept.
@@ -263,7 +310,7 @@ public sealed partial class SipIncomingService
             return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Duplicate, "another delivery decided the call first");
         }
 
-        var body = AcceptSessionBuilder.Build(_agent, [AcceptSessionBuilder.CreateEndCallTool(), AcceptSessionBuilder.CreateTransferTool()]);
+        var body = AcceptSessionBuilder.Build(agent, AcceptTools(agent));
         var accepted = await control.AcceptAsync(sipCallId, body, cancellationToken).ConfigureAwait(false);
         if (!accepted.IsOk)
         {
@@ -320,6 +367,12 @@ public sealed partial class SipIncomingService
 
     [LoggerMessage(EventId = 3508, Level = LogLevel.Warning, Message = "SIP call {CallId} was left undecided for over {Seconds} s; this delivery takes the decision over.")]
     private partial void LogTakenOver(string callId, int seconds);
+
+    [LoggerMessage(EventId = 9340, Level = LogLevel.Information, Message = "SIP call {CallId} to {To} runs agent '{AgentId}', whose PhoneNumbers list the number.")]
+    private partial void LogAgentRouted(string callId, string? to, string agentId);
+
+    [LoggerMessage(EventId = 9341, Level = LogLevel.Information, Message = "SIP call {CallId} to {To} runs the default agent: no agent's PhoneNumbers list the number.")]
+    private partial void LogDefaultAgent(string callId, string? to);
 
     [LoggerMessage(EventId = 3506, Level = LogLevel.Error, Message = "SIP call {CallId}: the worker did not take the sideband ({Detail}); hanging up.")]
     private partial void LogAttachFailed(string callId, string detail);

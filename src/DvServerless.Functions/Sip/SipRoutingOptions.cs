@@ -41,7 +41,9 @@ public sealed class SipRoutingOptions
     /// Route a call verified by the gateway's own webhook secret (<c>OpenAI:WebhookSecret</c>) to the tenant that owns the
     /// number or SIP URI in its <c>To</c> header (<c>Sip__RouteByCalledParty=true</c>). Off by default: <c>To</c> is set by
     /// whoever places the call, so turn this on only for trunks whose SBC sets it. Calls verified by a tenant's own secret
-    /// always belong to that tenant, whatever <c>To</c> says.
+    /// always belong to that tenant, whatever <c>To</c> says. With this on, the number in <c>To</c> also picks the named
+    /// agent that lists it (<c>Agents:{id}:PhoneNumbers</c>) for every SIP call, a tenant's included; off, SIP calls run
+    /// the default agent.
     /// </summary>
     public bool RouteByCalledParty { get; set; }
 }

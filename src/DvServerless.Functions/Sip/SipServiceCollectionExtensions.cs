@@ -16,7 +16,8 @@ public static class SipServiceCollectionExtensions
     /// Registers the webhook secret (<c>OpenAI:WebhookSecret</c>), the routing rules (<c>Sip</c>), the call-control client
     /// on the Realtime settings (<c>OpenAI:*</c> / <c>AzureOpenAI:*</c>; the local simulator when neither is set) with its
     /// retry settings (<c>OpenAI:CallControl</c>), one per tenant with its own OpenAI key, the webhook authenticator, the
-    /// agent (<c>Agent</c>, <c>OpenAI:Model|Voice|Instructions</c>), the worker client and <see cref="SipIncomingService"/>.
+    /// agents (the default <c>Agent</c>, <c>OpenAI:Model|Voice|Instructions</c>, and the named <c>Agents:{id}</c>), the worker
+    /// client and <see cref="SipIncomingService"/>.
     /// </summary>
     public static IServiceCollection AddSipFunctions(this IServiceCollection services, IConfiguration configuration)
     {

@@ -1,3 +1,4 @@
+using DvServerless.Adapters.Engines;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Core.Calls;
@@ -19,7 +20,9 @@ namespace DvServerless.MediaWorker.Sip;
 /// <c>end_call</c> and <c>transfer</c> tools with hangup and refer and the HTTP tools of <c>Agent:Tools</c> as a call loop
 /// does (declared on the sideband once attached), passes the caller's keypad entries to the agent
 /// (<see cref="CallKeypad"/>), records the caller's and the agent's transcripts,
-/// and ends the session when the sideband closes. Nothing here waits for audio deltas: they may never come.
+/// and ends the session when the sideband closes. Nothing here waits for audio deltas: they may never come. The call runs
+/// the agent its session records (<see cref="CallSessionAgent"/>, the named agent of the called number), which the
+/// Functions app accepted it with; a session that names none, or an agent this worker does not know, runs the default.
 /// </summary>
 /// <remarks>
 /// <c>end_call</c> comes in the same response as the agent's goodbye, which OpenAI generates faster than it plays into
@@ -42,6 +45,7 @@ public sealed partial class SidebandCallRunner
     private readonly ICallLoopObserverFactory[] _observerFactories;
     private readonly PricingOptions _pricing;
     private readonly ConfiguredHttpTools? _httpTools;
+    private readonly AgentCatalog? _agents;
     private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
 
     // Seats taken for calls still being accepted (call id → when the seat frees itself): they count against MaxCalls.
@@ -54,7 +58,10 @@ public sealed partial class SidebandCallRunner
     /// <summary>How long after the caller's last key the keys go to the agent, as in a call loop.</summary>
     private static readonly TimeSpan KeypadPause = new CallLoopOptions().KeypadPause;
 
-    /// <summary>Creates the runner.</summary>
+    /// <summary>
+    /// Creates the runner. <paramref name="agent"/> is the default agent; <paramref name="agents"/>, when given, offers the
+    /// named agents a session may record.
+    /// </summary>
     public SidebandCallRunner(
         RealtimeEngineFactory engines,
         AgentOptions agent,
@@ -68,9 +75,11 @@ public sealed partial class SidebandCallRunner
         TenantRealtimeProjects? projects = null,
         IEnumerable<ICallLoopObserverFactory>? observers = null,
         IOptions<PricingOptions>? pricing = null,
-        ConfiguredHttpTools? httpTools = null)
+        ConfiguredHttpTools? httpTools = null,
+        AgentCatalog? agents = null)
     {
         _httpTools = httpTools;
+        _agents = agents;
         _engines = engines;
         _agent = agent;
         _control = control;
@@ -212,17 +221,6 @@ public sealed partial class SidebandCallRunner
     {
         using var registration = _calls.Register(callId);
         var cancellationToken = _calls.CutOff;
-        var agent = new AgentOptions
-        {
-            Model = _agent.Model,
-            Voice = _agent.Voice,
-            Instructions = _agent.Instructions,
-            TranscriptionModel = _agent.TranscriptionModel,
-            TurnDetection = _agent.TurnDetection,
-        };
-
-        // A SIP caller hears nothing until the agent speaks: the sideband always greets, once, as a call loop does.
-        var greeting = new AgentGreeting(string.IsNullOrWhiteSpace(_agent.GreetingInstructions) ? _options.GreetingInstructions : _agent.GreetingInstructions);
         var started = _time.GetTimestamp();
         var endReason = "the sideband closed";
         var final = CallState.Ended;
@@ -232,11 +230,25 @@ public sealed partial class SidebandCallRunner
         ICallLoopObserver? observer = null;
         CallTurnRecorder? turns = null;
         SidebandEvents? events = null;
-        var cost = new CallCost(_pricing, agent.TranscriptionModel);
+        CallCost? cost = null;
         try
         {
-            // The call lives in the project whose webhook announced it; the Functions app recorded which on the session.
+            // The call lives in the project whose webhook announced it, and runs the agent it was accepted with; the
+            // Functions app recorded both on the session.
             var session = await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
+            var chosen = AgentOf(callId, session);
+            var agent = new AgentOptions
+            {
+                Model = chosen.Model,
+                Voice = chosen.Voice,
+                Instructions = chosen.Instructions,
+                TranscriptionModel = chosen.TranscriptionModel,
+                TurnDetection = chosen.TurnDetection,
+            };
+
+            // A SIP caller hears nothing until the agent speaks: the sideband always greets, once, as a call loop does.
+            var greeting = new AgentGreeting(string.IsNullOrWhiteSpace(chosen.GreetingInstructions) ? _options.GreetingInstructions : chosen.GreetingInstructions);
+            cost = new CallCost(_pricing, agent.TranscriptionModel);
             var projectTenant = _projects is null ? null : session?.Metadata.GetValueOrDefault(TenantRealtimeProjects.SessionMetadataKey);
             control = _projects?.For(projectTenant) ?? _control;
             engine = _projects is null ? _engines.CreateSideband(callId, sipCallId, agent)
@@ -247,9 +259,10 @@ public sealed partial class SidebandCallRunner
             try
             {
                 await engine.StartAsync(cancellationToken).ConfigureAwait(false);
-                if (_httpTools is { Handlers.Count: > 0 })
+                if (chosen.Tools.Count == 0 && _httpTools is { Handlers.Count: > 0 })
                 {
-                    // The accept named only end_call and transfer; tools replaces the whole list, so all of them go.
+                    // The accept named only end_call and transfer; tools replaces the whole list, so all of them go. An
+                    // agent with its own list had it declared by the accept, as an ACS call's engine declares it.
                     await engine.DeclareToolsAsync([.. handlers.Select(t => t.Definition)], cancellationToken).ConfigureAwait(false);
                 }
 
@@ -328,6 +341,29 @@ public sealed partial class SidebandCallRunner
     }
 
     /// <summary>
+    /// The agent <paramref name="session"/> records, or the default agent when it records none. An id this worker does not
+    /// know (its settings differ from the Functions app's, or changed between the accept and the attach) runs the default
+    /// agent too, with a warning: the call is already accepted, and a sideband that steers it beats none.
+    /// </summary>
+    private AgentOptions AgentOf(string callId, CallSession? session)
+    {
+        var agentId = session is null ? null : CallSessionAgent.Of(session);
+        if (agentId is null)
+        {
+            return _agent;
+        }
+
+        if (_agents is null || !_agents.Contains(agentId))
+        {
+            LogUnknownAgent(callId, agentId);
+            return _agent;
+        }
+
+        LogAgent(callId, agentId);
+        return _agents.For(agentId);
+    }
+
+    /// <summary>
     /// The tools a SIP call's agent can run: <c>end_call</c> and <c>transfer</c>, which the accept declared, and the HTTP
     /// tools of <c>Agent:Tools</c>, which the sideband declares once attached.
     /// </summary>
@@ -356,6 +392,12 @@ public sealed partial class SidebandCallRunner
 
     [LoggerMessage(EventId = 3753, Level = LogLevel.Information, Message = "SIP call {CallId}: attaching the sideband to {SipCallId}")]
     private partial void LogAttaching(string callId, string sipCallId);
+
+    [LoggerMessage(EventId = 9342, Level = LogLevel.Information, Message = "SIP call {CallId}: the sideband runs agent '{AgentId}'")]
+    private partial void LogAgent(string callId, string agentId);
+
+    [LoggerMessage(EventId = 9343, Level = LogLevel.Warning, Message = "SIP call {CallId}: its session names agent '{AgentId}', which this worker does not know; running the default agent")]
+    private partial void LogUnknownAgent(string callId, string agentId);
 
     [LoggerMessage(EventId = 3702, Level = LogLevel.Information, Message = "SIP call {CallId}: sideband attached")]
     private partial void LogAttached(string callId);

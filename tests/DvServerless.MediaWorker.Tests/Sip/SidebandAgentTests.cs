@@ -1,0 +1,167 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Net;
+using DvServerless.Adapters.Engines;
+using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Adapters.OpenAI.Calls;
+using DvServerless.Adapters.OpenAI.Webhooks;
+using DvServerless.Core.Calls;
+using DvServerless.Core.Engines;
+using DvServerless.Core.Hosting;
+using DvServerless.MediaWorker.Hosting;
+using DvServerless.MediaWorker.Sip;
+using DvServerless.MediaWorker.Tests.Fakes;
+using DvServerless.Simulators.Realtime;
+using DvServerless.Simulators.Realtime.Sip;
+using DvServerless.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace DvServerless.MediaWorker.Tests.Sip;
+
+/// <summary>
+/// The sideband runs the agent the call's session records (the named agent of the called number): its greeting is the one
+/// asked for on the call. A session naming no agent, or one this worker does not know, runs the default agent. A real
+/// sideband WebSocket to the Realtime simulator, which places the SIP call and accepts it as OpenAI would.
+/// </summary>
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "xUnit v2 disposes test classes through IAsyncLifetime.DisposeAsync, which this rule does not know; it releases the fields.")]
+public sealed class SidebandAgentTests : IAsyncLifetime
+{
+    private const string DefaultGreeting = "Greet the caller as the Contoso switchboard.";
+    private const string SalesGreeting = "Greet the caller as the Contoso sales line.";
+
+    private readonly InMemoryCallSessionStore _sessions = new();
+    private readonly CapturingLoggerProvider _logs = new();
+    private readonly ActiveCalls _calls = new();
+    private readonly HttpClient _http = new();
+    private ILoggerFactory _loggers = null!;
+    private RealtimeSimulator _simulator = null!;
+    private WebApplication _receiver = null!;
+    private SidebandCallRunner _runner = null!;
+    private Uri _webhookUrl = null!;
+    private string? _recordedAgent;
+
+    public async Task InitializeAsync()
+    {
+        _loggers = LoggerFactory.Create(b => b.AddProvider(_logs));
+        // The simulated agent says the instructions it was asked to greet with, so the response shows which agent asked.
+        _simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions { GenerationSpeed = 20, InstructedReply = i => i });
+        var realtime = new RealtimeEngineOptions
+        {
+            Service = RealtimeServiceKind.Simulator, BaseUrl = new Uri(_simulator.BaseUrl), ApiKey = LocalDefaults.RealtimeSimulatorApiKey,
+        };
+        var defaultAgent = new AgentOptions { Instructions = "You are the Contoso switchboard.", GreetingInstructions = DefaultGreeting };
+        var agents = new AgentCatalog(defaultAgent, new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Agents:sales:Instructions"] = "You are the Contoso sales line.",
+            ["Agents:sales:GreetingInstructions"] = SalesGreeting,
+            ["Agents:sales:PhoneNumbers:0"] = "+14255550100",
+        }).Build());
+        var control = new OpenAICallControlClient(_http, realtime);
+        _runner = new SidebandCallRunner(new RealtimeEngineFactory(Options.Create(realtime), _loggers), defaultAgent, control, new RecordingCallRecordSink(),
+            _sessions, _calls, Options.Create(new SipSidebandOptions()), TimeProvider.System, _loggers.CreateLogger<SidebandCallRunner>(), agents: agents);
+
+        // Plays the Functions app: accepts the call, records the session (with the agent the test names) and attaches.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        _receiver = builder.Build();
+        _receiver.MapPost("/api/openai/sip", async (HttpContext context) =>
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer);
+            var parsed = RealtimeCallIncomingParser.Parse(context.Request.Headers["webhook-id"].ToString(), buffer.ToArray());
+            if (parsed.Call is not { } call)
+            {
+                return Results.Ok();
+            }
+
+            var accepted = await control.AcceptAsync(call.CallId, AcceptSessionBuilder.Build(defaultAgent), CancellationToken.None);
+            Assert.True(accepted.IsOk, accepted.Message);
+            var session = new CallSession { CallId = "call-" + call.CallId, Channel = CallChannel.Sip, State = CallState.Connected };
+            if (_recordedAgent is not null)
+            {
+                session.Metadata[CallSessionAgent.MetadataKey] = _recordedAgent;
+            }
+
+            await _sessions.TryCreateAsync(session, CancellationToken.None);
+            Assert.Equal(SidebandStartResult.Started, _runner.TryStart(session.CallId, call.CallId));
+            return Results.Ok();
+        });
+        await _receiver.StartAsync();
+        var address = new Uri(_receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _webhookUrl = new Uri(address, "/api/openai/sip");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _receiver.StopAsync();
+        await _receiver.DisposeAsync();
+        await _simulator.DisposeAsync();
+        _calls.Dispose();
+        _http.Dispose();
+        _loggers.Dispose();
+        _logs.Dispose();
+    }
+
+    [Fact]
+    public async Task The_sideband_greets_with_the_agent_the_session_records()
+    {
+        _recordedAgent = "sales";
+
+        var (greeting, _) = await PlaceCallAsync();
+
+        Assert.Equal(SalesGreeting, greeting);
+        Assert.Contains(_logs.Messages, m => m.Contains("the sideband runs agent 'sales'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_session_without_an_agent_runs_the_default_agent()
+    {
+        var (greeting, _) = await PlaceCallAsync();
+
+        Assert.Equal(DefaultGreeting, greeting);
+        Assert.DoesNotContain(_logs.Messages, m => m.Contains("runs agent", StringComparison.Ordinal) || m.Contains("does not know", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_agent_this_worker_does_not_know_runs_the_default_agent_with_a_warning()
+    {
+        _recordedAgent = "renamed";
+
+        var (greeting, state) = await PlaceCallAsync();
+
+        Assert.Equal(DefaultGreeting, greeting);
+        Assert.Equal(CallState.Ended, state);
+        Assert.Contains(_logs.Messages, m => m.Contains("names agent 'renamed', which this worker does not know; running the default agent", StringComparison.Ordinal));
+    }
+
+    private async Task<(string Greeting, CallState State)> PlaceCallAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var result = await _simulator.PlaceSipCallAsync(new SipCallRequest
+        {
+            WebhookUrl = _webhookUrl,
+            CallerStartDelay = TimeSpan.Zero,
+            // The silent caller's quiet clock starts at attach: it must outlast the sideband's greeting request on a busy machine.
+            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(2),
+            MaxCallDuration = TimeSpan.FromSeconds(20),
+        }, timeout.Token);
+        Assert.Equal(1, result.AcceptCount);
+        Assert.Equal(1, result.SidebandCount);
+        var callId = "call-" + result.CallId;
+        if (_runner.Running(callId) is { } running)
+        {
+            await running.WaitAsync(timeout.Token);
+        }
+
+        var greeting = Assert.Single(result.Responses);
+        return (greeting.Text, (await _sessions.GetAsync(callId, timeout.Token))!.State);
+    }
+}
