@@ -202,7 +202,8 @@ module communication '../bicep/communication.bicep' = {
     systemTopicName: 'evgt-acs-${resourceToken}'
     dataLocation: acsDataLocation
     tags: tags
-    identityPrincipalIds: appPrincipalIds
+    functionsPrincipalId: functionsIdentity.outputs.principalId
+    workerPrincipalId: workerIdentity.outputs.principalId
     keyVaultName: keyVault.outputs.name
   }
 }
