@@ -15,7 +15,7 @@ param keyVaultName string
 // authorizes an Entra ID caller by a built-in role on the resource (Contributor, Owner, or Communication and Email
 // Service Owner), and every one of them includes listKeys. Custom roles with just the needed actions are not honoured
 // by ACS, so no narrower grant exists that still lets the worker hang up. The worker's assignment is its own resource
-// so that moving its hang-up and transfer behind the Functions app removes exactly it (docs/azure-roles.md).
+// so that moving its hang-up and transfer behind the Functions app removes exactly it (docs/azure-deployment.md).
 var contributorRoleId = 'b24988ac-6180-42a0-ab88-20f7382dd24c'
 
 resource communication 'Microsoft.Communication/communicationServices@2025-05-01' = {

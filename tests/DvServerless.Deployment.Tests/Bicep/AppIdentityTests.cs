@@ -185,7 +185,7 @@ public sealed partial class AppIdentityTests
             Assert.Null(grant.Body["copy"]);
             Assert.Contains("Microsoft.Communication/communicationServices", grant.Body["scope"]!.GetValue<string>(), StringComparison.Ordinal);
             // Contributor includes listKeys; ACS honours no narrower role for Call Automation with Entra ID, so this pins
-            // the known exception (docs/azure-roles.md) instead of letting a wider one (Owner) in unnoticed.
+            // the known exception (docs/azure-deployment.md) instead of letting a wider one (Owner) in unnoticed.
             Assert.Equal(Contributor, RoleDefinitionId(grant));
         }
     }
