@@ -5,7 +5,7 @@
 param name string
 param location string
 param tags object
-@description('The Functions app\'s identity: Blob Data Owner on the account (host storage, deployment package, every app container) and Queue Data Message Sender (commands to worker replicas, SIP seats and attaches on the shared dvs-sip queue).')
+@description('The Functions app\'s identity: Blob Data Owner on the account (host storage, deployment package, every app container) and Queue Data Message Sender limited by a condition to the dvs-cmd-* and dvs-sip queues (commands to worker replicas, SIP seats and attaches on the shared dvs-sip queue).')
 param functionsPrincipalId string
 @description('The worker\'s identity: Blob Data Contributor on workerContainers only, and Queue Data Contributor limited by a condition to the dvs-cmd-* and dvs-sip queues (each replica creates, reads and deletes its command queue, and reads the shared dvs-sip queue while it has a free SIP seat).')
 param workerPrincipalId string
@@ -216,12 +216,12 @@ resource workerBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-
 
 // Queue-level scopes need the queue to exist when the role is assigned, and a replica's queue only exists once that
 // replica has started, under a name no one knows at deployment (ReplicaQueueName: 'dvs-cmd-' and the replica's name).
-// So the grant sits on the account with an ABAC condition (conditionVersion 2.0, checked by Storage on each request):
+// So the worker's grant, and the Functions app's send-only one, sit on the account with an ABAC condition (conditionVersion 2.0, checked by Storage on each request):
 // every message data action the role holds (peek, get or delete, put, update, clear) is allowed only on a queue named
 // dvs-cmd-* or on the shared SIP seat queue dvs-sip (SipQueueMessages.Name). Conditions apply to data actions only:
 // the role's queue create/delete actions stay account-wide; they reach no message, and the account has no other queues
 // (Functions host storage is blobs). A literal, so the deployment tests read exactly what Azure evaluates.
-var workerQueueCondition = '((!(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/read\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/write\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/delete\'})) OR (@Resource[Microsoft.Storage/storageAccounts/queueServices/queues:name] StringStartsWith \'dvs-cmd-\' OR @Resource[Microsoft.Storage/storageAccounts/queueServices/queues:name] StringEquals \'dvs-sip\'))'
+var dvsQueuesOnly = '((!(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/read\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/write\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/delete\'})) OR (@Resource[Microsoft.Storage/storageAccounts/queueServices/queues:name] StringStartsWith \'dvs-cmd-\' OR @Resource[Microsoft.Storage/storageAccounts/queueServices/queues:name] StringEquals \'dvs-sip\'))'
 
 resource workerQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, workerPrincipalId, queueDataContributorRoleId)
@@ -231,12 +231,12 @@ resource workerQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04
     principalId: workerPrincipalId
     principalType: 'ServicePrincipal'
     description: 'Messages of the dvs-cmd-* replica queues and the dvs-sip queue only (condition).'
-    condition: workerQueueCondition
+    condition: dvsQueuesOnly
     conditionVersion: '2.0'
   }
 }
 
-// The Functions app may only send: it can neither read nor delete a replica's commands.
+// The Functions app may only send: it can neither read nor delete a replica's commands, and sends only to dvs queues.
 resource functionsQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, functionsPrincipalId, queueDataMessageSenderRoleId)
   scope: storage
@@ -244,6 +244,9 @@ resource functionsQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-0
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataMessageSenderRoleId)
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
+    description: 'Put messages on the dvs-cmd-* replica queues and the dvs-sip queue only (condition).'
+    condition: dvsQueuesOnly
+    conditionVersion: '2.0'
   }
 }
 

@@ -103,7 +103,7 @@ public sealed partial class AppIdentityTests
             .ToList();
 
         // Replicas create, read and delete their own queues (made at run time, so the grant is on the account, with a
-        // condition on the queue name: TheWorkersQueueRoleReachesOnlyTheDvsQueues).
+        // condition on the queue name: QueueRolesReachOnlyTheDvsQueues).
         var worker = Assert.Single(storageAssignments, a => RoleDefinitionId(a) == QueueDataContributor);
         Assert.Equal("[parameters('workerPrincipalId')]", PrincipalParameter(worker));
         // The Functions app puts commands on them and can neither read nor delete anything there.
@@ -114,16 +114,18 @@ public sealed partial class AppIdentityTests
         Assert.Equal("worker", IdentityModuleOf(worker.PassedParameters!["workerPrincipalId"]));
     }
 
-    [Fact]
-    public async Task TheWorkersQueueRoleReachesOnlyTheDvsQueues()
+    [Theory]
+    [InlineData("workerPrincipalId")]
+    [InlineData("functionsPrincipalId")]
+    public async Task QueueRolesReachOnlyTheDvsQueues(string principal)
     {
         var storageAssignments = OfType(await ResourcesAsync(), "Microsoft.Authorization/roleAssignments")
             .Where(assignment => assignment.Module == "storage")
             .ToList();
-        var workers = storageAssignments.Where(a => PrincipalParameter(a) == "[parameters('workerPrincipalId')]").ToList();
+        var grants = storageAssignments.Where(a => PrincipalParameter(a) == $"[parameters('{principal}')]").ToList();
 
-        Assert.DoesNotContain(workers, a => AccountWideRoles.Contains(RoleDefinitionId(a) ?? string.Empty));
-        var queueGrants = workers.Where(a => QueueDataRoles.Contains(RoleDefinitionId(a) ?? string.Empty)).ToList();
+        Assert.DoesNotContain(grants, a => AccountWideRoles.Contains(RoleDefinitionId(a) ?? string.Empty));
+        var queueGrants = grants.Where(a => QueueDataRoles.Contains(RoleDefinitionId(a) ?? string.Empty)).ToList();
         Assert.NotEmpty(queueGrants);
         foreach (var grant in queueGrants)
         {
@@ -138,14 +140,14 @@ public sealed partial class AppIdentityTests
             var condition = VariableReference().Match(reference) is { Success: true } match
                 ? grant.Variable(match.Groups["name"].Value)!.GetValue<string>()
                 : reference;
-            AssertOnlyTheWorkersQueues(condition);
+            AssertOnlyTheDvsQueues(condition);
         }
     }
 
     // The condition has the documented shape: (no message action OR the queue is one of the worker's). Every message
     // action is listed, so none escapes the name check, and the names allowed are exactly the worker's queues, as its
     // code names them.
-    private static void AssertOnlyTheWorkersQueues(string condition)
+    private static void AssertOnlyTheDvsQueues(string condition)
     {
         var shape = ConditionShape().Match(condition);
         Assert.True(shape.Success, $"unexpected condition shape: {condition}");
