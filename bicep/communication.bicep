@@ -5,12 +5,17 @@ param name string
 param systemTopicName string
 param dataLocation string
 param tags object
-@description('Both apps: the Functions app answers calls, the worker hangs up and transfers (the agent tools).')
-param identityPrincipalIds array
+@description('The Functions app\'s identity: Call Automation answer, reject, play and hang-up.')
+param functionsPrincipalId string
+@description('The worker\'s identity: Call Automation terminate and transferToParticipant only (the agent\'s end_call and transfer tools, and the hang-up at the end of a drain).')
+param workerPrincipalId string
 param keyVaultName string
 
-// Contributor on this ACS resource only: Call Automation with Entra ID (answer, play, hang up) has no narrower
-// built-in role.
+// Contributor on this ACS resource only, one assignment per app. ACS publishes no data actions for Call Automation: it
+// authorizes an Entra ID caller by a built-in role on the resource (Contributor, Owner, or Communication and Email
+// Service Owner), and every one of them includes listKeys. Custom roles with just the needed actions are not honoured
+// by ACS, so no narrower grant exists that still lets the worker hang up. The worker's assignment is its own resource
+// so that moving its hang-up and transfer behind the Functions app removes exactly it (docs/azure-deployment.md).
 var contributorRoleId = 'b24988ac-6180-42a0-ab88-20f7382dd24c'
 
 resource communication 'Microsoft.Communication/communicationServices@2025-05-01' = {
@@ -35,17 +40,28 @@ resource connectionStringSecret 'Microsoft.KeyVault/vaults/secrets@2025-05-01' =
   }
 }
 
-resource identityContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
-  for principalId in identityPrincipalIds: {
-    name: guid(communication.id, principalId, contributorRoleId)
-    scope: communication
-    properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId)
-      principalId: principalId
-      principalType: 'ServicePrincipal'
-    }
+// Same names as the former per-identity loop (guid of resource, principal, role), so a re-provision updates in place.
+resource functionsCallAutomation 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(communication.id, functionsPrincipalId, contributorRoleId)
+  scope: communication
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId)
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    description: 'Call Automation with Entra ID: answer, reject, play, hang up.'
   }
-]
+}
+
+resource workerCallControl 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(communication.id, workerPrincipalId, contributorRoleId)
+  scope: communication
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId)
+    principalId: workerPrincipalId
+    principalType: 'ServicePrincipal'
+    description: 'Call Automation with Entra ID: terminate and transfer (the agent tools, the drain). Includes listKeys: no narrower grant works on ACS.'
+  }
+}
 
 resource systemTopic 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
   name: systemTopicName

@@ -1,6 +1,9 @@
 // The media worker on Azure Container Apps: external HTTPS ingress (WebSockets for ACS media streaming), at least
-// one replica so a call never waits for a cold start, and a 330 s termination grace period so a new revision or a
-// scale-in lets running calls finish (the worker drains on SIGTERM: 300 s, then a 15 s goodbye).
+// one replica so a call never waits for a cold start, and a termination grace period computed from the drain settings
+// the worker is given, so a new revision or a scale-in lets running calls finish (the worker drains on SIGTERM for
+// drainTimeoutSeconds, then says goodbye for up to drainGoodbyeTimeoutSeconds; defaults 300 + 15, grace 330 s).
+import { timeSpanOf, terminationGraceSeconds } from 'drain.bicep'
+
 param environmentName string
 param appName string
 param location string
@@ -29,6 +32,14 @@ param functionsBaseUrl string
 param mediaWorkerBaseUrl string
 @description('Whether the app exists already (azd: SERVICE_MEDIAWORKER_RESOURCE_EXISTS); then its current image is kept.')
 param exists bool
+@minValue(300)
+@maxValue(3600)
+@description('Seconds a stopping worker lets its calls run to their end (MediaWorker__DrainTimeout; the worker refuses more than an hour).')
+param drainTimeoutSeconds int = 300
+@minValue(0)
+@maxValue(60)
+@description('Seconds the calls still running after the drain get for the goodbye before they are cut off (MediaWorker__DrainGoodbyeTimeout, 0–60).')
+param drainGoodbyeTimeoutSeconds int = 15
 param cpu string = '0.5'
 param memory string = '1Gi'
 param minReplicas int = 1
@@ -72,6 +83,9 @@ var env = concat(
     { name: 'Functions__PublicBaseUrl', value: functionsBaseUrl }
     { name: 'MediaWorker__BaseUrl', value: mediaWorkerBaseUrl }
     { name: 'MediaWorker__TokenSigningKey', secretRef: 'media-token-signing-key' }
+    // Set here, not left to the worker's defaults, so the grace period below is computed from what the worker runs with.
+    { name: 'MediaWorker__DrainTimeout', value: timeSpanOf(drainTimeoutSeconds) }
+    { name: 'MediaWorker__DrainGoodbyeTimeout', value: timeSpanOf(drainGoodbyeTimeoutSeconds) }
     { name: 'OpenAI__Model', value: openAiModel }
     { name: 'OpenAI__Voice', value: openAiVoice }
     { name: 'AzureOpenAI__Endpoint', value: azureOpenAiEndpoint }
@@ -157,8 +171,9 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
       secrets: secrets
     }
     template: {
-      // The worker drains for MediaWorker:DrainTimeout (300 s), then says goodbye for up to 15 s and hangs up: 330 s covers both.
-      terminationGracePeriodSeconds: 330
+      // The worker drains for MediaWorker:DrainTimeout, then says goodbye for up to MediaWorker:DrainGoodbyeTimeout and
+      // hangs up: the grace period covers both and the host's stop margin (drain.bicep).
+      terminationGracePeriodSeconds: terminationGraceSeconds(drainTimeoutSeconds, drainGoodbyeTimeoutSeconds)
       containers: [
         {
           name: 'mediaworker'

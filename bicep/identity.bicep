@@ -1,5 +1,6 @@
-// The one user-assigned managed identity both apps run as. Every data-plane permission is a role assignment to it,
-// scoped to the single resource it needs (see the other modules).
+// A user-assigned managed identity for one app: main.bicep makes one for the Functions app (id-func-…) and one for the
+// media worker (id-worker-…), so neither can use the other's rights. Every permission is a role assignment to one of
+// them, scoped to the single resource (or container, secret, queue name) that app uses; see the other modules.
 param name string
 param location string
 param tags object

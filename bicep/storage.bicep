@@ -5,9 +5,9 @@
 param name string
 param location string
 param tags object
-@description('The Functions app\'s identity: Blob Data Owner on the account (host storage, deployment package, every app container) and Queue Data Message Sender (commands to worker replicas, SIP seats and attaches on the shared dvs-sip queue).')
+@description('The Functions app\'s identity: Blob Data Owner on the account (host storage, deployment package, every app container) and Queue Data Message Sender limited by a condition to the dvs-cmd-* and dvs-sip queues (commands to worker replicas, SIP seats and attaches on the shared dvs-sip queue).')
 param functionsPrincipalId string
-@description('The worker\'s identity: Blob Data Contributor on workerContainers only, and Queue Data Contributor (each replica creates, reads and deletes its command queue, and reads the shared dvs-sip queue while it has a free SIP seat).')
+@description('The worker\'s identity: Blob Data Contributor on workerContainers only, and Queue Data Contributor limited by a condition to the dvs-cmd-* and dvs-sip queues (each replica creates, reads and deletes its command queue, and reads the shared dvs-sip queue while it has a free SIP seat).')
 param workerPrincipalId string
 @description('The deploying user or CI principal; empty to skip. Gets Blob Data Owner for debugging.')
 param principalId string = ''
@@ -214,9 +214,15 @@ resource workerBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-
   }
 ]
 
-// Queues are made at run time, one per worker replica (named after it) and the shared dvs-sip queue, so the grants are
-// on the account; these roles reach queue data only. The Functions app may only send: it can neither read nor delete
-// a replica's commands.
+// Queue-level scopes need the queue to exist when the role is assigned, and a replica's queue only exists once that
+// replica has started, under a name no one knows at deployment (ReplicaQueueName: 'dvs-cmd-' and the replica's name).
+// So the worker's grant, and the Functions app's send-only one, sit on the account with an ABAC condition (conditionVersion 2.0, checked by Storage on each request):
+// every message data action the role holds (peek, get or delete, put, update, clear) is allowed only on a queue named
+// dvs-cmd-* or on the shared SIP seat queue dvs-sip (SipQueueMessages.Name). Conditions apply to data actions only:
+// the role's queue create/delete actions stay account-wide; they reach no message, and the account has no other queues
+// (Functions host storage is blobs). A literal, so the deployment tests read exactly what Azure evaluates.
+var dvsQueuesOnly = '((!(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/read\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/write\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/delete\'})) OR (@Resource[Microsoft.Storage/storageAccounts/queueServices/queues:name] StringStartsWith \'dvs-cmd-\' OR @Resource[Microsoft.Storage/storageAccounts/queueServices/queues:name] StringEquals \'dvs-sip\'))'
+
 resource workerQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, workerPrincipalId, queueDataContributorRoleId)
   scope: storage
@@ -224,9 +230,13 @@ resource workerQueueContributor 'Microsoft.Authorization/roleAssignments@2022-04
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataContributorRoleId)
     principalId: workerPrincipalId
     principalType: 'ServicePrincipal'
+    description: 'Messages of the dvs-cmd-* replica queues and the dvs-sip queue only (condition).'
+    condition: dvsQueuesOnly
+    conditionVersion: '2.0'
   }
 }
 
+// The Functions app may only send: it can neither read nor delete a replica's commands, and sends only to dvs queues.
 resource functionsQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, functionsPrincipalId, queueDataMessageSenderRoleId)
   scope: storage
@@ -234,6 +244,9 @@ resource functionsQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-0
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataMessageSenderRoleId)
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
+    description: 'Put messages on the dvs-cmd-* replica queues and the dvs-sip queue only (condition).'
+    condition: dvsQueuesOnly
+    conditionVersion: '2.0'
   }
 }
 

@@ -73,6 +73,16 @@ param minutesRetentionDays int = 365
 @description('Days audit records are kept (0: forever). azd: AUDIT_RETENTION_DAYS.')
 param auditRetentionDays int = 365
 
+@minValue(300)
+@maxValue(3600)
+@description('Seconds a stopping media worker (redeploy, scale-in) lets its calls run to their end before the goodbye (MediaWorker__DrainTimeout). The container\'s termination grace period is computed from it. azd: DRAIN_TIMEOUT_SECONDS.')
+param drainTimeoutSeconds int = 300
+
+@minValue(0)
+@maxValue(60)
+@description('Seconds the calls still running after the drain get for the spoken goodbye before they are cut off (MediaWorker__DrainGoodbyeTimeout). azd: DRAIN_GOODBYE_TIMEOUT_SECONDS.')
+param drainGoodbyeTimeoutSeconds int = 15
+
 @description('The NCRONTAB schedule of the TTS cache warm-up timer (TtsWarmup__Schedule).')
 param ttsWarmupSchedule string = '0 0 3 * * *'
 
@@ -192,7 +202,8 @@ module communication '../bicep/communication.bicep' = {
     systemTopicName: 'evgt-acs-${resourceToken}'
     dataLocation: acsDataLocation
     tags: tags
-    identityPrincipalIds: appPrincipalIds
+    functionsPrincipalId: functionsIdentity.outputs.principalId
+    workerPrincipalId: workerIdentity.outputs.principalId
     keyVaultName: keyVault.outputs.name
   }
 }
@@ -293,6 +304,8 @@ module mediaWorker '../bicep/containerapp.bicep' = {
     functionsBaseUrl: functions.outputs.url
     mediaWorkerBaseUrl: mediaWorkerBaseUrl
     exists: mediaworkerExists
+    drainTimeoutSeconds: drainTimeoutSeconds
+    drainGoodbyeTimeoutSeconds: drainGoodbyeTimeoutSeconds
   }
 }
 
