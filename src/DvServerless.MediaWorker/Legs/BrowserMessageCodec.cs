@@ -78,6 +78,14 @@ public static class BrowserMessageCodec
             error = "a command must be valid JSON";
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // A name or string with no Unicode form (a lone surrogate escape such as "\uD800") throws this, not
+            // JsonException. It escaped the socket's receive loop, which ended without the 1007 close and its reason
+            // (found by BrowserMessageCodecFuzzTests).
+            error = "a command's names and strings must be valid Unicode";
+            return false;
+        }
 
         switch (type)
         {

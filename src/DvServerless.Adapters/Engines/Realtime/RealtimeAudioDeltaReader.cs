@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Text;
 
@@ -36,6 +37,13 @@ internal sealed class RealtimeAudioDeltaReader
         catch (JsonException)
         {
             // Not JSON: the general parser reports it.
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // Unescaping a delta with no Unicode form (a lone surrogate escape such as "\uD800", or invalid UTF-8 beside
+            // an escape) throws this, not JsonException. Left to escape, it ended the engine's receive loop and with it
+            // the call (found by RealtimeAudioDeltaReaderFuzzTests); the general parser refuses the frame instead.
             return false;
         }
     }
@@ -125,7 +133,16 @@ internal sealed class RealtimeAudioDeltaReader
                 }
             }
 
-            if (!isAudioDelta || reader.TokenType != JsonTokenType.EndObject)
+            // Nothing but whitespace may follow the object (the reader throws JsonException for anything else): the
+            // general parser refuses "{...} x" as not JSON, and the fast path played it (found by the fuzz tests).
+            if (!isAudioDelta || reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return false;
+            }
+
+            // The general parser refuses ids that are not UTF-8 (decoding them throws); the fast path made U+FFFD of them
+            // (found by the fuzz tests). A WebSocket passes only valid UTF-8, so this costs a check of a few bytes.
+            if (!Utf8.IsValid(json[responseId]) || !Utf8.IsValid(json[itemId]))
             {
                 return false;
             }
