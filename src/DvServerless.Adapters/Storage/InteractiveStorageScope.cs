@@ -17,13 +17,27 @@ public sealed class InteractiveStorageScope : IDisposable
     private static readonly AsyncLocal<InteractiveStorageScope?> Current = new();
 
     private volatile bool _ended;
+    private volatile bool _storageGivenUp;
 
     private InteractiveStorageScope()
     {
     }
 
     /// <summary>Whether the calling code runs for an HTTP request that is still being answered.</summary>
-    public static bool IsActive => Current.Value is { _ended: false };
+    public static bool IsActive => Active is not null;
+
+    /// <summary>The scope of the HTTP request the calling code runs for, while it is being answered.</summary>
+    internal static InteractiveStorageScope? Active => Current.Value is { _ended: false } scope ? scope : null;
+
+    /// <summary>
+    /// Whether one of the request's storage operations was given up (no answer within the budget, or storage held as out).
+    /// Its later operations are then given up at once: the request is answered 503 either way, and a webhook that reads a
+    /// counter, then a session, then writes it, would otherwise wait a budget for each on a stalled account.
+    /// </summary>
+    internal bool StorageGivenUp => _storageGivenUp;
+
+    /// <summary>Records that one of the request's storage operations was given up.</summary>
+    internal void GiveUpStorage() => _storageGivenUp = true;
 
     /// <summary>Marks the calling execution context, and what it starts, as interactive until the scope is disposed.</summary>
     public static InteractiveStorageScope Begin()

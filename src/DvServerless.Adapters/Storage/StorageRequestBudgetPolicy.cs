@@ -10,7 +10,9 @@ namespace DvServerless.Adapters.Storage;
 /// try is admitted by <see cref="StorageCircuitBreaker"/> and reports its outcome to it, and is cut at what is left of
 /// <see cref="StorageOptions.RequestBudget"/> (Azure.Core's per-message <see cref="HttpMessage.NetworkTimeout"/>), so one
 /// operation against a stalled account ends within the budget instead of <see cref="StorageOptions.NetworkTimeout"/> times
-/// every try. Operations outside a scope pass through untouched: they keep the client's timeout and retries.
+/// every try; once one is given up, the request's later operations are given up at once. A slow account that still
+/// answers within the budget is served, slowly: the budget bounds waiting on no answer, not a request's whole work.
+/// Operations outside a scope pass through untouched: they keep the client's timeout and retries.
 /// </summary>
 /// <remarks>
 /// Per try, after Azure.Core's retry policy: the retry policy still retries a refused connection or a 503 while the budget
@@ -43,14 +45,32 @@ internal sealed class StorageRequestBudgetPolicy : HttpPipelinePolicy
         // the rest of that operation into background work with a longer timeout.
         if (!message.TryGetProperty(typeof(Operation), out var stamped) || stamped is not Operation operation)
         {
-            operation = new Operation(_breaker.Time.GetTimestamp(), InteractiveStorageScope.IsActive);
+            operation = new Operation(InteractiveStorageScope.Active, _breaker.Time.GetTimestamp());
             message.SetProperty(typeof(Operation), operation);
         }
 
-        if (!operation.Interactive)
+        if (operation.Scope is null)
         {
             await NextAsync(message, pipeline, async).ConfigureAwait(false);
             return;
+        }
+
+        try
+        {
+            await TryAsync(message, pipeline, operation, async).ConfigureAwait(false);
+        }
+        catch (StorageUnavailableException)
+        {
+            operation.Scope.GiveUpStorage();
+            throw;
+        }
+    }
+
+    private async ValueTask TryAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline, Operation operation, bool async)
+    {
+        if (operation.Scope!.StorageGivenUp)
+        {
+            throw new StorageUnavailableException("storage did not answer an earlier operation of this request");
         }
 
         var left = Left(operation);
@@ -126,6 +146,6 @@ internal sealed class StorageRequestBudgetPolicy : HttpPipelinePolicy
     private string NoAnswerWithinBudget() =>
         "storage did not answer within " + _budget.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 
-    /// <summary>When an operation's first try was sent, and whether an HTTP request waits for it.</summary>
-    private sealed record Operation(long StartedAt, bool Interactive);
+    /// <summary>The request an operation runs for (null: background work), and when its first try was sent.</summary>
+    private sealed record Operation(InteractiveStorageScope? Scope, long StartedAt);
 }

@@ -37,6 +37,27 @@ public sealed class StorageRequestBudgetTests
     }
 
     [Fact]
+    public async Task Once_a_requests_operation_is_given_up_its_later_operations_are_given_up_at_once()
+    {
+        var storage = new FakeStorageHandler { Behaviour = StorageBehaviour.Stall };
+        var client = Client(storage, new StorageOptions());
+        await WarmUpAsync(client, storage);
+        var watch = Stopwatch.StartNew();
+
+        // A webhook that shrugs off a failed counter read and goes on to read the session, on a stalled account.
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => InRequestAsync(async () =>
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => client.GetBlobContainerClient("counters").ExistsAsync());
+            return await client.GetBlobContainerClient("sessions").ExistsAsync();
+        }));
+
+        watch.Stop();
+        Assert.IsType<StorageUnavailableException>(failure);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.7), TimeSpan.FromSeconds(1.5));
+        Assert.Equal(1, storage.Requests);
+    }
+
+    [Fact]
     public async Task The_same_stall_holds_background_work_for_its_full_timeout_and_retries()
     {
         var storage = new FakeStorageHandler { Behaviour = StorageBehaviour.Stall };
