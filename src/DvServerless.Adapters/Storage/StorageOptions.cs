@@ -30,8 +30,8 @@ public sealed class StorageOptions
 
     /// <summary>
     /// How long one storage request may take before it is abandoned (and retried, up to <see cref="MaxRetries"/>); 0.5–60 s.
-    /// The SDK's default of 100 s suits large uploads; the apps write small documents on a webhook's path, where a stalled
-    /// storage account must turn into a quick 503, not a caller left waiting.
+    /// The SDK's default of 100 s suits large uploads; the apps write small documents, and a stalled account must not hold
+    /// a background write (a call's transcript) for minutes. On an HTTP request's path <see cref="RequestBudget"/> cuts sooner.
     /// </summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -46,6 +46,27 @@ public sealed class StorageOptions
 
     /// <summary>The longest computed delay between retries (a <c>Retry-After</c> from storage itself still wins); 0–10 s.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// How long one storage operation may take, all its tries included, on an HTTP request's path (0.1–30 s): the first
+    /// request to meet a stalled or slow account answers 503 after this instead of after <see cref="NetworkTimeout"/> times
+    /// every try (~9 s). It leaves room under a second for the rest of the request, the "within a second" webhook senders
+    /// and users expect. Work nobody waits on (a call's transcript, the end of a call) keeps the longer timeout and retries.
+    /// </summary>
+    public TimeSpan RequestBudget { get; set; } = TimeSpan.FromMilliseconds(800);
+
+    /// <summary>
+    /// How many tries in a row on HTTP request paths may fail (no answer in time, no connection, 408/429/5xx) before
+    /// storage is taken as out and later requests answer 503 at once (1–100). More than one, so a single slow answer from
+    /// a healthy account does not turn a busy app's requests away.
+    /// </summary>
+    public int BreakAfterFailures { get; set; } = 3;
+
+    /// <summary>
+    /// How long requests answer 503 at once after storage was taken as out, before one request is let through to try it
+    /// again (0.1 s–5 min). Short, so that service resumes about this long after storage does.
+    /// </summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The seconds an HTTP client is told to wait (<c>Retry-After</c> of the 503) while storage cannot be reached; 1–300.

@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using DvServerless.Core.Calls;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Adapters.Storage;
@@ -37,6 +39,11 @@ public static class StorageServiceCollectionExtensions
                     && o.MaxRetryDelay >= o.RetryDelay && o.MaxRetryDelay <= TimeSpan.FromSeconds(10),
                 "Storage:RetryDelay must be between 0 and 5 s, and Storage:MaxRetryDelay between it and 10 s.")
             .Validate(o => o.RetryAfterSeconds is >= 1 and <= 300, "Storage:RetryAfterSeconds must be between 1 and 300.")
+            .Validate(o => o.RequestBudget >= TimeSpan.FromMilliseconds(100) && o.RequestBudget <= TimeSpan.FromSeconds(30),
+                "Storage:RequestBudget must be between 00:00:00.1 and 00:00:30.")
+            .Validate(o => o.BreakAfterFailures is >= 1 and <= 100, "Storage:BreakAfterFailures must be between 1 and 100.")
+            .Validate(o => o.BreakDuration >= TimeSpan.FromMilliseconds(100) && o.BreakDuration <= TimeSpan.FromMinutes(5),
+                "Storage:BreakDuration must be between 00:00:00.1 and 00:05:00.")
             // Azurite's development storage is a local default only: in Azure it would mean a misconfigured app that
             // answers 503 forever. Read when validated: hosts and tests add configuration after registration.
             .Validate(o => !AzureHostDetection.IsInAzure(key => configuration[key]) || UsesConfiguredAccount(o),
@@ -47,8 +54,13 @@ public static class StorageServiceCollectionExtensions
         // Says at start-up, without holding it up, when the storage account cannot be reached.
         services.AddHostedService<StorageReachabilityCheck>();
 
+        // One per app: every request path's Blob operations tell it whether storage answers.
+        services.TryAddSingleton(provider => new StorageCircuitBreaker(
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value,
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
+            provider.GetRequiredService<ILogger<StorageCircuitBreaker>>()));
         services.TryAddSingleton(provider => CreateServiceClient(
-            provider.GetRequiredService<IOptions<StorageOptions>>().Value, configuration));
+            provider.GetRequiredService<IOptions<StorageOptions>>().Value, configuration, provider.GetRequiredService<StorageCircuitBreaker>()));
 
         services.TryAddSingleton<ICallSessionStore>(provider => new BlobCallSessionStore(
             provider.GetRequiredService<BlobServiceClient>().GetBlobContainerClient(
@@ -63,11 +75,14 @@ public static class StorageServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Builds the Blob service client the options describe, with their bounded retries and network timeout.</summary>
-    public static BlobServiceClient CreateServiceClient(StorageOptions options, IConfiguration? configuration = null)
+    /// <summary>
+    /// Builds the Blob service client the options describe, with their bounded retries and network timeout, and their
+    /// request budget and <paramref name="breaker"/> (a new one when null) for operations on an HTTP request's path.
+    /// </summary>
+    public static BlobServiceClient CreateServiceClient(StorageOptions options, IConfiguration? configuration = null, StorageCircuitBreaker? breaker = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var clientOptions = CreateClientOptions(options);
+        var clientOptions = CreateClientOptions(options, breaker);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             return new BlobServiceClient(options.ConnectionString, clientOptions);
@@ -91,9 +106,12 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// The Blob client options of <paramref name="options"/>: exponential retries bounded by <see cref="StorageOptions.MaxRetries"/>
     /// and <see cref="StorageOptions.MaxRetryDelay"/>, each try cut at <see cref="StorageOptions.NetworkTimeout"/>. With the
-    /// defaults an unreachable account fails a request in well under a second, and a stalled one in about 10 s.
+    /// defaults an unreachable account fails an operation in well under a second, and a stalled one in about 10 s: the
+    /// patience of background work. On an HTTP request's path (<see cref="InteractiveStorageScope"/>) an operation is also
+    /// cut at <see cref="StorageOptions.RequestBudget"/> and refused at once while <paramref name="breaker"/> (a new one
+    /// when null) holds storage as out.
     /// </summary>
-    public static BlobClientOptions CreateClientOptions(StorageOptions options)
+    public static BlobClientOptions CreateClientOptions(StorageOptions options, StorageCircuitBreaker? breaker = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var clientOptions = new BlobClientOptions();
@@ -102,6 +120,8 @@ public static class StorageServiceCollectionExtensions
         clientOptions.Retry.Delay = options.RetryDelay;
         clientOptions.Retry.MaxDelay = options.MaxRetryDelay;
         clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
+        breaker ??= new StorageCircuitBreaker(options, TimeProvider.System, NullLogger<StorageCircuitBreaker>.Instance);
+        clientOptions.AddPolicy(new StorageRequestBudgetPolicy(options, breaker), HttpPipelinePosition.PerRetry);
         return clientOptions;
     }
 

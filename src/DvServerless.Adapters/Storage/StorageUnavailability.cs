@@ -12,12 +12,14 @@ public static class StorageUnavailability
     /// Whether <paramref name="exception"/> says storage could not serve the request for now: a
     /// <see cref="RequestFailedException"/> with no response (status 0: connection refused, DNS, reset), 408, 429 or 5xx;
     /// the SDK's network timeout (a cancellation wrapping the transport's cancellation or a <see cref="TimeoutException"/>, not the caller's own); a
-    /// socket or HTTP transport error; or the SDK's "retry failed" <see cref="AggregateException"/> of such failures.
+    /// socket or HTTP transport error; a <see cref="StorageUnavailableException"/>; or the SDK's "retry failed" <see cref="AggregateException"/> of such failures.
     /// </summary>
     public static bool IsUnavailable(Exception? exception) => exception switch
     {
         null => false,
         RequestFailedException failed => failed.Status is 0 or 408 or 429 or >= 500,
+        // Given up on an HTTP request's path: no answer within the request's budget, or storage held as out.
+        StorageUnavailableException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Count > 0 && aggregate.InnerExceptions.All(IsUnavailable),
         // Azure.Core ends a try that exceeds NetworkTimeout with its own TaskCanceledException wrapped around the
         // transport's cancellation; a cancellation the caller asked for is thrown bare and is not an outage.

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,9 @@ namespace DvServerless.Adapters.Storage;
 /// Answers a request that failed because storage is unavailable (<see cref="StorageUnavailability"/>) with 503, a
 /// <c>Retry-After</c> and <c>{"error": "storage_unavailable", "message": …, "retryAfter": seconds}</c> (the apps' error
 /// body), instead of the bare 500 with no body the server gives an unhandled exception. Senders that redeliver on 5xx
-/// (Event Grid) try again; other failures pass through unchanged.
+/// (Event Grid) try again; other failures pass through unchanged. It also marks the request's storage work as interactive
+/// (<see cref="InteractiveStorageScope"/>), so a stalled or slow account is answered 503 within
+/// <see cref="StorageOptions.RequestBudget"/>, and at once while <see cref="StorageCircuitBreaker"/> holds it as out.
 /// </summary>
 public sealed partial class StorageUnavailableMiddleware
 {
@@ -27,10 +30,20 @@ public sealed partial class StorageUnavailableMiddleware
         _logger = logger;
     }
 
-    /// <summary>Runs the rest of the pipeline and maps a storage outage to 503.</summary>
+    /// <summary>
+    /// Runs the rest of the pipeline as interactive storage work (<see cref="InteractiveStorageScope"/>: a short budget,
+    /// failing at once while storage is held as out) and maps a storage outage to 503.
+    /// </summary>
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        using var scope = InteractiveStorageScope.Begin();
+        if (context.Features.Get<IHttpWebSocketFeature>() is { IsWebSocketRequest: true } webSocket)
+        {
+            // A media socket is a request until it is accepted, then a call that must not give up its transcript.
+            context.Features.Set<IHttpWebSocketFeature>(new InteractiveWebSocketFeature(webSocket, scope));
+        }
+
         try
         {
             await _next(context).ConfigureAwait(false);
@@ -53,6 +66,7 @@ public sealed partial class StorageUnavailableMiddleware
     {
         Azure.RequestFailedException failed => failed.Status == 0 ? "no response" : "status " + failed.Status.ToString(CultureInfo.InvariantCulture),
         AggregateException { InnerExceptions.Count: > 0 } aggregate => Describe(aggregate.InnerExceptions[^1]) + " after " + aggregate.InnerExceptions.Count.ToString(CultureInfo.InvariantCulture) + " tries",
+        StorageUnavailableException given => given.Message,
         OperationCanceledException => "timed out",
         _ => exception.GetType().Name,
     };

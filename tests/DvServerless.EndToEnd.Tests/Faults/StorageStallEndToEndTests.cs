@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text;
 using DvServerless.Adapters.Storage;
 using DvServerless.Cli.Calls;
@@ -15,8 +16,9 @@ namespace DvServerless.EndToEnd.Tests.Faults;
 /// <summary>
 /// Blob storage stalls (Azurite frozen with SIGSTOP: connections open, nothing answered, as seen when fifty long calls end
 /// together) across the second half of a call and its hang-up: the Functions app answers ACS's one CallDisconnected 503,
-/// and the worker's record writes wait. When storage answers again nothing is lost: every turn is in the transcript, the
-/// minutes render from it, and the session ends.
+/// and the worker's record writes wait. A request to the Functions app while storage is frozen is answered 503 with
+/// <c>Retry-After</c> within a second (before: ~9 s, a network timeout per try). When storage answers again nothing is
+/// lost: every turn is in the transcript, the minutes render from it, and the session ends.
 /// </summary>
 public sealed class StorageStallEndToEndTests(ITestOutputHelper output)
 {
@@ -48,7 +50,24 @@ public sealed class StorageStallEndToEndTests(ITestOutputHelper output)
         SimulatedCallResult result;
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(7), timeout.Token);
+            // The tenant API reads the session: each request is answered 503 within a second, the first ones within the
+            // request budget, the later ones at once (storage held as out). Together they take about as long as the
+            // freeze took before this change.
+            using var http = new HttpClient { BaseAddress = stack.FunctionsBaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+            for (var i = 0; i < 4; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/sessions/{sessionId}");
+                request.Headers.Add("X-Api-Key", stack.AdminApiKey);
+                var watch = Stopwatch.StartNew();
+                using var response = await http.SendAsync(request, timeout.Token);
+                watch.Stop();
+                output.WriteLine($"GET session {i + 1} with storage frozen: {(int)response.StatusCode} in {watch.Elapsed.TotalMilliseconds:F0} ms");
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+                Assert.True(response.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 }, "no Retry-After in seconds");
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"request {i + 1} took {watch.Elapsed}");
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(7) - stalled.Elapsed is { Ticks: > 0 } rest ? rest : TimeSpan.Zero, timeout.Token);
             await call.HangUpAsync().WaitAsync(timeout.Token);
             result = await call.Completion.WaitAsync(timeout.Token);
         }

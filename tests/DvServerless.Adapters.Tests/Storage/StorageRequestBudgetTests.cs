@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Net;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using DvServerless.Adapters.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DvServerless.Adapters.Tests.Storage;
+
+/// <summary>
+/// The Blob client on an HTTP request's path (<see cref="InteractiveStorageScope"/>) gives a stalled, slow or out account
+/// up within <see cref="StorageOptions.RequestBudget"/>, and at once while storage is held as out, then serves again as
+/// soon as a trial is answered; background work outside a request keeps the longer timeout and retries, so nothing it
+/// writes is given up while storage could still take it. Storage here is a fake transport; the stalls run on the real
+/// clock (Azure.Core cuts a try on it), the breaker's periods on a fake one.
+/// </summary>
+[Collection(StorageTimingGroup.Name)]
+public sealed class StorageRequestBudgetTests
+{
+    [Fact]
+    public async Task A_stalled_storage_fails_a_request_paths_operation_within_its_budget_as_an_outage()
+    {
+        var storage = new FakeStorageHandler { Behaviour = StorageBehaviour.Stall };
+        // The defaults: a 3 s network timeout and two retries (9 s and more before this change), an 800 ms budget.
+        var client = Client(storage, new StorageOptions());
+        await WarmUpAsync(client, storage);
+        var watch = Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => InRequestAsync(() => client.GetBlobContainerClient("sessions").ExistsAsync()));
+
+        watch.Stop();
+        Assert.True(StorageUnavailability.IsUnavailable(failure), failure.ToString());
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.7), TimeSpan.FromSeconds(1.5));
+        // One try took the whole budget: no retry was begun that could not finish within it.
+        Assert.Equal(1, storage.Requests);
+    }
+
+    [Fact]
+    public async Task Once_a_requests_operation_is_given_up_its_later_operations_are_given_up_at_once()
+    {
+        var storage = new FakeStorageHandler { Behaviour = StorageBehaviour.Stall };
+        var client = Client(storage, new StorageOptions());
+        await WarmUpAsync(client, storage);
+        var watch = Stopwatch.StartNew();
+
+        // A webhook that shrugs off a failed counter read and goes on to read the session, on a stalled account.
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => InRequestAsync(async () =>
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => client.GetBlobContainerClient("counters").ExistsAsync());
+            return await client.GetBlobContainerClient("sessions").ExistsAsync();
+        }));
+
+        watch.Stop();
+        Assert.IsType<StorageUnavailableException>(failure);
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.7), TimeSpan.FromSeconds(1.5));
+        Assert.Equal(1, storage.Requests);
+    }
+
+    [Fact]
+    public async Task The_same_stall_holds_background_work_for_its_full_timeout_and_retries()
+    {
+        var storage = new FakeStorageHandler { Behaviour = StorageBehaviour.Stall };
+        var client = Client(storage, new StorageOptions { NetworkTimeout = TimeSpan.FromSeconds(1), MaxRetries = 1 });
+        await WarmUpAsync(client, storage);
+        var watch = Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => client.GetBlobContainerClient("transcripts").ExistsAsync());
+
+        watch.Stop();
+        Assert.True(StorageUnavailability.IsUnavailable(failure), failure.ToString());
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.9), $"took {watch.Elapsed}");
+        Assert.Equal(2, storage.Requests);
+    }
+
+    [Fact]
+    public async Task A_slow_storage_is_an_outage_on_a_request_path_but_a_transcript_append_waits_for_its_answer()
+    {
+        var storage = new FakeStorageHandler { Behaviour = StorageBehaviour.Answer, AnswerDelay = TimeSpan.FromSeconds(1.2) };
+        var client = Client(storage, new StorageOptions());
+        var sink = new BlobCallRecordSink(client.GetBlobContainerClient("transcripts"), NullLogger<BlobCallRecordSink>.Instance);
+        var watch = Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => InRequestAsync(async () =>
+        {
+            await sink.AppendAsync("call-1", new Core.Records.CallRecordEntry { Kind = "turn", Text = "hello" });
+            return true;
+        }));
+
+        Assert.True(StorageUnavailability.IsUnavailable(failure), failure.ToString());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"took {watch.Elapsed}");
+
+        // The call's record writer appends outside any request: it waits the 1.2 s per answer and the entry is written.
+        var before = storage.Requests;
+        await sink.AppendAsync("call-1", new Core.Records.CallRecordEntry { Kind = "turn", Text = "hello" });
+        Assert.Equal(2, storage.Requests - before);
+    }
+
+    [Fact]
+    public async Task Once_storage_is_held_as_out_requests_fail_at_once_without_reaching_it_then_a_trial_brings_them_back()
+    {
+        var time = new FakeTimeProvider();
+        var options = new StorageOptions { BreakAfterFailures = 3, BreakDuration = TimeSpan.FromSeconds(1) };
+        var breaker = new StorageCircuitBreaker(options, time, NullLogger<StorageCircuitBreaker>.Instance);
+        var storage = new FakeStorageHandler { Behaviour = StorageBehaviour.Refuse };
+        var container = Client(storage, options, breaker).GetBlobContainerClient("sessions");
+
+        // A refused connection: the try and its two retries fail, which is the three failures in a row.
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => InRequestAsync(() => container.ExistsAsync()));
+        Assert.True(StorageUnavailability.IsUnavailable(refused), refused.ToString());
+        Assert.Equal(3, storage.Requests);
+        Assert.True(breaker.IsOpen);
+
+        var held = await Assert.ThrowsAsync<StorageUnavailableException>(() => InRequestAsync(() => container.ExistsAsync()));
+        Assert.True(StorageUnavailability.IsUnavailable(held));
+        Assert.Equal(3, storage.Requests);
+
+        // Storage is back (it answers, here 404: the container is not there), but not yet tried.
+        storage.Behaviour = StorageBehaviour.Answer;
+        storage.Status = HttpStatusCode.NotFound;
+        time.Advance(options.BreakDuration - TimeSpan.FromMilliseconds(1));
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => InRequestAsync(() => container.ExistsAsync()));
+        Assert.Equal(3, storage.Requests);
+
+        // The first request after the break is the trial: it is served, and so is everything after it.
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(await InRequestAsync(() => container.ExistsAsync()));
+        Assert.False(breaker.IsOpen);
+        Assert.False(await InRequestAsync(() => container.ExistsAsync()));
+        Assert.Equal(5, storage.Requests);
+    }
+
+    [Fact]
+    public async Task Background_work_still_reaches_storage_while_requests_are_refused()
+    {
+        var time = new FakeTimeProvider();
+        var options = new StorageOptions { BreakAfterFailures = 1 };
+        var breaker = new StorageCircuitBreaker(options, time, NullLogger<StorageCircuitBreaker>.Instance);
+        var storage = new FakeStorageHandler { Behaviour = StorageBehaviour.Refuse };
+        var client = Client(storage, options, breaker);
+        var sink = new BlobCallRecordSink(client.GetBlobContainerClient("transcripts"), NullLogger<BlobCallRecordSink>.Instance);
+        await Assert.ThrowsAnyAsync<Exception>(() => InRequestAsync(() => client.GetBlobContainerClient("sessions").ExistsAsync()));
+        Assert.True(breaker.IsOpen);
+
+        // The record writer's try in the outage meets storage itself (refused, all three tries) and so retries later...
+        var before = storage.Requests;
+        var outage = await Assert.ThrowsAnyAsync<Exception>(() => sink.AppendAsync("call-2", new Core.Records.CallRecordEntry { Kind = "turn", Text = "kept" }));
+        Assert.True(StorageUnavailability.IsUnavailable(outage), outage.ToString());
+        Assert.Equal(3, storage.Requests - before);
+
+        // ...and its next try, once storage answers, is written though requests are still held off.
+        storage.Behaviour = StorageBehaviour.Answer;
+        await sink.AppendAsync("call-2", new Core.Records.CallRecordEntry { Kind = "turn", Text = "kept" });
+        Assert.True(breaker.IsOpen);
+    }
+
+    [Fact]
+    public async Task A_busy_storage_asking_for_a_wait_is_an_outage_at_once_on_a_request_path()
+    {
+        var storage = new FakeStorageHandler { Behaviour = StorageBehaviour.Answer, Status = HttpStatusCode.ServiceUnavailable, RetryAfterSeconds = 10 };
+        var client = Client(storage, new StorageOptions());
+        await WarmUpAsync(client, storage);
+        var watch = Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => InRequestAsync(() => client.GetBlobContainerClient("sessions").ExistsAsync()));
+
+        Assert.True(StorageUnavailability.IsUnavailable(failure), failure.ToString());
+        // Not after the 10 s the account asked for: the retry policy would have waited it out.
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), $"took {watch.Elapsed}");
+        Assert.Equal(1, storage.Requests);
+    }
+
+    private static BlobServiceClient Client(FakeStorageHandler storage, StorageOptions options, StorageCircuitBreaker? breaker = null)
+    {
+        var clientOptions = StorageServiceCollectionExtensions.CreateClientOptions(options, breaker);
+        clientOptions.Transport = new HttpClientTransport(new HttpClient(storage));
+        return new BlobServiceClient(StorageTestAccount.ConnectionString(10000), clientOptions);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> as a request does. An async method: the scope it opens ends with it, as a
+    /// request's does when the middleware returns.
+    /// </summary>
+    private static async Task<T> InRequestAsync<T>(Func<Task<T>> operation)
+    {
+        using var scope = InteractiveStorageScope.Begin();
+        return await operation();
+    }
+
+    /// <summary>
+    /// Sends one operation the fake answers at once, so the storage client's code is compiled before a test times one
+    /// (over a second on a loaded machine), then forgets it.
+    /// </summary>
+    private static async Task WarmUpAsync(BlobServiceClient client, FakeStorageHandler storage)
+    {
+        var behaviour = storage.Behaviour;
+        var status = storage.Status;
+        storage.Behaviour = StorageBehaviour.Answer;
+        storage.Status = HttpStatusCode.NotFound;
+        var retryAfter = storage.RetryAfterSeconds;
+        storage.RetryAfterSeconds = null;
+        await client.GetBlobContainerClient("warm-up").ExistsAsync();
+        storage.Behaviour = behaviour;
+        storage.Status = status;
+        storage.RetryAfterSeconds = retryAfter;
+        storage.ResetCount();
+    }
+}
