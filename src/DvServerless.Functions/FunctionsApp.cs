@@ -78,6 +78,8 @@ public static class FunctionsApp
     {
         var builder = FunctionsApplication.CreateBuilder(args);
         builder.ConfigureFunctionsWebApplication();
+        // Kestrel's StorageUnavailableMiddleware has no place in the host's pipeline: the worker's middleware does its job.
+        builder.UseMiddleware<FunctionsStorageMiddleware>();
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         AddServices(builder.Services, builder.Configuration, FunctionsHostingMode.FunctionsHost);
         builder.Services.DecorateCallSessionStoreWithLiveEvents();

@@ -46,7 +46,7 @@ public sealed partial class StorageReachabilityCheck : BackgroundService
         }
         catch (Exception e) when (StorageUnavailability.IsUnavailable(e))
         {
-            LogUnreachable(endpoint, StorageUnavailableMiddleware.Describe(e));
+            LogUnreachable(endpoint, StorageUnavailableResponder.Describe(e));
             return false;
         }
         catch (RequestFailedException e)

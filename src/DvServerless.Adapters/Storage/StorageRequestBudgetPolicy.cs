@@ -91,7 +91,7 @@ internal sealed class StorageRequestBudgetPolicy : HttpPipelinePolicy
         }
         catch (Exception e) when (!message.CancellationToken.IsCancellationRequested && IsNoAnswer(e))
         {
-            _breaker.Failed(trial, StorageUnavailableMiddleware.Describe(e));
+            _breaker.Failed(trial, StorageUnavailableResponder.Describe(e));
             if (Left(operation) < _maxRetryDelay)
             {
                 // No retry fits in what is left (a delay, then an answer): say so now rather than after the delay.

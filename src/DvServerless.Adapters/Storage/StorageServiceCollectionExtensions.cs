@@ -54,6 +54,9 @@ public static class StorageServiceCollectionExtensions
         // Says at start-up, without holding it up, when the storage account cannot be reached.
         services.AddHostedService<StorageReachabilityCheck>();
 
+        // The 503 a request gets when storage is out, the same under either host.
+        services.TryAddSingleton<StorageUnavailableResponder>();
+
         // One per app: every request path's Blob operations tell it whether storage answers.
         services.TryAddSingleton(provider => new StorageCircuitBreaker(
             provider.GetRequiredService<IOptions<StorageOptions>>().Value,

@@ -157,7 +157,7 @@ public sealed partial class CallRecordWriter : IAsyncDisposable
             {
                 if (failedTries++ == 0)
                 {
-                    LogStorageOut(_callId, StorageUnavailableMiddleware.Describe(ex), Pending);
+                    LogStorageOut(_callId, StorageUnavailableResponder.Describe(ex), Pending);
                 }
             }
             catch (Exception ex)

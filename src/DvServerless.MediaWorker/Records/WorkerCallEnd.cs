@@ -90,7 +90,7 @@ public sealed partial class WorkerCallEnd
             {
                 if (failures++ == 0)
                 {
-                    LogStorageOut(callId, StorageUnavailableMiddleware.Describe(e));
+                    LogStorageOut(callId, StorageUnavailableResponder.Describe(e));
                 }
             }
             catch (Exception e)
