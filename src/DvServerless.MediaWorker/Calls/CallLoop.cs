@@ -86,6 +86,12 @@ public sealed partial class CallLoop : IAsyncDisposable
     /// <summary>Sees every engine event and every barge-in as the loop handles them (the browser leg's page events); null for none.</summary>
     public ICallLoopObserver? Observer { get; init; }
 
+    /// <summary>
+    /// The clock whose timer paces the agent audio (the worker's <see cref="Playout.PlayoutPacer"/>); null: the loop's own
+    /// clock, as under a fake clock in tests. Its callbacks must not block: the loop's only posts a message.
+    /// </summary>
+    public TimeProvider? Pacer { get; init; }
+
     /// <summary>The playout clock, once the leg's format is known.</summary>
     internal PlayoutClock? Playout => _playout;
 
@@ -128,7 +134,7 @@ public sealed partial class CallLoop : IAsyncDisposable
             }
 
             StartComfortNoise(format);
-            timer = _time.CreateTimer(static state => ((CallLoop)state!)._messages.Writer.TryWrite(LoopMessage.Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            timer = (Pacer ?? _time).CreateTimer(static state => ((CallLoop)state!)._messages.Writer.TryWrite(LoopMessage.Tick), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             var controlTimer = timer;
             control = Task.Run(() => RunControlAsync(controlTimer, stop.Token), CancellationToken.None);
             if (greeting is not null)

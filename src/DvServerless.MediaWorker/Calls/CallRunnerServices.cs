@@ -26,6 +26,7 @@ internal sealed class CallRunnerServices
     private readonly ICallLoopObserverFactory[] _observerFactories;
     private readonly Core.Costs.PricingOptions _pricing;
     private readonly Playout.ComfortNoiseSource? _comfortNoise;
+    private readonly Playout.PlayoutPacer? _pacer;
     private readonly Say.ICallSpeech? _speech;
     private readonly Commands.WorkerQueueRecorder? _queueRecorder;
     private readonly Adapters.Engines.AgentCatalog? _agents;
@@ -57,6 +58,8 @@ internal sealed class CallRunnerServices
         _observerFactories = services.GetServices<ICallLoopObserverFactory>().ToArray();
         _pricing = services.GetService<IOptions<Core.Costs.PricingOptions>>()?.Value ?? new Core.Costs.PricingOptions();
         _comfortNoise = services.GetService<Playout.ComfortNoiseSource>();
+        // Real time only: a test's fake clock paces its own calls, deterministically.
+        _pacer = ReferenceEquals(Time, TimeProvider.System) ? services.GetService<Playout.PlayoutPacer>() : null;
         _queueRecorder = services.GetService<Commands.WorkerQueueRecorder>();
         BargeInGate = services.GetService<IOptions<BargeInGateOptions>>()?.Value ?? new BargeInGateOptions();
     }
@@ -163,6 +166,7 @@ internal sealed class CallRunnerServices
         return new(call.CallId, leg, engine, options, _records, _callControl, _tools, Time, _metrics, logger)
         {
             Greeting = greeting,
+            Pacer = _pacer,
             ComfortNoise = _comfortNoise,
             ToolFiller = _speech is null ? null : new Say.ToolFillerSpeech(_speech, call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant, AgentId: call.AgentId),
             Cost = new Core.Costs.CallCost(_pricing, AgentFor(call.AgentId).TranscriptionModel),

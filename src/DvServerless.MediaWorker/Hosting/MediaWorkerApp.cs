@@ -92,6 +92,7 @@ public static class MediaWorkerApp
         services.AddCallRecords(builder.Configuration);
         services.AddCachedGreeting(builder.Configuration);
         services.AddComfortNoise(builder.Configuration);
+        services.AddSingleton<PlayoutPacer>();
         services.AddOptions<BargeInGateOptions>().Bind(builder.Configuration)
             .Validate(o => o.MinSpeechMs is >= 0 and <= 5000 && o.MinWords is >= 0 and <= 20,
                 "GW_BARGE_IN_MIN_SPEECH_MS is 0–5000 and GW_BARGE_IN_MIN_WORDS 0–20.")
