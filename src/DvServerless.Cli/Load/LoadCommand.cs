@@ -11,8 +11,12 @@ public static class LoadCommand
         var calls = new Option<int>("--calls") { Description = "Concurrent calls.", DefaultValueFactory = _ => 25 };
         var duration = new Option<int>("--duration") { Description = "Seconds each call lasts (answer to hang-up).", DefaultValueFactory = _ => 60 };
         var ramp = new Option<int?>("--ramp") { Description = "Seconds over which the calls are placed. Default: a tenth of --duration, at most 10." };
-        var engine = new Option<string>("--engine") { Description = "The conversation engine.", DefaultValueFactory = _ => "simulator" };
-        engine.AcceptOnlyFromAmong("simulator");
+        var engine = new Option<string>("--engine")
+        {
+            Description = "The conversation engine: simulator (the Realtime simulator) or offline (pocketsphinx, a rule-based responder and espeak-ng in the worker).",
+            DefaultValueFactory = _ => LoadEngines.Simulator,
+        };
+        engine.AcceptOnlyFromAmong([.. LoadEngines.All]);
         var json = new Option<FileInfo?>("--json") { Description = "Write the report as JSON to this file." };
         var verbose = new Option<bool>("--verbose") { Description = "Show the apps' logs." };
         var starvation = new Option<bool>("--count-starvation")
