@@ -28,19 +28,25 @@ public static class LoadCommand
         {
             calls, duration, ramp, engine, json, verbose, starvation,
         };
-        command.Validators.Add(result =>
+        // On the options, not the command: a command validator reads an option the user left out as 0, not as its default,
+        // so a plain `dvs load` was refused ("--calls must be between 1 and 5000").
+        calls.Validators.Add(result =>
         {
-            if (result.GetValue(calls) is < 1 or > 5000)
+            if (result.GetValueOrDefault<int>() is < 1 or > 5000)
             {
                 result.AddError("--calls must be between 1 and 5000.");
             }
-
-            if (result.GetValue(duration) < 8)
+        });
+        duration.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 8)
             {
                 result.AddError("--duration must be at least 8 seconds: the first answer comes about 5 s into a call (a caller line, the turn's silence, the agent).");
             }
-
-            if (result.GetValue(ramp) is < 0)
+        });
+        ramp.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0)
             {
                 result.AddError("--ramp must not be negative.");
             }
