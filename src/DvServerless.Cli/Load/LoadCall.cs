@@ -1,5 +1,6 @@
 using System.Globalization;
 using DvServerless.Core.Calls;
+using DvServerless.Core.Records;
 using DvServerless.Simulators.Acs;
 
 namespace DvServerless.Cli.Load;
@@ -19,9 +20,14 @@ public sealed class LoadCall
     private readonly LocalStack.LocalStack _stack;
     private readonly LoadCallerScript _script;
     private readonly LoadMeasurements _measurements;
+    private readonly bool _readAnswers;
 
-    /// <summary>A caller on <paramref name="stack"/> that records into <paramref name="measurements"/>.</summary>
-    public LoadCall(LocalStack.LocalStack stack, LoadCallerScript script, LoadMeasurements measurements)
+    /// <summary>
+    /// A caller on <paramref name="stack"/> that records into <paramref name="measurements"/>; with
+    /// <paramref name="readAnswers"/> (an engine that recognises speech) it also reads each completed call's record to count
+    /// the agent's answers that answered what the caller said.
+    /// </summary>
+    public LoadCall(LocalStack.LocalStack stack, LoadCallerScript script, LoadMeasurements measurements, bool readAnswers = false)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(script);
@@ -29,12 +35,14 @@ public sealed class LoadCall
         _stack = stack;
         _script = script;
         _measurements = measurements;
+        _readAnswers = readAnswers;
     }
 
     /// <summary>Places call number <paramref name="index"/>, lasting <paramref name="duration"/> from its answer.</summary>
     public async Task<LoadCallOutcome> RunAsync(int index, TimeSpan duration, CancellationToken cancellationToken)
     {
         var meter = new FrameJitterMeter(_measurements.Jitter, _measurements.PlayoutLead);
+        var answers = new AnswerLatencyMeter(_script, _measurements.AnswerLatency);
         SimulatedCall call;
         try
         {
@@ -50,7 +58,11 @@ public sealed class LoadCall
                 HangUpAfterAgentQuiet = duration + TimeSpan.FromMinutes(1),
                 // A loaded machine answers slower than an idle one; a real caller waits through several rings too.
                 AnswerTimeout = TimeSpan.FromSeconds(30),
-                OnOutboundMessage = meter.OnMessage,
+                OnOutboundMessage = message =>
+                {
+                    meter.OnMessage(message);
+                    answers.OnMessage(message);
+                },
                 KeepMediaRecord = false,
             }, cancellationToken).ConfigureAwait(false);
         }
@@ -120,13 +132,47 @@ public sealed class LoadCall
 
         var callId = CallIdOf(result) ?? connectionId;
         var session = await WaitForFinalSessionAsync(callId, cancellationToken).ConfigureAwait(false);
-        return session?.State switch
+        var failure = session?.State switch
         {
             CallState.Ended => null,
             null => "no session document",
             var state => $"session still {state} {SessionSettleTime.TotalSeconds:0} s after the hang-up",
         };
+        if (failure is null && _readAnswers)
+        {
+            await CountAnswersAsync(callId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return failure;
     }
+
+    /// <summary>
+    /// Reads the call's record: each agent turn that is the load intent's reply (<see cref="LoadEngines.OfflineReply"/>,
+    /// or the start of it) answered a line the recognizer heard; any other (the responder's say-back fallback, its "didn't
+    /// catch that") did not. The worker finishes the record after the session is final (its last turns, then
+    /// <c>call-end</c>), so this waits for <c>call-end</c>, up to <see cref="RecordSettleTime"/>.
+    /// </summary>
+    private async Task CountAnswersAsync(string callId, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + RecordSettleTime;
+        IReadOnlyList<CallRecordEntry> records;
+        while (true)
+        {
+            records = await _stack.Records.ReadAsync(callId, cancellationToken).ConfigureAwait(false);
+            if (records.Any(r => r.Kind == "call-end") || DateTime.UtcNow >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+        }
+
+        var agentTurns = records.Where(r => r is { Kind: "turn", Speaker: "agent" } && !string.IsNullOrWhiteSpace(r.Text)).ToList();
+        var understood = agentTurns.Count(r => LoadEngines.OfflineReply.StartsWith(r.Text!.Trim(), StringComparison.OrdinalIgnoreCase));
+        _measurements.AgentAnswered(agentTurns.Count, understood);
+    }
+
+    private static readonly TimeSpan RecordSettleTime = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// Reads the session every 250 ms until it is final, for up to <see cref="SessionSettleTime"/>: with hundreds of calls

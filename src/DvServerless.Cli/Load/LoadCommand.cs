@@ -11,8 +11,12 @@ public static class LoadCommand
         var calls = new Option<int>("--calls") { Description = "Concurrent calls.", DefaultValueFactory = _ => 25 };
         var duration = new Option<int>("--duration") { Description = "Seconds each call lasts (answer to hang-up).", DefaultValueFactory = _ => 60 };
         var ramp = new Option<int?>("--ramp") { Description = "Seconds over which the calls are placed. Default: a tenth of --duration, at most 10." };
-        var engine = new Option<string>("--engine") { Description = "The conversation engine.", DefaultValueFactory = _ => "simulator" };
-        engine.AcceptOnlyFromAmong("simulator");
+        var engine = new Option<string>("--engine")
+        {
+            Description = "The conversation engine: simulator (the Realtime simulator) or offline (pocketsphinx, a rule-based responder and espeak-ng in the worker).",
+            DefaultValueFactory = _ => LoadEngines.Simulator,
+        };
+        engine.AcceptOnlyFromAmong([.. LoadEngines.All]);
         var json = new Option<FileInfo?>("--json") { Description = "Write the report as JSON to this file." };
         var verbose = new Option<bool>("--verbose") { Description = "Show the apps' logs." };
         var starvation = new Option<bool>("--count-starvation")
@@ -24,19 +28,25 @@ public static class LoadCommand
         {
             calls, duration, ramp, engine, json, verbose, starvation,
         };
-        command.Validators.Add(result =>
+        // On the options, not the command: a command validator reads an option the user left out as 0, not as its default,
+        // so a plain `dvs load` was refused ("--calls must be between 1 and 5000").
+        calls.Validators.Add(result =>
         {
-            if (result.GetValue(calls) is < 1 or > 5000)
+            if (result.GetValueOrDefault<int>() is < 1 or > 5000)
             {
                 result.AddError("--calls must be between 1 and 5000.");
             }
-
-            if (result.GetValue(duration) < 8)
+        });
+        duration.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 8)
             {
                 result.AddError("--duration must be at least 8 seconds: the first answer comes about 5 s into a call (a caller line, the turn's silence, the agent).");
             }
-
-            if (result.GetValue(ramp) is < 0)
+        });
+        ramp.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is < 0)
             {
                 result.AddError("--ramp must not be negative.");
             }

@@ -12,8 +12,8 @@ public sealed class LoadOptions
     /// <summary>Calls are placed evenly over this time (0: all at once).</summary>
     public TimeSpan Ramp { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The conversation engine; only <c>simulator</c> (the Realtime simulator) for now.</summary>
-    public string Engine { get; init; } = "simulator";
+    /// <summary>The conversation engine: <see cref="LoadEngines.Simulator"/> (the Realtime simulator) or <see cref="LoadEngines.Offline"/>.</summary>
+    public string Engine { get; init; } = LoadEngines.Simulator;
 
     /// <summary>Write the report as JSON here, besides printing it.</summary>
     public FileInfo? Json { get; init; }
@@ -26,4 +26,10 @@ public sealed class LoadOptions
 
     /// <summary>Show the apps' logs.</summary>
     public bool Verbose { get; init; }
+
+    /// <summary>
+    /// More settings for both apps, after the run's own (tests: a tenant whose call limit is below the load, to see a
+    /// refused call reported and the exit code).
+    /// </summary>
+    internal IReadOnlyDictionary<string, string?> AppSettings { get; init; } = new Dictionary<string, string?>();
 }

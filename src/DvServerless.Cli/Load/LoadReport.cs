@@ -1,8 +1,17 @@
 namespace DvServerless.Cli.Load;
 
-/// <summary>The figures of one load run. Milliseconds are null when nothing was measured (e.g. no barge-in happened).</summary>
+/// <summary>
+/// The figures of one load run. Milliseconds are null when nothing was measured (e.g. no barge-in happened), and
+/// <see cref="NotMeasured"/> says why.
+/// </summary>
 public sealed record LoadReport
 {
+    /// <summary>The engine the calls ran on (<see cref="LoadEngines.Simulator"/> or <see cref="LoadEngines.Offline"/>).</summary>
+    public string Engine { get; init; } = LoadEngines.Simulator;
+
+    /// <summary>The engine as the local stack describes it (e.g. its parts), or empty.</summary>
+    public string EngineDescription { get; init; } = string.Empty;
+
     /// <summary>Calls placed.</summary>
     public required int Calls { get; init; }
 
@@ -26,6 +35,22 @@ public sealed record LoadReport
 
     /// <summary>Barge-in reaction at the caller (caller starts talking over the agent → StopAudio arrives, VAD included) p50, p99, ms.</summary>
     public required (double? P50, double? P99) CallerBargeInReaction { get; init; }
+
+    /// <summary>
+    /// Answer latency at the caller: the end of a caller's line → the first frame of the agent's answer, p50, p99 (ms),
+    /// and the answers measured (see <see cref="AnswerLatencyMeter"/>).
+    /// </summary>
+    public (double? P50, double? P99, long Count) AnswerLatency { get; init; }
+
+    /// <summary>
+    /// Offline runs: the agent's answers (from the calls' records) and how many answered the line the caller said (the
+    /// recognizer heard it); null when the engine does not recognise speech (the Realtime simulator reports scripted
+    /// transcripts).
+    /// </summary>
+    public (int Understood, int Answers)? AgentAnswers { get; init; }
+
+    /// <summary>Why each figure that is null was not measured, by its JSON name (e.g. <c>bargeInReactionMs</c>).</summary>
+    public IReadOnlyDictionary<string, string> NotMeasured { get; init; } = new Dictionary<string, string>();
 
     /// <summary><see cref="CpuPercent"/> divided by the calls.</summary>
     public required double? CpuPercentPerCall { get; init; }

@@ -30,8 +30,9 @@ public static class LoadReportBuilder
         var bargeIn = Run(WorkerMetricNames.BargeInReaction);
         var gcPauses = Run(WorkerMetricNames.GcPause);
         var samples = memory?.Samples ?? [];
-        return new LoadReport
+        var report = new LoadReport
         {
+            Engine = options.Engine,
             Calls = options.Calls,
             Completed = outcomes.Count(outcome => outcome.Completed),
             Failed = outcomes.Count(outcome => !outcome.Completed),
@@ -40,6 +41,8 @@ public static class LoadReportBuilder
             GatewayLatency = (gateway.Percentile(50), gateway.Percentile(99), gateway.Count),
             BargeInReaction = (bargeIn.Percentile(99), bargeIn.Count),
             CallerBargeInReaction = (measurements.CallerBargeInReaction.Percentile(50), measurements.CallerBargeInReaction.Percentile(99)),
+            AnswerLatency = (measurements.AnswerLatency.Percentile(50), measurements.AnswerLatency.Percentile(99), measurements.AnswerLatency.Count),
+            AgentAnswers = LoadEngines.IsOffline(options.Engine) ? (measurements.UnderstoodAnswers, measurements.AgentAnswers) : null,
             CpuPercent = cpu,
             CpuAllCallsUp = inWindow,
             CpuPercentPerCall = cpu / calls,
@@ -63,7 +66,41 @@ public static class LoadReportBuilder
             HeapSlopeMbPerHour = MemorySeries.HeapSlopeMbPerHour(samples, options.Calls),
             PooledBuffersLeaked = memory is null || samples.Count == 0 ? null : samples[^1].PooledBuffersOutstanding - memory.BaselinePooledBuffers,
         };
+        return report with { NotMeasured = NotMeasured(report, options, measurements) };
 
         BucketHistogram Run(string name) => after.Histogram(name).Since(before.Histogram(name));
+    }
+
+    /// <summary>Why each null figure of <paramref name="report"/> is null, by its JSON name: a reader must not take it for zero.</summary>
+    private static Dictionary<string, string> NotMeasured(LoadReport report, LoadOptions options, LoadMeasurements measurements)
+    {
+        var reasons = new Dictionary<string, string>(StringComparer.Ordinal);
+        var bargeIn = measurements.FirstBargeIn is { } first
+            ? $"no barge-in was measured: the caller speaks over the agent {first.TotalSeconds:0.0} s into each call, and the engine never stopped its answer for it"
+            : $"no barge-in was measured: the calls ({options.Duration.TotalSeconds:0} s) end before a caller's first barge-in line";
+        Add("jitterMs", report.Jitter.P99, "no agent frames past an item's opening burst reached the callers");
+        Add("gatewayLatencyMs", report.GatewayLatency.P99, "the worker sent no agent frames");
+        Add("bargeInReactionMs", report.BargeInReaction.P99, bargeIn);
+        Add("answerLatencyMs", report.AnswerLatency.P99, "no agent answer reached a caller before the caller's next line");
+        Add("cpuPercentPerCall", report.CpuPercentPerCall, "the worker's CPU time could not be read");
+        Add("gcPauseMsP99", report.GcPause.P99, "the worker collected no garbage during the run");
+        Add("allocatedKbPerCallSecond", report.AllocatedKbPerCallSecond, "the run took no time");
+        Add("threadPoolStarvations", report.StarvationInjections, "not counted (--count-starvation counts them)");
+        Add("heapSlopeMbPerHour", report.HeapSlopeMbPerHour, "too few memory samples while every call was up");
+        Add("harness.gcPauseMsP99", report.HarnessGcPauseP99, "the harness collected no garbage during the run");
+        if (report.AgentAnswers is null)
+        {
+            reasons["agentAnswers"] = "the Realtime simulator does not recognise speech: it reports scripted transcripts";
+        }
+
+        return reasons;
+
+        void Add(string name, double? value, string reason)
+        {
+            if (value is not { } number || !double.IsFinite(number))
+            {
+                reasons[name] = reason;
+            }
+        }
     }
 }

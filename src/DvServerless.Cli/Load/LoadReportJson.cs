@@ -3,13 +3,15 @@ using System.Text.Json;
 namespace DvServerless.Cli.Load;
 
 /// <summary>
-/// The JSON of a <see cref="LoadReport"/>: <c>calls, completed, failed, jitterMs {p50, p95, p99}, gatewayLatencyMs
-/// {p50, p99}, bargeInReactionMs {p99}, cpuPercentPerCall, rssMbPerCall, gcPauseMsP99, allocatedKbPerCallSecond, threads, poolThreads,
+/// The JSON of a <see cref="LoadReport"/>: <c>engine, calls, completed, failed, jitterMs {p50, p95, p99}, gatewayLatencyMs
+/// {p50, p99}, bargeInReactionMs {p99}, answerLatencyMs {p50, p99} (the caller's wait for each answer), agentAnswers
+/// {understood, answers} (offline: answers to what the caller said; null for the simulator), cpuPercentPerCall, rssMbPerCall, gcPauseMsP99, allocatedKbPerCallSecond, threads, poolThreads,
 /// threadPoolStarvations (threads the pool added because queued work starved; null unless counted), heapSlopeMbPerHour, pooledBuffersLeaked,
 /// harness {cpuPercent, gcPauseMsP99} (the process that loads the worker),
 /// memory [{atSeconds, rssMb, gcHeapMb, gen2Collections, liveCalls, pooledBuffersOutstanding}]</c>, then
-/// <c>failures [{call, reason}]</c>. Every figure but jitter, the caller's barge-in and the harness is the worker
-/// process's. Milliseconds are rounded to 0.01, a figure not measured is null.
+/// <c>notMeasured {figure: reason}</c> (why each null figure is null) and <c>failures [{call, reason}]</c>. Every figure
+/// but jitter, answer latency, agent answers and the harness is the worker process's. Milliseconds are rounded to 0.01, a
+/// figure not measured is null.
 /// </summary>
 public static class LoadReportJson
 {
@@ -21,6 +23,7 @@ public static class LoadReportJson
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
+            writer.WriteString("engine", report.Engine);
             writer.WriteNumber("calls", report.Calls);
             writer.WriteNumber("completed", report.Completed);
             writer.WriteNumber("failed", report.Failed);
@@ -36,6 +39,21 @@ public static class LoadReportJson
             writer.WriteStartObject("bargeInReactionMs");
             Number(writer, "p99", report.BargeInReaction.P99);
             writer.WriteEndObject();
+            writer.WriteStartObject("answerLatencyMs");
+            Number(writer, "p50", report.AnswerLatency.P50);
+            Number(writer, "p99", report.AnswerLatency.P99);
+            writer.WriteEndObject();
+            if (report.AgentAnswers is { } answers)
+            {
+                writer.WriteStartObject("agentAnswers");
+                writer.WriteNumber("understood", answers.Understood);
+                writer.WriteNumber("answers", answers.Answers);
+                writer.WriteEndObject();
+            }
+            else
+            {
+                writer.WriteNull("agentAnswers");
+            }
             Number(writer, "cpuPercentPerCall", report.CpuPercentPerCall);
             Number(writer, "rssMbPerCall", report.RssMbPerCall);
             Number(writer, "gcPauseMsP99", report.GcPause.P99);
@@ -71,6 +89,13 @@ public static class LoadReportJson
             }
 
             writer.WriteEndArray();
+            writer.WriteStartObject("notMeasured");
+            foreach (var (figure, reason) in report.NotMeasured)
+            {
+                writer.WriteString(figure, reason);
+            }
+
+            writer.WriteEndObject();
             writer.WriteStartArray("failures");
             foreach (var failure in report.Failures)
             {

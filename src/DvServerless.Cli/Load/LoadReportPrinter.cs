@@ -12,11 +12,17 @@ public static class LoadReportPrinter
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(report);
         var table = new Table().Border(TableBorder.Simple).AddColumn("figure").AddColumn("value");
+        Row(table, "engine", report.EngineDescription.StartsWith(report.Engine, StringComparison.OrdinalIgnoreCase) ? report.EngineDescription
+            : report.EngineDescription.Length > 0 ? $"{report.Engine}: {report.EngineDescription}" : report.Engine);
         Row(table, "calls", $"{report.Calls} placed, {report.Completed} completed, {report.Failed} failed ({Seconds(report.Elapsed)} s)");
         Row(table, "frame jitter at the caller", $"p50 {Ms(report.Jitter.P50)}  p95 {Ms(report.Jitter.P95)}  p99 {Ms(report.Jitter.P99)}  ({report.Jitter.Intervals:N0} intervals)");
         Row(table, "gateway latency per frame", $"p50 {Ms(report.GatewayLatency.P50)}  p99 {Ms(report.GatewayLatency.P99)}  ({report.GatewayLatency.Frames:N0} frames)");
         Row(table, "barge-in reaction (worker)", $"p99 {Ms(report.BargeInReaction.P99)}  ({report.BargeInReaction.Count} barge-ins)");
         Row(table, "barge-in reaction (caller, VAD incl.)", $"p50 {Ms(report.CallerBargeInReaction.P50)}  p99 {Ms(report.CallerBargeInReaction.P99)}");
+        Row(table, "answer latency (caller: end of line → agent audio)", $"p50 {Ms(report.AnswerLatency.P50)}  p99 {Ms(report.AnswerLatency.P99)}  ({report.AnswerLatency.Count} answers)");
+        Row(table, "agent answers to what the caller said", report.AgentAnswers is { } answers
+            ? $"{answers.Understood} of {answers.Answers}" + (answers.Understood < answers.Answers ? " (the rest: the responder's say-back of a line it did not understand)" : string.Empty)
+            : "–");
         Row(table, report.CpuAllCallsUp ? "worker CPU (all calls up)" : "worker CPU (whole run: never all calls up)", report.CpuPercent is { } cpu
             ? $"{Number(cpu)} % of one core of {report.Cores} → {Number(report.CpuPercentPerCall)} % per call"
             : "not measured");
@@ -35,6 +41,11 @@ public static class LoadReportPrinter
 
         console.Write(table);
         console.MarkupLine("[grey]The worker runs in its own process: CPU, memory, GC and threads are the worker's, read from the OS and its /metrics. Jitter is measured by the callers in the harness, so a harness GC pause counts in it.[/]");
+        foreach (var (figure, reason) in report.NotMeasured)
+        {
+            console.MarkupLine($"[grey]{Markup.Escape(figure)} not measured: {Markup.Escape(reason)}[/]");
+        }
+
         foreach (var failure in report.Failures)
         {
             console.MarkupLine($"[red]call {failure.Index} failed:[/] {Markup.Escape(failure.Failure ?? string.Empty)}");

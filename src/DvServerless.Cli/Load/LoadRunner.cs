@@ -8,9 +8,10 @@ using Spectre.Console;
 namespace DvServerless.Cli.Load;
 
 /// <summary>
-/// <c>dvs load</c>: starts the local stack with the Realtime simulator and the media worker as a process of its own,
-/// places the calls over the ramp, shows progress, and measures them (<see cref="LoadReport"/>). Exit code 0 when every call completed, 1 when any failed, 2 when the run
-/// could not start.
+/// <c>dvs load</c>: starts the local stack with the media worker as a process of its own and the run's engine (the
+/// Realtime simulator, or the offline engine inside the worker: <see cref="LoadEngines"/>), places the calls over the
+/// ramp, shows progress, and measures them (<see cref="LoadReport"/>). Exit code 0 when every call completed, 1 when any
+/// failed, 2 when the run could not start.
 /// </summary>
 public sealed class LoadRunner
 {
@@ -69,11 +70,12 @@ public sealed class LoadRunner
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(progress);
-        progress("speaking the caller's lines (espeak-ng, once for every call)");
-        var script = await LoadCallerScript.SynthesizeAsync(AudioFormat.Pcm24k, options.Duration + TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
+        var voice = LoadEngines.CallerVoice(options.Engine);
+        progress($"speaking the caller's lines (espeak-ng {voice}, once for every call)");
+        var script = await LoadCallerScript.SynthesizeAsync(AudioFormat.Pcm24k, options.Duration + TimeSpan.FromSeconds(1), voice, cancellationToken).ConfigureAwait(false);
         // The worker runs as its own process, as it does in a container: what it costs is then measured apart from the
         // simulators and the Functions app, and their garbage collections do not stop its frames.
-        var workerSettings = new Dictionary<string, string?>
+        var workerSettings = new Dictionary<string, string?>(LoadEngines.AppSettings(options.Engine))
         {
             ["MediaWorker:CountThreadPoolStarvation"] = options.CountStarvation ? "true" : "false",
         };
@@ -81,6 +83,11 @@ public sealed class LoadRunner
         {
             // The worker process writes its own log: only what went wrong (the in-process apps log nothing unless verbose).
             workerSettings["Logging:LogLevel:Default"] = "Warning";
+        }
+
+        foreach (var (key, value) in options.AppSettings)
+        {
+            workerSettings[key] = value;
         }
 
         var workers = new MediaWorkerProcessLauncher(echo: options.Verbose ? progress : null);
@@ -96,26 +103,28 @@ public sealed class LoadRunner
             AppSettings = workerSettings,
             MediaWorkerLauncher = workers.LaunchAsync,
         }, progress, cancellationToken).ConfigureAwait(false);
+        progress($"engine: {stack.EngineDescription}");
 
         var launch = workers.Launch;
         // The worker is on loopback: no proxy from the environment in between.
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
         using var probe = new WorkerProbe(workers.Worker.Id, launch.InternalUrl, http);
-        var measurements = new LoadMeasurements(PlayoutLead(launch));
+        var measurements = new LoadMeasurements(PlayoutLead(launch)) { FirstBargeIn = script.BargeIns.Count > 0 ? script.BargeIns[0] : null };
         // This process's own pauses: the callers measure jitter here, so the report shows them beside it.
         var harnessGcPauses = new LatencyHistogram();
         using var harnessPauses = GcPauseWatcher.Shared.OnPause(pause => harnessGcPauses.Record(pause.TotalMilliseconds));
         var before = await probe.ScrapeAsync(cancellationToken).ConfigureAwait(false);
         await using var sampler = new RuntimeSampler(probe);
         await using var memory = await MemorySeries.StartAsync(probe, MemorySeries.IntervalFor(options.Duration), () => measurements.Active, cancellationToken).ConfigureAwait(false);
-        var caller = new LoadCall(stack, script, measurements);
+        var caller = new LoadCall(stack, script, measurements, readAnswers: LoadEngines.IsOffline(options.Engine));
         // The callers measure jitter in this process: its full collections should run in the background, not stop them.
         var latencyMode = GCSettings.LatencyMode;
         GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
         try
         {
-            return await RunCallsAsync(options, caller, measurements, probe, before, harnessGcPauses, sampler, memory, progress, plain,
+            var report = await RunCallsAsync(options, caller, measurements, probe, before, harnessGcPauses, sampler, memory, progress, plain,
                 cancellationToken).ConfigureAwait(false);
+            return report with { EngineDescription = stack.EngineDescription };
         }
         finally
         {

@@ -173,7 +173,10 @@ public sealed partial class LocalStack : IAsyncDisposable
 
             // The engine is described from the worker's resolved settings; a worker process resolves them the same way.
             var engineOptions = worker?.Services.GetService<Microsoft.Extensions.Options.IOptions<DvServerless.Adapters.Engines.Realtime.RealtimeEngineOptions>>()?.Value;
-            var agent = worker?.Services.GetRequiredService<DvServerless.Core.Engines.AgentOptions>() ?? new DvServerless.Core.Engines.AgentOptions();
+            // A launched worker's agent comes from the settings it was given (its Agent section, as the worker binds it).
+            var agent = worker?.Services.GetRequiredService<DvServerless.Core.Engines.AgentOptions>()
+                ?? new ConfigurationBuilder().AddInMemoryCollection(options.AppSettings).Build().GetSection("Agent").Get<DvServerless.Core.Engines.AgentOptions>()
+                ?? new DvServerless.Core.Engines.AgentOptions();
             var stack = new LocalStack
             {
                 FunctionsBaseUrl = apps.FunctionsUrl,

@@ -12,12 +12,13 @@ public sealed class LoadReportJsonTests
         var root = json.RootElement;
 
         Assert.Equal(
-            ["calls", "completed", "failed", "jitterMs", "gatewayLatencyMs", "bargeInReactionMs", "cpuPercentPerCall", "rssMbPerCall", "gcPauseMsP99", "allocatedKbPerCallSecond", "threads", "poolThreads", "threadPoolStarvations", "heapSlopeMbPerHour", "pooledBuffersLeaked", "harness", "memory", "failures"],
+            ["engine", "calls", "completed", "failed", "jitterMs", "gatewayLatencyMs", "bargeInReactionMs", "answerLatencyMs", "agentAnswers", "cpuPercentPerCall", "rssMbPerCall", "gcPauseMsP99", "allocatedKbPerCallSecond", "threads", "poolThreads", "threadPoolStarvations", "heapSlopeMbPerHour", "pooledBuffersLeaked", "harness", "memory", "notMeasured", "failures"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(["p50", "p95", "p99"], root.GetProperty("jitterMs").EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(["p50", "p99"], root.GetProperty("gatewayLatencyMs").EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(["p99"], root.GetProperty("bargeInReactionMs").EnumerateObject().Select(p => p.Name).ToArray());
 
+        Assert.Equal("offline", root.GetProperty("engine").GetString());
         Assert.Equal(100, root.GetProperty("calls").GetInt32());
         Assert.Equal(99, root.GetProperty("completed").GetInt32());
         Assert.Equal(1, root.GetProperty("failed").GetInt32());
@@ -27,6 +28,12 @@ public sealed class LoadReportJsonTests
         Assert.Equal(0.5, root.GetProperty("gatewayLatencyMs").GetProperty("p50").GetDouble());
         Assert.Equal(3, root.GetProperty("gatewayLatencyMs").GetProperty("p99").GetDouble());
         Assert.Equal(12.25, root.GetProperty("bargeInReactionMs").GetProperty("p99").GetDouble());
+        Assert.Equal(["p50", "p99"], root.GetProperty("answerLatencyMs").EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(812.5, root.GetProperty("answerLatencyMs").GetProperty("p50").GetDouble());
+        Assert.Equal(1490.13, root.GetProperty("answerLatencyMs").GetProperty("p99").GetDouble());
+        Assert.Equal(["understood", "answers"], root.GetProperty("agentAnswers").EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(290, root.GetProperty("agentAnswers").GetProperty("understood").GetInt32());
+        Assert.Equal(300, root.GetProperty("agentAnswers").GetProperty("answers").GetInt32());
         Assert.Equal(0.85, root.GetProperty("cpuPercentPerCall").GetDouble());
         Assert.Equal(1.5, root.GetProperty("rssMbPerCall").GetDouble());
         Assert.Equal(7.5, root.GetProperty("gcPauseMsP99").GetDouble());
@@ -42,6 +49,7 @@ public sealed class LoadReportJsonTests
         var sample = Assert.Single(root.GetProperty("memory").EnumerateArray());
         Assert.Equal(["atSeconds", "rssMb", "gcHeapMb", "gen2Collections", "liveCalls", "pooledBuffersOutstanding"], sample.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(412.5, sample.GetProperty("rssMb").GetDouble());
+        Assert.Empty(root.GetProperty("notMeasured").EnumerateObject());
         var failure = Assert.Single(root.GetProperty("failures").EnumerateArray());
         Assert.Equal(17, failure.GetProperty("call").GetInt32());
         Assert.Equal("media socket closed by app (InternalServerError )", failure.GetProperty("reason").GetString());
@@ -57,10 +65,14 @@ public sealed class LoadReportJsonTests
             CpuPercentPerCall = null,
             GcPause = (null, null, 0),
             HarnessGcPauseP99 = null,
+            AgentAnswers = null,
+            NotMeasured = new Dictionary<string, string> { ["gcPauseMsP99"] = "the worker collected no garbage during the run" },
         };
         using var json = JsonDocument.Parse(LoadReportJson.Write(report));
         var root = json.RootElement;
 
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("agentAnswers").ValueKind);
+        Assert.Equal("the worker collected no garbage during the run", root.GetProperty("notMeasured").GetProperty("gcPauseMsP99").GetString());
         Assert.Equal(JsonValueKind.Null, root.GetProperty("bargeInReactionMs").GetProperty("p99").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("cpuPercentPerCall").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("gcPauseMsP99").ValueKind);
@@ -69,6 +81,7 @@ public sealed class LoadReportJsonTests
 
     private static LoadReport Report() => new()
     {
+        Engine = "offline",
         Calls = 100,
         Completed = 99,
         Failed = 1,
@@ -77,6 +90,8 @@ public sealed class LoadReportJsonTests
         GatewayLatency = (0.5, 3.0, 13_000),
         BargeInReaction = (12.25, 30),
         CallerBargeInReaction = (60, 80),
+        AnswerLatency = (812.5, 1490.126, 300),
+        AgentAnswers = (290, 300),
         CpuPercent = 85,
         CpuPercentPerCall = 0.85,
         RssMbPerCall = 1.5,
