@@ -23,6 +23,7 @@ public sealed partial class StorageCircuitBreaker
     private bool _trialInFlight;
     private long _openedAt;
     private long _outageStartedAt;
+    private long _lastAnswerAt = long.MinValue;
 
     /// <summary>Creates a closed breaker with the thresholds of <paramref name="options"/>, timed on <paramref name="time"/>.</summary>
     public StorageCircuitBreaker(StorageOptions options, TimeProvider time, ILogger<StorageCircuitBreaker> logger)
@@ -75,6 +76,15 @@ public sealed partial class StorageCircuitBreaker
             return true;
         }
     }
+
+    /// <summary>
+    /// Storage sent an answer (any status) to some operation, on a request's path or in the background: it is there, if
+    /// perhaps busy. A try that waited past its budget while others were answered met a busy account, not a dead one.
+    /// </summary>
+    public void Answered() => Interlocked.Exchange(ref _lastAnswerAt, Time.GetTimestamp());
+
+    /// <summary>True when storage answered some operation at or after <paramref name="timestamp"/> (<see cref="Time"/>'s).</summary>
+    public bool AnsweredSince(long timestamp) => Interlocked.Read(ref _lastAnswerAt) >= timestamp;
 
     /// <summary>Storage answered a try (any status but an outage's): it is in service, whatever the breaker held.</summary>
     public void Succeeded(bool trial)

@@ -11,7 +11,9 @@ namespace DvServerless.Adapters.Storage;
 /// <see cref="StorageOptions.RequestBudget"/> (Azure.Core's per-message <see cref="HttpMessage.NetworkTimeout"/>), so one
 /// operation against a stalled account ends within the budget instead of <see cref="StorageOptions.NetworkTimeout"/> times
 /// every try; once one is given up, the request's later operations are given up at once. A slow account that still
-/// answers within the budget is served, slowly: the budget bounds waiting on no answer, not a request's whole work.
+/// answers within the budget is served, slowly: the budget bounds waiting on no answer, not a request's whole work. An
+/// account that answered other operations while a try waited past the budget is busy, not out (a burst of calls): that
+/// operation waits as long as background work does instead of failing the request.
 /// Operations outside a scope pass through untouched: they keep the client's timeout and retries.
 /// </summary>
 /// <remarks>
@@ -52,6 +54,7 @@ internal sealed class StorageRequestBudgetPolicy : HttpPipelinePolicy
         if (operation.Scope is null)
         {
             await NextAsync(message, pipeline, async).ConfigureAwait(false);
+            _breaker.Answered();
             return;
         }
 
@@ -85,9 +88,21 @@ internal sealed class StorageRequestBudgetPolicy : HttpPipelinePolicy
         }
 
         message.NetworkTimeout = left < _networkTimeout ? left : _networkTimeout;
+        var sentAt = _breaker.Time.GetTimestamp();
         try
         {
             await NextAsync(message, pipeline, async).ConfigureAwait(false);
+            _breaker.Answered();
+        }
+        catch (Exception e) when (!message.CancellationToken.IsCancellationRequested && IsNoAnswer(e) && !operation.Extended && _breaker.AnsweredSince(sentAt))
+        {
+            // Storage answered other operations while this one waited: it is busy (a burst of calls on one account), not
+            // out. A 503 now would cost the caller a redelivery (Event Grid's first comes 10 s later); the operation gets
+            // the background timeout instead, once, and the retry policy sends it again. A stalled account answers
+            // nobody, so it is still cut at the budget and counted.
+            _breaker.Abandoned(trial);
+            operation.Extended = true;
+            throw;
         }
         catch (Exception e) when (!message.CancellationToken.IsCancellationRequested && IsNoAnswer(e))
         {
@@ -141,11 +156,18 @@ internal sealed class StorageRequestBudgetPolicy : HttpPipelinePolicy
         }
     }
 
-    private TimeSpan Left(Operation operation) => _budget - _breaker.Time.GetElapsedTime(operation.StartedAt);
+    private TimeSpan Left(Operation operation) =>
+        (operation.Extended ? _networkTimeout : _budget) - _breaker.Time.GetElapsedTime(operation.StartedAt);
 
     private string NoAnswerWithinBudget() =>
         "storage did not answer within " + _budget.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
 
-    /// <summary>The request an operation runs for (null: background work), and when its first try was sent.</summary>
-    private sealed record Operation(InteractiveStorageScope? Scope, long StartedAt);
+    /// <summary>
+    /// The request an operation runs for (null: background work), when its first try was sent, and whether it met a busy
+    /// account and so waits as long as background work does.
+    /// </summary>
+    private sealed record Operation(InteractiveStorageScope? Scope, long StartedAt)
+    {
+        public bool Extended { get; set; }
+    }
 }

@@ -97,6 +97,30 @@ public sealed class StorageRequestBudgetTests
     }
 
     [Fact]
+    public async Task A_busy_storage_that_answers_others_while_a_request_waits_is_waited_for_not_held_as_out()
+    {
+        // A burst of calls on one account: this request's try waits past the budget while other operations are answered.
+        var storage = new FakeStorageHandler { Behaviour = StorageBehaviour.Stall };
+        var breaker = new StorageCircuitBreaker(new StorageOptions { BreakAfterFailures = 1 }, TimeProvider.System, NullLogger<StorageCircuitBreaker>.Instance);
+        var client = Client(storage, new StorageOptions { BreakAfterFailures = 1 }, breaker);
+        await WarmUpAsync(client, storage);
+        var watch = Stopwatch.StartNew();
+
+        var request = InRequestAsync(() => client.GetBlobContainerClient("sessions").ExistsAsync());
+        await Task.Delay(200);
+        storage.Status = HttpStatusCode.OK;
+        storage.Behaviour = StorageBehaviour.Answer;
+        await client.GetBlobContainerClient("transcripts").ExistsAsync(); // background work, answered while the request waits
+
+        var exists = await request;
+
+        Assert.True(exists.Value);
+        Assert.True(watch.Elapsed > TimeSpan.FromSeconds(0.8), $"took {watch.Elapsed}: the first try should have been cut at the budget");
+        Assert.Equal(3, storage.Requests); // the request's cut try, its second try, the background operation
+        Assert.False(breaker.IsOpen);
+    }
+
+    [Fact]
     public async Task Once_storage_is_held_as_out_requests_fail_at_once_without_reaching_it_then_a_trial_brings_them_back()
     {
         var time = new FakeTimeProvider();
