@@ -156,8 +156,10 @@ internal sealed class StorageRequestBudgetPolicy : HttpPipelinePolicy
         }
     }
 
+    // An operation that met a busy account waits as background work does: each try its network timeout, as many tries as
+    // the retry policy allows.
     private TimeSpan Left(Operation operation) =>
-        (operation.Extended ? _networkTimeout : _budget) - _breaker.Time.GetElapsedTime(operation.StartedAt);
+        operation.Extended ? TimeSpan.MaxValue : _budget - _breaker.Time.GetElapsedTime(operation.StartedAt);
 
     private string NoAnswerWithinBudget() =>
         "storage did not answer within " + _budget.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms";
