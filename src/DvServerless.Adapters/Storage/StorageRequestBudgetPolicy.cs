@@ -94,18 +94,19 @@ internal sealed class StorageRequestBudgetPolicy : HttpPipelinePolicy
             await NextAsync(message, pipeline, async).ConfigureAwait(false);
             _breaker.Answered();
         }
-        catch (Exception e) when (!message.CancellationToken.IsCancellationRequested && IsNoAnswer(e) && !operation.Extended && _breaker.AnsweredSince(sentAt))
-        {
-            // Storage answered other operations while this one waited: it is busy (a burst of calls on one account), not
-            // out. A 503 now would cost the caller a redelivery (Event Grid's first comes 10 s later); the operation gets
-            // the background timeout instead, once, and the retry policy sends it again. A stalled account answers
-            // nobody, so it is still cut at the budget and counted.
-            _breaker.Abandoned(trial);
-            operation.Extended = true;
-            throw;
-        }
         catch (Exception e) when (!message.CancellationToken.IsCancellationRequested && IsNoAnswer(e))
         {
+            if (!operation.Extended && _breaker.AnsweredSince(sentAt))
+            {
+                // Storage answered other operations while this one waited: it is busy (a burst of calls on one account),
+                // not out. A 503 now would cost the caller a redelivery (Event Grid's first comes 10 s later); the
+                // operation gets the background timeout instead, once, and the retry policy sends it again. A stalled
+                // account answers nobody, so it is still cut at the budget and counted.
+                _breaker.Abandoned(trial);
+                operation.Extended = true;
+                throw;
+            }
+
             _breaker.Failed(trial, StorageUnavailableResponder.Describe(e));
             if (Left(operation) < _maxRetryDelay)
             {
