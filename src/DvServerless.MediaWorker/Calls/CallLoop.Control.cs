@@ -85,7 +85,8 @@ public sealed partial class CallLoop
                 }
                 else if (Earliest(playout.NextDueAt(), BargeInGateDueAt()) is { } due)
                 {
-                    timer.Change(TimerDelay(due - _time.GetUtcNow()), Timeout.InfiniteTimeSpan);
+                    var delay = due - _time.GetUtcNow();
+                    timer.Change(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
                 }
             }
 
@@ -106,24 +107,6 @@ public sealed partial class CallLoop
         {
             _turns.UtteranceFinished(finished);
         }
-    }
-
-    /// <summary>The timer delay for work due in <paramref name="untilDue"/>: zero when due, else rounded up to whole milliseconds.</summary>
-    /// <remarks>
-    /// System timers count whole milliseconds and drop the fraction: a frame due in 0.6 ms would fire the timer at once,
-    /// find nothing due, and re-arm it, again and again until the frame's time came. Under a 25-call load three of every
-    /// four arms were such spins, each a timer fire and two thread-pool hops for nothing. Rounding up costs less than a
-    /// millisecond of lateness against the playout lead.
-    /// </remarks>
-    internal static TimeSpan TimerDelay(TimeSpan untilDue)
-    {
-        if (untilDue <= TimeSpan.Zero)
-        {
-            return TimeSpan.Zero;
-        }
-
-        var wholeMs = (untilDue.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
-        return TimeSpan.FromTicks(wholeMs * TimeSpan.TicksPerMillisecond);
     }
 
     private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) => a is null ? b : b is null ? a : a < b ? a : b;

@@ -74,6 +74,23 @@ public sealed class PlayoutPacer : TimeProvider, IDisposable
         }
     }
 
+    /// <summary>How long the thread waits for a timer due in <paramref name="untilDue"/>: zero when due, else rounded up to whole milliseconds.</summary>
+    /// <remarks>
+    /// Monitors wait in whole milliseconds. Rounding down would wake the thread early, find nothing due and wait again,
+    /// again and again until the due time (a system timer's truncation made three of four call-loop wake-ups such spins);
+    /// rounding up wakes it once, less than a millisecond late against the playout lead.
+    /// </remarks>
+    internal static TimeSpan WaitFor(TimeSpan untilDue)
+    {
+        if (untilDue <= TimeSpan.Zero)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var wholeMs = (untilDue.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond;
+        return TimeSpan.FromTicks(wholeMs * TimeSpan.TicksPerMillisecond);
+    }
+
     /// <summary>Arms (or disarms, with <paramref name="dueAt"/> null) <paramref name="timer"/>, waking the thread if it is now first.</summary>
     private void Schedule(PacerTimer timer, long version, long? dueAt)
     {
@@ -136,9 +153,8 @@ public sealed class PlayoutPacer : TimeProvider, IDisposable
                     continue;
                 }
 
-                // Monitors wait in whole milliseconds: round up, so the thread wakes once, at or just after the due time.
-                var waitMs = (int)Math.Min(int.MaxValue, Math.Ceiling(Stopwatch.GetElapsedTime(now, next).TotalMilliseconds));
-                Monitor.Wait(_gate, Math.Max(1, waitMs));
+                var wait = WaitFor(Stopwatch.GetElapsedTime(now, next));
+                Monitor.Wait(_gate, (int)Math.Min(int.MaxValue, (long)wait.TotalMilliseconds));
             }
         }
     }

@@ -1,12 +1,12 @@
-using DvServerless.MediaWorker.Calls;
+using DvServerless.MediaWorker.Playout;
 
-namespace DvServerless.MediaWorker.Tests.Calls;
+namespace DvServerless.MediaWorker.Tests.Playout;
 
 /// <summary>
-/// The delay the call loop arms its timer with. System timers drop a due time's fraction of a millisecond, so a delay
-/// that is not whole milliseconds fires early, finds nothing due and re-arms: a spin of empty wake-ups per frame.
+/// How long the pacer's thread waits for the next timer. Monitors wait in whole milliseconds, so a wait that dropped a due
+/// time's fraction would wake early, find nothing due and wait again: a spin of empty wake-ups per frame.
 /// </summary>
-public sealed class ControlTimerDelayTests
+public sealed class PacerWaitTests
 {
     [Theory]
     [InlineData(0.0001, 1)]
@@ -17,7 +17,7 @@ public sealed class ControlTimerDelayTests
     [InlineData(20.0, 20)]
     public void A_delay_in_the_future_is_rounded_up_to_whole_milliseconds(double untilDueMs, int expectedMs)
     {
-        var delay = CallLoop.TimerDelay(TimeSpan.FromMilliseconds(untilDueMs));
+        var delay = PlayoutPacer.WaitFor(TimeSpan.FromMilliseconds(untilDueMs));
 
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), delay);
     }
@@ -25,9 +25,9 @@ public sealed class ControlTimerDelayTests
     [Fact]
     public void A_delay_of_one_tick_does_not_become_zero()
     {
-        // The playout clock's due time is one tick past the moment a frame is under the lead: a timer armed with zero
-        // would fire before it.
-        Assert.Equal(TimeSpan.FromMilliseconds(1), CallLoop.TimerDelay(TimeSpan.FromTicks(1)));
+        // The playout clock's due time is one tick past the moment a frame is under the lead: a wait of zero would wake
+        // before it.
+        Assert.Equal(TimeSpan.FromMilliseconds(1), PlayoutPacer.WaitFor(TimeSpan.FromTicks(1)));
     }
 
     [Theory]
@@ -36,7 +36,7 @@ public sealed class ControlTimerDelayTests
     [InlineData(-40)]
     public void Work_already_due_fires_at_once(double untilDueMs)
     {
-        Assert.Equal(TimeSpan.Zero, CallLoop.TimerDelay(TimeSpan.FromMilliseconds(untilDueMs)));
+        Assert.Equal(TimeSpan.Zero, PlayoutPacer.WaitFor(TimeSpan.FromMilliseconds(untilDueMs)));
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class ControlTimerDelayTests
         {
             var untilDue = TimeSpan.FromTicks(random.NextInt64(1, TimeSpan.TicksPerSecond));
 
-            var delay = CallLoop.TimerDelay(untilDue);
+            var delay = PlayoutPacer.WaitFor(untilDue);
 
             Assert.Equal(0, delay.Ticks % TimeSpan.TicksPerMillisecond);
             Assert.True(delay >= untilDue, $"{delay} fires before {untilDue}");
