@@ -25,14 +25,14 @@ namespace DvServerless.EndToEnd.Tests.Faults;
 /// serves every test; each test plans its own faults and clears them.
 /// </summary>
 /// <remarks>
-/// The bounds are the product's defaults for ACS (Azure.Core retry: 3 retries 0.5, 1, 2 s apart, a <c>Retry-After</c> up
-/// to 10 s honoured) and for client secrets (3 tries, 250 and 500 ms apart, <c>Retry-After</c> up to 5 s); SIP call
-/// control is set as a user sets it (<c>OpenAI:CallControl:*</c>): 3 tries from 200 ms, <c>Retry-After</c> up to 3 s.
+/// The bounds are set as a user sets them: ACS <c>Acs:Retry:*</c> (2 retries from 200 ms, a server wait up to 5 s
+/// honoured) and SIP call control <c>OpenAI:CallControl:*</c> (3 tries from 200 ms, <c>Retry-After</c> up to 3 s);
+/// client secrets keep their fixed bound (3 tries, 250 and 500 ms apart, <c>Retry-After</c> up to 5 s).
 /// </remarks>
 public sealed class RestFaultsEndToEndTests : IClassFixture<RestFaultsEndToEndTests.FaultStack>
 {
-    // Azure.Core's retry: the first try and AcsCallAutomationClientOptions' 3 retries.
-    private const int AcsAnswerTries = 4;
+    // The first try and Acs:Retry:MaxRetries (2).
+    private const int AcsAnswerTries = 3;
     private const int SipAcceptTries = 3;
     private static readonly string[] Utterances = ["Is my order on its way?"];
 
@@ -88,7 +88,7 @@ public sealed class RestFaultsEndToEndTests : IClassFixture<RestFaultsEndToEndTe
     }
 
     [SkippableFact]
-    public async Task Acs_answer_503_on_every_try_fails_after_4_tries_within_10_s_answering_event_grid_200_Failed_so_it_does_not_redeliver_an_unanswerable_call()
+    public async Task Acs_answer_503_on_every_try_fails_after_the_3_configured_tries_within_10_s_answering_event_grid_200_Failed_so_it_does_not_redeliver_an_unanswerable_call()
     {
         // Why 200 and not 5xx: the session is final (Failed) once the answer has failed, so a redelivery would find it
         // decided and could not answer the call anyway; a 5xx would only make Event Grid redeliver for nothing.
@@ -122,13 +122,14 @@ public sealed class RestFaultsEndToEndTests : IClassFixture<RestFaultsEndToEndTe
 
     [SkippableTheory]
     [InlineData(RetryAfterForm.DeltaSeconds)]
-    [InlineData(RetryAfterForm.Milliseconds)] // x-ms-retry-after-ms: waited out 4 times (minutes) before AcsRetryPolicy read it
-    public async Task Acs_answer_asked_to_wait_longer_than_the_10_s_bound_fails_at_once_after_1_try(RetryAfterForm form)
+    [InlineData(RetryAfterForm.Milliseconds)] // retry-after-ms: waited out on every retry before AcsRetryPolicy read it
+    public async Task Acs_answer_asked_to_wait_longer_than_the_configured_5_s_bound_fails_at_once_after_1_try(RetryAfterForm form)
     {
         Prerequisites.Require();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var stack = await _fixture.GetAsync(timeout.Token);
-        stack.Acs.RestFaults.Add(new RestFault("answer", 429, retryAfter: TimeSpan.FromSeconds(60), form: form));
+        // 8 s: within the default bound (10 s), past the configured one (Acs:Retry:MaxRetryAfter = 5 s).
+        stack.Acs.RestFaults.Add(new RestFault("answer", 429, retryAfter: TimeSpan.FromSeconds(8), form: form));
 
         var (call, session, elapsed) = await PlaceFailingCallAsync(stack, timeout.Token);
         var answers = AnswersOf(stack, call);
@@ -320,7 +321,7 @@ public sealed class RestFaultsEndToEndTests : IClassFixture<RestFaultsEndToEndTe
         MaxCallDuration = TimeSpan.FromSeconds(30),
     };
 
-    /// <summary>One local stack (a tenant for the client-secret API, SIP call-control retries set short) and the caller's audio.</summary>
+    /// <summary>One local stack (a tenant for the client-secret API, ACS and SIP call-control retries set short) and the caller's audio.</summary>
     [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a stack: a LocalStack for fault tests.")]
     public sealed class FaultStack : IAsyncLifetime, IDisposable
     {
@@ -346,6 +347,10 @@ public sealed class RestFaultsEndToEndTests : IClassFixture<RestFaultsEndToEndTe
                         LogSink = Logs,
                         AppSettings = new Dictionary<string, string?>
                         {
+                            ["Acs:Retry:MaxRetries"] = (AcsAnswerTries - 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                            ["Acs:Retry:Delay"] = "00:00:00.200",
+                            ["Acs:Retry:MaxDelay"] = "00:00:01",
+                            ["Acs:Retry:MaxRetryAfter"] = "00:00:05",
                             ["OpenAI:CallControl:MaxAttempts"] = SipAcceptTries.ToString(System.Globalization.CultureInfo.InvariantCulture),
                             ["OpenAI:CallControl:InitialRetryDelay"] = "00:00:00.200",
                             ["OpenAI:CallControl:MaxRetryAfter"] = "00:00:03",
