@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DvServerless.Simulators.Faults;
 
-/// <summary>The log messages of REST-fault injection (event ids 9430–9431).</summary>
+/// <summary>The log messages of REST-fault injection (event id 9430; 9431–9449 are kept for REST faults).</summary>
 internal static partial class RestFaultLog
 {
     [LoggerMessage(EventId = 9430, Level = LogLevel.Information, Message = "Simulator injected {StatusCode} for '{Operation}' (the fault plan; retry headers: {RetryHeaders})")]
