@@ -165,10 +165,10 @@ public sealed class RestFaultsEndToEndTests : IClassFixture<RestFaultsEndToEndTe
     }
 
     [SkippableFact]
-    public async Task Sip_accept_500_on_every_try_fails_after_3_tries_answering_the_webhook_2xx_and_leaves_the_call_unaccepted()
+    public async Task Sip_accept_500_on_every_try_fails_after_3_tries_answering_the_webhook_2xx_and_rejects_the_call_with_503()
     {
-        // What the code intends (SipIncomingService): the session is Failed and final, so the webhook is answered 2xx (a
-        // redelivery could not accept either); the call is neither accepted nor rejected, and OpenAI gives up on it.
+        // SipIncomingService: the session is Failed and final, so the webhook is answered 2xx (a redelivery could not
+        // accept either), and the call is rejected with SIP 503 so the caller is not left ringing until OpenAI gives up.
         Prerequisites.Require();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var stack = await _fixture.GetAsync(timeout.Token);
@@ -185,13 +185,14 @@ public sealed class RestFaultsEndToEndTests : IClassFixture<RestFaultsEndToEndTe
             Assert.All(accepts, a => Assert.Equal(500, a.FaultStatus));
             Assert.Equal([200], result.WebhookAttempts);
             Assert.Equal(0, result.AcceptCount);
-            Assert.Null(result.RejectStatus);
-            Assert.Equal(SipCallEnd.NotAnswered, result.End);
+            Assert.Equal(SipIncomingService.UnacceptedRejectStatus, result.RejectStatus);
+            Assert.Equal(SipCallEnd.Rejected, result.End);
             Assert.Equal(0, result.SidebandCount);
             var session = await FinalSession.ReadAsync(stack.Sessions, SipIncomingService.SessionIdFor(result.CallId), timeout.Token);
             Assert.Equal([CallState.Ringing, CallState.Answering, CallState.Failed], session.History.Select(h => h.State));
             Assert.Contains("accept failed (500", session.History[^1].Reason, StringComparison.Ordinal);
             Assert.Contains(_fixture.Logs.Messages, m => m.Contains($"SIP call {session.CallId}", StringComparison.Ordinal) && m.Contains("accept failed (500", StringComparison.Ordinal));
+            Assert.Contains(_fixture.Logs.Messages, m => m.Contains($"SIP call {session.CallId}: the accept failed, so the call was rejected with 503", StringComparison.Ordinal));
             _output.WriteLine($"accept 500 every try: {accepts.Count} tries over {(accepts[^1].ReceivedAt - accepts[0].ReceivedAt).TotalMilliseconds:F0} ms; call over in {watch.Elapsed.TotalSeconds:F1} s");
         }
         finally
