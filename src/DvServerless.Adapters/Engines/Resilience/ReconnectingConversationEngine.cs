@@ -209,6 +209,10 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
 
             _openResponses.Clear();
             _callerAwaitingAnswer = false;
+            // A caller who was talking (a barge-in, say) has the floor: their turn gets its answer when it ends.
+            resume &= !_callerSpeaking;
+            // The new session hears the caller afresh (its own speech_started, if they still talk).
+            _callerSpeaking = false;
             var fresh = await ReconnectAsync(cancellationToken).ConfigureAwait(false);
             if (fresh is null)
             {

@@ -185,6 +185,23 @@ public sealed class ReconnectingConversationEngineTests
     }
 
     [Fact]
+    public async Task A_drop_while_the_caller_talks_over_the_agent_leaves_the_floor_to_the_caller()
+    {
+        await using var engine = Create();
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+        _made[0].Push(new ResponseStarted("resp_1"));
+        _made[0].Push(new AgentTranscriptDelta("resp_1", "item_2", "The fifth and "));
+        _made[0].Push(new CallerSpeechStarted(2000, "item_3"));
+        _made[0].Drop("1006 abnormal closure");
+
+        await AdvanceUntil(() => engine.Reconnects == 1);
+        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+
+        Assert.Equal(0, _made[1].ResponsesCreated);
+    }
+
+    [Fact]
     public async Task An_attempt_that_hangs_is_abandoned_after_the_attempt_timeout_and_the_next_one_restores_the_call()
     {
         var agent = new AgentOptions();
