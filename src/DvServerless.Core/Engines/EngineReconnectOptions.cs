@@ -10,8 +10,17 @@ public sealed class EngineReconnectOptions
     /// <summary>Attempts after a drop before the call is given up; 0 turns reconnecting off.</summary>
     public int MaxAttempts { get; set; } = 4;
 
-    /// <summary>The wait before the first attempt.</summary>
+    /// <summary>
+    /// The wait before the first attempt. Short: while it runs the caller hears only the agent audio already received,
+    /// then silence, and a dropped connection is usually restored at the first try.
+    /// </summary>
     public TimeSpan InitialDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// The longest one attempt may take to open a session; an attempt that takes longer (a black-holed connect, a slow
+    /// handshake) is abandoned and the next one made, so a hung attempt cannot hold the call in silence.
+    /// </summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The longest wait between attempts.</summary>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(4);
@@ -40,6 +49,7 @@ public sealed class EngineReconnectOptions
         MaxAttempts is < 0 or > 100 ? "Agent:Reconnect:MaxAttempts must be 0–100."
         : InitialDelay < TimeSpan.Zero || MaxDelay < InitialDelay ? "Agent:Reconnect:InitialDelay must be ≥ 0 and ≤ MaxDelay."
         : Multiplier < 1 ? "Agent:Reconnect:Multiplier must be ≥ 1."
+        : AttemptTimeout <= TimeSpan.Zero ? "Agent:Reconnect:AttemptTimeout must be positive."
         : HandoverAfter is { } after && after <= TimeSpan.Zero ? "Agent:Reconnect:HandoverAfter must be positive."
         : null;
 

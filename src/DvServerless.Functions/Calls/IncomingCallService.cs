@@ -142,6 +142,13 @@ public sealed partial class IncomingCallService
             }
         }
 
+        if (agentId is null && _agentRoutes.Count > 0)
+        {
+            // Agents are routed by number here, and this one names none: most likely a number missing from an agent's
+            // PhoneNumbers. The call still runs (the default agent beats a dropped call), but the operator should know.
+            LogDefaultAgent(callId, PiiMasker.Mask(notification.ToRawId));
+        }
+
         if (!admission.Admitted)
         {
             return await RejectForCapacityAsync(callId, notification, cancellationToken).ConfigureAwait(false);
@@ -254,6 +261,9 @@ public sealed partial class IncomingCallService
 
     [LoggerMessage(EventId = 9320, Level = LogLevel.Information, Message = "Call {CallId} to {To} runs agent '{AgentId}', whose PhoneNumbers list the number.")]
     private partial void LogAgentRouted(string callId, string? to, string agentId);
+
+    [LoggerMessage(EventId = 9452, Level = LogLevel.Warning, Message = "Call {CallId} to {To} runs the default agent: no agent's PhoneNumbers list the number.")]
+    private partial void LogDefaultAgent(string callId, string? to);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "IncomingCall for {CallId} was already handled; not answering again.")]
     private partial void LogDuplicate(string callId);

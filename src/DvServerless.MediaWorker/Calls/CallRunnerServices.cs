@@ -70,6 +70,9 @@ internal sealed class CallRunnerServices
     /// <summary>The agent <paramref name="agentId"/> names (<c>Agents:{id}</c>), or the default agent when it names none.</summary>
     public AgentOptions AgentFor(string? agentId) => _agents?.For(agentId) ?? Agent;
 
+    /// <summary>Whether <paramref name="agentId"/> is an agent this worker has settings for (<c>Agents:{id}</c>).</summary>
+    public bool KnowsAgent(string agentId) => _agents?.Contains(agentId) == true;
+
     /// <summary>Creates each call's engine.</summary>
     public IConversationEngineFactory Engines { get; }
 

@@ -6,8 +6,9 @@ namespace DvServerless.Simulators.Realtime;
 
 /// <summary>
 /// Network-fault injection (<see cref="RealtimeSimulatorOptions.ConnectionDrop"/>) for one session: the socket is
-/// aborted, no close frame, after a time or after the Nth <c>response.done</c>, once everything queued before it has
-/// been sent. A session that follows a dropped one resumes the caller script where it stopped.
+/// aborted, no close frame, after a time, after the Nth <c>response.done</c> or some time into the Nth response (the
+/// agent cut off mid-sentence), once everything queued before it has been sent. A session that follows a dropped one
+/// resumes the caller script where it stopped.
 /// </summary>
 internal sealed class RealtimeConnectionDropFault(
     RealtimeSessionContext session, RealtimeInputAudioBuffer input, RealtimeConversation conversation, Action stopOutput)
@@ -18,12 +19,15 @@ internal sealed class RealtimeConnectionDropFault(
 
     private bool _armed;
     private int _responsesDone;
+    private int _responsesStarted;
+    // The drop's timers, disposed with the session through what Start returns. Under the session's lock.
+    private readonly List<ITimer> _timers = [];
 
     /// <summary>
     /// Resumes the caller script where a dropped session stopped, and arms this session's drop when one is configured
-    /// and left; returns the timer of a time-triggered drop (dispose it with the session).
+    /// and left; returns what to dispose with the session (the drop's timers), or null when it is not armed.
     /// </summary>
-    public ITimer? Start()
+    public IDisposable? Start()
     {
         if (session.CallId is not null || session.Config.IsTranscriptionSession)
         {
@@ -41,11 +45,26 @@ internal sealed class RealtimeConnectionDropFault(
             }
 
             _armed = true;
-            return drop.After is { } after
-                ? session.Time.CreateTimer(static state => ((RealtimeConnectionDropFault)state!).DropOnTimer(), this, after, Timeout.InfiniteTimeSpan)
-                : null;
+            if (drop.After is { } after)
+            {
+                _timers.Add(session.Time.CreateTimer(static state => ((RealtimeConnectionDropFault)state!).DropOnTimer(), this, after, Timeout.InfiniteTimeSpan));
+            }
+
+            return new DropTimers(session.Gate, _timers);
         }
     }
+
+    /// <summary>Counts a <c>response.created</c> just queued, and arms the drop into it when that was the Nth. Under the session's lock.</summary>
+    public void CountResponseStarted()
+    {
+        _responsesStarted++;
+        if (_armed && session.Options.ConnectionDrop is { DuringResponse: { } during } drop && _responsesStarted == during)
+        {
+            _timers.Add(session.Time.CreateTimer(static state => ((RealtimeConnectionDropFault)state!).DropIntoResponse(), this,
+                drop.IntoResponse, Timeout.InfiniteTimeSpan));
+        }
+    }
+
 
     /// <summary>Counts a <c>response.done</c> just queued, and drops the socket after it when that was the Nth. Under the session's lock.</summary>
     public void CountResponse()
@@ -104,6 +123,16 @@ internal sealed class RealtimeConnectionDropFault(
         }
     }
 
+    private void DropIntoResponse()
+    {
+        lock (session.Gate)
+        {
+            var drop = session.Options.ConnectionDrop!;
+            Schedule(drop.IntoResponse.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms into response "
+                + drop.DuringResponse!.Value.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>Queues the abort behind what is already queued. Under the session's lock.</summary>
     private void Schedule(string trigger)
     {
@@ -116,5 +145,22 @@ internal sealed class RealtimeConnectionDropFault(
         session.Closing = true;
         stopOutput();
         session.Events.Drop(new RealtimeDropRecord(session.SessionId, default, trigger, input.AudioTurns));
+    }
+
+    /// <summary>Stops a session's drop timers when the session ends.</summary>
+    private sealed class DropTimers(object gate, List<ITimer> timers) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (gate)
+            {
+                foreach (var timer in timers)
+                {
+                    timer.Dispose();
+                }
+
+                timers.Clear();
+            }
+        }
     }
 }

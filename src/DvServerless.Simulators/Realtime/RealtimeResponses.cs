@@ -16,16 +16,22 @@ internal sealed class RealtimeResponses
     private readonly RealtimeOutputPlayback _playback;
     private readonly RealtimeResponseStreamer _streamer;
     private readonly Action _responseDone;
+    private readonly Action? _responseStarted;
     private RealtimeActiveResponse? _active;
 
-    /// <summary>Responses of one session; <c>responseDone</c> is told after each <c>response.done</c> is queued.</summary>
+    /// <summary>
+    /// Responses of one session; <c>responseDone</c> is told after each <c>response.done</c> is queued,
+    /// <c>responseStarted</c> after each <c>response.created</c>.
+    /// </summary>
     public RealtimeResponses(
         RealtimeSessionContext session,
         RealtimeConversation conversation,
         RealtimeUsageMeter usage,
         RealtimeOutputPlayback playback,
-        Action responseDone)
+        Action responseDone,
+        Action? responseStarted = null)
     {
+        _responseStarted = responseStarted;
         _session = session;
         _conversation = conversation;
         _usage = usage;
@@ -177,6 +183,7 @@ internal sealed class RealtimeResponses
         var created = RealtimeServerEventQueue.NewEvent("response.created");
         created["response"] = ResponseObject(response, "in_progress", null, new JsonArray(), null);
         _session.Events.Send(created);
+        _responseStarted?.Invoke();
         _ = Task.Run(() => RunAsync(response));
     }
 

@@ -39,7 +39,7 @@ internal sealed partial class RealtimeSimulatorSession
         var usage = new RealtimeUsageMeter(_session.Config);
         var conversation = new RealtimeConversation(_session, usage);
         _playback = new RealtimeOutputPlayback(_session);
-        _responses = new RealtimeResponses(_session, conversation, usage, _playback, OnResponseDone);
+        _responses = new RealtimeResponses(_session, conversation, usage, _playback, OnResponseDone, OnResponseStarted);
         _input = new RealtimeInputAudioBuffer(_session, conversation, usage, _responses);
         _drop = new RealtimeConnectionDropFault(_session, _input, conversation, _responses.StopActive);
         _dispatcher = new RealtimeClientEventDispatcher(_session, _input, conversation, _responses, _playback);
@@ -101,8 +101,10 @@ internal sealed partial class RealtimeSimulatorSession
         }
     }
 
-    // The fault counts responses for its "after N responses" trigger.
+    // The fault counts responses for its "after N responses" and "during the Nth response" triggers.
     private void OnResponseDone() => _drop.CountResponse();
+
+    private void OnResponseStarted() => _drop.CountResponseStarted();
 
     private void CloseAtMaximumDuration()
     {

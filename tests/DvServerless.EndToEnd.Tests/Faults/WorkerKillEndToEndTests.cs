@@ -51,16 +51,23 @@ public sealed class WorkerKillEndToEndTests(ITestOutputHelper output)
         await call.WaitForNoteAsync("media connected", timeout.Token);
         await TestStacks.UntilAsync(async () => await counter.CountActiveAsync(LocalStackOptions.LocalTenantId, timeout.Token) == 1, timeout.Token);
 
-        // Kill once the first exchange is in the transcript (written segment by segment as the call goes).
+        // Kill once both exchanges are in the transcript (written segment by segment as the call goes): the engine's view
+        // below then holds four finished turns, so a turn the worker had but never wrote is missed by the minutes check
+        // (which looks at the first exchange) and caught by the engine's.
         // The Functions app names the call after its correlation id, as it names every ACS call.
         var sessionId = DvServerless.Functions.Calls.CallIdDerivation.FromValue(call.CorrelationId);
         IReadOnlyList<CallRecordEntry> before = [];
         await TestStacks.UntilAsync(async () =>
         {
             before = await stack.Records.ReadAsync(sessionId, timeout.Token);
-            return before.Any(r => r.Kind == "turn" && r.Speaker == "agent");
+            return before.Count(r => r.Kind == "turn" && r.Speaker == "agent") == 2;
         }, timeout.Token);
         Assert.Equal(CallState.Connected, (await stack.Sessions.GetAsync(sessionId, timeout.Token))!.State);
+        // What the engine had finished when the worker died, from the engine's side (not from what the worker stored):
+        // the caller's transcribed turns and the agent's completed answers.
+        var realtime = stack.Realtime!.Records;
+        var finishedCallerTurns = realtime.Transcripts.Where(t => t.Role == "user").Select(t => (t.ItemId, t.Text)).ToList();
+        var finishedAgentTurns = realtime.Responses.Where(r => r.Status == "completed" && r.ToolName is null).Select(r => (r.ItemId, r.Text)).ToList();
         var clock = Stopwatch.StartNew();
         workers.Worker.KillHard();
 
@@ -82,6 +89,23 @@ public sealed class WorkerKillEndToEndTests(ITestOutputHelper output)
         var after = await stack.Records.ReadAsync(sessionId, timeout.Token);
         Assert.Equal(before.Select(r => (r.Kind, r.Speaker, r.Text)), after.Take(before.Count).Select(r => (r.Kind, r.Speaker, r.Text)));
 
+        // And every turn the engine had finished is in the stored record, with its text: a segment the worker had but
+        // never wrote would be missing here even though the two reads above agree.
+        Assert.Equal(Utterances, finishedCallerTurns.Select(t => t.Text));
+        Assert.Equal([$"Answer 0 to: {Utterances[0]}", $"Answer 1 to: {Utterances[1]}"], finishedAgentTurns.Select(t => t.Text));
+        var storedTurns = after.Where(r => r.Kind == "turn").ToList();
+        foreach (var (itemId, text) in finishedCallerTurns)
+        {
+            Assert.True(storedTurns.Any(r => r.Speaker == "caller" && r.ItemId == itemId && r.Text == text),
+                $"the engine finished caller turn {itemId} \"{text}\"; the stored record lacks it");
+        }
+
+        foreach (var (itemId, text) in finishedAgentTurns)
+        {
+            Assert.True(storedTurns.Any(r => r.Speaker == "agent" && r.ItemId == itemId && r.Text == text),
+                $"the engine finished agent turn {itemId} \"{text}\"; the stored record lacks it");
+        }
+
         // The minutes render from that transcript, and the tenant's slot is free again.
         var minutes = stack.FunctionsServices.GetRequiredService<BlobMinutesStore>();
         MinutesFile? rendered = null;
@@ -94,6 +118,7 @@ public sealed class WorkerKillEndToEndTests(ITestOutputHelper output)
         var slotFreeAfter = clock.Elapsed;
 
         output.WriteLine($"after SIGKILL: ACS noticed the lost media and ended the call at {noticed.TotalMilliseconds:F0} ms; minutes at " +
-            $"{minutesAfter.TotalSeconds:F1} s; tenant slot free at {slotFreeAfter.TotalSeconds:F1} s; {before.Count} record entries kept");
+            $"{minutesAfter.TotalSeconds:F1} s; tenant slot free at {slotFreeAfter.TotalSeconds:F1} s; {before.Count} record entries kept; " +
+            $"{finishedCallerTurns.Count} caller and {finishedAgentTurns.Count} agent turns finished by the engine, all stored");
     }
 }

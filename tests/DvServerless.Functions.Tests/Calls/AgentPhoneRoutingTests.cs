@@ -42,9 +42,10 @@ public sealed class AgentPhoneRoutingTests
     }
 
     [Fact]
-    public async Task A_call_to_a_number_no_agent_lists_runs_the_default_agent()
+    public async Task A_call_to_a_number_no_agent_lists_runs_the_default_agent_with_a_warning_that_masks_the_number()
     {
-        await using var host = await TestFunctionsHost.StartAsync(Lines(salesNumber: "+14255550101"));
+        var logs = new CapturingLoggerProvider();
+        await using var host = await TestFunctionsHost.StartAsync(Lines(salesNumber: "+14255550101"), logs);
 
         using var response = await host.Client.SendAsync(IncomingCallEndpointTests.Post(Route, IncomingCallSamples.EventGridDelivery(), "Notification"));
 
@@ -52,6 +53,21 @@ public sealed class AgentPhoneRoutingTests
         var session = (await host.Services.Sessions.GetAsync(IncomingCallSamples.CorrelationId))!;
         Assert.Null(CallSessionAgent.Of(session));
         Assert.DoesNotContain(CallSessionAgent.MetadataKey, session.Metadata.Keys);
+        var warning = Assert.Single(logs.Messages, m => m.Contains("runs the default agent: no agent's PhoneNumbers list the number", StringComparison.Ordinal));
+        Assert.Contains(IncomingCallSamples.CorrelationId, warning, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("8005550199", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Without_agents_routed_by_number_a_call_runs_the_default_agent_without_a_warning()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var host = await TestFunctionsHost.StartAsync(new Dictionary<string, string?>(), logs);
+
+        using var response = await host.Client.SendAsync(IncomingCallEndpointTests.Post(Route, IncomingCallSamples.EventGridDelivery(), "Notification"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain(logs.Messages, m => m.Contains("runs the default agent", StringComparison.Ordinal));
     }
 
     [Fact]

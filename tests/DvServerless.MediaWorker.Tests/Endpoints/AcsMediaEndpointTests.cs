@@ -167,7 +167,7 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
     [InlineData("sales", "You sell things.")]
     [InlineData(null, null)]
     [InlineData("gone", null)]
-    public async Task A_call_runs_the_agent_its_session_names_else_the_default_one(string? agentId, string? instructions)
+    public async Task A_call_runs_the_agent_its_session_names_else_the_default_one_with_a_warning_for_an_unknown_one(string? agentId, string? instructions)
     {
         // The Functions app records the agent the called number routes to (Agents:{id}:PhoneNumbers) on the session.
         var session = new CallSession { CallId = "call-agent", Channel = CallChannel.Acs, State = CallState.Answering, CreatedAt = DateTimeOffset.UtcNow };
@@ -192,6 +192,15 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
         }
 
         Assert.Equal(agentId, live.Find("call-agent")?.AgentId);
+        var unknown = _server.Logs.Messages.Where(m => m.Contains("which this worker does not know; running the default agent", StringComparison.Ordinal)).ToList();
+        if (agentId == "gone")
+        {
+            Assert.Contains("call-agent: its session names agent 'gone'", Assert.Single(unknown), StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.Empty(unknown);
+        }
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
     }
 

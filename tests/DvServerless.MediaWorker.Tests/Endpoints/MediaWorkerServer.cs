@@ -9,14 +9,17 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace DvServerless.MediaWorker.Tests.Endpoints;
 
 /// <summary>The real worker on Kestrel, loopback port 0, with a scripted engine and an in-memory record sink.</summary>
 internal sealed class MediaWorkerServer : IAsyncDisposable
 {
-    private MediaWorkerServer(WebApplication app, Uri baseAddress, FakeEngineFactory engines, RecordingCallRecordSink records, InMemoryCallSessionStore sessions)
+    private MediaWorkerServer(WebApplication app, Uri baseAddress, FakeEngineFactory engines, RecordingCallRecordSink records, InMemoryCallSessionStore sessions,
+        CapturingLoggerProvider logs)
     {
+        Logs = logs;
         Sessions = sessions;
         App = app;
         BaseAddress = baseAddress;
@@ -25,6 +28,9 @@ internal sealed class MediaWorkerServer : IAsyncDisposable
     }
 
     public WebApplication App { get; }
+
+    /// <summary>What the worker logged.</summary>
+    public CapturingLoggerProvider Logs { get; }
 
     public Uri BaseAddress { get; }
 
@@ -42,10 +48,12 @@ internal sealed class MediaWorkerServer : IAsyncDisposable
         var engines = new FakeEngineFactory();
         var records = new RecordingCallRecordSink();
         var sessions = new InMemoryCallSessionStore();
+        var logs = new CapturingLoggerProvider();
         var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
             // A named agent a browser session may ask for (expected_engine_id) or an ACS call's number may route to.
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Agents:sales:Instructions"] = "You sell things." });
+            builder.Logging.AddProvider(logs);
             builder.Services.AddSingleton<IConversationEngineFactory>(engines);
             builder.Services.AddSingleton<ICallRecordSink>(records);
             builder.Services.AddSingleton<DvServerless.Core.Calls.ICallSessionStore>(sessions);
@@ -57,7 +65,7 @@ internal sealed class MediaWorkerServer : IAsyncDisposable
         // The public address: the worker also listens on its internal port.
         var internalPorts = app.Services.GetRequiredService<InternalPort>().Ports;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First(a => !internalPorts.Contains(new Uri(a).Port));
-        return new MediaWorkerServer(app, new Uri(address), engines, records, sessions);
+        return new MediaWorkerServer(app, new Uri(address), engines, records, sessions, logs);
     }
 
     public Uri WebSocketUri(string query) => new($"ws://{BaseAddress.Authority}/media/acs?{query}");

@@ -72,6 +72,44 @@ public sealed class RealtimeSimulatorConnectionDropTests
         var options = Options(new RealtimeConnectionDrop());
 
         var refused = Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(options.Validate);
-        Assert.Contains("After or AfterResponses", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("needs After, AfterResponses or DuringResponse", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_drop_into_a_response_cuts_the_agent_off_mid_answer_without_a_response_done()
+    {
+        // Real-time generation, so that 100 ms into the answer is mid-answer (it is about 1 s of speech).
+        var options = Options(new RealtimeConnectionDrop { DuringResponse = 1, IntoResponse = TimeSpan.FromMilliseconds(100) });
+        options.GenerationSpeed = 1;
+        options.SpeechMsPerCharacter = 60;
+        await using var simulator = await RealtimeSimulator.StartAsync(options);
+        await using var connection = await RealtimeTestConnection.OpenAsync(simulator);
+        await connection.ReadSessionCreatedAsync();
+        await SpeakAsync(connection);
+        await connection.ReceiveUntilAsync("response.created");
+
+        var types = new List<string>();
+        await Assert.ThrowsAsync<WebSocketException>(async () =>
+        {
+            while (await connection.ReceiveAsync() is { } evt)
+            {
+                types.Add((string)evt["type"]!);
+            }
+        });
+
+        Assert.Equal("100 ms into response 1", Assert.Single(simulator.Records.Drops).Trigger);
+        Assert.Contains("response.output_audio.delta", types);
+        Assert.DoesNotContain("response.done", types);
+        Assert.DoesNotContain("response.output_audio_transcript.done", types);
+        Assert.Empty(simulator.Records.Responses);
+    }
+
+    [Fact]
+    public void A_drop_into_a_response_needs_a_response_number_from_one_and_no_negative_time()
+    {
+        Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(Options(new RealtimeConnectionDrop { DuringResponse = 0 }).Validate);
+        Assert.Throws<System.ComponentModel.DataAnnotations.ValidationException>(
+            Options(new RealtimeConnectionDrop { DuringResponse = 1, IntoResponse = TimeSpan.FromMilliseconds(-1) }).Validate);
+        Options(new RealtimeConnectionDrop { DuringResponse = 1 }).Validate();
     }
 }

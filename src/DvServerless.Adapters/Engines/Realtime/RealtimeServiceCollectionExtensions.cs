@@ -37,7 +37,7 @@ public static class RealtimeServiceCollectionExtensions
             .Validate(agent => !string.IsNullOrWhiteSpace(agent.Model) && !string.IsNullOrWhiteSpace(agent.Voice),
                 "Agent:Model and Agent:Voice must be set.")
             .Validate(agent => agent.VadThreshold is >= 0 and <= 1, "Agent:VadThreshold must be between 0 and 1.")
-            .Validate(agent => agent.Reconnect.Validate() is null, "Invalid Agent:Reconnect settings (MaxAttempts 0–100, InitialDelay ≤ MaxDelay, Multiplier ≥ 1, HandoverAfter > 0).")
+            .Validate(agent => agent.Reconnect.Validate() is null, "Invalid Agent:Reconnect settings (MaxAttempts 0–100, InitialDelay ≤ MaxDelay, Multiplier ≥ 1, AttemptTimeout > 0, HandoverAfter > 0).")
             .ValidateOnStart();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AgentOptions>>().Value);
         services.TryAddSingleton(sp => new AgentCatalog(sp.GetRequiredService<AgentOptions>(), configuration));

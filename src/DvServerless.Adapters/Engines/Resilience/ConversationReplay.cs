@@ -29,6 +29,13 @@ internal sealed class ConversationReplay(int maxCharacters)
         }
     }
 
+    /// <summary>
+    /// Adds a turn the dropped connection cut off after <paramref name="heard"/>, so the new session knows the caller
+    /// heard only that much and can finish the thought instead of starting over or greeting again.
+    /// </summary>
+    public void AddCutOff(string speaker, string heard) =>
+        Add(speaker + " (cut off here by the reconnection; the caller heard only this much)", heard.TrimEnd() + " …");
+
     /// <summary><paramref name="instructions"/> with the conversation so far appended (unchanged when there is none).</summary>
     public string AppendTo(string instructions)
     {

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Text;
 using DvServerless.Core.Audio;
 using DvServerless.Core.Engines;
 using Microsoft.Extensions.Logging;
@@ -14,7 +15,10 @@ namespace DvServerless.Adapters.Engines.Resilience;
 /// <remarks>
 /// Works on any <see cref="IConversationEngine"/>. While it reconnects, caller audio is dropped (there is no session to
 /// take it) and commands fail quietly; a response the old session left open is reported failed so the call loop does
-/// not wait for it.
+/// not wait for it. When the drop cut the agent off mid-answer (or before it could answer the caller), the agent's
+/// words so far are reported as that item's transcript (the call plays every byte it received, so that is what the
+/// caller hears), the replay says where the answer stopped, and the new session is asked to respond at once: the agent
+/// goes on instead of leaving the caller in silence until they speak again.
 /// </remarks>
 public sealed partial class ReconnectingConversationEngine : IConversationEngine
 {
@@ -25,12 +29,15 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
     private readonly ILogger _logger;
     private readonly string _callId;
     private readonly ConversationReplay _replay;
-    private readonly HashSet<string> _openResponses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OpenResponse> _openResponses = new(StringComparer.Ordinal);
     private volatile IConversationEngine _current;
     private volatile bool _reconnecting;
     private long _sessionStartedAt;
     private TimeSpan? _handoverAfter;
     private bool _callerSpeaking;
+
+    // The caller finished a turn that no response has started to answer yet (server VAD starts one by itself).
+    private bool _callerAwaitingAnswer;
     private int _disposed;
 
     // The caller audio the call has sent (dropped while reconnecting included), and how much of it came before the
@@ -184,12 +191,28 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
             // The connection ended while the call goes on: close what the old session left open, then reconnect.
             LogDropped(_callId, closed?.Reason ?? "the event stream ended");
             _reconnecting = true;
-            foreach (var open in _openResponses)
+            var resume = _callerAwaitingAnswer;
+            foreach (var (responseId, open) in _openResponses)
             {
-                yield return new ResponseFinished(open, "failed", "the engine connection dropped");
+                // An answer whose words all came (only its response.done was lost) is not said again.
+                resume |= !open.Done;
+                if (open.CutOffTranscript() is { } heard)
+                {
+                    // What the caller hears of it: every byte received is played, and the transcript keeps pace with it.
+                    _replay.AddCutOff("Agent", heard);
+                    LogCutOff(_callId, open.ItemId!, heard.Length);
+                    yield return new AgentTranscriptDone(responseId, open.ItemId!, heard);
+                }
+
+                yield return new ResponseFinished(responseId, "failed", "the engine connection dropped");
             }
 
             _openResponses.Clear();
+            _callerAwaitingAnswer = false;
+            // A caller who was talking (a barge-in, say) has the floor: their turn gets its answer when it ends.
+            resume &= !_callerSpeaking;
+            // The new session hears the caller afresh (its own speech_started, if they still talk).
+            _callerSpeaking = false;
             var fresh = await ReconnectAsync(cancellationToken).ConfigureAwait(false);
             if (fresh is null)
             {
@@ -199,6 +222,14 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
 
             await SwapAsync(fresh).ConfigureAwait(false);
             _reconnecting = false;
+            if (resume)
+            {
+                // The agent was mid-answer or owed one: the new session answers now, from the replayed conversation,
+                // rather than after the caller breaks the silence. No instructions here: they would replace the session's.
+                LogResuming(_callId);
+                await Quietly(e => e.CreateResponseAsync(null, cancellationToken)).ConfigureAwait(false);
+            }
+
             yield return new EngineError("engine_reconnected", $"The engine connection dropped ({closed?.Reason ?? "no reason"}) and was restored.");
         }
     }
@@ -236,16 +267,28 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
         switch (engineEvent)
         {
             case ResponseStarted started:
-                _openResponses.Add(started.ResponseId);
+                _openResponses[started.ResponseId] = new OpenResponse();
+                _callerAwaitingAnswer = false;
                 break;
             case ResponseFinished finished:
                 _openResponses.Remove(finished.ResponseId);
+                break;
+            case AgentAudioDelta audio when _openResponses.TryGetValue(audio.ResponseId, out var speaking):
+                speaking.ItemId ??= audio.ItemId;
+                break;
+            case AgentTranscriptDelta delta when _openResponses.TryGetValue(delta.ResponseId, out var speaking):
+                speaking.Add(delta);
+                break;
+            case AgentTranscriptDone done when _openResponses.TryGetValue(done.ResponseId, out var speaking):
+                speaking.Done = true;
+                _replay.Add("Agent", done.Transcript);
                 break;
             case CallerSpeechStarted:
                 _callerSpeaking = true;
                 break;
             case CallerSpeechStopped:
                 _callerSpeaking = false;
+                _callerAwaitingAnswer = true;
                 break;
             case CallerTranscript transcript:
                 _replay.Add("Caller", transcript.Text);
@@ -303,15 +346,21 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
         agent.GreetFirst = false;
         agent.Instructions = _replay.AppendTo(_agent.Instructions);
         IConversationEngine? fresh = null;
+        // An attempt that hangs (a black-holed connect) would hold the call in silence: it gets AttemptTimeout, then
+        // the next attempt is made. WaitAsync too, for an engine that does not watch the token while it connects.
+        using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _time);
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             fresh = _create(agent);
-            await fresh.StartAsync(cancellationToken).ConfigureAwait(false);
+            await fresh.StartAsync(attempt.Token).WaitAsync(attempt.Token).ConfigureAwait(false);
             return fresh;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            LogAttemptFailed(_callId, ex.Message);
+            LogAttemptFailed(_callId, timeout.IsCancellationRequested
+                ? $"no session after {_options.AttemptTimeout.TotalMilliseconds:0} ms (Agent:Reconnect:AttemptTimeout)"
+                : ex.Message);
             if (fresh is not null)
             {
                 await fresh.DisposeAsync().ConfigureAwait(false);
@@ -382,6 +431,36 @@ public sealed partial class ReconnectingConversationEngine : IConversationEngine
     [LoggerMessage(EventId = 3764, Level = LogLevel.Warning, Message = "Call {CallId}: an engine reconnect attempt failed: {Reason}")]
     private partial void LogAttemptFailed(string callId, string reason);
 
+    [LoggerMessage(EventId = 9450, Level = LogLevel.Information, Message = "Call {CallId}: the drop cut the agent off in item {ItemId} after {Characters} characters of its answer")]
+    private partial void LogCutOff(string callId, string itemId, int characters);
+
+    [LoggerMessage(EventId = 9451, Level = LogLevel.Information, Message = "Call {CallId}: the agent was answering when the engine dropped; the new session answers at once")]
+    private partial void LogResuming(string callId);
+
     [LoggerMessage(EventId = 3765, Level = LogLevel.Error, Message = "Call {CallId}: the engine could not be reconnected after {Attempts} attempts; ending the call")]
     private partial void LogGaveUp(string callId, int attempts);
+
+    /// <summary>A response the session has started and not finished: its spoken item and the words of it so far.</summary>
+    private sealed class OpenResponse
+    {
+        private StringBuilder? _text;
+
+        public string? ItemId { get; set; }
+
+        /// <summary>Its transcript came complete (the item is in the replay already).</summary>
+        public bool Done { get; set; }
+
+        public void Add(AgentTranscriptDelta delta)
+        {
+            ItemId ??= delta.ItemId;
+            if (delta.ItemId == ItemId)
+            {
+                (_text ??= new StringBuilder()).Append(delta.Delta);
+            }
+        }
+
+        /// <summary>The words of a spoken item the drop cut off, or null when nothing of it was said or it was complete.</summary>
+        public string? CutOffTranscript() =>
+            Done || ItemId is null || _text is null || string.IsNullOrWhiteSpace(_text.ToString()) ? null : _text.ToString().Trim();
+    }
 }

@@ -1,15 +1,16 @@
 using DvServerless.Adapters.Engines.Resilience;
 using DvServerless.Core.Engines;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 
 namespace DvServerless.Adapters.Tests.Engines.Resilience;
 
 public sealed class ReconnectingConversationEngineTests
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly TimerWatchingTimeProvider _time = new();
     private readonly List<ScriptedEngine> _made = [];
     private int _failuresLeft;
+    private int _hangsLeft;
+    private Action<ScriptedEngine>? _onCreateResponse;
 
     private ReconnectingConversationEngine Create(AgentOptions? agent = null)
     {
@@ -18,7 +19,7 @@ public sealed class ReconnectingConversationEngineTests
         _made.Add(first);
         return new ReconnectingConversationEngine("call-1", first, a =>
         {
-            var engine = new ScriptedEngine(a, failToStart: _failuresLeft-- > 0);
+            var engine = new ScriptedEngine(a, failToStart: _failuresLeft-- > 0, hangOnStart: _hangsLeft-- > 0) { OnCreateResponse = _onCreateResponse };
             _made.Add(engine);
             return engine;
         }, agent, _time, NullLogger.Instance);
@@ -85,12 +86,159 @@ public sealed class ReconnectingConversationEngineTests
         Assert.Contains("Caller: I need to change my booking.", replayed, StringComparison.Ordinal);
         Assert.Contains("Agent: Sure, which date?", replayed, StringComparison.Ordinal);
         Assert.False(_made[1].Agent.GreetFirst);
+        // The answer had all its words (only response.done was lost): the new session is not asked to say it again.
+        Assert.Equal(0, _made[1].ResponsesCreated);
+        Assert.DoesNotContain("cut off", replayed, StringComparison.Ordinal);
 
         // Audio goes to the new session, and its events come through.
         await engine.SendAudioAsync(new byte[960], CancellationToken.None);
         Assert.Equal(1, _made[1].AudioFramesReceived);
         _made[1].Push(new CallerTranscript("item_9", "The fifth."));
         await Until(() => seen.Contains(new CallerTranscript("item_9", "The fifth.")));
+    }
+
+    [Fact]
+    public async Task A_drop_mid_answer_keeps_what_was_said_and_the_agent_speaks_again_within_the_first_backoff()
+    {
+        var agent = new AgentOptions { Instructions = "Be brief." };
+        agent.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(200);
+        // The new session answers a response.create at once, as Realtime starts streaming audio.
+        _onCreateResponse = e =>
+        {
+            e.Push(new ResponseStarted("resp_2"));
+            e.Push(new AgentAudioDelta("resp_2", "item_3", 0, new byte[4800]));
+        };
+        await using var engine = Create(agent);
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+        _made[0].Push(new CallerSpeechStopped(1500, "item_1"));
+        _made[0].Push(new CallerTranscript("item_1", "Which dates are free?"));
+        _made[0].Push(new ResponseStarted("resp_1"));
+        _made[0].Push(new AgentAudioDelta("resp_1", "item_2", 0, new byte[4800]));
+        _made[0].Push(new AgentTranscriptDelta("resp_1", "item_2", "The fifth and "));
+        _made[0].Push(new AgentTranscriptDelta("resp_1", "item_2", "the ninth of"));
+        var droppedAt = _time.GetTimestamp();
+        _made[0].Drop("1006 abnormal closure");
+
+        // The first attempt waits the configured backoff, not a moment less.
+        await _time.ArmedAsync(TimeSpan.FromMilliseconds(200));
+        _time.Advance(TimeSpan.FromMilliseconds(199));
+        await Task.Delay(50);
+        Assert.Single(_made);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await Until(() => seen.OfType<AgentAudioDelta>().Any(d => d.ResponseId == "resp_2"));
+        var backAfter = _time.GetElapsedTime(droppedAt);
+
+        // The session is back and the agent speaks again with no caller turn in between: 200 ms of (fake) time, ≤ 1 s.
+        Assert.True(backAfter <= TimeSpan.FromSeconds(1), $"agent audio again {backAfter.TotalMilliseconds} ms after the drop");
+        Assert.Equal(2, _made.Count);
+        Assert.Equal(1, _made[1].ResponsesCreated);
+        List<EngineEvent> events;
+        lock (seen)
+        {
+            events = [.. seen];
+        }
+
+        // The cut answer is what the caller heard of it, and its turn is closed before the new session speaks.
+        var cut = events.IndexOf(new AgentTranscriptDone("resp_1", "item_2", "The fifth and the ninth of"));
+        var failed = events.IndexOf(new ResponseFinished("resp_1", "failed", "the engine connection dropped"));
+        var reconnected = events.FindIndex(e => e is EngineError { Code: "engine_reconnected" });
+        var resumed = events.FindIndex(e => e is ResponseStarted { ResponseId: "resp_2" });
+        Assert.True(cut >= 0 && cut < failed && failed < reconnected && reconnected < resumed, string.Join(" | ", events.Select(e => e.GetType().Name)));
+        // The new session knows where the answer stopped.
+        var replayed = _made[1].Agent.Instructions;
+        Assert.Contains("Caller: Which dates are free?", replayed, StringComparison.Ordinal);
+        Assert.Contains("Agent (cut off here by the reconnection; the caller heard only this much): The fifth and the ninth of …", replayed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_drop_after_the_caller_finished_a_turn_but_before_the_answer_started_gets_the_answer_from_the_new_session()
+    {
+        await using var engine = Create();
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+        _made[0].Push(new CallerSpeechStopped(1500, "item_1"));
+        _made[0].Drop("1006 abnormal closure");
+
+        await AdvanceUntil(() => engine.Reconnects == 1);
+        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+
+        Assert.Equal(1, _made[1].ResponsesCreated);
+    }
+
+    [Fact]
+    public async Task A_drop_in_a_pause_leaves_the_next_word_to_the_caller()
+    {
+        await using var engine = Create();
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+        _made[0].Push(new CallerSpeechStopped(1500, "item_1"));
+        _made[0].Push(new ResponseStarted("resp_1"));
+        _made[0].Push(new AgentTranscriptDone("resp_1", "item_2", "Sure."));
+        _made[0].Push(new ResponseFinished("resp_1", "completed", null));
+        _made[0].Drop("1006 abnormal closure");
+
+        await AdvanceUntil(() => engine.Reconnects == 1);
+        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+
+        Assert.Equal(0, _made[1].ResponsesCreated);
+    }
+
+    [Fact]
+    public async Task A_drop_while_the_caller_talks_over_the_agent_leaves_the_floor_to_the_caller()
+    {
+        await using var engine = Create();
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+        _made[0].Push(new ResponseStarted("resp_1"));
+        _made[0].Push(new AgentTranscriptDelta("resp_1", "item_2", "The fifth and "));
+        _made[0].Push(new CallerSpeechStarted(2000, "item_3"));
+        _made[0].Drop("1006 abnormal closure");
+
+        await AdvanceUntil(() => engine.Reconnects == 1);
+        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+
+        Assert.Equal(0, _made[1].ResponsesCreated);
+    }
+
+    [Fact]
+    public async Task An_attempt_that_hangs_is_abandoned_after_the_attempt_timeout_and_the_next_one_restores_the_call()
+    {
+        var agent = new AgentOptions();
+        agent.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(200);
+        agent.Reconnect.AttemptTimeout = TimeSpan.FromSeconds(3);
+        _hangsLeft = 1;
+        await using var engine = Create(agent);
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+        _made[0].Drop("gone");
+
+        await _time.ArmedAsync(TimeSpan.FromMilliseconds(200));
+        _time.Advance(TimeSpan.FromMilliseconds(200));
+        await _time.ArmedAsync(TimeSpan.FromSeconds(3));
+        Assert.Equal(2, _made.Count); // the first attempt, hanging
+        _time.Advance(TimeSpan.FromMilliseconds(2999));
+        await Task.Delay(50);
+        Assert.Equal(2, _made.Count);
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        await _time.ArmedAsync(TimeSpan.FromMilliseconds(400));
+        Assert.True(_made[1].Disposed);
+        _time.Advance(TimeSpan.FromMilliseconds(400));
+        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+
+        Assert.Equal(3, _made.Count);
+        Assert.Equal(1, engine.Reconnects);
+        Assert.DoesNotContain(seen, e => e is EngineClosed);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void A_non_positive_attempt_timeout_is_refused_at_start_up(int seconds)
+    {
+        var options = new EngineReconnectOptions { AttemptTimeout = TimeSpan.FromSeconds(seconds) };
+
+        Assert.Equal("Agent:Reconnect:AttemptTimeout must be positive.", options.Validate());
     }
 
     [Fact]

@@ -5,8 +5,11 @@ using DvServerless.Core.Engines;
 
 namespace DvServerless.Adapters.Tests.Engines.Resilience;
 
-/// <summary>An engine whose events the test pushes, that records what it was sent and can refuse to start.</summary>
-internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = false) : IConversationEngine
+/// <summary>
+/// An engine whose events the test pushes, that records what it was sent and can refuse to start or never finish
+/// starting (a black-holed connect that ignores its token).
+/// </summary>
+internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = false, bool hangOnStart = false) : IConversationEngine
 {
     private readonly Channel<EngineEvent> _events = Channel.CreateUnbounded<EngineEvent>();
 
@@ -15,6 +18,12 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
     public int AudioFramesReceived { get; private set; }
 
     public bool Disposed { get; private set; }
+
+    /// <summary>How many <c>response.create</c>s it was sent.</summary>
+    public int ResponsesCreated { get; private set; }
+
+    /// <summary>What the engine does on a <c>response.create</c> (e.g. push a spoken answer).</summary>
+    public Action<ScriptedEngine>? OnCreateResponse { get; set; }
 
     public string Name => "scripted";
 
@@ -33,7 +42,9 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
     public bool Dropped { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken) =>
-        failToStart ? Task.FromException(new IOException("connection refused")) : Task.CompletedTask;
+        failToStart ? Task.FromException(new IOException("connection refused"))
+        : hangOnStart ? new TaskCompletionSource().Task
+        : Task.CompletedTask;
 
     public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
     {
@@ -46,7 +57,12 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken)
+    {
+        ResponsesCreated++;
+        OnCreateResponse?.Invoke(this);
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

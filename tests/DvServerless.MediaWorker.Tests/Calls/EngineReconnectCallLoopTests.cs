@@ -1,0 +1,133 @@
+using DvServerless.Adapters.Engines.Resilience;
+using DvServerless.Core.Audio;
+using DvServerless.Core.Engines;
+using DvServerless.MediaWorker.Calls;
+using DvServerless.MediaWorker.Calls.Tools;
+using DvServerless.MediaWorker.Hosting;
+using DvServerless.MediaWorker.Tests.Fakes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace DvServerless.MediaWorker.Tests.Calls;
+
+/// <summary>
+/// The engine connection drops while the agent speaks, seen from the caller's side of the call loop on a fake clock: the
+/// audio already received plays out, the cut answer's turn keeps its words, and the new session's answer reaches the
+/// caller within a second of the drop.
+/// </summary>
+public sealed class EngineReconnectCallLoopTests
+{
+    private const byte CutByte = 0x11;
+    private const byte ResumedByte = 0x22;
+
+    [Fact]
+    public async Task After_a_drop_mid_answer_the_caller_hears_the_agent_again_within_a_second_of_the_drop()
+    {
+        var time = new BackoffWatchingTimeProvider();
+        var agent = new AgentOptions { Instructions = "Be brief." };
+        agent.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(200);
+        var first = new ScriptedEngine();
+        var second = new ScriptedEngine();
+        await using var engine = new ReconnectingConversationEngine("call-1", first, _ => second, agent, time, NullLogger.Instance);
+        var leg = new InMemoryCallLeg(AudioFormat.Pcm24k);
+        var sink = new RecordingCallRecordSink();
+        using var meters = new TestMeterFactory();
+        using var stop = new CancellationTokenSource();
+        await using var loop = new CallLoop("call-1", leg, engine, new CallLoopOptions(), sink, new RecordingCallControl(), [new EndCallToolHandler()],
+            time, new MediaWorkerMetrics(meters), NullLogger.Instance);
+        var run = loop.RunAsync(stop.Token);
+
+        // 200 ms of the answer (and its first words) reached the worker, then the connection drops.
+        first.Emit(new ResponseStarted("resp-1"));
+        first.Emit(new AgentAudioDelta("resp-1", "item-1", 0, Audio(200, CutByte)));
+        first.Emit(new AgentTranscriptDelta("resp-1", "item-1", "The fifth and "));
+        await first.WhenConsumedAsync();
+        await loop.WhenProcessedAsync();
+        var droppedAt = time.GetUtcNow();
+        first.Close();
+        await time.BackoffArmedAsync(agent.Reconnect.InitialDelay);
+
+        // Real time only lets the worker run between the 20 ms steps of the fake clock; every figure is on the fake clock.
+        TimeSpan? resumedAfter = null;
+        var answered = false;
+        for (var step = 0; step < 100 && resumedAfter is null; step++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(20));
+            await Task.Delay(5);
+            await loop.WhenProcessedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            if (!answered && second.Started && second.ResponsesCreated.Count == 1)
+            {
+                // The new session answers the response.create it was sent, as Realtime does.
+                answered = true;
+                second.Emit(new ResponseStarted("resp-2"));
+                second.Emit(new AgentAudioDelta("resp-2", "item-2", 0, Audio(400, ResumedByte)));
+            }
+
+            if (leg.Frames.Any(f => f[0] == ResumedByte))
+            {
+                resumedAfter = time.GetUtcNow() - droppedAt;
+            }
+        }
+
+        Assert.NotNull(resumedAfter);
+        Assert.True(resumedAfter <= TimeSpan.FromSeconds(1), $"the caller heard the agent again {resumedAfter?.TotalMilliseconds} ms after the drop");
+        Assert.Null(second.ResponsesCreated[0]); // no instructions: they would replace the replayed conversation
+        // The audio that had arrived played out in full before the new answer, which follows it.
+        var frames = leg.Frames.Select(f => f[0]).ToList();
+        Assert.Equal(10, frames.Count(b => b == CutByte));
+        Assert.True(frames.LastIndexOf(CutByte) < frames.IndexOf(ResumedByte));
+        // The cut answer's turn is written with the words that were said.
+        var entries = await sink.WaitForAsync(e => e.Any(x => x.Kind == "turn" && x.ItemId == "item-1"));
+        Assert.Equal("The fifth and", entries.First(x => x.Kind == "turn" && x.ItemId == "item-1").Text);
+
+        leg.Hangup();
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static byte[] Audio(int milliseconds, byte fill)
+    {
+        var bytes = new byte[AudioFormat.Pcm24k.BytesPerMillisecond * milliseconds];
+        bytes.AsSpan().Fill(fill);
+        return bytes;
+    }
+
+    /// <summary>A fake clock that says when the reconnect's backoff is armed, so the test advances past it, not before it.</summary>
+    private sealed class BackoffWatchingTimeProvider : FakeTimeProvider
+    {
+        private readonly List<TimeSpan> _armed = [];
+
+        public BackoffWatchingTimeProvider()
+            : base(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero))
+        {
+        }
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            lock (_armed)
+            {
+                _armed.Add(dueTime);
+            }
+
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+
+        public async Task BackoffArmedAsync(TimeSpan delay)
+        {
+            for (var i = 0; i < 500; i++)
+            {
+                lock (_armed)
+                {
+                    if (_armed.Contains(delay))
+                    {
+                        return;
+                    }
+                }
+
+                await Task.Delay(10);
+            }
+
+            Assert.Fail($"no {delay.TotalMilliseconds} ms backoff was armed");
+        }
+    }
+}
