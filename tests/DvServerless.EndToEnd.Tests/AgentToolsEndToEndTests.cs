@@ -78,6 +78,12 @@ public sealed class AgentToolsEndToEndTests
         // The worker was given no ACS setting (no endpoint, key or transfer target): only the Functions app could act.
         Assert.DoesNotContain(workers.Launch.Settings.Keys, key => key.StartsWith("Acs:", StringComparison.OrdinalIgnoreCase));
         Assert.Equal(settings.ContainsKey("Acs:TransferTarget") ? "true" : null, workers.Launch.Settings.GetValueOrDefault("CallActions:OfferTransfer"));
+        // The worker logs its request once it is on the queue, which can be after the Functions app acted on it.
+        while (!workers.Worker.Output.Contains("requested of the Functions app", StringComparison.Ordinal) && !timeout.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None);
+        }
+
         Assert.Contains("requested of the Functions app", workers.Worker.Output, StringComparison.Ordinal);
         return (result, logs.Messages.ToArray());
     }
