@@ -15,7 +15,7 @@ public enum CallActionOutcome
     /// <summary>The call is not an ACS call (browser, SIP): its own channel ends it.</summary>
     NotAcs,
 
-    /// <summary>The ACS call has no call connection yet, or is already over.</summary>
+    /// <summary>The ACS call has no call connection yet, ACS no longer knows it, or (for a transfer) its session is over.</summary>
     NoConnection,
 
     /// <summary>A transfer, but this app has no <c>Acs:TransferTarget</c>.</summary>

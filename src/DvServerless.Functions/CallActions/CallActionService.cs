@@ -78,7 +78,9 @@ public sealed partial class CallActionService
         _ when !string.Equals(session.TenantId, action.TenantId, StringComparison.Ordinal) => CallActionOutcome.TenantMismatch,
         { Channel: not CallChannel.Acs } => CallActionOutcome.NotAcs,
         { CallConnectionId: null or "" } => CallActionOutcome.NoConnection,
-        _ when CallStateMachine.IsFinal(session.State) => CallActionOutcome.NoConnection,
+        // A hang-up goes to ACS even when the session already says Ended: the worker ends its own bookkeeping right after
+        // asking (WorkerCallEnd), usually before this runs, while the ACS call is still up. ACS answers 404 if it is gone.
+        _ when action.Action == CallActionKind.Transfer && CallStateMachine.IsFinal(session.State) => CallActionOutcome.NoConnection,
         _ when action.Action == CallActionKind.Transfer && string.IsNullOrWhiteSpace(_options.Value.TransferTarget) => CallActionOutcome.NoTransferTarget,
         _ => null,
     };

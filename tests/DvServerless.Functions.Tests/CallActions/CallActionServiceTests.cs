@@ -66,14 +66,24 @@ public sealed class CallActionServiceTests
     }
 
     [Fact]
-    public async Task A_call_without_a_connection_or_already_over_is_refused()
+    public async Task A_call_without_a_connection_is_refused_and_an_ended_one_is_not_transferred()
     {
         await AddAsync("call-ringing", connection: null, state: CallState.Ringing);
         await AddAsync("call-ended", state: CallState.Ended);
 
         Assert.Equal(CallActionOutcome.NoConnection, await Service().ExecuteAsync(new CallActionMessage("call-ringing", CallActionKind.HangUp, TenantId: "contoso"), default));
-        Assert.Equal(CallActionOutcome.NoConnection, await Service().ExecuteAsync(new CallActionMessage("call-ended", CallActionKind.HangUp, TenantId: "contoso"), default));
+        Assert.Equal(CallActionOutcome.NoConnection, await Service().ExecuteAsync(new CallActionMessage("call-ended", CallActionKind.Transfer, TenantId: "contoso"), default));
         Assert.Empty(_acs.Requests);
+    }
+
+    [Fact]
+    public async Task A_hang_up_reaches_acs_even_when_the_worker_already_ended_the_session()
+    {
+        // The worker marks the session Ended right after asking (its call-end bookkeeping), often before this runs.
+        await AddAsync("call-1", state: CallState.Ended);
+
+        Assert.Equal(CallActionOutcome.Done, await Service().ExecuteAsync(new CallActionMessage("call-1", CallActionKind.HangUp, "drain", "contoso"), default));
+        Assert.Equal(["terminate conn-1"], _acs.Requests);
     }
 
     [Theory]
