@@ -187,7 +187,8 @@ public sealed partial class AppIdentityTests
         var shape = ConditionShape().Match(condition);
         Assert.True(shape.Success, $"unexpected condition shape: {condition}");
         var gated = ActionMatches().Matches(shape.Groups["actions"].Value).Select(m => m.Groups["action"].Value).ToHashSet();
-        Assert.Superset(QueueMessageActions.ToHashSet(), gated);
+        // Every gated action is a queue message action (each branch below says which ones).
+        Assert.Subset(QueueMessageActions.ToHashSet(), gated);
 
         var allowed = QueueNameTest().Matches(shape.Groups["names"].Value).Select(m => (m.Groups["op"].Value, m.Groups["value"].Value)).ToList();
         var clauses = shape.Groups["names"].Value.Split(" OR ", StringSplitOptions.TrimEntries);
@@ -197,6 +198,7 @@ public sealed partial class AppIdentityTests
         switch (variable)
         {
             case CallActionQueue:
+                // Message Sender holds only this message action: nothing else of the role escapes the name check.
                 Assert.Equal(["Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action"], gated);
                 Assert.Equal([("StringEquals", callActions)], allowed);
                 break;
