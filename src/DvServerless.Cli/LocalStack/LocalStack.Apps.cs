@@ -50,7 +50,7 @@ public sealed partial class LocalStack
                 {
                     ["MediaWorker:InternalUrls"] = Setting(workerInternalUrls[i]),
                     ["Live:RestAccessKey"] = keys.LiveRest,
-                }));
+                }), options.Environment);
                 if (options.MediaWorkerLauncher is { } launcher)
                 {
                     workerUrls[i] = Loopback(choosePort());
@@ -122,11 +122,13 @@ public sealed partial class LocalStack
     /// <summary>
     /// The worker's settings without any <c>Acs:*</c>: as in Azure, the worker holds no ACS access and asks the Functions app
     /// to hang up and transfer ACS calls (queue <c>dvs-call-actions</c>). A transfer target given to the stack is the
-    /// Functions app's; the worker learns only that the agent may offer transfers (<c>CallActions:OfferTransfer</c>).
+    /// Functions app's (a setting, or <c>Acs__TransferTarget</c> in the environment, which the in-process apps both read);
+    /// the worker learns only that the agent may offer transfers (<c>CallActions:OfferTransfer</c>).
     /// </summary>
-    private static Dictionary<string, string?> WorkerSettings(Dictionary<string, string?> settings)
+    private static Dictionary<string, string?> WorkerSettings(Dictionary<string, string?> settings, IReadOnlyDictionary<string, string?> environment)
     {
-        var offerTransfer = settings.TryGetValue("Acs:TransferTarget", out var target) && !string.IsNullOrWhiteSpace(target);
+        var offerTransfer = (settings.TryGetValue("Acs:TransferTarget", out var target) && !string.IsNullOrWhiteSpace(target))
+            || (environment.TryGetValue("Acs__TransferTarget", out var fromEnvironment) && !string.IsNullOrWhiteSpace(fromEnvironment));
         var worker = settings.Where(s => !s.Key.StartsWith("Acs:", StringComparison.OrdinalIgnoreCase)).ToDictionary();
         if (offerTransfer)
         {
