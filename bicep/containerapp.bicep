@@ -13,6 +13,8 @@ param identityClientId string
 param registryLoginServer string
 param applicationInsightsConnectionString string
 param storageBlobEndpoint string
+@description('The storage account\'s name: the active-calls scale rule counts the open-session markers in its `sessions` container.')
+param storageAccountName string
 @description('The Azure SignalR Service endpoint; the worker is the live hub\'s server there (Default mode).')
 param signalREndpoint string
 @description('The ACS media streaming format the Functions app asks for (MediaWorker__AcsAudioFormat: the worker\'s ACS leg reads audio in it).')
@@ -46,6 +48,9 @@ param cpu string = '0.5'
 param memory string = '1Gi'
 param minReplicas int = 1
 param maxReplicas int = 10
+@minValue(1)
+@description('Calls a replica is meant to carry: a replica is added per this many active calls (every channel: ACS, SIP, browser).')
+param callsPerReplica int = 50
 param targetPort int = 8080
 @description('The internal port: /metrics, reachable only inside the Container Apps environment (http://<app name>:9090/metrics).')
 param internalPort int = 9090
@@ -193,15 +198,34 @@ resource app 'Microsoft.App/containerApps@2025-07-01' = {
       scale: {
         minReplicas: minReplicas
         maxReplicas: maxReplicas
-        // Each call holds one media WebSocket, a concurrent request for the ingress: a replica is added per 50 calls, or
-        // sooner when the audio work (resampling, VAD, the engine sockets) keeps the CPU above 70 %. Commands for a call
-        // reach its replica through that replica's Storage queue, whichever replica the ingress would pick.
+        // Active calls, counted the way the tenant limits count them: one open-session marker (blob `open/{callId}` in
+        // container `sessions`) per session that has not ended or failed, whatever its channel. KEDA lists that prefix
+        // (one request per 5,000 calls, with the worker's identity) and asks for one replica per callsPerReplica calls.
+        // A SIP call's sideband is a socket the worker opens, so the HTTP rule below does not see it; this rule does.
+        // The HTTP rule stays as a backstop when the listing fails: each ACS or browser call holds one media WebSocket,
+        // a concurrent request for the ingress. CPU above 70 % adds a replica sooner. Commands for a call reach its
+        // replica through that replica's Storage queue, whichever replica the ingress would pick.
         rules: [
+          {
+            name: 'active-calls'
+            custom: {
+              type: 'azure-blob'
+              identity: identityId
+              metadata: {
+                accountName: storageAccountName
+                blobContainerName: 'sessions'
+                // KEDA appends the delimiter: it lists `open/` one level deep, which is every marker and nothing else.
+                blobPrefix: 'open'
+                blobDelimiter: '/'
+                blobCount: string(callsPerReplica)
+              }
+            }
+          }
           {
             name: 'http-concurrency'
             http: {
               metadata: {
-                concurrentRequests: '50'
+                concurrentRequests: string(callsPerReplica)
               }
             }
           }

@@ -191,12 +191,33 @@ var commandReplyRule = {
   }
 }
 
+// An open-session marker (`sessions/open/{callId}`, rewritten with every update of its session) is deleted when its session
+// ends or fails. One left behind by a process that died before recording the end would be counted by the worker's
+// active-calls scale rule, which cannot skip stale markers as the tenant limits do (after 4 h): such markers go a day
+// after their last write. The sessions' own retention rule is days to years; this one is for the markers alone.
+var openSessionMarkerRule = {
+  name: 'expire-stale-open-session-markers'
+  enabled: true
+  type: 'Lifecycle'
+  definition: {
+    filters: {
+      blobTypes: [ 'blockBlob' ]
+      prefixMatch: [ 'sessions/open/' ]
+    }
+    actions: {
+      baseBlob: {
+        delete: { daysAfterModificationGreaterThan: 1 }
+      }
+    }
+  }
+}
+
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2025-01-01' = {
   parent: storage
   name: 'default'
   properties: {
     policy: {
-      rules: concat([ rateLimitRule, commandReplyRule ], retentionRules)
+      rules: concat([ rateLimitRule, commandReplyRule, openSessionMarkerRule ], retentionRules)
     }
   }
 }

@@ -76,6 +76,10 @@ param minutesRetentionDays int = 365
 @description('Days audit records are kept (0: forever). azd: AUDIT_RETENTION_DAYS.')
 param auditRetentionDays int = 365
 
+@minValue(1)
+@description('Active calls per media worker replica: the worker scales out by one replica per this many calls (all channels). azd: CALLS_PER_REPLICA.')
+param callsPerReplica int = 50
+
 @minValue(300)
 @maxValue(3600)
 @description('Seconds a stopping media worker (redeploy, scale-in) lets its calls run to their end before the goodbye (MediaWorker__DrainTimeout). The container\'s termination grace period is computed from it. azd: DRAIN_TIMEOUT_SECONDS.')
@@ -294,6 +298,7 @@ module mediaWorker '../bicep/containerapp.bicep' = {
     registryLoginServer: registry.outputs.loginServer
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     storageBlobEndpoint: storage.outputs.blobEndpoint
+    storageAccountName: storage.outputs.name
     acsAudioFormat: acsAudioFormat
     offerTransfer: !empty(acsTransferTarget)
     signalREndpoint: signalR.outputs.endpoint
@@ -309,6 +314,7 @@ module mediaWorker '../bicep/containerapp.bicep' = {
     exists: mediaworkerExists
     drainTimeoutSeconds: drainTimeoutSeconds
     drainGoodbyeTimeoutSeconds: drainGoodbyeTimeoutSeconds
+    callsPerReplica: callsPerReplica
   }
 }
 

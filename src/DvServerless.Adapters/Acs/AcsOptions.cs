@@ -21,6 +21,9 @@ public sealed class AcsOptions
     /// </summary>
     public string? TransferTarget { get; set; }
 
+    /// <summary>How Call Automation requests are retried on 429, 5xx and transport failures (<c>Acs:Retry:*</c>).</summary>
+    public AcsRetryOptions Retry { get; set; } = new();
+
     /// <summary>Whether <see cref="ConnectionString"/> or <see cref="Endpoint"/> names an ACS resource (else the local simulator's default).</summary>
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ConnectionString) || Endpoint is not null;
 }

@@ -6,8 +6,9 @@ using Azure.Core.Pipeline;
 namespace DvServerless.Adapters.Acs;
 
 /// <summary>
-/// Azure.Core's retry (408, 429, 5xx and transport failures, exponential delays, the server's <c>Retry-After</c>
-/// honoured) with one bound added: a <c>Retry-After</c> longer than <see cref="MaxRetryAfter"/> ends the retries at once
+/// Azure.Core's retry (408, 429, 5xx and transport failures, exponential delays, the server's <c>Retry-After</c>,
+/// <c>retry-after-ms</c> or <c>x-ms-retry-after-ms</c> honoured) with one bound added: a server-asked wait longer than
+/// <see cref="MaxRetryAfter"/> (in any of those headers) ends the retries at once
 /// instead of being waited out, because Call Automation requests run inside a webhook or a live call, where a wait of
 /// minutes helps nobody. The request then fails with the service's answer (<see cref="AcsRequestFailedException"/>).
 /// </summary>
@@ -27,10 +28,27 @@ public sealed class AcsRetryPolicy : RetryPolicy
     /// <summary>The longest server-asked wait (<c>Retry-After</c>) that is honoured.</summary>
     public TimeSpan MaxRetryAfter { get; }
 
-    /// <summary>The wait <c>Retry-After</c> asks for (seconds or an HTTP date), or null.</summary>
+    /// <summary>
+    /// The wait the service asks for, read as Azure.Core's retry reads it (so the bound applies to the wait it would
+    /// take): <c>retry-after-ms</c>, then <c>x-ms-retry-after-ms</c> (milliseconds), then <c>Retry-After</c> (seconds or
+    /// an HTTP date); null when none is given.
+    /// </summary>
     public static TimeSpan? RetryAfter(Response? response, DateTimeOffset now)
     {
-        if (response is null || !response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value))
+        if (response is null)
+        {
+            return null;
+        }
+
+        foreach (var header in (ReadOnlySpan<string>)["retry-after-ms", "x-ms-retry-after-ms"])
+        {
+            if (response.Headers.TryGetValue(header, out var ms) && int.TryParse(ms, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
+            {
+                return TimeSpan.FromMilliseconds(milliseconds);
+            }
+        }
+
+        if (!response.Headers.TryGetValue("Retry-After", out var value) || string.IsNullOrWhiteSpace(value))
         {
             return null;
         }

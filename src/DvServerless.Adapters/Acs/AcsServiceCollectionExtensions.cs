@@ -13,7 +13,8 @@ public static class AcsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="ICallAutomationClient"/> from configuration section <c>Acs</c>: <c>Acs:ConnectionString</c>
-    /// (HMAC), or <c>Acs:Endpoint</c> with Entra ID; with neither, the local ACS simulator's connection string.
+    /// (HMAC), or <c>Acs:Endpoint</c> with Entra ID; with neither, the local ACS simulator's connection string. Retries
+    /// from <c>Acs:Retry</c> (<see cref="AcsRetryOptions"/>).
     /// </summary>
     public static IServiceCollection AddAcsCallAutomation(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,6 +29,7 @@ public static class AcsServiceCollectionExtensions
                 "Acs:Endpoint must be an https URL.")
             .Validate(o => string.IsNullOrWhiteSpace(o.TransferTarget) || IsTransferTarget(o.TransferTarget),
                 "Acs:TransferTarget must be a phone number in E.164 (+14255550123) or an ACS raw id (8:acs:…, 4:+1…).")
+            .Validate(o => o.Retry.Validate() is null, "Invalid Acs:Retry settings (MaxRetries 0–10, Delay 0–10 s, MaxDelay Delay–1 min, NetworkTimeout 1–100 s, MaxRetryAfter 0–1 min).")
             // The simulator's connection string (and its public access key) is a local default only. Read when validated:
             // hosts and tests add configuration after registration.
             .Validate(o => !AzureHostDetection.IsInAzure(key => configuration[key]) || NamesRealResource(o),
@@ -42,11 +44,11 @@ public static class AcsServiceCollectionExtensions
             var logger = provider.GetService<ILogger<AcsCallAutomationClient>>();
             if (string.IsNullOrWhiteSpace(options.ConnectionString) && options.Endpoint is not null)
             {
-                return new AcsCallAutomationClient(options.Endpoint, new DefaultAzureCredential(), new AcsCallAutomationClientOptions(), time, logger);
+                return new AcsCallAutomationClient(options.Endpoint, new DefaultAzureCredential(), options.Retry.ToClientOptions(), time, logger);
             }
 
             var connectionString = string.IsNullOrWhiteSpace(options.ConnectionString) ? LocalDefaults.AcsConnectionString : options.ConnectionString;
-            return new AcsCallAutomationClient(AcsConnectionString.Parse(connectionString), new AcsCallAutomationClientOptions(), time, logger);
+            return new AcsCallAutomationClient(AcsConnectionString.Parse(connectionString), options.Retry.ToClientOptions(), time, logger);
         });
         services.TryAddSingleton<ICallAutomationClient>(provider => provider.GetRequiredService<AcsCallAutomationClient>());
         return services;

@@ -13,11 +13,29 @@ internal static class VoiceHttpResults
         ? Results.Json(new VoiceReply<VoiceRoomData>(0, new VoiceRoomData(result.Session!.CallId)), statusCode: successStatus)
         : Refusal(result);
 
-    /// <summary>The refusal of a result that is not <see cref="VoiceOutcome.Ok"/>.</summary>
-    public static IResult Refusal(VoiceResult result)
+    /// <summary>The error code of a 503 for a dependency that is down for now.</summary>
+    public const string UnavailableCode = "upstream_unavailable";
+
+    /// <summary>
+    /// The refusal of a result that is not <see cref="VoiceOutcome.Ok"/>; <paramref name="context"/> carries the
+    /// <c>Retry-After</c> of <see cref="VoiceOutcome.Unavailable"/>.
+    /// </summary>
+    public static IResult Refusal(VoiceResult result, HttpContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         var message = result.Message ?? string.Empty;
+        if (result.Outcome == VoiceOutcome.Unavailable)
+        {
+            // "A dependency that is down gets a fast 503 with Retry-After": the header and the body say when.
+            var seconds = result.RetryAfterSeconds ?? 5;
+            if (context is not null)
+            {
+                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return Results.Json(new ErrorBody(UnavailableCode, message, RetryAfter: seconds), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+
         return result.Outcome switch
         {
             VoiceOutcome.Invalid => ErrorResults.BadRequest(message),

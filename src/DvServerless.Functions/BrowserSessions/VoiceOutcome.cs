@@ -26,4 +26,10 @@ public enum VoiceOutcome
 
     /// <summary>The media worker or OpenAI failed or did not answer (502; the detail is logged, not returned).</summary>
     UpstreamFailed,
+
+    /// <summary>
+    /// OpenAI is down or throttling for now (no answer, 429 or 5xx after the retries): 503 with <c>Retry-After</c>
+    /// (<see cref="VoiceResult.RetryAfterSeconds"/>), so the client knows to come back rather than give up.
+    /// </summary>
+    Unavailable,
 }

@@ -8,9 +8,15 @@ namespace DvServerless.Functions.BrowserSessions;
 /// <param name="Session">The session, when the request reached one.</param>
 /// <param name="MediaToken">For a start: the browser media token bound to the session.</param>
 /// <param name="MediaUrl">For a start: the worker's browser leg URL (<c>ws(s)://…/media/browser</c>).</param>
+/// <param name="RetryAfterSeconds">For <see cref="VoiceOutcome.Unavailable"/>: when to try again, in seconds.</param>
 public sealed record VoiceResult(
-    VoiceOutcome Outcome, string? Message = null, CallSession? Session = null, string? MediaToken = null, string? MediaUrl = null)
+    VoiceOutcome Outcome, string? Message = null, CallSession? Session = null, string? MediaToken = null, string? MediaUrl = null,
+    int? RetryAfterSeconds = null)
 {
     /// <summary>A refusal.</summary>
     public static VoiceResult Refused(VoiceOutcome outcome, string message) => new(outcome, message);
+
+    /// <summary>A dependency is down for now: try again after <paramref name="retryAfterSeconds"/>.</summary>
+    public static VoiceResult Unavailable(string message, int retryAfterSeconds) =>
+        new(VoiceOutcome.Unavailable, message, RetryAfterSeconds: retryAfterSeconds);
 }

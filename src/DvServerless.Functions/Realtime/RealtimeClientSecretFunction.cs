@@ -32,6 +32,7 @@ public sealed class RealtimeClientSecretFunction
     [ProducesResponseType<ErrorBody>(StatusCodes.Status401Unauthorized)]
     [ProducesResponseType<ErrorBody>(StatusCodes.Status413PayloadTooLarge)]
     [ProducesResponseType<ErrorBody>(StatusCodes.Status502BadGateway)]
+    [ProducesResponseType<ErrorBody>(StatusCodes.Status503ServiceUnavailable)]
     [Function("RealtimeClientSecret")]
     public Task<IResult> RunAsync([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = Route)] HttpRequest req, CancellationToken cancellationToken)
     {
@@ -45,7 +46,7 @@ public sealed class RealtimeClientSecretFunction
             }
 
             var (reply, refusal) = await _secrets.CreateAsync(caller, request!.ExpiresAfterSeconds, cancellationToken);
-            return refusal is not null ? VoiceHttpResults.Refusal(refusal) : Results.Json(reply);
+            return refusal is not null ? VoiceHttpResults.Refusal(refusal, req.HttpContext) : Results.Json(reply);
         });
     }
 }

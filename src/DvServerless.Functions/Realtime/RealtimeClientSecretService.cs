@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.ClientSecrets;
 using DvServerless.Core.Engines;
@@ -16,6 +17,9 @@ public sealed class RealtimeClientSecretService
 {
     /// <summary>How long a key may create sessions when the caller does not say.</summary>
     public const int DefaultExpiresAfterSeconds = 600;
+
+    /// <summary>The <c>Retry-After</c> answered when OpenAI is unavailable and named no wait of its own.</summary>
+    public const int DefaultRetryAfterSeconds = 5;
 
     private readonly RealtimeClientSecretsClientFactory _factory;
     private readonly TenantRealtimeProjects _projects;
@@ -44,10 +48,27 @@ public sealed class RealtimeClientSecretService
         // The page's own connection carries no tools: the gateway's sideband, attached afterwards, handles them.
         var session = AcceptSessionBuilder.Build(_agent);
         var result = await ClientFor(caller.TenantId).CreateAsync(session, seconds, cancellationToken).ConfigureAwait(false);
-        return result.Secret is { } secret
-            ? (new ClientSecretReply(secret.Value, secret.ExpiresAt.ToUnixTimeSeconds()), null)
-            : (null, VoiceResult.Refused(VoiceOutcome.UpstreamFailed, "The Realtime API did not mint a key; see the gateway's log."));
+        if (result.Secret is { } secret)
+        {
+            return (new ClientSecretReply(secret.Value, secret.ExpiresAt.ToUnixTimeSeconds()), null);
+        }
+
+        // Down or throttling (after the client's bounded retries): tell the page when to come back, as the service told us
+        // when it did. A refusal (a bad key, a bad session) stays a 502: asking again would not help.
+        if (result.IsTransientFailure)
+        {
+            var retryAfter = RetryAfterSeconds(result.RetryAfter);
+            return (null, VoiceResult.Unavailable(
+                $"The Realtime API is unavailable ({(result.StatusCode is { } status ? status.ToString(CultureInfo.InvariantCulture) : "no answer")}); try again in {retryAfter} s.",
+                retryAfter));
+        }
+
+        return (null, VoiceResult.Refused(VoiceOutcome.UpstreamFailed, "The Realtime API did not mint a key; see the gateway's log."));
     }
+
+    /// <summary>The wait to pass on: the service's own, in whole seconds from 1 to 60, or 5 s when it named none.</summary>
+    internal static int RetryAfterSeconds(TimeSpan? upstream) =>
+        upstream is { } wait ? (int)Math.Clamp(Math.Ceiling(wait.TotalSeconds), 1, 60) : DefaultRetryAfterSeconds;
 
     // The same project choice as call control: the tenant's own project when it has a key, else the gateway's.
     private IRealtimeClientSecrets ClientFor(string? tenantId)

@@ -22,7 +22,8 @@ namespace DvServerless.Functions.Sip;
 /// </summary>
 /// <remarks>
 /// Accept failures (400, 404, 5xx after the client's retries) leave the session <c>Failed</c> and are answered 2xx: the
-/// session is final, so a redelivery could not accept anyway, and for 404 the call is gone. A failure before the session
+/// session is final, so a redelivery could not accept anyway, and for 404 the call is gone. A call still there is then
+/// rejected with SIP 503 (best effort), so its caller does not ring on until OpenAI gives up. A failure before the session
 /// exists (storage down) is answered 5xx, so OpenAI retries it. A failure or a crash after the session exists but before
 /// the decision leaves it <c>Ringing</c>: a redelivery meanwhile is answered 503 (<see cref="SipIncomingResult.InProgress"/>)
 /// and one after <see cref="SipRoutingOptions.UndecidedTakeoverAfter"/> takes the decision over, so such a call is not lost.
@@ -319,6 +320,11 @@ public sealed partial class SipIncomingService
                 : $"accept failed ({Describe(accepted)})";
             await MoveAsync(callId, CallState.Failed, reason).ConfigureAwait(false);
             LogAcceptFailed(callId, sipCallId, reason);
+            if (accepted.Outcome != RealtimeCallControlOutcome.CallGone)
+            {
+                await RejectUnacceptedAsync(callId, sipCallId, control).ConfigureAwait(false);
+            }
+
             return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Failed, reason);
         }
 
@@ -338,6 +344,20 @@ public sealed partial class SipIncomingService
 
         return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Accepted, "accepted");
     }
+
+    /// <summary>
+    /// A call the accept could not take (OpenAI throttling or failing past the retries) is rejected with SIP 503, once
+    /// and best effort, so that the caller's carrier hears "unavailable" at once and may try another route, instead of the
+    /// caller ringing until OpenAI gives up on the call. Not tied to the request, like the session's state.
+    /// </summary>
+    private async Task RejectUnacceptedAsync(string callId, string sipCallId, IRealtimeCallControl control)
+    {
+        var rejected = await control.RejectAsync(sipCallId, UnacceptedRejectStatus, CancellationToken.None).ConfigureAwait(false);
+        LogUnacceptedRejected(callId, UnacceptedRejectStatus, rejected.Outcome);
+    }
+
+    /// <summary>SIP 503 Service Unavailable: the status a call the accept failed for is rejected with.</summary>
+    public const int UnacceptedRejectStatus = 503;
 
     // Not tied to the request: once OpenAI has been told, the session must say so even if the webhook caller gave up.
     private Task<bool> MoveAsync(string callId, CallState to, string reason, Action<CallSession>? also = null) =>
@@ -361,6 +381,9 @@ public sealed partial class SipIncomingService
 
     [LoggerMessage(EventId = 3505, Level = LogLevel.Error, Message = "SIP call {CallId} ({SipCallId}): {Reason}.")]
     private partial void LogAcceptFailed(string callId, string sipCallId, string reason);
+
+    [LoggerMessage(EventId = 9470, Level = LogLevel.Warning, Message = "SIP call {CallId}: the accept failed, so the call was rejected with {Status} rather than left ringing; OpenAI answered {Outcome}.")]
+    private partial void LogUnacceptedRejected(string callId, int status, RealtimeCallControlOutcome outcome);
 
     [LoggerMessage(EventId = 3507, Level = LogLevel.Information, Message = "SIP webhook for {CallId} answered 503: another delivery is deciding the call.")]
     private partial void LogInProgress(string callId);

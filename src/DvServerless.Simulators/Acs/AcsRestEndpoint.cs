@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using DvServerless.Simulators.Faults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -10,7 +11,8 @@ namespace DvServerless.Simulators.Acs;
 /// <summary>
 /// The simulator's Call Automation REST surface: authenticates each request (HMAC, or a bearer token when allowed),
 /// requires the api-version, honours Repeatability-Request-ID retries, records the request, validates the body against
-/// the swagger and hands the operation to the <see cref="SimulatedCall"/> it names.
+/// the swagger and hands the operation to the <see cref="SimulatedCall"/> it names. Requests the <see cref="Faults"/> plan
+/// matches are answered with its 429/5xx (a <c>CommunicationErrorResponse</c>) before anything is done.
 /// </summary>
 internal sealed class AcsRestEndpoint
 {
@@ -24,7 +26,11 @@ internal sealed class AcsRestEndpoint
         _simulator = simulator;
         var options = simulator.Options;
         _hmac = new AcsHmacVerifier(options.AccessKey, options.TimeProvider, options.MaxClockSkew);
+        Faults = new RestFaultPlan(options.TimeProvider);
     }
+
+    /// <summary>The REST faults to inject (see <see cref="AcsSimulator.RestFaults"/>).</summary>
+    public RestFaultPlan Faults { get; }
 
     /// <summary>Every request received so far, in order.</summary>
     public IReadOnlyList<AcsRecordedRequest> Requests => _requests.ToArray();
@@ -86,6 +92,20 @@ internal sealed class AcsRestEndpoint
         if (apiVersions.Count != 1 || apiVersions[0] != AcsEventJson.ApiVersion)
         {
             return Fail(400, "BadRequest", $"The query parameter api-version={AcsEventJson.ApiVersion} is required.");
+        }
+
+        // Throttling and outages come before the service acts or remembers a Repeatability-Request-ID: the client's retry
+        // of the same request must be served afresh, as ACS does.
+        var faultOperation = FaultOperation(request.Method, operation);
+        if (Faults.Check(faultOperation) is { } fault)
+        {
+            RestFaultLog.Injected(_simulator.Logger, faultOperation, fault);
+            foreach (var (name, value) in fault.Headers)
+            {
+                context.Response.Headers[name] = value;
+            }
+
+            return Fail(fault.StatusCode, FaultCode(fault.StatusCode), $"Injected fault: the service answered {fault.StatusCode}.");
         }
 
         var requestId = request.Headers["Repeatability-Request-ID"].ToString();
@@ -211,6 +231,25 @@ internal sealed class AcsRestEndpoint
                 return Error(501, "NotImplemented", $"The simulator does not implement '{operation}'.");
         }
     }
+
+    // The names a fault plan matches: the colon action, or for the bare call connection what its method does.
+    private static string FaultOperation(string method, string? operation) => operation switch
+    {
+        null => "unknown",
+        "" => HttpMethods.IsDelete(method) ? "hangUp" : HttpMethods.IsGet(method) ? "get" : "unsupported",
+        _ => operation,
+    };
+
+    // CommunicationError codes as the service's gateway spells them for these statuses.
+    private static string FaultCode(int status) => status switch
+    {
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => "ServerError",
+    };
 
     private (int Status, string? Body, string? ErrorCode) Answer(byte[] body)
     {

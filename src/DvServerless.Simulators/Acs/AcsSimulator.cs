@@ -62,6 +62,13 @@ public sealed class AcsSimulator : IAsyncDisposable
     /// <summary>Every REST request received so far, in order.</summary>
     public IReadOnlyList<AcsRecordedRequest> Requests => _rest.Requests;
 
+    /// <summary>
+    /// The REST faults to inject: e.g. <c>RestFaults.Add(new RestFault("answer", 429, count: 2, retryAfter: TimeSpan.FromSeconds(1)))</c>
+    /// answers the next two <c>:answer</c> requests 429 with <c>Retry-After: 1</c>. Its <see cref="Faults.RestFaultPlan.Requests"/>
+    /// records every Call Automation request with its arrival time.
+    /// </summary>
+    public Faults.RestFaultPlan RestFaults => _rest.Faults;
+
     /// <summary>Every call placed so far.</summary>
     public IReadOnlyCollection<SimulatedCall> Calls => _callsByContext.Values.ToArray();
 

@@ -88,7 +88,7 @@ internal sealed class AppMediaReceiver
             return;
         }
 
-        var parsed = AcsOutboundMessageParser.Parse(message.WrittenSpan);
+        var parsed = AcsOutboundMessageParser.Parse(message.WrittenMemory);
         call.RecordOutbound(new OutboundMediaMessage(arrivedAt, parsed.Kind, parsed.Spelling, parsed.Audio?.Length ?? 0, message.WrittenCount));
         if (parsed.Error is { } error)
         {

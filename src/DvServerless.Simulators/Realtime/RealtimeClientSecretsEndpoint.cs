@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DvServerless.Simulators.Faults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -8,15 +9,21 @@ namespace DvServerless.Simulators.Realtime;
 /// <c>POST /v1/realtime/client_secrets</c> (PROTOCOL §4, spec <c>RealtimeCreateClientSecretRequest</c>): checks the body
 /// as the service does — only <c>expires_after</c> (<c>anchor</c> <c>created_at</c>, <c>seconds</c> 10–7200, default 600)
 /// and <c>session</c> (a GA realtime or transcription session, checked by the same rules as <c>session.update</c>) — and
-/// answers <c>{value:"ek_…", expires_at, session}</c> with the effective session.
+/// answers <c>{value:"ek_…", expires_at, session}</c> with the effective session. Faulted (operation
+/// <c>client_secrets</c> of the <see cref="RestFaultPlan"/>) before the body is looked at.
 /// </summary>
 internal static class RealtimeClientSecretsEndpoint
 {
     private const int DefaultClientSecretSeconds = 600;
 
-    public static async Task HandleAsync(HttpContext context, RealtimeSimulatorOptions options, RealtimeSimulatorRecords records, ILogger logger)
+    public static async Task HandleAsync(HttpContext context, RealtimeSimulatorOptions options, RealtimeSimulatorRecords records, RestFaultPlan faults, ILogger logger)
     {
         if (!await RealtimeHttpReplies.AuthenticateAsync(context, options, logger, []).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (await RealtimeFaultReplies.TryAnswerAsync(context, faults, "client_secrets", logger).ConfigureAwait(false))
         {
             return;
         }

@@ -1,4 +1,5 @@
 using System.Net;
+using DvServerless.Simulators.Faults;
 using DvServerless.Simulators.Realtime.Sip;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -26,8 +27,9 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
 
     private RealtimeSimulator(
         WebApplication app, CancellationTokenSource shutdown, RealtimeSimulatorRecords records, int port,
-        RealtimeSimulatorOptions options, SipCallRegistry sipCalls)
+        RealtimeSimulatorOptions options, SipCallRegistry sipCalls, RestFaultPlan restFaults)
     {
+        RestFaults = restFaults;
         _app = app;
         _shutdown = shutdown;
         _options = options;
@@ -44,6 +46,13 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
 
     /// <summary>The Azure-style base URL (<c>http://127.0.0.1:PORT/openai/v1</c>).</summary>
     public string AzureBaseUrl => $"http://127.0.0.1:{Port}/openai/v1";
+
+    /// <summary>
+    /// The REST faults to inject on the SIP call-control operations (<c>accept</c>, <c>reject</c>, <c>refer</c>,
+    /// <c>hangup</c>) and <c>client_secrets</c>: e.g. <c>RestFaults.Add(RestFault.Always("client_secrets", 503))</c>. Its
+    /// <see cref="RestFaultPlan.Requests"/> records every such request with its arrival time.
+    /// </summary>
+    public RestFaultPlan RestFaults { get; }
 
     /// <summary>What the simulator saw and did.</summary>
     public RealtimeSimulatorRecords Records { get; }
@@ -63,18 +72,19 @@ public sealed partial class RealtimeSimulator : IAsyncDisposable
         var shutdown = new CancellationTokenSource();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         var sipCalls = new SipCallRegistry();
+        var restFaults = new RestFaultPlan(options.TimeProvider);
         RequestDelegate handler = context => HandleAsync(context, options, records, sipCalls, logger, shutdown.Token);
         app.MapGet("/v1/realtime", handler);
         app.MapGet("/openai/v1/realtime", handler);
-        RequestDelegate callControl = context => SipCallControlEndpoint.HandleAsync(context, options, sipCalls, logger);
+        RequestDelegate callControl = context => SipCallControlEndpoint.HandleAsync(context, options, sipCalls, restFaults, logger);
         app.MapPost("/v1/realtime/calls/{call_id}/{operation}", callControl);
         app.MapPost("/openai/v1/realtime/calls/{call_id}/{operation}", callControl);
-        RequestDelegate clientSecrets = context => RealtimeClientSecretsEndpoint.HandleAsync(context, options, records, logger);
+        RequestDelegate clientSecrets = context => RealtimeClientSecretsEndpoint.HandleAsync(context, options, records, restFaults, logger);
         app.MapPost("/v1/realtime/client_secrets", clientSecrets);
         app.MapPost("/openai/v1/realtime/client_secrets", clientSecrets);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var simulator = new RealtimeSimulator(app, shutdown, records, new Uri(address).Port, options, sipCalls);
+        var simulator = new RealtimeSimulator(app, shutdown, records, new Uri(address).Port, options, sipCalls, restFaults);
         RealtimeSimulatorLog.Listening(logger, simulator.BaseUrl);
         return simulator;
     }

@@ -58,6 +58,50 @@ public sealed class AcsRetryTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"gave up after {watch.Elapsed}");
     }
 
+    [Theory]
+    [InlineData("x-ms-retry-after-ms")]
+    [InlineData("retry-after-ms")]
+    public async Task A_millisecond_retry_header_longer_than_the_bound_is_not_waited_out(string header)
+    {
+        // Regression: Azure.Core waits what these headers ask before it looks at Retry-After, but the bound only read
+        // Retry-After, so a 2-minute x-ms-retry-after-ms was waited out (4 times) inside a webhook.
+        var server = new ScriptedServer(() =>
+        {
+            var response = Answer(HttpStatusCode.TooManyRequests);
+            response.Headers.TryAddWithoutValidation(header, "120000");
+            return response;
+        });
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var watch = Stopwatch.StartNew();
+
+        var failure = await Assert.ThrowsAsync<AcsRequestFailedException>(() => Client(server).HangUpAsync("conn-1", cancel.Token));
+
+        watch.Stop();
+        Assert.Equal(429, failure.Status);
+        Assert.Equal(1, server.Requests);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"gave up after {watch.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_short_millisecond_retry_header_is_waited_out()
+    {
+        var server = new ScriptedServer(
+            () =>
+            {
+                var response = Answer(HttpStatusCode.ServiceUnavailable);
+                response.Headers.TryAddWithoutValidation("x-ms-retry-after-ms", "1200");
+                return response;
+            },
+            () => Answer(HttpStatusCode.NoContent));
+        var watch = Stopwatch.StartNew();
+
+        await Client(server).HangUpAsync("conn-1");
+
+        watch.Stop();
+        Assert.Equal(2, server.Requests);
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.15), $"retried after {watch.Elapsed}");
+    }
+
     [Fact]
     public async Task A_4xx_other_than_429_is_final()
     {

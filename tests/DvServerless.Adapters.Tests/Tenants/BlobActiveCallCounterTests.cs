@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using DvServerless.Adapters.Storage;
 using DvServerless.Adapters.Tenants;
 using DvServerless.Core.Calls;
@@ -114,6 +115,46 @@ public sealed class BlobActiveCallCounterTests : IClassFixture<AzuriteFixture>
         Assert.True(admitted.Admitted);
         // Reserved at once: the next unrouted call sees it before its session is stored.
         Assert.Equal(3, await counter.CountActiveAsync(CallCapacityPolicy.UnroutedCounterKey));
+    }
+
+    [SkippableFact]
+    public async Task The_listing_the_workers_scale_rule_makes_counts_every_open_call_of_every_channel_and_tenant_and_nothing_else()
+    {
+        // KEDA's azure-blob scaler (bicep/containerapp.bicep, rule active-calls) lists blobPrefix + blobDelimiter one level
+        // deep (a hierarchy listing) and counts the blobs it returns; the deployment tests pin its settings to these.
+        const string BlobPrefix = "open";
+        const string BlobDelimiter = "/";
+        var (container, store, time, _) = NewCounter();
+        var channels = new[] { CallChannel.Acs, CallChannel.Sip, CallChannel.Browser };
+        for (var i = 0; i < 9; i++)
+        {
+            await store.TryCreateAsync(new CallSession
+            {
+                CallId = $"call-{i}_{channels[i % 3]}",
+                TenantId = i % 2 == 0 ? "acme" : null,
+                Channel = channels[i % 3],
+                State = i % 3 == 0 ? CallState.Ringing : CallState.Connected,
+                CreatedAt = time.GetUtcNow(),
+            });
+        }
+
+        await store.TryCreateAsync(new CallSession { CallId = "done-1", TenantId = "acme", State = CallState.Ended, CreatedAt = time.GetUtcNow() });
+        Assert.Equal(9, await ScalerCountAsync());
+
+        await store.UpdateAsync("call-0_Acs", s => { s.State = CallState.Ended; return true; });
+        await store.UpdateAsync("call-1_Sip", s => { s.State = CallState.Failed; return true; });
+        Assert.Equal(7, await ScalerCountAsync());
+
+        async Task<int> ScalerCountAsync()
+        {
+            var count = 0;
+            await foreach (var item in container.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, BlobDelimiter, BlobPrefix + BlobDelimiter, CancellationToken.None))
+            {
+                count += item.IsBlob ? 1 : 0;
+            }
+
+            return count;
+        }
     }
 
     /// <summary>A counter over a fresh sessions container (or <paramref name="container"/>), with its store and a fake clock.</summary>

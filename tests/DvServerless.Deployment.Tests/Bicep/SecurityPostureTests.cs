@@ -76,19 +76,52 @@ public sealed partial class SecurityPostureTests
     }
 
     [Fact]
-    public async Task TheWorkerScalesOutOnConcurrentCallsAndCpuFromOneReplica()
+    public async Task TheWorkerScalesOutOnActiveCallsOfEveryChannelWithConcurrencyAndCpuAsBackstopsFromOneReplica()
     {
-        var app = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.App/containerApps"));
+        var resources = await ResourcesAsync();
+        var app = Assert.Single(OfType(resources, "Microsoft.App/containerApps"));
         var scale = app.Properties["template"]!["scale"]!;
         var rules = scale["rules"]!.AsArray();
 
         Assert.Equal(1, app.Resolve(scale["minReplicas"])!.GetValue<int>());
         Assert.True(app.Resolve(scale["maxReplicas"])!.GetValue<int>() > 1);
+
+        // The active-call count KEDA reads: the open-session markers (`open/{callId}` in `sessions`, one per session not
+        // yet ended or failed; BlobCallSessionStore), listed one level deep with the worker's own identity. KEDA appends
+        // the delimiter to the prefix, so the two together must be the marker prefix exactly.
+        var calls = Assert.Single(rules, r => r!["custom"]?["type"]?.GetValue<string>() == "azure-blob")!["custom"]!;
+        var metadata = calls["metadata"]!;
+        Assert.Equal("sessions", metadata["blobContainerName"]!.GetValue<string>());
+        Assert.Equal("open/", metadata["blobPrefix"]!.GetValue<string>() + metadata["blobDelimiter"]!.GetValue<string>());
+        Assert.Null(metadata["recursive"]);
+        Assert.Null(metadata["connectionFromEnv"]);
+        Assert.Equal("[parameters('identityId')]", calls["identity"]!.GetValue<string>());
+        Assert.Contains("'worker-identity'", app.PassedParameters!["identityId"]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("[parameters('storageAccountName')]", metadata["accountName"]!.GetValue<string>());
+        Assert.Equal("[string(parameters('callsPerReplica'))]", metadata["blobCount"]!.GetValue<string>());
+        Assert.Equal(50, app.Template["parameters"]!["callsPerReplica"]!["defaultValue"]!.GetValue<int>());
+
+        // The worker's identity may list that container (its blob role on `sessions`).
+        var storage = OfType(resources, "Microsoft.Storage/storageAccounts").Single();
+        Assert.Contains("sessions", storage.Template["variables"]!["workerContainers"]!.AsArray().Select(c => c!.GetValue<string>()));
+
         var http = Assert.Single(rules, r => r!["http"] is not null)!;
-        Assert.Equal("50", http["http"]!["metadata"]!["concurrentRequests"]!.GetValue<string>());
+        Assert.Equal("[string(parameters('callsPerReplica'))]", http["http"]!["metadata"]!["concurrentRequests"]!.GetValue<string>());
         var cpu = Assert.Single(rules, r => r!["custom"]?["type"]?.GetValue<string>() == "cpu")!;
         Assert.Equal("Utilization", cpu["custom"]!["metadata"]!["type"]!.GetValue<string>());
         Assert.Equal("70", cpu["custom"]!["metadata"]!["value"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task OpenSessionMarkersLeftByADeadProcessExpireAfterADaySoTheScaleRuleStopsCountingThem()
+    {
+        var policy = Assert.Single(OfType(await ResourcesAsync(), "Microsoft.Storage/storageAccounts/managementPolicies"));
+        Assert.Contains("variables('openSessionMarkerRule')", policy.Properties["policy"]!["rules"]!.GetValue<string>(), StringComparison.Ordinal);
+        var rule = policy.Variable("openSessionMarkerRule")!;
+
+        Assert.True(rule["enabled"]!.GetValue<bool>());
+        Assert.Equal("sessions/open/", Assert.Single(rule["definition"]!["filters"]!["prefixMatch"]!.AsArray())!.GetValue<string>());
+        Assert.Equal(1, rule["definition"]!["actions"]!["baseBlob"]!["delete"]!["daysAfterModificationGreaterThan"]!.GetValue<int>());
     }
 
     [Fact]

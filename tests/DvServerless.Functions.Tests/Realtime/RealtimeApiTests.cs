@@ -95,6 +95,28 @@ public sealed class RealtimeApiTests : IClassFixture<AzuriteFixture>
     }
 
     [SkippableFact]
+    public async Task A_mint_while_openai_is_down_is_503_with_its_retry_after_not_a_bare_502()
+    {
+        var connection = _azurite.Require();
+        await using var simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions());
+        // OpenAI throttles and asks for 20 s, longer than the client waits (5 s): one try, and the page is told when.
+        simulator.RestFaults.Add(DvServerless.Simulators.Faults.RestFault.Always("client_secrets", 429, TimeSpan.FromSeconds(20)));
+        await using var host = await StartHostAsync(connection, simulator, LocalDefaults.RealtimeSimulatorApiKey);
+
+        using var request = Post("/api/v1/realtime/client-secret", "{}", TenantApiHost.AcmeKey);
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(20), response.Headers.RetryAfter?.Delta);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"upstream_unavailable\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"retryAfter\":20", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Rate limit reached", text, StringComparison.Ordinal);
+        Assert.Single(simulator.RestFaults.Requests);
+        Assert.Empty(simulator.Records.ClientSecrets);
+    }
+
+    [SkippableFact]
     public async Task A_refused_mint_is_502_without_the_upstreams_text()
     {
         var connection = _azurite.Require();

@@ -124,10 +124,27 @@ public sealed class SipIncomingServiceTests
         Assert.Equal(SipIncomingResult.Failed, outcome.Result);
         Assert.Equal(SipIncomingResult.Duplicate, again.Result);
         Assert.Equal(1, _control.Count("accept"));
+        Assert.Equal(0, _control.Count("reject"));   // the call is gone: nothing to reject
         Assert.Empty(_worker.Attaches);
         var session = (await _sessions.GetAsync(outcome.CallId))!;
         Assert.Equal(CallState.Failed, session.State);
         Assert.Contains("404", session.EndReason);
+    }
+
+    [Fact]
+    public async Task An_accept_failing_past_its_retries_fails_the_session_and_rejects_the_call_with_503_once_so_it_does_not_ring_on()
+    {
+        _control.AcceptResult = new RealtimeCallControlResult(RealtimeCallControlOutcome.Failed, 500, "upstream", 3);
+
+        var outcome = await _service.HandleAsync(Call("wh_1"));
+        var again = await _service.HandleAsync(Call("wh_2"));
+
+        Assert.Equal(SipIncomingResult.Failed, outcome.Result);
+        Assert.Equal(SipIncomingResult.Duplicate, again.Result);
+        var reject = Assert.Single(_control.Requests, r => r.Operation == "reject");
+        Assert.Equal((SipCallId, "503"), (reject.CallId, reject.Detail));
+        Assert.Empty(_worker.Attaches);
+        Assert.Equal(CallState.Failed, (await _sessions.GetAsync(outcome.CallId))!.State);
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed partial class RealtimeClientSecretsClient : IRealtimeClientSecrets
             {
                 var message = ErrorMessage(text) ?? response.ReasonPhrase;
                 LogFailed(_logger, status, message ?? "-");
-                return new RealtimeClientSecretResult(null, status, message);
+                return new RealtimeClientSecretResult(null, status, message, OpenAIRestResilience.RetryAfter(response, TimeProvider.System));
             }
 
             var secret = Parse(text);

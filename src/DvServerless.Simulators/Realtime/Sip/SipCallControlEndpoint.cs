@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using DvServerless.Simulators.Faults;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -7,12 +8,13 @@ namespace DvServerless.Simulators.Realtime.Sip;
 /// <summary>
 /// <c>POST /v1/realtime/calls/{call_id}/accept|reject|refer|hangup</c> (and <c>/openai/v1/…</c>, PROTOCOL §2): checks the
 /// body of each operation as the service does and applies it to the <see cref="SipCall"/>; 404 for an unknown call or
-/// operation, 409-style refusals when the call was decided already.
+/// operation, 409-style refusals when the call was decided already. An operation the simulator's <see cref="RestFaultPlan"/>
+/// faults is answered with its 429/5xx before the call is looked at.
 /// </summary>
 internal static class SipCallControlEndpoint
 {
     public static async Task HandleAsync(
-        HttpContext context, RealtimeSimulatorOptions options, SipCallRegistry sipCalls, ILogger logger)
+        HttpContext context, RealtimeSimulatorOptions options, SipCallRegistry sipCalls, RestFaultPlan faults, ILogger logger)
     {
         if (!await RealtimeHttpReplies.AuthenticateAsync(context, options, logger, []).ConfigureAwait(false))
         {
@@ -24,6 +26,11 @@ internal static class SipCallControlEndpoint
         if (operation is not ("accept" or "reject" or "refer" or "hangup"))
         {
             await RealtimeHttpReplies.RefuseAsync(context, logger, StatusCodes.Status404NotFound, "not_found", "Not found.").ConfigureAwait(false);
+            return;
+        }
+
+        if (await RealtimeFaultReplies.TryAnswerAsync(context, faults, operation, logger).ConfigureAwait(false))
+        {
             return;
         }
 
