@@ -5,17 +5,15 @@ param name string
 param systemTopicName string
 param dataLocation string
 param tags object
-@description('The Functions app\'s identity: Call Automation answer, reject, play and hang-up.')
+@description('The Functions app\'s identity: Call Automation answer, reject, play, hang-up, and the terminate and transfer the worker asks for on queue dvs-call-actions.')
 param functionsPrincipalId string
-@description('The worker\'s identity: Call Automation terminate and transferToParticipant only (the agent\'s end_call and transfer tools, and the hang-up at the end of a drain).')
-param workerPrincipalId string
 param keyVaultName string
 
-// Contributor on this ACS resource only, one assignment per app. ACS publishes no data actions for Call Automation: it
-// authorizes an Entra ID caller by a built-in role on the resource (Contributor, Owner, or Communication and Email
+// Contributor on this ACS resource only, for the Functions app only. ACS publishes no data actions for Call Automation:
+// it authorizes an Entra ID caller by a built-in role on the resource (Contributor, Owner, or Communication and Email
 // Service Owner), and every one of them includes listKeys. Custom roles with just the needed actions are not honoured
-// by ACS, so no narrower grant exists that still lets the worker hang up. The worker's assignment is its own resource
-// so that moving its hang-up and transfer behind the Functions app removes exactly it (docs/azure-deployment.md).
+// by ACS, so no narrower grant exists. That is why the media worker has none: it asks the Functions app to hang up and
+// transfer (queue dvs-call-actions), and a compromised worker cannot read the ACS access key (docs/azure-deployment.md).
 var contributorRoleId = 'b24988ac-6180-42a0-ab88-20f7382dd24c'
 
 resource communication 'Microsoft.Communication/communicationServices@2025-05-01' = {
@@ -48,18 +46,7 @@ resource functionsCallAutomation 'Microsoft.Authorization/roleAssignments@2022-0
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId)
     principalId: functionsPrincipalId
     principalType: 'ServicePrincipal'
-    description: 'Call Automation with Entra ID: answer, reject, play, hang up.'
-  }
-}
-
-resource workerCallControl 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(communication.id, workerPrincipalId, contributorRoleId)
-  scope: communication
-  properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', contributorRoleId)
-    principalId: workerPrincipalId
-    principalType: 'ServicePrincipal'
-    description: 'Call Automation with Entra ID: terminate and transfer (the agent tools, the drain). Includes listKeys: no narrower grant works on ACS.'
+    description: 'Call Automation with Entra ID: answer, reject, play, hang up; terminate and transfer for the worker (queue dvs-call-actions).'
   }
 }
 

@@ -15,10 +15,12 @@ param applicationInsightsConnectionString string
 param storageBlobEndpoint string
 @description('The storage account\'s name: the active-calls scale rule counts the open-session markers in its `sessions` container.')
 param storageAccountName string
-param acsEndpoint string
 @description('The Azure SignalR Service endpoint; the worker is the live hub\'s server there (Default mode).')
 param signalREndpoint string
+@description('The ACS media streaming format the Functions app asks for (MediaWorker__AcsAudioFormat: the worker\'s ACS leg reads audio in it).')
 param acsAudioFormat string
+@description('Whether the Functions app has a transfer target (Acs__TransferTarget): the agent is then offered the transfer tool on ACS calls.')
+param offerTransfer bool = false
 param openAiModel string
 param openAiVoice string
 @description('Azure OpenAI endpoint and deployment; empty when the engine is OpenAI.')
@@ -79,8 +81,10 @@ var env = concat(
     { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
     { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'ClientId=${identityClientId};Authorization=AAD' }
     { name: 'Storage__BlobServiceUri', value: storageBlobEndpoint }
-    { name: 'Acs__Endpoint', value: acsEndpoint }
-    { name: 'Acs__AudioFormat', value: acsAudioFormat }
+    // No Acs__* setting and no ACS role: the worker asks the Functions app to hang up and transfer ACS calls (queue
+    // dvs-call-actions), because every role ACS honours for Call Automation can list the resource's access keys.
+    { name: 'MediaWorker__AcsAudioFormat', value: acsAudioFormat }
+    { name: 'CallActions__OfferTransfer', value: string(offerTransfer) }
     // The SDK's connection string format with the managed identity: no key in it (the service's keys are disabled).
     { name: 'Azure__SignalR__ConnectionString', value: 'Endpoint=${signalREndpoint};AuthType=azure.msi;ClientId=${identityClientId};Version=1.0;' }
     { name: 'Tenants__Tokens__SigningKey', secretRef: 'api-token-signing-key' }

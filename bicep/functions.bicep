@@ -20,6 +20,8 @@ param acsEndpoint string
 param signalREndpoint string
 param mediaWorkerBaseUrl string
 param acsAudioFormat string
+@description('Where the agent\'s transfer tool sends ACS callers (E.164 or an ACS raw id); empty: no transfers. The worker never knows it.')
+param acsTransferTarget string = ''
 param openAiModel string
 param openAiVoice string
 @description('Azure OpenAI endpoint and deployment; empty when the engine is OpenAI.')
@@ -120,6 +122,8 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
     AzureWebJobsStorage__credential: 'managedidentity'
     AzureWebJobsStorage__clientId: identityClientId
+    // The CallAction queue trigger reads dvs-call-actions through the same identity-based host connection.
+    AzureWebJobsStorage__queueServiceUri: replace(storageBlobEndpoint, '.blob.', '.queue.')
     APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
     AZURE_CLIENT_ID: identityClientId
@@ -127,6 +131,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     Storage__BlobServiceUri: storageBlobEndpoint
     Acs__Endpoint: acsEndpoint
     Acs__AudioFormat: acsAudioFormat
+    Acs__TransferTarget: acsTransferTarget
     // Callbacks are accepted only with a valid ACS-signed JWT (RS256, keys from ACS's OpenID configuration).
     Acs__CallbackAuth__Enabled: 'true'
     Acs__CallbackAuth__ResourceId: acsImmutableResourceId

@@ -5,9 +5,9 @@
 param name string
 param location string
 param tags object
-@description('The Functions app\'s identity: Blob Data Owner on the account (host storage, deployment package, every app container) and Queue Data Message Sender limited by a condition to the dvs-cmd-* and dvs-sip queues (commands to worker replicas, SIP seats and attaches on the shared dvs-sip queue).')
+@description('The Functions app\'s identity: Blob Data Owner on the account (host storage, deployment package, every app container), Queue Data Message Sender limited by a condition to the dvs-cmd-* and dvs-sip queues (commands to worker replicas, SIP seats and attaches on the shared dvs-sip queue), and Queue Data Contributor limited by a condition to dvs-call-actions and its poison queue (the CallAction queue trigger).')
 param functionsPrincipalId string
-@description('The worker\'s identity: Blob Data Contributor on workerContainers only, and Queue Data Contributor limited by a condition to the dvs-cmd-* and dvs-sip queues (each replica creates, reads and deletes its command queue, and reads the shared dvs-sip queue while it has a free SIP seat).')
+@description('The worker\'s identity: Blob Data Contributor on workerContainers only, Queue Data Contributor limited by a condition to the dvs-cmd-* and dvs-sip queues (each replica creates, reads and deletes its command queue, and reads the shared dvs-sip queue while it has a free SIP seat), and Queue Data Message Sender limited by a condition to dvs-call-actions (hang-ups and transfers it asks of the Functions app; it holds no ACS role).')
 param workerPrincipalId string
 @description('The deploying user or CI principal; empty to skip. Gets Blob Data Owner for debugging.')
 param principalId string = ''
@@ -38,6 +38,13 @@ var blobDataContributorRoleId = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var queueDataContributorRoleId = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 // Storage Queue Data Message Sender: put messages on queues, nothing more (the Functions app).
 var queueDataMessageSenderRoleId = 'c6a89b2d-59bc-44d0-9896-0f6e12d7b80a'
+
+// The queue the worker asks the Functions app on to hang up or transfer an ACS call (CallActionQueueDefaults.Name), and
+// where the Functions host moves a message that failed maxDequeueCount times. Created here, so that neither app needs to.
+var callActionQueues = [
+  'dvs-call-actions'
+  'dvs-call-actions-poison'
+]
 
 var appContainers = [
   'sessions'
@@ -115,6 +122,18 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2025-01-01'
   parent: storage
   name: 'default'
 }
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2025-01-01' = {
+  parent: storage
+  name: 'default'
+}
+
+resource callActionQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2025-01-01' = [
+  for queue in callActionQueues: {
+    parent: queueService
+    name: queue
+  }
+]
 
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2025-01-01' = {
   parent: blobService
@@ -269,6 +288,45 @@ resource functionsQueueSender 'Microsoft.Authorization/roleAssignments@2022-04-0
     condition: dvsQueuesOnly
     conditionVersion: '2.0'
   }
+}
+
+// The call actions: the worker may only put messages on dvs-call-actions (it can neither read nor delete them, nor send
+// anywhere else with this grant); the Functions app's CallAction trigger reads, updates and deletes them and moves
+// poison to dvs-call-actions-poison. Contributor, not Message Processor, because the host also puts messages on the
+// poison queue and makes sure it exists. Same condition shape as above; the queue names are the Bicep's own literals.
+var callActionQueueOnly = '((!(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action\'})) OR (@Resource[Microsoft.Storage/storageAccounts/queueServices/queues:name] StringEquals \'dvs-call-actions\'))'
+var callActionQueuesOnly = '((!(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/read\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/process/action\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/write\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/queueServices/queues/messages/delete\'})) OR (@Resource[Microsoft.Storage/storageAccounts/queueServices/queues:name] StringEquals \'dvs-call-actions\' OR @Resource[Microsoft.Storage/storageAccounts/queueServices/queues:name] StringEquals \'dvs-call-actions-poison\'))'
+
+resource workerCallActionSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, workerPrincipalId, queueDataMessageSenderRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataMessageSenderRoleId)
+    principalId: workerPrincipalId
+    principalType: 'ServicePrincipal'
+    description: 'Put hang-up and transfer requests on dvs-call-actions only (condition).'
+    condition: callActionQueueOnly
+    conditionVersion: '2.0'
+  }
+  dependsOn: [
+    callActionQueue
+  ]
+}
+
+resource functionsCallActionContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionsPrincipalId, queueDataContributorRoleId)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataContributorRoleId)
+    principalId: functionsPrincipalId
+    principalType: 'ServicePrincipal'
+    description: 'The CallAction queue trigger: messages of dvs-call-actions and dvs-call-actions-poison only (condition).'
+    condition: callActionQueuesOnly
+    conditionVersion: '2.0'
+  }
+  dependsOn: [
+    callActionQueue
+  ]
 }
 
 resource principalBlobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(principalId)) {

@@ -51,6 +51,9 @@ param acsDataLocation string = 'United States'
 @allowed(['pcm24KMono', 'pcm16KMono'])
 param acsAudioFormat string = 'pcm24KMono'
 
+@description('Where the agent\'s transfer tool sends ACS callers: E.164 (+14255550123) or an ACS raw id; empty offers no transfers. Only the Functions app holds it.')
+param acsTransferTarget string = ''
+
 @allowed(['Free_F1', 'Standard_S1', 'Premium_P1'])
 param signalRSku string = 'Free_F1'
 
@@ -207,7 +210,6 @@ module communication '../bicep/communication.bicep' = {
     dataLocation: acsDataLocation
     tags: tags
     functionsPrincipalId: functionsIdentity.outputs.principalId
-    workerPrincipalId: workerIdentity.outputs.principalId
     keyVaultName: keyVault.outputs.name
   }
 }
@@ -266,6 +268,7 @@ module functions '../bicep/functions.bicep' = {
     storageBlobEndpoint: storage.outputs.blobEndpoint
     acsEndpoint: communication.outputs.endpoint
     acsAudioFormat: acsAudioFormat
+    acsTransferTarget: acsTransferTarget
     signalREndpoint: signalR.outputs.endpoint
     openAiModel: openAiModel
     openAiVoice: openAiVoice
@@ -296,8 +299,8 @@ module mediaWorker '../bicep/containerapp.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     storageBlobEndpoint: storage.outputs.blobEndpoint
     storageAccountName: storage.outputs.name
-    acsEndpoint: communication.outputs.endpoint
     acsAudioFormat: acsAudioFormat
+    offerTransfer: !empty(acsTransferTarget)
     signalREndpoint: signalR.outputs.endpoint
     openAiModel: openAiModel
     openAiVoice: openAiVoice

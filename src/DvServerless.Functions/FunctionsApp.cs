@@ -5,6 +5,7 @@ using DvServerless.Adapters.Live;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
+using DvServerless.Functions.CallActions;
 using DvServerless.Functions.Calls;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Hosting.OpenApi;
@@ -126,6 +127,8 @@ public static class FunctionsApp
         services.AddDvServerlessCommandQueues(configuration);
         services.TryAddSingleton<MediaWorkerPool>();
         services.AddAcsCallAutomation(configuration);
+        // The media worker's hang-ups and transfers of ACS calls (it holds no ACS access): CallActions/.
+        services.AddCallActions(mode);
 
         services.TryAddSingleton<IncomingCallService>();
         services.TryAddSingleton<CallEventsService>();

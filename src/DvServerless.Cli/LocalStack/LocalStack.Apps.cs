@@ -46,14 +46,11 @@ public sealed partial class LocalStack
             {
                 // Every worker its own ports (and, unnamed, its own replica and command queue). It gets the REST key but
                 // not Azure:SignalR:ConnectionString, so its hub stays in-process.
-                var settings = Settings(common, options, new Dictionary<string, string?>
+                var settings = WorkerSettings(Settings(common, options, new Dictionary<string, string?>
                 {
                     ["MediaWorker:InternalUrls"] = Setting(workerInternalUrls[i]),
                     ["Live:RestAccessKey"] = keys.LiveRest,
-                    // The agent's end_call and transfer act on the call through Call Automation, as they would on ACS.
-                    ["Acs:ConnectionString"] = acs.ConnectionString,
-                    ["Acs:AudioFormat"] = options.AcsAudioFormat,
-                });
+                }), options.Environment);
                 if (options.MediaWorkerLauncher is { } launcher)
                 {
                     workerUrls[i] = Loopback(choosePort());
@@ -120,6 +117,25 @@ public sealed partial class LocalStack
         }
 
         return settings;
+    }
+
+    /// <summary>
+    /// The worker's settings without any <c>Acs:*</c>: as in Azure, the worker holds no ACS access and asks the Functions app
+    /// to hang up and transfer ACS calls (queue <c>dvs-call-actions</c>). A transfer target given to the stack is the
+    /// Functions app's (a setting, or <c>Acs__TransferTarget</c> in the environment, which the in-process apps both read);
+    /// the worker learns only that the agent may offer transfers (<c>CallActions:OfferTransfer</c>).
+    /// </summary>
+    private static Dictionary<string, string?> WorkerSettings(Dictionary<string, string?> settings, IReadOnlyDictionary<string, string?> environment)
+    {
+        var offerTransfer = (settings.TryGetValue("Acs:TransferTarget", out var target) && !string.IsNullOrWhiteSpace(target))
+            || (environment.TryGetValue("Acs__TransferTarget", out var fromEnvironment) && !string.IsNullOrWhiteSpace(fromEnvironment));
+        var worker = settings.Where(s => !s.Key.StartsWith("Acs:", StringComparison.OrdinalIgnoreCase)).ToDictionary();
+        if (offerTransfer)
+        {
+            worker.TryAdd("CallActions:OfferTransfer", "true");
+        }
+
+        return worker;
     }
 
     /// <summary>The public URL a started worker bound: its address that is not an internal one.</summary>

@@ -10,8 +10,9 @@ public interface ICallControl
     ValueTask HangUpAsync(string callId, string reason, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Asks for the caller of <paramref name="callId"/> to be transferred to <paramref name="target"/> (a phone number in
-    /// E.164 or an ACS raw id); true when the transfer was accepted. By default transfers are not available.
+    /// Asks for the caller of <paramref name="callId"/> to be transferred to <paramref name="target"/> (a <c>tel:</c> or
+    /// <c>sip:</c> URI for SIP calls), or with null to the target the control itself is configured with (ACS calls: the
+    /// Functions app's); true when the transfer was accepted or, for ACS calls, requested. By default transfers are not available.
     /// </summary>
-    ValueTask<bool> TransferAsync(string callId, string target, CancellationToken cancellationToken) => ValueTask.FromResult(false);
+    ValueTask<bool> TransferAsync(string callId, string? target, CancellationToken cancellationToken) => ValueTask.FromResult(false);
 }

@@ -18,8 +18,14 @@ internal sealed class SipCallControl(IRealtimeCallControl control, string sipCal
         await control.HangUpAsync(sipCallId, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public async ValueTask<bool> TransferAsync(string callId, string target, CancellationToken cancellationToken)
+    public async ValueTask<bool> TransferAsync(string callId, string? target, CancellationToken cancellationToken)
     {
+        // The sideband always passes its configured target (Sip:TransferTarget); SIP has no other to fall back to.
+        if (string.IsNullOrWhiteSpace(target))
+        {
+            return false;
+        }
+
         var refer = await control.ReferAsync(sipCallId, target, cancellationToken).ConfigureAwait(false);
         if (refer.IsOk)
         {

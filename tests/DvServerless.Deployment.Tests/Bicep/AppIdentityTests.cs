@@ -6,8 +6,9 @@ namespace DvServerless.Deployment.Tests.Bicep;
 
 /// <summary>
 /// Each app runs as its own managed identity with only the rights it uses: the worker cannot read the Functions host
-/// storage (host keys live there), cannot read the SIP webhook secret, and touches only the blob containers it writes
-/// calls into. Checked on the compiled template, so a module edit that widens a grant fails here.
+/// storage (host keys live there), cannot read the SIP webhook secret, touches only the blob containers it writes
+/// calls into, and holds no ACS role or setting (every ACS role can list its access keys; the worker asks the Functions
+/// app on dvs-call-actions instead). Checked on the compiled template, so a module edit that widens a grant fails here.
 /// </summary>
 public sealed partial class AppIdentityTests
 {
@@ -82,7 +83,7 @@ public sealed partial class AppIdentityTests
         Assert.Equal("functions", IdentityModuleOf(storage.PassedParameters!["functionsPrincipalId"]));
 
         var workers = storageAssignments.Where(a => PrincipalParameter(a) == "[parameters('workerPrincipalId')]").ToList();
-        Assert.Equal(2, workers.Count);
+        Assert.Equal(3, workers.Count);  // its containers, its command queues, sending call actions
         var worker = Assert.Single(workers, a => RoleDefinitionId(a) == BlobDataContributor);  // one declaration, copied per container
         Assert.Contains("blobServices/containers", worker.Body["scope"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("variables('workerContainers')", worker.Body["copy"]!["count"]!.GetValue<string>(), StringComparison.Ordinal);
@@ -90,7 +91,7 @@ public sealed partial class AppIdentityTests
         Assert.Equal(["sessions", "transcripts", "minutes", "tts-cache", "command-replies"], containers);
 
         var functions = storageAssignments.Where(a => PrincipalParameter(a) == "[parameters('functionsPrincipalId')]").ToList();
-        Assert.Equal(2, functions.Count);
+        Assert.Equal(3, functions.Count);  // the account's blobs, sending commands, taking call actions
         var functionsBlobs = Assert.Single(functions, a => RoleDefinitionId(a) == BlobDataOwner);
         Assert.DoesNotContain("containers", functionsBlobs.Body["scope"]!.GetValue<string>(), StringComparison.Ordinal);
     }
@@ -104,14 +105,35 @@ public sealed partial class AppIdentityTests
 
         // Replicas create, read and delete their own queues (made at run time, so the grant is on the account, with a
         // condition on the queue name: QueueRolesReachOnlyTheDvsQueues).
-        var worker = Assert.Single(storageAssignments, a => RoleDefinitionId(a) == QueueDataContributor);
+        var worker = Assert.Single(storageAssignments, a => RoleDefinitionId(a) == QueueDataContributor && ConditionOf(a) == CommandQueues);
         Assert.Equal("[parameters('workerPrincipalId')]", PrincipalParameter(worker));
         // The Functions app puts commands on them and can neither read nor delete anything there.
-        var functions = Assert.Single(storageAssignments, a => RoleDefinitionId(a) == QueueDataMessageSender);
+        var functions = Assert.Single(storageAssignments, a => RoleDefinitionId(a) == QueueDataMessageSender && ConditionOf(a) == CommandQueues);
         Assert.Equal("[parameters('functionsPrincipalId')]", PrincipalParameter(functions));
-        Assert.DoesNotContain(storageAssignments, a => PrincipalParameter(a) == "[parameters('functionsPrincipalId')]" && RoleDefinitionId(a) == QueueDataContributor);
+        Assert.DoesNotContain(storageAssignments, a => PrincipalParameter(a) == "[parameters('functionsPrincipalId')]" && RoleDefinitionId(a) == QueueDataContributor
+            && ConditionOf(a) == CommandQueues);
         Assert.Equal("functions", IdentityModuleOf(functions.PassedParameters!["functionsPrincipalId"]));
         Assert.Equal("worker", IdentityModuleOf(worker.PassedParameters!["workerPrincipalId"]));
+    }
+
+    [Fact]
+    public async Task TheWorkerMayOnlySendCallActionsAndOnlyTheFunctionsAppTakesThem()
+    {
+        var resources = await ResourcesAsync();
+        var storageAssignments = OfType(resources, "Microsoft.Authorization/roleAssignments").Where(a => a.Module == "storage").ToList();
+
+        var onCallActions = storageAssignments.Where(a => ConditionOf(a) is CallActionQueue or CallActionQueues).ToList();
+        Assert.Equal(2, onCallActions.Count);
+        var worker = Assert.Single(onCallActions, a => PrincipalParameter(a) == "[parameters('workerPrincipalId')]");
+        Assert.Equal(QueueDataMessageSender, RoleDefinitionId(worker));
+        Assert.Equal(CallActionQueue, ConditionOf(worker));
+        var functions = Assert.Single(onCallActions, a => PrincipalParameter(a) == "[parameters('functionsPrincipalId')]");
+        Assert.Equal(QueueDataContributor, RoleDefinitionId(functions));
+        Assert.Equal(CallActionQueues, ConditionOf(functions));
+
+        // The deployment creates the queue and its poison queue (the worker may not create queues it only sends to).
+        var queues = Assert.Single(OfType(resources, "Microsoft.Storage/storageAccounts/queueServices/queues"));
+        Assert.Equal(["dvs-call-actions", "dvs-call-actions-poison"], queues.Variable("callActionQueues")!.AsArray().Select(q => q!.GetValue<string>()));
     }
 
     [Theory]
@@ -136,31 +158,61 @@ public sealed partial class AppIdentityTests
             }
 
             Assert.Equal("2.0", grant.Properties["conditionVersion"]?.GetValue<string>());
-            var reference = grant.Properties["condition"]!.GetValue<string>();
-            var condition = VariableReference().Match(reference) is { Success: true } match
-                ? grant.Variable(match.Groups["name"].Value)!.GetValue<string>()
-                : reference;
-            AssertOnlyTheDvsQueues(condition);
+            AssertOnlyTheDvsQueues(ConditionText(grant), ConditionOf(grant));
         }
     }
 
-    // The condition has the documented shape: (no message action OR the queue is one of the worker's). Every message
-    // action is listed, so none escapes the name check, and the names allowed are exactly the worker's queues, as its
-    // code names them.
-    private static void AssertOnlyTheDvsQueues(string condition)
+    // The conditions by the variable that holds each: the command queues, the call-action queue (send only), the
+    // call-action queue and its poison queue (the trigger).
+    private const string CommandQueues = "dvsQueuesOnly";
+    private const string CallActionQueue = "callActionQueueOnly";
+    private const string CallActionQueues = "callActionQueuesOnly";
+
+    private static string? ConditionOf(ArmResource grant) =>
+        grant.Properties["condition"]?.GetValue<string>() is { } reference && VariableReference().Match(reference) is { Success: true } match
+            ? match.Groups["name"].Value
+            : null;
+
+    private static string ConditionText(ArmResource grant)
+    {
+        var reference = grant.Properties["condition"]!.GetValue<string>();
+        return VariableReference().Match(reference) is { Success: true } match ? grant.Variable(match.Groups["name"].Value)!.GetValue<string>() : reference;
+    }
+
+    // The condition has the documented shape: (no message action OR the queue is one of the app's). The message actions
+    // gated are the role's (all of them for Contributor), so none escapes the name check, and the names allowed are
+    // exactly the queues the code names.
+    private static void AssertOnlyTheDvsQueues(string condition, string? variable)
     {
         var shape = ConditionShape().Match(condition);
         Assert.True(shape.Success, $"unexpected condition shape: {condition}");
         var gated = ActionMatches().Matches(shape.Groups["actions"].Value).Select(m => m.Groups["action"].Value).ToHashSet();
-        Assert.Superset(QueueMessageActions.ToHashSet(), gated);
+        // Every gated action is a queue message action (each branch below says which ones).
+        Assert.Subset(QueueMessageActions.ToHashSet(), gated);
 
         var allowed = QueueNameTest().Matches(shape.Groups["names"].Value).Select(m => (m.Groups["op"].Value, m.Groups["value"].Value)).ToList();
         var clauses = shape.Groups["names"].Value.Split(" OR ", StringSplitOptions.TrimEntries);
         Assert.Equal(clauses.Length, allowed.Count);  // nothing but queue-name tests on that side
         var root = DvServerless.Testing.RepositoryPaths.RequireRoot();
-        var replicaPrefix = ConstantIn(Path.Combine(root, "src", "DvServerless.Core", "Hosting", "ReplicaQueueName.cs"), "Prefix");
-        var sipQueue = ConstantIn(Path.Combine(root, "src", "DvServerless.Adapters", "Commands", "SipQueueMessages.cs"), "Name");
-        Assert.Equal([("StringStartsWith", replicaPrefix), ("StringEquals", sipQueue)], allowed);
+        var callActions = ConstantIn(Path.Combine(root, "src", "DvServerless.Adapters", "CallActions", "CallActionQueueDefaults.cs"), "Name");
+        switch (variable)
+        {
+            case CallActionQueue:
+                // Message Sender holds only this message action: nothing else of the role escapes the name check.
+                Assert.Equal(["Microsoft.Storage/storageAccounts/queueServices/queues/messages/add/action"], gated);
+                Assert.Equal([("StringEquals", callActions)], allowed);
+                break;
+            case CallActionQueues:
+                Assert.Equal(QueueMessageActions.ToHashSet(), gated);
+                Assert.Equal([("StringEquals", callActions), ("StringEquals", callActions + "-poison")], allowed);
+                break;
+            default:
+                Assert.Equal(QueueMessageActions.ToHashSet(), gated);
+                var replicaPrefix = ConstantIn(Path.Combine(root, "src", "DvServerless.Core", "Hosting", "ReplicaQueueName.cs"), "Prefix");
+                var sipQueue = ConstantIn(Path.Combine(root, "src", "DvServerless.Adapters", "Commands", "SipQueueMessages.cs"), "Name");
+                Assert.Equal([("StringStartsWith", replicaPrefix), ("StringEquals", sipQueue)], allowed);
+                break;
+        }
     }
 
     private static string ConstantIn(string file, string name)
@@ -171,25 +223,46 @@ public sealed partial class AppIdentityTests
     }
 
     [Fact]
-    public async Task EachAppHasItsOwnCallAutomationGrantOnTheAcsResourceAndNothingMoreThere()
+    public async Task OnlyTheFunctionsAppHasACallAutomationGrantOnTheAcsResource()
     {
-        var acsAssignments = OfType(await ResourcesAsync(), "Microsoft.Authorization/roleAssignments")
+        var resources = await ResourcesAsync();
+        var acsAssignments = OfType(resources, "Microsoft.Authorization/roleAssignments")
             .Where(assignment => assignment.Module == "communication")
             .ToList();
-        var communication = acsAssignments[0];
-        Assert.Equal("functions", IdentityModuleOf(communication.PassedParameters!["functionsPrincipalId"]));
-        Assert.Equal("worker", IdentityModuleOf(communication.PassedParameters!["workerPrincipalId"]));
 
-        Assert.Equal(2, acsAssignments.Count);
-        foreach (var principal in new[] { "functionsPrincipalId", "workerPrincipalId" })
-        {
-            var grant = Assert.Single(acsAssignments, a => PrincipalParameter(a) == $"[parameters('{principal}')]");
-            Assert.Null(grant.Body["copy"]);
-            Assert.Contains("Microsoft.Communication/communicationServices", grant.Body["scope"]!.GetValue<string>(), StringComparison.Ordinal);
-            // Contributor includes listKeys; ACS honours no narrower role for Call Automation with Entra ID, so this pins
-            // the known exception (docs/azure-deployment.md) instead of letting a wider one (Owner) in unnoticed.
-            Assert.Equal(Contributor, RoleDefinitionId(grant));
-        }
+        var grant = Assert.Single(acsAssignments);
+        Assert.Equal("functions", IdentityModuleOf(grant.PassedParameters!["functionsPrincipalId"]));
+        Assert.Equal("[parameters('functionsPrincipalId')]", PrincipalParameter(grant));
+        Assert.Null(grant.PassedParameters!["workerPrincipalId"]);
+        Assert.Null(grant.Body["copy"]);
+        Assert.Contains("Microsoft.Communication/communicationServices", grant.Body["scope"]!.GetValue<string>(), StringComparison.Ordinal);
+        // Contributor includes listKeys; ACS honours no narrower role for Call Automation with Entra ID, so this pins
+        // the known exception (docs/azure-deployment.md) instead of letting a wider one (Owner) in unnoticed.
+        Assert.Equal(Contributor, RoleDefinitionId(grant));
+
+        // Nor anywhere else: no assignment of the worker's identity is scoped to the ACS resource.
+        Assert.DoesNotContain(OfType(resources, "Microsoft.Authorization/roleAssignments"), a =>
+            a.Body["scope"]?.GetValue<string>() is { } scope && scope.Contains("Microsoft.Communication", StringComparison.Ordinal)
+            && PrincipalParameter(a).Contains("worker", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task TheWorkerHasNoAcsSettingAndTheTransferTargetIsTheFunctionsAppsAlone()
+    {
+        var resources = await ResourcesAsync();
+        var worker = Assert.Single(OfType(resources, "Microsoft.App/containerApps"));
+        var env = worker.Variable("env")!.GetValue<string>();
+        var site = Assert.Single(OfType(resources, "Microsoft.Web/sites/config"));
+
+        Assert.DoesNotContain("'Acs__", env, StringComparison.Ordinal);
+        Assert.DoesNotContain("acsEndpoint", worker.Template["parameters"]!.AsObject().Select(p => p.Key));
+        Assert.Null(worker.PassedParameters!["acsEndpoint"]);
+        // The worker only learns whether to offer the transfer tool; the number is the Functions app's setting.
+        Assert.Contains("createObject('name', 'CallActions__OfferTransfer', 'value', string(parameters('offerTransfer')))", env, StringComparison.Ordinal);
+        Assert.Equal("[not(empty(parameters('acsTransferTarget')))]", worker.PassedParameters!["offerTransfer"]!["value"]!.GetValue<string>());
+        Assert.Equal("[parameters('acsTransferTarget')]", site.Properties["Acs__TransferTarget"]!.GetValue<string>());
+        // The CallAction trigger's host connection reaches the queue service with the identity.
+        Assert.NotNull(site.Properties["AzureWebJobsStorage__queueServiceUri"]);
     }
 
     [Fact]

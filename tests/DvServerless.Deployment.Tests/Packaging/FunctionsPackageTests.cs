@@ -142,7 +142,7 @@ public sealed partial class FunctionsPackageTests(FunctionsPackageFixture fixtur
     }
 
     [Fact]
-    public void EveryFunctionIsAnHttpFunctionOrATimerTheHostRunsWithoutExtensions()
+    public void EveryFunctionIsAnHttpFunctionATimerOrTheCallActionQueueTrigger()
     {
         foreach (var function in Functions())
         {
@@ -163,6 +163,11 @@ public sealed partial class FunctionsPackageTests(FunctionsPackageFixture fixtur
                     break;
                 case "timerTrigger":
                     Assert.Single(bindings);
+                    break;
+                case "queueTrigger":
+                    // Needs the Storage Queues WebJobs extension, which the package ships (QueueTriggerReadsTheCallActionQueue...).
+                    Assert.Single(bindings);
+                    Assert.Equal("CallAction", name);
                     break;
                 default:
                     Assert.Fail($"{name}: trigger {trigger.GetProperty("type")} needs a WebJobs extension the package does not ship");
@@ -189,6 +194,28 @@ public sealed partial class FunctionsPackageTests(FunctionsPackageFixture fixtur
             binding => Assert.Equal("Anonymous", binding.GetProperty("authLevel").GetString()));
         Assert.True(hook.Success, "postdeploy.sh builds no ?code= endpoint");
         Assert.Equal($"/{prefix}/{trigger.GetProperty("route").GetString()}", hook.Groups["path"].Value);
+    }
+
+    [Fact]
+    public void TheCallActionQueueTriggerReadsPlainTextFromTheQueueTheWorkerSendsToWithItsExtensionShipped()
+    {
+        var trigger = Trigger(Named(Functions(), "CallAction"));
+        using var host = Json("host.json");
+        var queues = host.RootElement.GetProperty("extensions").GetProperty("queues");
+        using var extensions = Json("extensions.json");
+        var callActions = Regex.Match(File.ReadAllText(Path.Combine(RepositoryPaths.RequireRoot(), "src", "DvServerless.Adapters", "CallActions", "CallActionQueueDefaults.cs")),
+            @"public const string Name = ""(?<name>[^""]+)"";").Groups["name"].Value;
+
+        Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(callActions, trigger.GetProperty("queueName").GetString());
+        // The default connection (AzureWebJobsStorage__queueServiceUri with the identity, set by the Bicep).
+        Assert.False(trigger.TryGetProperty("connection", out var connection) && !string.IsNullOrEmpty(connection.GetString()));
+        // The worker sends plain JSON (QueueClient's default), not the extension's default base64.
+        Assert.Equal("none", queues.GetProperty("messageEncoding").GetString());
+        // A hang-up waits at most this long on an idle queue.
+        Assert.True(TimeSpan.Parse(queues.GetProperty("maxPollingInterval").GetString()!, System.Globalization.CultureInfo.InvariantCulture) <= TimeSpan.FromSeconds(2));
+        Assert.Equal(5, queues.GetProperty("maxDequeueCount").GetInt32());
+        Assert.Contains(extensions.RootElement.GetProperty("extensions").EnumerateArray(), e => e.GetProperty("name").GetString() == "AzureStorageQueues");
     }
 
     [Fact]

@@ -61,6 +61,17 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void The_call_action_trigger_reads_the_queue_the_worker_sends_to()
+    {
+        var trigger = Assert.Single(Metadata, f => f.GetProperty("bindings")[0].GetProperty("type").GetString() == "queueTrigger");
+
+        Assert.Equal("CallAction", trigger.GetProperty("name").GetString());
+        Assert.Equal(Adapters.CallActions.CallActionQueueDefaults.Name, trigger.GetProperty("bindings")[0].GetProperty("queueName").GetString());
+        // Not an HTTP function: the standalone host does not map it (its poller stands in), and no route names it.
+        Assert.DoesNotContain(FunctionsApp.Routes, r => r.Name == "CallAction");
+    }
+
+    [Fact]
     public void Only_the_event_grid_webhook_needs_a_function_key()
     {
         // Tenant APIs authenticate with API keys or tokens (a tenant must never hold a host key); ACS callbacks carry an
