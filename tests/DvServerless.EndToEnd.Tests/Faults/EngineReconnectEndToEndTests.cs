@@ -24,27 +24,9 @@ public sealed class EngineReconnectEndToEndTests(ITestOutputHelper output)
         Prerequisites.Require();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         // The pause is the caller's silence between the questions; the reconnect happens in it (≈ 0.2 s backoff + connect).
-        var caller = await CallerAudioSynthesizer.SynthesizeAsync(Utterances, TimeSpan.FromSeconds(6), AudioFormat.Pcm24k, timeout.Token);
-        var logs = new CapturingLoggerProvider();
-        await using var stack = await LocalStack.StartAsync(TestStacks.Options(Utterances, (turn, heard) => $"Answer {turn} to: {heard}") with
-        {
-            LogSink = logs,
-            RealtimeConnectionDrop = new RealtimeConnectionDrop { AfterResponses = 1 },
-        }, _ => { }, timeout.Token);
+        await using var dropped = await CallThroughADropAsync(TimeSpan.FromSeconds(6), new RealtimeConnectionDrop { AfterResponses = 1 }, timeout.Token);
+        var (stack, logs, result) = (dropped.Stack, dropped.Logs, dropped.Result);
         var realtime = stack.Realtime!;
-
-        var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
-        {
-            IncomingCallUrl = stack.IncomingCallUrl,
-            CallerAudio = caller,
-            CallerAudioFormat = AudioFormat.Pcm24k,
-            MaxDuration = TimeSpan.FromSeconds(60),
-            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(3),
-        }, timeout.Token);
-
-        // The simulator reports the drop, then the worker's second session.
-        await realtime.Records.WaitForAsync(r => r.Drops.Count == 1 && r.Sessions.Count == 2, timeout.Token);
-        var result = await call.Completion.WaitAsync(timeout.Token);
 
         Assert.Equal(SimulatedCallOutcome.CallerHungUp, result.Outcome);
         Assert.True(result.MediaConnected, result.MediaConnectError);
@@ -76,28 +58,13 @@ public sealed class EngineReconnectEndToEndTests(ITestOutputHelper output)
         Prerequisites.Require();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         // A long pause after the first question: the agent is cut off, resumes and finishes well before the second.
-        var caller = await CallerAudioSynthesizer.SynthesizeAsync(Utterances, TimeSpan.FromSeconds(8), AudioFormat.Pcm24k, timeout.Token);
-        var logs = new CapturingLoggerProvider();
-        await using var stack = await LocalStack.StartAsync(TestStacks.Options(Utterances, (turn, heard) => $"Answer {turn} to: {heard}") with
-        {
-            LogSink = logs,
-            // The first answer is about 2.5 s of speech produced at 4× real time. 150 ms in, a few hundred ms of it (a word
-            // or none, as the machine's load has it) has been sent: less than the reconnect takes, so the caller hears the
-            // gap the reconnect leaves rather than buffered speech covering it.
-            RealtimeConnectionDrop = new RealtimeConnectionDrop { DuringResponse = 1, IntoResponse = TimeSpan.FromMilliseconds(150) },
-        }, _ => { }, timeout.Token);
+        // The first answer is about 2.5 s of speech produced at 4× real time. 150 ms in, a few hundred ms of it (a word
+        // or none, as the machine's load has it) has been sent: less than the reconnect takes, so the caller hears the
+        // gap the reconnect leaves rather than buffered speech covering it.
+        await using var dropped = await CallThroughADropAsync(
+            TimeSpan.FromSeconds(8), new RealtimeConnectionDrop { DuringResponse = 1, IntoResponse = TimeSpan.FromMilliseconds(150) }, timeout.Token);
+        var (stack, logs, result) = (dropped.Stack, dropped.Logs, dropped.Result);
         var realtime = stack.Realtime!;
-
-        var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
-        {
-            IncomingCallUrl = stack.IncomingCallUrl,
-            CallerAudio = caller,
-            CallerAudioFormat = AudioFormat.Pcm24k,
-            MaxDuration = TimeSpan.FromSeconds(60),
-            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(3),
-        }, timeout.Token);
-        await realtime.Records.WaitForAsync(r => r.Drops.Count == 1 && r.Sessions.Count == 2, timeout.Token);
-        var result = await call.Completion.WaitAsync(timeout.Token);
 
         Assert.Equal(SimulatedCallOutcome.CallerHungUp, result.Outcome);
         Assert.True(result.MediaConnected, result.MediaConnectError);
@@ -158,5 +125,47 @@ public sealed class EngineReconnectEndToEndTests(ITestOutputHelper output)
             $"(silences: {string.Join(", ", silences.Where(s => s.Length.TotalMilliseconds >= 20).Select(s => $"{s.Length.TotalMilliseconds:F0} ms at {s.At.TotalSeconds:F2} s"))})");
         // Issue 14 aims at about a second; the bound is generous so that a loaded 2-core machine cannot flake it.
         Assert.True(gap <= TimeSpan.FromSeconds(3), $"the caller heard {gap.TotalMilliseconds:F0} ms of silence");
+    }
+
+    /// <summary>
+    /// Starts a stack whose Realtime simulator drops the engine socket as <paramref name="drop"/> says, places a call that
+    /// asks both questions <paramref name="pause"/> apart, waits for the drop and the worker's second session, and returns
+    /// the call's result with the stack (disposed by the caller) and its logs.
+    /// </summary>
+    private static async Task<DroppedCall> CallThroughADropAsync(TimeSpan pause, RealtimeConnectionDrop drop, CancellationToken cancellationToken)
+    {
+        var caller = await CallerAudioSynthesizer.SynthesizeAsync(Utterances, pause, AudioFormat.Pcm24k, cancellationToken);
+        var logs = new CapturingLoggerProvider();
+        var stack = await LocalStack.StartAsync(TestStacks.Options(Utterances, (turn, heard) => $"Answer {turn} to: {heard}") with
+        {
+            LogSink = logs,
+            RealtimeConnectionDrop = drop,
+        }, _ => { }, cancellationToken);
+        try
+        {
+            var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
+            {
+                IncomingCallUrl = stack.IncomingCallUrl,
+                CallerAudio = caller,
+                CallerAudioFormat = AudioFormat.Pcm24k,
+                MaxDuration = TimeSpan.FromSeconds(60),
+                HangUpAfterAgentQuiet = TimeSpan.FromSeconds(3),
+            }, cancellationToken);
+
+            // The simulator reports the drop, then the worker's second session.
+            await stack.Realtime!.Records.WaitForAsync(r => r.Drops.Count == 1 && r.Sessions.Count == 2, cancellationToken);
+            return new DroppedCall(stack, logs, await call.Completion.WaitAsync(cancellationToken));
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A finished call through an engine drop, with the stack that ran it.</summary>
+    private sealed record DroppedCall(LocalStack Stack, CapturingLoggerProvider Logs, SimulatedCallResult Result) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Stack.DisposeAsync();
     }
 }
