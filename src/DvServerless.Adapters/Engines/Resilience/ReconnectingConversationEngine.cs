@@ -17,9 +17,12 @@ namespace DvServerless.Adapters.Engines.Resilience;
 /// not wait for it. When the drop cut the agent off mid-answer (or before it could answer the caller), the agent's
 /// words so far are reported as that item's transcript (the call plays every byte it received, so that is what the
 /// caller hears), the replay says where the answer stopped, and the new session is asked to respond at once: the agent
-/// goes on instead of leaving the caller in silence until they speak again.
+/// goes on instead of leaving the caller in silence until they speak again. A tool call the dropped session asked for
+/// and the call loop still runs has its result given to the new session as a note, with a response requested, so the
+/// caller hears what the tool did (<see cref="InFlightToolCalls"/>).
 /// The parts: <see cref="EngineSessionStarter"/> (attempts and backoff), <see cref="ConversationRecord"/> and
-/// <see cref="ConversationReplay"/> (what was said, the turn in progress), <see cref="SessionAudioTimeline"/> and <see cref="HandoverSchedule"/>; this type moves the call between sessions.
+/// <see cref="ConversationReplay"/> (what was said, the turn in progress), <see cref="InFlightToolCalls"/>,
+/// <see cref="SessionAudioTimeline"/> and <see cref="HandoverSchedule"/>; this type moves the call between sessions.
 /// </remarks>
 public sealed class ReconnectingConversationEngine : IConversationEngine
 {
@@ -28,6 +31,7 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     private readonly string _callId;
     private readonly ConversationReplay _replay;
     private readonly ConversationRecord _record;
+    private readonly InFlightToolCalls _toolCalls = new();
     private readonly EngineSessionStarter _starter;
     private readonly SessionAudioTimeline _timeline;
     private readonly HandoverSchedule _handover;
@@ -117,8 +121,31 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
         Quietly(e => e.TruncateAsync(itemId, contentIndex, audioEndMs, cancellationToken));
 
     /// <inheritdoc />
-    public ValueTask SendToolResultAsync(string callId, string output, CancellationToken cancellationToken) =>
-        Quietly(e => e.SendToolResultAsync(callId, output, cancellationToken));
+    /// <remarks>
+    /// A result for a call of a session that has since dropped cannot be a <c>function_call_output</c> (the current
+    /// session never issued that call_id): it becomes a note to the current session, or to the next one while reconnecting.
+    /// </remarks>
+    public ValueTask SendToolResultAsync(string callId, string output, CancellationToken cancellationToken)
+    {
+        switch (_toolCalls.Route(callId, output, out var name))
+        {
+            case ToolResultRoute.NoteNow:
+                return NoteToolResultsAsync([new DroppedToolResult(callId, name!, output)], cancellationToken);
+            case ToolResultRoute.Held:
+                ReconnectingConversationEngineLog.ToolResultHeld(_logger, _callId, name!, callId);
+                return ValueTask.CompletedTask;
+            case ToolResultRoute.Duplicate:
+                ReconnectingConversationEngineLog.ToolResultDuplicate(_logger, _callId, callId);
+                return ValueTask.CompletedTask;
+            default:
+                if (name is not null)
+                {
+                    _replay.AddToolResult(name, output);
+                }
+
+                return Quietly(e => e.SendToolResultAsync(callId, output, cancellationToken));
+        }
+    }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<EngineEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
@@ -155,7 +182,7 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
                     }
 
                     var current = _timeline.OnCallTimeline(events.Current);
-                    _record.Track(current);
+                    Track(current);
                     yield return current;
                     if (current is ResponseFinished && IsHandoverDue() && await TryHandOverAsync(cancellationToken).ConfigureAwait(false))
                     {
@@ -181,6 +208,13 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
             ReconnectingConversationEngineLog.Dropped(_logger, _callId, closed?.Reason ?? "the event stream ended");
             _reconnecting = true;
             var dropped = _record.CloseOnDrop();
+            // Before the call loop runs again (at the next yield): a result it gives from now on is held for the next session.
+            foreach (var (toolCallId, toolName) in _toolCalls.SessionDropped())
+            {
+                _replay.AddToolPending(toolName);
+                ReconnectingConversationEngineLog.ToolCallOrphaned(_logger, _callId, toolName, toolCallId);
+            }
+
             foreach (var closing in dropped.Events)
             {
                 yield return closing;
@@ -194,11 +228,19 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
             }
 
             await SwapAsync(fresh).ConfigureAwait(false);
+            var (held, toolsStillRunning) = _toolCalls.SessionRestored();
             _reconnecting = false;
-            if (dropped.AgentOwesAnswer)
+            if (held.Count > 0)
+            {
+                // The results that came meanwhile are what the agent says next (the note asks for the response).
+                await NoteToolResultsAsync(held, cancellationToken).ConfigureAwait(false);
+            }
+            else if (dropped.AgentOwesAnswer && !toolsStillRunning)
             {
                 // The agent was mid-answer or owed one: the new session answers now, from the replayed conversation,
                 // rather than after the caller breaks the silence. No instructions here: they would replace the session's.
+                // Not while a tool of the dropped session runs: its result brings the answer, and a response now could
+                // still be going when the result asks for one.
                 ReconnectingConversationEngineLog.Resuming(_logger, _callId);
                 await Quietly(e => e.CreateResponseAsync(null, cancellationToken)).ConfigureAwait(false);
             }
@@ -218,7 +260,18 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
         await _current.DisposeAsync().ConfigureAwait(false);
     }
 
-    private bool IsHandoverDue() => _handover.IsDue && _record.AtPause;
+    private void Track(EngineEvent engineEvent)
+    {
+        _record.Track(engineEvent);
+        _toolCalls.Track(engineEvent);
+        if (engineEvent is ToolCallRequested requested)
+        {
+            _replay.AddToolCall(requested.Name, requested.ArgumentsJson);
+        }
+    }
+
+    // Not while a tool call is unsettled: its result would go to a session that never issued it.
+    private bool IsHandoverDue() => _handover.IsDue && _record.AtPause && !_toolCalls.Any;
 
     private async Task<bool> TryHandOverAsync(CancellationToken cancellationToken)
     {
@@ -249,6 +302,20 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
         {
             ReconnectingConversationEngineLog.AttemptFailed(_logger, _callId, "closing the old engine: " + ex.Message);
         }
+    }
+
+    /// <summary>Gives the current session the results of a dropped session's tool calls, and asks it to answer.</summary>
+    private ValueTask NoteToolResultsAsync(IReadOnlyList<DroppedToolResult> results, CancellationToken cancellationToken)
+    {
+        foreach (var result in results)
+        {
+            _replay.AddToolResult(result.Name, result.Output);
+        }
+
+        ReconnectingConversationEngineLog.ToolResultsNoted(_logger, _callId, results.Count);
+        var note = DroppedToolResult.Note(results);
+        // A user text item plus response.create: the only item the engine interface adds that a new session accepts.
+        return Quietly(e => e.SendUserTextAsync(note, cancellationToken));
     }
 
     private ValueTask Quietly(Func<IConversationEngine, ValueTask> send)

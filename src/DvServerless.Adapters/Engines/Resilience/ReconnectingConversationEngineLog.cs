@@ -4,7 +4,7 @@ namespace DvServerless.Adapters.Engines.Resilience;
 
 /// <summary>
 /// Source-generated log messages of <see cref="ReconnectingConversationEngine"/> and its parts (event ids 3761–3765,
-/// 9450–9451). Nothing is logged per audio frame.
+/// 9450–9451, 9480–9489). Nothing is logged per audio frame; tool outputs and arguments are never logged.
 /// </summary>
 internal static partial class ReconnectingConversationEngineLog
 {
@@ -28,4 +28,16 @@ internal static partial class ReconnectingConversationEngineLog
 
     [LoggerMessage(EventId = 9451, Level = LogLevel.Information, Message = "Call {CallId}: the agent was answering when the engine dropped; the new session answers at once")]
     public static partial void Resuming(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 9480, Level = LogLevel.Information, Message = "Call {CallId}: tool {ToolName} ({ToolCallId}) had no result yet when the engine dropped; the result will go to the next session")]
+    public static partial void ToolCallOrphaned(ILogger logger, string callId, string toolName, string toolCallId);
+
+    [LoggerMessage(EventId = 9481, Level = LogLevel.Information, Message = "Call {CallId}: the result of tool {ToolName} ({ToolCallId}) is held until the engine is back")]
+    public static partial void ToolResultHeld(ILogger logger, string callId, string toolName, string toolCallId);
+
+    [LoggerMessage(EventId = 9482, Level = LogLevel.Information, Message = "Call {CallId}: {Count} tool result(s) of a dropped session given to the new session as a note, with a response requested")]
+    public static partial void ToolResultsNoted(ILogger logger, string callId, int count);
+
+    [LoggerMessage(EventId = 9483, Level = LogLevel.Debug, Message = "Call {CallId}: a second result for tool call {ToolCallId} of a dropped session ignored")]
+    public static partial void ToolResultDuplicate(ILogger logger, string callId, string toolCallId);
 }
