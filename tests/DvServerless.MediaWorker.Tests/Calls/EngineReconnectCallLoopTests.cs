@@ -85,11 +85,82 @@ public sealed class EngineReconnectCallLoopTests
         await run.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task A_tool_that_finishes_after_the_drop_has_its_result_told_to_the_new_session_not_lost()
+    {
+        var time = new BackoffWatchingTimeProvider();
+        var agent = new AgentOptions { Instructions = "Be brief." };
+        agent.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(200);
+        var first = new ScriptedEngine();
+        var second = new ScriptedEngine();
+        await using var engine = new ReconnectingConversationEngine("call-1", first, _ => second, agent, time, NullLogger.Instance);
+        var leg = new InMemoryCallLeg(AudioFormat.Pcm24k);
+        var sink = new RecordingCallRecordSink();
+        using var meters = new TestMeterFactory();
+        using var stop = new CancellationTokenSource();
+        var tool = new HeldTool();
+        await using var loop = new CallLoop("call-1", leg, engine, new CallLoopOptions(), sink, new RecordingCallControl(), [new EndCallToolHandler(), tool],
+            time, new MediaWorkerMetrics(meters), NullLogger.Instance);
+        var run = loop.RunAsync(stop.Token);
+
+        // The agent asks for the tool; the call loop runs it; the connection drops before it returns.
+        first.Emit(new ResponseStarted("resp-1"));
+        first.Emit(new ToolCallRequested("fc-1", HeldTool.ToolName, "{}"));
+        first.Emit(new ResponseFinished("resp-1", "completed", null));
+        await first.WhenConsumedAsync();
+        await loop.WhenProcessedAsync();
+        await tool.Started.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        first.Close();
+        await time.BackoffArmedAsync(agent.Reconnect.InitialDelay);
+        for (var step = 0; step < 100 && !second.Started; step++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(20));
+            await Task.Delay(5);
+        }
+
+        Assert.True(second.Started);
+        tool.Result.SetResult(new CallToolResult("""{"status":"confirmed"}"""));
+        for (var i = 0; i < 500 && second.UserTexts.Count == 0; i++)
+        {
+            await loop.WhenProcessedAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            await Task.Delay(10);
+        }
+
+        // The new session never issued fc-1: the result reaches it as a note it accepts, which asks for the answer.
+        var note = Assert.Single(second.UserTexts);
+        Assert.Contains($"The tool {HeldTool.ToolName} returned: {{\"status\":\"confirmed\"}}", note, StringComparison.Ordinal);
+        Assert.Empty(second.ToolResults);
+        Assert.Empty(first.ToolResults);
+        Assert.Empty(second.ResponsesCreated);
+
+        leg.Hangup();
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
     private static byte[] Audio(int milliseconds, byte fill)
     {
         var bytes = new byte[AudioFormat.Pcm24k.BytesPerMillisecond * milliseconds];
         bytes.AsSpan().Fill(fill);
         return bytes;
+    }
+
+    /// <summary>A tool that returns when the test says (a transfer or an HTTP tool taking its time).</summary>
+    private sealed class HeldTool : ICallToolHandler
+    {
+        public const string ToolName = "check_booking";
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<CallToolResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Name => ToolName;
+
+        public async ValueTask<CallToolResult> InvokeAsync(string callId, string argumentsJson, CancellationToken cancellationToken)
+        {
+            Started.TrySetResult();
+            return await Result.Task.WaitAsync(cancellationToken);
+        }
     }
 
     /// <summary>A fake clock that says when the reconnect's backoff is armed, so the test advances past it, not before it.</summary>

@@ -64,13 +64,35 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    /// <summary>The user text items it was sent (each with its <c>response.create</c>).</summary>
+    public List<string> UserTexts { get; } = [];
+
+    /// <summary>The tool results (<c>function_call_output</c>) it was sent, as (call_id, output).</summary>
+    public List<(string CallId, string Output)> ToolResults { get; } = [];
+
+    public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken)
+    {
+        lock (UserTexts)
+        {
+            UserTexts.Add(text);
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask CancelResponseAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask TruncateAsync(string itemId, int contentIndex, int audioEndMs, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
-    public ValueTask SendToolResultAsync(string callId, string output, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    public ValueTask SendToolResultAsync(string callId, string output, CancellationToken cancellationToken)
+    {
+        lock (ToolResults)
+        {
+            ToolResults.Add((callId, output));
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     public async IAsyncEnumerable<EngineEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
