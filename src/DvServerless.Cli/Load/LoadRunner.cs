@@ -202,12 +202,8 @@ public sealed class LoadRunner
             }
 
             var index = i;
-            var call = Task.Run(async () =>
-            {
-                var outcome = await caller.RunAsync(index, options.Duration, cancellationToken).ConfigureAwait(false);
-                measurements.Finished(outcome);
-                return outcome;
-            }, cancellationToken);
+            var call = Task.Run(() => CountedCall.RunAsync(index, token => caller.RunAsync(index, options.Duration, token), measurements, cancellationToken),
+                cancellationToken);
             lock (calls)
             {
                 calls.Add(call);
