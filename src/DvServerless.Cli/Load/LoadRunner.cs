@@ -43,14 +43,17 @@ public sealed class LoadRunner
         }
 
         LoadReport report;
+        // Ctrl+C or SIGTERM cancels the run: its calls end, the stack stops, and dvs exits 2.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var signals = StopSignals.Cancel(stop);
         try
         {
             var live = _output.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
             report = live
-                ? await _output.Status().StartAsync("starting", context => MeasureAsync(options, text => context.Status(Markup.Escape(text)), false, cancellationToken)).ConfigureAwait(false)
-                : await MeasureAsync(options, text => _output.WriteLine(text), true, cancellationToken).ConfigureAwait(false);
+                ? await _output.Status().StartAsync("starting", context => MeasureAsync(options, text => context.Status(Markup.Escape(text)), false, stop.Token)).ConfigureAwait(false)
+                : await MeasureAsync(options, text => _output.WriteLine(text), true, stop.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             _error.MarkupLine("[yellow]load cancelled[/]");
             return 2;

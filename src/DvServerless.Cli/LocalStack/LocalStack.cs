@@ -11,6 +11,7 @@ using DvServerless.Simulators.Realtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace DvServerless.Cli.LocalStack;
@@ -214,6 +215,8 @@ public sealed partial class LocalStack : IAsyncDisposable
     private static void Configure(WebApplicationBuilder builder, Dictionary<string, string?> settings, bool verbose, ILoggerProvider? logSink)
     {
         builder.Configuration.AddInMemoryCollection(settings);
+        // dvs owns the process and its signals: the apps it hosts are stopped by it, not by Ctrl+C or SIGTERM.
+        builder.Services.AddSingleton<IHostLifetime, OwnedHostLifetime>();
         if (!verbose)
         {
             // The CLI owns the console; the apps' logs would garble the progress display.

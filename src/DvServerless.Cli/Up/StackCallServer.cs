@@ -53,7 +53,7 @@ public sealed class StackCallServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         // dvs up owns Ctrl+C and stops this server itself; a console lifetime here would take the signal for itself.
-        builder.Services.AddSingleton<IHostLifetime, ManualLifetime>();
+        builder.Services.AddSingleton<IHostLifetime, LocalStack.OwnedHostLifetime>();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = MaxBodyBytes);
         var app = builder.Build();
@@ -140,13 +140,6 @@ public sealed class StackCallServer : IAsyncDisposable
             // Nothing answered: the gateway, not this request, is at fault.
             return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status502BadGateway);
         }
-    }
-
-    private sealed class ManualLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     private static IResult BadRequest(string error) => Results.Json(new { error }, statusCode: StatusCodes.Status400BadRequest);

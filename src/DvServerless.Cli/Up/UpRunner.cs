@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using DvServerless.Cli.LocalStack;
 using Spectre.Console;
@@ -77,14 +76,7 @@ public sealed class UpRunner
             // The hosted apps take SIGINT/SIGTERM for their own shutdown and cancel the default, so the command line's
             // token alone would never fire: stop on the signal here too, and stop everything in order below.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            void OnSignal(PosixSignalContext context)
-            {
-                context.Cancel = true;
-                stop.Cancel();
-            }
-
-            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-            using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            using var signals = StopSignals.Cancel(stop);
             try
             {
                 await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

@@ -106,6 +106,64 @@ public sealed class LoadRunnerTests(ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task Sigterm_DuringARun_CancelsIt_StopsTheStack_AndExitsWithCode2()
+    {
+        // The apps dvs hosts in its process used to take SIGTERM for themselves: the in-process Functions app stopped
+        // while the run waited for calls that could no longer end, and dvs never exited.
+        RequireTools();
+        var dvs = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryPaths.Root,
+        };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "DvServerless.Cli.dll"), "load", "--calls", "1", "--duration", "120" })
+        {
+            dvs.ArgumentList.Add(argument);
+        }
+
+        using var process = System.Diagnostics.Process.Start(dvs)!;
+        var printed = new System.Text.StringBuilder();
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, line) =>
+        {
+            lock (printed)
+            {
+                printed.AppendLine(line.Data);
+            }
+
+            if (line.Data?.StartsWith("calls: 1 active", StringComparison.Ordinal) == true)
+            {
+                running.TrySetResult();
+            }
+        };
+        process.ErrorDataReceived += (_, line) => { lock (printed) { printed.AppendLine(line.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await running.Task.WaitAsync(TimeSpan.FromMinutes(2));
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(exit.Token);
+            output.WriteLine(printed.ToString());
+            Assert.Equal(2, process.ExitCode);
+            Assert.Contains("load cancelled", printed.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [SkippableFact]
     public async Task TwoOfflineCalls_Complete_OnTheOfflineEngine_AndTheAgentAnswersWhatTheCallersSaid()
     {
         RequireTools();
