@@ -2,6 +2,8 @@ using DvServerless.Adapters.Engines.Resilience;
 using DvServerless.Core.Engines;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using static DvServerless.Adapters.Tests.Engines.Resilience.EngineTestWaits;
+
 namespace DvServerless.Adapters.Tests.Engines.Resilience;
 
 public sealed class ReconnectingConversationEngineTests
@@ -25,43 +27,7 @@ public sealed class ReconnectingConversationEngineTests
         }, agent, _time, NullLogger.Instance);
     }
 
-    /// <summary>Reads events in the background, as the call loop does.</summary>
-    private static (List<EngineEvent> Seen, Task Reading) Read(ReconnectingConversationEngine engine)
-    {
-        var seen = new List<EngineEvent>();
-        var reading = Task.Run(async () =>
-        {
-            await foreach (var e in engine.ReadEventsAsync(CancellationToken.None))
-            {
-                lock (seen)
-                {
-                    seen.Add(e);
-                }
-            }
-        });
-        return (seen, reading);
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition(), "the condition was not met within 5 s");
-    }
-
-    private async Task AdvanceUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Delay(5);
-        }
-
-        Assert.True(condition(), "the condition was not met");
-    }
+    private Task AdvanceUntil(Func<bool> condition) => EngineTestWaits.AdvanceUntil(_time, condition);
 
     [Fact]
     public async Task A_dropped_connection_is_restored_with_the_conversation_replayed_and_the_call_goes_on()

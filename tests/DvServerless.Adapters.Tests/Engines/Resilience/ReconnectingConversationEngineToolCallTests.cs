@@ -2,6 +2,8 @@ using DvServerless.Adapters.Engines.Resilience;
 using DvServerless.Core.Engines;
 using Microsoft.Extensions.Logging.Abstractions;
 
+using static DvServerless.Adapters.Tests.Engines.Resilience.EngineTestWaits;
+
 namespace DvServerless.Adapters.Tests.Engines.Resilience;
 
 /// <summary>A tool call the engine's session asked for, with the connection dropping before the result is back.</summary>
@@ -24,42 +26,7 @@ public sealed class ReconnectingConversationEngineToolCallTests
         }, agent, _time, NullLogger.Instance);
     }
 
-    private static (List<EngineEvent> Seen, Task Reading) Read(ReconnectingConversationEngine engine)
-    {
-        var seen = new List<EngineEvent>();
-        var reading = Task.Run(async () =>
-        {
-            await foreach (var e in engine.ReadEventsAsync(CancellationToken.None))
-            {
-                lock (seen)
-                {
-                    seen.Add(e);
-                }
-            }
-        });
-        return (seen, reading);
-    }
-
-    private static async Task Until(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(condition(), "the condition was not met within 5 s");
-    }
-
-    private async Task AdvanceUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++)
-        {
-            _time.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.Delay(5);
-        }
-
-        Assert.True(condition(), "the condition was not met");
-    }
+    private Task AdvanceUntil(Func<bool> condition) => EngineTestWaits.AdvanceUntil(_time, condition);
 
     private static bool Saw(List<EngineEvent> seen, Func<EngineEvent, bool> match)
     {
