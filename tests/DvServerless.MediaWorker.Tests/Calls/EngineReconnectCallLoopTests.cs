@@ -23,19 +23,8 @@ public sealed class EngineReconnectCallLoopTests
     [Fact]
     public async Task After_a_drop_mid_answer_the_caller_hears_the_agent_again_within_a_second_of_the_drop()
     {
-        var time = new BackoffWatchingTimeProvider();
-        var agent = new AgentOptions { Instructions = "Be brief." };
-        agent.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(200);
-        var first = new ScriptedEngine();
-        var second = new ScriptedEngine();
-        await using var engine = new ReconnectingConversationEngine("call-1", first, _ => second, agent, time, NullLogger.Instance);
-        var leg = new InMemoryCallLeg(AudioFormat.Pcm24k);
-        var sink = new RecordingCallRecordSink();
-        using var meters = new TestMeterFactory();
-        using var stop = new CancellationTokenSource();
-        await using var loop = new CallLoop("call-1", leg, engine, new CallLoopOptions(), sink, new RecordingCallControl(), [new EndCallToolHandler()],
-            time, new MediaWorkerMetrics(meters), NullLogger.Instance);
-        var run = loop.RunAsync(stop.Token);
+        await using var call = ReconnectingCall.Start();
+        var (time, agent, first, second, leg, sink, loop) = (call.Time, call.Agent, call.First, call.Second, call.Leg, call.Sink, call.Loop);
 
         // 200 ms of the answer (and its first words) reached the worker, then the connection drops.
         first.Emit(new ResponseStarted("resp-1"));
@@ -80,28 +69,15 @@ public sealed class EngineReconnectCallLoopTests
         var entries = await sink.WaitForAsync(e => e.Any(x => x.Kind == "turn" && x.ItemId == "item-1"));
         Assert.Equal("The fifth and", entries.First(x => x.Kind == "turn" && x.ItemId == "item-1").Text);
 
-        leg.Hangup();
-        await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        await call.HangUpAsync();
     }
 
     [Fact]
     public async Task A_tool_that_finishes_after_the_drop_has_its_result_told_to_the_new_session_not_lost()
     {
-        var time = new BackoffWatchingTimeProvider();
-        var agent = new AgentOptions { Instructions = "Be brief." };
-        agent.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(200);
-        var first = new ScriptedEngine();
-        var second = new ScriptedEngine();
-        await using var engine = new ReconnectingConversationEngine("call-1", first, _ => second, agent, time, NullLogger.Instance);
-        var leg = new InMemoryCallLeg(AudioFormat.Pcm24k);
-        var sink = new RecordingCallRecordSink();
-        using var meters = new TestMeterFactory();
-        using var stop = new CancellationTokenSource();
         var tool = new HeldTool();
-        await using var loop = new CallLoop("call-1", leg, engine, new CallLoopOptions(), sink, new RecordingCallControl(), [new EndCallToolHandler(), tool],
-            time, new MediaWorkerMetrics(meters), NullLogger.Instance);
-        var run = loop.RunAsync(stop.Token);
+        await using var call = ReconnectingCall.Start(tool);
+        var (time, agent, first, second, leg, loop) = (call.Time, call.Agent, call.First, call.Second, call.Leg, call.Loop);
 
         // The agent asks for the tool; the call loop runs it; the connection drops before it returns.
         first.Emit(new ResponseStarted("resp-1"));
@@ -133,9 +109,65 @@ public sealed class EngineReconnectCallLoopTests
         Assert.Empty(first.ToolResults);
         Assert.Empty(second.ResponsesCreated);
 
-        leg.Hangup();
-        await stop.CancelAsync();
-        await run.WaitAsync(TimeSpan.FromSeconds(10));
+        await call.HangUpAsync();
+    }
+
+    /// <summary>
+    /// A call loop over a reconnecting engine on a fake clock: <see cref="First"/> is the session that drops,
+    /// <see cref="Second"/> the one the reconnect opens (after 200 ms), <see cref="Leg"/> the caller's side.
+    /// </summary>
+    private sealed class ReconnectingCall : IAsyncDisposable
+    {
+        private readonly TestMeterFactory _meters = new();
+        private readonly CancellationTokenSource _stop = new();
+        private readonly ReconnectingConversationEngine _engine;
+        private Task _run = Task.CompletedTask;
+
+        private ReconnectingCall(ICallToolHandler[] tools)
+        {
+            Agent.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(200);
+            _engine = new ReconnectingConversationEngine("call-1", First, _ => Second, Agent, Time, NullLogger.Instance);
+            Loop = new CallLoop("call-1", Leg, _engine, new CallLoopOptions(), Sink, new RecordingCallControl(), [new EndCallToolHandler(), .. tools],
+                Time, new MediaWorkerMetrics(_meters), NullLogger.Instance);
+        }
+
+        public BackoffWatchingTimeProvider Time { get; } = new();
+
+        public AgentOptions Agent { get; } = new() { Instructions = "Be brief." };
+
+        public ScriptedEngine First { get; } = new();
+
+        public ScriptedEngine Second { get; } = new();
+
+        public InMemoryCallLeg Leg { get; } = new(AudioFormat.Pcm24k);
+
+        public RecordingCallRecordSink Sink { get; } = new();
+
+        public CallLoop Loop { get; }
+
+        /// <summary>Starts the loop with the end-call tool and <paramref name="tools"/>.</summary>
+        public static ReconnectingCall Start(params ICallToolHandler[] tools)
+        {
+            var call = new ReconnectingCall(tools);
+            call._run = call.Loop.RunAsync(call._stop.Token);
+            return call;
+        }
+
+        /// <summary>The caller hangs up; the loop ends.</summary>
+        public async Task HangUpAsync()
+        {
+            Leg.Hangup();
+            await _stop.CancelAsync();
+            await _run.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Loop.DisposeAsync();
+            await _engine.DisposeAsync();
+            _stop.Dispose();
+            _meters.Dispose();
+        }
     }
 
     private static byte[] Audio(int milliseconds, byte fill)
