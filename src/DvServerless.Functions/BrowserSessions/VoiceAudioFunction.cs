@@ -41,7 +41,7 @@ public sealed class VoiceAudioFunction
         return _authorization.RunAsync(req, async _ =>
         {
             var (request, error) = await VoiceRequestBody.ReadAsync<VoiceRoomRequest>(req, null, cancellationToken);
-            return error ?? VoiceHttpResults.Room(await _sessions.CommandAsync(request!.RoomName, CallCommandKind.Audio, request.Enabled, cancellationToken));
+            return error ?? VoiceHttpResults.Room(await _sessions.CommandAsync(request!.RoomName, CallCommandKind.Audio, request.Enabled, cancellationToken), req.HttpContext);
         });
     }
 }

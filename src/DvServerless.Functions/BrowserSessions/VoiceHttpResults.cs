@@ -9,33 +9,21 @@ internal static class VoiceHttpResults
     public const string NotLiveCode = "not_live";
 
     /// <summary><c>{"code":0,"data":{"room_name":…}}</c> with <paramref name="successStatus"/>, or the refusal.</summary>
-    public static IResult Room(VoiceResult result, int successStatus = StatusCodes.Status200OK) => result.Outcome == VoiceOutcome.Ok
+    public static IResult Room(VoiceResult result, HttpContext context, int successStatus = StatusCodes.Status200OK) => result.Outcome == VoiceOutcome.Ok
         ? Results.Json(new VoiceReply<VoiceRoomData>(0, new VoiceRoomData(result.Session!.CallId)), statusCode: successStatus)
-        : Refusal(result);
+        : Refusal(result, context);
 
     /// <summary>The error code of a 503 for a dependency that is down for now.</summary>
     public const string UnavailableCode = "upstream_unavailable";
 
     /// <summary>
-    /// The refusal of a result that is not <see cref="VoiceOutcome.Ok"/>; <paramref name="context"/> carries the
-    /// <c>Retry-After</c> of <see cref="VoiceOutcome.Unavailable"/>.
+    /// The refusal of a result that is not <see cref="VoiceOutcome.Ok"/>; <see cref="VoiceOutcome.Unavailable"/> is a 503
+    /// whose <c>Retry-After</c> (header and body) says when to come back ("a dependency that is down gets a fast 503").
     /// </summary>
-    public static IResult Refusal(VoiceResult result, HttpContext? context = null)
+    public static IResult Refusal(VoiceResult result, HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(result);
         var message = result.Message ?? string.Empty;
-        if (result.Outcome == VoiceOutcome.Unavailable)
-        {
-            // "A dependency that is down gets a fast 503 with Retry-After": the header and the body say when.
-            var seconds = result.RetryAfterSeconds ?? 5;
-            if (context is not null)
-            {
-                context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            return Results.Json(new ErrorBody(UnavailableCode, message, RetryAfter: seconds), statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
-
         return result.Outcome switch
         {
             VoiceOutcome.Invalid => ErrorResults.BadRequest(message),
@@ -45,6 +33,7 @@ internal static class VoiceHttpResults
             VoiceOutcome.NotLive => ErrorResults.Error(StatusCodes.Status409Conflict, NotLiveCode, message),
             VoiceOutcome.Conflict => ErrorResults.Conflict(message),
             VoiceOutcome.UpstreamFailed => ErrorResults.BadGateway(message),
+            VoiceOutcome.Unavailable => ErrorResults.ServiceUnavailable(context, UnavailableCode, message, result.RetryAfterSeconds ?? 5),
             _ => throw new ArgumentOutOfRangeException(nameof(result), result.Outcome, null),
         };
     }

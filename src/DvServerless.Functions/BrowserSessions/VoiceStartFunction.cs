@@ -47,7 +47,7 @@ public sealed class VoiceStartFunction
             var result = await _sessions.StartAsync(caller, request!, cancellationToken);
             if (result.Outcome != VoiceOutcome.Ok)
             {
-                return VoiceHttpResults.Refusal(result);
+                return VoiceHttpResults.Refusal(result, req.HttpContext);
             }
 
             var session = result.Session!;

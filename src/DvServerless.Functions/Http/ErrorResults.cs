@@ -51,11 +51,18 @@ public static class ErrorResults
     }
 
     /// <summary>429 with <c>Retry-After</c> and <c>retryAfter</c> in the body.</summary>
-    public static IResult TooManyRequests(HttpContext context, string code, string message, int retryAfterSeconds)
+    public static IResult TooManyRequests(HttpContext context, string code, string message, int retryAfterSeconds) =>
+        ComeBackLater(context, StatusCodes.Status429TooManyRequests, code, message, retryAfterSeconds);
+
+    /// <summary>503 with <c>Retry-After</c> and <c>retryAfter</c> in the body: a dependency that is down for now.</summary>
+    public static IResult ServiceUnavailable(HttpContext context, string code, string message, int retryAfterSeconds) =>
+        ComeBackLater(context, StatusCodes.Status503ServiceUnavailable, code, message, retryAfterSeconds);
+
+    private static IResult ComeBackLater(HttpContext context, int status, string code, string message, int retryAfterSeconds)
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return Results.Json(new ErrorBody(code, message, RetryAfter: retryAfterSeconds), statusCode: StatusCodes.Status429TooManyRequests);
+        return Results.Json(new ErrorBody(code, message, RetryAfter: retryAfterSeconds), statusCode: status);
     }
 
     /// <summary>An error with <c>Retry-After</c> (e.g. 404 <c>minutes_not_ready</c>, 429).</summary>

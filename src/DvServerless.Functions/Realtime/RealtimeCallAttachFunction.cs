@@ -42,6 +42,6 @@ public sealed class RealtimeCallAttachFunction
     {
         ArgumentNullException.ThrowIfNull(req);
         return _authorization.RunAsync(req, async caller =>
-            VoiceHttpResults.Room(await _sessions.AttachWebRtcAsync(caller, callId, cancellationToken), StatusCodes.Status202Accepted));
+            VoiceHttpResults.Room(await _sessions.AttachWebRtcAsync(caller, callId, cancellationToken), req.HttpContext, StatusCodes.Status202Accepted));
     }
 }
