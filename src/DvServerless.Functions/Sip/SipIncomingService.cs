@@ -30,6 +30,9 @@ namespace DvServerless.Functions.Sip;
 /// </remarks>
 public sealed partial class SipIncomingService
 {
+    /// <summary>SIP 503 Service Unavailable: the status a call the accept failed for is rejected with.</summary>
+    public const int UnacceptedRejectStatus = 503;
+
     private readonly ICallSessionStore _sessions;
     private readonly IRealtimeCallControl _control;
     private readonly ISipWorkerClient _worker;
@@ -355,9 +358,6 @@ public sealed partial class SipIncomingService
         var rejected = await control.RejectAsync(sipCallId, UnacceptedRejectStatus, CancellationToken.None).ConfigureAwait(false);
         LogUnacceptedRejected(callId, UnacceptedRejectStatus, rejected.Outcome);
     }
-
-    /// <summary>SIP 503 Service Unavailable: the status a call the accept failed for is rejected with.</summary>
-    public const int UnacceptedRejectStatus = 503;
 
     // Not tied to the request: once OpenAI has been told, the session must say so even if the webhook caller gave up.
     private Task<bool> MoveAsync(string callId, CallState to, string reason, Action<CallSession>? also = null) =>
