@@ -36,14 +36,7 @@ public sealed partial class AcsCallRunner
             _services.Loggers.CreateLogger<AcsMediaLeg>());
         // The session names the agent the called number routes to (Agents:{id}:PhoneNumbers); none runs the default agent.
         var call = await ContextOfAsync(callId, stop).ConfigureAwait(false);
-        if (call.AgentId is { } named && !_services.KnowsAgent(named))
-        {
-            // The Functions app routed the number to an agent this worker has no settings for (their Agents sections
-            // differ, or changed in between): the call is answered already, so it runs the default agent, loudly.
-            LogUnknownAgent(callId, named);
-        }
-
-        var agent = _services.AgentFor(call.AgentId);
+        var agent = _services.AgentFor(callId, call.AgentId);
         IConversationEngine engine;
         try
         {
@@ -94,9 +87,6 @@ public sealed partial class AcsCallRunner
 
     [LoggerMessage(EventId = 3402, Level = LogLevel.Warning, Message = "Call {CallId}: its session could not be read; the call runs without its tenant's labels, on the default agent")]
     private partial void LogSessionUnread(Exception exception, string callId);
-
-    [LoggerMessage(EventId = 9453, Level = LogLevel.Warning, Message = "Call {CallId}: its session names agent '{AgentId}', which this worker does not know; running the default agent")]
-    private partial void LogUnknownAgent(string callId, string agentId);
 
     [LoggerMessage(EventId = 3401, Level = LogLevel.Error, Message = "Call {CallId}: the engine could not be created")]
     private partial void LogEngineUnavailable(Exception exception, string callId);

@@ -50,7 +50,7 @@ public sealed partial class BrowserCallRunner
         publisher.SessionCreated();
 
         // The agent the session asked for (expected_engine_id) runs the engine and decides the loop's barge-in handling.
-        var agent = _services.AgentFor(CallSessionAgent.Of(session));
+        var agent = _services.AgentFor(sessionId, CallSessionAgent.Of(session));
         IConversationEngine engine;
         try
         {

@@ -14,7 +14,7 @@ namespace DvServerless.MediaWorker.Calls;
 /// registration with <see cref="ActiveCalls"/> (and its cut-off), the <see cref="CallLoop"/> over a leg and an engine,
 /// and the end of the call.
 /// </summary>
-internal sealed class CallRunnerServices
+internal sealed partial class CallRunnerServices
 {
     private readonly ICallRecordSink _records;
     private readonly ICallControl _callControl;
@@ -30,6 +30,7 @@ internal sealed class CallRunnerServices
     private readonly Say.ICallSpeech? _speech;
     private readonly Commands.WorkerQueueRecorder? _queueRecorder;
     private readonly Adapters.Engines.AgentCatalog? _agents;
+    private readonly ILogger<CallRunnerServices> _logger;
 
     /// <summary>Resolves the shared services from the worker's container.</summary>
     public CallRunnerServices(IServiceProvider services, IOptions<MediaWorkerOptions> options)
@@ -53,6 +54,7 @@ internal sealed class CallRunnerServices
         _calls = services.GetRequiredService<ActiveCalls>();
         _live = services.GetService<LiveCalls>();
         Loggers = services.GetRequiredService<ILoggerFactory>();
+        _logger = Loggers.CreateLogger<CallRunnerServices>();
         Greeting = services.GetService<Greeting.ICallGreeting>();
         _callEnd = services.GetService<Records.WorkerCallEnd>();
         _observerFactories = services.GetServices<ICallLoopObserverFactory>().ToArray();
@@ -67,11 +69,22 @@ internal sealed class CallRunnerServices
     /// <summary>The default agent: what a call runs when its session names no configured agent.</summary>
     public AgentOptions Agent { get; }
 
-    /// <summary>The agent <paramref name="agentId"/> names (<c>Agents:{id}</c>), or the default agent when it names none.</summary>
-    public AgentOptions AgentFor(string? agentId) => _agents?.For(agentId) ?? Agent;
+    /// <summary>
+    /// The agent <paramref name="agentId"/> names (<c>Agents:{id}</c>) for call <paramref name="callId"/>, or the default
+    /// agent when it names none. An id this worker has no settings for (its Agents section differs from the Functions
+    /// app's, or changed in between) runs the default agent too, with a warning: the call is up already.
+    /// </summary>
+    public AgentOptions AgentFor(string callId, string? agentId)
+    {
+        if (agentId is not null && _agents?.Contains(agentId) != true)
+        {
+            LogUnknownAgent(callId, agentId);
+        }
 
-    /// <summary>Whether <paramref name="agentId"/> is an agent this worker has settings for (<c>Agents:{id}</c>).</summary>
-    public bool KnowsAgent(string agentId) => _agents?.Contains(agentId) == true;
+        return AgentNamed(agentId);
+    }
+
+    private AgentOptions AgentNamed(string? agentId) => _agents?.For(agentId) ?? Agent;
 
     /// <summary>Creates each call's engine.</summary>
     public IConversationEngineFactory Engines { get; }
@@ -172,7 +185,7 @@ internal sealed class CallRunnerServices
             Pacer = _pacer,
             ComfortNoise = _comfortNoise,
             ToolFiller = _speech is null ? null : new Say.ToolFillerSpeech(_speech, call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant, AgentId: call.AgentId),
-            Cost = new Core.Costs.CallCost(_pricing, AgentFor(call.AgentId).TranscriptionModel),
+            Cost = new Core.Costs.CallCost(_pricing, AgentNamed(call.AgentId).TranscriptionModel),
             Observer = observers.Count switch
             {
                 0 => null,
@@ -199,4 +212,7 @@ internal sealed class CallRunnerServices
             await _callEnd.OnCallEndedAsync(callId, reason, CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    [LoggerMessage(EventId = 9453, Level = LogLevel.Warning, Message = "Call {CallId}: its session names agent '{AgentId}', which this worker does not know; running the default agent")]
+    private partial void LogUnknownAgent(string callId, string agentId);
 }
