@@ -23,6 +23,15 @@ internal static class EngineTestWaits
         return (seen, reading);
     }
 
+    /// <summary>Whether the reader has seen an event that matches (under the list's lock: the reader adds while this looks).</summary>
+    public static bool Saw(List<EngineEvent> seen, Func<EngineEvent, bool> match)
+    {
+        lock (seen)
+        {
+            return seen.Any(match);
+        }
+    }
+
     /// <summary>Waits up to 5 s of real time for <paramref name="condition"/>.</summary>
     public static async Task Until(Func<bool> condition)
     {

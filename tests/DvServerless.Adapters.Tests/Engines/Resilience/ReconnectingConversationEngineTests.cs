@@ -41,7 +41,7 @@ public sealed class ReconnectingConversationEngineTests
 
         _made[0].Drop("1006 abnormal closure");
         await AdvanceUntil(() => _made.Count == 2 && engine.Reconnects == 1);
-        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
 
         // The response the old session left open is closed, so the loop does not wait on it; no EngineClosed reaches the loop.
         Assert.Contains(new ResponseFinished("resp_1", "failed", "the engine connection dropped"), seen);
@@ -60,7 +60,7 @@ public sealed class ReconnectingConversationEngineTests
         await engine.SendAudioAsync(new byte[960], CancellationToken.None);
         Assert.Equal(1, _made[1].AudioFramesReceived);
         _made[1].Push(new CallerTranscript("item_9", "The fifth."));
-        await Until(() => seen.Contains(new CallerTranscript("item_9", "The fifth.")));
+        await Until(() => Saw(seen, e => e.Equals(new CallerTranscript("item_9", "The fifth."))));
     }
 
     [Fact]
@@ -92,7 +92,7 @@ public sealed class ReconnectingConversationEngineTests
         await Task.Delay(50);
         Assert.Single(_made);
         _time.Advance(TimeSpan.FromMilliseconds(1));
-        await Until(() => seen.OfType<AgentAudioDelta>().Any(d => d.ResponseId == "resp_2"));
+        await Until(() => Saw(seen, e => e is AgentAudioDelta { ResponseId: "resp_2" }));
         var backAfter = _time.GetElapsedTime(droppedAt);
 
         // The session is back and the agent speaks again with no caller turn in between: 200 ms of (fake) time, ≤ 1 s.
@@ -127,7 +127,7 @@ public sealed class ReconnectingConversationEngineTests
         _made[0].Drop("1006 abnormal closure");
 
         await AdvanceUntil(() => engine.Reconnects == 1);
-        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
 
         Assert.Equal(1, _made[1].ResponsesCreated);
     }
@@ -145,7 +145,7 @@ public sealed class ReconnectingConversationEngineTests
         _made[0].Drop("1006 abnormal closure");
 
         await AdvanceUntil(() => engine.Reconnects == 1);
-        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
 
         Assert.Equal(0, _made[1].ResponsesCreated);
     }
@@ -162,7 +162,7 @@ public sealed class ReconnectingConversationEngineTests
         _made[0].Drop("1006 abnormal closure");
 
         await AdvanceUntil(() => engine.Reconnects == 1);
-        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
 
         Assert.Equal(0, _made[1].ResponsesCreated);
     }
@@ -190,7 +190,7 @@ public sealed class ReconnectingConversationEngineTests
         await _time.ArmedAsync(TimeSpan.FromMilliseconds(400));
         Assert.True(_made[1].Disposed);
         _time.Advance(TimeSpan.FromMilliseconds(400));
-        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
 
         Assert.Equal(3, _made.Count);
         Assert.Equal(1, engine.Reconnects);
@@ -222,12 +222,12 @@ public sealed class ReconnectingConversationEngineTests
         _made[0].Push(new CallerSpeechStarted(500, "item_1"));
         _made[0].Drop("1006 abnormal closure");
         await AdvanceUntil(() => engine.Reconnects == 1);
-        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_reconnected"));
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
 
         // The new session counts from its own first byte: 200 ms into it is 3.2 s into the call.
         _made[1].Push(new CallerSpeechStarted(200, "item_2"));
         _made[1].Push(new CallerSpeechStopped(900, "item_2"));
-        await Until(() => seen.OfType<CallerSpeechStopped>().Any());
+        await Until(() => Saw(seen, e => e is CallerSpeechStopped));
 
         Assert.Contains(new CallerSpeechStarted(500, "item_1"), seen);
         Assert.Contains(new CallerSpeechStarted(3200, "item_2"), seen);
@@ -293,7 +293,7 @@ public sealed class ReconnectingConversationEngineTests
         _made[0].Push(new CallerSpeechStopped(2000, "item_1"));
         _made[0].Push(new ResponseStarted("resp_2"));
         _made[0].Push(new ResponseFinished("resp_2", "completed", null));
-        await Until(() => seen.OfType<EngineError>().Any(e => e.Code == "engine_handover"));
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_handover" }));
         Assert.Equal(2, _made.Count);
         Assert.True(_made[0].Disposed);
         Assert.DoesNotContain(seen, e => e is EngineClosed);

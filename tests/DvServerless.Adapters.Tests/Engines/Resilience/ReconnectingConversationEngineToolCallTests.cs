@@ -28,14 +28,6 @@ public sealed class ReconnectingConversationEngineToolCallTests
 
     private Task AdvanceUntil(Func<bool> condition) => EngineTestWaits.AdvanceUntil(_time, condition);
 
-    private static bool Saw(List<EngineEvent> seen, Func<EngineEvent, bool> match)
-    {
-        lock (seen)
-        {
-            return seen.Any(match);
-        }
-    }
-
     /// <summary>The caller asks; the agent calls get_booking (response.done not yet come) and the connection drops.</summary>
     private async Task<List<EngineEvent>> DropWhileTheToolRunsAsync(ReconnectingConversationEngine engine)
     {
