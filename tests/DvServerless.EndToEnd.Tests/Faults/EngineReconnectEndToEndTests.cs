@@ -152,8 +152,24 @@ public sealed class EngineReconnectEndToEndTests(ITestOutputHelper output)
                 HangUpAfterAgentQuiet = TimeSpan.FromSeconds(3),
             }, cancellationToken);
 
-            // The simulator reports the drop, then the worker's second session.
-            await stack.Realtime!.Records.WaitForAsync(r => r.Drops.Count == 1 && r.Sessions.Count == 2, cancellationToken);
+            // The simulator reports the drop, then the worker's second session. A wait that runs out says what it saw.
+            using (var waited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                waited.CancelAfter(TimeSpan.FromSeconds(45));
+                try
+                {
+                    await stack.Realtime!.Records.WaitForAsync(r => r.Drops.Count == 1 && r.Sessions.Count == 2, waited.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    var records = stack.Realtime!.Records;
+                    throw new TimeoutException(
+                        $"no drop and second session within 45 s: drops [{string.Join("; ", records.Drops.Select(d => d.Trigger))}], sessions [" +
+                        string.Join("; ", records.Sessions.Select(s => $"{s.SessionId} call={s.CallId} ended={s.EndedAt:HH:mm:ss.fff} {s.CloseReason}")) +
+                        "]\n" + string.Join("\n", logs.Messages.TakeLast(80)));
+                }
+            }
+
             return new DroppedCall(stack, logs, await call.Completion.WaitAsync(cancellationToken));
         }
         catch

@@ -89,14 +89,14 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
         {
             send = _current.SendAudioAsync(audio, cancellationToken);
         }
-        catch (Exception ex) when (IsQuiet(ex))
+        catch (Exception ex) when (IsQuiet(ex, cancellationToken))
         {
             return ValueTask.CompletedTask;
         }
 
         if (!send.IsCompletedSuccessfully)
         {
-            return QuietlyAwait(send);
+            return QuietlyAwait(send, cancellationToken);
         }
 
         send.GetAwaiter().GetResult();
@@ -104,21 +104,23 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     }
 
     /// <inheritdoc />
-    public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken) => Quietly(e => e.CreateResponseAsync(instructions, cancellationToken));
+    public ValueTask CreateResponseAsync(string? instructions, CancellationToken cancellationToken) =>
+        Quietly(e => e.CreateResponseAsync(instructions, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken)
     {
         _replay.Add("Caller (typed)", text);
-        return Quietly(e => e.SendUserTextAsync(text, cancellationToken));
+        return Quietly(e => e.SendUserTextAsync(text, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
-    public ValueTask CancelResponseAsync(CancellationToken cancellationToken) => Quietly(e => e.CancelResponseAsync(cancellationToken));
+    public ValueTask CancelResponseAsync(CancellationToken cancellationToken) =>
+        Quietly(e => e.CancelResponseAsync(cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     public ValueTask TruncateAsync(string itemId, int contentIndex, int audioEndMs, CancellationToken cancellationToken) =>
-        Quietly(e => e.TruncateAsync(itemId, contentIndex, audioEndMs, cancellationToken));
+        Quietly(e => e.TruncateAsync(itemId, contentIndex, audioEndMs, cancellationToken), cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>
@@ -143,7 +145,7 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
                     _replay.AddToolResult(name, output);
                 }
 
-                return Quietly(e => e.SendToolResultAsync(callId, output, cancellationToken));
+                return Quietly(e => e.SendToolResultAsync(callId, output, cancellationToken), cancellationToken);
         }
     }
 
@@ -242,7 +244,7 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
                 // Not while a tool of the dropped session runs: its result brings the answer, and a response now could
                 // still be going when the result asks for one.
                 ReconnectingConversationEngineLog.Resuming(_logger, _callId);
-                await Quietly(e => e.CreateResponseAsync(null, cancellationToken)).ConfigureAwait(false);
+                await Quietly(e => e.CreateResponseAsync(null, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
 
             yield return new EngineError("engine_reconnected", $"The engine connection dropped ({closed?.Reason ?? "no reason"}) and was restored.");
@@ -315,34 +317,39 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
         ReconnectingConversationEngineLog.ToolResultsNoted(_logger, _callId, results.Count);
         var note = DroppedToolResult.Note(results);
         // A user text item plus response.create: the only item the engine interface adds that a new session accepts.
-        return Quietly(e => e.SendUserTextAsync(note, cancellationToken));
+        return Quietly(e => e.SendUserTextAsync(note, cancellationToken), cancellationToken);
     }
 
-    private ValueTask Quietly(Func<IConversationEngine, ValueTask> send)
+    private ValueTask Quietly(Func<IConversationEngine, ValueTask> send, CancellationToken cancellationToken)
     {
         try
         {
-            return QuietlyAwait(send(_current));
+            return QuietlyAwait(send(_current), cancellationToken);
         }
-        catch (Exception ex) when (IsQuiet(ex))
+        catch (Exception ex) when (IsQuiet(ex, cancellationToken))
         {
             return ValueTask.CompletedTask;
         }
     }
 
-    private async ValueTask QuietlyAwait(ValueTask send)
+    private async ValueTask QuietlyAwait(ValueTask send, CancellationToken cancellationToken)
     {
         try
         {
             await send.ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsQuiet(ex))
+        catch (Exception ex) when (IsQuiet(ex, cancellationToken))
         {
             // The session is gone; the event side notices the close and reconnects. Nothing to send it to until then.
         }
     }
 
-    private bool IsQuiet(Exception ex) => ex is not OperationCanceledException && (_reconnecting || IsConnectionGone(ex));
+    // A send the call did not cancel can still fail as cancelled: a WebSocket aborted under it (the read side saw the
+    // connection end and tore it down) reports the transport's error wrapped in OperationCanceledException. That is the
+    // drop the read side is handling, not the call ending; letting it out ended the call (seen in CI).
+    private bool IsQuiet(Exception ex, CancellationToken cancellationToken) => ex is OperationCanceledException
+        ? !cancellationToken.IsCancellationRequested && (_reconnecting || ex.InnerException is { } inner && IsConnectionGone(inner))
+        : _reconnecting || IsConnectionGone(ex);
 
     private static bool IsConnectionGone(Exception ex) =>
         ex is System.Net.WebSockets.WebSocketException or ObjectDisposedException or IOException

@@ -208,6 +208,37 @@ public sealed class ReconnectingConversationEngineTests
     }
 
     [Fact]
+    public async Task A_send_failing_as_cancelled_because_the_socket_was_aborted_under_it_is_quiet_and_the_call_reconnects()
+    {
+        await using var engine = Create();
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+
+        // The socket is torn down while a caller frame is being sent, before the event stream reports the drop.
+        _made[0].AbortSends();
+        await engine.SendAudioAsync(new byte[960], CancellationToken.None);
+        _made[0].Drop("The remote party closed the WebSocket connection without completing the close handshake.");
+        await AdvanceUntil(() => engine.Reconnects == 1);
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
+
+        await engine.SendAudioAsync(new byte[960], CancellationToken.None);
+        Assert.Equal(1, _made[1].AudioFramesReceived);
+        Assert.DoesNotContain(seen, e => e is EngineClosed);
+    }
+
+    [Fact]
+    public async Task A_send_the_call_cancelled_is_not_swallowed()
+    {
+        await using var engine = Create();
+        await engine.StartAsync(CancellationToken.None);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        _made[0].AbortSends();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await engine.SendAudioAsync(new byte[960], cancelled.Token));
+    }
+
+    [Fact]
     public async Task Caller_speech_times_of_a_later_session_are_on_the_call_timeline_not_the_new_session()
     {
         await using var engine = Create();

@@ -41,6 +41,14 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
 
     public bool Dropped { get; private set; }
 
+    /// <summary>
+    /// The socket is aborted under the sends before the event stream shows the drop: a send then fails as
+    /// <see cref="OperationCanceledException"/> wrapping the transport's error, as <c>ManagedWebSocket</c> reports it.
+    /// </summary>
+    public void AbortSends() => SendsAborted = true;
+
+    public bool SendsAborted { get; private set; }
+
     public Task StartAsync(CancellationToken cancellationToken) =>
         failToStart ? Task.FromException(new IOException("connection refused"))
         : hangOnStart ? new TaskCompletionSource().Task
@@ -48,6 +56,11 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
 
     public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
     {
+        if (SendsAborted)
+        {
+            return ValueTask.FromException(new OperationCanceledException("The operation was canceled.", new IOException("Cannot access a closed stream.")));
+        }
+
         if (Dropped)
         {
             throw new System.Net.WebSockets.WebSocketException("The remote party closed the WebSocket connection.");
