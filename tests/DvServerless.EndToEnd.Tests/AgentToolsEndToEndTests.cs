@@ -3,6 +3,7 @@ using DvServerless.Cli.LocalStack;
 using DvServerless.Core.Audio;
 using DvServerless.Core.Calls;
 using DvServerless.Simulators.Acs;
+using DvServerless.Simulators.Faults;
 using DvServerless.Testing;
 
 namespace DvServerless.EndToEnd.Tests;
@@ -19,7 +20,7 @@ public sealed class AgentToolsEndToEndTests
     [SkippableFact]
     public async Task The_agents_end_call_hangs_the_acs_call_up_through_the_functions_app()
     {
-        var (result, functionsLog) = await PlaceCallAsync("tool:end_call {\"reason\":\"the caller said goodbye\"}", settings: []);
+        var (result, functionsLog, _) = await PlaceCallAsync("tool:end_call {\"reason\":\"the caller said goodbye\"}", settings: []);
 
         Assert.Equal(SimulatedCallOutcome.AppHungUp, result.Outcome);
         Assert.Empty(result.ProtocolErrors);
@@ -29,7 +30,7 @@ public sealed class AgentToolsEndToEndTests
     [SkippableFact]
     public async Task The_agents_transfer_hands_the_caller_to_the_number_configured_on_the_functions_app()
     {
-        var (result, functionsLog) = await PlaceCallAsync("tool:transfer {\"reason\":\"wants a person\"}", settings: new() { ["Acs:TransferTarget"] = "+14255550123" });
+        var (result, functionsLog, _) = await PlaceCallAsync("tool:transfer {\"reason\":\"wants a person\"}", settings: new() { ["Acs:TransferTarget"] = "+14255550123" });
 
         Assert.Equal(SimulatedCallOutcome.Transferred, result.Outcome);
         Assert.Equal("4:+14255550123", result.TransferTarget);
@@ -38,7 +39,27 @@ public sealed class AgentToolsEndToEndTests
         Assert.Contains(functionsLog, line => line.Contains("transferred through ACS to", StringComparison.Ordinal) && !line.Contains("+14255550123", StringComparison.Ordinal));
     }
 
-    private static async Task<(SimulatedCallResult Result, string[] FunctionsLog)> PlaceCallAsync(string agentReply, Dictionary<string, string?> settings)
+    [SkippableFact]
+    public async Task A_hang_up_acs_refuses_past_its_retries_comes_back_from_the_queue_and_is_carried_out()
+    {
+        // The first delivery's four tries (the first and Acs:Retry:MaxRetries 3) all answered 503; the second delivery,
+        // after the queue's visibility timeout, is answered.
+        var faults = new RestFault("terminate", 503, count: 4, retryAfter: TimeSpan.Zero);
+        var (result, functionsLog, acsRequests) = await PlaceCallAsync(
+            "tool:end_call {\"reason\":\"the caller said goodbye\"}", settings: new() { ["Acs:Retry:Delay"] = "00:00:00.100" }, faults);
+
+        Assert.Equal(SimulatedCallOutcome.AppHungUp, result.Outcome);
+        Assert.Contains(functionsLog, line => line.Contains("HangUp through ACS failed; the request comes back", StringComparison.Ordinal));
+        Assert.Contains(functionsLog, line => line.Contains("hung up through ACS at the media worker's request", StringComparison.Ordinal));
+        var tries = acsRequests.Where(r => r.Operation == "terminate").Select(r => r.ReceivedAt).ToList();
+        Assert.Equal(5, tries.Count);
+        // The fifth came with the message's next delivery, about the visibility timeout (10 s) after the first.
+        var redelivered = tries[4] - tries[0];
+        Assert.True(redelivered >= TimeSpan.FromSeconds(9) && redelivered < TimeSpan.FromSeconds(30), $"second delivery {redelivered.TotalSeconds:F1} s after the first try");
+    }
+
+    private static async Task<(SimulatedCallResult Result, string[] FunctionsLog, IReadOnlyList<RestFaultRequest> AcsRequests)> PlaceCallAsync(
+        string agentReply, Dictionary<string, string?> settings, RestFault? acsFault = null)
     {
         Prerequisites.Require();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
@@ -59,6 +80,10 @@ public sealed class AgentToolsEndToEndTests
             AppSettings = settings,
             ToolsSearchRoot = RepositoryPaths.Root,
         }, _ => { }, timeout.Token);
+        if (acsFault is not null)
+        {
+            stack.Acs.RestFaults.Add(acsFault);
+        }
 
         var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
         {
@@ -85,6 +110,6 @@ public sealed class AgentToolsEndToEndTests
         }
 
         Assert.Contains("requested of the Functions app", workers.Worker.Output, StringComparison.Ordinal);
-        return (result, logs.Messages.ToArray());
+        return (result, logs.Messages.ToArray(), stack.Acs.RestFaults.Requests);
     }
 }
