@@ -138,7 +138,7 @@ public sealed partial class SidebandCallRunner
             // The call lives in the project whose webhook announced it, and runs the agent it was accepted with; the
             // Functions app recorded both on the session.
             var session = await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
-            var chosen = AgentOf(callId, session);
+            var chosen = AgentOf(callId, session is null ? null : CallSessionAgent.Of(session));
             var agent = new AgentOptions
             {
                 Model = chosen.Model,
@@ -243,26 +243,20 @@ public sealed partial class SidebandCallRunner
     }
 
     /// <summary>
-    /// The agent <paramref name="session"/> records, or the default agent when it records none. An id this worker does not
-    /// know (its settings differ from the Functions app's, or changed between the accept and the attach) runs the default
-    /// agent too, with a warning: the call is already accepted, and a sideband that steers it beats none.
+    /// The agent <paramref name="agentId"/> names through the worker's one agent lookup, which warns of an id this worker
+    /// does not know (its settings differ from the Functions app's, or changed between the accept and the attach) and runs
+    /// the default agent then, as for no id: the call is already accepted, and a sideband that steers it beats none.
     /// </summary>
-    private AgentOptions AgentOf(string callId, CallSession? session)
+    private AgentOptions AgentOf(string callId, string? agentId)
     {
-        var agentId = session is null ? null : CallSessionAgent.Of(session);
-        if (agentId is null)
+        var agent = CallRunnerServices.AgentFor(callId, agentId, _agent, _agents, _logger);
+        if (agentId is not null && _agents?.Contains(agentId) == true)
         {
-            return _agent;
+            // The worker's word on the named agent it runs; the Functions app logged only the one it accepted the call with.
+            LogAgent(callId, agentId);
         }
 
-        if (_agents is null || !_agents.Contains(agentId))
-        {
-            LogUnknownAgent(callId, agentId);
-            return _agent;
-        }
-
-        LogAgent(callId, agentId);
-        return _agents.For(agentId);
+        return agent;
     }
 
     /// <summary>
@@ -297,9 +291,6 @@ public sealed partial class SidebandCallRunner
 
     [LoggerMessage(EventId = 9342, Level = LogLevel.Information, Message = "SIP call {CallId}: the sideband runs agent '{AgentId}'")]
     private partial void LogAgent(string callId, string agentId);
-
-    [LoggerMessage(EventId = 9343, Level = LogLevel.Warning, Message = "SIP call {CallId}: its session names agent '{AgentId}', which this worker does not know; running the default agent")]
-    private partial void LogUnknownAgent(string callId, string agentId);
 
     [LoggerMessage(EventId = 3702, Level = LogLevel.Information, Message = "SIP call {CallId}: sideband attached")]
     private partial void LogAttached(string callId);
