@@ -18,7 +18,8 @@ namespace DvServerless.Functions.Sip;
 /// (the only gate a redelivered or concurrently delivered webhook cannot pass twice), applies the reject rules and the
 /// worker's capacity, accepts with the agent of the called number (<see cref="SipRoutingOptions.RouteByCalledParty"/>) or
 /// the default agent, or rejects, and hands an accepted call to the media worker,
-/// which attaches the sideband. Every step is recorded in the session.
+/// which attaches the sideband. Every step is recorded in the session. The accept or reject itself, and the hand-over,
+/// are <see cref="SipCallAnswerer"/>'s.
 /// </summary>
 /// <remarks>
 /// Accept failures (400, 404, 5xx after the client's retries) leave the session <c>Failed</c> and are answered 2xx: the
@@ -36,6 +37,7 @@ public sealed partial class SipIncomingService
     private readonly ICallSessionStore _sessions;
     private readonly IRealtimeCallControl _control;
     private readonly ISipWorkerClient _worker;
+    private readonly SipCallAnswerer _answerer;
     private readonly SipRoutingPolicy _policy;
     private readonly SipWebhookIdCache _recent;
     private readonly SipRoutingOptions _routing;
@@ -77,6 +79,7 @@ public sealed partial class SipIncomingService
         _agent = agent;
         _time = time;
         _logger = logger;
+        _answerer = new SipCallAnswerer(sessions, worker, time, logger);
     }
 
     /// <summary>The gateway's call id for OpenAI's <paramref name="sipCallId"/>: the same for every delivery of one call.</summary>
@@ -124,7 +127,7 @@ public sealed partial class SipIncomingService
         // The tenant is the one whose webhook secret verified the delivery (the caller sets To, so To decides only where
         // the operator vouches for it); its concurrent-call limit is checked at the door, from session state, before this
         // call's own session exists. Calls of no tenant share the unrouted limit.
-        var calledParty = CalledParty(call.SipHeaders.GetFirst("To"));
+        var calledParty = SipCalledParty.Of(call.SipHeaders.GetFirst("To"));
         var admission = verifiedTenantId is null && _routing.RouteByCalledParty
             ? await _admission.AdmitAsync(calledParty, callId, cancellationToken).ConfigureAwait(false)
             : await _admission.AdmitTenantAsync(verifiedTenantId, callId, cancellationToken).ConfigureAwait(false);
@@ -239,151 +242,32 @@ public sealed partial class SipIncomingService
             worker = capacity.Worker;
         }
 
-        return decision.Accept
-            ? await AcceptAsync(callId, call.CallId, worker, control, AgentOf(agentId), cancellationToken).ConfigureAwait(false)
-            : await RejectAsync(callId, call.CallId, decision, control, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// The URI of a SIP <c>To</c> header: <c>"Sales" &lt;sip:+18005550100@example.com&gt;;tag=1</c> →
-    /// <c>sip:+18005550100@example.com</c>; a bare URI is kept (without header parameters).
-    /// </summary>
-    internal static string? CalledParty(string? toHeader)
-    {
-        if (string.IsNullOrWhiteSpace(toHeader))
+        if (!decision.Accept)
         {
-            return null;
+            return await _answerer.RejectAsync(callId, call.CallId, decision, control, cancellationToken).ConfigureAwait(false);
         }
 
-        var open = toHeader.IndexOf('<', StringComparison.Ordinal);
-        var close = open < 0 ? -1 : toHeader.IndexOf('>', open + 1);
-        if (open >= 0 && close > open)
-        {
-            return toHeader[(open + 1)..close].Trim();
-        }
-
-        var parameters = toHeader.IndexOf(';', StringComparison.Ordinal);
-        return (parameters < 0 ? toHeader : toHeader[..parameters]).Trim();
-    }
-
-    /// <summary>
-    /// The E.164 number of a called party as <see cref="CalledParty"/> returns it (<c>sip:+18005550100@host</c>,
-    /// <c>tel:+18005550100</c> or a bare number), normalised as tenant and ACS agent routing normalise it; null when it
-    /// names no number (<c>sip:sales@host</c>).
-    /// </summary>
-    internal static string? CalledNumber(string? calledParty) =>
-        CalledPartyAddress.NormalizePhoneNumber(calledParty) ?? CalledPartyAddress.PhoneNumberOfSipUri(calledParty);
-
-    // The named agent whose PhoneNumbers list the called number; null (the default agent) when none does.
-    private string? AgentIdFor(string? calledParty) => _agents?.PhoneRoutes.AgentFor(CalledNumber(calledParty));
-
-    private AgentOptions AgentOf(string? agentId) => agentId is not null && _agents is not null ? _agents.For(agentId) : _agent;
-
-    /// <summary>
-    /// The tools the accept declares: the agent's own list when it has one (as an ACS call's engine declares it), else
-    /// <c>end_call</c> and <c>transfer</c>; the worker's HTTP tools follow on the sideband.
-    /// </summary>
-    private static IEnumerable<System.Text.Json.Nodes.JsonObject> AcceptTools(AgentOptions agent) => agent.Tools.Count > 0
-        ? agent.Tools.Select(AcceptSessionBuilder.ToJson)
-        : [AcceptSessionBuilder.CreateEndCallTool(), AcceptSessionBuilder.CreateTransferTool()];
-
-    private async Task<SipIncomingOutcome> RejectAsync(
-        string callId, string sipCallId, SipCallDecision decision, IRealtimeCallControl control, CancellationToken cancellationToken)
-    {
-        var result = await control.RejectAsync(sipCallId, decision.RejectStatus, cancellationToken).ConfigureAwait(false);
-        var reason = result.Outcome switch
-        {
-            RealtimeCallControlOutcome.Ok => $"rejected with {decision.RejectStatus}: {decision.Reason}",
-            RealtimeCallControlOutcome.CallGone => $"call gone before the reject ({decision.Reason})",
-            _ => $"reject failed ({Describe(result)}): {decision.Reason}",
-        };
-        var final = result.Outcome == RealtimeCallControlOutcome.Failed ? CallState.Failed : CallState.Ended;
-        await MoveAsync(callId, final, reason, s => s.Metadata[SipSessionMetadata.Decision] = $"reject {decision.RejectStatus}: {decision.Reason}").ConfigureAwait(false);
-        LogRejected(callId, decision.RejectStatus, decision.Reason, result.Outcome);
-        return new SipIncomingOutcome(callId, sipCallId, final == CallState.Ended ? SipIncomingResult.Rejected : SipIncomingResult.Failed, reason, decision.RejectStatus);
-    }
-
-    private async Task<SipIncomingOutcome> AcceptAsync(
-        string callId, string sipCallId, string? worker, IRealtimeCallControl control, AgentOptions agent, CancellationToken cancellationToken)
-    {
         // Ringing → Answering is the decision's commit point: only the delivery whose write applied it accepts, so a
         // slow decider and a redelivery that took over from it never both accept.
-        if (!await MoveAsync(callId, CallState.Answering, "accepting", s => s.Metadata[SipSessionMetadata.Decision] = "accept").ConfigureAwait(false))
+        if (!await _answerer.MoveAsync(callId, CallState.Answering, "accepting", s => s.Metadata[SipSessionMetadata.Decision] = "accept").ConfigureAwait(false))
         {
             LogDuplicate(callId, "another delivery decided the call first");
-            return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Duplicate, "another delivery decided the call first");
+            return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.Duplicate, "another delivery decided the call first");
         }
 
-        var body = AcceptSessionBuilder.Build(agent, AcceptTools(agent));
-        var accepted = await control.AcceptAsync(sipCallId, body, cancellationToken).ConfigureAwait(false);
-        if (!accepted.IsOk)
-        {
-            var reason = accepted.Outcome == RealtimeCallControlOutcome.CallGone
-                ? "accept failed: the call is gone (404)"
-                : $"accept failed ({Describe(accepted)})";
-            await MoveAsync(callId, CallState.Failed, reason).ConfigureAwait(false);
-            LogAcceptFailed(callId, sipCallId, reason);
-            if (accepted.Outcome != RealtimeCallControlOutcome.CallGone)
-            {
-                await RejectUnacceptedAsync(callId, sipCallId, control).ConfigureAwait(false);
-            }
-
-            return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Failed, reason);
-        }
-
-        await MoveAsync(callId, CallState.Connected, "accepted").ConfigureAwait(false);
-        LogAccepted(callId, sipCallId);
-
-        var attach = await _worker.AttachAsync(callId, sipCallId, worker, cancellationToken).ConfigureAwait(false);
-        if (!attach.Ok)
-        {
-            // Without the sideband nobody greets, records, transfers or ends the call: hang up rather than leave it unmanaged.
-            var reason = "sideband attach failed: " + attach.Detail;
-            LogAttachFailed(callId, attach.Detail);
-            await control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
-            await MoveAsync(callId, CallState.Failed, reason).ConfigureAwait(false);
-            return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Failed, reason);
-        }
-
-        return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Accepted, "accepted");
+        return await _answerer.AcceptAsync(callId, call.CallId, worker, control, AgentOf(agentId), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// A call the accept could not take (OpenAI throttling or failing past the retries) is rejected with SIP 503, once
-    /// and best effort, so that the caller's carrier hears "unavailable" at once and may try another route, instead of the
-    /// caller ringing until OpenAI gives up on the call. Not tied to the request, like the session's state.
-    /// </summary>
-    private async Task RejectUnacceptedAsync(string callId, string sipCallId, IRealtimeCallControl control)
-    {
-        var rejected = await control.RejectAsync(sipCallId, UnacceptedRejectStatus, CancellationToken.None).ConfigureAwait(false);
-        LogUnacceptedRejected(callId, UnacceptedRejectStatus, rejected.Outcome);
-    }
+    // The named agent whose PhoneNumbers list the called number; null (the default agent) when none does.
+    private string? AgentIdFor(string? calledParty) => _agents?.PhoneRoutes.AgentFor(SipCalledParty.NumberOf(calledParty));
 
-    // Not tied to the request: once OpenAI has been told, the session must say so even if the webhook caller gave up.
-    private Task<bool> MoveAsync(string callId, CallState to, string reason, Action<CallSession>? also = null) =>
-        _sessions.TryMoveAsync(callId, to, _time.GetUtcNow(), reason, also, CancellationToken.None);
-
-    private static string Describe(RealtimeCallControlResult result) =>
-        (result.StatusCode is { } status ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response")
-        + (string.IsNullOrEmpty(result.Message) ? string.Empty : ": " + result.Message);
+    private AgentOptions AgentOf(string? agentId) => agentId is not null && _agents is not null ? _agents.For(agentId) : _agent;
 
     [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "SIP call {CallId} ({SipCallId}) from {From} to {To} ({HeaderCount} SIP headers).")]
     private partial void LogRinging(string callId, string sipCallId, string? from, string? to, int headerCount);
 
     [LoggerMessage(EventId = 3502, Level = LogLevel.Information, Message = "SIP webhook for {CallId} ignored as a duplicate: {Reason}.")]
     private partial void LogDuplicate(string callId, string reason);
-
-    [LoggerMessage(EventId = 3503, Level = LogLevel.Information, Message = "SIP call {CallId} ({SipCallId}) accepted.")]
-    private partial void LogAccepted(string callId, string sipCallId);
-
-    [LoggerMessage(EventId = 3504, Level = LogLevel.Information, Message = "SIP call {CallId} rejected with {Status} ({Reason}); OpenAI answered {Outcome}.")]
-    private partial void LogRejected(string callId, int status, string reason, RealtimeCallControlOutcome outcome);
-
-    [LoggerMessage(EventId = 3505, Level = LogLevel.Error, Message = "SIP call {CallId} ({SipCallId}): {Reason}.")]
-    private partial void LogAcceptFailed(string callId, string sipCallId, string reason);
-
-    [LoggerMessage(EventId = 9470, Level = LogLevel.Warning, Message = "SIP call {CallId}: the accept failed, so the call was rejected with {Status} rather than left ringing; OpenAI answered {Outcome}.")]
-    private partial void LogUnacceptedRejected(string callId, int status, RealtimeCallControlOutcome outcome);
 
     [LoggerMessage(EventId = 3507, Level = LogLevel.Information, Message = "SIP webhook for {CallId} answered 503: another delivery is deciding the call.")]
     private partial void LogInProgress(string callId);
@@ -396,7 +280,4 @@ public sealed partial class SipIncomingService
 
     [LoggerMessage(EventId = 9341, Level = LogLevel.Information, Message = "SIP call {CallId} to {To} runs the default agent: no agent's PhoneNumbers list the number.")]
     private partial void LogDefaultAgent(string callId, string? to);
-
-    [LoggerMessage(EventId = 3506, Level = LogLevel.Error, Message = "SIP call {CallId}: the worker did not take the sideband ({Detail}); hanging up.")]
-    private partial void LogAttachFailed(string callId, string detail);
 }

@@ -74,14 +74,20 @@ internal sealed partial class CallRunnerServices
     /// agent when it names none. An id this worker has no settings for (its Agents section differs from the Functions
     /// app's, or changed in between) runs the default agent too, with a warning: the call is up already.
     /// </summary>
-    public AgentOptions AgentFor(string callId, string? agentId)
+    public AgentOptions AgentFor(string callId, string? agentId) => AgentFor(callId, agentId, Agent, _agents, _logger);
+
+    /// <summary>
+    /// The lookup behind <see cref="AgentFor(string, string?)"/>, for a runner without these services (the SIP sideband
+    /// takes its agents from its own constructor): every channel picks its agent, and warns of an unknown one, here.
+    /// </summary>
+    internal static AgentOptions AgentFor(string callId, string? agentId, AgentOptions defaultAgent, Adapters.Engines.AgentCatalog? agents, ILogger logger)
     {
-        if (agentId is not null && _agents?.Contains(agentId) != true)
+        if (agentId is not null && agents?.Contains(agentId) != true)
         {
-            LogUnknownAgent(callId, agentId);
+            LogUnknownAgent(logger, callId, agentId);
         }
 
-        return AgentNamed(agentId);
+        return agents?.For(agentId) ?? defaultAgent;
     }
 
     private AgentOptions AgentNamed(string? agentId) => _agents?.For(agentId) ?? Agent;
@@ -214,5 +220,5 @@ internal sealed partial class CallRunnerServices
     }
 
     [LoggerMessage(EventId = 9453, Level = LogLevel.Warning, Message = "Call {CallId}: its session names agent '{AgentId}', which this worker does not know; running the default agent")]
-    private partial void LogUnknownAgent(string callId, string agentId);
+    private static partial void LogUnknownAgent(ILogger logger, string callId, string agentId);
 }

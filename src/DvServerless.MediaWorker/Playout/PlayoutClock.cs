@@ -21,25 +21,25 @@ namespace DvServerless.MediaWorker.Playout;
 /// Not thread-safe by design: the call loop is its only user and drives it from one task (no locks on the audio path).
 /// Time comes from the injected <see cref="TimeProvider"/>, so pacing is exact under a fake clock.
 /// </para>
+/// <para>
+/// The clock decides when frames go out; the utterances in playback order are an <see cref="UtteranceQueue"/>, the
+/// playback position a <see cref="PlayoutTimeline"/>, and the noise played while idle a <see cref="ComfortNoiseSender"/>.
+/// </para>
 /// </remarks>
 public sealed class PlayoutClock : IDisposable
 {
     private readonly ICallLeg _leg;
     private readonly AudioFormat _legFormat;
-    private readonly AudioFormat _engineFormat;
     private readonly TimeProvider _time;
     private readonly TimeSpan _lead;
     private readonly MediaWorkerMetrics? _metrics;
     private readonly int _frameBytes;
-    private readonly List<AgentUtterance> _queue = [];
-    private readonly Queue<AgentUtterance> _finished = new();
+    private readonly UtteranceQueue _queue;
+    private readonly PlayoutTimeline _timeline = new();
+    private readonly ComfortNoiseSender _comfortNoise;
     private readonly Queue<(AgentUtterance Utterance, DateTimeOffset SentAt)> _started = new();
     private readonly HashSet<string> _droppedResponses = new(StringComparer.Ordinal);
     private readonly HashSet<string> _droppedItems = new(StringComparer.Ordinal);
-    private DateTimeOffset _timelineEnd = DateTimeOffset.MinValue;
-    private DateTimeOffset _agentPlayedThrough = DateTimeOffset.MinValue;
-    private ComfortNoiseBed? _comfortNoise;
-    private byte[]? _comfortFrame;
 
     /// <summary>Creates a clock that plays audio in <paramref name="legFormat"/> on <paramref name="leg"/>.</summary>
     public PlayoutClock(ICallLeg leg, AudioFormat legFormat, AudioFormat engineFormat, TimeProvider timeProvider, TimeSpan lead, MediaWorkerMetrics? metrics = null)
@@ -49,14 +49,13 @@ public sealed class PlayoutClock : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(lead, TimeSpan.Zero);
         _leg = leg;
         _legFormat = legFormat;
-        _engineFormat = engineFormat;
         _time = timeProvider;
         _lead = lead;
         _metrics = metrics;
         _frameBytes = legFormat.FrameBytes(20);
+        _queue = new UtteranceQueue(engineFormat, legFormat, timeProvider, _frameBytes);
+        _comfortNoise = new ComfortNoiseSender(leg, timeProvider, _timeline, _frameBytes);
     }
-
-    private static TimeSpan FrameDuration => TimeSpan.FromMilliseconds(20);
 
     /// <summary>The leg's audio format (what is sent).</summary>
     public AudioFormat LegFormat => _legFormat;
@@ -77,7 +76,7 @@ public sealed class PlayoutClock : IDisposable
     public long FramesSent { get; private set; }
 
     /// <summary>Comfort-noise frames written to the leg since the clock was created.</summary>
-    public long ComfortNoiseFramesSent { get; private set; }
+    public long ComfortNoiseFramesSent => _comfortNoise.FramesSent;
 
     /// <summary>
     /// The comfort noise played while no agent audio is queued, or null for silence. It goes out one frame at a time,
@@ -86,15 +85,8 @@ public sealed class PlayoutClock : IDisposable
     /// </summary>
     public ComfortNoiseBed? ComfortNoise
     {
-        get => _comfortNoise;
-        set
-        {
-            _comfortNoise = value;
-            if (value is not null)
-            {
-                _comfortFrame ??= PooledBuffers.Rent(_frameBytes);
-            }
-        }
+        get => _comfortNoise.Bed;
+        set => _comfortNoise.Bed = value;
     }
 
     /// <summary>True when audio of this response or item must be dropped (it was interrupted).</summary>
@@ -114,28 +106,7 @@ public sealed class PlayoutClock : IDisposable
             return false;
         }
 
-        AgentUtterance? utterance = null;
-        if (_queue.Count > 0)
-        {
-            var tail = _queue[^1];
-            if (tail.ItemId == itemId && tail.ContentIndex == contentIndex && !tail.IsComplete)
-            {
-                utterance = tail;
-            }
-        }
-
-        if (utterance is null)
-        {
-            // Engines stream one content part after another: a new one means the earlier ones are whole.
-            foreach (var earlier in _queue)
-            {
-                MarkComplete(earlier);
-            }
-
-            utterance = new AgentUtterance(responseId, itemId, contentIndex, _engineFormat, _legFormat);
-            _queue.Add(utterance);
-        }
-
+        var utterance = _queue.For(responseId, itemId, contentIndex);
         var hadFrame = utterance.PendingLength >= _frameBytes;
         utterance.Append(engineBytes, legAudio);
         if (!hadFrame && utterance.PendingLength >= _frameBytes)
@@ -147,16 +118,7 @@ public sealed class PlayoutClock : IDisposable
     }
 
     /// <summary>Marks every utterance of <paramref name="responseId"/> complete: its tail may now go out as a short frame.</summary>
-    public void CompleteResponse(string responseId)
-    {
-        foreach (var utterance in _queue)
-        {
-            if (utterance.ResponseId == responseId)
-            {
-                MarkComplete(utterance);
-            }
-        }
-    }
+    public void CompleteResponse(string responseId) => _queue.CompleteResponse(responseId);
 
     /// <summary>What the caller has heard of <paramref name="utterance"/> at <paramref name="now"/>, in whole milliseconds.</summary>
     public static int HeardMs(AgentUtterance utterance, DateTimeOffset now)
@@ -178,7 +140,7 @@ public sealed class PlayoutClock : IDisposable
     }
 
     /// <summary>Takes the next utterance that finished playing (the caller heard all of it), if any.</summary>
-    public bool TryTakeFinished(out AgentUtterance utterance) => _finished.TryDequeue(out utterance!);
+    public bool TryTakeFinished(out AgentUtterance utterance) => _queue.TryTakeFinished(out utterance);
 
     /// <summary>Takes the next utterance whose first frame went to the caller since the last call, with when it was sent.</summary>
     public bool TryTakeStarted(out AgentUtterance utterance, out DateTimeOffset sentAt)
@@ -201,25 +163,9 @@ public sealed class PlayoutClock : IDisposable
     public async ValueTask PumpAsync(CancellationToken cancellationToken)
     {
         await PumpAgentAsync(cancellationToken).ConfigureAwait(false);
-        if (_queue.Count == 0 && _comfortNoise is not null)
+        if (_queue.Count == 0 && _comfortNoise.Bed is not null)
         {
-            await PumpComfortNoiseAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async ValueTask PumpComfortNoiseAsync(CancellationToken cancellationToken)
-    {
-        // Just in time: a noise frame goes out only when the far end has nothing left to play, so agent audio arriving
-        // later waits behind one frame of noise at most.
-        var now = _time.GetUtcNow();
-        while (_timelineEnd <= now)
-        {
-            var frame = _comfortFrame.AsMemory(0, _frameBytes);
-            _comfortNoise!.Fill(frame.Span);
-            await _leg.SendAudioAsync(frame, cancellationToken).ConfigureAwait(false);
-            ComfortNoiseFramesSent++;
-            _timelineEnd = (_timelineEnd < now ? now : _timelineEnd) + FrameDuration;
-            now = _time.GetUtcNow();
+            await _comfortNoise.PumpAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -231,7 +177,7 @@ public sealed class PlayoutClock : IDisposable
         }
 
         var now = _time.GetUtcNow();
-        Retire(now);
+        _queue.Retire(now);
         var horizon = now + _lead;
         for (var i = 0; i < _queue.Count; i++)
         {
@@ -252,7 +198,7 @@ public sealed class PlayoutClock : IDisposable
 
                 var count = Math.Min(_frameBytes, utterance.PendingLength);
 
-                var playsAt = _timelineEnd < now ? now : _timelineEnd;
+                var playsAt = _timeline.PlaysAt(now);
                 if (playsAt >= horizon)
                 {
                     return;
@@ -273,7 +219,7 @@ public sealed class PlayoutClock : IDisposable
                 // The frame could have gone out once its audio was here and its time had come; anything after that is
                 // what the gateway added (a late timer, a busy thread pool, a slow socket write). Its time comes from the
                 // timeline before any re-basing to now: a stall longer than the lead must count in full.
-                var readyAt = (_timelineEnd == DateTimeOffset.MinValue ? playsAt : _timelineEnd) - _lead;
+                var readyAt = (_timeline.End == DateTimeOffset.MinValue ? playsAt : _timeline.End) - _lead;
                 if (utterance.FrameReadyAt > readyAt)
                 {
                     readyAt = utterance.FrameReadyAt;
@@ -283,8 +229,8 @@ public sealed class PlayoutClock : IDisposable
                 utterance.MarkSent(count);
                 FramesSent++;
                 _metrics?.FrameOut();
-                _timelineEnd = utterance.PlayedThrough;
-                _agentPlayedThrough = _timelineEnd;
+                _timeline.End = utterance.PlayedThrough;
+                _timeline.AgentPlayedThrough = _timeline.End;
 
                 // A send can take a while (a busy socket or machine): the next frame's playback time and the horizon
                 // must come from the clock as it is now, or a stall during the send would go unnoticed as a gap.
@@ -301,7 +247,7 @@ public sealed class PlayoutClock : IDisposable
         if (_queue.Count == 0)
         {
             // Idle: the next comfort-noise frame is due when the one playing ends.
-            return _comfortNoise is null ? null : _timelineEnd;
+            return _comfortNoise.Bed is null ? null : _timeline.End;
         }
 
         if (Paused)
@@ -311,8 +257,9 @@ public sealed class PlayoutClock : IDisposable
 
         var head = _queue[0];
         DateTimeOffset? due = head.IsComplete && head.PendingLength == 0 ? head.PlayedThrough : null;
-        foreach (var utterance in _queue)
+        for (var i = 0; i < _queue.Count; i++)
         {
+            var utterance = _queue[i];
             if (utterance.IsComplete && utterance.PendingLength == 0)
             {
                 continue;
@@ -321,8 +268,7 @@ public sealed class PlayoutClock : IDisposable
             if (utterance.PendingLength >= _frameBytes || (utterance.IsComplete && utterance.PendingLength > 0))
             {
                 // PumpAsync sends a frame once its playback time is strictly less than the lead ahead of now.
-                var now = _time.GetUtcNow();
-                var playsAt = _timelineEnd < now ? now : _timelineEnd;
+                var playsAt = _timeline.PlaysAt(_time.GetUtcNow());
                 var sendAt = playsAt - _lead + TimeSpan.FromTicks(1);
                 if (due is null || sendAt < due)
                 {
@@ -344,12 +290,12 @@ public sealed class PlayoutClock : IDisposable
     public async ValueTask<AgentUtterance?> InterruptAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        Retire(now);
+        _queue.Retire(now);
 
         // Nothing queued and nothing sent that ACS may still be playing: there is nothing to stop. A StopAudio here
         // would only tell the caller's side about an interruption that did not happen.
         // Comfort noise does not count: it is not the agent, and barge-in over it stops nothing.
-        if (_queue.Count == 0 && _agentPlayedThrough <= now)
+        if (_queue.Count == 0 && _timeline.AgentPlayedThrough <= now)
         {
             return null;
         }
@@ -362,15 +308,14 @@ public sealed class PlayoutClock : IDisposable
             current.Interrupted = true;
         }
 
-        foreach (var utterance in _queue)
+        for (var i = 0; i < _queue.Count; i++)
         {
-            _droppedItems.Add(utterance.ItemId);
-            _droppedResponses.Add(utterance.ResponseId);
-            utterance.Release();
+            _droppedItems.Add(_queue[i].ItemId);
+            _droppedResponses.Add(_queue[i].ResponseId);
         }
 
         _queue.Clear();
-        _timelineEnd = now;
+        _timeline.End = now;
         await _leg.StopAudioAsync(cancellationToken).ConfigureAwait(false);
         return current;
     }
@@ -378,45 +323,7 @@ public sealed class PlayoutClock : IDisposable
     /// <summary>Returns every pooled buffer; queued audio is discarded.</summary>
     public void Dispose()
     {
-        if (_comfortFrame is not null)
-        {
-            PooledBuffers.Return(_comfortFrame);
-            _comfortFrame = null;
-        }
-
-        foreach (var utterance in _queue)
-        {
-            utterance.Release();
-        }
-
+        _comfortNoise.Dispose();
         _queue.Clear();
-    }
-
-    /// <summary>No more audio will come for <paramref name="utterance"/>: a short tail it holds becomes a sendable frame now.</summary>
-    private void MarkComplete(AgentUtterance utterance)
-    {
-        if (!utterance.IsComplete && utterance.PendingLength is > 0 && utterance.PendingLength < _frameBytes)
-        {
-            utterance.FrameReadyAt = _time.GetUtcNow();
-        }
-
-        utterance.IsComplete = true;
-    }
-
-    private void Retire(DateTimeOffset now)
-    {
-        while (_queue.Count > 0)
-        {
-            var head = _queue[0];
-            if (!head.IsComplete || head.PendingLength > 0 || (head.StartedAt is not null && head.PlayedThrough > now))
-            {
-                return;
-            }
-
-            head.HeardMs = HeardMs(head, now);
-            head.Release();
-            _queue.RemoveAt(0);
-            _finished.Enqueue(head);
-        }
     }
 }

@@ -46,11 +46,7 @@ public sealed partial class SidebandCallRunner
     private readonly PricingOptions _pricing;
     private readonly ConfiguredHttpTools? _httpTools;
     private readonly AgentCatalog? _agents;
-    private readonly Dictionary<string, Task> _running = new(StringComparer.Ordinal);
-
-    // Seats taken for calls still being accepted (call id → when the seat frees itself): they count against MaxCalls.
-    private readonly Dictionary<string, long> _reserved = new(StringComparer.Ordinal);
-    private readonly object _gate = new();
+    private readonly SidebandSeats _seats;
 
     /// <summary>How long the end of a sideband waits for its last record lines, as a call loop does.</summary>
     private static readonly TimeSpan RecordFlushTimeout = new CallLoopOptions().RecordFlushTimeout;
@@ -92,20 +88,11 @@ public sealed partial class SidebandCallRunner
         _logger = logger;
         _observerFactories = observers?.ToArray() ?? [];
         _pricing = pricing?.Value ?? new PricingOptions();
+        _seats = new SidebandSeats(calls, _options, time);
     }
 
     /// <summary>How many sidebands run and may run.</summary>
-    public SidebandCapacity Capacity
-    {
-        get
-        {
-            lock (_gate)
-            {
-                var taken = TakenSeats();
-                return new SidebandCapacity(taken, _options.MaxCalls, !_calls.IsDraining && taken < _options.MaxCalls);
-            }
-        }
-    }
+    public SidebandCapacity Capacity => _seats.Capacity;
 
     /// <summary>
     /// Takes a seat for <paramref name="callId"/>, which is being accepted and will be attached here
@@ -115,36 +102,11 @@ public sealed partial class SidebandCallRunner
     public bool TryReserve(string callId)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
-        lock (_gate)
-        {
-            if (_calls.IsDraining)
-            {
-                return false;
-            }
-
-            if (_running.ContainsKey(callId) || _reserved.ContainsKey(callId))
-            {
-                return true;
-            }
-
-            if (TakenSeats() >= _options.MaxCalls)
-            {
-                return false;
-            }
-
-            _reserved[callId] = _time.GetTimestamp() + (long)(_options.ReservationHold.TotalSeconds * _time.TimestampFrequency);
-            return true;
-        }
+        return _seats.TryReserve(callId);
     }
 
     /// <summary>The task of the sideband for <paramref name="callId"/> while it runs (tests wait on it), else null.</summary>
-    public Task? Running(string callId)
-    {
-        lock (_gate)
-        {
-            return _running.GetValueOrDefault(callId);
-        }
-    }
+    public Task? Running(string callId) => _seats.Running(callId);
 
     /// <summary>
     /// Starts the sideband of the accepted SIP call <paramref name="sipCallId"/> (session <paramref name="callId"/>) in
@@ -154,67 +116,7 @@ public sealed partial class SidebandCallRunner
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         ArgumentException.ThrowIfNullOrEmpty(sipCallId);
-        lock (_gate)
-        {
-            if (_calls.IsDraining)
-            {
-                return SidebandStartResult.Draining;
-            }
-
-            if (_running.ContainsKey(callId))
-            {
-                return SidebandStartResult.AlreadyAttached;
-            }
-
-            // A call with a seat fills it; one without needs a free seat besides those reserved for others.
-            var hadSeat = _reserved.Remove(callId, out var until) && until > _time.GetTimestamp();
-            if (!hadSeat && TakenSeats() >= _options.MaxCalls)
-            {
-                return SidebandStartResult.AtCapacity;
-            }
-
-            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _running[callId] = Task.Run(async () =>
-            {
-                await start.Task.ConfigureAwait(false);
-                try
-                {
-                    await RunAsync(callId, sipCallId).ConfigureAwait(false);
-                }
-                finally
-                {
-                    lock (_gate)
-                    {
-                        _running.Remove(callId);
-                    }
-                }
-            });
-            start.SetResult();
-            return SidebandStartResult.Started;
-        }
-    }
-
-    // Running sidebands plus seats kept for calls still being accepted; under _gate.
-    private int TakenSeats() => _running.Count + LiveReservations();
-
-    // Drops the seats whose hold ran out and counts the rest; under _gate.
-    private int LiveReservations()
-    {
-        if (_reserved.Count == 0)
-        {
-            return 0;
-        }
-
-        var now = _time.GetTimestamp();
-        foreach (var (callId, until) in _reserved)
-        {
-            if (until <= now)
-            {
-                _reserved.Remove(callId);
-            }
-        }
-
-        return _reserved.Count;
+        return _seats.TryStart(callId, () => RunAsync(callId, sipCallId));
     }
 
     private async Task RunAsync(string callId, string sipCallId)
@@ -236,7 +138,7 @@ public sealed partial class SidebandCallRunner
             // The call lives in the project whose webhook announced it, and runs the agent it was accepted with; the
             // Functions app recorded both on the session.
             var session = await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
-            var chosen = AgentOf(callId, session);
+            var chosen = AgentOf(callId, session is null ? null : CallSessionAgent.Of(session));
             var agent = new AgentOptions
             {
                 Model = chosen.Model,
@@ -341,26 +243,20 @@ public sealed partial class SidebandCallRunner
     }
 
     /// <summary>
-    /// The agent <paramref name="session"/> records, or the default agent when it records none. An id this worker does not
-    /// know (its settings differ from the Functions app's, or changed between the accept and the attach) runs the default
-    /// agent too, with a warning: the call is already accepted, and a sideband that steers it beats none.
+    /// The agent <paramref name="agentId"/> names through the worker's one agent lookup, which warns of an id this worker
+    /// does not know (its settings differ from the Functions app's, or changed between the accept and the attach) and runs
+    /// the default agent then, as for no id: the call is already accepted, and a sideband that steers it beats none.
     /// </summary>
-    private AgentOptions AgentOf(string callId, CallSession? session)
+    private AgentOptions AgentOf(string callId, string? agentId)
     {
-        var agentId = session is null ? null : CallSessionAgent.Of(session);
-        if (agentId is null)
+        var agent = CallRunnerServices.AgentFor(callId, agentId, _agent, _agents, _logger);
+        if (agentId is not null && _agents?.Contains(agentId) == true)
         {
-            return _agent;
+            // The worker's word on the named agent it runs; the Functions app logged only the one it accepted the call with.
+            LogAgent(callId, agentId);
         }
 
-        if (_agents is null || !_agents.Contains(agentId))
-        {
-            LogUnknownAgent(callId, agentId);
-            return _agent;
-        }
-
-        LogAgent(callId, agentId);
-        return _agents.For(agentId);
+        return agent;
     }
 
     /// <summary>
@@ -395,9 +291,6 @@ public sealed partial class SidebandCallRunner
 
     [LoggerMessage(EventId = 9342, Level = LogLevel.Information, Message = "SIP call {CallId}: the sideband runs agent '{AgentId}'")]
     private partial void LogAgent(string callId, string agentId);
-
-    [LoggerMessage(EventId = 9343, Level = LogLevel.Warning, Message = "SIP call {CallId}: its session names agent '{AgentId}', which this worker does not know; running the default agent")]
-    private partial void LogUnknownAgent(string callId, string agentId);
 
     [LoggerMessage(EventId = 3702, Level = LogLevel.Information, Message = "SIP call {CallId}: sideband attached")]
     private partial void LogAttached(string callId);

@@ -136,7 +136,7 @@ public sealed class SipAgentRoutingTests : IDisposable
     [InlineData("sip:14255550100@sip.api.openai.com", null)]
     [InlineData(null, null)]
     public void The_called_number_is_the_e164_number_of_the_to_uri(string? calledParty, string? expected) =>
-        Assert.Equal(expected, SipIncomingService.CalledNumber(calledParty));
+        Assert.Equal(expected, SipCalledParty.NumberOf(calledParty));
 
     private SipIncomingService Service()
     {

@@ -87,7 +87,7 @@ public sealed class SipCallAdmissionTests
     [InlineData("  ", null)]
     [InlineData(null, null)]
     public void The_called_party_is_the_uri_of_the_to_header(string? to, string? expected) =>
-        Assert.Equal(expected, SipIncomingService.CalledParty(to));
+        Assert.Equal(expected, SipCalledParty.Of(to));
 
     private SipIncomingService Service() => new(_sessions, _control, _worker, new SipRoutingPolicy(Options.Create(_routing)), new SipWebhookIdCache(_time),
         Options.Create(_routing), new AgentOptions(), _time, NullLogger<SipIncomingService>.Instance, _admission);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using DvServerless.Adapters.Engines;
@@ -36,8 +37,12 @@ public sealed class SidebandAgentTests : IAsyncLifetime
     private const string DefaultGreeting = "Greet the caller as the Contoso switchboard.";
     private const string SalesGreeting = "Greet the caller as the Contoso sales line.";
 
+    // The worker's one event id for "the session names an agent this worker does not know" (CallRunnerServices).
+    private const int UnknownAgentEventId = 9453;
+
     private readonly InMemoryCallSessionStore _sessions = new();
     private readonly CapturingLoggerProvider _logs = new();
+    private readonly EventIdLoggerProvider _events = new();
     private readonly ActiveCalls _calls = new();
     private readonly HttpClient _http = new();
     private ILoggerFactory _loggers = null!;
@@ -49,7 +54,7 @@ public sealed class SidebandAgentTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _loggers = LoggerFactory.Create(b => b.AddProvider(_logs));
+        _loggers = LoggerFactory.Create(b => b.AddProvider(_logs).AddProvider(_events));
         // The simulated agent says the instructions it was asked to greet with, so the response shows which agent asked.
         _simulator = await RealtimeSimulator.StartAsync(new RealtimeSimulatorOptions { GenerationSpeed = 20, InstructedReply = i => i });
         var realtime = new RealtimeEngineOptions
@@ -108,6 +113,7 @@ public sealed class SidebandAgentTests : IAsyncLifetime
         _http.Dispose();
         _loggers.Dispose();
         _logs.Dispose();
+        _events.Dispose();
     }
 
     [Fact]
@@ -142,6 +148,21 @@ public sealed class SidebandAgentTests : IAsyncLifetime
         Assert.Contains(_logs.Messages, m => m.Contains("names agent 'renamed', which this worker does not know; running the default agent", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task The_unknown_agent_warning_is_the_one_the_worker_logs_on_every_channel()
+    {
+        _recordedAgent = "renamed";
+
+        var (greeting, _) = await PlaceCallAsync();
+
+        // One warning, from the worker's shared agent lookup (CallRunnerServices.AgentFor, as ACS and browser calls log
+        // it), not a sideband copy of it; and no "runs agent" line for an agent that did not run.
+        Assert.Equal(DefaultGreeting, greeting);
+        var warning = Assert.Single(_events.Logged, e => e.Message.Contains("does not know", StringComparison.Ordinal));
+        Assert.Equal((LogLevel.Warning, UnknownAgentEventId), (warning.Level, warning.EventId));
+        Assert.DoesNotContain(_logs.Messages, m => m.Contains("runs agent", StringComparison.Ordinal));
+    }
+
     private async Task<(string Greeting, CallState State)> PlaceCallAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -163,5 +184,27 @@ public sealed class SidebandAgentTests : IAsyncLifetime
 
         var greeting = Assert.Single(result.Responses);
         return (greeting.Text, (await _sessions.GetAsync(callId, timeout.Token))!.State);
+    }
+
+    /// <summary>Keeps each line with its level and event id, which <see cref="CapturingLoggerProvider"/> leaves out.</summary>
+    private sealed class EventIdLoggerProvider : ILoggerProvider
+    {
+        public ConcurrentQueue<(LogLevel Level, int EventId, string Message)> Logged { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => new Logger(Logged);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ConcurrentQueue<(LogLevel Level, int EventId, string Message)> logged) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                logged.Enqueue((logLevel, eventId.Id, formatter(state, exception)));
+        }
     }
 }
