@@ -1,9 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Core;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using Microsoft.Extensions.Logging;
@@ -23,7 +20,6 @@ namespace DvServerless.Adapters.OpenAI.Calls;
 /// </summary>
 public sealed class OpenAICallControlClient : IRealtimeCallControl
 {
-    private const int MaxErrorMessageLength = 300;
 
     private readonly HttpClient _http;
     private readonly RealtimeEngineOptions _realtime;
@@ -104,7 +100,7 @@ public sealed class OpenAICallControlClient : IRealtimeCallControl
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, url);
             request.Headers.Accept.ParseAdd("*/*");
-            await AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+            await OpenAIRestRequests.AuthenticateAsync(request, _realtime, cancellationToken).ConfigureAwait(false);
             if (jsonBody is not null)
             {
                 request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
@@ -146,26 +142,6 @@ public sealed class OpenAICallControlClient : IRealtimeCallControl
         }
     }
 
-    private async ValueTask AuthenticateAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (_realtime.Service == RealtimeServiceKind.AzureOpenAI)
-        {
-            if (!string.IsNullOrEmpty(_realtime.ApiKey))
-            {
-                request.Headers.TryAddWithoutValidation("api-key", _realtime.ApiKey);
-                return;
-            }
-
-            // Azure.Identity caches tokens, so asking per request costs nothing while the token is fresh.
-            var token = await _realtime.Credential!.GetTokenAsync(
-                new TokenRequestContext([RealtimeEngineOptions.CognitiveServicesScope]), cancellationToken).ConfigureAwait(false);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-            return;
-        }
-
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _realtime.ApiKey);
-    }
-
     private static async Task<string?> ReadErrorMessageAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         string text;
@@ -178,29 +154,6 @@ public sealed class OpenAICallControlClient : IRealtimeCallControl
             return response.ReasonPhrase;
         }
 
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("error", out var error)
-                && error.ValueKind == JsonValueKind.Object
-                && error.TryGetProperty("message", out var message)
-                && message.ValueKind == JsonValueKind.String)
-            {
-                text = message.GetString() ?? string.Empty;
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: keep the (truncated) text.
-        }
-
-        text = text.Trim();
-        if (text.Length == 0)
-        {
-            return response.ReasonPhrase;
-        }
-
-        return text.Length > MaxErrorMessageLength ? text[..MaxErrorMessageLength] + "…" : text;
+        return OpenAIRestRequests.ErrorMessage(text) ?? response.ReasonPhrase;
     }
 }

@@ -1,8 +1,6 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Core;
 using DvServerless.Adapters.Engines.Realtime;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,7 +23,6 @@ public sealed partial class RealtimeClientSecretsClient : IRealtimeClientSecrets
     /// <summary>The most seconds a secret may live (spec).</summary>
     public const int MaxExpiresAfterSeconds = 7200;
 
-    private const int MaxErrorMessageLength = 300;
 
     private readonly HttpClient _http;
     private readonly RealtimeEngineOptions _realtime;
@@ -65,7 +62,7 @@ public sealed partial class RealtimeClientSecretsClient : IRealtimeClientSecrets
         {
             Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
         };
-        await AuthenticateAsync(request, cancellationToken).ConfigureAwait(false);
+        await OpenAIRestRequests.AuthenticateAsync(request, _realtime, cancellationToken).ConfigureAwait(false);
         try
         {
             using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
@@ -73,7 +70,7 @@ public sealed partial class RealtimeClientSecretsClient : IRealtimeClientSecrets
             var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                var message = ErrorMessage(text) ?? response.ReasonPhrase;
+                var message = OpenAIRestRequests.ErrorMessage(text) ?? response.ReasonPhrase;
                 LogFailed(_logger, status, message ?? "-");
                 return new RealtimeClientSecretResult(null, status, message, OpenAIRestResilience.RetryAfter(response, TimeProvider.System));
             }
@@ -113,46 +110,6 @@ public sealed partial class RealtimeClientSecretsClient : IRealtimeClientSecrets
         {
             return null;
         }
-    }
-
-    private static string? ErrorMessage(string text)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(text);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
-                && error.TryGetProperty("message", out var message) && message.ValueKind == JsonValueKind.String)
-            {
-                text = message.GetString() ?? string.Empty;
-            }
-        }
-        catch (JsonException)
-        {
-            // Not JSON: keep the (truncated) text.
-        }
-
-        text = text.Trim();
-        return text.Length == 0 ? null : text.Length > MaxErrorMessageLength ? text[..MaxErrorMessageLength] + "…" : text;
-    }
-
-    private async ValueTask AuthenticateAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        if (_realtime.Service == RealtimeServiceKind.AzureOpenAI)
-        {
-            if (!string.IsNullOrEmpty(_realtime.ApiKey))
-            {
-                request.Headers.TryAddWithoutValidation("api-key", _realtime.ApiKey);
-                return;
-            }
-
-            var token = await _realtime.Credential!.GetTokenAsync(
-                new TokenRequestContext([RealtimeEngineOptions.CognitiveServicesScope]), cancellationToken).ConfigureAwait(false);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
-            return;
-        }
-
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _realtime.ApiKey);
     }
 
     [LoggerMessage(EventId = 5311, Level = LogLevel.Information, Message = "Realtime client secret minted, valid until {ExpiresAt:O}.")]
