@@ -161,6 +161,8 @@ public class CallLoopPassThroughBenchmarks : IDisposable
 
         public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
+        public ValueTask SendSystemNoteAsync(string text, bool respond, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
         public ValueTask CancelResponseAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public ValueTask TruncateAsync(string itemId, int contentIndex, int audioEndMs, CancellationToken cancellationToken) => ValueTask.CompletedTask;

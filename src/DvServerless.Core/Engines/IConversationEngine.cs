@@ -29,6 +29,12 @@ public interface IConversationEngine : IAsyncDisposable
     /// </summary>
     ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Adds a note from the phone system to the conversation as a <b>system</b> message (never the caller's words, e.g.
+    /// "the transfer failed") and, when <paramref name="respond"/> is true, asks the agent to speak now.
+    /// </summary>
+    ValueTask SendSystemNoteAsync(string text, bool respond, CancellationToken cancellationToken);
+
     /// <summary>Cancels the response in progress, if any.</summary>
     ValueTask CancelResponseAsync(CancellationToken cancellationToken);
 

@@ -21,7 +21,7 @@ public sealed partial class CallActionQueueHandler
 
     /// <summary>
     /// Handles the text of a message delivered for the <paramref name="dequeueCount"/>-th time; true when the queue is done
-    /// with it (carried out, refused or poison: delete it), false when it failed and should come back.
+    /// with it (carried out, refused, failed on its last delivery, or poison: delete it), false when it failed and should come back.
     /// </summary>
     public async Task<bool> HandleAsync(string? text, long dequeueCount, CancellationToken cancellationToken)
     {
@@ -38,7 +38,20 @@ public sealed partial class CallActionQueueHandler
             return true;
         }
 
-        return await _service.ExecuteAsync(action!, cancellationToken).ConfigureAwait(false) != CallActionOutcome.Failed;
+        if (await _service.ExecuteAsync(action!, cancellationToken).ConfigureAwait(false) != CallActionOutcome.Failed)
+        {
+            return true;
+        }
+
+        if (dequeueCount >= CallActionQueueDefaults.MaxDequeueCount)
+        {
+            // The last delivery failed as well: done with it here (not left to become poison unseen), and the agent of a
+            // transfer is told it did not happen.
+            await _service.GiveUpAsync(action!, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        return false;
     }
 
     [LoggerMessage(EventId = 9424, Level = LogLevel.Error, Message = "Dropped poison message from queue dvs-call-actions after {DequeueCount} deliveries: {Reason}")]

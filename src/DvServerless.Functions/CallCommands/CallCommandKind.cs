@@ -20,4 +20,7 @@ public enum CallCommandKind
 
     /// <summary>No comfort noise on this call.</summary>
     ComfortStop,
+
+    /// <summary>Tell the agent something from the phone system (a system message it answers), e.g. a transfer that failed.</summary>
+    Note,
 }

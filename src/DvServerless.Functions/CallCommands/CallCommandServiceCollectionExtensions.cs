@@ -9,7 +9,7 @@ public static class CallCommandServiceCollectionExtensions
     /// Registers <see cref="ICallCommandClient"/> (<see cref="RoutedCallCommandClient"/>: the replica's queue through
     /// <see cref="QueuedCallCommandClient"/>, or <see cref="MediaWorkerCallCommandClient"/> on the <see cref="IHttpClientFactory"/>
     /// client <see cref="MediaWorkerCallCommandClient.HttpClientName"/>; neither retries: a repeated say would be heard twice)
-    /// and the scoped <see cref="CallCommandService"/>. Needs the tenancy registrations and <c>AddDvServerlessCommandQueues</c>.
+    /// the scoped <see cref="CallCommandService"/> and <see cref="CallAgentNotes"/>. Needs the tenancy registrations and <c>AddDvServerlessCommandQueues</c>.
     /// </summary>
     public static IServiceCollection AddCallCommands(this IServiceCollection services)
     {
@@ -19,6 +19,7 @@ public static class CallCommandServiceCollectionExtensions
         services.TryAddSingleton<QueuedCallCommandClient>();
         services.TryAddSingleton<ICallCommandClient, RoutedCallCommandClient>();
         services.TryAddScoped<CallCommandService>();
+        services.TryAddSingleton<CallAgentNotes>();
         return services;
     }
 }

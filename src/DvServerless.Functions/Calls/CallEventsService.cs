@@ -9,8 +9,9 @@ namespace DvServerless.Functions.Calls;
 /// Applies Call Automation callbacks to a call's session: CallConnected → Connected; CallDisconnected → Ended;
 /// AnswerFailed, CreateCallFailed, ConnectFailed → Failed; MediaStreamingFailed → Failed too (the agent can no longer
 /// hear or reach the caller: the worker died or its socket dropped), ending the call's bookkeeping as CallDisconnected
-/// does (minutes, the tenant's concurrent-call slot), and the CallDisconnected that follows it changes nothing; other
-/// types are ignored.
+/// does (minutes, the tenant's concurrent-call slot), and the CallDisconnected that follows it changes nothing;
+/// CallTransferFailed tells the live call's agent its transfer failed, CallTransferAccepted records that the caller was
+/// transferred (<c>CallEventsService.Transfers.cs</c>); other types are ignored.
 /// Redeliveries are no-ops, and events that name another call connection than the session's are ignored.
 /// </summary>
 public sealed partial class CallEventsService
@@ -21,14 +22,20 @@ public sealed partial class CallEventsService
     private readonly TimeProvider _time;
     private readonly ILogger<CallEventsService> _logger;
     private readonly IReadOnlyList<Records.ICallEndedHandler> _endedHandlers;
+    private readonly CallCommands.CallAgentNotes? _notes;
 
-    /// <summary>Creates the service; <paramref name="endedHandlers"/> run when CallDisconnected ends a call (minutes).</summary>
-    public CallEventsService(ICallSessionStore sessions, TimeProvider time, ILogger<CallEventsService> logger, IEnumerable<Records.ICallEndedHandler>? endedHandlers = null)
+    /// <summary>
+    /// Creates the service; <paramref name="endedHandlers"/> run when CallDisconnected ends a call (minutes),
+    /// <paramref name="notes"/> tells an agent that its transfer failed (without it, nobody does).
+    /// </summary>
+    public CallEventsService(ICallSessionStore sessions, TimeProvider time, ILogger<CallEventsService> logger, IEnumerable<Records.ICallEndedHandler>? endedHandlers = null,
+        CallCommands.CallAgentNotes? notes = null)
     {
         _sessions = sessions;
         _time = time;
         _logger = logger;
         _endedHandlers = endedHandlers?.ToArray() ?? [];
+        _notes = notes;
     }
 
     /// <summary>Applies <paramref name="events"/>, in order, to call <paramref name="callId"/>.</summary>
@@ -81,6 +88,10 @@ public sealed partial class CallEventsService
                 target = CallState.Failed;
                 reason = callEvent.ResultMessage ?? type;
                 break;
+            case "CallTransferFailed":
+                return await ApplyTransferFailedAsync(callId, callEvent, cancellationToken).ConfigureAwait(false);
+            case "CallTransferAccepted":
+                return await ApplyTransferAcceptedAsync(callId, callEvent, cancellationToken).ConfigureAwait(false);
             case "MediaStreamingFailed":
                 LogMediaStreamingFailed(callId, callEvent.ResultCode, callEvent.ResultSubCode, callEvent.ResultMessage);
                 target = CallState.Failed;

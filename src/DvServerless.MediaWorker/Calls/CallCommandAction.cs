@@ -20,4 +20,7 @@ public enum CallCommandAction
 
     /// <summary><c>comfort-stop</c>: no comfort noise on this call.</summary>
     ComfortStop,
+
+    /// <summary><c>note</c>: tell the agent something from the phone system (a system message; it answers the caller).</summary>
+    Note,
 }

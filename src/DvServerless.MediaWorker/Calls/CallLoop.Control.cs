@@ -64,6 +64,9 @@ public sealed partial class CallLoop
 
                         _beforeEngineReady.Clear();
                         break;
+                    case LoopMessageKind.SystemNote:
+                        _pendingNotes.Add((string)message.Payload!);
+                        break;
                     case LoopMessageKind.KeypadLine:
                         _turns.CallerKeypad((string)message.Payload!);
                         break;
@@ -75,6 +78,7 @@ public sealed partial class CallLoop
 
             if (_endReason is null)
             {
+                await SendPendingNotesAsync(cancellationToken).ConfigureAwait(false);
                 await CheckBargeInGateAsync(cancellationToken).ConfigureAwait(false);
                 UpdateComfortNoise();
                 await playout.PumpAsync(cancellationToken).ConfigureAwait(false);

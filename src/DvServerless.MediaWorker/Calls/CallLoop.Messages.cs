@@ -19,6 +19,7 @@ public sealed partial class CallLoop
         ComfortNoise,
         Say,
         KeypadLine,
+        SystemNote,
     }
 
     /// <summary>One message for the control task; <paramref name="Timestamp"/> (<see cref="TimeProvider.GetTimestamp"/>) is when it arose, where that matters.</summary>

@@ -5,11 +5,15 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DvServerless.MediaWorker.Calls;
 
 /// <summary>
-/// Carries out the Functions app's commands on the calls live on this worker, whatever their channel: interrupt, say
-/// and comfort noise act on the call's loop; stop and mute on a browser session's leg.
+/// Carries out the Functions app's commands on the calls live on this worker, whatever their channel: interrupt, say,
+/// comfort noise and note (a system message for the agent, e.g. that a transfer failed) act on the call's loop; stop and
+/// mute on a browser session's leg.
 /// </summary>
 public sealed class LiveCallCommands
 {
+    /// <summary>The longest note the agent takes: a short line the Functions app writes, never a transcript.</summary>
+    public const int MaxNoteLength = 1000;
+
     private readonly LiveCalls _calls;
     private readonly ICallSpeech? _speech;
 
@@ -30,6 +34,7 @@ public sealed class LiveCallCommands
         "say" => CallCommandAction.Say,
         "comfort-start" => CallCommandAction.ComfortStart,
         "comfort-stop" => CallCommandAction.ComfortStop,
+        "note" => CallCommandAction.Note,
         _ => null,
     };
 
@@ -41,6 +46,8 @@ public sealed class LiveCallCommands
         {
             CallCommandAction.Audio when body.Enabled is null => "The body must be {\"enabled\": true|false}.",
             CallCommandAction.Say => InjectedSpeechRules.Problem(body.Text, body.Voice),
+            CallCommandAction.Note when string.IsNullOrWhiteSpace(body.Text) || body.Text.Length > MaxNoteLength =>
+                $"The body must be {{\"text\": \"...\"}} of 1-{MaxNoteLength} characters.",
             _ => null,
         };
         if (problem is not null)
@@ -61,6 +68,8 @@ public sealed class LiveCallCommands
                 return Live(call.Loop.SetComfortNoise(true));
             case CallCommandAction.ComfortStop:
                 return Live(call.Loop.SetComfortNoise(false));
+            case CallCommandAction.Note:
+                return Live(call.Loop.SendSystemNote(body.Text!.Trim()));
             case CallCommandAction.Stop when call.Browser is { } browser:
                 return Live(browser.End("stopped"));
             case CallCommandAction.Audio when call.Browser is { } browser:

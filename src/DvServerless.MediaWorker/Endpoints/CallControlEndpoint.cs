@@ -12,10 +12,10 @@ using Microsoft.Extensions.Logging;
 namespace DvServerless.MediaWorker.Endpoints;
 
 /// <summary>
-/// <c>POST /internal/calls/{callId}/{stop|interrupt|audio|say|comfort-start|comfort-stop}</c>, the Functions app's
+/// <c>POST /internal/calls/{callId}/{stop|interrupt|audio|say|comfort-start|comfort-stop|note}</c>, the Functions app's
 /// commands for one live call of any channel: <c>Authorization: Bearer</c> a CallControl media token bound to the call,
 /// used once (401 without one, 403 for a bad or already used one); a JSON body (<c>{"enabled":bool}</c> for audio,
-/// <c>{"text","voice"?,"interrupt"?}</c> for say; 400 when it does not fit). 200 <c>{"callId":…}</c> when done, 404 when
+/// <c>{"text","voice"?,"interrupt"?}</c> for say, <c>{"text"}</c> for note; 400 when it does not fit). 200 <c>{"callId":…}</c> when done, 404 when
 /// this worker runs no such call, 409 when the call's channel has no such control, 503 when speech cannot be made.
 /// <c>/internal/browser/{sessionId}/{stop|interrupt|audio}</c> with a BrowserControl token is the same handler, kept for
 /// a Functions app of the previous release during a rolling update. Both are on the worker's internal port only

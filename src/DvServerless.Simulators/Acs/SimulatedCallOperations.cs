@@ -178,6 +178,15 @@ internal sealed class SimulatedCallOperations(SimulatedCall owner, SimulatedCall
                 return;
             }
 
+            if (call.Request.TransferFailure is { } failure)
+            {
+                // The transferee could not be reached: the caller stays with the app, which hears why in the callback.
+                call.State = "connected";
+                call.Note("transfer to " + target + " failed");
+                call.Post("CallTransferFailed", call.Answer.CallbackUri, operationContext, (failure.Code, failure.SubCode, failure.Message));
+                return;
+            }
+
             call.Post("CallTransferAccepted", call.Answer.CallbackUri, operationContext, (200, 0, "Action completed successfully."), writer =>
             {
                 writer.WritePropertyName("transferTarget");

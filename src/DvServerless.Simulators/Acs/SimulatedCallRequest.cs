@@ -66,6 +66,12 @@ public sealed record SimulatedCallRequest
     /// </summary>
     public IReadOnlyList<SimulatedKeypress> Keypresses { get; init; } = [];
 
+    /// <summary>
+    /// How ACS ends the app's transfer of this call: null accepts it (CallTransferAccepted, then the app's leg is
+    /// disconnected); set, the transfer fails with it (CallTransferFailed) and the call stays with the app.
+    /// </summary>
+    public SimulatedTransferFailure? TransferFailure { get; init; }
+
     /// <summary>How long the call rings before the caller gives up unanswered.</summary>
     public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromSeconds(10);
 }

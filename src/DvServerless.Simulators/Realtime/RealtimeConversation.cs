@@ -114,6 +114,11 @@ internal sealed class RealtimeConversation(RealtimeSessionContext session, Realt
             // A user message the client created (typed text, keypad keys) is a conversation line like a spoken one.
             AddCallerTurn(id, text);
         }
+        else if (role == "system")
+        {
+            // A note the client gave the model mid-call (a transfer that failed): recorded, though nobody hears it.
+            session.Records.AddTranscript(new RealtimeTranscriptRecord(session.SessionId, id, "system", text));
+        }
 
         return null;
     }

@@ -162,6 +162,12 @@ internal sealed class RealtimeResponses
             return options.InstructedReply?.Invoke(instructions) ?? "Hello, thanks for calling. How can I help you today?";
         }
 
+        if (last is { Type: "message", Role: "system" })
+        {
+            // The client told the model something mid-call (a transfer that failed): the model speaks to it.
+            return options.SystemNoteReply?.Invoke(last.Transcript) ?? RealtimeSimulatorOptions.DefaultSystemNoteReply;
+        }
+
         return last?.Role == "user" ? ReplyToCaller() : options.InstructedReply?.Invoke(string.Empty) ?? "Hello! How can I help you today?";
     }
 

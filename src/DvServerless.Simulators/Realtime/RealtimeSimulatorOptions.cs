@@ -46,6 +46,12 @@ public sealed class RealtimeSimulatorOptions
     /// </summary>
     public Func<string, string>? InstructedReply { get; set; }
 
+    /// <summary>The agent's text for a <c>response.create</c> right after a system message the client added: note → reply. Null uses <see cref="DefaultSystemNoteReply"/>.</summary>
+    public Func<string, string>? SystemNoteReply { get; set; }
+
+    /// <summary>The reply to a system note when <see cref="SystemNoteReply"/> is null.</summary>
+    public const string DefaultSystemNoteReply = "I am sorry, that did not work out. I am still here with you: how else can I help?";
+
     /// <summary>Length of the agent's speech per character of reply text, in milliseconds.</summary>
     [Range(1.0, 1000.0)]
     public double SpeechMsPerCharacter { get; set; } = 60;

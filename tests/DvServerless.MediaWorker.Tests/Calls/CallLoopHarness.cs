@@ -19,8 +19,10 @@ internal sealed class CallLoopHarness : IAsyncDisposable
 
     public CallLoopHarness(AudioFormat? legFormat = null, CallLoopOptions? options = null, IEnumerable<ICallToolHandler>? tools = null,
         Func<FakeTimeProvider, ICallLoopObserver>? observer = null, CallCost? cost = null, ComfortNoiseSource? comfortNoise = null,
-        DvServerless.MediaWorker.Say.ToolFillerSpeech? toolFiller = null, FakeTimeProvider? time = null)
+        DvServerless.MediaWorker.Say.ToolFillerSpeech? toolFiller = null, FakeTimeProvider? time = null, Task? engineStartGate = null)
     {
+        // A slow connect when the test holds it: the loop runs, the engine is not ready.
+        Engine.StartGate = engineStartGate ?? Task.CompletedTask;
         Time = time ?? new(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero));
         Leg = new InMemoryCallLeg(legFormat ?? AudioFormat.Pcm24k);
         Loop = new CallLoop("call-1", Leg, Engine, options ?? new CallLoopOptions(), Sink, Control,

@@ -96,14 +96,16 @@ public sealed class EngineReconnectCallLoopTests
 
         Assert.True(second.Started);
         tool.Result.SetResult(new CallToolResult("""{"status":"confirmed"}"""));
-        for (var i = 0; i < 500 && second.UserTexts.Count == 0; i++)
+        for (var i = 0; i < 500 && second.SystemNotes.Count == 0; i++)
         {
             await loop.WhenProcessedAsync().WaitAsync(TimeSpan.FromSeconds(10));
             await Task.Delay(10);
         }
 
-        // The new session never issued fc-1: the result reaches it as a note it accepts, which asks for the answer.
-        var note = Assert.Single(second.UserTexts);
+        // The new session never issued fc-1: the result reaches it as a system note it accepts, which asks for the answer.
+        var (note, respond) = Assert.Single(second.SystemNotes);
+        Assert.True(respond);
+        Assert.Empty(second.UserTexts);
         Assert.Contains($"The tool {HeldTool.ToolName} returned: {{\"status\":\"confirmed\"}}", note, StringComparison.Ordinal);
         Assert.Empty(second.ToolResults);
         Assert.Empty(first.ToolResults);

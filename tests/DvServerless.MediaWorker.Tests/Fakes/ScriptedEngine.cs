@@ -129,6 +129,19 @@ public sealed class ScriptedEngine(AudioFormat? format = null) : IConversationEn
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The system notes it was sent (a <c>message</c> item of role system), with whether each asked for a response.</summary>
+    public List<(string Text, bool Respond)> SystemNotes { get; } = [];
+
+    public ValueTask SendSystemNoteAsync(string text, bool respond, CancellationToken cancellationToken)
+    {
+        lock (SystemNotes)
+        {
+            SystemNotes.Add((text, respond));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask CancelResponseAsync(CancellationToken cancellationToken)
     {
         Cancels++;

@@ -184,6 +184,20 @@ public sealed partial class CascadedEngine : IConversationEngine
     }
 
     /// <inheritdoc />
+    /// <remarks>The note joins the history as a system message; with <paramref name="respond"/> the agent answers it at once.</remarks>
+    public ValueTask SendSystemNoteAsync(string text, bool respond, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        _history.AddSystemNote(text);
+        if (respond)
+        {
+            StartResponse(null, turnEndedAt: null);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public ValueTask CancelResponseAsync(CancellationToken cancellationToken)
     {
         lock (_gate)

@@ -14,11 +14,15 @@ internal sealed class ConversationHistory
     /// <summary>The result sent for a tool call whose result has not arrived.</summary>
     internal const string PendingToolResult = "{\"status\":\"pending\",\"note\":\"no result yet\"}";
 
+    // No agent item id looks like this (the engine numbers its own items).
+    private const string SystemNoteIdPrefix = "system-note-";
+
     private readonly Lock _lock = new();
     private readonly List<Entry> _entries = [];
     private readonly Dictionary<string, string> _toolResults = new(StringComparer.Ordinal);
     private readonly string _systemPrompt;
     private readonly int _maxTurns;
+    private int _systemNotes;
 
     public ConversationHistory(string systemPrompt, int maxTurns)
     {
@@ -34,6 +38,19 @@ internal sealed class ConversationHistory
         {
             _entries.Add(new Entry(null, new ChatMessage(ChatRole.User, text)));
             Trim();
+        }
+    }
+
+    /// <summary>
+    /// Adds a note from the phone system as a system message where the conversation stands. It gets an item id of its
+    /// own, so it never counts as a caller turn (nor as the caller having spoken).
+    /// </summary>
+    public void AddSystemNote(string text)
+    {
+        lock (_lock)
+        {
+            _entries.Add(new Entry(SystemNoteIdPrefix + (++_systemNotes).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                new ChatMessage(ChatRole.System, text)));
         }
     }
 

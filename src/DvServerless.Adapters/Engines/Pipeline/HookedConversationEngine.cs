@@ -81,6 +81,9 @@ internal sealed class HookedConversationEngine : IConversationEngine
 
     public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken) => _inner.SendUserTextAsync(text, cancellationToken);
 
+    public ValueTask SendSystemNoteAsync(string text, bool respond, CancellationToken cancellationToken) =>
+        _inner.SendSystemNoteAsync(text, respond, cancellationToken);
+
     public ValueTask CancelResponseAsync(CancellationToken cancellationToken) => _inner.CancelResponseAsync(cancellationToken);
 
     public ValueTask TruncateAsync(string itemId, int contentIndex, int audioEndMs, CancellationToken cancellationToken) =>

@@ -163,13 +163,21 @@ internal sealed class RealtimeClientEventWriter : IDisposable
     }
 
     /// <summary><c>conversation.item.create</c> holding a user <c>message</c> with one <c>input_text</c> part (PROTOCOL.md §1.4).</summary>
-    public void WriteUserTextItem(string text)
+    public void WriteUserTextItem(string text) => WriteTextItem("user", text);
+
+    /// <summary>
+    /// <c>conversation.item.create</c> holding a system <c>message</c> with one <c>input_text</c> part (the GA schema's
+    /// <c>RealtimeConversationItemMessageSystem</c>): context for the model, added at any point of the conversation.
+    /// </summary>
+    public void WriteSystemTextItem(string text) => WriteTextItem("system", text);
+
+    private void WriteTextItem(string role, string text)
     {
         var w = Begin();
         w.WriteString("type", "conversation.item.create");
         w.WriteStartObject("item");
         w.WriteString("type", "message");
-        w.WriteString("role", "user");
+        w.WriteString("role", role);
         w.WriteStartArray("content");
         w.WriteStartObject();
         w.WriteString("type", "input_text");

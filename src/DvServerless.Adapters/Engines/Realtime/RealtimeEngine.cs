@@ -1,8 +1,3 @@
-using System.Net.WebSockets;
-using System.Runtime.CompilerServices;
-using System.Text.Json;
-using System.Threading.Channels;
-using Azure.Core;
 using DvServerless.Core.Audio;
 using DvServerless.Core.Engines;
 using Microsoft.Extensions.Logging;
@@ -13,8 +8,9 @@ namespace DvServerless.Adapters.Engines.Realtime;
 /// <summary>
 /// An <see cref="IConversationEngine"/> over the OpenAI / Azure OpenAI Realtime GA WebSocket protocol (or the local
 /// simulator speaking it). PCM 24 kHz in and out. One instance per call; one reader of <see cref="ReadEventsAsync"/>.
-/// All sends go through one lock, so concurrent audio, truncate and cancel frames never interleave. Its
-/// <see cref="AgentAudioDelta"/> events are pooled: the reader releases each one (see <see cref="AgentAudioDelta.Release"/>).
+/// All sends go through one lock, so concurrent audio, truncate and cancel frames never interleave; the server's frames
+/// are read by a <see cref="RealtimeEventReceiver"/>. Its <see cref="AgentAudioDelta"/> events are pooled: the reader
+/// releases each one (see <see cref="AgentAudioDelta.Release"/>).
 /// </summary>
 public sealed class RealtimeEngine : IConversationEngine
 {
@@ -28,18 +24,11 @@ public sealed class RealtimeEngine : IConversationEngine
     private readonly RealtimeEngineOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Channel<EngineEvent> _events =
-        Channel.CreateUnbounded<EngineEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly RealtimeClientEventWriter _writer = new();
-    private readonly RealtimeAudioDeltaReader _audioDeltas = new();
     private readonly HashSet<string> _answeredToolCalls = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _requestedToolCalls = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _loggedIgnoredTypes = new(StringComparer.Ordinal);
-    private readonly TaskCompletionSource _sessionReady = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly Lock _usageLock = new();
-    private EngineUsage _usage = new();
+    private readonly RealtimeEventReceiver _receiver;
     private OpenAIRealtimeConnection? _connection;
     private Task? _receiveLoop;
     private readonly string? _sidebandCallId;
@@ -61,6 +50,7 @@ public sealed class RealtimeEngine : IConversationEngine
         _options = options;
         _logger = logger ?? NullLogger<RealtimeEngine>.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        _receiver = new RealtimeEventReceiver(callId, agent.Model, sideband: false, _logger);
     }
 
     private RealtimeEngine(
@@ -73,6 +63,7 @@ public sealed class RealtimeEngine : IConversationEngine
         : this(callId, agent, options, logger, timeProvider)
     {
         _sidebandCallId = sipCallId;
+        _receiver = new RealtimeEventReceiver(callId, agent.Model, sideband: true, _logger);
     }
 
     /// <summary>
@@ -109,16 +100,7 @@ public sealed class RealtimeEngine : IConversationEngine
     public AudioFormat AudioFormat => AudioFormat.Pcm24k;
 
     /// <summary>Token usage so far (every <c>response.done</c> and input transcription).</summary>
-    public EngineUsage Usage
-    {
-        get
-        {
-            lock (_usageLock)
-            {
-                return _usage;
-            }
-        }
-    }
+    public EngineUsage Usage => _receiver.Usage;
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The service answered <c>session.update</c> with an error or closed.</exception>
@@ -146,7 +128,7 @@ public sealed class RealtimeEngine : IConversationEngine
             _connection = _sidebandCallId is null
                 ? await OpenAIRealtimeConnection.ConnectAsync(baseUrl, _agent.Model, bearer, azureKey, linked.Token).ConfigureAwait(false)
                 : await OpenAIRealtimeConnection.ConnectSidebandAsync(baseUrl, _sidebandCallId, bearer, azureKey, linked.Token).ConfigureAwait(false);
-            _receiveLoop = Task.Run(() => ReceiveLoopAsync(_connection, _lifetime.Token), CancellationToken.None);
+            _receiveLoop = Task.Run(() => _receiver.RunAsync(_connection, _lifetime.Token), CancellationToken.None);
 
             if (_sidebandCallId is null)
             {
@@ -154,7 +136,7 @@ public sealed class RealtimeEngine : IConversationEngine
                     this, linked.Token).ConfigureAwait(false);
             }
 
-            await _sessionReady.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+            await _receiver.SessionReady.WaitAsync(linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -192,23 +174,18 @@ public sealed class RealtimeEngine : IConversationEngine
 
     /// <inheritdoc />
     /// <remarks>Works on a sideband too (it behaves like any Realtime connection): the SIP caller's keypad entries go this way.</remarks>
-    public async ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken)
+    public ValueTask SendUserTextAsync(string text, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);
-        var connection = _connection ?? throw new InvalidOperationException("The Realtime engine is not started.");
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Both frames under one lock, as for a tool result: the item, then the response that answers it.
-            _writer.WriteUserTextItem(text);
-            await connection.SendAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            _writer.WriteResponseCreate(null);
-            await connection.SendAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
+        return SendItemAsync(static (w, t) => w.WriteUserTextItem(t), text, respond: true, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A <c>message</c> item of role <c>system</c> with one <c>input_text</c> part, then <c>response.create</c> when asked.</remarks>
+    public ValueTask SendSystemNoteAsync(string text, bool respond, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        return SendItemAsync(static (w, t) => w.WriteSystemTextItem(t), text, respond, cancellationToken);
     }
 
     /// <summary>
@@ -234,34 +211,24 @@ public sealed class RealtimeEngine : IConversationEngine
     }
 
     /// <inheritdoc />
-    public async ValueTask SendToolResultAsync(string callId, string output, CancellationToken cancellationToken)
+    public ValueTask SendToolResultAsync(string callId, string output, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
-        var connection = _connection ?? throw new InvalidOperationException("The Realtime engine is not started.");
-        await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        lock (_answeredToolCalls)
         {
-            // Both frames under one lock: no audio slips between the output and the response.create.
             if (!_answeredToolCalls.Add(callId))
             {
                 RealtimeEngineLog.DuplicateToolCall(_logger, callId);
-                return;
+                return ValueTask.CompletedTask;
             }
+        }
 
-            _writer.WriteFunctionCallOutput(callId, output ?? string.Empty);
-            await connection.SendAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            _writer.WriteResponseCreate(null);
-            await connection.SendAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sendLock.Release();
-        }
+        return SendItemAsync(static (w, s) => w.WriteFunctionCallOutput(s.callId, s.output ?? string.Empty), (callId, output), respond: true, cancellationToken);
     }
 
     /// <inheritdoc />
     public IAsyncEnumerable<EngineEvent> ReadEventsAsync(CancellationToken cancellationToken) =>
-        _events.Reader.ReadAllAsync(cancellationToken);
+        _receiver.Events.ReadAllAsync(cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -282,13 +249,8 @@ public sealed class RealtimeEngine : IConversationEngine
             await _receiveLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
-        _events.Writer.TryComplete();
-        while (_events.Reader.TryRead(out var unread))
-        {
-            // Deltas nobody read before the call ended go back to the pool.
-            (unread as AgentAudioDelta)?.Release();
-        }
-
+        // Deltas nobody read before the call ended go back to the pool.
+        _receiver.Complete();
         _lifetime.Dispose();
         _sendLock.Dispose();
         _writer.Dispose();
@@ -297,153 +259,28 @@ public sealed class RealtimeEngine : IConversationEngine
     private ValueTask<(string? Bearer, string? AzureKey)> ResolveCredentialsAsync(CancellationToken cancellationToken) =>
         _options.ResolveCredentialsAsync(cancellationToken);
 
-    private async ValueTask SendFrameAsync<TState>(
-        Action<RealtimeClientEventWriter, TState> write, TState state, CancellationToken cancellationToken)
+    private ValueTask SendFrameAsync<TState>(Action<RealtimeClientEventWriter, TState> write, TState state, CancellationToken cancellationToken) =>
+        SendItemAsync(write, state, respond: false, cancellationToken);
+
+    // The item, then (when asked) the response that answers it, both under one lock: no audio slips between them.
+    private async ValueTask SendItemAsync<TState>(
+        Action<RealtimeClientEventWriter, TState> writeItem, TState state, bool respond, CancellationToken cancellationToken)
     {
         var connection = _connection ?? throw new InvalidOperationException("The Realtime engine is not started.");
         await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            write(_writer, state);
+            writeItem(_writer, state);
             await connection.SendAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            if (respond)
+            {
+                _writer.WriteResponseCreate(null);
+                await connection.SendAsync(_writer.WrittenMemory, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
             _sendLock.Release();
         }
     }
-
-    private async Task ReceiveLoopAsync(OpenAIRealtimeConnection connection, CancellationToken cancellationToken)
-    {
-        var parsed = new List<EngineEvent>(4);
-        string reason;
-        try
-        {
-            await foreach (var json in connection.ReceiveAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (_audioDeltas.TryRead(json.Span, out var audio))
-                {
-                    // Most frames are audio: a pooled delta the call loop releases (or, if nobody reads any more, nobody).
-                    if (!_events.Writer.TryWrite(audio!))
-                    {
-                        audio!.Release();
-                    }
-
-                    continue;
-                }
-
-                parsed.Clear();
-                string? type;
-                EngineUsage? usage;
-                try
-                {
-                    type = RealtimeServerEventParser.Parse(json, parsed, out usage);
-                }
-                catch (JsonException ex)
-                {
-                    RealtimeEngineLog.BadFrame(_logger, _callId, ex);
-                    continue;
-                }
-
-                if (type is null)
-                {
-                    continue;
-                }
-
-                if (!_sessionReady.Task.IsCompleted && HandleBeforeReady(type, parsed))
-                {
-                    continue;
-                }
-
-                if (usage is not null)
-                {
-                    lock (_usageLock)
-                    {
-                        _usage = _usage.Add(usage);
-                    }
-
-                    // After the response's own events, so the call loop counts the cost of a response it has seen end.
-                    parsed.Add(new EngineUsageReported(usage, _agent.Model));
-                }
-
-                if (parsed.Count == 0)
-                {
-                    // Once per type: several unmapped types (text deltas, transcription deltas) come per chunk.
-                    if (_loggedIgnoredTypes.Add(type))
-                    {
-                        RealtimeEngineLog.EventIgnored(_logger, type);
-                    }
-
-                    continue;
-                }
-
-                foreach (var engineEvent in parsed)
-                {
-                    Publish(engineEvent);
-                }
-            }
-
-            reason = DescribeClose(connection);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            reason = "closed by the client";
-        }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or InvalidOperationException
-                                       or System.ClientModel.ClientResultException)
-        {
-            reason = connection.CloseStatus is not null ? DescribeClose(connection) : ex.Message;
-        }
-
-        RealtimeEngineLog.Closed(_logger, _callId, reason);
-        _sessionReady.TrySetException(new InvalidOperationException($"The Realtime connection closed before the session was configured: {reason}"));
-        _events.Writer.TryWrite(new EngineClosed(reason));
-        _events.Writer.TryComplete();
-    }
-
-    /// <returns>True when the frame was consumed by the start-up handshake.</returns>
-    private bool HandleBeforeReady(string type, List<EngineEvent> parsed)
-    {
-        switch (type)
-        {
-            case "session.created" when _sidebandCallId is not null:
-                // A sideband attaches to a session the accept already configured: its first event means ready.
-                _sessionReady.TrySetResult();
-                return true;
-            case "session.updated":
-                _sessionReady.TrySetResult();
-                return true;
-            case "error":
-                var error = parsed.OfType<EngineError>().FirstOrDefault();
-                var message = error is null ? "unknown error" : error.Code is null ? error.Message : $"{error.Code}: {error.Message}";
-                _sessionReady.TrySetException(new InvalidOperationException($"The Realtime service rejected the session: {message}"));
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private void Publish(EngineEvent engineEvent)
-    {
-        switch (engineEvent)
-        {
-            case ToolCallRequested tool when !_requestedToolCalls.Add(tool.CallId):
-                // The same call comes from function_call_arguments.done and from response.done's output.
-                return;
-            case EngineError error:
-                RealtimeEngineLog.ServerError(_logger, _callId, error.Code, error.Message);
-                break;
-            case ResponseFinished finished:
-                RealtimeEngineLog.ResponseFinished(_logger, finished.ResponseId, finished.Status, finished.Reason);
-                break;
-        }
-
-        _events.Writer.TryWrite(engineEvent);
-    }
-
-    private static string DescribeClose(OpenAIRealtimeConnection connection) => connection.CloseStatus switch
-    {
-        null => "connection closed",
-        var status => $"{(int)status} {connection.CloseStatusDescription}".TrimEnd(),
-    };
 }

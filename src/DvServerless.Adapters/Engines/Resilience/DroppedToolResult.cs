@@ -5,7 +5,7 @@ namespace DvServerless.Adapters.Engines.Resilience;
 /// <summary>
 /// The result of a tool call that a session which has since dropped asked for. A later session has no
 /// <c>function_call</c> item for <paramref name="CallId"/> and refuses a <c>function_call_output</c> for it, so the
-/// result reaches it as a text message in the conversation (an item <c>conversation.item.create</c> accepts), with a
+/// result reaches it as a system message in the conversation (an item <c>conversation.item.create</c> accepts), with a
 /// response requested so the agent tells the caller.
 /// </summary>
 /// <param name="CallId">The call id the dropped session gave the call.</param>
@@ -15,8 +15,8 @@ internal sealed record DroppedToolResult(string CallId, string Name, string Outp
 {
     /// <summary>One note stating each tool's name and result, marked as not the caller's words.</summary>
     /// <remarks>
-    /// The engine interface only adds user text items; a system item would fit better but needs a new engine method.
-    /// The wording keeps the model from taking the note for something the caller said.
+    /// It goes to the engine as a system message (<see cref="Core.Engines.IConversationEngine.SendSystemNoteAsync"/>); the
+    /// wording still says it is not the caller's, for engines that fold system messages into the conversation.
     /// </remarks>
     public static string Note(IReadOnlyList<DroppedToolResult> results)
     {

@@ -18,14 +18,18 @@ namespace DvServerless.Adapters.Engines.Resilience;
 /// words so far are reported as that item's transcript (the call plays every byte it received, so that is what the
 /// caller hears), the replay says where the answer stopped, and the new session is asked to respond at once: the agent
 /// goes on instead of leaving the caller in silence until they speak again. A tool call the dropped session asked for
-/// and the call loop still runs has its result given to the new session as a note, with a response requested, so the
-/// caller hears what the tool did (<see cref="InFlightToolCalls"/>).
+/// and the call loop still runs has its result given to the new session as a system note, with a response requested, so
+/// the caller hears what the tool did (<see cref="InFlightToolCalls"/>); a system note the call sends while it reconnects
+/// (e.g. a transfer that failed) is held the same way and given to the new session.
 /// The parts: <see cref="EngineSessionStarter"/> (attempts and backoff), <see cref="ConversationRecord"/> and
 /// <see cref="ConversationReplay"/> (what was said, the turn in progress), <see cref="InFlightToolCalls"/>,
 /// <see cref="SessionAudioTimeline"/> and <see cref="HandoverSchedule"/>; this type moves the call between sessions.
 /// </remarks>
 public sealed class ReconnectingConversationEngine : IConversationEngine
 {
+    // How a system note reads in the conversation replayed into a new session's instructions.
+    private const string SystemNoteSpeaker = "Phone system (note, not the caller)";
+
     private readonly EngineReconnectOptions _options;
     private readonly ILogger _logger;
     private readonly string _callId;
@@ -36,6 +40,8 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     private readonly SessionAudioTimeline _timeline;
     private readonly HandoverSchedule _handover;
     private volatile IConversationEngine _current;
+    private readonly Lock _notesLock = new();
+    private readonly List<(string Text, bool Respond)> _heldNotes = [];
     private volatile bool _reconnecting;
     private int _disposed;
 
@@ -112,6 +118,25 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     {
         _replay.Add("Caller (typed)", text);
         return Quietly(e => e.SendUserTextAsync(text, cancellationToken), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>While the engine reconnects there is no session to take it: it is held and given to the new one.</remarks>
+    public ValueTask SendSystemNoteAsync(string text, bool respond, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(text);
+        lock (_notesLock)
+        {
+            if (_reconnecting)
+            {
+                _heldNotes.Add((text, respond));
+                ReconnectingConversationEngineLog.SystemNoteHeld(_logger, _callId);
+                return ValueTask.CompletedTask;
+            }
+        }
+
+        _replay.Add(SystemNoteSpeaker, text);
+        return Quietly(e => e.SendSystemNoteAsync(text, respond, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -208,7 +233,11 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
 
             // The connection ended while the call goes on: close what the old session left open, then reconnect.
             ReconnectingConversationEngineLog.Dropped(_logger, _callId, closed?.Reason ?? "the event stream ended");
-            _reconnecting = true;
+            lock (_notesLock)
+            {
+                _reconnecting = true;
+            }
+
             var dropped = _record.CloseOnDrop();
             // Before the call loop runs again (at the next yield): a result it gives from now on is held for the next session.
             foreach (var (toolCallId, toolName) in _toolCalls.SessionDropped())
@@ -231,11 +260,18 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
 
             await SwapAsync(fresh).ConfigureAwait(false);
             var (held, toolsStillRunning) = _toolCalls.SessionRestored();
-            _reconnecting = false;
-            if (held.Count > 0)
+            (string Text, bool Respond)[] heldNotes;
+            lock (_notesLock)
             {
-                // The results that came meanwhile are what the agent says next (the note asks for the response).
-                await NoteToolResultsAsync(held, cancellationToken).ConfigureAwait(false);
+                _reconnecting = false;
+                heldNotes = [.. _heldNotes];
+                _heldNotes.Clear();
+            }
+
+            if (held.Count > 0 || heldNotes.Length > 0)
+            {
+                // The results and notes that came meanwhile are what the agent says next (the last note asks for the response).
+                await GiveHeldAsync(held, heldNotes, cancellationToken).ConfigureAwait(false);
             }
             else if (dropped.AgentOwesAnswer && !toolsStillRunning)
             {
@@ -309,15 +345,51 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     /// <summary>Gives the current session the results of a dropped session's tool calls, and asks it to answer.</summary>
     private ValueTask NoteToolResultsAsync(IReadOnlyList<DroppedToolResult> results, CancellationToken cancellationToken)
     {
+        var note = ToolResultsNote(results);
+        // A system item plus response.create: the one item a new session accepts for a call_id it never issued.
+        return Quietly(e => e.SendSystemNoteAsync(note, respond: true, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives the new session what was held while reconnecting: the dropped session's tool results, then the system notes,
+    /// with one response requested, by the last, when any of them asked for one (a tool result always does).
+    /// </summary>
+    private async Task GiveHeldAsync(IReadOnlyList<DroppedToolResult> results, (string Text, bool Respond)[] notes, CancellationToken cancellationToken)
+    {
+        var items = new List<string>(notes.Length + 1);
+        if (results.Count > 0)
+        {
+            items.Add(ToolResultsNote(results));
+        }
+
+        foreach (var (text, _) in notes)
+        {
+            _replay.Add(SystemNoteSpeaker, text);
+            items.Add(text);
+        }
+
+        if (notes.Length > 0)
+        {
+            ReconnectingConversationEngineLog.SystemNotesGiven(_logger, _callId, notes.Length);
+        }
+
+        var respond = results.Count > 0 || notes.Any(n => n.Respond);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var (text, last) = (items[i], i == items.Count - 1);
+            await Quietly(e => e.SendSystemNoteAsync(text, respond && last, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private string ToolResultsNote(IReadOnlyList<DroppedToolResult> results)
+    {
         foreach (var result in results)
         {
             _replay.AddToolResult(result.Name, result.Output);
         }
 
         ReconnectingConversationEngineLog.ToolResultsNoted(_logger, _callId, results.Count);
-        var note = DroppedToolResult.Note(results);
-        // A user text item plus response.create: the only item the engine interface adds that a new session accepts.
-        return Quietly(e => e.SendUserTextAsync(note, cancellationToken), cancellationToken);
+        return DroppedToolResult.Note(results);
     }
 
     private ValueTask Quietly(Func<IConversationEngine, ValueTask> send, CancellationToken cancellationToken)

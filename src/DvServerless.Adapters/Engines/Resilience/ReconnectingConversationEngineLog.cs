@@ -40,4 +40,10 @@ internal static partial class ReconnectingConversationEngineLog
 
     [LoggerMessage(EventId = 9483, Level = LogLevel.Debug, Message = "Call {CallId}: a second result for tool call {ToolCallId} of a dropped session ignored")]
     public static partial void ToolResultDuplicate(ILogger logger, string callId, string toolCallId);
+
+    [LoggerMessage(EventId = 9490, Level = LogLevel.Information, Message = "Call {CallId}: a system note for the agent is held until the engine is back")]
+    public static partial void SystemNoteHeld(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 9491, Level = LogLevel.Information, Message = "Call {CallId}: {Count} system note(s) held while reconnecting given to the new session")]
+    public static partial void SystemNotesGiven(ILogger logger, string callId, int count);
 }

@@ -259,6 +259,22 @@ public sealed class CascadedEngineTests
         Assert.Equal((ChatRole.User, "I typed this"), (h.Chat.Requests[1].Messages[^1].Role, h.Chat.Requests[1].Messages[^1].Text));
     }
 
+    [Fact]
+    public async Task A_system_note_joins_the_history_as_a_system_message_and_is_answered_when_asked()
+    {
+        await using var h = await new CascadedEngineHarness().StartAsync();
+        h.Chat.Enqueue(new ChatScript().Text("Sorry, the transfer did not work."));
+
+        await h.Engine.SendSystemNoteAsync("Quiet note.", respond: false, CancellationToken.None);
+        await h.Engine.SendSystemNoteAsync("The transfer you started failed.", respond: true, CancellationToken.None);
+
+        Assert.Equal("completed", (await h.WaitForAsync<ResponseFinished>()).Status);
+        var request = Assert.Single(h.Chat.Requests);
+        Assert.Equal([(ChatRole.System, "Quiet note."), (ChatRole.System, "The transfer you started failed.")],
+            request.Messages.Skip(request.Messages.Count - 2).Select(m => (m.Role, m.Text)));
+        Assert.DoesNotContain(request.Messages, m => m.Role == ChatRole.User);
+    }
+
     /// <summary>The sequence with runs of the same name collapsed to one.</summary>
     private static List<string> Collapse(IEnumerable<string> names)
     {

@@ -58,17 +58,19 @@ public sealed class ReconnectingConversationEngineToolCallTests
 
         await engine.SendToolResultAsync("call_1", Output, CancellationToken.None);
 
-        // Not a function_call_output for a call_id the new session never issued: a text item (with its response.create).
+        // Not a function_call_output for a call_id the new session never issued: a system item (with its response.create), not the caller's words.
         Assert.Empty(_made[1].ToolResults);
         Assert.Empty(_made[0].ToolResults);
-        var note = Assert.Single(_made[1].UserTexts);
+        var (note, respond) = Assert.Single(_made[1].SystemNotes);
+        Assert.True(respond);
         Assert.Contains("not words of the caller", note, StringComparison.Ordinal);
         Assert.Contains("The tool get_booking returned: " + Output, note, StringComparison.Ordinal);
         Assert.Contains("Tell the caller", note, StringComparison.Ordinal);
+        Assert.Empty(_made[1].UserTexts);
 
         // The same result again (a retried completion) is not sent twice.
         await engine.SendToolResultAsync("call_1", Output, CancellationToken.None);
-        Assert.Single(_made[1].UserTexts);
+        Assert.Single(_made[1].SystemNotes);
         Assert.Empty(_made[1].ToolResults);
     }
 
@@ -89,7 +91,8 @@ public sealed class ReconnectingConversationEngineToolCallTests
         _time.Advance(TimeSpan.FromMilliseconds(500));
         await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
 
-        var note = Assert.Single(_made[1].UserTexts);
+        var (note, respond) = Assert.Single(_made[1].SystemNotes);
+        Assert.True(respond);
         Assert.Contains("The tool get_booking returned: " + Output, note, StringComparison.Ordinal);
         Assert.Empty(_made[1].ToolResults);
         // The note's own response.create is the agent's next answer: no second one from the resume.
@@ -117,6 +120,7 @@ public sealed class ReconnectingConversationEngineToolCallTests
         await engine.SendToolResultAsync("call_2", Output, CancellationToken.None);
 
         Assert.Equal([("call_2", Output)], _made[1].ToolResults);
+        Assert.Empty(_made[1].SystemNotes);
         Assert.Empty(_made[1].UserTexts);
         Assert.Single(_made[0].ToolResults);
         // The first call's result was spoken by the first session (its response started): the new one only reads it.
@@ -138,11 +142,12 @@ public sealed class ReconnectingConversationEngineToolCallTests
         await AdvanceUntil(() => engine.Reconnects == 1);
         await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
 
-        var note = Assert.Single(_made[1].UserTexts);
+        var (note, respond) = Assert.Single(_made[1].SystemNotes);
+        Assert.True(respond);
         Assert.Contains("The tool get_booking returned: " + Output, note, StringComparison.Ordinal);
         Assert.Empty(_made[1].ToolResults);
         await engine.SendToolResultAsync("call_1", Output, CancellationToken.None);
-        Assert.Single(_made[1].UserTexts);
+        Assert.Single(_made[1].SystemNotes);
         Assert.Single(_made[0].ToolResults);
     }
 
@@ -171,6 +176,7 @@ public sealed class ReconnectingConversationEngineToolCallTests
 
         Assert.Equal(2, _made.Count);
         Assert.Equal([("call_1", Output)], _made[0].ToolResults);
+        Assert.Empty(_made[1].SystemNotes);
         Assert.Empty(_made[1].UserTexts);
     }
 }

@@ -93,6 +93,24 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>The system notes (<c>message</c> items of role system) it was sent, with whether each asked for a response.</summary>
+    public List<(string Text, bool Respond)> SystemNotes { get; } = [];
+
+    public ValueTask SendSystemNoteAsync(string text, bool respond, CancellationToken cancellationToken)
+    {
+        if (Dropped)
+        {
+            throw new System.Net.WebSockets.WebSocketException("The remote party closed the WebSocket connection.");
+        }
+
+        lock (SystemNotes)
+        {
+            SystemNotes.Add((text, respond));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
     public ValueTask CancelResponseAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     public ValueTask TruncateAsync(string itemId, int contentIndex, int audioEndMs, CancellationToken cancellationToken) => ValueTask.CompletedTask;
