@@ -57,6 +57,20 @@ public sealed class WebhookDeliveryFormsEndpointTests
         Assert.Equal(CallState.Connected, (await host.Services.Sessions.GetAsync(CallId))!.State);
     }
 
+    [Fact]
+    public async Task A_callback_whose_data_base64_is_not_base64_json_gets_400_and_changes_nothing()
+    {
+        await using var host = await AnsweredCallAsync();
+        var before = host.Services.Sessions.Snapshot();
+        const string Body = """[{"id":"b64-2","source":"calling/callConnections/conn-1","type":"Microsoft.Communication.CallConnected","data_base64":"not*base64!","specversion":"1.0"}]""";
+
+        using var response = await host.Client.SendAsync(IncomingCallEndpointTests.Post($"/api/acs/callbacks/{CallId}", Body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("data_base64", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, host.Services.Sessions.Snapshot());
+    }
+
     [Theory]
     [InlineData("TranscriptionUpdated")]
     [InlineData("RecordingStateChanged")]
