@@ -38,8 +38,10 @@ internal static class AcsIdentifiers
     }
 
     /// <summary>
-    /// The raw id of an identifier as received, with or without <c>kind</c>: <c>rawId</c>, else derived from
-    /// <c>phoneNumber.value</c> or <c>communicationUser.id</c>.
+    /// The raw id of an identifier as received, with or without <c>kind</c>: <c>rawId</c>, else derived from whichever of
+    /// <c>phoneNumber</c>, <c>communicationUser</c>, <c>microsoftTeamsUser</c>, <c>microsoftTeamsApp</c> or
+    /// <c>teamsExtensionUser</c> it carries (common.json 2025-06-30: rawId is optional in requests), or null when it names
+    /// nobody.
     /// </summary>
     public static string? ReadRawId(JsonElement identifier)
     {
@@ -65,8 +67,61 @@ internal static class AcsIdentifiers
             return id.GetString();
         }
 
+        return ReadTeamsRawId(identifier);
+    }
+
+    // The raw-id prefixes are those the Communication SDKs (js, .NET, Java, Python) use to build and parse raw ids; a
+    // missing cloud is "public" and a missing isAnonymous is false (common.json).
+    private static string? ReadTeamsRawId(JsonElement identifier)
+    {
+        if (identifier.TryGetProperty("microsoftTeamsUser", out var teamsUser) && teamsUser.ValueKind == JsonValueKind.Object
+            && GetString(teamsUser, "userId") is { Length: > 0 } userId)
+        {
+            if (teamsUser.TryGetProperty("isAnonymous", out var anonymous) && anonymous.ValueKind == JsonValueKind.True)
+            {
+                return "8:teamsvisitor:" + userId;
+            }
+
+            return Cloud(teamsUser) switch
+            {
+                "dod" => "8:dod:",
+                "gcch" => "8:gcch:",
+                _ => "8:orgid:",
+            } + userId;
+        }
+
+        if (identifier.TryGetProperty("microsoftTeamsApp", out var teamsApp) && teamsApp.ValueKind == JsonValueKind.Object
+            && GetString(teamsApp, "appId") is { Length: > 0 } appId)
+        {
+            return Cloud(teamsApp) switch
+            {
+                "dod" => "28:dod:",
+                "gcch" => "28:gcch:",
+                _ => "28:orgid:",
+            } + appId;
+        }
+
+        if (identifier.TryGetProperty("teamsExtensionUser", out var extension) && extension.ValueKind == JsonValueKind.Object
+            && GetString(extension, "userId") is { Length: > 0 } extensionUserId
+            && GetString(extension, "tenantId") is { Length: > 0 } tenantId
+            && GetString(extension, "resourceId") is { Length: > 0 } resourceId)
+        {
+            var prefix = Cloud(extension) switch
+            {
+                "dod" => "8:dod-acs:",
+                "gcch" => "8:gcch-acs:",
+                _ => "8:acs:",
+            };
+            return $"{prefix}{resourceId}_{tenantId}_{extensionUserId}";
+        }
+
         return null;
     }
+
+    private static string? Cloud(JsonElement model) => GetString(model, "cloud");
+
+    private static string? GetString(JsonElement element, string name)
+        => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     /// <summary>Masks an id for logs: phone numbers keep their last 4 digits, other ids their kind prefix only.</summary>
     public static string Mask(string? rawIdOrNumber)

@@ -78,7 +78,7 @@ public static class CallAutomationEventParser
             type = type[TypePrefix.Length..];
         }
 
-        var data = element.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d.Clone() : default;
+        var data = element.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object ? d.Clone() : ReadDataBase64(element, index);
         int? code = null, subCode = null;
         string? message = null;
         if (data.ValueKind == JsonValueKind.Object && data.TryGetProperty("resultInformation", out var result) && result.ValueKind == JsonValueKind.Object)
@@ -101,6 +101,38 @@ public static class CallAutomationEventParser
             ResultMessage = message,
             Data = data,
         };
+    }
+
+    // CloudEvents JSON format §3.1 lets a producer carry the payload as data_base64 instead of data; ACS is recorded
+    // sending data, but a payload in the other valid form must not silently lose its callConnectionId.
+    private static JsonElement ReadDataBase64(JsonElement element, int index)
+    {
+        if (!element.TryGetProperty("data_base64", out var encoded) || encoded.ValueKind != JsonValueKind.String)
+        {
+            return default;
+        }
+
+        byte[] bytes;
+        try
+        {
+            bytes = encoded.GetBytesFromBase64();
+        }
+        catch (FormatException exception)
+        {
+            throw new FormatException($"Callback event {index} has a 'data_base64' that is not base64.", exception);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                ? document.RootElement.Clone()
+                : throw new FormatException($"Callback event {index} has a 'data_base64' that is not a JSON object.");
+        }
+        catch (JsonException exception)
+        {
+            throw new FormatException($"Callback event {index} has a 'data_base64' that is not JSON.", exception);
+        }
     }
 
     private static string? GetString(JsonElement element, string name)
