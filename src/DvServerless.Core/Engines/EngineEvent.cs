@@ -24,6 +24,14 @@ public sealed record CallerSpeechStopped(int AudioEndMs, string? ItemId) : Engin
 /// <param name="Sentiment">The speech-to-text provider's sentiment of the utterance, when it gives one.</param>
 public sealed record CallerTranscript(string ItemId, string Text, Speech.SpeechSentiment? Sentiment = null) : EngineEvent;
 
+/// <summary>
+/// The engine could not transcribe one caller utterance (Realtime <c>conversation.item.input_audio_transcription.failed</c>):
+/// the caller spoke, and the model heard the audio, but the words are not known. The call's record still shows the turn.
+/// </summary>
+/// <param name="ItemId">The caller item.</param>
+/// <param name="Reason">The engine's error message, when it gave one.</param>
+public sealed record CallerTranscriptFailed(string ItemId, string? Reason) : EngineEvent;
+
 /// <summary>The agent started a response.</summary>
 public sealed record ResponseStarted(string ResponseId) : EngineEvent;
 

@@ -29,6 +29,10 @@ public sealed partial class CallLoop
                 _turns.CallerTranscript(transcript);
                 await CallerWordsAsync(transcript, cancellationToken).ConfigureAwait(false);
                 break;
+            case CallerTranscriptFailed failed:
+                _turns.CallerTranscriptFailed(failed);
+                LogCallerNotTranscribed(_callId, failed.ItemId, failed.Reason ?? "no reason given");
+                break;
             case AgentTranscriptDelta textDelta:
                 _turns.AgentTextDelta(textDelta);
                 break;

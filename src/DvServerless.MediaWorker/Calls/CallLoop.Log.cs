@@ -38,4 +38,7 @@ public sealed partial class CallLoop
 
     [LoggerMessage(EventId = 3212, Level = LogLevel.Warning, Message = "Call {CallId}: {What} failed during clean-up")]
     private partial void LogCleanupFailed(Exception exception, string callId, string what);
+
+    [LoggerMessage(EventId = 9498, Level = LogLevel.Warning, Message = "Call {CallId}: the caller's utterance {ItemId} could not be transcribed ({Reason}); recorded as not transcribed")]
+    private partial void LogCallerNotTranscribed(string callId, string itemId, string reason);
 }

@@ -17,6 +17,9 @@ namespace DvServerless.MediaWorker.Calls;
 /// <remarks>Used by the <see cref="CallLoop"/>'s control task only, so its state needs no lock.</remarks>
 internal sealed class CallTurnRecorder : IAsyncDisposable
 {
+    /// <summary>The text of a caller turn whose words the engine could not transcribe.</summary>
+    public const string NotTranscribed = "[not transcribed]";
+
     private readonly CallRecordWriter _records;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, StringBuilder> _agentText = new(StringComparer.Ordinal);
@@ -74,6 +77,25 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
             At = now,
             Sentiment = sentiment.Label,
             SentimentScore = Math.Clamp(Math.Round(sentiment.Score, 3), -1, 1),
+        });
+    }
+
+    /// <summary>
+    /// A caller utterance the engine could not transcribe: its turn is written with <see cref="NotTranscribed"/> as the
+    /// text, so the record shows that the caller spoke and when, and no sentiment is guessed from it.
+    /// </summary>
+    public void CallerTranscriptFailed(CallerTranscriptFailed failed)
+    {
+        var now = _time.GetUtcNow();
+        Write(new CallRecordEntry
+        {
+            Kind = "turn",
+            Speaker = "caller",
+            Text = NotTranscribed,
+            StartMs = _callerSpeechStartMs.Remove(failed.ItemId, out var startMs) ? startMs : MediaMs(now),
+            ItemId = failed.ItemId,
+            Engine = _engine,
+            At = now,
         });
     }
 

@@ -86,6 +86,9 @@ internal sealed partial class SidebandEvents : IDisposable
             case CallerTranscript transcript when !string.IsNullOrWhiteSpace(transcript.Text):
                 _turns.CallerTranscript(transcript);
                 break;
+            case CallerTranscriptFailed failed:
+                _turns.CallerTranscriptFailed(failed);
+                break;
             case ResponseStarted:
                 Volatile.Write(ref _responding, true);
                 _responseStartedMs = nowMs;

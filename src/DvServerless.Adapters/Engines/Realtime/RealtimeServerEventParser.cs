@@ -90,6 +90,10 @@ internal static class RealtimeServerEventParser
                 events.Add(new CallerTranscript(Str(root, "item_id"), Str(root, "transcript")));
                 usage = TranscriptionUsage(root);
                 break;
+            case "conversation.item.input_audio_transcription.failed":
+                var failure = root.TryGetProperty("error", out var f) && f.ValueKind == JsonValueKind.Object ? OptStr(f, "message") : null;
+                events.Add(new CallerTranscriptFailed(Str(root, "item_id"), failure));
+                break;
             case "response.created":
                 events.Add(new ResponseStarted(Str(Obj(root, "response"), "id")));
                 break;

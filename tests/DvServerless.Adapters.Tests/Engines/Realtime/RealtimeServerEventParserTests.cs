@@ -26,6 +26,26 @@ public sealed class RealtimeServerEventParserTests
     }
 
     [Fact]
+    public void A_failed_caller_transcription_is_reported_with_its_item_and_message()
+    {
+        var events = new List<EngineEvent>();
+        // The shape of the GA schema's example (error.type, code, message, param).
+        Parse("""{"event_id":"event_2324","type":"conversation.item.input_audio_transcription.failed","item_id":"msg_003","content_index":0,"error":{"type":"transcription_error","code":"audio_unintelligible","message":"The audio could not be transcribed.","param":null}}""", events, out var usage);
+
+        Assert.Equal(new CallerTranscriptFailed("msg_003", "The audio could not be transcribed."), Assert.Single(events));
+        Assert.Null(usage);
+    }
+
+    [Fact]
+    public void A_failed_caller_transcription_without_a_message_has_no_reason()
+    {
+        var events = new List<EngineEvent>();
+        Parse("""{"type":"conversation.item.input_audio_transcription.failed","item_id":"msg_004","content_index":0,"error":{}}""", events, out _);
+
+        Assert.Equal(new CallerTranscriptFailed("msg_004", null), Assert.Single(events));
+    }
+
+    [Fact]
     public void Transcription_seconds_beyond_a_double_count_as_zero_not_infinity()
     {
         Parse("""{"type":"conversation.item.input_audio_transcription.completed","item_id":"i","transcript":"hi","usage":{"type":"duration","seconds":1e400}}""", [], out var usage);
