@@ -30,7 +30,11 @@ public sealed record CallerTranscript(string ItemId, string Text, Speech.SpeechS
 /// </summary>
 /// <param name="ItemId">The caller item.</param>
 /// <param name="Reason">The engine's error message, when it gave one.</param>
-public sealed record CallerTranscriptFailed(string ItemId, string? Reason) : EngineEvent;
+public sealed record CallerTranscriptFailed(string ItemId, string? Reason) : EngineEvent
+{
+    /// <summary>What stands for the caller's words in the call's record and in a replayed conversation.</summary>
+    public const string NotTranscribed = "[not transcribed]";
+}
 
 /// <summary>The agent started a response.</summary>
 public sealed record ResponseStarted(string ResponseId) : EngineEvent;

@@ -17,9 +17,6 @@ namespace DvServerless.MediaWorker.Calls;
 /// <remarks>Used by the <see cref="CallLoop"/>'s control task only, so its state needs no lock.</remarks>
 internal sealed class CallTurnRecorder : IAsyncDisposable
 {
-    /// <summary>The text of a caller turn whose words the engine could not transcribe.</summary>
-    public const string NotTranscribed = "[not transcribed]";
-
     private readonly CallRecordWriter _records;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, StringBuilder> _agentText = new(StringComparer.Ordinal);
@@ -81,7 +78,7 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
     }
 
     /// <summary>
-    /// A caller utterance the engine could not transcribe: its turn is written with <see cref="NotTranscribed"/> as the
+    /// A caller utterance the engine could not transcribe: its turn is written with <see cref="Core.Engines.CallerTranscriptFailed.NotTranscribed"/> as the
     /// text, so the record shows that the caller spoke and when, and no sentiment is guessed from it.
     /// </summary>
     public void CallerTranscriptFailed(CallerTranscriptFailed failed)
@@ -91,7 +88,7 @@ internal sealed class CallTurnRecorder : IAsyncDisposable
         {
             Kind = "turn",
             Speaker = "caller",
-            Text = NotTranscribed,
+            Text = Core.Engines.CallerTranscriptFailed.NotTranscribed,
             StartMs = _callerSpeechStartMs.Remove(failed.ItemId, out var startMs) ? startMs : MediaMs(now),
             ItemId = failed.ItemId,
             Engine = _engine,

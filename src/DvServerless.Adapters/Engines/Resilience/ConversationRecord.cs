@@ -53,6 +53,10 @@ internal sealed class ConversationRecord(ConversationReplay replay, string callI
             case CallerTranscript transcript:
                 replay.Add("Caller", transcript.Text);
                 break;
+            case CallerTranscriptFailed:
+                // The next session should know the caller spoke here, even if not what they said.
+                replay.Add("Caller", CallerTranscriptFailed.NotTranscribed);
+                break;
             case AgentTranscriptDone done:
                 replay.Add("Agent", done.Transcript);
                 break;

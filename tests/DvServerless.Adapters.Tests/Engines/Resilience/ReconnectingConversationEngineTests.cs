@@ -208,6 +208,27 @@ public sealed class ReconnectingConversationEngineTests
     }
 
     [Fact]
+    public async Task A_caller_turn_that_could_not_be_transcribed_is_in_the_replay_as_such()
+    {
+        await using var engine = Create();
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+        _made[0].Push(new CallerTranscript("item_1", "I need to change my booking."));
+        _made[0].Push(new CallerTranscriptFailed("item_2", "audio could not be transcribed"));
+        _made[0].Push(new CallerTranscript("item_3", "The fifth of May."));
+        await Until(() => Saw(seen, e => e is CallerTranscript { ItemId: "item_3" }));
+
+        _made[0].Drop("1006 abnormal closure");
+        await AdvanceUntil(() => engine.Reconnects == 1);
+
+        var replayed = _made[1].Agent.Instructions;
+        var booking = replayed!.IndexOf("Caller: I need to change my booking.", StringComparison.Ordinal);
+        var inaudible = replayed.IndexOf("Caller: [not transcribed]", StringComparison.Ordinal);
+        var date = replayed.IndexOf("Caller: The fifth of May.", StringComparison.Ordinal);
+        Assert.True(booking >= 0 && inaudible > booking && date > inaudible, replayed);
+    }
+
+    [Fact]
     public async Task A_send_failing_as_cancelled_because_the_socket_was_aborted_under_it_is_quiet_and_the_call_reconnects()
     {
         await using var engine = Create();
