@@ -23,12 +23,12 @@ namespace DvServerless.Adapters.Engines.Resilience;
 /// (e.g. a transfer that failed) is held the same way and given to the new session.
 /// The parts: <see cref="EngineSessionStarter"/> (attempts and backoff), <see cref="ConversationRecord"/> and
 /// <see cref="ConversationReplay"/> (what was said, the turn in progress), <see cref="InFlightToolCalls"/>,
-/// <see cref="SessionAudioTimeline"/> and <see cref="HandoverSchedule"/>; this type moves the call between sessions.
+/// <see cref="ReconnectHold"/> (notes held while reconnecting), <see cref="SessionAudioTimeline"/> and
+/// <see cref="HandoverSchedule"/>; this type moves the call between sessions.
 /// </remarks>
 public sealed class ReconnectingConversationEngine : IConversationEngine
 {
     // How a system note reads in the conversation replayed into a new session's instructions.
-    private const string SystemNoteSpeaker = "Phone system (note, not the caller)";
 
     private readonly EngineReconnectOptions _options;
     private readonly ILogger _logger;
@@ -40,9 +40,7 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     private readonly SessionAudioTimeline _timeline;
     private readonly HandoverSchedule _handover;
     private volatile IConversationEngine _current;
-    private readonly Lock _notesLock = new();
-    private readonly List<(string Text, bool Respond)> _heldNotes = [];
-    private volatile bool _reconnecting;
+    private readonly ReconnectHold _hold;
     private int _disposed;
 
     /// <summary>Wraps <paramref name="first"/>; <paramref name="create"/> makes each later engine for the agent it is given.</summary>
@@ -58,6 +56,7 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
         _logger = logger;
         _replay = new ConversationReplay(_options.MaxReplayCharacters);
         _record = new ConversationRecord(_replay, callId, logger);
+        _hold = new ReconnectHold(_replay, callId, logger);
         _starter = new EngineSessionStarter(callId, create, agent, _replay, timeProvider, logger);
         _handover = new HandoverSchedule(_options.HandoverAfter, timeProvider);
         AudioFormat = first.AudioFormat;
@@ -84,7 +83,7 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
     {
         _timeline.Sent(audio.Length);
-        if (_reconnecting)
+        if (_hold.Reconnecting)
         {
             return ValueTask.CompletedTask;
         }
@@ -125,18 +124,9 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     public ValueTask SendSystemNoteAsync(string text, bool respond, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);
-        lock (_notesLock)
-        {
-            if (_reconnecting)
-            {
-                _heldNotes.Add((text, respond));
-                ReconnectingConversationEngineLog.SystemNoteHeld(_logger, _callId);
-                return ValueTask.CompletedTask;
-            }
-        }
-
-        _replay.Add(SystemNoteSpeaker, text);
-        return Quietly(e => e.SendSystemNoteAsync(text, respond, cancellationToken), cancellationToken);
+        return _hold.TryHold(text, respond)
+            ? ValueTask.CompletedTask
+            : Quietly(e => e.SendSystemNoteAsync(text, respond, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -233,10 +223,7 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
 
             // The connection ended while the call goes on: close what the old session left open, then reconnect.
             ReconnectingConversationEngineLog.Dropped(_logger, _callId, closed?.Reason ?? "the event stream ended");
-            lock (_notesLock)
-            {
-                _reconnecting = true;
-            }
+            _hold.Start();
 
             var dropped = _record.CloseOnDrop();
             // Before the call loop runs again (at the next yield): a result it gives from now on is held for the next session.
@@ -260,18 +247,14 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
 
             await SwapAsync(fresh).ConfigureAwait(false);
             var (held, toolsStillRunning) = _toolCalls.SessionRestored();
-            (string Text, bool Respond)[] heldNotes;
-            lock (_notesLock)
-            {
-                _reconnecting = false;
-                heldNotes = [.. _heldNotes];
-                _heldNotes.Clear();
-            }
-
-            if (held.Count > 0 || heldNotes.Length > 0)
+            var notes = _hold.Release(held);
+            if (notes.Count > 0)
             {
                 // The results and notes that came meanwhile are what the agent says next (the last note asks for the response).
-                await GiveHeldAsync(held, heldNotes, cancellationToken).ConfigureAwait(false);
+                foreach (var (text, respond) in notes)
+                {
+                    await Quietly(e => e.SendSystemNoteAsync(text, respond, cancellationToken), cancellationToken).ConfigureAwait(false);
+                }
             }
             else if (dropped.AgentOwesAnswer && !toolsStillRunning)
             {
@@ -345,51 +328,9 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     /// <summary>Gives the current session the results of a dropped session's tool calls, and asks it to answer.</summary>
     private ValueTask NoteToolResultsAsync(IReadOnlyList<DroppedToolResult> results, CancellationToken cancellationToken)
     {
-        var note = ToolResultsNote(results);
+        var note = _hold.ToolResultsNote(results);
         // A system item plus response.create: the one item a new session accepts for a call_id it never issued.
         return Quietly(e => e.SendSystemNoteAsync(note, respond: true, cancellationToken), cancellationToken);
-    }
-
-    /// <summary>
-    /// Gives the new session what was held while reconnecting: the dropped session's tool results, then the system notes,
-    /// with one response requested, by the last, when any of them asked for one (a tool result always does).
-    /// </summary>
-    private async Task GiveHeldAsync(IReadOnlyList<DroppedToolResult> results, (string Text, bool Respond)[] notes, CancellationToken cancellationToken)
-    {
-        var items = new List<string>(notes.Length + 1);
-        if (results.Count > 0)
-        {
-            items.Add(ToolResultsNote(results));
-        }
-
-        foreach (var (text, _) in notes)
-        {
-            _replay.Add(SystemNoteSpeaker, text);
-            items.Add(text);
-        }
-
-        if (notes.Length > 0)
-        {
-            ReconnectingConversationEngineLog.SystemNotesGiven(_logger, _callId, notes.Length);
-        }
-
-        var respond = results.Count > 0 || notes.Any(n => n.Respond);
-        for (var i = 0; i < items.Count; i++)
-        {
-            var (text, last) = (items[i], i == items.Count - 1);
-            await Quietly(e => e.SendSystemNoteAsync(text, respond && last, cancellationToken), cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private string ToolResultsNote(IReadOnlyList<DroppedToolResult> results)
-    {
-        foreach (var result in results)
-        {
-            _replay.AddToolResult(result.Name, result.Output);
-        }
-
-        ReconnectingConversationEngineLog.ToolResultsNoted(_logger, _callId, results.Count);
-        return DroppedToolResult.Note(results);
     }
 
     private ValueTask Quietly(Func<IConversationEngine, ValueTask> send, CancellationToken cancellationToken)
@@ -420,8 +361,8 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     // connection end and tore it down) reports the transport's error wrapped in OperationCanceledException. That is the
     // drop the read side is handling, not the call ending; letting it out ended the call (seen in CI).
     private bool IsQuiet(Exception ex, CancellationToken cancellationToken) => ex is OperationCanceledException
-        ? !cancellationToken.IsCancellationRequested && (_reconnecting || ex.InnerException is { } inner && IsConnectionGone(inner))
-        : _reconnecting || IsConnectionGone(ex);
+        ? !cancellationToken.IsCancellationRequested && (_hold.Reconnecting || ex.InnerException is { } inner && IsConnectionGone(inner))
+        : _hold.Reconnecting || IsConnectionGone(ex);
 
     private static bool IsConnectionGone(Exception ex) =>
         ex is System.Net.WebSockets.WebSocketException or ObjectDisposedException or IOException
