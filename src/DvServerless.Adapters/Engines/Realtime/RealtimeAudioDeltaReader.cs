@@ -149,7 +149,7 @@ internal sealed class RealtimeAudioDeltaReader
 
             var audio = unescaped is not null ? unescaped.AsSpan(0, unescapedLength) : json[base64];
             delta = Decode(_responseIds.Get(json[responseId]), _itemIds.Get(json[itemId]), contentIndex, audio);
-            return true;
+            return delta is not null;
         }
         finally
         {
@@ -189,13 +189,18 @@ internal sealed class RealtimeAudioDeltaReader
         return true;
     }
 
-    private static AgentAudioDelta Decode(string responseId, string itemId, int contentIndex, ReadOnlySpan<byte> base64)
+    /// <summary>The decoded delta, or null when the audio is not base64: the general parser maps and reports that one.</summary>
+    private static AgentAudioDelta? Decode(string responseId, string itemId, int contentIndex, ReadOnlySpan<byte> base64)
     {
         var delta = AgentAudioDelta.Rent(responseId, itemId, contentIndex, Base64.GetMaxDecodedFromUtf8Length(base64.Length));
         var status = Base64.DecodeFromUtf8(base64, delta.WritableAudio, out var consumed, out var written);
+        if (status != OperationStatus.Done || consumed != base64.Length)
+        {
+            delta.Release();
+            return null;
+        }
 
-        // Not valid base64: no audio, as the general parser maps it.
-        delta.SetAudioLength(status == OperationStatus.Done && consumed == base64.Length ? written : 0);
+        delta.SetAudioLength(written);
         return delta;
     }
 }

@@ -63,8 +63,14 @@ internal static class RealtimeServerEventParser
         switch (type)
         {
             case "response.output_audio.delta":
-                events.Add(new AgentAudioDelta(
-                    Str(root, "response_id"), Str(root, "item_id"), Int(root, "content_index"), Base64(root, "delta")));
+                var audio = Base64(root, "delta");
+                events.Add(new AgentAudioDelta(Str(root, "response_id"), Str(root, "item_id"), Int(root, "content_index"), audio));
+                if (audio.IsEmpty && OptStr(root, "delta") is { Length: > 0 })
+                {
+                    // Played as nothing; said, so that a caller's missing words show in the log and the call's errors.
+                    events.Add(new EngineError("invalid_audio_delta", "An audio delta that is not base64 was dropped."));
+                }
+
                 break;
             case "response.output_audio_transcript.delta":
                 events.Add(new AgentTranscriptDelta(Str(root, "response_id"), Str(root, "item_id"), Str(root, "delta")));

@@ -18,7 +18,6 @@ public sealed class RealtimeAudioDeltaReaderTests
         $$"""{"delta":"{{Base64Pcm}}","content_index":2,"item_id":"msg_008","response_id":"resp_001","type":"response.output_audio.delta"}""",
         $$"""{"type":"response.output_audio.delta","extra":{"nested":[1,{"delta":"AAAA","type":"x"}]},"response_id":"resp_001","item_id":"msg_008","content_index":1,"delta":"{{Base64Pcm}}"}""",
         """{"type":"response.output_audio.delta","response_id":"resp_001","item_id":"msg_008","content_index":0,"delta":""}""",
-        """{"type":"response.output_audio.delta","response_id":"resp_001","content_index":0,"delta":"not base64!"}""",
         """{"type":"response.output_audio.delta","response_id":null,"item_id":7,"content_index":"0","delta":"AAEC"}""",
         """{"type":"response.output_audio.delta","content_index":3000000000,"delta":"AAEC"}""",
     };
@@ -38,6 +37,21 @@ public sealed class RealtimeAudioDeltaReaderTests
         Assert.Equal((expected.ResponseId, expected.ItemId, expected.ContentIndex), (delta.ResponseId, delta.ItemId, delta.ContentIndex));
         Assert.Equal(expected.Audio.ToArray(), delta.Audio.ToArray());
         delta.Release();
+    }
+
+    [Theory]
+    [InlineData("not base64!")]
+    [InlineData("AAE")]
+    public void Audio_that_is_not_base64_is_left_to_the_general_parser_which_reports_it(string notBase64)
+    {
+        var utf8 = Encoding.UTF8.GetBytes($$"""{"type":"response.output_audio.delta","response_id":"resp_001","content_index":0,"delta":"{{notBase64}}"}""");
+
+        Assert.False(_reader.TryRead(utf8, out var delta));
+        Assert.Null(delta);
+        var events = new List<EngineEvent>();
+        RealtimeServerEventParser.Parse(utf8, events, out _);
+        Assert.True(Assert.IsType<AgentAudioDelta>(events[0]).Audio.IsEmpty);
+        Assert.Equal("invalid_audio_delta", Assert.IsType<EngineError>(events[1]).Code);
     }
 
     [Fact]

@@ -26,6 +26,26 @@ public sealed class RealtimeServerEventParserTests
     }
 
     [Fact]
+    public void An_audio_delta_that_is_not_base64_is_empty_audio_and_an_error()
+    {
+        var events = new List<EngineEvent>();
+        Parse("""{"type":"response.output_audio.delta","response_id":"r","item_id":"i","content_index":0,"delta":"not*base64!"}""", events, out _);
+
+        Assert.Equal(2, events.Count);
+        Assert.True(Assert.IsType<AgentAudioDelta>(events[0]).Audio.IsEmpty);
+        Assert.Equal("invalid_audio_delta", Assert.IsType<EngineError>(events[1]).Code);
+    }
+
+    [Fact]
+    public void An_empty_audio_delta_is_no_error()
+    {
+        var events = new List<EngineEvent>();
+        Parse("""{"type":"response.output_audio.delta","response_id":"r","item_id":"i","content_index":0,"delta":""}""", events, out _);
+
+        Assert.IsType<AgentAudioDelta>(Assert.Single(events));
+    }
+
+    [Fact]
     public void A_failed_caller_transcription_is_reported_with_its_item_and_message()
     {
         var events = new List<EngineEvent>();
