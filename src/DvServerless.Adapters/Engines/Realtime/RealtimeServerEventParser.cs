@@ -63,9 +63,9 @@ internal static class RealtimeServerEventParser
         switch (type)
         {
             case "response.output_audio.delta":
-                var audio = Base64(root, "delta");
+                var audio = Base64(root, "delta", out var undecodable);
                 events.Add(new AgentAudioDelta(Str(root, "response_id"), Str(root, "item_id"), Int(root, "content_index"), audio));
-                if (audio.IsEmpty && OptStr(root, "delta") is { Length: > 0 })
+                if (undecodable)
                 {
                     // Played as nothing; said, so that a caller's missing words show in the log and the call's errors.
                     events.Add(new EngineError("invalid_audio_delta", "An audio delta that is not base64 was dropped."));
@@ -212,9 +212,25 @@ internal static class RealtimeServerEventParser
             ? l
             : 0;
 
-    private static ReadOnlyMemory<byte> Base64(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
-        && value.TryGetBytesFromBase64(out var bytes)
-            ? bytes
-            : ReadOnlyMemory<byte>.Empty;
+    /// <summary>
+    /// The bytes of a base64 string property; empty when it is absent, not a string or not base64, and then
+    /// <paramref name="undecodable"/> says whether there was text that should have been audio (whitespace alone is nothing,
+    /// as the fast delta reader reads it too).
+    /// </summary>
+    private static ReadOnlyMemory<byte> Base64(JsonElement element, string name, out bool undecodable)
+    {
+        undecodable = false;
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.String)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        if (value.TryGetBytesFromBase64(out var bytes))
+        {
+            return bytes;
+        }
+
+        undecodable = !string.IsNullOrWhiteSpace(value.GetString());
+        return ReadOnlyMemory<byte>.Empty;
+    }
 }

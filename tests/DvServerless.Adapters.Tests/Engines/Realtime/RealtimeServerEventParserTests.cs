@@ -36,13 +36,15 @@ public sealed class RealtimeServerEventParserTests
         Assert.Equal("invalid_audio_delta", Assert.IsType<EngineError>(events[1]).Code);
     }
 
-    [Fact]
-    public void An_empty_audio_delta_is_no_error()
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public void An_empty_audio_delta_is_no_error(string delta)
     {
         var events = new List<EngineEvent>();
-        Parse("""{"type":"response.output_audio.delta","response_id":"r","item_id":"i","content_index":0,"delta":""}""", events, out _);
+        Parse($$"""{"type":"response.output_audio.delta","response_id":"r","item_id":"i","content_index":0,"delta":"{{delta}}"}""", events, out _);
 
-        Assert.IsType<AgentAudioDelta>(Assert.Single(events));
+        Assert.True(Assert.IsType<AgentAudioDelta>(Assert.Single(events)).Audio.IsEmpty);
     }
 
     [Fact]
