@@ -46,7 +46,12 @@ public sealed partial class CallActionService
         if (refusal is { } refused)
         {
             LogRefused(action.CallId, action.Action, refused);
-            await TellTransferNotDoneAsync(action, session, TransferNotes.NotPossible, cancellationToken).ConfigureAwait(false);
+            if (refused != CallActionOutcome.TenantMismatch)
+            {
+                // A request for another tenant's call changes nothing there, not even a note to its agent.
+                await TellTransferNotDoneAsync(action, session, TransferNotes.NotPossible, cancellationToken).ConfigureAwait(false);
+            }
+
             return refused;
         }
 

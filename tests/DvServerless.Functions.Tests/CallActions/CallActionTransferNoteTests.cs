@@ -75,6 +75,19 @@ public sealed class CallActionTransferNoteTests
     }
 
     [Fact]
+    public async Task A_transfer_asked_for_another_tenants_call_tells_that_agent_nothing()
+    {
+        _options.TransferTarget = null;
+        await AddAsync();
+
+        var outcome = await Service().ExecuteAsync(new CallActionMessage("call-1", CallActionKind.Transfer, "wants a person", "fabrikam"), default);
+
+        Assert.Equal(CallActionOutcome.TenantMismatch, outcome);
+        Assert.Empty(_worker.Sent);
+        Assert.Empty(_acs.Requests);
+    }
+
+    [Fact]
     public async Task A_transfer_acs_takes_tells_the_agent_nothing()
     {
         await AddAsync();
