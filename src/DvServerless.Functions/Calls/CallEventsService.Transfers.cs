@@ -125,10 +125,7 @@ public sealed partial class CallEventsService
     }
 
     private static CallEventResult Check(CallSession session, CallAutomationEvent callEvent) =>
-        session.CallConnectionId is not null && callEvent.CallConnectionId is not null
-        && !string.Equals(session.CallConnectionId, callEvent.CallConnectionId, StringComparison.Ordinal)
-            ? CallEventResult.Mismatched
-            : CallEventResult.Applied;
+        IsForAnotherConnection(session, callEvent) ? CallEventResult.Mismatched : CallEventResult.Applied;
 
     private void LogTransferResult(string callId, string type, CallEventResult result)
     {

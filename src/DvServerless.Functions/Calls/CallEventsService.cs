@@ -107,8 +107,7 @@ public sealed partial class CallEventsService
             callId,
             session =>
             {
-                if (session.CallConnectionId is not null && callEvent.CallConnectionId is not null
-                    && !string.Equals(session.CallConnectionId, callEvent.CallConnectionId, StringComparison.Ordinal))
+                if (IsForAnotherConnection(session, callEvent))
                 {
                     result = CallEventResult.Mismatched;
                     return false;
@@ -175,6 +174,14 @@ public sealed partial class CallEventsService
 
     private static string EventType(CallAutomationEvent callEvent) =>
         callEvent.Type.StartsWith(TypePrefix, StringComparison.Ordinal) ? callEvent.Type[TypePrefix.Length..] : callEvent.Type;
+
+    /// <summary>
+    /// Whether the event comes from a call connection other than the session's (a stale or misrouted callback); an event
+    /// or a session that names none is taken as the session's own.
+    /// </summary>
+    private static bool IsForAnotherConnection(CallSession session, CallAutomationEvent callEvent) =>
+        session.CallConnectionId is not null && callEvent.CallConnectionId is not null
+        && !string.Equals(session.CallConnectionId, callEvent.CallConnectionId, StringComparison.Ordinal);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Callback for unknown call {CallId}.")]
     private partial void LogUnknownCall(string callId);
