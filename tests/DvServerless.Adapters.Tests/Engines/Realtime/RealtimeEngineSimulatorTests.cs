@@ -19,28 +19,13 @@ public sealed class RealtimeEngineSimulatorTests
             SpeechMsPerCharacter = 10,
             GenerationSpeed = 1000,
         });
-        var options = new RealtimeEngineOptions
-        {
-            Service = service,
-            BaseUrl = new Uri(service == RealtimeServiceKind.AzureOpenAI ? simulator.AzureBaseUrl : simulator.BaseUrl),
-            ApiKey = LocalDefaults.RealtimeSimulatorApiKey,
-        };
         var agent = new AgentOptions { GreetFirst = true, GreetingInstructions = "Greet the caller." };
-        await using var engine = new RealtimeEngine("call-sim", agent, options);
+        await using var engine = EngineOn(simulator, "call-sim", agent, service);
 
         await engine.StartAsync(CancellationToken.None);
         await engine.CreateResponseAsync(agent.GreetingInstructions, CancellationToken.None);
 
-        var events = new List<EngineEvent>();
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await foreach (var e in engine.ReadEventsAsync(guard.Token))
-        {
-            events.Add(e);
-            if (e is ResponseFinished or EngineClosed or EngineError)
-            {
-                break;
-            }
-        }
+        var events = await ReadOneResponseAsync(engine);
 
         var started = Assert.IsType<ResponseStarted>(events[0]);
         var audio = events.OfType<AgentAudioDelta>().ToList();
@@ -61,17 +46,33 @@ public sealed class RealtimeEngineSimulatorTests
             SpeechMsPerCharacter = 10,
             GenerationSpeed = 1000,
         });
-        var options = new RealtimeEngineOptions
-        {
-            Service = RealtimeServiceKind.Simulator,
-            BaseUrl = new Uri(simulator.BaseUrl),
-            ApiKey = LocalDefaults.RealtimeSimulatorApiKey,
-        };
-        await using var engine = new RealtimeEngine("call-text", new AgentOptions(), options);
+        await using var engine = EngineOn(simulator, "call-text");
         await engine.StartAsync(CancellationToken.None);
 
         await engine.SendUserTextAsync("When do you open?", CancellationToken.None);
 
+        var events = await ReadOneResponseAsync(engine);
+
+        Assert.Equal("We open at nine.", Assert.Single(events.OfType<AgentTranscriptDone>()).Transcript);
+        Assert.IsType<ResponseFinished>(events[^1]);
+        Assert.Empty(simulator.Records.Errors);
+        var types = simulator.Records.ClientEvents.Select(c => c.Type).Where(t => t is "conversation.item.create" or "response.create").ToArray();
+        Assert.Equal(["conversation.item.create", "response.create"], types);
+    }
+
+    /// <summary>An engine for <paramref name="callId"/> against <paramref name="simulator"/>, as <paramref name="service"/> addresses it.</summary>
+    internal static RealtimeEngine EngineOn(RealtimeSimulator simulator, string callId, AgentOptions? agent = null,
+        RealtimeServiceKind service = RealtimeServiceKind.Simulator) =>
+        new(callId, agent ?? new AgentOptions(), new RealtimeEngineOptions
+        {
+            Service = service,
+            BaseUrl = new Uri(service == RealtimeServiceKind.AzureOpenAI ? simulator.AzureBaseUrl : simulator.BaseUrl),
+            ApiKey = LocalDefaults.RealtimeSimulatorApiKey,
+        });
+
+    /// <summary>The engine's events up to the end of one response (or the first error or close), within 20 s.</summary>
+    internal static async Task<List<EngineEvent>> ReadOneResponseAsync(RealtimeEngine engine)
+    {
         var events = new List<EngineEvent>();
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         await foreach (var e in engine.ReadEventsAsync(guard.Token))
@@ -83,10 +84,6 @@ public sealed class RealtimeEngineSimulatorTests
             }
         }
 
-        Assert.Equal("We open at nine.", Assert.Single(events.OfType<AgentTranscriptDone>()).Transcript);
-        Assert.IsType<ResponseFinished>(events[^1]);
-        Assert.Empty(simulator.Records.Errors);
-        var types = simulator.Records.ClientEvents.Select(c => c.Type).Where(t => t is "conversation.item.create" or "response.create").ToArray();
-        Assert.Equal(["conversation.item.create", "response.create"], types);
+        return events;
     }
 }

@@ -1,6 +1,5 @@
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Core.Engines;
-using DvServerless.Core.Hosting;
 using DvServerless.Simulators.Realtime;
 
 using static DvServerless.Adapters.Tests.Engines.Realtime.RealtimeEngineConnectionTests;
@@ -48,27 +47,12 @@ public sealed class RealtimeSystemNoteTests
             SpeechMsPerCharacter = 10,
             GenerationSpeed = 1000,
         });
-        var options = new RealtimeEngineOptions
-        {
-            Service = RealtimeServiceKind.Simulator,
-            BaseUrl = new Uri(simulator.BaseUrl),
-            ApiKey = LocalDefaults.RealtimeSimulatorApiKey,
-        };
-        await using var engine = new RealtimeEngine("call-note", new AgentOptions(), options);
+        await using var engine = RealtimeEngineSimulatorTests.EngineOn(simulator, "call-note");
         await engine.StartAsync(CancellationToken.None);
 
         await engine.SendSystemNoteAsync(Note, respond: true, CancellationToken.None);
 
-        var events = new List<EngineEvent>();
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await foreach (var e in engine.ReadEventsAsync(guard.Token))
-        {
-            events.Add(e);
-            if (e is ResponseFinished or EngineClosed or EngineError)
-            {
-                break;
-            }
-        }
+        var events = await RealtimeEngineSimulatorTests.ReadOneResponseAsync(engine);
 
         Assert.Equal("Sorry: " + Note, Assert.Single(events.OfType<AgentTranscriptDone>()).Transcript);
         Assert.Empty(simulator.Records.Errors);
