@@ -16,6 +16,10 @@ public sealed class LoadRunnerTests(ITestOutputHelper output)
     // Long enough for each caller's first barge-in line (about 11 s into a call) and the agent's reaction to it.
     private static readonly TimeSpan PastFirstBargeIn = TimeSpan.FromSeconds(14);
 
+    // Offline answers take about 0.7 s on an idle machine but were measured at 3.4 s with the cores shared by two builds:
+    // the longer run leaves room for four answers per call either way, so the test checks the answers, not the machine.
+    private static readonly TimeSpan OfflineDuration = TimeSpan.FromSeconds(24);
+
     [SkippableFact]
     public async Task ThreeCalls_AllComplete_AndEveryFigureIsMeasured()
     {
@@ -174,7 +178,7 @@ public sealed class LoadRunnerTests(ITestOutputHelper output)
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         var report = await LoadRunner.MeasureAsync(
-            new LoadOptions { Calls = 2, Duration = PastFirstBargeIn, Ramp = TimeSpan.Zero, Engine = LoadEngines.Offline },
+            new LoadOptions { Calls = 2, Duration = OfflineDuration, Ramp = TimeSpan.Zero, Engine = LoadEngines.Offline },
             _ => { }, plain: true, timeout.Token);
         output.WriteLine(LoadReportJson.Write(report));
 
