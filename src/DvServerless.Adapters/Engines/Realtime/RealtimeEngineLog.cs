@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DvServerless.Adapters.Engines.Realtime;
 
-/// <summary>Source-generated log messages of the Realtime engine (event ids 4100–4119). No per-delta logging.</summary>
+/// <summary>Source-generated log messages of the Realtime engine (event ids 4100–4119, 9521). No per-delta logging.</summary>
 internal static partial class RealtimeEngineLog
 {
     [LoggerMessage(EventId = 4100, Level = LogLevel.Information, Message = "Realtime session for call {CallId} connecting to {Engine} at {Host}, model {Model}")]
@@ -31,4 +31,7 @@ internal static partial class RealtimeEngineLog
 
     [LoggerMessage(EventId = 4108, Level = LogLevel.Debug, Message = "Response {ResponseId} finished: {Status} {Reason}")]
     public static partial void ResponseFinished(ILogger logger, string responseId, string status, string? reason);
+
+    [LoggerMessage(EventId = 9521, Level = LogLevel.Debug, Message = "Realtime session for call {CallId}: the input idle timeout fired (input_audio_buffer.timeout_triggered); the service answers the silence with a response of its own")]
+    public static partial void IdleTimeoutTriggered(ILogger logger, string callId);
 }

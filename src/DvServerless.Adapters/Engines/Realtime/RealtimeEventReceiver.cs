@@ -13,6 +13,8 @@ namespace DvServerless.Adapters.Engines.Realtime;
 /// </summary>
 internal sealed class RealtimeEventReceiver
 {
+    private const string IdleTimeoutTriggered = "input_audio_buffer.timeout_triggered";
+
     private readonly string _callId;
     private readonly string _model;
     private readonly bool _sideband;
@@ -133,6 +135,14 @@ internal sealed class RealtimeEventReceiver
 
             // After the response's own events, so the call loop counts the cost of a response it has seen end.
             parsed.Add(new EngineUsageReported(usage, _model));
+        }
+
+        if (parsed.Count == 0 && type == IdleTimeoutTriggered)
+        {
+            // Known, not ignored: the service's input idle timeout (idle_timeout_ms, which we do not set) committed the
+            // silence and starts a response itself; its response.created and audio come as for any other answer.
+            RealtimeEngineLog.IdleTimeoutTriggered(_logger, _callId);
+            return;
         }
 
         if (parsed.Count == 0)

@@ -20,22 +20,20 @@ namespace DvServerless.Adapters.Engines.Resilience;
 /// goes on instead of leaving the caller in silence until they speak again. A tool call the dropped session asked for
 /// and the call loop still runs has its result given to the new session as a system note, with a response requested, so
 /// the caller hears what the tool did (<see cref="InFlightToolCalls"/>); a system note the call sends while it reconnects
-/// (e.g. a transfer that failed) is held the same way and given to the new session.
+/// (e.g. a transfer that failed), or that the dead connection refuses before the drop is seen, is held the same way and
+/// given to the new session. Caller audio is not held: it is stale by then.
 /// The parts: <see cref="EngineSessionStarter"/> (attempts and backoff), <see cref="ConversationRecord"/> and
-/// <see cref="ConversationReplay"/> (what was said, the turn in progress), <see cref="InFlightToolCalls"/>,
-/// <see cref="ReconnectHold"/> (notes held while reconnecting), <see cref="SessionAudioTimeline"/> and
+/// <see cref="ConversationReplay"/> (what was said, the turn in progress), <see cref="ReconnectHold"/> (the one owner of
+/// "reconnecting", with the tool calls and the notes held meanwhile), <see cref="SessionAudioTimeline"/> and
 /// <see cref="HandoverSchedule"/>; this type moves the call between sessions.
 /// </remarks>
 public sealed class ReconnectingConversationEngine : IConversationEngine
 {
-    // How a system note reads in the conversation replayed into a new session's instructions.
-
     private readonly EngineReconnectOptions _options;
     private readonly ILogger _logger;
     private readonly string _callId;
     private readonly ConversationReplay _replay;
     private readonly ConversationRecord _record;
-    private readonly InFlightToolCalls _toolCalls = new();
     private readonly EngineSessionStarter _starter;
     private readonly SessionAudioTimeline _timeline;
     private readonly HandoverSchedule _handover;
@@ -124,9 +122,7 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     public ValueTask SendSystemNoteAsync(string text, bool respond, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(text);
-        return _hold.TryHold(text, respond)
-            ? ValueTask.CompletedTask
-            : Quietly(e => e.SendSystemNoteAsync(text, respond, cancellationToken), cancellationToken);
+        return DeliverAsync(new SessionNote(text, respond), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -144,10 +140,11 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     /// </remarks>
     public ValueTask SendToolResultAsync(string callId, string output, CancellationToken cancellationToken)
     {
-        switch (_toolCalls.Route(callId, output, out var name))
+        switch (_hold.Route(callId, output, out var name))
         {
             case ToolResultRoute.NoteNow:
-                return NoteToolResultsAsync([new DroppedToolResult(callId, name!, output)], cancellationToken);
+                // A system item plus response.create: the one item a new session accepts for a call_id it never issued.
+                return DeliverAsync(SessionNote.Of([new DroppedToolResult(callId, name!, output)]), cancellationToken);
             case ToolResultRoute.Held:
                 ReconnectingConversationEngineLog.ToolResultHeld(_logger, _callId, name!, callId);
                 return ValueTask.CompletedTask;
@@ -223,11 +220,10 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
 
             // The connection ended while the call goes on: close what the old session left open, then reconnect.
             ReconnectingConversationEngineLog.Dropped(_logger, _callId, closed?.Reason ?? "the event stream ended");
-            _hold.Start();
-
+            // Before the call loop runs again (at the next yield): a result or note it gives from now on is held for the next session.
+            var orphaned = _hold.SessionDropped();
             var dropped = _record.CloseOnDrop();
-            // Before the call loop runs again (at the next yield): a result it gives from now on is held for the next session.
-            foreach (var (toolCallId, toolName) in _toolCalls.SessionDropped())
+            foreach (var (toolCallId, toolName) in orphaned)
             {
                 _replay.AddToolPending(toolName);
                 ReconnectingConversationEngineLog.ToolCallOrphaned(_logger, _callId, toolName, toolCallId);
@@ -246,14 +242,13 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
             }
 
             await SwapAsync(fresh).ConfigureAwait(false);
-            var (held, toolsStillRunning) = _toolCalls.SessionRestored();
-            var notes = _hold.Release(held);
+            var (notes, toolsStillRunning) = _hold.Release();
             if (notes.Count > 0)
             {
                 // The results and notes that came meanwhile are what the agent says next (the last note asks for the response).
-                foreach (var (text, respond) in notes)
+                foreach (var note in notes)
                 {
-                    await Quietly(e => e.SendSystemNoteAsync(text, respond, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    await DeliverAsync(note, cancellationToken).ConfigureAwait(false);
                 }
             }
             else if (dropped.AgentOwesAnswer && !toolsStillRunning)
@@ -284,7 +279,7 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     private void Track(EngineEvent engineEvent)
     {
         _record.Track(engineEvent);
-        _toolCalls.Track(engineEvent);
+        _hold.Track(engineEvent);
         if (engineEvent is ToolCallRequested requested)
         {
             _replay.AddToolCall(requested.Name, requested.ArgumentsJson);
@@ -292,7 +287,7 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
     }
 
     // Not while a tool call is unsettled: its result would go to a session that never issued it.
-    private bool IsHandoverDue() => _handover.IsDue && _record.AtPause && !_toolCalls.Any;
+    private bool IsHandoverDue() => _handover.IsDue && _record.AtPause && !_hold.AnyToolCallUnsettled;
 
     private async Task<bool> TryHandOverAsync(CancellationToken cancellationToken)
     {
@@ -313,6 +308,8 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
         // From here the caller's audio goes to the fresh session, whose clock starts at this much of the call's audio.
         _timeline.NewSession();
         _current = fresh;
+        // After _current: a send that read the old session's number then failed on the old engine is sent again to this one.
+        _hold.SessionReplaced();
         _handover.SessionStarted();
         Reconnects++;
         try
@@ -325,13 +322,9 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
         }
     }
 
-    /// <summary>Gives the current session the results of a dropped session's tool calls, and asks it to answer.</summary>
-    private ValueTask NoteToolResultsAsync(IReadOnlyList<DroppedToolResult> results, CancellationToken cancellationToken)
-    {
-        var note = _hold.ToolResultsNote(results);
-        // A system item plus response.create: the one item a new session accepts for a call_id it never issued.
-        return Quietly(e => e.SendSystemNoteAsync(note, respond: true, cancellationToken), cancellationToken);
-    }
+    // Held or sent to a live session, never lost between (see ReconnectHold.DeliverAsync).
+    private ValueTask DeliverAsync(SessionNote note, CancellationToken cancellationToken) =>
+        _hold.DeliverAsync(note, () => _current, cancellationToken);
 
     private ValueTask Quietly(Func<IConversationEngine, ValueTask> send, CancellationToken cancellationToken)
     {
@@ -357,14 +350,5 @@ public sealed class ReconnectingConversationEngine : IConversationEngine
         }
     }
 
-    // A send the call did not cancel can still fail as cancelled: a WebSocket aborted under it (the read side saw the
-    // connection end and tore it down) reports the transport's error wrapped in OperationCanceledException. That is the
-    // drop the read side is handling, not the call ending; letting it out ended the call (seen in CI).
-    private bool IsQuiet(Exception ex, CancellationToken cancellationToken) => ex is OperationCanceledException
-        ? !cancellationToken.IsCancellationRequested && (_hold.Reconnecting || ex.InnerException is { } inner && IsConnectionGone(inner))
-        : _hold.Reconnecting || IsConnectionGone(ex);
-
-    private static bool IsConnectionGone(Exception ex) =>
-        ex is System.Net.WebSockets.WebSocketException or ObjectDisposedException or IOException
-        || (ex is InvalidOperationException && ex.Message.Contains("closed", StringComparison.OrdinalIgnoreCase));
+    private bool IsQuiet(Exception ex, CancellationToken cancellationToken) => EngineSendFailure.IsQuiet(ex, _hold.Reconnecting, cancellationToken);
 }

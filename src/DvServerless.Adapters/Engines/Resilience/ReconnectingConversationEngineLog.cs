@@ -4,7 +4,7 @@ namespace DvServerless.Adapters.Engines.Resilience;
 
 /// <summary>
 /// Source-generated log messages of <see cref="ReconnectingConversationEngine"/> and its parts (event ids 3761–3765,
-/// 9450–9451, 9480–9489). Nothing is logged per audio frame; tool outputs and arguments are never logged.
+/// 9450–9451, 9480–9491, 9520). Nothing is logged per audio frame; tool outputs and arguments are never logged.
 /// </summary>
 internal static partial class ReconnectingConversationEngineLog
 {
@@ -46,4 +46,7 @@ internal static partial class ReconnectingConversationEngineLog
 
     [LoggerMessage(EventId = 9491, Level = LogLevel.Information, Message = "Call {CallId}: {Count} system note(s) held while reconnecting given to the new session")]
     public static partial void SystemNotesGiven(ILogger logger, string callId, int count);
+
+    [LoggerMessage(EventId = 9520, Level = LogLevel.Warning, Message = "Call {CallId}: a note for the agent found the engine connection gone before the drop was seen; notes and tool results are held until the engine is back")]
+    public static partial void ConnectionGoneOnSend(ILogger logger, string callId);
 }

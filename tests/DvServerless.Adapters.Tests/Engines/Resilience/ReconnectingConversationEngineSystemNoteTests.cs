@@ -103,4 +103,76 @@ public sealed class ReconnectingConversationEngineSystemNoteTests
         Assert.Equal((Note, true), notes[1]);
         Assert.Empty(_made[1].ToolResults);
     }
+
+    [Fact]
+    public async Task A_note_the_dead_socket_refuses_before_the_drop_is_seen_is_held_and_given_to_the_new_session()
+    {
+        await using var engine = Create(new AgentOptions());
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+
+        // The socket died; the event stream has not reported it yet, so the send fails on the dead connection.
+        _made[0].AbortSends();
+        await engine.SendSystemNoteAsync(Note, respond: true, CancellationToken.None);
+        Assert.Empty(_made[0].SystemNotes);
+
+        _made[0].Drop("1006 abnormal closure");
+        await AdvanceUntil(_time, () => engine.Reconnects == 1);
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
+
+        Assert.Equal([(Note, true)], _made[1].SystemNotes);
+        Assert.Equal(0, _made[1].ResponsesCreated);
+        Assert.DoesNotContain(Note, _made[1].Agent.Instructions, StringComparison.Ordinal); // given once, as the item
+
+        // The hold the refused send started ended with the new session: audio and notes go straight to it.
+        await engine.SendAudioAsync(new byte[960], CancellationToken.None);
+        await engine.SendSystemNoteAsync("Second note.", respond: false, CancellationToken.None);
+        Assert.Equal(1, _made[1].AudioFramesReceived);
+        Assert.Equal([(Note, true), ("Second note.", false)], _made[1].SystemNotes);
+    }
+
+    [Fact]
+    public async Task A_note_the_call_cancelled_is_not_held_whether_the_socket_is_dead_or_the_engine_reconnecting()
+    {
+        var agent = new AgentOptions();
+        agent.Reconnect.InitialDelay = TimeSpan.FromMilliseconds(500);
+        await using var engine = Create(agent);
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        _made[0].AbortSends();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await engine.SendSystemNoteAsync(Note, respond: true, cancelled.Token));
+        _made[0].Drop("1006 abnormal closure");
+        await _time.ArmedAsync(TimeSpan.FromMilliseconds(500));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await engine.SendSystemNoteAsync("Second note.", respond: true, cancelled.Token));
+
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
+        Assert.Empty(_made[1].SystemNotes);
+        Assert.Empty(_made[0].SystemNotes);
+    }
+
+    [Fact]
+    public async Task A_note_refused_by_the_old_socket_after_the_new_session_is_up_goes_to_the_new_session_without_a_new_hold()
+    {
+        await using var engine = Create(new AgentOptions());
+        await engine.StartAsync(CancellationToken.None);
+        var (seen, _) = Read(engine);
+
+        // The send hangs on the first socket through its drop and the reconnect, and fails only then.
+        _made[0].StallNotes();
+        var sending = engine.SendSystemNoteAsync(Note, respond: true, CancellationToken.None).AsTask();
+        _made[0].Drop("1006 abnormal closure");
+        await AdvanceUntil(_time, () => engine.Reconnects == 1);
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
+        _made[0].FailStalledNotes();
+        await sending;
+
+        // Sent to the live session at once, not held for one that would only come after its next drop.
+        Assert.Equal([(Note, true)], _made[1].SystemNotes);
+        await engine.SendAudioAsync(new byte[960], CancellationToken.None);
+        Assert.Equal(1, _made[1].AudioFramesReceived);
+    }
 }

@@ -179,4 +179,32 @@ public sealed class ReconnectingConversationEngineToolCallTests
         Assert.Empty(_made[1].SystemNotes);
         Assert.Empty(_made[1].UserTexts);
     }
+
+    [Fact]
+    public async Task A_result_the_dead_socket_refuses_before_the_drop_is_seen_is_held_and_given_to_the_next_session()
+    {
+        await using var engine = Create();
+        var seen = await DropWhileTheToolRunsAsync(engine);
+        await AdvanceUntil(() => engine.Reconnects == 1);
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }));
+
+        // The second session's socket dies too; its event stream has not reported it when the tool finishes.
+        _made[1].AbortSends();
+        await engine.SendToolResultAsync("call_1", Output, CancellationToken.None);
+        Assert.Empty(_made[1].SystemNotes);
+
+        _made[1].Drop("1006 abnormal closure");
+        await AdvanceUntil(() => engine.Reconnects == 2);
+        await Until(() => Saw(seen, e => e is EngineError { Code: "engine_reconnected" }) && _made[2].SystemNotes.Count > 0);
+
+        var (note, respond) = Assert.Single(_made[2].SystemNotes);
+        Assert.True(respond);
+        Assert.Contains("The tool get_booking returned: " + Output, note, StringComparison.Ordinal);
+        Assert.Empty(_made[2].ToolResults);
+        Assert.Equal(0, _made[2].ResponsesCreated);
+
+        // Given once: the same result again is not sent a second time.
+        await engine.SendToolResultAsync("call_1", Output, CancellationToken.None);
+        Assert.Single(_made[2].SystemNotes);
+    }
 }

@@ -49,6 +49,15 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
 
     public bool SendsAborted { get; private set; }
 
+    private TaskCompletionSource? _stalledNotes;
+
+    /// <summary>Note sends from now on hang, as on a socket whose peer went silent, until <see cref="FailStalledNotes"/>.</summary>
+    public void StallNotes() => _stalledNotes = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The hanging note sends fail at last, as the dead connection's send does.</summary>
+    public void FailStalledNotes() =>
+        _stalledNotes?.TrySetException(new System.Net.WebSockets.WebSocketException("The remote party closed the WebSocket connection."));
+
     public Task StartAsync(CancellationToken cancellationToken) =>
         failToStart ? Task.FromException(new IOException("connection refused"))
         : hangOnStart ? new TaskCompletionSource().Task
@@ -58,7 +67,7 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
     {
         if (SendsAborted)
         {
-            return ValueTask.FromException(new OperationCanceledException("The operation was canceled.", new IOException("Cannot access a closed stream.")));
+            return Aborted();
         }
 
         if (Dropped)
@@ -98,6 +107,16 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
 
     public ValueTask SendSystemNoteAsync(string text, bool respond, CancellationToken cancellationToken)
     {
+        if (SendsAborted)
+        {
+            return Aborted();
+        }
+
+        if (_stalledNotes is { } stalled)
+        {
+            return new ValueTask(stalled.Task);
+        }
+
         if (Dropped)
         {
             throw new System.Net.WebSockets.WebSocketException("The remote party closed the WebSocket connection.");
@@ -117,6 +136,11 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
 
     public ValueTask SendToolResultAsync(string callId, string output, CancellationToken cancellationToken)
     {
+        if (SendsAborted)
+        {
+            return Aborted();
+        }
+
         lock (ToolResults)
         {
             ToolResults.Add((callId, output));
@@ -132,6 +156,9 @@ internal sealed class ScriptedEngine(AgentOptions agent, bool failToStart = fals
             yield return item;
         }
     }
+
+    private static ValueTask Aborted() =>
+        ValueTask.FromException(new OperationCanceledException("The operation was canceled.", new IOException("Cannot access a closed stream.")));
 
     public ValueTask DisposeAsync()
     {
