@@ -24,8 +24,17 @@ public sealed partial class CallLoop
     /// <summary>The caller spoke, pressed keys, typed or interrupted: silence starts again and the prompts are forgiven.</summary>
     private void CallerWasHeard() => _limitWatch?.CallerSpoke();
 
-    /// <summary>When the watch next has something due (folded into the control task's timer).</summary>
-    private DateTimeOffset? LimitsDueAt() => _limitWatch?.NextDueAt();
+    /// <summary>
+    /// When the watch next has something due (folded into the control task's timer). While a browser user is muted, also
+    /// a second from now: an unmute sends the loop no message, and the silence must start counting again without one.
+    /// </summary>
+    private DateTimeOffset? LimitsDueAt() => _limitWatch is not { Ended: false } watch ? null
+        : CallerMuted ? Earliest(watch.NextDueAt(), _time.GetUtcNow() + MutedRecheck)
+        : watch.NextDueAt();
+
+    private static readonly TimeSpan MutedRecheck = TimeSpan.FromSeconds(1);
+
+    private bool CallerMuted => _leg is Legs.BrowserMediaLeg { AudioEnabled: false };
 
     /// <summary>
     /// Busy: the agent is speaking or about to (audio queued, a response streaming, a tool or a note in progress), the
@@ -35,7 +44,7 @@ public sealed partial class CallLoop
     private bool CallIsBusy() =>
         !_engineReady || _endRequested || _callerSpeaking || _responseInProgress is not null || _toolsRunning > 0
         || _pendingNotes.Count > 0 || _pendingSpeech.Count > 0 || !_playout!.IsIdle
-        || _leg is Legs.BrowserMediaLeg { AudioEnabled: false };
+        || CallerMuted;
 
     /// <summary>
     /// Tells the watch whether the call is busy (after the playout was pumped, so the end of the agent's audio starts the
