@@ -100,9 +100,10 @@ public sealed partial class CallLoop
                 using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(10), _time);
                 pcm = await voice.Speech.SpeakAsync(voice.TenantId, voice.AgentId, text, voice.Voice, format, budget.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is CallSpeechUnavailableException or OperationCanceledException)
+            catch (Exception e)
             {
-                // No words to say: hang up all the same, the limit must end the call.
+                // No words to say (no speech configured, the provider failed or was slow): hang up all the same, the
+                // limit must end the call whatever went wrong with its goodbye.
                 LogLastWordsUnavailable(_callId, e.Message);
             }
         }
