@@ -4,6 +4,7 @@ using DvServerless.Core.Calls;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.Simulators.Acs;
 using DvServerless.Simulators.Realtime;
+using Xunit.Abstractions;
 
 namespace DvServerless.EndToEnd.Tests;
 
@@ -12,7 +13,7 @@ namespace DvServerless.EndToEnd.Tests;
 /// settings: the model gets the worker's "are you still there?" note and answers it, the caller then hears the goodbye to
 /// its end, the worker hangs the call up through the Functions app and ACS, and the session says the caller was silent.
 /// </summary>
-public sealed class CallLimitsEndToEndTests
+public sealed class CallLimitsEndToEndTests(ITestOutputHelper output)
 {
     private const string Goodbye = "I have not heard from you, so I will end the call now. Goodbye.";
 
@@ -31,6 +32,7 @@ public sealed class CallLimitsEndToEndTests
             },
         }, _ => { }, timeout.Token);
 
+        var started = System.Diagnostics.Stopwatch.StartNew();
         var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
         {
             IncomingCallUrl = stack.IncomingCallUrl,
@@ -41,6 +43,7 @@ public sealed class CallLimitsEndToEndTests
             HangUpAfterAgentQuiet = TimeSpan.FromSeconds(60),
         }, timeout.Token);
         var result = await call.Completion.WaitAsync(timeout.Token);
+        output.WriteLine($"silent caller (prompt after 2 s, 1 prompt): hung up {started.Elapsed.TotalSeconds:F1} s after the call was placed");
 
         // Only the worker could end this call this soon.
         Assert.Equal(SimulatedCallOutcome.AppHungUp, result.Outcome);
@@ -67,5 +70,45 @@ public sealed class CallLimitsEndToEndTests
         var session = await FinalSession.ReadAsync(stack.Sessions, callId, timeout.Token);
         Assert.Equal(CallState.Ended, session.State);
         Assert.Contains(await stack.Records.ReadAsync(callId, timeout.Token), r => r.Kind == "call-end" && r.Text == nameof(CallEndReason.CallerSilent));
+    }
+
+    [SkippableFact]
+    public async Task A_call_that_reaches_MaxCallMinutes_hears_the_time_limit_goodbye_and_is_hung_up_as_time_limit()
+    {
+        Prerequisites.Require();
+        const string timeUp = "That is all the time we have for this call. Goodbye.";
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await using var stack = await LocalStack.StartAsync(TestStacks.Options([], (_, _) => "Sure.") with
+        {
+            AppSettings = new Dictionary<string, string?>
+            {
+                // Six seconds, and no silence handling: only the time limit can end the call.
+                ["Agent:MaxCallMinutes"] = "0.1",
+                ["Agent:TimeLimitGoodbye"] = timeUp,
+                ["Agent:Silence:PromptAfterSeconds"] = "0",
+            },
+        }, _ => { }, timeout.Token);
+
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var call = await stack.Acs.PlaceCallAsync(new SimulatedCallRequest
+        {
+            IncomingCallUrl = stack.IncomingCallUrl,
+            CallerAudio = new byte[AudioFormat.Pcm24k.BytesPerMillisecond * 500],
+            CallerAudioFormat = AudioFormat.Pcm24k,
+            MaxDuration = TimeSpan.FromSeconds(60),
+            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(60),
+        }, timeout.Token);
+        var result = await call.Completion.WaitAsync(timeout.Token);
+        var lasted = started.Elapsed;
+        output.WriteLine($"time limit 6 s: hung up {lasted.TotalSeconds:F1} s after the call was placed");
+
+        Assert.Equal(SimulatedCallOutcome.AppHungUp, result.Outcome);
+        Assert.True(lasted >= TimeSpan.FromSeconds(6), $"the call was hung up after {lasted.TotalSeconds:F1} s, before its 6 s limit");
+        Assert.DoesNotContain(stack.Realtime!.Records.Transcripts, t => t.Role == "system");
+        var callId = Uri.UnescapeDataString(result.Callbacks[0].Uri.Segments[^1]);
+        var last = (await stack.Records.ReadAsync(callId, timeout.Token)).Last(r => r.Kind == "turn" && r.Speaker == "agent");
+        Assert.Equal(timeUp, last.Text);
+        var expected = CallLimitEndReasons.SessionReason(CallEndReason.TimeLimit);
+        await TestStacks.UntilAsync(async () => (await stack.Sessions.GetAsync(callId, timeout.Token))?.EndReason == expected, timeout.Token);
     }
 }
