@@ -36,6 +36,7 @@ public static class ConversationEngineServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentEngineValidator>(_ => new AgentEngineValidator(configuration)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentVoiceValidator>(_ => new AgentVoiceValidator(configuration)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentPhoneNumberValidator>(_ => new AgentPhoneNumberValidator(configuration)));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AgentOptions>, AgentCallLimitsValidator>(_ => new AgentCallLimitsValidator(configuration)));
 
         services.TryAddSingleton<CascadedEngineFactory>();
         services.TryAddSingleton<ConversationEngineSelector>();

@@ -93,6 +93,8 @@ public sealed class LoadRunner
             // Requests here wait as background work does, and the breaker needs as many failures as it can count.
             ["Storage:RequestBudget"] = LoadStorageRequestBudget,
             ["Storage:BreakAfterFailures"] = "100",
+            // A soak's calls last as long as it asks (--duration may pass the agent's 120-minute default limit).
+            ["Agent:MaxCallMinutes"] = "0",
         };
         if (!options.Verbose)
         {

@@ -13,6 +13,45 @@ public sealed class AgentOptions
     /// <summary>Reconnecting after a dropped engine connection, and the hand-over before a session limit.</summary>
     public EngineReconnectOptions Reconnect { get; set; } = new();
 
+    /// <summary>What the agent does when the caller goes silent: ask whether they are there, then say goodbye and hang up.</summary>
+    public AgentSilenceOptions Silence { get; set; } = new();
+
+    /// <summary>
+    /// The longest a call may last, in minutes from when its media starts; then the caller hears
+    /// <see cref="TimeLimitGoodbye"/> and the call is hung up. 0: no limit.
+    /// </summary>
+    public double MaxCallMinutes { get; set; } = 120;
+
+    /// <summary>What the caller hears when the call reaches <see cref="MaxCallMinutes"/>; empty: hung up without a word.</summary>
+    public string TimeLimitGoodbye { get; set; } = "We have reached the time limit for this call, so I have to end it now. Thank you for calling. Goodbye.";
+
+    /// <summary>The most <see cref="MaxCallMinutes"/> may be (a day).</summary>
+    public const double MaxCallMinutesLimit = 1440;
+
+    /// <summary>
+    /// The problems with the call limits (<see cref="Silence"/>, <see cref="MaxCallMinutes"/>,
+    /// <see cref="TimeLimitGoodbye"/>), each naming its setting under <paramref name="section"/> (<c>Agent</c> or
+    /// <c>Agents:{id}</c>).
+    /// </summary>
+    public IEnumerable<string> CallLimitProblems(string section)
+    {
+        foreach (var problem in Silence.Problems($"{section}:{nameof(Silence)}"))
+        {
+            yield return problem;
+        }
+
+        // Fractions are allowed (0.5 is 30 s) so short limits can be tried out; below 3 s no goodbye fits.
+        if (double.IsNaN(MaxCallMinutes) || MaxCallMinutes < 0 || MaxCallMinutes is > 0 and < 0.05 || MaxCallMinutes > MaxCallMinutesLimit)
+        {
+            yield return $"{section}:{nameof(MaxCallMinutes)} is {MaxCallMinutes}; use 0 (no limit) or 0.05–{MaxCallMinutesLimit} minutes.";
+        }
+
+        if ((TimeLimitGoodbye?.Length ?? 0) > AgentSilenceOptions.MaxGoodbyeLength)
+        {
+            yield return $"{section}:{nameof(TimeLimitGoodbye)} is {TimeLimitGoodbye!.Length} characters; use at most {AgentSilenceOptions.MaxGoodbyeLength}.";
+        }
+    }
+
     /// <summary>The cascaded engine's parts (used when <see cref="Engine"/> is <c>cascaded</c> or <c>offline</c>).</summary>
     public CascadedAgentOptions Cascaded { get; set; } = new();
 
@@ -88,6 +127,7 @@ public sealed class AgentOptions
         copy.Cascaded = Cascaded.Clone();
         copy.Reconnect = Reconnect.Clone();
         copy.VoiceOptions = VoiceOptions.Clone();
+        copy.Silence = Silence.Clone();
         return copy;
     }
 }

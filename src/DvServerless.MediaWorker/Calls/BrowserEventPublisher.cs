@@ -98,6 +98,8 @@ public sealed class BrowserEventPublisher : ICallLoopObserver
         CallEndReason.LegClosed => "client_closed",
         CallEndReason.EngineClosed => "engine_closed",
         CallEndReason.AgentEnded => "agent_ended",
+        CallEndReason.CallerSilent => "caller_silent",
+        CallEndReason.TimeLimit => "time_limit",
         _ => "worker_stopped",
     };
 

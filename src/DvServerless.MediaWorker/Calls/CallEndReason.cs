@@ -11,4 +11,8 @@ public enum CallEndReason
     AgentEnded,
     /// <summary>The worker stopped the call (shutdown after the drain timeout).</summary>
     Cancelled,
+    /// <summary>The caller stayed silent through the agent's prompts (<c>Agent:Silence:*</c>): goodbye and hang-up.</summary>
+    CallerSilent,
+    /// <summary>The call reached its agent's <c>MaxCallMinutes</c>: goodbye and hang-up.</summary>
+    TimeLimit,
 }

@@ -39,6 +39,7 @@ public sealed partial class CallLoop
                         _barriers.Add((TaskCompletionSource)message.Payload!);
                         break;
                     case LoopMessageKind.Interrupt:
+                        CallerWasHeard();
                         await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         break;
                     case LoopMessageKind.UserText when !_engineReady:
@@ -46,6 +47,7 @@ public sealed partial class CallLoop
                         _beforeEngineReady.Add(message);
                         break;
                     case LoopMessageKind.UserText:
+                        CallerWasHeard();
                         await BargeInAsync(forceCancel: true, message.Timestamp, cancellationToken).ConfigureAwait(false);
                         await _engine.SendUserTextAsync((string)message.Payload!, cancellationToken).ConfigureAwait(false);
                         break;
@@ -69,6 +71,7 @@ public sealed partial class CallLoop
                         break;
                     case LoopMessageKind.KeypadLine:
                         _turns.CallerKeypad((string)message.Payload!);
+                        CallerWasHeard();
                         break;
                     case LoopMessageKind.Tick:
                     default:
@@ -83,11 +86,17 @@ public sealed partial class CallLoop
                 UpdateComfortNoise();
                 await playout.PumpAsync(cancellationToken).ConfigureAwait(false);
                 ReportPlayout();
+                if (CheckLimits())
+                {
+                    // A silence prompt goes to the agent now, not at the next message (none may come while all is quiet).
+                    await SendPendingNotesAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 if (_endRequested && playout.IsIdle)
                 {
-                    _endReason = CallEndReason.AgentEnded;
+                    _endReason = _limitEnd ?? CallEndReason.AgentEnded;
                 }
-                else if (Earliest(playout.NextDueAt(), BargeInGateDueAt()) is { } due)
+                else if (Earliest(Earliest(playout.NextDueAt(), BargeInGateDueAt()), LimitsDueAt()) is { } due)
                 {
                     var delay = due - _time.GetUtcNow();
                     timer.Change(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan);

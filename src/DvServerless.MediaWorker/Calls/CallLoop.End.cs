@@ -32,7 +32,7 @@ public sealed partial class CallLoop
 
         LogCallEnded(_callId, _endReason ?? CallEndReason.Cancelled, _playout?.FramesSent ?? 0);
 
-        if (_endReason == CallEndReason.AgentEnded)
+        if (_endReason is CallEndReason.AgentEnded or CallEndReason.CallerSilent or CallEndReason.TimeLimit)
         {
             try
             {

@@ -18,11 +18,14 @@ public sealed partial class CallLoop
                 break;
             case CallerSpeechStopped stopped:
                 _callerTurnEnded = true;
+                _callerSpeaking = false;
                 await CallerStoppedSpeakingAsync(stopped, cancellationToken).ConfigureAwait(false);
                 break;
             case CallerSpeechStarted started:
                 _callerTurnEnded = false;
                 _turns.CallerSpeechStarted(started);
+                _callerSpeaking = true;
+                CallerWasHeard();
                 await CallerStartedSpeakingAsync(started, receivedTimestamp, cancellationToken).ConfigureAwait(false);
                 break;
             case CallerTranscript transcript:
@@ -65,6 +68,7 @@ public sealed partial class CallLoop
                 break;
             case CallerKeypress keypress:
                 _keypad.Press(keypress.Key);
+                CallerWasHeard();
                 break;
             case EngineError error:
                 LogEngineError(_callId, error.Code ?? "none", error.Message);

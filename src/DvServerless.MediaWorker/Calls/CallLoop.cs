@@ -125,6 +125,7 @@ public sealed partial class CallLoop : IAsyncDisposable
             var greeting = Greeting?.LoadAsync(_callId, format, stop.Token);
             var startedAt = _time.GetUtcNow();
             _turns.Start(startedAt, _engine.Name, Observer);
+            StartLimits();
             LogCallStarted(_callId, format, _engine.Name, _engine.AudioFormat);
             Observer?.OnStarted(new CallLoopStarted(_callId, format, _engine.Name, startedAt));
             _playout = new PlayoutClock(_leg, format, _engine.AudioFormat, _time, _options.PlayoutLead, _metrics);

@@ -39,6 +39,9 @@ public sealed class CallLoopOptions
     /// </summary>
     public TimeSpan RecordFlushTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Silence handling and the time limit (<see cref="CallLimits"/>); off unless built from an agent.</summary>
+    public CallLimits Limits { get; init; } = CallLimits.Off;
+
     /// <summary>Derives the loop options from the agent (its turn detection decides who cancels on barge-in) and the gate settings.</summary>
     public static CallLoopOptions From(AgentOptions agent, TimeSpan playoutLead, BargeInGateOptions? bargeInGate = null)
     {
@@ -51,6 +54,7 @@ public sealed class CallLoopOptions
             GreetFirst = agent.GreetFirst,
             GreetingInstructions = agent.GreetingInstructions,
             BargeInGate = bargeInGate ?? new BargeInGateOptions(),
+            Limits = CallLimits.From(agent),
         };
     }
 }

@@ -71,7 +71,13 @@ public sealed partial class WorkerCallEnd
                     : new MinutesCallInfo(callId, session.TenantId ?? "default",
                         new[] { session.From, session.To }.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p!).ToArray());
                 var outcome = await _minutes.RenderOnceAsync(info, budget.Token).ConfigureAwait(false);
-                if (session is not null && !CallStateMachine.IsFinal(session.State)
+                if (session is { Channel: CallChannel.Acs } && CallLimitEndReasons.SessionReason(reason) is { } limit)
+                {
+                    // The worker hung the call up for its limit: say so on the session, whichever end got there first
+                    // (ACS's CallDisconnected for the worker's own hang-up says only that the call was disconnected).
+                    await _sessions.UpdateAsync(callId, s => NameLimit(s, limit), budget.Token).ConfigureAwait(false);
+                }
+                else if (session is not null && !CallStateMachine.IsFinal(session.State)
                     && await _sessions.TryMoveAsync(callId, CallState.Ended, _time.GetUtcNow(), $"the call ended on the worker ({reason}); no CallDisconnected was recorded",
                         null, budget.Token).ConfigureAwait(false))
                 {
@@ -111,6 +117,24 @@ public sealed partial class WorkerCallEnd
 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, CallRecordWriter.MaxRetryDelay.Ticks));
         }
+    }
+
+    /// <summary>Ends <paramref name="session"/> with <paramref name="reason"/>, or names it the end reason of one already ended.</summary>
+    private bool NameLimit(CallSession session, string reason)
+    {
+        if (!CallStateMachine.IsFinal(session.State))
+        {
+            return CallStateMachine.TryMoveTo(session, CallState.Ended, _time.GetUtcNow(), reason) == CallTransitionResult.Applied;
+        }
+
+        if (session.State != CallState.Ended || session.EndReason == reason)
+        {
+            return false;
+        }
+
+        // The history keeps what the first end said.
+        session.EndReason = reason;
+        return true;
     }
 
     [LoggerMessage(EventId = 3624, Level = LogLevel.Information, Message = "Call {CallId} ended ({Reason}): minutes {Outcome}.")]

@@ -7,7 +7,8 @@ namespace DvServerless.MediaWorker.Sip;
 /// The hang-up a SIP call's agent asks for with <c>end_call</c>, held until the response that asked has finished and the
 /// far end has played out the audio it queued (<c>output_audio_buffer.stopped</c> / <c>.cleared</c>), or until the
 /// goodbye timeout. OpenAI generates the goodbye faster than it plays into the call, so hanging up when the tool call
-/// arrives would cut the agent off mid-word.
+/// arrives would cut the agent off mid-word. The call's limits end a call the same way (<see cref="RequestLastWordsAsync"/>):
+/// the agent is asked to say the goodbye, and the hang-up waits for that response to finish and play.
 /// </summary>
 /// <remarks>
 /// Fed from the sideband's event loop (one task); the timeout runs beside it, so the hang-up itself is claimed once.
@@ -23,6 +24,8 @@ internal sealed class GoodbyeHangUp(
 {
     private readonly CancellationTokenSource _sidebandOver = new();
     private string? _toolCallId;
+    private string? _limitReason;
+    private bool _limitResponseStarted;
     private bool _responseDone;
     private int _hungUp;
 
@@ -44,10 +47,46 @@ internal sealed class GoodbyeHangUp(
         _ = HangUpAtTimeoutAsync();
     }
 
+    /// <summary>
+    /// A limit of the call was reached (<paramref name="endReason"/> is the session's end reason): the agent has been asked
+    /// to say the goodbye, and the call is hung up once the next response to start has finished and played (a response
+    /// that was already streaming, cancelled for the goodbye, does not count), or at the timeout; with
+    /// <paramref name="lastWords"/> false, at once. Ignored once a hang-up was asked for.
+    /// </summary>
+    public Task RequestLastWordsAsync(string endReason, bool lastWords, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(endReason);
+        if (_toolCallId is not null || _limitReason is not null)
+        {
+            return Task.CompletedTask;
+        }
+
+        _limitReason = endReason;
+        if (!lastWords)
+        {
+            return HangUpAsync("no goodbye to say", cancellationToken);
+        }
+
+        _ = HangUpAtTimeoutAsync();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Whether the call is being ended (by the agent or by a limit).</summary>
+    public bool Ending => _toolCallId is not null || _limitReason is not null;
+
+    /// <summary>A response started; after <see cref="RequestLastWordsAsync"/> it is the one saying the goodbye.</summary>
+    public void ResponseStarted()
+    {
+        if (_limitReason is not null)
+        {
+            _limitResponseStarted = true;
+        }
+    }
+
     /// <summary>A response finished; the first after the request is the one that asked.</summary>
     public void ResponseFinished()
     {
-        if (_toolCallId is not null)
+        if (_toolCallId is not null || _limitResponseStarted)
         {
             _responseDone = true;
         }
@@ -55,7 +94,7 @@ internal sealed class GoodbyeHangUp(
 
     /// <summary>Hangs up when the asking response is done and nothing plays any more.</summary>
     public Task HangUpIfDueAsync(CancellationToken cancellationToken) =>
-        _toolCallId is not null && _responseDone && !FarEndPlaying ? HangUpAsync("its goodbye played", cancellationToken) : Task.CompletedTask;
+        Ending && _responseDone && !FarEndPlaying ? HangUpAsync("its goodbye played", cancellationToken) : Task.CompletedTask;
 
     /// <summary>The sideband is over: a pending timeout must not hang up a call that is gone.</summary>
     public void Dispose()
@@ -91,8 +130,13 @@ internal sealed class GoodbyeHangUp(
         var hangUp = await control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
         if (hangUp.Outcome != RealtimeCallControlOutcome.Failed)
         {
-            EndReason = "the agent ended the call";
+            EndReason = _limitReason ?? "the agent ended the call";
             return;
+        }
+
+        if (_toolCallId is null)
+        {
+            return; // A limit's hang-up: no tool waits for an answer; the sideband's end or the SIP leg ends the call.
         }
 
         // The call goes on: tell the agent, so it does not wait for a hang-up that did not happen.

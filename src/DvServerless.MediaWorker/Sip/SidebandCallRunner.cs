@@ -132,6 +132,7 @@ public sealed partial class SidebandCallRunner
         ICallLoopObserver? observer = null;
         CallTurnRecorder? turns = null;
         SidebandEvents? events = null;
+        Task limits = Task.CompletedTask;
         CallCost? cost = null;
         try
         {
@@ -190,7 +191,10 @@ public sealed partial class SidebandCallRunner
             // No filler on a SIP call: its audio is the Realtime service's, and the sideband has no way to play a line.
             var tools = new CallToolRunner(callId, handlers, _time, _logger);
             goodbye = new GoodbyeHangUp(engine, control, sipCallId, _options.GoodbyeTimeout, _time, why => LogEndCall(callId, why), ex => LogFailed(ex, callId));
-            events = new SidebandEvents(callId, engine, turns, tools, sipControl, goodbye, observer, cost, KeypadPause, _time, _logger, cancellationToken);
+            // The agent's silence handling and time limit, counted from the attach (when the sideband can steer the call).
+            events = new SidebandEvents(callId, engine, turns, tools, sipControl, goodbye, observer, cost, KeypadPause, _time, _logger, cancellationToken,
+                CallLimits.From(chosen));
+            limits = Task.Run(events.RunLimitsAsync, CancellationToken.None);
             await foreach (var engineEvent in engine.ReadEventsAsync(cancellationToken).ConfigureAwait(false))
             {
                 await events.HandleAsync(engineEvent).ConfigureAwait(false);
@@ -209,6 +213,7 @@ public sealed partial class SidebandCallRunner
         finally
         {
             events?.Dispose();
+            await limits.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (engine is not null)
             {
                 await engine.DisposeAsync().ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
 using DvServerless.Adapters.OpenAI.Calls;
+using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Sip;
 using DvServerless.MediaWorker.Tests.Fakes;
 using Microsoft.Extensions.Time.Testing;
@@ -106,6 +107,40 @@ public sealed class GoodbyeHangUpTests : IAsyncLifetime
         await Task.Delay(50);
 
         Assert.Empty(_control.HangUps);
+    }
+
+    [Fact]
+    public async Task A_limit_hang_up_waits_for_the_goodbye_response_not_the_one_cancelled_for_it()
+    {
+        using var goodbye = NewHangUp();
+        goodbye.FarEndPlaying = true;                    // an answer is playing when the time limit comes
+        await goodbye.RequestLastWordsAsync(CallLimitEndReasons.TimeLimit, lastWords: true, CancellationToken.None);
+        goodbye.FarEndPlaying = false;                   // cancelled: output_audio_buffer.cleared
+        goodbye.ResponseFinished();                      // the cancelled answer's response.done
+        await goodbye.HangUpIfDueAsync(CancellationToken.None);
+        Assert.Empty(_control.HangUps);
+
+        goodbye.ResponseStarted();                       // the goodbye the agent was asked to say
+        goodbye.FarEndPlaying = true;
+        goodbye.ResponseFinished();
+        await goodbye.HangUpIfDueAsync(CancellationToken.None);
+        Assert.Empty(_control.HangUps);
+        goodbye.FarEndPlaying = false;
+        await goodbye.HangUpIfDueAsync(CancellationToken.None);
+
+        Assert.Equal(["rtc_1"], _control.HangUps);
+        Assert.Equal(CallLimitEndReasons.TimeLimit, goodbye.EndReason);
+        Assert.Empty(_engine.ToolResults);
+    }
+
+    [Fact]
+    public async Task A_limit_without_a_goodbye_to_say_hangs_up_at_once()
+    {
+        using var goodbye = NewHangUp();
+        await goodbye.RequestLastWordsAsync(CallLimitEndReasons.CallerSilent, lastWords: false, CancellationToken.None);
+
+        Assert.Equal(["rtc_1"], _control.HangUps);
+        Assert.Equal(CallLimitEndReasons.CallerSilent, goodbye.EndReason);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition)
