@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
-using System.Net;
 using DvServerless.Adapters.Engines;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Calls;
-using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Hosting;
@@ -14,13 +12,7 @@ using DvServerless.MediaWorker.Tests.Fakes;
 using DvServerless.Simulators.Realtime;
 using DvServerless.Simulators.Realtime.Sip;
 using DvServerless.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -47,7 +39,7 @@ public sealed class SidebandAgentTests : IAsyncLifetime
     private readonly HttpClient _http = new();
     private ILoggerFactory _loggers = null!;
     private RealtimeSimulator _simulator = null!;
-    private WebApplication _receiver = null!;
+    private SipAttachingReceiver _receiver = null!;
     private SidebandCallRunner _runner = null!;
     private Uri _webhookUrl = null!;
     private string? _recordedAgent;
@@ -73,40 +65,13 @@ public sealed class SidebandAgentTests : IAsyncLifetime
             _sessions, _calls, Options.Create(new SipSidebandOptions()), TimeProvider.System, _loggers.CreateLogger<SidebandCallRunner>(), agents: agents);
 
         // Plays the Functions app: accepts the call, records the session (with the agent the test names) and attaches.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        _receiver = builder.Build();
-        _receiver.MapPost("/api/openai/sip", async (HttpContext context) =>
-        {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer);
-            var parsed = RealtimeCallIncomingParser.Parse(context.Request.Headers["webhook-id"].ToString(), buffer.ToArray());
-            if (parsed.Call is not { } call)
-            {
-                return Results.Ok();
-            }
-
-            var accepted = await control.AcceptAsync(call.CallId, AcceptSessionBuilder.Build(defaultAgent), CancellationToken.None);
-            Assert.True(accepted.IsOk, accepted.Message);
-            var session = new CallSession { CallId = "call-" + call.CallId, Channel = CallChannel.Sip, State = CallState.Connected };
-            if (_recordedAgent is not null)
-            {
-                session.Metadata[CallSessionAgent.MetadataKey] = _recordedAgent;
-            }
-
-            await _sessions.TryCreateAsync(session, CancellationToken.None);
-            Assert.Equal(SidebandStartResult.Started, _runner.TryStart(session.CallId, call.CallId));
-            return Results.Ok();
-        });
-        await _receiver.StartAsync();
-        var address = new Uri(_receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        _webhookUrl = new Uri(address, "/api/openai/sip");
+        _receiver = await SipAttachingReceiver.StartAsync(control, defaultAgent, _sessions, _runner,
+            session => { if (_recordedAgent is not null) { session.Metadata[CallSessionAgent.MetadataKey] = _recordedAgent; } });
+        _webhookUrl = _receiver.WebhookUrl;
     }
 
     public async Task DisposeAsync()
     {
-        await _receiver.StopAsync();
         await _receiver.DisposeAsync();
         await _simulator.DisposeAsync();
         _calls.Dispose();

@@ -1,8 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Net;
 using DvServerless.Adapters.Engines.Realtime;
 using DvServerless.Adapters.OpenAI.Calls;
-using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Hosting;
@@ -13,13 +11,6 @@ using DvServerless.MediaWorker.Tests.Fakes;
 using DvServerless.Simulators.Realtime;
 using DvServerless.Simulators.Realtime.Sip;
 using DvServerless.Testing;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -40,7 +31,7 @@ public sealed class SidebandLimitsTests : IAsyncLifetime
     private readonly ActiveCalls _calls = new();
     private readonly HttpClient _http = new();
     private RealtimeSimulator _simulator = null!;
-    private WebApplication _receiver = null!;
+    private SipAttachingReceiver _receiver = null!;
     private SidebandCallRunner _runner = null!;
     private Uri _webhookUrl = null!;
 
@@ -62,34 +53,12 @@ public sealed class SidebandLimitsTests : IAsyncLifetime
             _sessions, _calls, Options.Create(new SipSidebandOptions()), TimeProvider.System, NullLogger<SidebandCallRunner>.Instance);
 
         // Plays the Functions app: accepts the call, records the session and attaches.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        _receiver = builder.Build();
-        _receiver.MapPost("/api/openai/sip", async (HttpContext context) =>
-        {
-            using var buffer = new MemoryStream();
-            await context.Request.Body.CopyToAsync(buffer);
-            var parsed = RealtimeCallIncomingParser.Parse(context.Request.Headers["webhook-id"].ToString(), buffer.ToArray());
-            if (parsed.Call is not { } call)
-            {
-                return Results.Ok();
-            }
-
-            var accepted = await control.AcceptAsync(call.CallId, AcceptSessionBuilder.Build(agent), CancellationToken.None);
-            Assert.True(accepted.IsOk, accepted.Message);
-            await _sessions.TryCreateAsync(new CallSession { CallId = "call-" + call.CallId, Channel = CallChannel.Sip, State = CallState.Connected }, CancellationToken.None);
-            Assert.Equal(SidebandStartResult.Started, _runner.TryStart("call-" + call.CallId, call.CallId));
-            return Results.Ok();
-        });
-        await _receiver.StartAsync();
-        var address = new Uri(_receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-        _webhookUrl = new Uri(address, "/api/openai/sip");
+        _receiver = await SipAttachingReceiver.StartAsync(control, agent, _sessions, _runner);
+        _webhookUrl = _receiver.WebhookUrl;
     }
 
     public async Task DisposeAsync()
     {
-        await _receiver.StopAsync();
         await _receiver.DisposeAsync();
         await _simulator.DisposeAsync();
         _calls.Dispose();
