@@ -1,4 +1,3 @@
-using DvServerless.MediaWorker.Say;
 using Microsoft.Extensions.Logging;
 
 namespace DvServerless.MediaWorker.Calls;
@@ -80,43 +79,27 @@ public sealed partial class CallLoop
     }
 
     /// <summary>
-    /// Speaks <paramref name="goodbye"/> in the call's voice, off the control task (synthesis takes a moment), and then
-    /// plays it as last words, as the drain goodbye does: the agent is cut off and the call hung up once the caller heard it.
+    /// Plays <paramref name="goodbye"/> as last words in the call's voice, off the control task (synthesis takes a moment),
+    /// as the drain goodbye does: the agent is cut off and the call hung up once the caller heard it.
     /// </summary>
     private void EndForLimit(CallEndReason reason, string goodbye, string hangUpReason)
     {
         _limitEnd = reason;
-        _ = SayLastWordsAsync(goodbye, hangUpReason);
+        _ = SayLimitGoodbyeAsync(goodbye, hangUpReason);
     }
 
-    private async Task SayLastWordsAsync(string text, string hangUpReason)
+    private async Task SayLimitGoodbyeAsync(string text, string hangUpReason)
     {
-        byte[] pcm = [];
-        if (text.Length > 0 && ToolFiller is { } voice && _playout?.LegFormat is { } format)
-        {
-            try
-            {
-                // The call's own voice: the speech the worker says slow tools' fillers with.
-                using var budget = new CancellationTokenSource(TimeSpan.FromSeconds(10), _time);
-                pcm = await voice.Speech.SpeakAsync(voice.TenantId, voice.AgentId, text, voice.Voice, format, budget.Token).ConfigureAwait(false);
-            }
-            catch (Exception e)
-            {
-                // No words to say (no speech configured, the provider failed or was slow): hang up all the same, the
-                // limit must end the call whatever went wrong with its goodbye.
-                LogLastWordsUnavailable(_callId, e.Message);
-            }
-        }
-
-        SayAndHangUp(new InjectedSpeech(text, pcm, Interrupt: true), hangUpReason);
+        using var budget = new CancellationTokenSource(LastWordsBudget, _time);
+        await SayLastWordsAsync(text, Voice, hangUpReason, budget.Token).ConfigureAwait(false);
     }
+
+    // How long the goodbye may take to synthesize before the call is hung up without it.
+    private static readonly TimeSpan LastWordsBudget = TimeSpan.FromSeconds(10);
 
     [LoggerMessage(EventId = 9510, Level = LogLevel.Information, Message = "Call {CallId}: the caller has been silent for {Seconds} s; the agent asks whether they are there (prompt {Prompt})")]
     private partial void LogSilencePrompt(string callId, int prompt, int seconds);
 
     [LoggerMessage(EventId = 9511, Level = LogLevel.Information, Message = "Call {CallId}: {Reason}; saying goodbye and hanging up")]
     private partial void LogLimitReached(string callId, string reason);
-
-    [LoggerMessage(EventId = 9512, Level = LogLevel.Warning, Message = "Call {CallId}: the limit's goodbye could not be spoken ({Reason}); hanging up without it")]
-    private partial void LogLastWordsUnavailable(string callId, string reason);
 }

@@ -17,8 +17,11 @@ public sealed partial class CallLoop
         return _messages.Writer.TryWrite(new LoopMessage(LoopMessageKind.Say, speech, _time.GetTimestamp()));
     }
 
-    /// <summary>Speaks slow tools' filler lines (<see cref="Tools.ToolFiller"/>); null: fillers are not spoken.</summary>
-    public ToolFillerSpeech? ToolFiller { get; init; }
+    /// <summary>
+    /// The call's voice for the worker's own lines: slow tools' filler lines (<see cref="Tools.ToolFiller"/>) and a call
+    /// limit's goodbye; null: fillers are not spoken and last words are skipped.
+    /// </summary>
+    public CallVoice? Voice { get; init; }
 
     /// <summary>
     /// Says a slow tool's filler line as injected speech queued after the current response, unless
@@ -26,7 +29,7 @@ public sealed partial class CallLoop
     /// </summary>
     private async Task SayToolFillerAsync(string text, CancellationToken cancellationToken)
     {
-        if (ToolFiller is not { } filler || _playout?.LegFormat is not { } format)
+        if (Voice is not { } filler || _playout?.LegFormat is not { } format)
         {
             return;
         }

@@ -190,7 +190,7 @@ internal sealed partial class CallRunnerServices
             Greeting = greeting,
             Pacer = _pacer,
             ComfortNoise = _comfortNoise,
-            ToolFiller = _speech is null ? null : new Say.ToolFillerSpeech(_speech, call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant, AgentId: call.AgentId),
+            Voice = _speech is null ? null : new Say.CallVoice(_speech, call.TenantId ?? Adapters.Tts.TtsServiceCollectionExtensions.DefaultTenant, AgentId: call.AgentId),
             Cost = new Core.Costs.CallCost(_pricing, AgentNamed(call.AgentId).TranscriptionModel),
             Observer = observers.Count switch
             {

@@ -26,7 +26,7 @@ public sealed class CallLimitsLoopTests
     public async Task A_silent_caller_is_prompted_then_hears_the_goodbye_and_is_hung_up_as_caller_silent()
     {
         var speech = new GoodbyeSpeech();
-        await using var call = new CallLoopHarness(options: Limits(prompts: 1), toolFiller: new ToolFillerSpeech(speech, "acme"));
+        await using var call = new CallLoopHarness(options: Limits(prompts: 1), voice: new CallVoice(speech, "acme"));
         await call.SettleAsync();
 
         await call.AdvanceAsync(PromptAfter - TimeSpan.FromMilliseconds(40));
@@ -89,7 +89,7 @@ public sealed class CallLimitsLoopTests
     public async Task The_time_limit_ends_a_call_the_caller_keeps_talking_in_with_its_own_goodbye()
     {
         var speech = new GoodbyeSpeech();
-        await using var call = new CallLoopHarness(options: Limits(maxDuration: TimeSpan.FromSeconds(3)), toolFiller: new ToolFillerSpeech(speech, "acme"));
+        await using var call = new CallLoopHarness(options: Limits(maxDuration: TimeSpan.FromSeconds(3)), voice: new CallVoice(speech, "acme"));
         await call.SettleAsync();
         await call.EmitAsync(new CallerSpeechStarted(0, "item-c1"));
 

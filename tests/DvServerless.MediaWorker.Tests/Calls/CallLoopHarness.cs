@@ -19,7 +19,7 @@ internal sealed class CallLoopHarness : IAsyncDisposable
 
     public CallLoopHarness(AudioFormat? legFormat = null, CallLoopOptions? options = null, IEnumerable<ICallToolHandler>? tools = null,
         Func<FakeTimeProvider, ICallLoopObserver>? observer = null, CallCost? cost = null, ComfortNoiseSource? comfortNoise = null,
-        DvServerless.MediaWorker.Say.ToolFillerSpeech? toolFiller = null, FakeTimeProvider? time = null, Task? engineStartGate = null)
+        DvServerless.MediaWorker.Say.CallVoice? voice = null, FakeTimeProvider? time = null, Task? engineStartGate = null)
     {
         // A slow connect when the test holds it: the loop runs, the engine is not ready.
         Engine.StartGate = engineStartGate ?? Task.CompletedTask;
@@ -31,7 +31,7 @@ internal sealed class CallLoopHarness : IAsyncDisposable
             Observer = observer?.Invoke(Time),
             Cost = cost,
             ComfortNoise = comfortNoise,
-            ToolFiller = toolFiller,
+            Voice = voice,
         };
         Run = Loop.RunAsync(_stop.Token);
     }

@@ -81,7 +81,7 @@ public sealed class HttpToolCallLoopTests : IDisposable
     private CallLoopHarness Harness()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 1, 9, 0, 0, TimeSpan.Zero));
-        return new CallLoopHarness(tools: [new EndCallToolHandler(), Tool(time)], toolFiller: new ToolFillerSpeech(_speech, "tenant-1"), time: time);
+        return new CallLoopHarness(tools: [new EndCallToolHandler(), Tool(time)], voice: new CallVoice(_speech, "tenant-1"), time: time);
     }
 
     private HttpToolHandler Tool(FakeTimeProvider time) => new("lookup_order", new HttpToolOptions
