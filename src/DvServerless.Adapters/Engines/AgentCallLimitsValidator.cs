@@ -18,10 +18,10 @@ internal sealed class AgentCallLimitsValidator(IConfiguration configuration) : I
         var failures = options.CallLimitProblems("Agent").ToList();
         foreach (var section in configuration.GetSection(AgentCatalog.SectionName).GetChildren())
         {
-            var agent = options.Clone();
+            AgentOptions agent;
             try
             {
-                section.Bind(agent);
+                agent = AgentCatalog.Read(options, section);
             }
             catch (InvalidOperationException ex)
             {

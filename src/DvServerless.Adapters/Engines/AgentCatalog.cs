@@ -29,13 +29,24 @@ public sealed class AgentCatalog
         _named = new Dictionary<string, AgentOptions>(StringComparer.OrdinalIgnoreCase);
         foreach (var section in configuration.GetSection(SectionName).GetChildren())
         {
-            var agent = defaultAgent.Clone();
-            section.Bind(agent);
-            agent.DropUnnamedTools();
-            _named[section.Key] = agent;
+            _named[section.Key] = Read(defaultAgent, section);
         }
 
         PhoneRoutes = AgentPhoneRoutes.From(PhoneNumbersOf(configuration));
+    }
+
+    /// <summary>
+    /// The named agent of <paramref name="section"/> (<c>Agents:{id}</c>): <paramref name="defaultAgent"/> with what the
+    /// section sets over it. Throws <see cref="InvalidOperationException"/> when a value does not bind.
+    /// </summary>
+    public static AgentOptions Read(AgentOptions defaultAgent, IConfigurationSection section)
+    {
+        ArgumentNullException.ThrowIfNull(defaultAgent);
+        ArgumentNullException.ThrowIfNull(section);
+        var agent = defaultAgent.Clone();
+        section.Bind(agent);
+        agent.DropUnnamedTools();
+        return agent;
     }
 
     /// <summary>Which agent answers which called number.</summary>
