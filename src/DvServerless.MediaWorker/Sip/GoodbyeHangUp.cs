@@ -11,7 +11,9 @@ namespace DvServerless.MediaWorker.Sip;
 /// the agent is asked to say the goodbye, and the hang-up waits for that response to finish and play.
 /// </summary>
 /// <remarks>
-/// Fed from the sideband's event loop (one task); the timeout runs beside it, so the hang-up itself is claimed once.
+/// Fed from the sideband's event loop (one task), except <see cref="RequestLastWordsAsync"/>, which the call's limits call
+/// from their own task: what both read (<see cref="Ending"/>) is volatile. The timeout runs beside them, so the hang-up
+/// itself is claimed once.
 /// </remarks>
 internal sealed class GoodbyeHangUp(
     IConversationEngine engine,
@@ -23,9 +25,9 @@ internal sealed class GoodbyeHangUp(
     Action<Exception> onFailed) : IDisposable
 {
     private readonly CancellationTokenSource _sidebandOver = new();
-    private string? _toolCallId;
-    private string? _limitReason;
-    private bool _limitResponseStarted;
+    private volatile string? _toolCallId;
+    private volatile string? _limitReason;
+    private volatile bool _limitResponseStarted;
     private bool _responseDone;
     private int _hungUp;
 
