@@ -20,6 +20,8 @@ namespace DvServerless.Adapters.Tenants;
 /// An append blob holds at most 50,000 blocks (one per line here): when a day's blob is full the log rolls over to
 /// <c>{tenant}/{yyyy-MM-dd}.1.jsonl</c>, <c>.2.jsonl</c> and so on, and <see cref="ReadAsync"/> reads every part in order,
 /// so a busy tenant (or a flood of failed logins) cannot silence the audit for the rest of the day.
+/// Each line carries an <see cref="AuditEntry.EntryId"/>: the storage client retries an append whose answer was lost,
+/// and that append may have landed, so one request can leave two lines; <see cref="ReadAsync"/> keeps the first of each id.
 /// </summary>
 public sealed partial class BlobAuditLog : IAuditLog
 {
@@ -67,7 +69,7 @@ public sealed partial class BlobAuditLog : IAuditLog
     {
         ArgumentNullException.ThrowIfNull(entry);
         var tenant = AuditTenantOf(entry.TenantId);
-        var sanitized = entry with
+        var sanitized = entry.WithId() with
         {
             TenantId = tenant,
             Timestamp = entry.Timestamp.ToUniversalTime(),
@@ -144,6 +146,7 @@ public sealed partial class BlobAuditLog : IAuditLog
     {
         var container = await _container.GetAsync(cancellationToken).ConfigureAwait(false);
         var entries = new List<AuditEntry>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var part = 0; ; part++)
         {
             var blob = container.GetBlobClient(BlobName(AuditTenantOf(tenantId), day, part));
@@ -161,7 +164,8 @@ public sealed partial class BlobAuditLog : IAuditLog
             {
                 try
                 {
-                    if (JsonSerializer.Deserialize<AuditEntry>(line) is { } entry)
+                    // A retried append can repeat a line, also across a rollover (the id is kept on the next part).
+                    if (JsonSerializer.Deserialize<AuditEntry>(line) is { } entry && (entry.EntryId is null || seen.Add(entry.EntryId)))
                     {
                         entries.Add(entry);
                     }

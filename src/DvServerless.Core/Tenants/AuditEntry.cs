@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace DvServerless.Core.Tenants;
 
 /// <summary>
-/// One audit line: <c>{"ts":…,"tenantId":…,"method":…,"path":…,"status":…,"action":…}</c>. It never holds keys,
+/// One audit line: <c>{"ts":…,"tenantId":…,"method":…,"path":…,"status":…,"action":…,"id":…}</c>. It never holds keys,
 /// tokens, query strings or full phone numbers: the audit log drops the query and masks the path.
 /// </summary>
 public sealed record AuditEntry
@@ -37,4 +37,15 @@ public sealed record AuditEntry
     /// <summary>What the request amounted to.</summary>
     [JsonPropertyName("action")]
     public required AuditAction Action { get; init; }
+
+    /// <summary>
+    /// The line's own id (32 hex digits), given once before its first write: a storage write retried after a lost
+    /// answer can land twice, and readers keep the first line of each id. Lines written before ids existed have none.
+    /// </summary>
+    [JsonPropertyName("id")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? EntryId { get; init; }
+
+    /// <summary>This entry with an <see cref="EntryId"/> (itself when it has one): call once per entry, before its first write.</summary>
+    public AuditEntry WithId() => EntryId is null ? this with { EntryId = Guid.NewGuid().ToString("N") } : this;
 }

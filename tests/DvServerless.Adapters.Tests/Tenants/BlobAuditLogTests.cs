@@ -1,4 +1,7 @@
+using System.Text;
+using System.Text.RegularExpressions;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using DvServerless.Adapters.Tenants;
 using DvServerless.Core.Tenants;
 using DvServerless.Testing;
@@ -28,6 +31,11 @@ public sealed class BlobAuditLogTests : IClassFixture<AzuriteFixture>
         await log.AppendAsync(new AuditEntry { Timestamp = Noon.AddHours(13), TenantId = "acme", Method = "GET", Path = "/api/v1/sessions", Status = 429, Action = AuditAction.RateLimited });
 
         var text = (await container.GetBlobClient("acme/2026-01-10.jsonl").DownloadContentAsync()).Value.Content.ToString();
+
+        // Each line ends with its own id (32 hex digits), different on every line.
+        var ids = Regex.Matches(text, ""","id":"([0-9a-f]{32})"}\n""").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(2, ids.Distinct().Count());
+        text = Regex.Replace(text, ""","id":"[0-9a-f]{32}"}""", "}");
         Assert.Equal(
             """
             {"ts":"2026-01-10T12:00:00+00:00","tenantId":"acme","method":"GET","path":"/api/v1/sessions","status":200,"action":"api_access"}
@@ -63,5 +71,36 @@ public sealed class BlobAuditLogTests : IClassFixture<AzuriteFixture>
         var entry = Assert.Single(await log.ReadAsync(AuditEntry.AnonymousTenantId, new DateOnly(2026, 1, 10)));
         Assert.Equal("/api/v1/calls/%2B*******0123/hangup", entry.Path);
         Assert.Equal(AuditAction.AuthFailed, entry.Action);
+    }
+
+    [SkippableFact]
+    public async Task A_line_that_landed_twice_after_a_retried_append_is_read_once()
+    {
+        var (log, container) = Create();
+        await log.AppendAsync(new AuditEntry { Timestamp = Noon, TenantId = "acme", Method = "GET", Path = "/api/v1/sessions", Status = 200, Action = AuditAction.ApiAccess });
+        await log.AppendAsync(new AuditEntry { Timestamp = Noon, TenantId = "acme", Method = "GET", Path = "/api/v1/sessions", Status = 200, Action = AuditAction.ApiAccess });
+
+        // What the storage client's retry leaves when the first append landed but its answer was lost: the same line again.
+        var blob = container.GetAppendBlobClient("acme/2026-01-10.jsonl");
+        var first = (await blob.DownloadContentAsync()).Value.Content.ToString().Split('\n')[0];
+        using (var again = new MemoryStream(Encoding.UTF8.GetBytes(first + "\n")))
+        {
+            await blob.AppendBlockAsync(again);
+        }
+
+        // Two requests, two lines, though the blob holds three; two identical requests stay two (their ids differ).
+        var entries = await log.ReadAsync("acme", new DateOnly(2026, 1, 10));
+        Assert.Equal(2, entries.Count);
+        Assert.Equal(2, entries.Select(e => e.EntryId).Distinct().Count());
+        Assert.Equal(3, (await blob.DownloadContentAsync()).Value.Content.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        // A line written before lines had ids is kept as it is.
+        const string Old = """{"ts":"2026-01-10T12:00:05+00:00","tenantId":"acme","method":"GET","path":"/api/v1/minutes","status":200,"action":"api_access"}""";
+        using (var old = new MemoryStream(Encoding.UTF8.GetBytes(Old + "\n" + Old + "\n")))
+        {
+            await blob.AppendBlockAsync(old);
+        }
+
+        Assert.Equal(4, (await log.ReadAsync("acme", new DateOnly(2026, 1, 10))).Count);
     }
 }

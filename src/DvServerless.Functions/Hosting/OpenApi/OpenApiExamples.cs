@@ -33,7 +33,8 @@ public static class OpenApiExamples
         [typeof(SessionList)] = new SessionList([Session]),
         [typeof(AuditFunction.AuditList)] = new AuditFunction.AuditList("acme", "2026-12-04",
         [
-            new AuditEntry { Timestamp = Created, TenantId = "acme", Method = "GET", Path = "/api/v1/sessions", Status = 200, Action = AuditAction.ApiAccess },
+            new AuditEntry { Timestamp = Created, TenantId = "acme", Method = "GET", Path = "/api/v1/sessions", Status = 200, Action = AuditAction.ApiAccess,
+                EntryId = "5b0c8e7d2f1a4c3e9d6b8a7f0e1d2c3b" },
         ]),
         [typeof(TtsCacheStatsFunction.TtsCacheStatsView)] = new TtsCacheStatsFunction.TtsCacheStatsView("acme", 120, 8, 0, 8, TimeSpan.FromDays(7), 500),
         [typeof(TtsWarmupReport)] = new TtsWarmupReport("acme", ["greeting"], ["hold"], []),
