@@ -18,7 +18,10 @@ public sealed class ScriptedEngine(AudioFormat? format = null) : IConversationEn
 
     public AudioFormat AudioFormat { get; } = format ?? AudioFormat.Pcm24k;
 
-    public bool Started { get; private set; }
+    // Set on whichever thread finishes the start (a held start ends on a thread-pool continuation), read by the test.
+    private volatile bool _started;
+
+    public bool Started => _started;
 
     public bool Disposed { get; private set; }
 
@@ -99,7 +102,7 @@ public sealed class ScriptedEngine(AudioFormat? format = null) : IConversationEn
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await StartGate.WaitAsync(cancellationToken);
-        Started = true;
+        _started = true;
     }
 
     public ValueTask SendAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)

@@ -67,7 +67,9 @@ public sealed class CachedGreetingPlaybackTests
         await call.AdvanceAsync(1000);
         await call.WaitForFramesAsync(75);
 
-        Assert.True(call.Engine.Started);
+        // The held start finishes on a thread-pool continuation once released: on a loaded machine that can come after
+        // the fake clock has moved on, so wait for it (bounded) instead of reading it at once.
+        await call.WaitForEngineStartAsync();
         Assert.Equal(75, call.Leg.Frames.Count); // 1.5 s of greeting, all of it, while the engine connected
         Assert.All(call.Leg.Frames, f => Assert.Equal(GreetingByte, f[0]));
     }
@@ -209,6 +211,17 @@ public sealed class CachedGreetingPlaybackTests
             }
 
             Assert.True(Volatile.Read(ref _framesSent) >= count, $"{_framesSent} of {count} frames went out");
+        }
+
+        /// <summary>Waits (at most 10 s of real time) until the engine's start has finished.</summary>
+        public async Task WaitForEngineStartAsync()
+        {
+            for (var i = 0; i < 1000 && !Engine.Started; i++)
+            {
+                await Task.Delay(10);
+            }
+
+            Assert.True(Engine.Started, "the engine's start did not finish once released");
         }
 
         public async Task<Core.Records.CallRecordEntry> WaitForTurnAsync(string itemId)
