@@ -109,6 +109,12 @@ public sealed record LoadReport
     /// </summary>
     public double? HarnessGcPauseP99 { get; init; }
 
+    /// <summary>
+    /// How late a thread of this process woke for a 20 ms step, p50, p99 and the longest (ms): the scheduling floor the
+    /// machine gave the harness during the run (<see cref="WakeLatenessProbe"/>). The callers' jitter cannot be lower.
+    /// </summary>
+    public (double? P50, double? P99, double? Max) HarnessWakeLateness { get; init; }
+
     /// <summary>Processor cores.</summary>
     public required int Cores { get; init; }
 

@@ -60,6 +60,9 @@ public static class LoadReportBuilder
             PoolQueuePeak = sampler.PeakPoolQueue,
             HarnessCpuPercent = harnessCpu,
             HarnessGcPauseP99 = harnessGcPauses.Percentile(99),
+            HarnessWakeLateness = measurements.HarnessWakeLateness.Count == 0
+                ? (null, null, null)
+                : (measurements.HarnessWakeLateness.Percentile(50), measurements.HarnessWakeLateness.Percentile(99), measurements.HarnessWakeLateness.MaxMs),
             Cores = Environment.ProcessorCount,
             Elapsed = elapsed,
             Memory = samples,
@@ -88,6 +91,7 @@ public static class LoadReportBuilder
         Add("threadPoolStarvations", report.StarvationInjections, "not counted (--count-starvation counts them)");
         Add("heapSlopeMbPerHour", report.HeapSlopeMbPerHour, "too few memory samples while every call was up");
         Add("harness.gcPauseMsP99", report.HarnessGcPauseP99, "the harness collected no garbage during the run");
+        Add("harness.wakeLatenessMs", report.HarnessWakeLateness.P99, "the run ended before the wake-up probe's first step");
         if (report.AgentAnswers is null)
         {
             reasons["agentAnswers"] = "the Realtime simulator does not recognise speech: it reports scripted transcripts";

@@ -74,6 +74,11 @@ public static class LoadReportJson
             writer.WriteStartObject("harness");
             Number(writer, "cpuPercent", report.HarnessCpuPercent);
             Number(writer, "gcPauseMsP99", report.HarnessGcPauseP99);
+            writer.WriteStartObject("wakeLatenessMs");
+            Number(writer, "p50", report.HarnessWakeLateness.P50);
+            Number(writer, "p99", report.HarnessWakeLateness.P99);
+            Number(writer, "max", report.HarnessWakeLateness.Max);
+            writer.WriteEndObject();
             writer.WriteEndObject();
             writer.WriteStartArray("memory");
             foreach (var sample in report.Memory)

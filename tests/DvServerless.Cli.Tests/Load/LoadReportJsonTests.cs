@@ -43,9 +43,14 @@ public sealed class LoadReportJsonTests
         Assert.Equal(3, root.GetProperty("threadPoolStarvations").GetInt32());
         Assert.Equal(-1.25, root.GetProperty("heapSlopeMbPerHour").GetDouble());
         Assert.Equal(0, root.GetProperty("pooledBuffersLeaked").GetInt64());
-        Assert.Equal(["cpuPercent", "gcPauseMsP99"], root.GetProperty("harness").EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(["cpuPercent", "gcPauseMsP99", "wakeLatenessMs"], root.GetProperty("harness").EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(61.2, root.GetProperty("harness").GetProperty("cpuPercent").GetDouble());
         Assert.Equal(4.25, root.GetProperty("harness").GetProperty("gcPauseMsP99").GetDouble());
+        var wake = root.GetProperty("harness").GetProperty("wakeLatenessMs");
+        Assert.Equal(["p50", "p99", "max"], wake.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(0.08, wake.GetProperty("p50").GetDouble());
+        Assert.Equal(1.77, wake.GetProperty("p99").GetDouble());
+        Assert.Equal(4.14, wake.GetProperty("max").GetDouble());
         var sample = Assert.Single(root.GetProperty("memory").EnumerateArray());
         Assert.Equal(["atSeconds", "rssMb", "gcHeapMb", "gen2Collections", "liveCalls", "pooledBuffersOutstanding"], sample.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(412.5, sample.GetProperty("rssMb").GetDouble());
@@ -65,6 +70,7 @@ public sealed class LoadReportJsonTests
             CpuPercentPerCall = null,
             GcPause = (null, null, 0),
             HarnessGcPauseP99 = null,
+            HarnessWakeLateness = (null, null, null),
             AgentAnswers = null,
             NotMeasured = new Dictionary<string, string> { ["gcPauseMsP99"] = "the worker collected no garbage during the run" },
         };
@@ -77,6 +83,7 @@ public sealed class LoadReportJsonTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("cpuPercentPerCall").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("gcPauseMsP99").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("harness").GetProperty("gcPauseMsP99").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("harness").GetProperty("wakeLatenessMs").GetProperty("p99").ValueKind);
     }
 
     private static LoadReport Report() => new()
@@ -104,6 +111,7 @@ public sealed class LoadReportJsonTests
         AllocatedKbPerCallSecond = 12.5,
         HarnessCpuPercent = 61.2,
         HarnessGcPauseP99 = 4.25,
+        HarnessWakeLateness = (0.08, 1.771, 4.14),
         Cores = 2,
         Elapsed = TimeSpan.FromSeconds(70),
         Memory = [new MemorySample(60, 412.5, 96.1, 3, 100, 12)],

@@ -55,6 +55,10 @@ public sealed class LoadRunnerTests(ITestOutputHelper output)
         Assert.True(report.CpuPercent is > 0, $"cpu {report.CpuPercent}");
         // The worker runs as its own process: the harness (simulators, Functions app, callers) is measured apart.
         Assert.True(report.HarnessCpuPercent is > 0, $"harness cpu {report.HarnessCpuPercent}");
+        // The machine's floor was probed through the run beside the callers' jitter.
+        Assert.True(report.HarnessWakeLateness.P99 is >= 0 && report.HarnessWakeLateness.Max >= report.HarnessWakeLateness.P99,
+            $"wake lateness {report.HarnessWakeLateness}");
+        Assert.DoesNotContain("harness.wakeLatenessMs", report.NotMeasured.Keys);
         // Read from the worker's /metrics after every call ended: each call gave back every audio buffer it rented.
         Assert.Equal(0, report.PooledBuffersLeaked);
         // The simulator hears nothing, so nothing can be said about recognition; the report says so instead of a zero.
