@@ -6,7 +6,8 @@ namespace DvServerless.Cli.Load;
 /// Measures the machine's scheduling floor while a load runs: a thread of the harness asks the operating system to wake it
 /// at the next 20 ms step (the frame interval) and records how late it woke, ms. The callers measure jitter in this
 /// process, so their jitter cannot be lower than what the machine gives any thread here; jitter far above this figure is
-/// the gateway's (or a harness GC pause, reported apart), jitter close to it is the machine's.
+/// the gateway's, jitter close to it is the machine's. The figure holds the operating system's scheduling and this
+/// process's own GC pauses (a managed thread that wakes during one waits for it to end), as the callers' frames do.
 /// </summary>
 /// <remarks>
 /// The thread sleeps (it does not spin, which would take a core from the run it measures) for whole milliseconds, the
