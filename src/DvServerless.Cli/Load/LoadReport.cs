@@ -30,6 +30,12 @@ public sealed record LoadReport
     /// <summary>Gateway-added latency per frame p50, p99 (ms) and the frames measured.</summary>
     public required (double? P50, double? P99, long Frames) GatewayLatency { get; init; }
 
+    /// <summary>
+    /// How late a thread of the worker woke for a 20 ms step, p50 and p99 (ms): the worker's floor from its machine
+    /// (<c>dvs.runtime.wake_lateness</c>). Gateway latency close to it is scheduling, not the worker's code.
+    /// </summary>
+    public (double? P50, double? P99) WorkerWakeLateness { get; init; }
+
     /// <summary>Barge-in reaction at the worker (signal → StopAudio sent) p99, ms, and the barge-ins measured.</summary>
     public required (double? P99, long Count) BargeInReaction { get; init; }
 
@@ -111,7 +117,7 @@ public sealed record LoadReport
 
     /// <summary>
     /// How late a thread of this process woke for a 20 ms step, p50, p99 and the longest (ms): the scheduling floor the
-    /// machine gave the harness during the run (<see cref="WakeLatenessProbe"/>). The callers' jitter cannot be lower.
+    /// machine gave the harness during the run (<see cref="Core.Diagnostics.WakeLatenessProbe"/>). The callers' jitter cannot be lower.
     /// </summary>
     public (double? P50, double? P99, double? Max) HarnessWakeLateness { get; init; }
 

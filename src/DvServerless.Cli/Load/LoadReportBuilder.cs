@@ -29,6 +29,7 @@ public static class LoadReportBuilder
         var gateway = Run(WorkerMetricNames.GatewayLatency);
         var bargeIn = Run(WorkerMetricNames.BargeInReaction);
         var gcPauses = Run(WorkerMetricNames.GcPause);
+        var workerWake = Run(WorkerMetricNames.WakeLateness);
         var samples = memory?.Samples ?? [];
         var report = new LoadReport
         {
@@ -39,6 +40,7 @@ public static class LoadReportBuilder
             Failures = outcomes.Where(outcome => !outcome.Completed).OrderBy(outcome => outcome.Index).ToArray(),
             Jitter = (jitter.Percentile(50), jitter.Percentile(95), jitter.Percentile(99), jitter.Count),
             GatewayLatency = (gateway.Percentile(50), gateway.Percentile(99), gateway.Count),
+            WorkerWakeLateness = (workerWake.Percentile(50), workerWake.Percentile(99)),
             BargeInReaction = (bargeIn.Percentile(99), bargeIn.Count),
             CallerBargeInReaction = (measurements.CallerBargeInReaction.Percentile(50), measurements.CallerBargeInReaction.Percentile(99)),
             AnswerLatency = (measurements.AnswerLatency.Percentile(50), measurements.AnswerLatency.Percentile(99), measurements.AnswerLatency.Count),
@@ -83,6 +85,7 @@ public static class LoadReportBuilder
             : $"no barge-in was measured: the calls ({options.Duration.TotalSeconds:0} s) end before a caller's first barge-in line";
         Add("jitterMs", report.Jitter.P99, "no agent frames past an item's opening burst reached the callers");
         Add("gatewayLatencyMs", report.GatewayLatency.P99, "the worker sent no agent frames");
+        Add("wakeLatenessMs", report.WorkerWakeLateness.P99, "the worker's /metrics has no wake-up lateness (dvs.runtime.wake_lateness)");
         Add("bargeInReactionMs", report.BargeInReaction.P99, bargeIn);
         Add("answerLatencyMs", report.AnswerLatency.P99, "no agent answer reached a caller before the caller's next line");
         Add("cpuPercentPerCall", report.CpuPercentPerCall, "the worker's CPU time could not be read");

@@ -4,7 +4,7 @@ namespace DvServerless.Cli.Load;
 
 /// <summary>
 /// The JSON of a <see cref="LoadReport"/>: <c>engine, calls, completed, failed, jitterMs {p50, p95, p99}, gatewayLatencyMs
-/// {p50, p99}, bargeInReactionMs {p99}, answerLatencyMs {p50, p99} (the caller's wait for each answer), agentAnswers
+/// {p50, p99}, wakeLatenessMs {p50, p99} (the worker's floor), bargeInReactionMs {p99}, answerLatencyMs {p50, p99} (the caller's wait for each answer), agentAnswers
 /// {understood, answers} (offline: answers to what the caller said; null for the simulator), cpuPercentPerCall, rssMbPerCall, gcPauseMsP99, allocatedKbPerCallSecond, threads, poolThreads,
 /// threadPoolStarvations (threads the pool added because queued work starved; null unless counted), heapSlopeMbPerHour, pooledBuffersLeaked,
 /// harness {cpuPercent, gcPauseMsP99, wakeLatenessMs {p50, p99, max}} (the process that loads the worker; its wake-up lateness is the machine's floor),
@@ -35,6 +35,10 @@ public static class LoadReportJson
             writer.WriteStartObject("gatewayLatencyMs");
             Number(writer, "p50", report.GatewayLatency.P50);
             Number(writer, "p99", report.GatewayLatency.P99);
+            writer.WriteEndObject();
+            writer.WriteStartObject("wakeLatenessMs");
+            Number(writer, "p50", report.WorkerWakeLateness.P50);
+            Number(writer, "p99", report.WorkerWakeLateness.P99);
             writer.WriteEndObject();
             writer.WriteStartObject("bargeInReactionMs");
             Number(writer, "p99", report.BargeInReaction.P99);

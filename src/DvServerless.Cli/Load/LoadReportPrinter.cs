@@ -17,6 +17,7 @@ public static class LoadReportPrinter
         Row(table, "calls", $"{report.Calls} placed, {report.Completed} completed, {report.Failed} failed ({Seconds(report.Elapsed)} s)");
         Row(table, "frame jitter at the caller", $"p50 {Ms(report.Jitter.P50)}  p95 {Ms(report.Jitter.P95)}  p99 {Ms(report.Jitter.P99)}  ({report.Jitter.Intervals:N0} intervals)");
         Row(table, "gateway latency per frame", $"p50 {Ms(report.GatewayLatency.P50)}  p99 {Ms(report.GatewayLatency.P99)}  ({report.GatewayLatency.Frames:N0} frames)");
+        Row(table, "worker floor (a worker thread's wake-up lateness)", $"p50 {Ms(report.WorkerWakeLateness.P50)}  p99 {Ms(report.WorkerWakeLateness.P99)}");
         Row(table, "barge-in reaction (worker)", $"p99 {Ms(report.BargeInReaction.P99)}  ({report.BargeInReaction.Count} barge-ins)");
         Row(table, "barge-in reaction (caller, VAD incl.)", $"p50 {Ms(report.CallerBargeInReaction.P50)}  p99 {Ms(report.CallerBargeInReaction.P99)}");
         Row(table, "answer latency (caller: end of line → agent audio)", $"p50 {Ms(report.AnswerLatency.P50)}  p99 {Ms(report.AnswerLatency.P99)}  ({report.AnswerLatency.Count} answers)");

@@ -132,7 +132,7 @@ public sealed class LoadRunner
         using var harnessPauses = GcPauseWatcher.Shared.OnPause(pause => harnessGcPauses.Record(pause.TotalMilliseconds));
         var before = await probe.ScrapeAsync(cancellationToken).ConfigureAwait(false);
         await using var sampler = new RuntimeSampler(probe);
-        using var wakeProbe = WakeLatenessProbe.Start(measurements.HarnessWakeLateness);
+        using var wakeProbe = WakeLatenessProbe.Start(late => measurements.HarnessWakeLateness.Record(late.TotalMilliseconds), "dvs load wake probe");
         await using var memory = await MemorySeries.StartAsync(probe, MemorySeries.IntervalFor(options.Duration), () => measurements.Active, cancellationToken).ConfigureAwait(false);
         var caller = new LoadCall(stack, script, measurements, readAnswers: LoadEngines.IsOffline(options.Engine));
         // The callers measure jitter in this process: its full collections should run in the background, not stop them.

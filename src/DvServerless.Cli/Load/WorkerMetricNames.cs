@@ -11,6 +11,9 @@ public static class WorkerMetricNames
     /// <summary>Agent frame ready → written to the leg, ms (<see cref="MediaWorkerMetrics.GatewayLatencyInstrument"/>).</summary>
     public const string GatewayLatency = "dvs_playout_gateway_latency_milliseconds";
 
+    /// <summary>How late a worker thread woke for a 20 ms step, ms (<see cref="MediaWorkerMetrics.WakeLatenessInstrument"/>).</summary>
+    public const string WakeLateness = "dvs_runtime_wake_lateness_milliseconds";
+
     /// <summary>Barge-in signal at the worker → StopAudio sent, ms.</summary>
     public const string BargeInReaction = "dvgw_bargein_reaction_ms";
 

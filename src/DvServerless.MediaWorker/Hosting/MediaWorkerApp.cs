@@ -64,6 +64,7 @@ public static class MediaWorkerApp
         // GC pauses on /metrics (dvs.runtime.gc.pause): the process's one poller, which the container never disposes.
         services.AddSingleton(DvServerless.Core.Diagnostics.GcPauseWatcher.Shared);
         services.AddSingleton<MediaWorkerMetrics>();
+        services.AddHostedService<WakeLatenessMonitor>();
         services.AddCallTelemetry();
         services.AddSingleton<ActiveCalls>();
         services.AddSingleton<DvServerless.MediaWorker.Security.MediaTokenReplayGuard>();

@@ -20,6 +20,7 @@ public sealed class MediaWorkerMetrics : IDisposable
     private readonly Counter<long> _underruns;
     private readonly Counter<long> _rejectedSockets;
     private readonly Histogram<double> _gatewayLatency;
+    private readonly Histogram<double> _wakeLateness;
     private readonly IDisposable? _gcPauses;
 
     /// <summary>Bucket boundaries of the per-frame gateway latency, ms: fine below 10 ms, where a 20 ms frame's budget is.</summary>
@@ -66,7 +67,16 @@ public sealed class MediaWorkerMetrics : IDisposable
         _gatewayLatency = meter.CreateHistogram(GatewayLatencyInstrument, unit: "ms",
             description: "Agent audio frame ready (its audio in from the engine and its playback time come) → written to the leg.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = GatewayLatencyBuckets });
+        _wakeLateness = meter.CreateHistogram(WakeLatenessInstrument, unit: "ms",
+            description: "How late a worker thread woke for a 20 ms step: the scheduling floor the machine gives the worker (cores shared, a throttled container).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = GatewayLatencyBuckets });
     }
+
+    /// <summary>
+    /// The name of the wake-up lateness histogram (Prometheus: <c>dvs_runtime_wake_lateness_milliseconds</c>): gateway
+    /// latency close to it is the machine's scheduling, not the worker's code.
+    /// </summary>
+    public const string WakeLatenessInstrument = "dvs.runtime.wake_lateness";
 
     /// <summary>The name of the garbage-collection pause histogram (Prometheus: <c>dvs_runtime_gc_pause_milliseconds</c>).</summary>
     public const string GcPauseInstrument = "dvs.runtime.gc.pause";
@@ -94,6 +104,9 @@ public sealed class MediaWorkerMetrics : IDisposable
 
     /// <summary>An agent frame went to the leg <paramref name="latency"/> after it could have (no tags: no allocation per frame).</summary>
     public void GatewayLatency(TimeSpan latency) => _gatewayLatency.Record(latency.TotalMilliseconds);
+
+    /// <summary>A worker thread asked to wake at a 20 ms step woke <paramref name="lateness"/> after it.</summary>
+    public void WakeLateness(TimeSpan lateness) => _wakeLateness.Record(lateness.TotalMilliseconds);
 
     /// <summary>A media socket was refused.</summary>
     public void SocketRejected() => _rejectedSockets.Add(1);

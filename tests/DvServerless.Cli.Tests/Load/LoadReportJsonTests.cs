@@ -12,11 +12,14 @@ public sealed class LoadReportJsonTests
         var root = json.RootElement;
 
         Assert.Equal(
-            ["engine", "calls", "completed", "failed", "jitterMs", "gatewayLatencyMs", "bargeInReactionMs", "answerLatencyMs", "agentAnswers", "cpuPercentPerCall", "rssMbPerCall", "gcPauseMsP99", "allocatedKbPerCallSecond", "threads", "poolThreads", "threadPoolStarvations", "heapSlopeMbPerHour", "pooledBuffersLeaked", "harness", "memory", "notMeasured", "failures"],
+            ["engine", "calls", "completed", "failed", "jitterMs", "gatewayLatencyMs", "wakeLatenessMs", "bargeInReactionMs", "answerLatencyMs", "agentAnswers", "cpuPercentPerCall", "rssMbPerCall", "gcPauseMsP99", "allocatedKbPerCallSecond", "threads", "poolThreads", "threadPoolStarvations", "heapSlopeMbPerHour", "pooledBuffersLeaked", "harness", "memory", "notMeasured", "failures"],
             root.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(["p50", "p95", "p99"], root.GetProperty("jitterMs").EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(["p50", "p99"], root.GetProperty("gatewayLatencyMs").EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal(["p99"], root.GetProperty("bargeInReactionMs").EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(["p50", "p99"], root.GetProperty("wakeLatenessMs").EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(0.2, root.GetProperty("wakeLatenessMs").GetProperty("p50").GetDouble());
+        Assert.Equal(2.5, root.GetProperty("wakeLatenessMs").GetProperty("p99").GetDouble());
 
         Assert.Equal("offline", root.GetProperty("engine").GetString());
         Assert.Equal(100, root.GetProperty("calls").GetInt32());
@@ -71,6 +74,7 @@ public sealed class LoadReportJsonTests
             GcPause = (null, null, 0),
             HarnessGcPauseP99 = null,
             HarnessWakeLateness = (null, null, null),
+            WorkerWakeLateness = (null, null),
             AgentAnswers = null,
             NotMeasured = new Dictionary<string, string> { ["gcPauseMsP99"] = "the worker collected no garbage during the run" },
         };
@@ -84,6 +88,7 @@ public sealed class LoadReportJsonTests
         Assert.Equal(JsonValueKind.Null, root.GetProperty("gcPauseMsP99").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("harness").GetProperty("gcPauseMsP99").ValueKind);
         Assert.Equal(JsonValueKind.Null, root.GetProperty("harness").GetProperty("wakeLatenessMs").GetProperty("p99").ValueKind);
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("wakeLatenessMs").GetProperty("p99").ValueKind);
     }
 
     private static LoadReport Report() => new()
@@ -95,6 +100,7 @@ public sealed class LoadReportJsonTests
         Failures = [new LoadCallOutcome(17, "media socket closed by app (InternalServerError )", 40, 20)],
         Jitter = (1.234, 4.567, 9.99, 12_000),
         GatewayLatency = (0.5, 3.0, 13_000),
+        WorkerWakeLateness = (0.2, 2.5),
         BargeInReaction = (12.25, 30),
         CallerBargeInReaction = (60, 80),
         AnswerLatency = (812.5, 1490.126, 300),

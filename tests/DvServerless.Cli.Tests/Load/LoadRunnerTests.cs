@@ -49,7 +49,10 @@ public sealed class LoadRunnerTests(ITestOutputHelper output)
         // Two answered lines per call before the barge-in: the simulator answers after its 500 ms end-of-turn silence.
         Assert.True(report.AnswerLatency.Count >= 6, $"{report.AnswerLatency.Count} answers");
         Assert.True(report.AnswerLatency.P50 is >= 300 and < 3000, $"answer latency p50 {report.AnswerLatency.P50}");
-        Assert.True(report.GcPause.Count > 0 && report.GcPause.P99 is > 0, $"worker gc pauses {report.GcPause}");
+        // Three calls allocate a few MB in 14 s, under what may start a collection: a run without one says so instead of a
+        // zero (the pauses themselves are read from /metrics as the gateway latency is; RuntimeMetricsTests forces one).
+        Assert.True(report.GcPause is { Count: > 0, P99: > 0 } || (report.GcPause.Count == 0 && report.NotMeasured.ContainsKey("gcPauseMsP99")),
+            $"worker gc pauses {report.GcPause}");
         Assert.True(report.RssMb.Peak > report.RssMb.Baseline / 2 && report.RssMb.Baseline > 10, $"rss {report.RssMb}");
         Assert.True(report.Threads > 3 && report.PoolThreads > 0, $"threads {report.Threads}, pool {report.PoolThreads}");
         Assert.True(report.CpuPercent is > 0, $"cpu {report.CpuPercent}");
@@ -59,13 +62,15 @@ public sealed class LoadRunnerTests(ITestOutputHelper output)
         Assert.True(report.HarnessWakeLateness.P99 is >= 0 && report.HarnessWakeLateness.Max >= report.HarnessWakeLateness.P99,
             $"wake lateness {report.HarnessWakeLateness}");
         Assert.DoesNotContain("harness.wakeLatenessMs", report.NotMeasured.Keys);
+        // The worker probes its own floor and exports it on /metrics, read from there like the gateway latency.
+        Assert.True(report.WorkerWakeLateness.P99 is >= 0, $"worker wake lateness {report.WorkerWakeLateness}");
+        Assert.DoesNotContain("wakeLatenessMs", report.NotMeasured.Keys);
         // Read from the worker's /metrics after every call ended: each call gave back every audio buffer it rented.
         Assert.Equal(0, report.PooledBuffersLeaked);
         // The simulator hears nothing, so nothing can be said about recognition; the report says so instead of a zero.
         Assert.Null(report.AgentAnswers);
         Assert.Contains("agentAnswers", report.NotMeasured.Keys);
         Assert.DoesNotContain("bargeInReactionMs", report.NotMeasured.Keys);
-        Assert.DoesNotContain("gcPauseMsP99", report.NotMeasured.Keys);
         Assert.Contains(progress, line => line.StartsWith("calls: ", StringComparison.Ordinal));
     }
 

@@ -39,7 +39,22 @@ public sealed class RuntimeMetricsTests
         Assert.Contains("dotnet_thread_pool_queue_length", body, StringComparison.Ordinal);
     }
 
-    private static async Task<string> MetricsAsync(params string[] settings)
+    [Fact]
+    public async Task Metrics_carry_how_late_the_worker_woke_for_its_20_ms_steps_from_the_start()
+    {
+        var body = await MetricsWhenAsync("dvs_runtime_wake_lateness_milliseconds_count");
+
+        // The probe runs from the worker's start, before any call: by the time /metrics answers it has woken a few times.
+        Assert.Contains("# TYPE dvs_runtime_wake_lateness_milliseconds histogram", body, StringComparison.Ordinal);
+        var count = body.Split('\n').FirstOrDefault(line => line.StartsWith("dvs_runtime_wake_lateness_milliseconds_count", StringComparison.Ordinal));
+        Assert.True(count is not null, body);
+        Assert.True(long.TryParse(count.Split(' ')[1], out var wakeUps) && wakeUps > 0, count);
+    }
+
+    private static Task<string> MetricsAsync(params string[] settings) => MetricsWhenAsync("dvs_runtime_gc_pause_milliseconds_count", settings);
+
+    // The body once it holds waitFor (or after 10 s).
+    private static async Task<string> MetricsWhenAsync(string waitFor, params string[] settings)
     {
         // Kestrel on loopback: /metrics answers on the internal port only.
         await using var app = MediaWorkerApp.Build(["--urls", "http://127.0.0.1:0", .. settings]);
@@ -55,7 +70,7 @@ public sealed class RuntimeMetricsTests
             using var response = await http.GetAsync(metrics);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var body = await response.Content.ReadAsStringAsync();
-            if (body.Contains("dvs_runtime_gc_pause_milliseconds_count", StringComparison.Ordinal) || waited.Elapsed > TimeSpan.FromSeconds(10))
+            if (body.Contains(waitFor, StringComparison.Ordinal) || waited.Elapsed > TimeSpan.FromSeconds(10))
             {
                 return body;
             }
