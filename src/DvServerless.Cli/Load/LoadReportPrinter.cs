@@ -32,7 +32,7 @@ public static class LoadReportPrinter
         Row(table, "worker threads (peak)", $"{report.Threads} OS threads, {report.PoolThreads} pool threads, pool queue peak {report.PoolQueuePeak}, " +
             (report.StarvationInjections is { } injections ? $"{injections} starvation injections" : "starvation not counted (--count-starvation)"));
         Row(table, "load harness (simulators, Functions app, callers)", $"CPU {Number(report.HarnessCpuPercent)} % of one core, GC pause p99 {Ms(report.HarnessGcPauseP99)}");
-        Row(table, "machine floor (a harness thread's wake-up lateness)", $"p50 {Ms(report.HarnessWakeLateness.P50)}  p99 {Ms(report.HarnessWakeLateness.P99)}  longest {Ms(report.HarnessWakeLateness.Max)}");
+        Row(table, "harness floor (a harness thread's wake-up lateness)", $"p50 {Ms(report.HarnessWakeLateness.P50)}  p99 {Ms(report.HarnessWakeLateness.P99)}  longest {Ms(report.HarnessWakeLateness.Max)}");
         if (report.Memory.Count > 0)
         {
             var first = report.Memory[0];
@@ -42,7 +42,7 @@ public static class LoadReportPrinter
         }
 
         console.Write(table);
-        console.MarkupLine("[grey]The worker runs in its own process: CPU, memory, GC and threads are the worker's, read from the OS and its /metrics. Jitter is measured by the callers in the harness, so a harness GC pause counts in it, and it cannot be lower than the machine floor.[/]");
+        console.MarkupLine("[grey]The worker runs in its own process: CPU, memory, GC and threads are the worker's, read from the OS and its /metrics. Jitter is measured by the callers in the harness, so a harness GC pause counts in it, and it cannot be lower than the harness floor.[/]");
         foreach (var (figure, reason) in report.NotMeasured)
         {
             console.MarkupLine($"[grey]{Markup.Escape(figure)} not measured: {Markup.Escape(reason)}[/]");
