@@ -66,9 +66,18 @@ public sealed partial class MinutesService
         return MinutesRenderOutcome.Rendered;
     }
 
-    /// <summary>Reads a rendered file, or null while the minutes are not ready (answer 404 with Retry-After).</summary>
-    public Task<MinutesFile?> GetAsync(string callId, MinutesFormat format, CancellationToken cancellationToken = default) =>
-        _store.ReadAsync(callId, format, cancellationToken);
+    /// <summary>
+    /// Reads a rendered file, or null while the minutes are not ready (answer 404 with Retry-After). The formats are written
+    /// one after another, JSON last: until the JSON is there another format is not served either, so a client that got
+    /// one format never meets a 404 for the next.
+    /// </summary>
+    public async Task<MinutesFile?> GetAsync(string callId, MinutesFormat format, CancellationToken cancellationToken = default)
+    {
+        var file = await _store.ReadAsync(callId, format, cancellationToken).ConfigureAwait(false);
+        return file is null || format == MinutesFormat.Json || await _store.ExistsAsync(callId, MinutesFormat.Json, cancellationToken).ConfigureAwait(false)
+            ? file
+            : null;
+    }
 
     private async Task WriteAsync(MinutesDocument document, CancellationToken cancellationToken)
     {

@@ -74,10 +74,31 @@ public sealed class CallMinutesAccessTests(AzuriteFixture azurite) : IClassFixtu
         Assert.Equal(CallMinutesOutcome.InvalidCallId, invalid.Outcome);
     }
 
+    [SkippableFact]
+    public async Task A_format_written_before_the_rest_of_the_set_is_not_served_until_the_json_marks_it_complete()
+    {
+        await using var host = await TenantApiHost.StartAsync(azurite.Require());
+        var callId = RecordsApiHost.NewCallId();
+        await host.SeedSessionAsync(callId, "acme");
+        var store = host.App.Services.GetRequiredService<BlobMinutesStore>();
+
+        Assert.True(await store.WriteAsync(callId, MinutesFormat.Txt, "minutes of " + callId, "acme"));
+        var early = await GetAsync(host, callId, TenantApiHost.AcmeKey);
+        Assert.True(await store.WriteAsync(callId, MinutesFormat.Json, "{}", "acme"));
+        var complete = await GetAsync(host, callId, TenantApiHost.AcmeKey);
+
+        // A client that polls one format and then fetches the others never meets a 404 after a 200.
+        Assert.Equal(HttpStatusCode.NotFound, early.Status);
+        Assert.Equal(HttpStatusCode.OK, complete.Status);
+        Assert.Equal("minutes of " + callId, complete.Body);
+    }
+
     private static async Task WriteMinutesAsync(TenantApiHost host, string callId, string tenantId)
     {
         var store = host.App.Services.GetRequiredService<BlobMinutesStore>();
         Assert.True(await store.WriteAsync(callId, MinutesFormat.Txt, "minutes of " + callId, tenantId));
+        // JSON is written last and marks the set complete; until then no format is served.
+        Assert.True(await store.WriteAsync(callId, MinutesFormat.Json, "{}", tenantId));
     }
 
     private static async Task<Answer> GetAsync(TenantApiHost host, string callId, string key)
