@@ -62,7 +62,9 @@ public sealed class AcsCallEndToEndTests
         var interruptedTurn = Assert.Single(records, r => r.Kind == "turn" && r.Interrupted);
         var nextAgentTurn = records.Where(r => r.Kind == "turn" && r.Speaker == "agent" && r.StartMs > interruptedTurn.StartMs).Min(r => r.StartMs);
         var heard = CallSummaryBuilder.HeardOfItem(result, interruptedTurn.StartMs, nextAgentTurn);
-        Assert.InRange(bargeIn.AudioEndMs!.Value, heard - 60, heard + 60);
+        // Usually within a few ms; the worker cannot know more closely than its playout lead (100 ms, sent ahead of the
+        // caller's playback) plus a frame, and a loaded CI machine that delivers a burst late uses that room (107 ms once).
+        Assert.InRange(bargeIn.AudioEndMs!.Value, heard - 120, heard + 120);
         Assert.True(bargeIn.AudioEndMs <= bargeIn.ReceivedMs, "audio_end_ms must not exceed what the engine produced");
 
         var truncation = Assert.Single(stack.Realtime!.Records.Truncations);
