@@ -73,10 +73,13 @@ public sealed partial class MinutesService
     /// </summary>
     public async Task<MinutesFile?> GetAsync(string callId, MinutesFormat format, CancellationToken cancellationToken = default)
     {
-        var file = await _store.ReadAsync(callId, format, cancellationToken).ConfigureAwait(false);
-        return file is null || format == MinutesFormat.Json || await _store.ExistsAsync(callId, MinutesFormat.Json, cancellationToken).ConfigureAwait(false)
-            ? file
-            : null;
+        // Asked first, so a set still being written costs one small request, not a download that is then thrown away.
+        if (format != MinutesFormat.Json && !await _store.ExistsAsync(callId, MinutesFormat.Json, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return await _store.ReadAsync(callId, format, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(MinutesDocument document, CancellationToken cancellationToken)

@@ -25,7 +25,7 @@ public sealed class LoadMeasurements
     /// <summary>Caller-side barge-in reaction: the caller starts talking over the agent → StopAudio arrives, ms.</summary>
     public LatencyHistogram CallerBargeInReaction { get; } = new();
 
-    /// <summary>How late a harness thread woke for each 20 ms step (<see cref="Core.Diagnostics.WakeLatenessProbe"/>), ms: the machine's floor under the run.</summary>
+    /// <summary>How late a harness thread woke for each 20 ms step (<see cref="Core.Diagnostics.WakeLatenessProbe"/>), ms: the harness floor under the run.</summary>
     public LatencyHistogram HarnessWakeLateness { get; } = new();
 
     /// <summary>Caller-side answer latency: the end of a caller's line → the first frame of the agent's answer, ms.</summary>

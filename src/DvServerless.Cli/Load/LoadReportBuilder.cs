@@ -30,6 +30,7 @@ public static class LoadReportBuilder
         var bargeIn = Run(WorkerMetricNames.BargeInReaction);
         var gcPauses = Run(WorkerMetricNames.GcPause);
         var workerWake = Run(WorkerMetricNames.WakeLateness);
+        var harnessWake = measurements.HarnessWakeLateness;
         var samples = memory?.Samples ?? [];
         var report = new LoadReport
         {
@@ -62,9 +63,8 @@ public static class LoadReportBuilder
             PoolQueuePeak = sampler.PeakPoolQueue,
             HarnessCpuPercent = harnessCpu,
             HarnessGcPauseP99 = harnessGcPauses.Percentile(99),
-            HarnessWakeLateness = measurements.HarnessWakeLateness.Count == 0
-                ? (null, null, null)
-                : (measurements.HarnessWakeLateness.Percentile(50), measurements.HarnessWakeLateness.Percentile(99), measurements.HarnessWakeLateness.MaxMs),
+            // Percentiles of an empty histogram are null already; its maximum reads 0, which is not a measurement.
+            HarnessWakeLateness = (harnessWake.Percentile(50), harnessWake.Percentile(99), harnessWake.Count == 0 ? null : harnessWake.MaxMs),
             Cores = Environment.ProcessorCount,
             Elapsed = elapsed,
             Memory = samples,

@@ -7,7 +7,7 @@ namespace DvServerless.Cli.Load;
 /// {p50, p99}, wakeLatenessMs {p50, p99} (the worker's floor), bargeInReactionMs {p99}, answerLatencyMs {p50, p99} (the caller's wait for each answer), agentAnswers
 /// {understood, answers} (offline: answers to what the caller said; null for the simulator), cpuPercentPerCall, rssMbPerCall, gcPauseMsP99, allocatedKbPerCallSecond, threads, poolThreads,
 /// threadPoolStarvations (threads the pool added because queued work starved; null unless counted), heapSlopeMbPerHour, pooledBuffersLeaked,
-/// harness {cpuPercent, gcPauseMsP99, wakeLatenessMs {p50, p99, max}} (the process that loads the worker; its wake-up lateness is the machine's floor),
+/// harness {cpuPercent, gcPauseMsP99, wakeLatenessMs {p50, p99, max}} (the process that loads the worker; its wake-up lateness is the harness floor),
 /// memory [{atSeconds, rssMb, gcHeapMb, gen2Collections, liveCalls, pooledBuffersOutstanding}]</c>, then
 /// <c>notMeasured {figure: reason}</c> (why each null figure is null) and <c>failures [{call, reason}]</c>. Every figure
 /// but jitter, answer latency, agent answers and the harness is the worker process's. Milliseconds are rounded to 0.01, a
