@@ -68,7 +68,17 @@ public sealed class HttpToolCallLoopTests : IDisposable
         await call.EmitAsync(new ToolCallRequested("fc_1", "lookup_order", "{}"));
         await _server.Received.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        await call.AdvanceAsync(5000);
+        await call.AdvanceAsync(1600);
+        await _speech.Spoken.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        // The filler is synthesized off the loop: on a busy machine it could be queued after the timeout, ahead of the
+        // agent's next words, and the check below would hear the filler instead. Let it reach the caller first.
+        for (var i = 0; i < 100 && !call.Leg.Frames.Any(f => f[0] == FillerByte); i++)
+        {
+            await Task.Delay(5);
+            await call.AdvanceAsync(20);
+        }
+
+        await call.AdvanceAsync(3400); // past the tool's 5 s timeout
         await WaitUntilAsync(call, () => call.Engine.ToolResults.Count == 1);
 
         Assert.Contains("did not answer within 5 s", call.Engine.ToolResults[0].Output, StringComparison.Ordinal);
