@@ -11,9 +11,9 @@ namespace DvServerless.Adapters.Storage;
 
 /// <summary>
 /// <see cref="ICallRecordSink"/> on Blob storage: container <c>transcripts</c>, one append blob <c>{callId}.jsonl</c>
-/// per call, one JSON line per entry. Each entry is its own append block, so a line is never torn and a crash loses at
-/// most the entry in flight. An append retried after a lost answer can land twice; <see cref="ReadAsync"/> keeps the
-/// first line of each <see cref="CallRecordEntry.EntryId"/>.
+/// per call, one JSON line per entry. An append block holds whole lines (one entry, or a batch of them written
+/// together), so a line is never torn and a crash loses at most the entries in flight. An append retried after a lost
+/// answer can land twice; <see cref="ReadAsync"/> keeps the first line of each <see cref="CallRecordEntry.EntryId"/>.
 /// </summary>
 public sealed partial class BlobCallRecordSink : ICallRecordSink
 {
@@ -31,26 +31,64 @@ public sealed partial class BlobCallRecordSink : ICallRecordSink
     }
 
     /// <inheritdoc />
-    public async Task AppendAsync(string callId, CallRecordEntry entry, CancellationToken cancellationToken = default)
+    public Task AppendAsync(string callId, CallRecordEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var blob = await GetBlobAsync(callId, cancellationToken).ConfigureAwait(false);
-        var line = JsonSerializer.SerializeToUtf8Bytes(entry, StorageJson.Options);
-        var block = new byte[line.Length + NewLine.Length];
-        line.CopyTo(block, 0);
-        NewLine.CopyTo(block, line.Length);
+        return AppendManyAsync(callId, [entry], cancellationToken);
+    }
 
-        try
+    /// <inheritdoc />
+    /// <remarks>
+    /// One append block for the whole batch, or several in order when its lines pass the service's block size
+    /// (<see cref="AppendBlobClient.AppendBlobMaxAppendBlockBytes"/>); a line is never split across two blocks.
+    /// </remarks>
+    public async Task AppendManyAsync(string callId, IReadOnlyList<CallRecordEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
         {
-            await AppendBlockAsync(blob, block, cancellationToken).ConfigureAwait(false);
+            return;
         }
-        catch (RequestFailedException e) when (e.Status == 404)
+
+        var blob = await GetBlobAsync(callId, cancellationToken).ConfigureAwait(false);
+        foreach (var block in Blocks(entries, blob.AppendBlobMaxAppendBlockBytes))
         {
-            // First entry of the call: create the blob, then append. Creating only on a miss saves a request per entry.
-            await blob.CreateIfNotExistsAsync(
-                new AppendBlobCreateOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } },
-                cancellationToken).ConfigureAwait(false);
-            await AppendBlockAsync(blob, block, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await AppendBlockAsync(blob, block, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                // First entry of the call: create the blob, then append. Creating only on a miss saves a request per entry.
+                await blob.CreateIfNotExistsAsync(
+                    new AppendBlobCreateOptions { HttpHeaders = new BlobHttpHeaders { ContentType = "application/x-ndjson" } },
+                    cancellationToken).ConfigureAwait(false);
+                await AppendBlockAsync(blob, block, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The entries as JSON lines, packed in order into blocks of at most <paramref name="maxBytes"/> (a longer line is a block of its own).</summary>
+    internal static IEnumerable<byte[]> Blocks(IReadOnlyList<CallRecordEntry> entries, int maxBytes)
+    {
+        using var block = new MemoryStream();
+        foreach (var entry in entries)
+        {
+            ArgumentNullException.ThrowIfNull(entry);
+            var line = JsonSerializer.SerializeToUtf8Bytes(entry, StorageJson.Options);
+            if (block.Length > 0 && block.Length + line.Length + NewLine.Length > maxBytes)
+            {
+                yield return block.ToArray();
+                block.SetLength(0);
+            }
+
+            block.Write(line);
+            block.Write(NewLine);
+        }
+
+        if (block.Length > 0)
+        {
+            yield return block.ToArray();
         }
     }
 

@@ -7,15 +7,20 @@ namespace DvServerless.MediaWorker.Calls;
 
 /// <summary>
 /// Appends a call's record entries in order on a background task, so the call loop never waits on storage and a failing
-/// sink costs a log line, never audio. While storage is out (<see cref="StorageUnavailability"/>) the entry at the head
-/// is retried with backoff on the worker's <see cref="TimeProvider"/> and later ones wait behind it (up to
+/// sink costs a log line, never audio. Entries that queued up while an append was under way go out together in the next
+/// one (<see cref="ICallRecordSink.AppendManyAsync"/>, up to <see cref="MaxBatchEntries"/>): a slow store is caught up
+/// in one request instead of one per entry. While storage is out (<see cref="StorageUnavailability"/>) the batch at the
+/// head is retried with backoff on the worker's <see cref="TimeProvider"/> and later entries wait behind it (up to
 /// <see cref="MaxQueuedEntries"/>), so when storage returns they are all written, in order. Any other failure drops only
-/// the entry that caused it.
+/// the entry that caused it: a refused batch is tried again entry by entry.
 /// </summary>
 public sealed partial class CallRecordWriter : IAsyncDisposable
 {
     /// <summary>Entries kept while storage is out; a call's turns are a few a minute, so this is hours of conversation.</summary>
     public const int MaxQueuedEntries = 1024;
+
+    /// <summary>The most entries one append carries: a backlog of a long outage goes out in a few requests of bounded size.</summary>
+    public const int MaxBatchEntries = 64;
 
     /// <summary>The first wait before retrying an append; doubled after each failure up to <see cref="MaxRetryDelay"/>.</summary>
     public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(500);
@@ -115,43 +120,89 @@ public sealed partial class CallRecordWriter : IAsyncDisposable
 
     private async Task DrainAsync()
     {
-        await foreach (var entry in _entries.Reader.ReadAllAsync(_abort.Token).ConfigureAwait(false))
+        var reader = _entries.Reader;
+        var batch = new List<CallRecordEntry>(MaxBatchEntries);
+        try
         {
-            Volatile.Write(ref _inFlight, 1);
-            try
+            while (await reader.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
             {
-                if (!await AppendWithRetriesAsync(entry).ConfigureAwait(false))
+                batch.Clear();
+                while (batch.Count < MaxBatchEntries && reader.TryRead(out var entry))
                 {
-                    return;
+                    batch.Add(entry);
+                }
+
+                Volatile.Write(ref _inFlight, batch.Count);
+                try
+                {
+                    if (!await AppendBatchAsync(batch).ConfigureAwait(false))
+                    {
+                        return;
+                    }
+                }
+                finally
+                {
+                    Volatile.Write(ref _inFlight, 0);
                 }
             }
-            finally
-            {
-                Volatile.Write(ref _inFlight, 0);
-            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
         }
     }
 
-    /// <summary>Appends <paramref name="entry"/>, retrying while storage is out; false when the writer was aborted.</summary>
-    private async Task<bool> AppendWithRetriesAsync(CallRecordEntry entry)
+    /// <summary>Appends <paramref name="batch"/> as one write; a batch the store refuses is tried entry by entry, so only the bad entry is lost.</summary>
+    private async Task<bool> AppendBatchAsync(List<CallRecordEntry> batch)
     {
+        var result = await AppendWithRetriesAsync(batch).ConfigureAwait(false);
+        if (result is not AppendResult.Refused)
+        {
+            return result is AppendResult.Done;
+        }
+
+        foreach (var entry in batch)
+        {
+            if (await AppendWithRetriesAsync([entry]).ConfigureAwait(false) is AppendResult.Aborted)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Appends <paramref name="entries"/>, retrying while storage is out. A refusal (not an outage) of a single entry
+    /// drops it; of a batch, it is answered <see cref="AppendResult.Refused"/> for the caller to split.
+    /// </summary>
+    private async Task<AppendResult> AppendWithRetriesAsync(List<CallRecordEntry> entries)
+    {
+        var single = entries.Count == 1;
         var delay = FirstRetryDelay;
         var failedTries = 0;
         while (true)
         {
             try
             {
-                await _sink.AppendAsync(_callId, entry, _abort.Token).ConfigureAwait(false);
+                if (single)
+                {
+                    await _sink.AppendAsync(_callId, entries[0], _abort.Token).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _sink.AppendManyAsync(_callId, entries, _abort.Token).ConfigureAwait(false);
+                }
+
                 if (failedTries > 0)
                 {
                     LogStorageBack(_callId, failedTries, Pending);
                 }
 
-                return true;
+                return AppendResult.Done;
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
-                return false;
+                return AppendResult.Aborted;
             }
             catch (Exception ex) when (StorageUnavailability.IsUnavailable(ex))
             {
@@ -160,12 +211,18 @@ public sealed partial class CallRecordWriter : IAsyncDisposable
                     LogStorageOut(_callId, StorageUnavailableResponder.Describe(ex), Pending);
                 }
             }
+            catch (Exception ex) when (!single)
+            {
+                // Not an outage, and not known which entry the store refused: the caller tries them one at a time.
+                LogBatchRefused(ex, _callId, entries.Count);
+                return AppendResult.Refused;
+            }
             catch (Exception ex)
             {
                 // Not an outage (a bad entry, a refused request): retrying would block the rest of the record behind it.
                 Interlocked.Increment(ref _failures);
-                LogAppendFailed(ex, _callId, entry.Kind);
-                return true;
+                LogAppendFailed(ex, _callId, entries[0].Kind);
+                return AppendResult.Done;
             }
 
             try
@@ -174,15 +231,30 @@ public sealed partial class CallRecordWriter : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                return false;
+                return AppendResult.Aborted;
             }
 
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
         }
     }
 
+    private enum AppendResult
+    {
+        /// <summary>Written, or a single entry refused for good and counted as a failure: go on with the next.</summary>
+        Done,
+
+        /// <summary>A batch the store refused, not for an outage.</summary>
+        Refused,
+
+        /// <summary>The writer was aborted.</summary>
+        Aborted,
+    }
+
     [LoggerMessage(EventId = 3151, Level = LogLevel.Warning, Message = "Could not append a {Kind} entry to the record of call {CallId}")]
     private partial void LogAppendFailed(Exception exception, string callId, string kind);
+
+    [LoggerMessage(EventId = 9499, Level = LogLevel.Warning, Message = "A batch of {Count} entries for the record of call {CallId} was refused; writing them one by one")]
+    private partial void LogBatchRefused(Exception exception, string callId, int count);
 
     [LoggerMessage(EventId = 3152, Level = LogLevel.Warning,
         Message = "Gave up appending the record of call {CallId}: {Pending} entries not written while storage was out ({Dropped} more dropped when the queue was full)")]

@@ -18,7 +18,17 @@ public sealed class LanguageTaggingCallRecordSink : ICallRecordSink
 
     /// <inheritdoc />
     public Task AppendAsync(string callId, CallRecordEntry entry, CancellationToken cancellationToken = default) =>
-        _inner.AppendAsync(callId, _language is not null && entry.Kind == "turn" && entry.Language is null ? entry with { Language = _language } : entry, cancellationToken);
+        _inner.AppendAsync(callId, Tagged(entry), cancellationToken);
+
+    /// <inheritdoc />
+    public Task AppendManyAsync(string callId, IReadOnlyList<CallRecordEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        return _inner.AppendManyAsync(callId, entries.Select(Tagged).ToArray(), cancellationToken);
+    }
+
+    private CallRecordEntry Tagged(CallRecordEntry entry) =>
+        _language is not null && entry.Kind == "turn" && entry.Language is null ? entry with { Language = _language } : entry;
 
     /// <inheritdoc />
     public Task<IReadOnlyList<CallRecordEntry>> ReadAsync(string callId, CancellationToken cancellationToken = default) =>

@@ -52,6 +52,62 @@ public sealed class BlobCallRecordSinkTests : IClassFixture<AzuriteFixture>
     }
 
     [SkippableFact]
+    public async Task A_batch_is_one_append_block_read_back_in_order_after_what_came_before()
+    {
+        var sink = CreateSink(out var container);
+        var callId = Guid.NewGuid().ToString();
+        var first = new CallRecordEntry { Kind = "turn", Speaker = "caller", Text = "before the outage", At = DateTimeOffset.UnixEpoch }.WithId();
+        var backlog = Enumerable.Range(1, 5)
+            .Select(i => new CallRecordEntry { Kind = "turn", Speaker = i % 2 == 0 ? "agent" : "caller", Text = "kept " + i, StartMs = i * 1000, At = DateTimeOffset.UnixEpoch }.WithId())
+            .ToArray();
+
+        await sink.AppendAsync(callId, first);
+        await sink.AppendManyAsync(callId, backlog);
+
+        // Two requests for six entries: the backlog went out as one block.
+        var properties = (await container.GetBlobClient(callId + ".jsonl").GetPropertiesAsync()).Value;
+        Assert.Equal(2, properties.BlobCommittedBlockCount);
+        Assert.Equal([first, .. backlog], await sink.ReadAsync(callId));
+    }
+
+    [SkippableFact]
+    public async Task A_batch_retried_after_a_lost_answer_is_read_once()
+    {
+        var sink = CreateSink(out _);
+        var callId = Guid.NewGuid().ToString();
+        var backlog = Enumerable.Range(1, 3).Select(i => new CallRecordEntry { Kind = "turn", Speaker = "caller", Text = "line " + i }.WithId()).ToArray();
+
+        await sink.AppendManyAsync(callId, backlog);
+        await sink.AppendManyAsync(callId, backlog);
+
+        Assert.Equal(backlog, await sink.ReadAsync(callId));
+    }
+
+    [Fact]
+    public void Blocks_hold_whole_lines_in_order_within_the_block_size()
+    {
+        var entries = Enumerable.Range(0, 40).Select(i => new CallRecordEntry { Kind = "turn", Speaker = "caller", Text = new string(i == 20 ? 'y' : 'x', i == 20 ? 1000 : i * 7) }).ToArray();
+        const int maxBytes = 600;
+
+        var blocks = BlobCallRecordSink.Blocks(entries, maxBytes).ToArray();
+
+        Assert.True(blocks.Length > 1);
+        Assert.Contains(blocks, block => block.Length > maxBytes);
+        var lines = new List<string>();
+        foreach (var block in blocks)
+        {
+            var text = System.Text.Encoding.UTF8.GetString(block);
+            Assert.EndsWith("\n", text, StringComparison.Ordinal);
+            var blockLines = text.TrimEnd('\n').Split('\n');
+            // A block passes the size only when one line alone does.
+            Assert.True(block.Length <= maxBytes || blockLines.Length == 1, $"a block of {block.Length} bytes holds {blockLines.Length} lines");
+            lines.AddRange(blockLines);
+        }
+
+        Assert.Equal(entries.Select(e => e.Text), lines.Select(line => System.Text.Json.JsonSerializer.Deserialize<CallRecordEntry>(line, StorageJson.Options)!.Text));
+    }
+
+    [SkippableFact]
     public async Task Concurrent_appends_lose_no_entry()
     {
         var sink = CreateSink(out _);

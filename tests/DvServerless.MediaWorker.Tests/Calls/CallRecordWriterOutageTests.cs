@@ -45,6 +45,52 @@ public sealed class CallRecordWriterOutageTests
     }
 
     [Fact]
+    public async Task A_backlog_kept_while_storage_was_out_is_caught_up_in_one_write_per_batch()
+    {
+        var time = new FakeTimeProvider();
+        var sink = new FlakySink { Down = true };
+        await using var writer = new CallRecordWriter(CallId, sink, NullLoggerFor(), time);
+
+        writer.Write(Turn("head"));
+        await WaitUntilAsync(() => sink.Attempts >= 1);
+        // The head is being retried; a long outage's worth of entries queues behind it.
+        var backlog = Enumerable.Range(1, CallRecordWriter.MaxBatchEntries + 6).Select(i => "kept " + i).ToArray();
+        foreach (var text in backlog)
+        {
+            writer.Write(Turn(text));
+        }
+
+        sink.Down = false;
+        await AdvanceUntilAsync(time, () => sink.Written.Count == backlog.Length + 1);
+
+        Assert.Equal(["head", .. backlog], sink.Written.Select(e => e.Text));
+        // The head, then the backlog in batches of at most MaxBatchEntries: three writes, not seventy-one.
+        Assert.Equal([1, CallRecordWriter.MaxBatchEntries, 6], sink.Writes);
+        Assert.Equal(0, writer.Failures);
+    }
+
+    [Fact]
+    public async Task A_batch_the_store_refuses_is_written_entry_by_entry_and_only_the_bad_entry_is_lost()
+    {
+        var time = new FakeTimeProvider();
+        var sink = new FlakySink { Down = true, RefuseText = "bad" };
+        await using var writer = new CallRecordWriter(CallId, sink, NullLoggerFor(), time);
+
+        writer.Write(Turn("head"));
+        await WaitUntilAsync(() => sink.Attempts >= 1);
+        writer.Write(Turn("before"));
+        writer.Write(Turn("bad"));
+        writer.Write(Turn("after"));
+        sink.Down = false;
+        await AdvanceUntilAsync(time, () => sink.Written.Count == 3);
+        await writer.CompleteAsync(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(["head", "before", "after"], sink.Written.Select(e => e.Text));
+        Assert.Equal(1, writer.Failures);
+        Assert.Equal(0, writer.Pending);
+    }
+
+    [Fact]
     public async Task Retries_back_off_rather_than_hammering_storage()
     {
         var time = new FakeTimeProvider();
@@ -183,6 +229,31 @@ public sealed class CallRecordWriterOutageTests
 
         public ConcurrentQueue<CallRecordEntry> Written { get; } = new();
 
+        /// <summary>The size of every write that landed, one entry or a batch.</summary>
+        public ConcurrentQueue<int> Writes { get; } = new();
+
+        public Task AppendManyAsync(string callId, IReadOnlyList<CallRecordEntry> entries, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _attempts);
+            if (Down)
+            {
+                throw new RequestFailedException(503, "Service Unavailable");
+            }
+
+            if (entries.Any(entry => entry.Text == RefuseText))
+            {
+                throw new RequestFailedException(400, "Bad Request");
+            }
+
+            foreach (var entry in entries)
+            {
+                Written.Enqueue(entry);
+            }
+
+            Writes.Enqueue(entries.Count);
+            return Task.CompletedTask;
+        }
+
         public Task AppendAsync(string callId, CallRecordEntry entry, CancellationToken cancellationToken = default)
         {
             Interlocked.Increment(ref _attempts);
@@ -197,6 +268,7 @@ public sealed class CallRecordWriterOutageTests
             }
 
             Written.Enqueue(entry);
+            Writes.Enqueue(1);
             return Task.CompletedTask;
         }
 
