@@ -102,7 +102,7 @@ public sealed class LoadCall
     {
         if (result.Outcome != SimulatedCallOutcome.CallerHungUp)
         {
-            return "ended as " + result.Outcome + (result.MediaConnectError is { } error ? ": " + error : string.Empty);
+            return "ended as " + result.Outcome + (result.MediaConnectError is { } error ? ": " + error : string.Empty) + DeliveriesOf(result);
         }
 
         if (!result.MediaConnected)
@@ -186,15 +186,20 @@ public sealed class LoadCall
 
     private static readonly TimeSpan RecordSettleTime = TimeSpan.FromSeconds(10);
 
+    private static readonly TimeSpan MaxSessionPollInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>
-    /// Reads the session every 250 ms until it is final, for up to <see cref="SessionSettleTime"/>: with hundreds of calls
-    /// hanging up together the Functions app works through a queue of CallDisconnected callbacks. A read that fails (one
-    /// Azurite process answering hundreds of calls' end-of-call writes can time out a read three times in a row) is tried
-    /// again until then: the harness measures the gateway, and its own read failing says nothing about the call.
+    /// Reads the session until it is final, for up to <see cref="SessionSettleTime"/>: with hundreds of calls hanging up
+    /// together the Functions app works through a queue of CallDisconnected callbacks. The reads start 250 ms apart and
+    /// back off to <see cref="MaxSessionPollInterval"/>: at 250 ms, 200 callers waiting together were over half of the one
+    /// Azurite process's requests while the gateway wrote those calls' ends, and slowed what they waited for. A read that
+    /// fails (one Azurite process answering hundreds of calls' end-of-call writes can time out a read three times in a row)
+    /// is tried again until then: the harness measures the gateway, and its own read failing says nothing about the call.
     /// </summary>
     private async Task<(CallSession? Session, Exception? ReadError)> WaitForFinalSessionAsync(string callId, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + SessionSettleTime;
+        var interval = TimeSpan.FromMilliseconds(250);
         while (true)
         {
             CallSession? session = null;
@@ -213,7 +218,8 @@ public sealed class LoadCall
                 return (session, readError);
             }
 
-            await Task.Delay(250, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+            interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, MaxSessionPollInterval.Ticks));
         }
     }
 
@@ -238,6 +244,15 @@ public sealed class LoadCall
             }
         }
     }
+
+    /// <summary>
+    /// For a call that was never answered, what its IncomingCall deliveries got (" (IncomingCall: 503, no answer)"): a
+    /// stack that refused it (503 while storage was slow) reads apart from one that never answered within Event Grid's timeout.
+    /// </summary>
+    internal static string DeliveriesOf(SimulatedCallResult result) =>
+        result.CallConnectionId is null && result.IncomingCallDeliveries.Count > 0
+            ? " (IncomingCall: " + string.Join(", ", result.IncomingCallDeliveries.Select(status => status?.ToString(CultureInfo.InvariantCulture) ?? "no answer")) + ")"
+            : string.Empty;
 
     private static string? CallIdOf(SimulatedCallResult result)
     {
