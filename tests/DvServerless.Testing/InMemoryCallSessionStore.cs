@@ -17,12 +17,31 @@ public sealed class InMemoryCallSessionStore : ICallSessionStore
 
     public int CreateAttempts { get; private set; }
 
+    /// <summary>
+    /// The next create lands but its answer is lost, as a storage timeout after the write would leave it: the store's
+    /// retry of the conditional create then finds the document there and reports it as not created.
+    /// </summary>
+    public bool LoseNextCreateAnswer { get; set; }
+
+    /// <summary>
+    /// The next update lands but its answer is lost: the store's retry of the conditional write meets the changed ETag,
+    /// reads the document again and evaluates the change on what the lost write stored.
+    /// </summary>
+    public bool LoseNextUpdateAnswer { get; set; }
+
     public Task<bool> TryCreateAsync(CallSession session, CancellationToken cancellationToken = default)
     {
         lock (_gate)
         {
             CreateAttempts++;
-            return Task.FromResult(_documents.TryAdd(session.CallId, JsonSerializer.Serialize(session, Json)));
+            var created = _documents.TryAdd(session.CallId, JsonSerializer.Serialize(session, Json));
+            if (created && LoseNextCreateAnswer)
+            {
+                LoseNextCreateAnswer = false;
+                return Task.FromResult(false);
+            }
+
+            return Task.FromResult(created);
         }
     }
 
@@ -47,6 +66,15 @@ public sealed class InMemoryCallSessionStore : ICallSessionStore
             if (mutate(session))
             {
                 _documents[callId] = JsonSerializer.Serialize(session, Json);
+                if (LoseNextUpdateAnswer)
+                {
+                    LoseNextUpdateAnswer = false;
+                    session = JsonSerializer.Deserialize<CallSession>(_documents[callId], Json)!;
+                    if (mutate(session))
+                    {
+                        _documents[callId] = JsonSerializer.Serialize(session, Json);
+                    }
+                }
             }
 
             return Task.FromResult<CallSession?>(session);

@@ -7,11 +7,25 @@ namespace DvServerless.Core.Calls;
 public static class CallSessionClaims
 {
     /// <summary>
+    /// The session metadata key naming the delivery that decides the call (a value new for each delivery): the one that
+    /// created the session, took it over, or moved it to Answering.
+    /// </summary>
+    /// <remarks>
+    /// A write whose answer is lost (a storage timeout after the write landed) is retried by the store, which then finds
+    /// the change already made, as if another writer had made it. With the decider recorded, a delivery recognises its own
+    /// write and goes on deciding, instead of taking the call for another delivery's, answering 200 and leaving it
+    /// unanswered.
+    /// </remarks>
+    public const string DeciderKey = "decider";
+
+    /// <summary>
     /// Moves the session to <paramref name="to"/>; true only when this write applied the move (another writer that moved it
-    /// first makes it false). Ringing → Answering is how a delivery commits to deciding a call.
+    /// first makes it false). Ringing → Answering is how a delivery commits to deciding a call. With
+    /// <paramref name="decider"/>, the move records it (<see cref="DeciderKey"/>), and a session found already moved by
+    /// the same decider (this move's own earlier try, whose answer was lost) counts as moved by this call.
     /// </summary>
     public static async Task<bool> TryMoveAsync(this ICallSessionStore sessions, string callId, CallState to, DateTimeOffset now, string? reason,
-        Action<CallSession>? also = null, CancellationToken cancellationToken = default)
+        Action<CallSession>? also = null, string? decider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         var moved = false;
@@ -21,10 +35,17 @@ public static class CallSessionClaims
             moved = CallStateMachine.TryMoveTo(s, to, now, reason) == CallTransitionResult.Applied;
             if (moved)
             {
+                if (decider is not null)
+                {
+                    s.Metadata[DeciderKey] = decider;
+                }
+
                 also?.Invoke(s);
+                return true;
             }
 
-            return moved;
+            moved = IsDecidedBy(s, to, decider);
+            return false;
         }, cancellationToken).ConfigureAwait(false);
         return moved;
     }
@@ -34,17 +55,20 @@ public static class CallSessionClaims
     /// (<see cref="CallState.Ringing"/> and written less than <paramref name="undecidedFor"/> ago), or left undecided by a
     /// decider taken to have died, in which case this delivery claims it. The claim refreshes
     /// <see cref="CallSession.UpdatedAt"/>, so of several redeliveries exactly one wins, and a live but slow decider still
-    /// loses at its own move to Answering. One read and at most one write.
+    /// loses at its own move to Answering. One read and at most one write. With <paramref name="decider"/>, a session
+    /// still <see cref="CallState.Ringing"/> that names it (this delivery's own create landed, its answer was lost) is
+    /// <see cref="UndecidedCallClaim.Created"/>, and a take-over records it.
     /// </summary>
     public static async Task<UndecidedCallClaim> ClaimUndecidedAsync(this ICallSessionStore sessions, string callId, TimeSpan undecidedFor, DateTimeOffset now,
-        Action<CallSession>? mark = null, CancellationToken cancellationToken = default)
+        Action<CallSession>? mark = null, string? decider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         var claim = UndecidedCallClaim.Decided;
         await sessions.UpdateAsync(callId, s =>
         {
             // Evaluated again on every retry of the write, so the last evaluation is the one that was stored.
-            claim = s.State != CallState.Ringing ? UndecidedCallClaim.Decided
+            claim = IsDecidedBy(s, CallState.Ringing, decider) ? UndecidedCallClaim.Created
+                : s.State != CallState.Ringing ? UndecidedCallClaim.Decided
                 : now - s.UpdatedAt < undecidedFor ? UndecidedCallClaim.BeingDecided
                 : UndecidedCallClaim.TakenOver;
             if (claim != UndecidedCallClaim.TakenOver)
@@ -53,11 +77,19 @@ public static class CallSessionClaims
             }
 
             s.UpdatedAt = now;
+            if (decider is not null)
+            {
+                s.Metadata[DeciderKey] = decider;
+            }
+
             mark?.Invoke(s);
             return true;
         }, cancellationToken).ConfigureAwait(false);
         return claim;
     }
+
+    private static bool IsDecidedBy(CallSession session, CallState state, string? decider) =>
+        decider is not null && session.State == state && session.Metadata.TryGetValue(DeciderKey, out var recorded) && recorded == decider;
 }
 
 /// <summary>What <see cref="CallSessionClaims.ClaimUndecidedAsync"/> found.</summary>
@@ -71,4 +103,7 @@ public enum UndecidedCallClaim
 
     /// <summary>It was left undecided and this delivery now owns the decision.</summary>
     TakenOver,
+
+    /// <summary>This delivery created it (the create landed though its answer was lost) and still owns the decision.</summary>
+    Created,
 }

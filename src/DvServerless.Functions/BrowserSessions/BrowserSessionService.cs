@@ -241,20 +241,20 @@ public sealed partial class BrowserSessionService
             return VoiceResult.Refused(VoiceOutcome.Conflict, "This call is already attached.");
         }
 
-        await _store.TryMoveAsync(sessionId, CallState.Answering, _time.GetUtcNow(), "attaching the sideband", null, CancellationToken.None).ConfigureAwait(false);
+        await _store.TryMoveAsync(sessionId, CallState.Answering, _time.GetUtcNow(), "attaching the sideband", null, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         // No seat was reserved: any worker replica with room takes it.
         var attach = await _sideband.AttachAsync(sessionId, openAICallId!, worker: null, cancellationToken).ConfigureAwait(false);
         if (!attach.Ok)
         {
             LogAttachFailed(sessionId, attach.Detail);
             FunctionsTracing.SetResult(span, nameof(VoiceOutcome.UpstreamFailed), failed: true);
-            await _store.TryMoveAsync(sessionId, CallState.Failed, _time.GetUtcNow(), "sideband attach failed: " + attach.Detail, null, CancellationToken.None)
+            await _store.TryMoveAsync(sessionId, CallState.Failed, _time.GetUtcNow(), "sideband attach failed: " + attach.Detail, null, cancellationToken: CancellationToken.None)
                 .ConfigureAwait(false);
             return VoiceResult.Refused(VoiceOutcome.UpstreamFailed, "The media worker did not take the call; see the gateway's log.");
         }
 
         // The page's call was live before it reported it; with the sideband on, the gateway holds it too.
-        await _store.TryMoveAsync(sessionId, CallState.Connected, _time.GetUtcNow(), "sideband attach handed to the worker", null, CancellationToken.None)
+        await _store.TryMoveAsync(sessionId, CallState.Connected, _time.GetUtcNow(), "sideband attach handed to the worker", null, cancellationToken: CancellationToken.None)
             .ConfigureAwait(false);
         LogAttached(sessionId, openAICallId!);
         FunctionsTracing.SetResult(span, nameof(VoiceOutcome.Ok));

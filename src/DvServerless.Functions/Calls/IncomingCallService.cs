@@ -87,6 +87,8 @@ public sealed partial class IncomingCallService
         var admission = await _admission.AdmitAsync(notification.ToRawId, callId, cancellationToken).ConfigureAwait(false);
         span?.SetTag(FunctionsTracing.TenantTag, admission.TenantId);
         var now = _time.GetUtcNow();
+        // This delivery's name on the session: a write of its own whose answer was lost is then known as its own.
+        var decider = Guid.NewGuid().ToString("N");
         var session = new CallSession
         {
             CallId = callId,
@@ -101,6 +103,7 @@ public sealed partial class IncomingCallService
             UpdatedAt = now,
             History = [new CallStateChange(CallState.Ringing, now, null)],
             TraceParent = FunctionsTracing.TraceParentOf(span),
+            Metadata = { [CallSessionClaims.DeciderKey] = decider },
         };
 
         // The called number picks the agent (Agents:{id}:PhoneNumbers), after admission has picked the tenant from the
@@ -115,8 +118,8 @@ public sealed partial class IncomingCallService
         // decided stops here; one that finds it left Ringing (its creator failed or died) waits, then takes it over.
         if (!await _sessions.TryCreateAsync(session, cancellationToken).ConfigureAwait(false))
         {
-            var claim = await _sessions.ClaimUndecidedAsync(callId, _functions.UndecidedTakeoverAfter, _time.GetUtcNow(), cancellationToken: CancellationToken.None)
-                .ConfigureAwait(false);
+            var claim = await _sessions.ClaimUndecidedAsync(callId, _functions.UndecidedTakeoverAfter, _time.GetUtcNow(), cancellationToken: CancellationToken.None,
+                decider: decider).ConfigureAwait(false);
             if (claim == UndecidedCallClaim.Decided)
             {
                 LogDuplicate(callId);
@@ -129,7 +132,10 @@ public sealed partial class IncomingCallService
                 return new IncomingCallOutcome(callId, IncomingCallResult.InProgress);
             }
 
-            LogTakenOver(callId, (int)_functions.UndecidedTakeoverAfter.TotalSeconds);
+            if (claim == UndecidedCallClaim.TakenOver)
+            {
+                LogTakenOver(callId, (int)_functions.UndecidedTakeoverAfter.TotalSeconds);
+            }
         }
 
         if (_logger.IsEnabled(LogLevel.Information))
@@ -156,7 +162,7 @@ public sealed partial class IncomingCallService
 
         // Ringing → Answering is the commit point: only the delivery whose write applied it answers, so a slow creator
         // and a redelivery that took over from it never both answer.
-        if (!await _sessions.TryMoveAsync(callId, CallState.Answering, _time.GetUtcNow(), null, cancellationToken: cancellationToken).ConfigureAwait(false))
+        if (!await _sessions.TryMoveAsync(callId, CallState.Answering, _time.GetUtcNow(), null, cancellationToken: cancellationToken, decider: decider).ConfigureAwait(false))
         {
             LogDuplicate(callId);
             return new IncomingCallOutcome(callId, IncomingCallResult.Duplicate);

@@ -93,7 +93,7 @@ internal sealed partial class SipCallAnswerer
     /// even if the webhook caller gave up.
     /// </summary>
     public Task<bool> MoveAsync(string callId, CallState to, string reason, Action<CallSession>? also = null) =>
-        _sessions.TryMoveAsync(callId, to, _time.GetUtcNow(), reason, also, CancellationToken.None);
+        _sessions.TryMoveAsync(callId, to, _time.GetUtcNow(), reason, also, cancellationToken: CancellationToken.None);
 
     /// <summary>
     /// The tools the accept declares: the agent's own list when it has one (as an ACS call's engine declares it), else

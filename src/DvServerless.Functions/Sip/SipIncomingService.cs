@@ -178,7 +178,7 @@ public sealed partial class SipIncomingService
         if (!created)
         {
             var claim = await _sessions.ClaimUndecidedAsync(callId, _routing.UndecidedTakeoverAfter, _time.GetUtcNow(),
-                s => s.Metadata[SipSessionMetadata.TakenOverBy] = call.WebhookId, CancellationToken.None).ConfigureAwait(false);
+                s => s.Metadata[SipSessionMetadata.TakenOverBy] = call.WebhookId, cancellationToken: CancellationToken.None).ConfigureAwait(false);
             if (claim == UndecidedCallClaim.Decided)
             {
                 LogDuplicate(callId, "call_id already has a session");

@@ -79,7 +79,7 @@ public sealed partial class WorkerCallEnd
                 }
                 else if (session is not null && !CallStateMachine.IsFinal(session.State)
                     && await _sessions.TryMoveAsync(callId, CallState.Ended, _time.GetUtcNow(), $"the call ended on the worker ({reason}); no CallDisconnected was recorded",
-                        null, budget.Token).ConfigureAwait(false))
+                        null, cancellationToken: budget.Token).ConfigureAwait(false))
                 {
                     LogSessionEnded(callId, reason);
                 }

@@ -106,6 +106,60 @@ public sealed class IncomingCallServiceTests
     }
 
     [Fact]
+    public async Task A_delivery_whose_move_to_answering_landed_though_its_answer_was_lost_still_answers_the_call()
+    {
+        var services = new TestServices();
+        // Storage stored Ringing → Answering but the answer timed out; its retry finds the move already made.
+        services.Sessions.LoseNextUpdateAnswer = true;
+
+        var outcome = await services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
+
+        Assert.Equal(IncomingCallResult.Answered, outcome.Result);
+        Assert.Single(services.Acs.Answers);
+        var session = (await services.Sessions.GetAsync(outcome.CallId))!;
+        Assert.Equal([CallState.Ringing, CallState.Answering], session.History.Select(h => h.State));
+        Assert.Equal("conn-1", session.CallConnectionId);
+    }
+
+    [Fact]
+    public async Task A_delivery_whose_create_landed_though_its_answer_was_lost_still_answers_the_call()
+    {
+        var services = new TestServices();
+        services.Sessions.LoseNextCreateAnswer = true;
+
+        var outcome = await services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
+
+        // Without knowing its own create, the delivery took the session for another's and answered 503, and the caller
+        // waited for Event Grid's redelivery 10 s later.
+        Assert.Equal(IncomingCallResult.Answered, outcome.Result);
+        Assert.Single(services.Acs.Answers);
+    }
+
+    [Fact]
+    public async Task Another_delivery_that_finds_the_call_answering_is_still_a_duplicate()
+    {
+        var services = new TestServices();
+        var service = services.IncomingCalls();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        services.Acs.HoldAnswersUntil = release.Task;
+
+        var first = Task.Run(() => service.HandleAsync(IncomingCallSamples.Notification()));
+        while ((await services.Sessions.GetAsync(IncomingCallSamples.CorrelationId))?.State != CallState.Answering)
+        {
+            await Task.Yield();
+        }
+
+        // Long past the take-over time: a decided call is never taken over, whoever asks.
+        services.Time.Advance(TimeSpan.FromMinutes(1));
+        var second = await service.HandleAsync(IncomingCallSamples.Notification(eventId: "another-delivery-id"));
+        release.SetResult();
+
+        Assert.Equal(IncomingCallResult.Duplicate, second.Result);
+        Assert.Equal(IncomingCallResult.Answered, (await first).Result);
+        Assert.Single(services.Acs.Answers);
+    }
+
+    [Fact]
     public async Task A_failed_answer_is_final_and_never_retried_by_a_redelivery()
     {
         var services = new TestServices();
