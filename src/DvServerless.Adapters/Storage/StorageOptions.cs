@@ -36,6 +36,15 @@ public sealed class StorageOptions
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
+    /// The most connections the app opens to the storage account at once (2–1,000); requests past it wait for a free one.
+    /// A storage try that times out closes its connection and its retry opens another: in a burst of call set-ups on one
+    /// Azurite process, unbounded, that churn filled Azurite's accept queue, and new connections then waited for TCP's
+    /// retransmissions (1 s, then 3 s) before the server saw them. In Azure the limit keeps the app well within the
+    /// Functions Consumption plan's 600 active outbound connections per instance.
+    /// </summary>
+    public int MaxConnections { get; set; } = 50;
+
+    /// <summary>
     /// How many times a failed storage request is retried (0–5). Few, and with short delays: a request path that retried
     /// for half a minute (the SDK's defaults) left webhooks hanging ~27 s before a bare 500.
     /// </summary>

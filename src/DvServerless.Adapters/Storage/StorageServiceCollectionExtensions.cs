@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using DvServerless.Core.Calls;
@@ -35,6 +36,7 @@ public static class StorageServiceCollectionExtensions
             .Validate(o => o.NetworkTimeout >= TimeSpan.FromMilliseconds(500) && o.NetworkTimeout <= TimeSpan.FromSeconds(60),
                 "Storage:NetworkTimeout must be between 00:00:00.5 and 00:01:00.")
             .Validate(o => o.MaxRetries is >= 0 and <= 5, "Storage:MaxRetries must be between 0 and 5.")
+            .Validate(o => o.MaxConnections is >= 2 and <= 1000, "Storage:MaxConnections must be between 2 and 1000.")
             .Validate(o => o.RetryDelay >= TimeSpan.Zero && o.RetryDelay <= TimeSpan.FromSeconds(5)
                     && o.MaxRetryDelay >= o.RetryDelay && o.MaxRetryDelay <= TimeSpan.FromSeconds(10),
                 "Storage:RetryDelay must be between 0 and 5 s, and Storage:MaxRetryDelay between it and 10 s.")
@@ -107,7 +109,8 @@ public static class StorageServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The Blob client options of <paramref name="options"/>: exponential retries bounded by <see cref="StorageOptions.MaxRetries"/>
+    /// The Blob client options of <paramref name="options"/>: at most <see cref="StorageOptions.MaxConnections"/> connections,
+    /// exponential retries bounded by <see cref="StorageOptions.MaxRetries"/>
     /// and <see cref="StorageOptions.MaxRetryDelay"/>, each try cut at <see cref="StorageOptions.NetworkTimeout"/>. With the
     /// defaults an unreachable account fails an operation in well under a second, and a stalled one in about 10 s: the
     /// patience of background work. On an HTTP request's path (<see cref="InteractiveStorageScope"/>) an operation is also
@@ -123,6 +126,12 @@ public static class StorageServiceCollectionExtensions
         clientOptions.Retry.Delay = options.RetryDelay;
         clientOptions.Retry.MaxDelay = options.MaxRetryDelay;
         clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
+        clientOptions.Transport = new HttpClientTransport(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = options.MaxConnections,
+            // A storage account's front end can move (a failover, a scale unit change): reconnect now and then to follow DNS.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        });
         breaker ??= new StorageCircuitBreaker(options, TimeProvider.System, NullLogger<StorageCircuitBreaker>.Instance);
         clientOptions.AddPolicy(new StorageRequestBudgetPolicy(options, breaker), HttpPipelinePosition.PerRetry);
         return clientOptions;

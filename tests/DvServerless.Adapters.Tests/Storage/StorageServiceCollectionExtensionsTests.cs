@@ -42,6 +42,45 @@ public sealed class StorageServiceCollectionExtensionsTests
         Assert.Equal("fromconn", provider.GetRequiredService<BlobServiceClient>().AccountName);
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("1001")]
+    public void A_connection_limit_out_of_range_is_refused_naming_the_setting(string value)
+    {
+        using var provider = Build(new Dictionary<string, string?> { ["Storage:MaxConnections"] = value });
+
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<StorageOptions>>().Value);
+        Assert.Contains("Storage:MaxConnections", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Requests_past_the_connection_limit_wait_for_a_connection_instead_of_opening_more()
+    {
+        using var stalled = new StalledStorage();
+        var client = StorageServiceCollectionExtensions.CreateServiceClient(new StorageOptions
+        {
+            ConnectionString = stalled.ConnectionString,
+            MaxConnections = 3,
+            MaxRetries = 0,
+            NetworkTimeout = TimeSpan.FromSeconds(30),
+        });
+        using var stop = new CancellationTokenSource();
+
+        var requests = Enumerable.Range(0, 8).Select(i => client.GetBlobContainerClient("c" + i).ExistsAsync(stop.Token)).ToArray();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (stalled.Requests < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        // Every connection holds a request the storage never answers; without the limit the other five arrive at once.
+        await Task.Delay(500);
+        Assert.Equal(3, stalled.Requests);
+        await stop.CancelAsync();
+        await Task.WhenAll(requests.Select(request => request.ContinueWith(_ => { }, TaskScheduler.Default)));
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> values)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
