@@ -62,20 +62,21 @@ public sealed class InMemoryCallSessionStore : ICallSessionStore
                 return Task.FromResult<CallSession?>(null);
             }
 
-            var session = JsonSerializer.Deserialize<CallSession>(json, Json)!;
-            if (mutate(session))
+            // A lost answer means a second round: the retry reads what the first write stored and evaluates the change again.
+            var rounds = LoseNextUpdateAnswer ? 2 : 1;
+            CallSession session;
+            do
             {
-                _documents[callId] = JsonSerializer.Serialize(session, Json);
-                if (LoseNextUpdateAnswer)
+                session = JsonSerializer.Deserialize<CallSession>(json, Json)!;
+                if (!mutate(session))
                 {
-                    LoseNextUpdateAnswer = false;
-                    session = JsonSerializer.Deserialize<CallSession>(_documents[callId], Json)!;
-                    if (mutate(session))
-                    {
-                        _documents[callId] = JsonSerializer.Serialize(session, Json);
-                    }
+                    break;
                 }
+
+                json = _documents[callId] = JsonSerializer.Serialize(session, Json);
+                LoseNextUpdateAnswer = false;
             }
+            while (--rounds > 0);
 
             return Task.FromResult<CallSession?>(session);
         }

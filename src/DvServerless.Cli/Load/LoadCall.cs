@@ -249,7 +249,7 @@ public sealed class LoadCall
     /// For a call that was never answered, what its IncomingCall deliveries got (" (IncomingCall: 503, no answer)"): a
     /// stack that refused it (503 while storage was slow) reads apart from one that never answered within Event Grid's timeout.
     /// </summary>
-    internal static string DeliveriesOf(SimulatedCallResult result) =>
+    private static string DeliveriesOf(SimulatedCallResult result) =>
         result.CallConnectionId is null && result.IncomingCallDeliveries.Count > 0
             ? " (IncomingCall: " + string.Join(", ", result.IncomingCallDeliveries.Select(status => status?.ToString(CultureInfo.InvariantCulture) ?? "no answer")) + ")"
             : string.Empty;

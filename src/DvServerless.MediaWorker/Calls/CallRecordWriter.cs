@@ -60,7 +60,7 @@ public sealed partial class CallRecordWriter : IAsyncDisposable
     /// <summary>Entries that could not be appended: refused by the sink, dropped because the queue was full, or still queued when the writer gave up.</summary>
     public int Failures => Volatile.Read(ref _failures);
 
-    /// <summary>Entries waiting to be appended, the one being tried included.</summary>
+    /// <summary>Entries waiting to be appended, the batch being tried included.</summary>
     public int Pending => _entries.Reader.Count + Volatile.Read(ref _inFlight);
 
     /// <summary>Queues an entry; never blocks and never throws. Past <see cref="MaxQueuedEntries"/> the entry is counted as lost.</summary>
