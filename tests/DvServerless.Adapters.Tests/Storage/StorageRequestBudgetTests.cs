@@ -31,7 +31,9 @@ public sealed class StorageRequestBudgetTests
 
         watch.Stop();
         Assert.True(StorageUnavailability.IsUnavailable(failure), failure.ToString());
-        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.7), TimeSpan.FromSeconds(1.5));
+        // Under the 3 s network timeout a try without the budget would take; a clean-clone CI run measured 1.501 s for
+        // the 800 ms budget, so wall-clock slack on a busy machine is not the budget failing.
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.7), TimeSpan.FromSeconds(2.5));
         // One try took the whole budget: no retry was begun that could not finish within it.
         Assert.Equal(1, storage.Requests);
     }
@@ -53,7 +55,7 @@ public sealed class StorageRequestBudgetTests
 
         watch.Stop();
         Assert.IsType<StorageUnavailableException>(failure);
-        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.7), TimeSpan.FromSeconds(1.5));
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.7), TimeSpan.FromSeconds(2.5));
         Assert.Equal(1, storage.Requests);
     }
 
