@@ -90,10 +90,11 @@ internal sealed partial class SipCallAnswerer
     /// <summary>
     /// Moves the session of <paramref name="callId"/> to <paramref name="to"/>, applying <paramref name="also"/> in the same
     /// write; false when the move did not apply. Not tied to the request: once OpenAI has been told, the session must say so
-    /// even if the webhook caller gave up.
+    /// even if the webhook caller gave up. With <paramref name="decider"/> (the delivery's id on the session), a move already
+    /// made by that same delivery, whose answer storage lost, counts as applied.
     /// </summary>
-    public Task<bool> MoveAsync(string callId, CallState to, string reason, Action<CallSession>? also = null) =>
-        _sessions.TryMoveAsync(callId, to, _time.GetUtcNow(), reason, also, cancellationToken: CancellationToken.None);
+    public Task<bool> MoveAsync(string callId, CallState to, string reason, Action<CallSession>? also = null, string? decider = null) =>
+        _sessions.TryMoveAsync(callId, to, _time.GetUtcNow(), reason, also, decider, CancellationToken.None);
 
     /// <summary>
     /// The tools the accept declares: the agent's own list when it has one (as an ACS call's engine declares it), else

@@ -135,6 +135,9 @@ public sealed partial class SipIncomingService
         // The call lives in the OpenAI project whose webhook announced it: control it with that project's key.
         var control = _controls?.For(verifiedTenantId) ?? _control;
         var now = _time.GetUtcNow();
+        // This delivery's name on the session: a write of its own whose answer was lost is then known as its own, not
+        // taken for another delivery's decision (which would leave the call unaccepted, ringing until OpenAI gives up).
+        var decider = Guid.NewGuid().ToString("N");
         var session = new CallSession
         {
             CallId = callId,
@@ -150,6 +153,7 @@ public sealed partial class SipIncomingService
             Metadata = SipSessionMetadata.From(call),
             TraceParent = FunctionsTracing.TraceParentOf(span),
         };
+        session.Metadata[CallSessionClaims.DeciderKey] = decider;
         if (verifiedTenantId is not null)
         {
             session.Metadata[TenantRealtimeProjects.SessionMetadataKey] = verifiedTenantId;
@@ -178,7 +182,7 @@ public sealed partial class SipIncomingService
         if (!created)
         {
             var claim = await _sessions.ClaimUndecidedAsync(callId, _routing.UndecidedTakeoverAfter, _time.GetUtcNow(),
-                s => s.Metadata[SipSessionMetadata.TakenOverBy] = call.WebhookId, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+                s => s.Metadata[SipSessionMetadata.TakenOverBy] = call.WebhookId, decider, CancellationToken.None).ConfigureAwait(false);
             if (claim == UndecidedCallClaim.Decided)
             {
                 LogDuplicate(callId, "call_id already has a session");
@@ -198,7 +202,7 @@ public sealed partial class SipIncomingService
 
         try
         {
-            return await DecideAsync(call, callId, session, admission, control, agentId, cancellationToken).ConfigureAwait(false);
+            return await DecideAsync(call, callId, decider, session, admission, control, agentId, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -210,7 +214,7 @@ public sealed partial class SipIncomingService
     }
 
     private async Task<SipIncomingOutcome> DecideAsync(
-        SipIncomingCall call, string callId, CallSession session, IncomingCallAdmission admission, IRealtimeCallControl control, string? agentId,
+        SipIncomingCall call, string callId, string decider, CallSession session, IncomingCallAdmission admission, IRealtimeCallControl control, string? agentId,
         CancellationToken cancellationToken)
     {
         if (_logger.IsEnabled(LogLevel.Information))
@@ -249,7 +253,7 @@ public sealed partial class SipIncomingService
 
         // Ringing → Answering is the decision's commit point: only the delivery whose write applied it accepts, so a
         // slow decider and a redelivery that took over from it never both accept.
-        if (!await _answerer.MoveAsync(callId, CallState.Answering, "accepting", s => s.Metadata[SipSessionMetadata.Decision] = "accept").ConfigureAwait(false))
+        if (!await _answerer.MoveAsync(callId, CallState.Answering, "accepting", s => s.Metadata[SipSessionMetadata.Decision] = "accept", decider).ConfigureAwait(false))
         {
             LogDuplicate(callId, "another delivery decided the call first");
             return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.Duplicate, "another delivery decided the call first");

@@ -204,6 +204,53 @@ public sealed class SipIncomingServiceTests
     }
 
     [Fact]
+    public async Task A_delivery_whose_move_to_answering_landed_though_its_answer_was_lost_still_accepts_the_call()
+    {
+        // Storage stored Ringing → Answering but the answer timed out; its retry finds the move already made. Taken for
+        // another delivery's decision, the call was never accepted, and the 200 kept OpenAI from delivering it again.
+        _sessions.LoseNextUpdateAnswer = true;
+
+        var outcome = await _service.HandleAsync(Call("wh_1"));
+
+        Assert.Equal(SipIncomingResult.Accepted, outcome.Result);
+        Assert.Equal(1, _control.Count("accept"));
+        Assert.Single(_worker.Attaches);
+        Assert.Equal([CallState.Ringing, CallState.Answering, CallState.Connected],
+            (await _sessions.GetAsync(outcome.CallId))!.History.Select(h => h.State));
+    }
+
+    [Fact]
+    public async Task A_delivery_whose_create_landed_though_its_answer_was_lost_still_accepts_the_call()
+    {
+        _sessions.LoseNextCreateAnswer = true;
+
+        var outcome = await _service.HandleAsync(Call("wh_1"));
+
+        // Without knowing its own create, the delivery answered "another delivery is deciding", and the call waited for
+        // OpenAI's redelivery and the take-over time.
+        Assert.Equal(SipIncomingResult.Accepted, outcome.Result);
+        Assert.Equal(1, _control.Count("accept"));
+    }
+
+    [Fact]
+    public async Task Another_delivery_of_a_call_being_accepted_is_still_a_duplicate_however_late()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _control.AcceptGate = release.Task;
+        var first = Task.Run(() => _service.HandleAsync(Call("wh_1")));
+        // The accept is sent only after the move to Answering applied.
+        await WaitUntilAsync(() => _control.Count("accept") == 1);
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var second = await _service.HandleAsync(Call("wh_2"));
+        release.SetResult();
+
+        Assert.Equal(SipIncomingResult.Duplicate, second.Result);
+        Assert.Equal(SipIncomingResult.Accepted, (await first).Result);
+        Assert.Equal(1, _control.Count("accept"));
+    }
+
+    [Fact]
     public async Task A_decided_call_is_never_taken_over_however_late_the_redelivery()
     {
         _control.AcceptResult = new RealtimeCallControlResult(RealtimeCallControlOutcome.Failed, 500, "upstream", 3);
