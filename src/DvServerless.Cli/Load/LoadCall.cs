@@ -1,6 +1,7 @@
 using System.Globalization;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Records;
+using DvServerless.Functions.Calls;
 using DvServerless.Simulators.Acs;
 
 namespace DvServerless.Cli.Load;
@@ -93,16 +94,18 @@ public sealed class LoadCall
             }
 
             RecordBargeInsHeard(result);
-            var failure = await FailureOfAsync(result, badNote, meter, cancellationToken).ConfigureAwait(false);
+            var failure = await FailureOfAsync(result, call.CorrelationId, badNote, meter, cancellationToken).ConfigureAwait(false);
             return new LoadCallOutcome(index, failure, meter.Frames, meter.Measured);
         }
     }
 
-    private async Task<string?> FailureOfAsync(SimulatedCallResult result, string? badNote, FrameJitterMeter meter, CancellationToken cancellationToken)
+    private async Task<string?> FailureOfAsync(SimulatedCallResult result, string correlationId, string? badNote, FrameJitterMeter meter,
+        CancellationToken cancellationToken)
     {
         if (result.Outcome != SimulatedCallOutcome.CallerHungUp)
         {
-            return "ended as " + result.Outcome + (result.MediaConnectError is { } error ? ": " + error : string.Empty) + DeliveriesOf(result);
+            var never = result.CallConnectionId is null ? await NeverAnsweredAsync(result, correlationId, cancellationToken).ConfigureAwait(false) : string.Empty;
+            return "ended as " + result.Outcome + (result.MediaConnectError is { } error ? ": " + error : string.Empty) + never;
         }
 
         if (!result.MediaConnected)
@@ -246,13 +249,34 @@ public sealed class LoadCall
     }
 
     /// <summary>
-    /// For a call that was never answered, what its IncomingCall deliveries got (" (IncomingCall: 503, no answer)"): a
-    /// stack that refused it (503 while storage was slow) reads apart from one that never answered within Event Grid's timeout.
+    /// For a call that was never answered, what its IncomingCall deliveries got and where its session stopped
+    /// (" (IncomingCall: 503, 200; session Answering: accepting)"): a stack that refused it (503 while storage was slow) reads
+    /// apart from one that never answered within Event Grid's timeout, and a delivery that decided the call but did not
+    /// answer it (a session left Answering) apart from one that found it decided by another.
     /// </summary>
-    private static string DeliveriesOf(SimulatedCallResult result) =>
-        result.CallConnectionId is null && result.IncomingCallDeliveries.Count > 0
-            ? " (IncomingCall: " + string.Join(", ", result.IncomingCallDeliveries.Select(status => status?.ToString(CultureInfo.InvariantCulture) ?? "no answer")) + ")"
-            : string.Empty;
+    private async Task<string> NeverAnsweredAsync(SimulatedCallResult result, string correlationId, CancellationToken cancellationToken)
+    {
+        if (result.IncomingCallDeliveries.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var deliveries = string.Join(", ", result.IncomingCallDeliveries.Select(status => status?.ToString(CultureInfo.InvariantCulture) ?? "no answer"));
+        string session;
+        try
+        {
+            // The gateway's id for an ACS call is its correlation id (CallIdDerivation), so the session is found without a callback.
+            var stored = await _stack.Sessions.GetAsync(CallIdDerivation.FromValue(correlationId), cancellationToken).ConfigureAwait(false);
+            session = stored is null ? "no session"
+                : "session " + stored.State + (stored.History.Count > 0 && stored.History[^1].Reason is { } reason ? ": " + reason : string.Empty);
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            session = "session unread: " + exception.GetType().Name;
+        }
+
+        return " (IncomingCall: " + deliveries + "; " + session + ")";
+    }
 
     private static string? CallIdOf(SimulatedCallResult result)
     {
