@@ -48,6 +48,25 @@ public sealed class InteractiveStorageScope : IDisposable
         return scope;
     }
 
+    /// <summary>
+    /// Runs the calling code, until the returned value is disposed, as background storage work though it serves a request:
+    /// for work past a point of no return. A webhook that has committed to a decision (a call it must now answer) and then
+    /// has a write given up at the budget answers 503 with the decision made and not carried out; the redelivery finds the
+    /// call decided and leaves it. Past that point the writes wait for storage as background work does.
+    /// </summary>
+    /// <remarks>Set in a method that is not async, as <see cref="Begin"/> is; dispose it in the same method that took it.</remarks>
+    public static IDisposable Suspend()
+    {
+        var suspended = Current.Value;
+        Current.Value = null;
+        return new Resumption(suspended);
+    }
+
     /// <summary>Ends the mark, in every execution context that carries it.</summary>
     public void Dispose() => _ended = true;
+
+    private sealed class Resumption(InteractiveStorageScope? suspended) : IDisposable
+    {
+        public void Dispose() => Current.Value = suspended;
+    }
 }

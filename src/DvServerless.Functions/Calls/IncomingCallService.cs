@@ -2,6 +2,7 @@ using System.Diagnostics;
 using DvServerless.Adapters.Acs;
 using DvServerless.Adapters.Acs.Events;
 using DvServerless.Adapters.Engines;
+using DvServerless.Adapters.Storage;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Security;
@@ -155,11 +156,20 @@ public sealed partial class IncomingCallService
             LogDefaultAgent(callId, PiiMasker.Mask(notification.ToRawId));
         }
 
-        if (!admission.Admitted)
+        // From here the decision is carried out, and storage is waited for as background work is, not given up at the
+        // request's budget: a 503 after the move to Answering landed would leave the call decided and unanswered (the
+        // redelivery takes it for another delivery's), and one after a reject would leave the session ringing.
+        using (InteractiveStorageScope.Suspend())
         {
-            return await RejectForCapacityAsync(callId, notification, cancellationToken).ConfigureAwait(false);
+            return admission.Admitted
+                ? await CommitAndAnswerAsync(notification, callId, decider, cancellationToken).ConfigureAwait(false)
+                : await RejectForCapacityAsync(callId, notification, cancellationToken).ConfigureAwait(false);
         }
+    }
 
+    private async Task<IncomingCallOutcome> CommitAndAnswerAsync(IncomingCallNotification notification, string callId, string decider,
+        CancellationToken cancellationToken)
+    {
         // Ringing → Answering is the commit point: only the delivery whose write applied it answers, so a slow creator
         // and a redelivery that took over from it never both answer.
         if (!await _sessions.TryMoveAsync(callId, CallState.Answering, _time.GetUtcNow(), null, cancellationToken: cancellationToken, decider: decider).ConfigureAwait(false))

@@ -3,6 +3,7 @@ using DvServerless.Functions.Tenants;
 using DvServerless.Adapters.Engines;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
+using DvServerless.Adapters.Storage;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Privacy;
@@ -246,11 +247,20 @@ public sealed partial class SipIncomingService
             worker = capacity.Worker;
         }
 
-        if (!decision.Accept)
+        // From here the decision is carried out, and storage is waited for as background work is, not given up at the
+        // request's budget: a 503 after the move to Answering landed would leave the call decided and not accepted (the
+        // redelivery takes it for another delivery's), and one after OpenAI was told of a reject would tell it again.
+        using (InteractiveStorageScope.Suspend())
         {
-            return await _answerer.RejectAsync(callId, call.CallId, decision, control, cancellationToken).ConfigureAwait(false);
+            return decision.Accept
+                ? await CommitAndAcceptAsync(call, callId, decider, worker, control, agentId, cancellationToken).ConfigureAwait(false)
+                : await _answerer.RejectAsync(callId, call.CallId, decision, control, cancellationToken).ConfigureAwait(false);
         }
+    }
 
+    private async Task<SipIncomingOutcome> CommitAndAcceptAsync(
+        SipIncomingCall call, string callId, string decider, string? worker, IRealtimeCallControl control, string? agentId, CancellationToken cancellationToken)
+    {
         // Ringing → Answering is the decision's commit point: only the delivery whose write applied it accepts, so a
         // slow decider and a redelivery that took over from it never both accept.
         if (!await _answerer.MoveAsync(callId, CallState.Answering, "accepting", s => s.Metadata[SipSessionMetadata.Decision] = "accept", decider).ConfigureAwait(false))

@@ -123,6 +123,50 @@ public sealed class StorageRequestBudgetTests
     }
 
     [Fact]
+    public async Task A_requests_work_past_its_point_of_no_return_waits_for_a_slow_storage_and_the_budget_applies_again_after_it()
+    {
+        // Slower than the budget, within the network timeout: a burst on one account.
+        var storage = new FakeStorageHandler { Behaviour = StorageBehaviour.Answer, Status = HttpStatusCode.OK, AnswerDelay = TimeSpan.FromSeconds(1.2) };
+        var client = Client(storage, new StorageOptions());
+        var sessions = client.GetBlobContainerClient("sessions");
+
+        var (beforeFailed, suspendedAnswered, afterFailed) = await InRequestAsync(async () =>
+        {
+            var before = await FailsAsync(() => sessions.ExistsAsync());
+            bool answered;
+            using (InteractiveStorageScope.Suspend())
+            {
+                // A webhook that committed to a call: a 503 now would leave it decided and not carried out.
+                Assert.False(InteractiveStorageScope.IsActive);
+                answered = (await sessions.ExistsAsync()).Value;
+            }
+
+            Assert.True(InteractiveStorageScope.IsActive);
+            var after = await FailsAsync(() => sessions.ExistsAsync());
+            return (before, answered, after);
+        });
+
+        Assert.True(beforeFailed, "the slow answer should be given up at the budget before the suspension");
+        Assert.True(suspendedAnswered);
+        // The request had given storage up; once its suspension ends, its operations are given up at once again.
+        Assert.True(afterFailed);
+        Assert.Equal(2, storage.Requests);
+    }
+
+    private static async Task<bool> FailsAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            await operation();
+            return false;
+        }
+        catch (Exception e) when (StorageUnavailability.IsUnavailable(e))
+        {
+            return true;
+        }
+    }
+
+    [Fact]
     public async Task Once_storage_is_held_as_out_requests_fail_at_once_without_reaching_it_then_a_trial_brings_them_back()
     {
         var time = new FakeTimeProvider();

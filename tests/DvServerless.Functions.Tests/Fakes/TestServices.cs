@@ -1,9 +1,11 @@
 using DvServerless.Testing;
 using DvServerless.Adapters.Acs;
+using DvServerless.Core.Calls;
 using DvServerless.Core.Hosting;
 using DvServerless.Core.Security;
 using DvServerless.Functions.Calls;
 using DvServerless.Functions.Hosting;
+using DvServerless.Functions.Tenants;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -34,9 +36,13 @@ public sealed class TestServices
 
     public AcsOptions AcsOptions { get; } = new();
 
-    public IncomingCallService IncomingCalls() => new(
-        Sessions, Acs, Tokens, Options.Create(Functions), Options.Create(MediaWorker), Options.Create(AcsOptions), Time,
-        NullLogger<IncomingCallService>.Instance);
+    /// <summary>
+    /// The incoming-call service on <see cref="Sessions"/>, or on <paramref name="sessions"/> (a wrapper of it), admitting
+    /// every call unless <paramref name="admission"/> says otherwise.
+    /// </summary>
+    public IncomingCallService IncomingCalls(ICallSessionStore? sessions = null, ICallAdmissionPolicy? admission = null) => new(
+        sessions ?? Sessions, Acs, Tokens, Options.Create(Functions), Options.Create(MediaWorker), Options.Create(AcsOptions), Time,
+        NullLogger<IncomingCallService>.Instance, admission);
 
     public CallEventsService CallEvents() => new(Sessions, Time, NullLogger<CallEventsService>.Instance);
 }

@@ -1,6 +1,7 @@
 using DvServerless.Testing;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
+using DvServerless.Adapters.Storage;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Functions.Sip;
@@ -248,6 +249,27 @@ public sealed class SipIncomingServiceTests
         Assert.Equal(SipIncomingResult.Duplicate, second.Result);
         Assert.Equal(SipIncomingResult.Accepted, (await first).Result);
         Assert.Equal(1, _control.Count("accept"));
+    }
+
+    [Fact]
+    public async Task A_delivery_carries_out_its_decision_with_storage_waited_for_not_given_up_at_the_request_budget()
+    {
+        var sessions = new ScopeRecordingSessionStore(_sessions);
+        var service = new SipIncomingService(sessions, _control, _worker, new SipRoutingPolicy(Options.Create(_routing)), new SipWebhookIdCache(_time),
+            Options.Create(_routing), new AgentOptions(), _time, NullLogger<SipIncomingService>.Instance);
+
+        SipIncomingOutcome outcome;
+        using (InteractiveStorageScope.Begin())
+        {
+            outcome = await service.HandleAsync(Call("wh_1"));
+        }
+
+        // The create may be given up (a 503 decides nothing). Past the move to Answering, a write given up at the budget
+        // would answer 503 with the call decided and not accepted, and the redelivery would find it decided and leave it.
+        Assert.Equal(SipIncomingResult.Accepted, outcome.Result);
+        Assert.Equal(("create", true), sessions.Writes.First());
+        Assert.All(sessions.Writes.Skip(1), write => Assert.Equal(("update", false), write));
+        Assert.True(sessions.Writes.Count >= 3, string.Join(", ", sessions.Writes));
     }
 
     [Fact]
