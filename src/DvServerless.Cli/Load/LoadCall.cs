@@ -263,16 +263,27 @@ public sealed class LoadCall
 
         var deliveries = string.Join(", ", result.IncomingCallDeliveries.Select(status => status?.ToString(CultureInfo.InvariantCulture) ?? "no answer"));
         string session;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            // The gateway's id for an ACS call is its correlation id (CallIdDerivation), so the session is found without a callback.
-            var stored = await _stack.Sessions.GetAsync(CallIdDerivation.FromValue(correlationId), cancellationToken).ConfigureAwait(false);
-            session = stored is null ? "no session"
-                : "session " + stored.State + (stored.History.Count > 0 && stored.History[^1].Reason is { } reason ? ": " + reason : string.Empty);
-        }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            session = "session unread: " + exception.GetType().Name;
+            try
+            {
+                // The gateway's id for an ACS call is its correlation id (CallIdDerivation), so the session is found without a callback.
+                var stored = await _stack.Sessions.GetAsync(CallIdDerivation.FromValue(correlationId), cancellationToken).ConfigureAwait(false);
+                session = stored is null ? "no session"
+                    : "session " + stored.State + (stored.History.Count > 0 && stored.History[^1].Reason is { } reason ? ": " + reason : string.Empty);
+                break;
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Storage that refused the call is likely still busy: a few tries, spaced, before giving the read up.
+                if (attempt == 5)
+                {
+                    session = "session unread: " + exception.GetType().Name;
+                    break;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return " (IncomingCall: " + deliveries + "; " + session + ")";
