@@ -204,12 +204,22 @@ public sealed class SipIncomingServiceTests
         Assert.Equal(CallState.Connected, (await _sessions.GetAsync(SipIncomingService.SessionIdFor(SipCallId)))!.State);
     }
 
-    [Fact]
-    public async Task A_delivery_whose_move_to_answering_landed_though_its_answer_was_lost_still_accepts_the_call()
+    [Theory]
+    [InlineData("create")]
+    [InlineData("move to Answering")]
+    public async Task A_delivery_whose_write_landed_though_its_answer_was_lost_still_accepts_the_call(string lostAnswer)
     {
-        // Storage stored Ringing → Answering but the answer timed out; its retry finds the move already made. Taken for
-        // another delivery's decision, the call was never accepted, and the 200 kept OpenAI from delivering it again.
-        _sessions.LoseNextUpdateAnswer = true;
+        // Storage stored the write but its answer timed out; the retry finds it already made. Taken for another delivery's,
+        // the create answered "another delivery is deciding" (the call waited for a redelivery and the take-over time),
+        // and the move left the call never accepted, with a 200 that kept OpenAI from delivering it again.
+        if (lostAnswer == "create")
+        {
+            _sessions.LoseNextCreateAnswer = true;
+        }
+        else
+        {
+            _sessions.LoseNextUpdateAnswer = true;
+        }
 
         var outcome = await _service.HandleAsync(Call("wh_1"));
 
@@ -218,19 +228,6 @@ public sealed class SipIncomingServiceTests
         Assert.Single(_worker.Attaches);
         Assert.Equal([CallState.Ringing, CallState.Answering, CallState.Connected],
             (await _sessions.GetAsync(outcome.CallId))!.History.Select(h => h.State));
-    }
-
-    [Fact]
-    public async Task A_delivery_whose_create_landed_though_its_answer_was_lost_still_accepts_the_call()
-    {
-        _sessions.LoseNextCreateAnswer = true;
-
-        var outcome = await _service.HandleAsync(Call("wh_1"));
-
-        // Without knowing its own create, the delivery answered "another delivery is deciding", and the call waited for
-        // OpenAI's redelivery and the take-over time.
-        Assert.Equal(SipIncomingResult.Accepted, outcome.Result);
-        Assert.Equal(1, _control.Count("accept"));
     }
 
     [Fact]
