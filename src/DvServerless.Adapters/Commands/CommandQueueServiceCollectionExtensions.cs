@@ -62,6 +62,7 @@ public static class CommandQueueServiceCollectionExtensions
         clientOptions.Retry.Delay = options.RetryDelay;
         clientOptions.Retry.MaxDelay = options.MaxRetryDelay;
         clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
+        clientOptions.Transport = StorageServiceCollectionExtensions.CreateTransport(options);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             var text = options.ConnectionString;

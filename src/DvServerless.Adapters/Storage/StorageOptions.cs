@@ -36,7 +36,8 @@ public sealed class StorageOptions
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
-    /// The most connections the app opens to the storage account at once (2–1,000); requests past it wait for a free one.
+    /// The most connections one storage client opens to the account at once (2–1,000): the Blob client and each Queue client
+    /// keep to it apart. Requests past it wait for a free one.
     /// A storage try that times out closes its connection and its retry opens another: in a burst of call set-ups on one
     /// Azurite process, unbounded, that churn filled Azurite's accept queue, and new connections then waited for TCP's
     /// retransmissions (1 s, then 3 s) before the server saw them. In Azure the limit keeps the app well within the

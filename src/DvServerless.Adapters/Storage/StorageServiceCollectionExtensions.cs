@@ -126,16 +126,24 @@ public static class StorageServiceCollectionExtensions
         clientOptions.Retry.Delay = options.RetryDelay;
         clientOptions.Retry.MaxDelay = options.MaxRetryDelay;
         clientOptions.Retry.NetworkTimeout = options.NetworkTimeout;
-        clientOptions.Transport = new HttpClientTransport(new SocketsHttpHandler
-        {
-            MaxConnectionsPerServer = options.MaxConnections,
-            // A storage account's front end can move (a failover, a scale unit change): reconnect now and then to follow DNS.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        });
+        clientOptions.Transport = CreateTransport(options);
         breaker ??= new StorageCircuitBreaker(options, TimeProvider.System, NullLogger<StorageCircuitBreaker>.Instance);
         clientOptions.AddPolicy(new StorageRequestBudgetPolicy(options, breaker), HttpPipelinePosition.PerRetry);
         return clientOptions;
     }
+
+    /// <summary>
+    /// A storage client's transport: at most <see cref="StorageOptions.MaxConnections"/> connections to the account, further
+    /// requests waiting for a free one. A try that times out closes its connection and its retry opens another; unbounded,
+    /// a burst of such tries fills the account's accept queue (seen on Azurite) and new connections wait for TCP's
+    /// retransmissions. Each client (Blob, each Queue client) has its own.
+    /// </summary>
+    internal static HttpClientTransport CreateTransport(StorageOptions options) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = options.MaxConnections,
+        // A storage account's front end can move (a failover, a scale unit change): reconnect now and then to follow DNS.
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    });
 
     private static bool UsesConfiguredAccount(StorageOptions options) =>
         string.IsNullOrWhiteSpace(options.ConnectionString)

@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs;
+using DvServerless.Adapters.Commands;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Records;
@@ -58,16 +59,30 @@ public sealed class StorageServiceCollectionExtensionsTests
     public async Task Requests_past_the_connection_limit_wait_for_a_connection_instead_of_opening_more()
     {
         using var stalled = new StalledStorage();
-        var client = StorageServiceCollectionExtensions.CreateServiceClient(new StorageOptions
-        {
-            ConnectionString = stalled.ConnectionString,
-            MaxConnections = 3,
-            MaxRetries = 0,
-            NetworkTimeout = TimeSpan.FromSeconds(30),
-        });
-        using var stop = new CancellationTokenSource();
+        var client = StorageServiceCollectionExtensions.CreateServiceClient(LimitedTo3(stalled.ConnectionString));
 
-        var requests = Enumerable.Range(0, 8).Select(i => client.GetBlobContainerClient("c" + i).ExistsAsync(stop.Token)).ToArray();
+        await AssertOnlyTheLimitReachesStorageAsync(stalled, (i, stop) => client.GetBlobContainerClient("c" + i).ExistsAsync(stop));
+    }
+
+    [Fact]
+    public async Task The_command_queues_client_keeps_to_the_same_connection_limit()
+    {
+        using var stalled = new StalledStorage();
+        var queueEndpoint = $"QueueEndpoint=http://127.0.0.1:{stalled.Port}/devstoreaccount1;";
+        var client = CommandQueueServiceCollectionExtensions.TryCreateQueueServiceClient(LimitedTo3(stalled.ConnectionString + queueEndpoint));
+        Assert.NotNull(client);
+
+        await AssertOnlyTheLimitReachesStorageAsync(stalled, (i, stop) => client.GetQueueClient("q" + i).ExistsAsync(stop));
+    }
+
+    private static StorageOptions LimitedTo3(string connectionString) =>
+        new() { ConnectionString = connectionString, MaxConnections = 3, MaxRetries = 0, NetworkTimeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>Sends 8 requests a stalled storage never answers: with a limit of 3, only 3 arrive.</summary>
+    private static async Task AssertOnlyTheLimitReachesStorageAsync<T>(StalledStorage stalled, Func<int, CancellationToken, Task<T>> request)
+    {
+        using var stop = new CancellationTokenSource();
+        var requests = Enumerable.Range(0, 8).Select(i => request(i, stop.Token)).ToArray();
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (stalled.Requests < 3 && DateTime.UtcNow < deadline)
         {
@@ -78,7 +93,7 @@ public sealed class StorageServiceCollectionExtensionsTests
         await Task.Delay(500);
         Assert.Equal(3, stalled.Requests);
         await stop.CancelAsync();
-        await Task.WhenAll(requests.Select(request => request.ContinueWith(_ => { }, TaskScheduler.Default)));
+        await Task.WhenAll(requests.Select(r => r.ContinueWith(_ => { }, TaskScheduler.Default)));
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> values)
