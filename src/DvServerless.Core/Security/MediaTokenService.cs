@@ -9,10 +9,12 @@ namespace DvServerless.Core.Security;
 /// <summary>
 /// Mints and checks the short-lived per-call tokens that admit a media WebSocket to the worker.
 /// A token is <c>base64url(payload).base64url(HMAC-SHA256(key, payload))</c>, the payload being
-/// <c>{"cid":callId,"exp":unixSeconds,"jti":random,"p":purpose,"sub":boundId?}</c>. The Functions app mints it (into the
+/// <c>{"cid":callId,"exp":unixSeconds,"jti":random,"p":purpose,"sub":boundId?,"t":tenant?,"a":agent?}</c>. The Functions app mints it (into the
 /// ACS <c>transportUrl</c>, a SIP attach request, a browser session); the worker checks it, and its purpose, before it acts:
 /// a token minted for one use is refused for any other. A SIP attach token is also bound to the OpenAI SIP call id
 /// (<c>sub</c>), so it attaches that SIP call and no other. The token id (<c>jti</c>) lets the worker use a token once.
+/// An ACS media token also carries who the call belongs to (<see cref="MediaTokenCall"/>: tenant <c>t</c>, agent <c>a</c>),
+/// signed like the rest, so the worker runs the right agent for the right tenant when it cannot read the call's session.
 /// </summary>
 public sealed class MediaTokenService
 {
@@ -53,12 +55,24 @@ public sealed class MediaTokenService
     /// Mints a token for <paramref name="callId"/> and <paramref name="purpose"/> that is also bound to
     /// <paramref name="boundTo"/> (the OpenAI SIP call id of a SIP attach), valid for <paramref name="lifetime"/>.
     /// </summary>
-    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, string? boundTo)
+    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, string? boundTo) =>
+        Issue(callId, lifetime, purpose, boundTo, call: default);
+
+    /// <summary>
+    /// Mints a token for <paramref name="callId"/> and <paramref name="purpose"/> that also carries <paramref name="call"/>
+    /// (its tenant and agent), valid for <paramref name="lifetime"/>.
+    /// </summary>
+    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, MediaTokenCall call) =>
+        Issue(callId, lifetime, purpose, boundTo: null, call);
+
+    private string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, string? boundTo, MediaTokenCall call)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         var expires = _time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
         var payload = JsonSerializer.SerializeToUtf8Bytes(
-            new TokenPayload(callId, expires, Convert.ToHexString(RandomNumberGenerator.GetBytes(12)), Code(purpose), boundTo), SerializerOptions);
+            new TokenPayload(callId, expires, Convert.ToHexString(RandomNumberGenerator.GetBytes(12)), Code(purpose), boundTo, NullIfEmpty(call.TenantId),
+                NullIfEmpty(call.AgentId)),
+            SerializerOptions);
         var signature = HMACSHA256.HashData(_key, payload);
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(signature);
     }
@@ -137,8 +151,10 @@ public sealed class MediaTokenService
             return new(MediaTokenStatus.WrongCall, claims.cid, expiresAt);
         }
 
-        return new(MediaTokenStatus.Valid, claims.cid, expiresAt, claims.jti);
+        return new(MediaTokenStatus.Valid, claims.cid, expiresAt, claims.jti) { Call = new MediaTokenCall(claims.t, claims.a) };
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
     private static string Code(MediaTokenPurpose purpose) => purpose switch
     {
@@ -152,6 +168,6 @@ public sealed class MediaTokenService
 
     // Short names keep the token short: it travels in a URL query string.
 #pragma warning disable IDE1006
-    private sealed record TokenPayload(string cid, long exp, string jti, string? p, string? sub = null);
+    private sealed record TokenPayload(string cid, long exp, string jti, string? p, string? sub = null, string? t = null, string? a = null);
 #pragma warning restore IDE1006
 }

@@ -24,4 +24,15 @@ public readonly record struct MediaTokenValidation(MediaTokenStatus Status, stri
 {
     /// <summary>True when <see cref="Status"/> is <see cref="MediaTokenStatus.Valid"/>.</summary>
     public bool IsValid => Status == MediaTokenStatus.Valid;
+
+    /// <summary>Who the call belongs to, as the token says; set only when the token is valid, empty when it says nothing.</summary>
+    public MediaTokenCall Call { get; init; }
 }
+
+/// <summary>
+/// Who a call belongs to, carried in its ACS media token: what the worker needs to run the call as its session says
+/// when it cannot read the session (storage slow or out as media connects).
+/// </summary>
+/// <param name="TenantId">The owning tenant; null without tenants.</param>
+/// <param name="AgentId">The named agent the call runs (<c>Agents:{id}</c>); null for the default agent.</param>
+public readonly record struct MediaTokenCall(string? TenantId, string? AgentId);

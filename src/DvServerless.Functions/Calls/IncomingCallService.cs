@@ -162,12 +162,12 @@ public sealed partial class IncomingCallService
         using (InteractiveStorageScope.Suspend())
         {
             return admission.Admitted
-                ? await CommitAndAnswerAsync(notification, callId, decider, cancellationToken).ConfigureAwait(false)
+                ? await CommitAndAnswerAsync(notification, callId, decider, new MediaTokenCall(admission.TenantId, agentId), cancellationToken).ConfigureAwait(false)
                 : await RejectForCapacityAsync(callId, notification, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task<IncomingCallOutcome> CommitAndAnswerAsync(IncomingCallNotification notification, string callId, string decider,
+    private async Task<IncomingCallOutcome> CommitAndAnswerAsync(IncomingCallNotification notification, string callId, string decider, MediaTokenCall call,
         CancellationToken cancellationToken)
     {
         // Ringing → Answering is the commit point: only the delivery whose write applied it answers, so a slow creator
@@ -184,7 +184,7 @@ public sealed partial class IncomingCallService
             connection = await _acs.AnswerCallAsync(
                 new AnswerCallRequest(notification.IncomingCallContext, BuildCallbackUri(callId))
                 {
-                    MediaTransportUrl = BuildMediaTransportUrl(callId),
+                    MediaTransportUrl = BuildMediaTransportUrl(callId, call),
                     AudioFormat = _answer.AudioFormat,
                     // Keys the caller presses arrive on the media socket (DtmfData) for the agent to act on.
                     EnableDtmfTones = true,
@@ -252,8 +252,11 @@ public sealed partial class IncomingCallService
         return builder.Uri;
     }
 
-    /// <summary><c>ws(s)://{MediaWorker host}/media/acs?callId={callId}&amp;token={token}</c>, on the call's worker of the <see cref="MediaWorkerPool"/>.</summary>
-    public Uri BuildMediaTransportUrl(string callId)
+    /// <summary>
+    /// <c>ws(s)://{MediaWorker host}/media/acs?callId={callId}&amp;token={token}</c>, on the call's worker of the
+    /// <see cref="MediaWorkerPool"/>; the token carries <paramref name="call"/> (its tenant and agent).
+    /// </summary>
+    public Uri BuildMediaTransportUrl(string callId, MediaTokenCall call = default)
     {
         var worker = _workers.For(callId);
         var builder = new UriBuilder(worker)
@@ -266,7 +269,7 @@ public sealed partial class IncomingCallService
         }
 
         builder.Path = builder.Path.TrimEnd('/') + "/media/acs";
-        var token = _tokens.Issue(callId, _mediaWorker.TokenLifetime, MediaTokenPurpose.AcsMedia);
+        var token = _tokens.Issue(callId, _mediaWorker.TokenLifetime, MediaTokenPurpose.AcsMedia, call);
         builder.Query = "callId=" + Uri.EscapeDataString(callId) + "&token=" + Uri.EscapeDataString(token);
         builder.Fragment = string.Empty;
         return builder.Uri;

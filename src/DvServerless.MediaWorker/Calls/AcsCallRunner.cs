@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
+using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Hosting;
 using DvServerless.MediaWorker.Legs;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,16 +27,19 @@ public sealed partial class AcsCallRunner
         _logger = _services.Loggers.CreateLogger<AcsCallRunner>();
     }
 
-    /// <summary>Runs the call <paramref name="callId"/> on <paramref name="socket"/> until it ends.</summary>
-    public async Task<CallEndReason> RunAsync(WebSocket socket, string callId, CancellationToken cancellationToken) =>
-        await _services.RunRegisteredAsync(callId, stop => RunRegisteredAsync(socket, callId, stop), cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Runs the call <paramref name="callId"/> on <paramref name="socket"/> until it ends; <paramref name="token"/> is who the
+    /// call belongs to as its media token says, for when its session cannot be read.
+    /// </summary>
+    public async Task<CallEndReason> RunAsync(WebSocket socket, string callId, MediaTokenCall token, CancellationToken cancellationToken) =>
+        await _services.RunRegisteredAsync(callId, stop => RunRegisteredAsync(socket, callId, token, stop), cancellationToken).ConfigureAwait(false);
 
-    private async Task<CallEndReason> RunRegisteredAsync(WebSocket socket, string callId, CancellationToken stop)
+    private async Task<CallEndReason> RunRegisteredAsync(WebSocket socket, string callId, MediaTokenCall token, CancellationToken stop)
     {
         var leg = new AcsMediaLeg(socket, _services.Options.ParseAcsAudioFormat() ?? Core.Audio.AudioFormat.Pcm24k, callId,
             _services.Loggers.CreateLogger<AcsMediaLeg>());
         // The session names the agent the called number routes to (Agents:{id}:PhoneNumbers); none runs the default agent.
-        var call = await ContextOfAsync(callId, stop).ConfigureAwait(false);
+        var call = await ContextOfAsync(callId, token, stop).ConfigureAwait(false);
         var agent = _services.AgentFor(callId, call.AgentId);
         IConversationEngine engine;
         try
@@ -62,13 +66,15 @@ public sealed partial class AcsCallRunner
 
     /// <summary>
     /// Who the call belongs to, from its session document (the tenant, the parties, the trace it is part of). A slow or
-    /// missing store must not hold the caller's audio: after a short budget the call runs unlabelled.
+    /// missing store must not hold the caller's audio: after a short budget the call runs with what its media token says
+    /// (the tenant and the agent, signed by the Functions app when it answered), without the parties and the trace.
     /// </summary>
-    private async Task<CallContext> ContextOfAsync(string callId, CancellationToken stop)
+    private async Task<CallContext> ContextOfAsync(string callId, MediaTokenCall token, CancellationToken stop)
     {
+        var fromToken = new CallContext(callId, CallChannel.Acs, token.TenantId, AgentId: token.AgentId);
         if (_sessions is null)
         {
-            return new CallContext(callId, CallChannel.Acs);
+            return fromToken;
         }
 
         try
@@ -76,17 +82,18 @@ public sealed partial class AcsCallRunner
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(stop);
             budget.CancelAfter(SessionReadBudget);
             var session = await _sessions.GetAsync(callId, budget.Token).ConfigureAwait(false);
-            return session is null ? new CallContext(callId, CallChannel.Acs) : CallContext.Of(session);
+            return session is null ? fromToken : CallContext.Of(session);
         }
         catch (Exception ex) when (!stop.IsCancellationRequested)
         {
-            LogSessionUnread(ex, callId);
-            return new CallContext(callId, CallChannel.Acs);
+            LogSessionUnread(ex, callId, token.TenantId ?? "none", token.AgentId ?? "the default");
+            return fromToken;
         }
     }
 
-    [LoggerMessage(EventId = 3402, Level = LogLevel.Warning, Message = "Call {CallId}: its session could not be read; the call runs without its tenant's labels, on the default agent")]
-    private partial void LogSessionUnread(Exception exception, string callId);
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Warning,
+        Message = "Call {CallId}: its session could not be read; the call runs as its media token says (tenant {TenantId}, agent {AgentId}), without its parties")]
+    private partial void LogSessionUnread(Exception exception, string callId, string tenantId, string agentId);
 
     [LoggerMessage(EventId = 3401, Level = LogLevel.Error, Message = "Call {CallId}: the engine could not be created")]
     private partial void LogEngineUnavailable(Exception exception, string callId);

@@ -29,6 +29,25 @@ public sealed class MediaTokenServiceTests
     }
 
     [Fact]
+    public void A_token_carries_its_calls_tenant_and_agent_signed_and_a_plain_one_carries_none()
+    {
+        var service = Service();
+        var token = service.Issue("call-1", TimeSpan.FromMinutes(2), MediaTokenPurpose.AcsMedia, new MediaTokenCall("tenant-a", "sales"));
+
+        Assert.Equal(new MediaTokenCall("tenant-a", "sales"), service.Validate(token, MediaTokenPurpose.AcsMedia, "call-1").Call);
+        Assert.Equal(default, service.Validate(service.Issue("call-1", TimeSpan.FromMinutes(2), MediaTokenPurpose.AcsMedia), MediaTokenPurpose.AcsMedia).Call);
+
+        // Another tenant written into the payload breaks the signature: the worker never runs a call as a tenant the
+        // Functions app did not name.
+        var payload = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.AsSpan(0, token.IndexOf('.'))));
+        Assert.Contains("\"t\":\"tenant-a\"", payload, StringComparison.Ordinal);
+        var forged = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.Replace("tenant-a", "tenant-b", StringComparison.Ordinal))) + token[token.IndexOf('.')..];
+        var refused = service.Validate(forged, MediaTokenPurpose.AcsMedia, "call-1");
+        Assert.Equal(MediaTokenStatus.Invalid, refused.Status);
+        Assert.Equal(default, refused.Call);
+    }
+
+    [Fact]
     public void A_token_expires_exactly_at_its_lifetime()
     {
         var service = Service();

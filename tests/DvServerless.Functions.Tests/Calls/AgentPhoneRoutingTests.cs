@@ -1,5 +1,6 @@
 using System.Net;
 using DvServerless.Core.Calls;
+using DvServerless.Core.Security;
 using DvServerless.Functions.Tests.Endpoints;
 using DvServerless.Functions.Tests.Fakes;
 using DvServerless.Testing;
@@ -34,9 +35,14 @@ public sealed class AgentPhoneRoutingTests
         using var response = await host.Client.SendAsync(IncomingCallEndpointTests.Post(Route, IncomingCallSamples.EventGridDelivery(), "Notification"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Single(host.Services.Acs.Answers);
+        var answer = Assert.Single(host.Services.Acs.Answers);
         var session = (await host.Services.Sessions.GetAsync(IncomingCallSamples.CorrelationId))!;
         Assert.Equal("sales", CallSessionAgent.Of(session));
+        // The media token says so too, signed: the worker runs the agent even when it cannot read the session.
+        var token = System.Web.HttpUtility.ParseQueryString(answer.MediaTransportUrl!.Query)["token"];
+        var validation = host.Services.Tokens.Validate(token, MediaTokenPurpose.AcsMedia, IncomingCallSamples.CorrelationId);
+        Assert.True(validation.IsValid);
+        Assert.Equal(new MediaTokenCall(null, "sales"), validation.Call);
         Assert.Contains(logs.Messages, m => m.Contains("runs agent 'sales'", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Messages, m => m.Contains("8005550199", StringComparison.Ordinal));
     }

@@ -37,6 +37,21 @@ public sealed class IncomingCallServiceTests
     }
 
     [Fact]
+    public async Task The_media_token_names_the_calls_tenant_signed_so_the_worker_knows_it_without_the_session()
+    {
+        var services = new TestServices();
+        var service = services.IncomingCalls(admission: new FixedAdmissionPolicy(new IncomingCallAdmission("tenant-1", true, 0, 5)));
+
+        var outcome = await service.HandleAsync(IncomingCallSamples.Notification());
+
+        var url = Assert.Single(services.Acs.Answers).MediaTransportUrl!;
+        var validation = services.Tokens.Validate(System.Web.HttpUtility.ParseQueryString(url.Query)["token"], MediaTokenPurpose.AcsMedia, outcome.CallId);
+        Assert.True(validation.IsValid);
+        Assert.Equal(new MediaTokenCall("tenant-1", null), validation.Call);
+        Assert.Equal("tenant-1", (await services.Sessions.GetAsync(outcome.CallId))!.TenantId);
+    }
+
+    [Fact]
     public async Task A_redelivered_event_is_not_answered_again()
     {
         var services = new TestServices();
@@ -162,7 +177,8 @@ public sealed class IncomingCallServiceTests
     {
         var services = new TestServices();
         var sessions = new ScopeRecordingSessionStore(services.Sessions);
-        var service = services.IncomingCalls(sessions, new RefuseAllCallsPolicy());
+        // The tenant is at its limit.
+        var service = services.IncomingCalls(sessions, new FixedAdmissionPolicy(new IncomingCallAdmission("tenant-1", false, 5, 5)));
 
         IncomingCallOutcome outcome;
         using (InteractiveStorageScope.Begin())
@@ -322,13 +338,13 @@ public sealed class IncomingCallServiceTests
         Assert.Equal("conn-1", session.CallConnectionId);
     }
 
-    /// <summary>Every call finds its tenant at its limit.</summary>
-    private sealed class RefuseAllCallsPolicy : ICallAdmissionPolicy
+    /// <summary>Every call gets the same admission.</summary>
+    private sealed class FixedAdmissionPolicy(IncomingCallAdmission admission) : ICallAdmissionPolicy
     {
         public ValueTask<IncomingCallAdmission> AdmitAsync(string? calledParty, string? callId = null, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(new IncomingCallAdmission("tenant-1", false, 5, 5));
+            ValueTask.FromResult(admission);
 
         public ValueTask<IncomingCallAdmission> AdmitTenantAsync(string? tenantId, string? callId = null, CancellationToken cancellationToken = default) =>
-            AdmitAsync(null, callId, cancellationToken);
+            ValueTask.FromResult(admission);
     }
 }

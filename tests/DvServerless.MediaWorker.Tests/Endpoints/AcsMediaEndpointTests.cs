@@ -25,7 +25,8 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private string Token(string callId) => _server.App.Services.GetRequiredService<MediaTokenService>().Issue(callId, TimeSpan.FromMinutes(5), MediaTokenPurpose.AcsMedia);
+    private string Token(string callId, MediaTokenCall call = default) =>
+        _server.App.Services.GetRequiredService<MediaTokenService>().Issue(callId, TimeSpan.FromMinutes(5), MediaTokenPurpose.AcsMedia, call);
 
     private async Task<HttpStatusCode> UpgradeStatusAsync(string query)
     {
@@ -42,11 +43,11 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
         }
     }
 
-    private async Task<ClientWebSocket> ConnectAsync(string callId)
+    private async Task<ClientWebSocket> ConnectAsync(string callId, MediaTokenCall call = default)
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("x-ms-call-connection-id", "conn-123");
-        await socket.ConnectAsync(_server.WebSocketUri($"callId={callId}&token={Token(callId)}"), CancellationToken.None);
+        await socket.ConnectAsync(_server.WebSocketUri($"callId={callId}&token={Token(callId, call)}"), CancellationToken.None);
         return socket;
     }
 
@@ -201,6 +202,25 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
         {
             Assert.Empty(unknown);
         }
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_call_whose_session_cannot_be_read_runs_the_agent_and_tenant_its_media_token_names()
+    {
+        // No session document (storage lost it, or could not answer in time): the signed token still says whose call it is.
+        using var socket = await ConnectAsync("call-unread", new MediaTokenCall("tenant-a", "sales"));
+        await SendTextAsync(socket, """{"kind":"AudioMetadata","audioMetadata":{"subscriptionId":"7e4a6b2c-1111-4c3e-9d7f-0a1b2c3d4e5f","encoding":"PCM","sampleRate":24000,"channels":1,"length":960}}""");
+        await WaitForEngineAsync();
+
+        Assert.Equal("You sell things.", Assert.Single(_server.Engines.Agents).Instructions);
+        var live = _server.App.Services.GetRequiredService<DvServerless.MediaWorker.Calls.LiveCalls>();
+        for (var i = 0; i < 500 && live.Find("call-unread") is null; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(("tenant-a", "sales"), (live.Find("call-unread")?.TenantId, live.Find("call-unread")?.AgentId));
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
     }
 
