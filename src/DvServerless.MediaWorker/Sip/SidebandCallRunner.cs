@@ -138,7 +138,23 @@ public sealed partial class SidebandCallRunner
         {
             // The call lives in the project whose webhook announced it, and runs the agent it was accepted with; the
             // Functions app recorded both on the session.
-            var session = await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
+            CallSession? session;
+            try
+            {
+                session = await _sessions.GetAsync(callId, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Past the store's retries. Without the session the sideband knows neither the call's agent nor its project,
+                // so it cannot steer the call: end it (through the worker's own project) rather than leave the caller with
+                // an agent nobody manages, no tools, no record and no time limit.
+                LogAttachFailed(callId, "its session could not be read: " + ex.Message);
+                await control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
+                endReason = "sideband failed: the session could not be read";
+                final = CallState.Failed;
+                return;
+            }
+
             var chosen = AgentOf(callId, session is null ? null : CallSessionAgent.Of(session));
             var agent = new AgentOptions
             {

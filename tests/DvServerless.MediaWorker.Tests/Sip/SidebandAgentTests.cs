@@ -32,7 +32,7 @@ public sealed class SidebandAgentTests : IAsyncLifetime
     // The worker's one event id for "the session names an agent this worker does not know" (CallRunnerServices).
     private const int UnknownAgentEventId = 9453;
 
-    private readonly InMemoryCallSessionStore _sessions = new();
+    private readonly ReadFailingSessionStore _sessions = new();
     private readonly CapturingLoggerProvider _logs = new();
     private readonly EventIdLoggerProvider _events = new();
     private readonly ActiveCalls _calls = new();
@@ -128,6 +128,28 @@ public sealed class SidebandAgentTests : IAsyncLifetime
         Assert.DoesNotContain(_logs.Messages, m => m.Contains("runs agent", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_sideband_that_cannot_read_its_session_hangs_the_call_up_rather_than_leave_it_unmanaged()
+    {
+        // The Functions app recorded and accepted the call; then storage stops answering the worker's reads.
+        _sessions.FailReads = true;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var result = await _simulator.PlaceSipCallAsync(new SipCallRequest
+        {
+            WebhookUrl = _webhookUrl,
+            CallerStartDelay = TimeSpan.Zero,
+            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(10),
+            MaxCallDuration = TimeSpan.FromSeconds(20),
+        }, timeout.Token);
+
+        // Before, the sideband failed without a word to OpenAI: the accepted agent talked on with nobody steering it.
+        Assert.Equal(1, result.AcceptCount);
+        Assert.Equal(SipCallEnd.AppHungUp, result.End);
+        Assert.Equal(0, result.SidebandCount);
+        Assert.Contains(_logs.Messages, m => m.Contains("the sideband did not attach (its session could not be read", StringComparison.Ordinal));
+    }
+
     private async Task<(string Greeting, CallState State)> PlaceCallAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -171,5 +193,21 @@ public sealed class SidebandAgentTests : IAsyncLifetime
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
                 logged.Enqueue((logLevel, eventId.Id, formatter(state, exception)));
         }
+    }
+
+    /// <summary>The in-memory store, whose reads fail (as past the storage client's retries) while <see cref="FailReads"/> is set.</summary>
+    private sealed class ReadFailingSessionStore : ICallSessionStore
+    {
+        private readonly InMemoryCallSessionStore _inner = new();
+
+        public bool FailReads { get; set; }
+
+        public Task<bool> TryCreateAsync(CallSession session, CancellationToken cancellationToken = default) => _inner.TryCreateAsync(session, cancellationToken);
+
+        public Task<CallSession?> GetAsync(string callId, CancellationToken cancellationToken = default) =>
+            FailReads ? Task.FromException<CallSession?>(new TimeoutException("storage did not answer")) : _inner.GetAsync(callId, cancellationToken);
+
+        public Task<CallSession?> UpdateAsync(string callId, Func<CallSession, bool> mutate, CancellationToken cancellationToken = default) =>
+            _inner.UpdateAsync(callId, mutate, cancellationToken);
     }
 }
