@@ -158,12 +158,14 @@ public sealed partial class IncomingCallService
 
         // From here the decision is carried out, and storage is waited for as background work is, not given up at the
         // request's budget: a 503 after the move to Answering landed would leave the call decided and unanswered (the
-        // redelivery takes it for another delivery's), and one after a reject would leave the session ringing.
+        // redelivery takes it for another delivery's), and one after a reject would leave the session ringing. Nor is it
+        // tied to the request: Event Grid giving up on the delivery must not stop an answer half way (the ACS client's
+        // own timeouts bound it).
         using (InteractiveStorageScope.Suspend())
         {
             return admission.Admitted
-                ? await CommitAndAnswerAsync(notification, callId, decider, new MediaTokenCall(admission.TenantId, agentId), cancellationToken).ConfigureAwait(false)
-                : await RejectForCapacityAsync(callId, notification, cancellationToken).ConfigureAwait(false);
+                ? await CommitAndAnswerAsync(notification, callId, decider, new MediaTokenCall(admission.TenantId, agentId), CancellationToken.None).ConfigureAwait(false)
+                : await RejectForCapacityAsync(callId, notification, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

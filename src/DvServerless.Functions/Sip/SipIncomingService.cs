@@ -249,12 +249,14 @@ public sealed partial class SipIncomingService
 
         // From here the decision is carried out, and storage is waited for as background work is, not given up at the
         // request's budget: a 503 after the move to Answering landed would leave the call decided and not accepted (the
-        // redelivery takes it for another delivery's), and one after OpenAI was told of a reject would tell it again.
+        // redelivery takes it for another delivery's), and one after OpenAI was told of a reject would tell it again. Nor
+        // is it tied to the request: OpenAI giving up on the webhook must not stop an accept half way (the call-control
+        // client's own timeouts bound it).
         using (InteractiveStorageScope.Suspend())
         {
             return decision.Accept
-                ? await CommitAndAcceptAsync(call, callId, decider, worker, control, agentId, cancellationToken).ConfigureAwait(false)
-                : await _answerer.RejectAsync(callId, call.CallId, decision, control, cancellationToken).ConfigureAwait(false);
+                ? await CommitAndAcceptAsync(call, callId, decider, worker, control, agentId, CancellationToken.None).ConfigureAwait(false)
+                : await _answerer.RejectAsync(callId, call.CallId, decision, control, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

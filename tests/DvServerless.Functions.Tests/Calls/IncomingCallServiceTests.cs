@@ -173,6 +173,29 @@ public sealed class IncomingCallServiceTests
     }
 
     [Fact]
+    public async Task A_delivery_whose_request_is_given_up_after_the_commit_still_answers_and_records_the_call()
+    {
+        var services = new TestServices();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        services.Acs.HoldAnswersUntil = release.Task;
+        using var request = new CancellationTokenSource();
+
+        var delivery = services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification(), request.Token);
+        while (services.Acs.Answers.IsEmpty)
+        {
+            await Task.Yield();
+        }
+
+        // Event Grid stops waiting (its timeout) while ACS is still answering: the call is decided, so it is answered.
+        await request.CancelAsync();
+        release.SetResult();
+        var outcome = await delivery;
+
+        Assert.Equal(IncomingCallResult.Answered, outcome.Result);
+        Assert.Equal("conn-1", (await services.Sessions.GetAsync(outcome.CallId))!.CallConnectionId);
+    }
+
+    [Fact]
     public async Task A_capacity_reject_is_recorded_with_storage_waited_for()
     {
         var services = new TestServices();

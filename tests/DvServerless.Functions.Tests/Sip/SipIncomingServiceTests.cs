@@ -270,6 +270,25 @@ public sealed class SipIncomingServiceTests
     }
 
     [Fact]
+    public async Task A_delivery_whose_webhook_request_is_given_up_during_the_accept_still_accepts_and_attaches()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _control.AcceptGate = release.Task;
+        using var request = new CancellationTokenSource();
+
+        var delivery = _service.HandleAsync(Call("wh_1"), request.Token);
+        await WaitUntilAsync(() => _control.Count("accept") == 1);
+        // OpenAI stops waiting for the webhook's answer while the accept is in flight: the call is decided, so it goes on.
+        await request.CancelAsync();
+        release.SetResult();
+        var outcome = await delivery;
+
+        Assert.Equal(SipIncomingResult.Accepted, outcome.Result);
+        Assert.Single(_worker.Attaches);
+        Assert.Equal(CallState.Connected, (await _sessions.GetAsync(outcome.CallId))!.State);
+    }
+
+    [Fact]
     public async Task A_decided_call_is_never_taken_over_however_late_the_redelivery()
     {
         _control.AcceptResult = new RealtimeCallControlResult(RealtimeCallControlOutcome.Failed, 500, "upstream", 3);
