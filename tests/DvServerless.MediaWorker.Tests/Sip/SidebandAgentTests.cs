@@ -135,13 +135,8 @@ public sealed class SidebandAgentTests : IAsyncLifetime
         _sessions.FailReads = true;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        var result = await _simulator.PlaceSipCallAsync(new SipCallRequest
-        {
-            WebhookUrl = _webhookUrl,
-            CallerStartDelay = TimeSpan.Zero,
-            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(10),
-            MaxCallDuration = TimeSpan.FromSeconds(20),
-        }, timeout.Token);
+        // A caller who would wait 10 s for a word: the call ends before that only if the app hangs up.
+        var result = await PlaceSipCallAsync(TimeSpan.FromSeconds(10), timeout.Token);
 
         // Before, the sideband failed without a word to OpenAI: the accepted agent talked on with nobody steering it.
         Assert.Equal(1, result.AcceptCount);
@@ -153,14 +148,8 @@ public sealed class SidebandAgentTests : IAsyncLifetime
     private async Task<(string Greeting, CallState State)> PlaceCallAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var result = await _simulator.PlaceSipCallAsync(new SipCallRequest
-        {
-            WebhookUrl = _webhookUrl,
-            CallerStartDelay = TimeSpan.Zero,
-            // The silent caller's quiet clock starts at attach: it must outlast the sideband's greeting request on a busy machine.
-            HangUpAfterAgentQuiet = TimeSpan.FromSeconds(2),
-            MaxCallDuration = TimeSpan.FromSeconds(20),
-        }, timeout.Token);
+        // The silent caller's quiet clock starts at attach: it must outlast the sideband's greeting request on a busy machine.
+        var result = await PlaceSipCallAsync(TimeSpan.FromSeconds(2), timeout.Token);
         Assert.Equal(1, result.AcceptCount);
         Assert.Equal(1, result.SidebandCount);
         var callId = "call-" + result.CallId;
@@ -172,6 +161,15 @@ public sealed class SidebandAgentTests : IAsyncLifetime
         var greeting = Assert.Single(result.Responses);
         return (greeting.Text, (await _sessions.GetAsync(callId, timeout.Token))!.State);
     }
+
+    private Task<SipCallResult> PlaceSipCallAsync(TimeSpan hangUpAfterAgentQuiet, CancellationToken cancellationToken) =>
+        _simulator.PlaceSipCallAsync(new SipCallRequest
+        {
+            WebhookUrl = _webhookUrl,
+            CallerStartDelay = TimeSpan.Zero,
+            HangUpAfterAgentQuiet = hangUpAfterAgentQuiet,
+            MaxCallDuration = TimeSpan.FromSeconds(20),
+        }, cancellationToken);
 
     /// <summary>Keeps each line with its level and event id, which <see cref="CapturingLoggerProvider"/> leaves out.</summary>
     private sealed class EventIdLoggerProvider : ILoggerProvider
