@@ -191,6 +191,8 @@ public sealed class LoadCall
 
     private static readonly TimeSpan MaxSessionPollInterval = TimeSpan.FromSeconds(2);
 
+    private static readonly TimeSpan NeverAnsweredReadTime = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Reads the session until it is final, for up to <see cref="SessionSettleTime"/>: with hundreds of calls hanging up
     /// together the Functions app works through a queue of CallDisconnected callbacks. The reads start 250 ms apart and
@@ -199,9 +201,17 @@ public sealed class LoadCall
     /// fails (one Azurite process answering hundreds of calls' end-of-call writes can time out a read three times in a row)
     /// is tried again until then: the harness measures the gateway, and its own read failing says nothing about the call.
     /// </summary>
-    private async Task<(CallSession? Session, Exception? ReadError)> WaitForFinalSessionAsync(string callId, CancellationToken cancellationToken)
+    private Task<(CallSession? Session, Exception? ReadError)> WaitForFinalSessionAsync(string callId, CancellationToken cancellationToken) =>
+        ReadSessionAsync(callId, session => session is not null && CallStateMachine.IsFinal(session.State), SessionSettleTime, cancellationToken);
+
+    /// <summary>
+    /// Reads the session until <paramref name="done"/> holds for a read that succeeded, or <paramref name="within"/> has
+    /// passed; the last read and, when it failed, why. The reads back off as <see cref="WaitForFinalSessionAsync"/> says.
+    /// </summary>
+    private async Task<(CallSession? Session, Exception? ReadError)> ReadSessionAsync(string callId, Func<CallSession?, bool> done, TimeSpan within,
+        CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + SessionSettleTime;
+        var deadline = DateTime.UtcNow + within;
         var interval = TimeSpan.FromMilliseconds(250);
         while (true)
         {
@@ -216,7 +226,7 @@ public sealed class LoadCall
                 readError = exception;
             }
 
-            if ((session is not null && CallStateMachine.IsFinal(session.State)) || DateTime.UtcNow >= deadline)
+            if ((readError is null && done(session)) || DateTime.UtcNow >= deadline)
             {
                 return (session, readError);
             }
@@ -262,30 +272,13 @@ public sealed class LoadCall
         }
 
         var deliveries = string.Join(", ", result.IncomingCallDeliveries.Select(status => status?.ToString(CultureInfo.InvariantCulture) ?? "no answer"));
-        string session;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                // The gateway's id for an ACS call is its correlation id (CallIdDerivation), so the session is found without a callback.
-                var stored = await _stack.Sessions.GetAsync(CallIdDerivation.FromValue(correlationId), cancellationToken).ConfigureAwait(false);
-                session = stored is null ? "no session"
-                    : "session " + stored.State + (stored.History.Count > 0 && stored.History[^1].Reason is { } reason ? ": " + reason : string.Empty);
-                break;
-            }
-            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Storage that refused the call is likely still busy: a few tries, spaced, before giving the read up.
-                if (attempt == 5)
-                {
-                    session = "session unread: " + exception.GetType().Name;
-                    break;
-                }
-
-                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
-            }
-        }
-
+        // The gateway's id for an ACS call is its correlation id (CallIdDerivation), so the session is found without a
+        // callback. Storage that refused the call is likely still busy: any answer will do, tried for a while.
+        var (stored, readError) = await ReadSessionAsync(CallIdDerivation.FromValue(correlationId), _ => true, NeverAnsweredReadTime, cancellationToken)
+            .ConfigureAwait(false);
+        var session = readError is not null ? "session unread: " + readError.GetType().Name
+            : stored is null ? "no session"
+            : "session " + stored.State + (stored.History.Count > 0 && stored.History[^1].Reason is { } reason ? ": " + reason : string.Empty);
         return " (IncomingCall: " + deliveries + "; " + session + ")";
     }
 
