@@ -134,6 +134,17 @@ public sealed partial class SidebandCallRunner
         SidebandEvents? events = null;
         Task limits = Task.CompletedTask;
         CallCost? cost = null;
+
+        // Nobody can steer or end this call: end it rather than leave the caller with an agent nobody manages, with no
+        // tools, no record and no time limit.
+        async Task HangUpUnsteeredAsync(string why)
+        {
+            LogAttachFailed(callId, why);
+            await control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
+            endReason = "sideband failed: " + why;
+            final = CallState.Failed;
+        }
+
         try
         {
             // The call lives in the project whose webhook announced it, and runs the agent it was accepted with; the
@@ -145,13 +156,9 @@ public sealed partial class SidebandCallRunner
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Past the store's retries. Without the session the sideband knows neither the call's agent nor its project,
-                // so it cannot steer the call: end it (through the worker's own project) rather than leave the caller with
-                // an agent nobody manages, no tools, no record and no time limit.
-                LogAttachFailed(callId, "its session could not be read: " + ex.Message);
-                await control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
-                endReason = "sideband failed: the session could not be read";
-                final = CallState.Failed;
+                // Past the store's retries. Without the session the sideband knows neither the call's agent nor its
+                // project: it ends the call through the worker's own project.
+                await HangUpUnsteeredAsync("its session could not be read: " + ex.Message).ConfigureAwait(false);
                 return;
             }
 
@@ -189,11 +196,7 @@ public sealed partial class SidebandCallRunner
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Nobody can steer or end this call now: end it rather than leave the caller with an unmanaged agent.
-                LogAttachFailed(callId, ex.Message);
-                await control.HangUpAsync(sipCallId, CancellationToken.None).ConfigureAwait(false);
-                endReason = "sideband failed: " + ex.Message;
-                final = CallState.Failed;
+                await HangUpUnsteeredAsync(ex.Message).ConfigureAwait(false);
                 return;
             }
 
