@@ -42,8 +42,11 @@ public sealed class FunctionsTelemetryTests
 
         await ExportOneCallAsync(app, "otlp-call");
 
-        Assert.Contains(exported, span => span.OperationName == FunctionsTracing.IncomingCallSpan && (string?)span.GetTagItem(FunctionsTracing.CallIdTag) == "otlp-call");
-        Assert.Contains(exported, span => span.Source.Name == "Microsoft.AspNetCore");
+        // A copy: the exporter adds to the list as the app's own spans end (its OTLP attempts, say), which would break an
+        // enumeration of the list itself. A clean-clone CI run failed so ("Collection was modified").
+        var spans = exported.ToArray();
+        Assert.Contains(spans, span => span.OperationName == FunctionsTracing.IncomingCallSpan && (string?)span.GetTagItem(FunctionsTracing.CallIdTag) == "otlp-call");
+        Assert.Contains(spans, span => span.Source.Name == "Microsoft.AspNetCore");
         var resource = app.Services.GetRequiredService<TracerProvider>().GetResource();
         Assert.Contains(resource.Attributes, a => a.Key == "service.name" && (string)a.Value == FunctionsTelemetryServiceCollectionExtensions.ServiceName);
     }
@@ -64,7 +67,7 @@ public sealed class FunctionsTelemetryTests
             await ExportOneCallAsync(app, "azure-monitor-call-" + i);
         }
 
-        Assert.Equal(20, exported.Count(span => span.OperationName == FunctionsTracing.IncomingCallSpan
+        Assert.Equal(20, exported.ToArray().Count(span => span.OperationName == FunctionsTracing.IncomingCallSpan
             && ((string?)span.GetTagItem(FunctionsTracing.CallIdTag))?.StartsWith("azure-monitor-call-", StringComparison.Ordinal) == true));
     }
 
