@@ -65,8 +65,9 @@ public sealed class StorageStallEndToEndTests(ITestOutputHelper output)
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
                 Assert.True(response.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 }, "no Retry-After in seconds");
                 // The budget is 0.8 s (measured 0.80–0.87 s idle); the rest of the bound is room for two processes on a shared
-                // 2-core machine (a CI run measured 1.11 s once), as the budget's own tests allow.
-                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"request {i + 1} took {watch.Elapsed}");
+                // 2-core machine (CI runs measured 1.11 s and 1.62 s), under the 3 s network timeout a try without the budget
+                // would take, as the budget's own tests allow.
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"request {i + 1} took {watch.Elapsed}");
             }
 
             await Task.Delay(TimeSpan.FromSeconds(7) - stalled.Elapsed is { Ticks: > 0 } rest ? rest : TimeSpan.Zero, timeout.Token);
