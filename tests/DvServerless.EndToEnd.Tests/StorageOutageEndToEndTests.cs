@@ -49,8 +49,9 @@ public sealed class StorageOutageEndToEndTests(ITestOutputHelper output)
             Assert.True(response.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 }, "no Retry-After in seconds");
             using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             Assert.Equal("storage_unavailable", body.RootElement.GetProperty("error").GetString());
-            // Within the 0.8 s budget plus room for a shared 2-core machine (the budget's own tests allow 1.5 s too).
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"{response.RequestMessage!.RequestUri!.AbsolutePath} took {watch.Elapsed}");
+            // The 0.8 s budget plus room for two processes on a shared 2-core machine; without the budget the refused
+            // connection's retries took about 27 s.
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"{response.RequestMessage!.RequestUri!.AbsolutePath} took {watch.Elapsed}");
         }
 
         Assert.Contains($"Blob storage at http://127.0.0.1:{storagePort}/devstoreaccount1 is not reachable", app.Output, StringComparison.Ordinal);
