@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DvServerless.Core.Security;
 
 namespace DvServerless.Adapters.Commands;
 
@@ -19,6 +20,11 @@ namespace DvServerless.Adapters.Commands;
 /// <param name="Voice">For <c>say</c>: the provider voice id.</param>
 /// <param name="Interrupt">For <c>say</c>: cut the agent's current audio first.</param>
 /// <param name="SipCallId">For <see cref="SipQueueMessages.Attach"/>: OpenAI's id of the accepted SIP call.</param>
+/// <param name="Call">
+/// For <see cref="SipQueueMessages.Attach"/>: who the call belongs to (tenant, agent, the tenant of the OpenAI project that
+/// carries it), which the sideband runs by when it cannot read the call's session. The queue is the apps' own, as the
+/// signing key is for the internal route's token.
+/// </param>
 public sealed record CallCommandMessage(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("callId")] string CallId,
@@ -28,7 +34,8 @@ public sealed record CallCommandMessage(
     [property: JsonPropertyName("text")] string? Text = null,
     [property: JsonPropertyName("voice")] string? Voice = null,
     [property: JsonPropertyName("interrupt")] bool? Interrupt = null,
-    [property: JsonPropertyName("sipCallId")] string? SipCallId = null)
+    [property: JsonPropertyName("sipCallId")] string? SipCallId = null,
+    [property: JsonPropertyName("call")] MediaTokenCall? Call = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {

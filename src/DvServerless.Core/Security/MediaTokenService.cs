@@ -9,12 +9,13 @@ namespace DvServerless.Core.Security;
 /// <summary>
 /// Mints and checks the short-lived per-call tokens that admit a media WebSocket to the worker.
 /// A token is <c>base64url(payload).base64url(HMAC-SHA256(key, payload))</c>, the payload being
-/// <c>{"cid":callId,"exp":unixSeconds,"jti":random,"p":purpose,"sub":boundId?,"t":tenant?,"a":agent?}</c>. The Functions app mints it (into the
+/// <c>{"cid":callId,"exp":unixSeconds,"jti":random,"p":purpose,"sub":boundId?,"t":tenant?,"a":agent?,"pt":projectTenant?}</c>. The Functions app mints it (into the
 /// ACS <c>transportUrl</c>, a SIP attach request, a browser session); the worker checks it, and its purpose, before it acts:
 /// a token minted for one use is refused for any other. A SIP attach token is also bound to the OpenAI SIP call id
 /// (<c>sub</c>), so it attaches that SIP call and no other. The token id (<c>jti</c>) lets the worker use a token once.
-/// An ACS media token also carries who the call belongs to (<see cref="MediaTokenCall"/>: tenant <c>t</c>, agent <c>a</c>),
-/// signed like the rest, so the worker runs the right agent for the right tenant when it cannot read the call's session.
+/// An ACS media token and a SIP attach token also carry who the call belongs to (<see cref="MediaTokenCall"/>: tenant
+/// <c>t</c>, agent <c>a</c>, and for SIP the tenant whose OpenAI project carries the call, <c>pt</c>), signed like the rest,
+/// so the worker runs the right agent for the right tenant when it cannot read the call's session.
 /// </summary>
 public sealed class MediaTokenService
 {
@@ -65,13 +66,17 @@ public sealed class MediaTokenService
     public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, MediaTokenCall call) =>
         Issue(callId, lifetime, purpose, boundTo: null, call);
 
-    private string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, string? boundTo, MediaTokenCall call)
+    /// <summary>
+    /// Mints a token for <paramref name="callId"/> and <paramref name="purpose"/>, bound to <paramref name="boundTo"/> and
+    /// carrying <paramref name="call"/>: a SIP attach token, which names the SIP call and who the call belongs to.
+    /// </summary>
+    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, string? boundTo, MediaTokenCall call)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         var expires = _time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
         var payload = JsonSerializer.SerializeToUtf8Bytes(
             new TokenPayload(callId, expires, Convert.ToHexString(RandomNumberGenerator.GetBytes(12)), Code(purpose), boundTo, NullIfEmpty(call.TenantId),
-                NullIfEmpty(call.AgentId)),
+                NullIfEmpty(call.AgentId), NullIfEmpty(call.ProjectTenantId)),
             SerializerOptions);
         var signature = HMACSHA256.HashData(_key, payload);
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(signature);
@@ -151,7 +156,7 @@ public sealed class MediaTokenService
             return new(MediaTokenStatus.WrongCall, claims.cid, expiresAt);
         }
 
-        return new(MediaTokenStatus.Valid, claims.cid, expiresAt, claims.jti) { Call = new MediaTokenCall(claims.t, claims.a) };
+        return new(MediaTokenStatus.Valid, claims.cid, expiresAt, claims.jti) { Call = new MediaTokenCall(claims.t, claims.a, claims.pt) };
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
@@ -168,6 +173,6 @@ public sealed class MediaTokenService
 
     // Short names keep the token short: it travels in a URL query string.
 #pragma warning disable IDE1006
-    private sealed record TokenPayload(string cid, long exp, string jti, string? p, string? sub = null, string? t = null, string? a = null);
+    private sealed record TokenPayload(string cid, long exp, string jti, string? p, string? sub = null, string? t = null, string? a = null, string? pt = null);
 #pragma warning restore IDE1006
 }

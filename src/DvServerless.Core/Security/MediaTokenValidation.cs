@@ -30,9 +30,12 @@ public readonly record struct MediaTokenValidation(MediaTokenStatus Status, stri
 }
 
 /// <summary>
-/// Who a call belongs to, carried in its ACS media token: what the worker needs to run the call as its session says
-/// when it cannot read the session (storage slow or out as media connects).
+/// Who a call belongs to, carried in its ACS media token or its SIP attach token: what the worker needs to run the call
+/// as its session says when it cannot read the session (storage slow or out as media connects or the sideband attaches).
 /// </summary>
 /// <param name="TenantId">The owning tenant; null without tenants.</param>
 /// <param name="AgentId">The named agent the call runs (<c>Agents:{id}</c>); null for the default agent.</param>
-public readonly record struct MediaTokenCall(string? TenantId, string? AgentId);
+/// <param name="ProjectTenantId">
+/// For a SIP call, the tenant whose OpenAI project announced it (and whose key steers it); null for the worker's own project.
+/// </param>
+public readonly record struct MediaTokenCall(string? TenantId, string? AgentId, string? ProjectTenantId = null);

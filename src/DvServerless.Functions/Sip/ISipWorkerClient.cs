@@ -1,3 +1,5 @@
+using DvServerless.Core.Security;
+
 namespace DvServerless.Functions.Sip;
 
 /// <summary>The media worker as the <c>SipIncoming</c> function sees it: whether it has room, and "attach to this call".</summary>
@@ -9,6 +11,7 @@ public interface ISipWorkerClient
     /// <summary>
     /// Hands the accepted call to the worker, which attaches the sideband in the background: to <paramref name="worker"/>
     /// when the capacity check named one (<see cref="SipWorkerAnswer.Worker"/>), else to any worker with room.
+    /// <paramref name="owner"/> (who the call belongs to) travels signed with it, for a worker that cannot read the session.
     /// </summary>
-    Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, CancellationToken cancellationToken);
+    Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, MediaTokenCall owner, CancellationToken cancellationToken);
 }

@@ -54,7 +54,7 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        return await SendAsync(request, callId, null, async response =>
+        return await SendAsync(request, callId, null, default, async response =>
         {
             using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), default, cancellationToken).ConfigureAwait(false);
             var root = document.RootElement;
@@ -66,7 +66,7 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     }
 
     /// <inheritdoc />
-    public async Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, CancellationToken cancellationToken)
+    public async Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, MediaTokenCall owner, CancellationToken cancellationToken)
     {
         if (Url(callId, AttachPath) is not { } url)
         {
@@ -77,14 +77,15 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
         {
             Content = JsonContent.Create(new AttachRequest(callId, sipCallId)),
         };
-        return await SendAsync(request, callId, sipCallId,
+        return await SendAsync(request, callId, sipCallId, owner,
             response => Task.FromResult(new SipWorkerAnswer(true, (int)response.StatusCode, "sideband attach handed to the worker")), cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SipWorkerAnswer> SendAsync(
-        HttpRequestMessage request, string callId, string? sipCallId, Func<HttpResponseMessage, Task<SipWorkerAnswer>> onSuccess, CancellationToken cancellationToken)
+        HttpRequestMessage request, string callId, string? sipCallId, MediaTokenCall call, Func<HttpResponseMessage, Task<SipWorkerAnswer>> onSuccess,
+        CancellationToken cancellationToken)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(callId, _worker.TokenLifetime, MediaTokenPurpose.SipAttach, sipCallId));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(callId, _worker.TokenLifetime, MediaTokenPurpose.SipAttach, sipCallId, call));
         using var timeout = new CancellationTokenSource(_routing.WorkerTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try

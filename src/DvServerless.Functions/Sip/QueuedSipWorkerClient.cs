@@ -1,4 +1,5 @@
 using DvServerless.Adapters.Commands;
+using DvServerless.Core.Security;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Sip;
@@ -28,7 +29,7 @@ public sealed class QueuedSipWorkerClient : ISipWorkerClient
     /// <inheritdoc />
     public async Task<SipWorkerAnswer> CheckCapacityAsync(string callId, CancellationToken cancellationToken)
     {
-        var result = await SendAsync(SipQueueMessages.Name, callId, SipQueueMessages.Reserve, null, cancellationToken).ConfigureAwait(false);
+        var result = await SendAsync(SipQueueMessages.Name, callId, SipQueueMessages.Reserve, null, null, cancellationToken).ConfigureAwait(false);
         return result switch
         {
             { Delivery: QueuedCommandDelivery.Replied, Reply: { Status: CallCommandReplyStatus.Done, Queue: { Length: > 0 } queue } reply } =>
@@ -39,10 +40,10 @@ public sealed class QueuedSipWorkerClient : ISipWorkerClient
     }
 
     /// <inheritdoc />
-    public async Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, CancellationToken cancellationToken)
+    public async Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, MediaTokenCall owner, CancellationToken cancellationToken)
     {
         var queue = string.IsNullOrEmpty(worker) ? SipQueueMessages.Name : worker;
-        var result = await SendAsync(queue, callId, SipQueueMessages.Attach, sipCallId, cancellationToken).ConfigureAwait(false);
+        var result = await SendAsync(queue, callId, SipQueueMessages.Attach, sipCallId, owner, cancellationToken).ConfigureAwait(false);
         return result switch
         {
             { Delivery: QueuedCommandDelivery.Replied, Reply: { Status: CallCommandReplyStatus.Done } reply } =>
@@ -52,10 +53,10 @@ public sealed class QueuedSipWorkerClient : ISipWorkerClient
         };
     }
 
-    private Task<QueuedCommandResult> SendAsync(string queue, string callId, string action, string? sipCallId, CancellationToken cancellationToken)
+    private Task<QueuedCommandResult> SendAsync(string queue, string callId, string action, string? sipCallId, MediaTokenCall? call, CancellationToken cancellationToken)
     {
         var limit = _routing.WorkerTimeout;
-        var message = new CallCommandMessage(CallCommandMessage.NewId(), callId, action, _time.GetUtcNow() + limit, SipCallId: sipCallId);
+        var message = new CallCommandMessage(CallCommandMessage.NewId(), callId, action, _time.GetUtcNow() + limit, SipCallId: sipCallId, Call: call);
         return _exchange.SendAsync(queue, message, limit, cancellationToken);
     }
 

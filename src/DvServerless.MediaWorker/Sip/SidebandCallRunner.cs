@@ -6,6 +6,7 @@ using DvServerless.Core.Costs;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Privacy;
 using DvServerless.Core.Records;
+using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Hosting;
@@ -23,6 +24,7 @@ namespace DvServerless.MediaWorker.Sip;
 /// and ends the session when the sideband closes. Nothing here waits for audio deltas: they may never come. The call runs
 /// the agent its session records (<see cref="CallSessionAgent"/>, the named agent of the called number), which the
 /// Functions app accepted it with; a session that names none, or an agent this worker does not know, runs the default.
+/// A session that cannot be read leaves the call to run as the attach said (<see cref="MediaTokenCall"/>).
 /// </summary>
 /// <remarks>
 /// <c>end_call</c> comes in the same response as the agent's goodbye, which OpenAI generates faster than it plays into
@@ -110,16 +112,17 @@ public sealed partial class SidebandCallRunner
 
     /// <summary>
     /// Starts the sideband of the accepted SIP call <paramref name="sipCallId"/> (session <paramref name="callId"/>) in
-    /// the background, once per call, within the capacity.
+    /// the background, once per call, within the capacity. <paramref name="owner"/> is who the call belongs to as the
+    /// attach said (signed by the Functions app): the call runs by it when its session cannot be read.
     /// </summary>
-    public SidebandStartResult TryStart(string callId, string sipCallId)
+    public SidebandStartResult TryStart(string callId, string sipCallId, MediaTokenCall owner)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         ArgumentException.ThrowIfNullOrEmpty(sipCallId);
-        return _seats.TryStart(callId, () => RunAsync(callId, sipCallId));
+        return _seats.TryStart(callId, () => RunAsync(callId, sipCallId, owner));
     }
 
-    private async Task RunAsync(string callId, string sipCallId)
+    private async Task RunAsync(string callId, string sipCallId, MediaTokenCall owner)
     {
         using var registration = _calls.Register(callId);
         var cancellationToken = _calls.CutOff;
@@ -148,7 +151,7 @@ public sealed partial class SidebandCallRunner
         try
         {
             // The call lives in the project whose webhook announced it, and runs the agent it was accepted with; the
-            // Functions app recorded both on the session.
+            // Functions app recorded both on the session, and said both in the attach.
             CallSession? session;
             try
             {
@@ -156,13 +159,13 @@ public sealed partial class SidebandCallRunner
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Past the store's retries. Without the session the sideband knows neither the call's agent nor its
-                // project: it ends the call through the worker's own project.
-                await HangUpUnsteeredAsync("its session could not be read: " + ex.Message).ConfigureAwait(false);
-                return;
+                // Past the store's retries: the call is already accepted, and the attach said whose it is. It runs by
+                // that, without its parties and its trace, rather than being hung up on a storage hiccup.
+                LogSessionUnread(ex, callId, owner.TenantId ?? "none", owner.AgentId ?? "the default", owner.ProjectTenantId ?? "the worker's own");
+                session = null;
             }
 
-            var chosen = AgentOf(callId, session is null ? null : CallSessionAgent.Of(session));
+            var chosen = AgentOf(callId, session is null ? owner.AgentId : CallSessionAgent.Of(session));
             var agent = new AgentOptions
             {
                 Model = chosen.Model,
@@ -175,7 +178,8 @@ public sealed partial class SidebandCallRunner
             // A SIP caller hears nothing until the agent speaks: the sideband always greets, once, as a call loop does.
             var greeting = new AgentGreeting(string.IsNullOrWhiteSpace(chosen.GreetingInstructions) ? _options.GreetingInstructions : chosen.GreetingInstructions);
             cost = new CallCost(_pricing, agent.TranscriptionModel);
-            var projectTenant = _projects is null ? null : session?.Metadata.GetValueOrDefault(TenantRealtimeProjects.SessionMetadataKey);
+            var projectTenant = _projects is null ? null
+                : session is null ? owner.ProjectTenantId : session.Metadata.GetValueOrDefault(TenantRealtimeProjects.SessionMetadataKey);
             control = _projects?.For(projectTenant) ?? _control;
             engine = _projects is null ? _engines.CreateSideband(callId, sipCallId, agent)
                 : _engines.CreateSideband(callId, sipCallId, agent, _projects.SettingsFor(projectTenant));
@@ -203,7 +207,7 @@ public sealed partial class SidebandCallRunner
             LogAttached(callId);
 
             // The same telemetry, record writing and tool handlers as a call loop's, fed from the sideband's events.
-            observer = Observers(session is null ? new CallContext(callId, CallChannel.Sip) : CallContext.Of(session));
+            observer = Observers(session is null ? new CallContext(callId, CallChannel.Sip, owner.TenantId, AgentId: owner.AgentId) : CallContext.Of(session));
             observer?.OnStarted(new CallLoopStarted(callId, engine.AudioFormat, engine.Name, _time.GetUtcNow()));
             turns = new CallTurnRecorder(new CallRecordWriter(callId, _records, _logger, _time), _time);
             turns.Start(_time.GetUtcNow(), engine.Name, observer);
@@ -318,6 +322,10 @@ public sealed partial class SidebandCallRunner
 
     [LoggerMessage(EventId = 3702, Level = LogLevel.Information, Message = "SIP call {CallId}: sideband attached")]
     private partial void LogAttached(string callId);
+
+    [LoggerMessage(EventId = 3711, Level = LogLevel.Warning,
+        Message = "SIP call {CallId}: its session could not be read; the sideband runs as the attach said (tenant {TenantId}, agent {AgentId}, project of {ProjectTenantId})")]
+    private partial void LogSessionUnread(Exception exception, string callId, string tenantId, string agentId, string projectTenantId);
 
     [LoggerMessage(EventId = 3703, Level = LogLevel.Error, Message = "SIP call {CallId}: the sideband did not attach ({Reason}); hanging up")]
     private partial void LogAttachFailed(string callId, string reason);

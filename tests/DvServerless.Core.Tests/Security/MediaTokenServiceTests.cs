@@ -48,6 +48,23 @@ public sealed class MediaTokenServiceTests
     }
 
     [Fact]
+    public void A_sip_attach_token_is_bound_to_its_sip_call_and_carries_the_calls_tenant_agent_and_project()
+    {
+        var service = Service();
+        var call = new MediaTokenCall("tenant-a", "sales", "tenant-p");
+        var token = service.Issue("call-1", TimeSpan.FromMinutes(2), MediaTokenPurpose.SipAttach, "rtc_abc", call);
+
+        Assert.Equal(call, service.Validate(token, MediaTokenPurpose.SipAttach, "call-1", "rtc_abc").Call);
+        Assert.Equal(MediaTokenStatus.WrongCall, service.Validate(token, MediaTokenPurpose.SipAttach, "call-1", "rtc_other").Status);
+
+        // The project's tenant is signed too: a call cannot be moved into another tenant's OpenAI project.
+        var payload = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token.AsSpan(0, token.IndexOf('.'))));
+        Assert.Contains("\"pt\":\"tenant-p\"", payload, StringComparison.Ordinal);
+        var forged = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.Replace("tenant-p", "tenant-q", StringComparison.Ordinal))) + token[token.IndexOf('.')..];
+        Assert.Equal(MediaTokenStatus.Invalid, service.Validate(forged, MediaTokenPurpose.SipAttach, "call-1", "rtc_abc").Status);
+    }
+
+    [Fact]
     public void A_token_expires_exactly_at_its_lifetime()
     {
         var service = Service();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using DvServerless.Core.Security;
 using DvServerless.Functions.Sip;
 
 namespace DvServerless.Functions.Tests.Sip;
@@ -21,15 +22,19 @@ public sealed class FakeSipWorkerClient : ISipWorkerClient
     /// <summary>The worker each attach was addressed to.</summary>
     public ConcurrentQueue<string?> AttachWorkers { get; } = new();
 
+    /// <summary>Who each attached call belongs to, as the attach told the worker.</summary>
+    public ConcurrentQueue<MediaTokenCall> AttachOwners { get; } = new();
+
     public Task<SipWorkerAnswer> CheckCapacityAsync(string callId, CancellationToken cancellationToken) =>
         CapacityFailure is { } failure
             ? Task.FromException<SipWorkerAnswer>(failure)
             : Task.FromResult(new SipWorkerAnswer(HasRoom, 200, HasRoom ? "room" : "worker is full (50/50 SIP calls)", HasRoom ? SeatWorker : null));
 
-    public Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, CancellationToken cancellationToken)
+    public Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, MediaTokenCall owner, CancellationToken cancellationToken)
     {
         Attaches.Enqueue((callId, sipCallId));
         AttachWorkers.Enqueue(worker);
+        AttachOwners.Enqueue(owner);
         return Task.FromResult(TakesAttach ? new SipWorkerAnswer(true, 202, "attaching") : new SipWorkerAnswer(false, 503, "the worker answered 503"));
     }
 }

@@ -1,4 +1,5 @@
 using DvServerless.Adapters.Commands;
+using DvServerless.Core.Security;
 using DvServerless.Functions.Sip;
 using DvServerless.Functions.Tests.Fakes;
 using Microsoft.Extensions.Options;
@@ -33,7 +34,8 @@ public sealed class QueuedSipWorkerClientTests
         var client = Client();
 
         var seat = await client.CheckCapacityAsync(CallId, default);
-        var attach = await client.AttachAsync(CallId, SipCallId, seat.Worker, default);
+        var owner = new MediaTokenCall("tenant-a", "sales", "tenant-p");
+        var attach = await client.AttachAsync(CallId, SipCallId, seat.Worker, owner, default);
 
         Assert.True(seat.Ok);
         Assert.Equal("dvs-cmd-replica-b", seat.Worker);
@@ -43,6 +45,10 @@ public sealed class QueuedSipWorkerClientTests
         Assert.Equal((SipQueueMessages.Name, SipQueueMessages.Reserve, CallId), (sent[0].Queue, sent[0].Message.Action, sent[0].Message.CallId));
         Assert.Equal(("dvs-cmd-replica-b", SipQueueMessages.Attach, CallId, SipCallId),
             (sent[1].Queue, sent[1].Message.Action, sent[1].Message.CallId, sent[1].Message.SipCallId));
+        // Who the call belongs to travels with the attach, as the worker reads it off the queue.
+        Assert.True(CallCommandMessage.TryParse(sent[1].Message.ToJson(), out var attachRead));
+        Assert.Equal(owner, attachRead!.Call);
+        Assert.Null(sent[0].Message.Call);
         // Each expires with the webhook's patience for the worker: nobody acts on it after the caller was refused.
         Assert.All(sent, s => Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(2), s.Message.ExpiresAt));
         Assert.All(sent, s => Assert.Equal(TimeSpan.FromSeconds(2), s.Ttl));
@@ -82,7 +88,7 @@ public sealed class QueuedSipWorkerClientTests
     {
         _queues.OnSend = m => _replies.Put(m.Id, new CallCommandReplyDocument(CallCommandReplyStatus.Unavailable, "the worker is draining", "replica-b"));
 
-        var attach = await Client().AttachAsync(CallId, SipCallId, "dvs-cmd-replica-b", default);
+        var attach = await Client().AttachAsync(CallId, SipCallId, "dvs-cmd-replica-b", default, default);
 
         Assert.False(attach.Ok);
         Assert.Contains("draining", attach.Detail, StringComparison.Ordinal);
@@ -93,7 +99,7 @@ public sealed class QueuedSipWorkerClientTests
     {
         _queues.OnSend = m => _replies.Put(m.Id, new CallCommandReplyDocument(CallCommandReplyStatus.Done, null, "replica-a"));
 
-        var attach = await Client().AttachAsync(CallId, SipCallId, worker: null, default);
+        var attach = await Client().AttachAsync(CallId, SipCallId, worker: null, default, default);
 
         Assert.True(attach.Ok);
         Assert.Equal(SipQueueMessages.Name, Assert.Single(_queues.Sent).Queue);

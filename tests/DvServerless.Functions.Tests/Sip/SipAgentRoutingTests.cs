@@ -3,6 +3,7 @@ using DvServerless.Adapters.Engines;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
+using DvServerless.Core.Security;
 using DvServerless.Functions.Sip;
 using DvServerless.Functions.Tests.Fakes;
 using DvServerless.Testing;
@@ -114,6 +115,8 @@ public sealed class SipAgentRoutingTests : IDisposable
         Assert.Equal("support", stored.Metadata[CallSessionAgent.MetadataKey]);
         Assert.Equal("globex", stored.TenantId);
         Assert.Equal("globex", stored.Metadata[SipSessionMetadata.OpenAIProjectTenant]);
+        // The attach tells the worker the same, for when it cannot read the session.
+        Assert.Equal(new MediaTokenCall("globex", "support", "globex"), Assert.Single(_worker.AttachOwners));
     }
 
     [Fact]

@@ -32,6 +32,9 @@ public sealed class SidebandAgentTests : IAsyncLifetime
     // The worker's one event id for "the session names an agent this worker does not know" (CallRunnerServices).
     private const int UnknownAgentEventId = 9453;
 
+    // "Its session could not be read; the sideband runs as the attach said" (SidebandCallRunner).
+    private const int SessionUnreadEventId = 3711;
+
     private readonly ReadFailingSessionStore _sessions = new();
     private readonly CapturingLoggerProvider _logs = new();
     private readonly EventIdLoggerProvider _events = new();
@@ -129,20 +132,32 @@ public sealed class SidebandAgentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_sideband_that_cannot_read_its_session_hangs_the_call_up_rather_than_leave_it_unmanaged()
+    public async Task A_sideband_that_cannot_read_its_session_runs_the_agent_the_attach_named()
     {
-        // The Functions app recorded and accepted the call; then storage stops answering the worker's reads.
+        // The Functions app recorded and accepted the call for the sales agent, and said so in the attach; then storage
+        // stops answering the worker's reads.
+        _recordedAgent = "sales";
         _sessions.FailReads = true;
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        // A caller who would wait 10 s for a word: the call ends before that only if the app hangs up.
-        var result = await PlaceSipCallAsync(TimeSpan.FromSeconds(10), timeout.Token);
+        var result = await PlaceSipCallAsync(TimeSpan.FromSeconds(2), timeout.Token);
+        var callId = "call-" + result.CallId;
+        if (_runner.Running(callId) is { } running)
+        {
+            await running.WaitAsync(timeout.Token);
+        }
 
-        // Before, the sideband failed without a word to OpenAI: the accepted agent talked on with nobody steering it.
-        Assert.Equal(1, result.AcceptCount);
-        Assert.Equal(SipCallEnd.AppHungUp, result.End);
-        Assert.Equal(0, result.SidebandCount);
-        Assert.Contains(_logs.Messages, m => m.Contains("the sideband did not attach (its session could not be read", StringComparison.Ordinal));
+        // Before, the sideband hung the accepted call up. Now it steers it: the sales agent's greeting, the caller's own
+        // hang-up, and the session ended as any call's.
+        Assert.Equal(1, result.SidebandCount);
+        Assert.Equal(SalesGreeting, Assert.Single(result.Responses).Text);
+        Assert.NotEqual(SipCallEnd.AppHungUp, result.End);
+        var unread = Assert.Single(_events.Logged, e => e.EventId == SessionUnreadEventId);
+        Assert.Equal(LogLevel.Warning, unread.Level);
+        Assert.Contains("agent sales", unread.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(_logs.Messages, m => m.Contains("did not attach", StringComparison.Ordinal));
+        _sessions.FailReads = false;
+        Assert.Equal(CallState.Ended, (await _sessions.GetAsync(callId, timeout.Token))!.State);
     }
 
     private async Task<(string Greeting, CallState State)> PlaceCallAsync()

@@ -3,6 +3,7 @@ using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
+using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Sip;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -55,7 +56,9 @@ internal sealed class SipAttachingReceiver : IAsyncDisposable
             var session = new CallSession { CallId = "call-" + call.CallId, Channel = CallChannel.Sip, State = CallState.Connected };
             describe?.Invoke(session);
             await sessions.TryCreateAsync(session, CancellationToken.None);
-            Assert.Equal(SidebandStartResult.Started, runner.TryStart(session.CallId, call.CallId));
+            // Who the call belongs to, as the Functions app tells the worker in the attach.
+            var owner = new MediaTokenCall(session.TenantId, CallSessionAgent.Of(session), session.Metadata.GetValueOrDefault(TenantRealtimeProjects.SessionMetadataKey));
+            Assert.Equal(SidebandStartResult.Started, runner.TryStart(session.CallId, call.CallId, owner));
             return Results.Ok();
         });
         await app.StartAsync();
