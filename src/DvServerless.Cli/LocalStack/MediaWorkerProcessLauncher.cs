@@ -24,7 +24,11 @@ public sealed class MediaWorkerProcessLauncher
     /// <summary>The (first) worker process, once the stack has started it.</summary>
     public MediaWorkerProcess Worker => Workers.Count > 0 ? Workers[0] : throw new InvalidOperationException("The stack has not started the worker yet.");
 
-    /// <summary>Every worker process the stack started, in order (<see cref="LocalStackOptions.Workers"/>).</summary>
+    /// <summary>
+    /// Every worker process the stack runs, in order (<see cref="LocalStackOptions.Workers"/>). A worker the stack stopped
+    /// is gone from it: one started by an attempt the stack gave up on (a port taken meanwhile), or all of them once the
+    /// stack is disposed.
+    /// </summary>
     public IReadOnlyList<MediaWorkerProcess> Workers
     {
         get
@@ -48,7 +52,10 @@ public sealed class MediaWorkerProcessLauncher
         }
     }
 
-    /// <summary>Starts a worker process for the stack and waits until it answers <c>/healthz</c>.</summary>
+    /// <summary>
+    /// Starts a worker process for the stack and waits until it answers <c>/healthz</c>. Disposing what it returns (the
+    /// stack does, when it stops) stops the process and drops it from <see cref="Workers"/>.
+    /// </summary>
     public async Task<IAsyncDisposable> LaunchAsync(MediaWorkerLaunch launch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(launch);
@@ -58,6 +65,25 @@ public sealed class MediaWorkerProcessLauncher
             _workers.Add((worker, launch));
         }
 
-        return worker;
+        return new LaunchedWorker(this, worker);
+    }
+
+    private void Forget(MediaWorkerProcess worker)
+    {
+        lock (_workers)
+        {
+            _workers.RemoveAll(entry => ReferenceEquals(entry.Process, worker));
+        }
+    }
+
+    // Without this, the worker of an abandoned start stayed first in the list: `dvs load` probed that exited process and
+    // a test that killed "the worker" killed nothing.
+    private sealed class LaunchedWorker(MediaWorkerProcessLauncher launcher, MediaWorkerProcess worker) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            launcher.Forget(worker);
+            await worker.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -45,6 +45,35 @@ public sealed class LocalStackPortTests
         Assert.Equal(stack.FunctionsBaseUrl.ToString().TrimEnd('/'), config.RootElement.GetProperty("apiBase").GetString());
     }
 
+    [SkippableFact]
+    public async Task A_worker_process_of_an_abandoned_start_is_not_the_stacks_worker()
+    {
+        RequireAzurite();
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var handedOut = 0;
+        var workers = new MediaWorkerProcessLauncher();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        // The Functions app's port is taken: the first attempt's worker process had started, and is stopped.
+        await using var stack = await DvServerless.Cli.LocalStack.LocalStack.StartAsync(new LocalStackOptions
+        {
+            Environment = new Dictionary<string, string?>(),
+            ToolsSearchRoot = RepositoryPaths.Root,
+            PortChooser = () => handedOut++ == 0 ? taken : LoopbackPort.Probe(),
+            MediaWorkerLauncher = workers.LaunchAsync,
+        }, _ => { }, timeout.Token);
+
+        // The launcher's worker is the one the stack runs (what `dvs load` measures and fault tests kill), not the first
+        // attempt's exited one.
+        var worker = Assert.Single(workers.Workers);
+        Assert.False(worker.HasExited);
+        Assert.Equal(stack.MediaWorkerBaseUrl, workers.Launch.Url);
+        using var http = new HttpClient();
+        Assert.Equal("ok", await http.GetStringAsync(new Uri(workers.Launch.Url, "/healthz"), timeout.Token));
+    }
+
     private static void RequireAzurite()
     {
         var missing = AzuriteProcess.FindExecutable(RepositoryPaths.Root) is null;
