@@ -207,20 +207,4 @@ public sealed class SidebandAgentTests : IAsyncLifetime
                 logged.Enqueue((logLevel, eventId.Id, formatter(state, exception)));
         }
     }
-
-    /// <summary>The in-memory store, whose reads fail (as past the storage client's retries) while <see cref="FailReads"/> is set.</summary>
-    private sealed class ReadFailingSessionStore : ICallSessionStore
-    {
-        private readonly InMemoryCallSessionStore _inner = new();
-
-        public bool FailReads { get; set; }
-
-        public Task<bool> TryCreateAsync(CallSession session, CancellationToken cancellationToken = default) => _inner.TryCreateAsync(session, cancellationToken);
-
-        public Task<CallSession?> GetAsync(string callId, CancellationToken cancellationToken = default) =>
-            FailReads ? Task.FromException<CallSession?>(new TimeoutException("storage did not answer")) : _inner.GetAsync(callId, cancellationToken);
-
-        public Task<CallSession?> UpdateAsync(string callId, Func<CallSession, bool> mutate, CancellationToken cancellationToken = default) =>
-            _inner.UpdateAsync(callId, mutate, cancellationToken);
-    }
 }

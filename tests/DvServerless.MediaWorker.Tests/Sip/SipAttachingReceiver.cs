@@ -34,8 +34,20 @@ internal sealed class SipAttachingReceiver : IAsyncDisposable
     public Uri WebhookUrl { get; }
 
     /// <summary>Starts the receiver; <paramref name="describe"/> may add to each session before it is stored.</summary>
+    public static Task<SipAttachingReceiver> StartAsync(OpenAICallControlClient control, AgentOptions agent, ICallSessionStore sessions,
+        SidebandCallRunner runner, Action<CallSession>? describe = null) =>
+        StartAsync(control, agent, sessions, (callId, sipCallId, owner) =>
+        {
+            Assert.Equal(SidebandStartResult.Started, runner.TryStart(callId, sipCallId, owner));
+            return Task.CompletedTask;
+        }, describe);
+
+    /// <summary>
+    /// Starts a receiver that hands each accepted call to <paramref name="attach"/> (session id, SIP call id, who the call
+    /// belongs to), as the Functions app hands it to a worker.
+    /// </summary>
     public static async Task<SipAttachingReceiver> StartAsync(OpenAICallControlClient control, AgentOptions agent, ICallSessionStore sessions,
-        SidebandCallRunner runner, Action<CallSession>? describe = null)
+        Func<string, string, MediaTokenCall, Task> attach, Action<CallSession>? describe = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -58,7 +70,7 @@ internal sealed class SipAttachingReceiver : IAsyncDisposable
             await sessions.TryCreateAsync(session, CancellationToken.None);
             // Who the call belongs to, as the Functions app tells the worker in the attach.
             var owner = new MediaTokenCall(session.TenantId, CallSessionAgent.Of(session), session.Metadata.GetValueOrDefault(TenantRealtimeProjects.SessionMetadataKey));
-            Assert.Equal(SidebandStartResult.Started, runner.TryStart(session.CallId, call.CallId, owner));
+            await attach(session.CallId, call.CallId, owner);
             return Results.Ok();
         });
         await app.StartAsync();
