@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using DvServerless.Core.Security;
+using DvServerless.Core.Calls;
 
 namespace DvServerless.Adapters.Commands;
 
@@ -20,7 +20,7 @@ namespace DvServerless.Adapters.Commands;
 /// <param name="Voice">For <c>say</c>: the provider voice id.</param>
 /// <param name="Interrupt">For <c>say</c>: cut the agent's current audio first.</param>
 /// <param name="SipCallId">For <see cref="SipQueueMessages.Attach"/>: OpenAI's id of the accepted SIP call.</param>
-/// <param name="Call">
+/// <param name="Owner">
 /// For <see cref="SipQueueMessages.Attach"/>: who the call belongs to (tenant, agent, the tenant of the OpenAI project that
 /// carries it), which the sideband runs by when it cannot read the call's session. The queue is the apps' own, as the
 /// signing key is for the internal route's token.
@@ -35,7 +35,7 @@ public sealed record CallCommandMessage(
     [property: JsonPropertyName("voice")] string? Voice = null,
     [property: JsonPropertyName("interrupt")] bool? Interrupt = null,
     [property: JsonPropertyName("sipCallId")] string? SipCallId = null,
-    [property: JsonPropertyName("call")] MediaTokenCall? Call = null)
+    [property: JsonPropertyName("owner")] CallOwner? Owner = null)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using DvServerless.Core.Calls;
 
 namespace DvServerless.Core.Security;
 
@@ -13,7 +14,7 @@ namespace DvServerless.Core.Security;
 /// ACS <c>transportUrl</c>, a SIP attach request, a browser session); the worker checks it, and its purpose, before it acts:
 /// a token minted for one use is refused for any other. A SIP attach token is also bound to the OpenAI SIP call id
 /// (<c>sub</c>), so it attaches that SIP call and no other. The token id (<c>jti</c>) lets the worker use a token once.
-/// An ACS media token and a SIP attach token also carry who the call belongs to (<see cref="MediaTokenCall"/>: tenant
+/// An ACS media token and a SIP attach token also carry who the call belongs to (<see cref="CallOwner"/>: tenant
 /// <c>t</c>, agent <c>a</c>, and for SIP the tenant whose OpenAI project carries the call, <c>pt</c>), signed like the rest,
 /// so the worker runs the right agent for the right tenant when it cannot read the call's session.
 /// </summary>
@@ -57,26 +58,26 @@ public sealed class MediaTokenService
     /// <paramref name="boundTo"/> (the OpenAI SIP call id of a SIP attach), valid for <paramref name="lifetime"/>.
     /// </summary>
     public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, string? boundTo) =>
-        Issue(callId, lifetime, purpose, boundTo, call: default);
+        Issue(callId, lifetime, purpose, boundTo, owner: default);
 
     /// <summary>
-    /// Mints a token for <paramref name="callId"/> and <paramref name="purpose"/> that also carries <paramref name="call"/>
+    /// Mints a token for <paramref name="callId"/> and <paramref name="purpose"/> that also carries <paramref name="owner"/>
     /// (its tenant and agent), valid for <paramref name="lifetime"/>.
     /// </summary>
-    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, MediaTokenCall call) =>
-        Issue(callId, lifetime, purpose, boundTo: null, call);
+    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, CallOwner owner) =>
+        Issue(callId, lifetime, purpose, boundTo: null, owner);
 
     /// <summary>
     /// Mints a token for <paramref name="callId"/> and <paramref name="purpose"/>, bound to <paramref name="boundTo"/> and
-    /// carrying <paramref name="call"/>: a SIP attach token, which names the SIP call and who the call belongs to.
+    /// carrying <paramref name="owner"/>: a SIP attach token, which names the SIP call and who the call belongs to.
     /// </summary>
-    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, string? boundTo, MediaTokenCall call)
+    public string Issue(string callId, TimeSpan lifetime, MediaTokenPurpose purpose, string? boundTo, CallOwner owner)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         var expires = _time.GetUtcNow().Add(lifetime).ToUnixTimeSeconds();
         var payload = JsonSerializer.SerializeToUtf8Bytes(
-            new TokenPayload(callId, expires, Convert.ToHexString(RandomNumberGenerator.GetBytes(12)), Code(purpose), boundTo, NullIfEmpty(call.TenantId),
-                NullIfEmpty(call.AgentId), NullIfEmpty(call.ProjectTenantId)),
+            new TokenPayload(callId, expires, Convert.ToHexString(RandomNumberGenerator.GetBytes(12)), Code(purpose), boundTo, NullIfEmpty(owner.TenantId),
+                NullIfEmpty(owner.AgentId), NullIfEmpty(owner.ProjectTenantId)),
             SerializerOptions);
         var signature = HMACSHA256.HashData(_key, payload);
         return Base64Url.EncodeToString(payload) + "." + Base64Url.EncodeToString(signature);
@@ -156,7 +157,7 @@ public sealed class MediaTokenService
             return new(MediaTokenStatus.WrongCall, claims.cid, expiresAt);
         }
 
-        return new(MediaTokenStatus.Valid, claims.cid, expiresAt, claims.jti) { Call = new MediaTokenCall(claims.t, claims.a, claims.pt) };
+        return new(MediaTokenStatus.Valid, claims.cid, expiresAt, claims.jti) { Owner = new CallOwner(claims.t, claims.a, claims.pt) };
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

@@ -1,3 +1,5 @@
+using DvServerless.Core.Calls;
+
 namespace DvServerless.Core.Security;
 
 /// <summary>Why a media-socket token was accepted or refused.</summary>
@@ -26,16 +28,5 @@ public readonly record struct MediaTokenValidation(MediaTokenStatus Status, stri
     public bool IsValid => Status == MediaTokenStatus.Valid;
 
     /// <summary>Who the call belongs to, as the token says; set only when the token is valid, empty when it says nothing.</summary>
-    public MediaTokenCall Call { get; init; }
+    public CallOwner Owner { get; init; }
 }
-
-/// <summary>
-/// Who a call belongs to, carried in its ACS media token or its SIP attach token: what the worker needs to run the call
-/// as its session says when it cannot read the session (storage slow or out as media connects or the sideband attaches).
-/// </summary>
-/// <param name="TenantId">The owning tenant; null without tenants.</param>
-/// <param name="AgentId">The named agent the call runs (<c>Agents:{id}</c>); null for the default agent.</param>
-/// <param name="ProjectTenantId">
-/// For a SIP call, the tenant whose OpenAI project announced it (and whose key steers it); null for the worker's own project.
-/// </param>
-public readonly record struct MediaTokenCall(string? TenantId, string? AgentId, string? ProjectTenantId = null);

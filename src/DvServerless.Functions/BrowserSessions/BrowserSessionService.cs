@@ -243,8 +243,7 @@ public sealed partial class BrowserSessionService
 
         await _store.TryMoveAsync(sessionId, CallState.Answering, _time.GetUtcNow(), "attaching the sideband", null, cancellationToken: CancellationToken.None).ConfigureAwait(false);
         // No seat was reserved: any worker replica with room takes it.
-        var attach = await _sideband.AttachAsync(sessionId, openAICallId!, worker: null, new MediaTokenCall(session.TenantId, CallSessionAgent.Of(session)),
-            cancellationToken).ConfigureAwait(false);
+        var attach = await _sideband.AttachAsync(sessionId, openAICallId!, worker: null, CallOwner.Of(session), cancellationToken).ConfigureAwait(false);
         if (!attach.Ok)
         {
             LogAttachFailed(sessionId, attach.Detail);

@@ -164,12 +164,12 @@ public sealed partial class IncomingCallService
         using (InteractiveStorageScope.Suspend())
         {
             return admission.Admitted
-                ? await CommitAndAnswerAsync(notification, callId, decider, new MediaTokenCall(admission.TenantId, agentId), CancellationToken.None).ConfigureAwait(false)
+                ? await CommitAndAnswerAsync(notification, callId, decider, new CallOwner(admission.TenantId, agentId), CancellationToken.None).ConfigureAwait(false)
                 : await RejectForCapacityAsync(callId, notification, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private async Task<IncomingCallOutcome> CommitAndAnswerAsync(IncomingCallNotification notification, string callId, string decider, MediaTokenCall call,
+    private async Task<IncomingCallOutcome> CommitAndAnswerAsync(IncomingCallNotification notification, string callId, string decider, CallOwner owner,
         CancellationToken cancellationToken)
     {
         // Ringing → Answering is the commit point: only the delivery whose write applied it answers, so a slow creator
@@ -186,7 +186,7 @@ public sealed partial class IncomingCallService
             connection = await _acs.AnswerCallAsync(
                 new AnswerCallRequest(notification.IncomingCallContext, BuildCallbackUri(callId))
                 {
-                    MediaTransportUrl = BuildMediaTransportUrl(callId, call),
+                    MediaTransportUrl = BuildMediaTransportUrl(callId, owner),
                     AudioFormat = _answer.AudioFormat,
                     // Keys the caller presses arrive on the media socket (DtmfData) for the agent to act on.
                     EnableDtmfTones = true,
@@ -256,9 +256,9 @@ public sealed partial class IncomingCallService
 
     /// <summary>
     /// <c>ws(s)://{MediaWorker host}/media/acs?callId={callId}&amp;token={token}</c>, on the call's worker of the
-    /// <see cref="MediaWorkerPool"/>; the token carries <paramref name="call"/> (its tenant and agent).
+    /// <see cref="MediaWorkerPool"/>; the token carries <paramref name="owner"/> (the call's tenant and agent).
     /// </summary>
-    public Uri BuildMediaTransportUrl(string callId, MediaTokenCall call = default)
+    public Uri BuildMediaTransportUrl(string callId, CallOwner owner = default)
     {
         var worker = _workers.For(callId);
         var builder = new UriBuilder(worker)
@@ -271,7 +271,7 @@ public sealed partial class IncomingCallService
         }
 
         builder.Path = builder.Path.TrimEnd('/') + "/media/acs";
-        var token = _tokens.Issue(callId, _mediaWorker.TokenLifetime, MediaTokenPurpose.AcsMedia, call);
+        var token = _tokens.Issue(callId, _mediaWorker.TokenLifetime, MediaTokenPurpose.AcsMedia, owner);
         builder.Query = "callId=" + Uri.EscapeDataString(callId) + "&token=" + Uri.EscapeDataString(token);
         builder.Fragment = string.Empty;
         return builder.Uri;

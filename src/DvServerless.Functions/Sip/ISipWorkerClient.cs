@@ -1,4 +1,4 @@
-using DvServerless.Core.Security;
+using DvServerless.Core.Calls;
 
 namespace DvServerless.Functions.Sip;
 
@@ -13,5 +13,5 @@ public interface ISipWorkerClient
     /// when the capacity check named one (<see cref="SipWorkerAnswer.Worker"/>), else to any worker with room.
     /// <paramref name="owner"/> (who the call belongs to) travels signed with it, for a worker that cannot read the session.
     /// </summary>
-    Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, MediaTokenCall owner, CancellationToken cancellationToken);
+    Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, CallOwner owner, CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using DvServerless.Core.Calls;
 using DvServerless.Core.Security;
 using DvServerless.Functions.Hosting;
 using Microsoft.Extensions.Options;
@@ -66,7 +67,7 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     }
 
     /// <inheritdoc />
-    public async Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, MediaTokenCall owner, CancellationToken cancellationToken)
+    public async Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, CallOwner owner, CancellationToken cancellationToken)
     {
         if (Url(callId, AttachPath) is not { } url)
         {
@@ -82,10 +83,10 @@ public sealed class MediaWorkerSipClient : ISipWorkerClient
     }
 
     private async Task<SipWorkerAnswer> SendAsync(
-        HttpRequestMessage request, string callId, string? sipCallId, MediaTokenCall call, Func<HttpResponseMessage, Task<SipWorkerAnswer>> onSuccess,
+        HttpRequestMessage request, string callId, string? sipCallId, CallOwner owner, Func<HttpResponseMessage, Task<SipWorkerAnswer>> onSuccess,
         CancellationToken cancellationToken)
     {
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(callId, _worker.TokenLifetime, MediaTokenPurpose.SipAttach, sipCallId, call));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _tokens.Issue(callId, _worker.TokenLifetime, MediaTokenPurpose.SipAttach, sipCallId, owner));
         using var timeout = new CancellationTokenSource(_routing.WorkerTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try

@@ -1,5 +1,5 @@
 using DvServerless.Adapters.Commands;
-using DvServerless.Core.Security;
+using DvServerless.Core.Calls;
 using Microsoft.Extensions.Options;
 
 namespace DvServerless.Functions.Sip;
@@ -40,7 +40,7 @@ public sealed class QueuedSipWorkerClient : ISipWorkerClient
     }
 
     /// <inheritdoc />
-    public async Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, MediaTokenCall owner, CancellationToken cancellationToken)
+    public async Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, CallOwner owner, CancellationToken cancellationToken)
     {
         var queue = string.IsNullOrEmpty(worker) ? SipQueueMessages.Name : worker;
         var result = await SendAsync(queue, callId, SipQueueMessages.Attach, sipCallId, owner, cancellationToken).ConfigureAwait(false);
@@ -53,10 +53,10 @@ public sealed class QueuedSipWorkerClient : ISipWorkerClient
         };
     }
 
-    private Task<QueuedCommandResult> SendAsync(string queue, string callId, string action, string? sipCallId, MediaTokenCall? call, CancellationToken cancellationToken)
+    private Task<QueuedCommandResult> SendAsync(string queue, string callId, string action, string? sipCallId, CallOwner? owner, CancellationToken cancellationToken)
     {
         var limit = _routing.WorkerTimeout;
-        var message = new CallCommandMessage(CallCommandMessage.NewId(), callId, action, _time.GetUtcNow() + limit, SipCallId: sipCallId, Call: call);
+        var message = new CallCommandMessage(CallCommandMessage.NewId(), callId, action, _time.GetUtcNow() + limit, SipCallId: sipCallId, Owner: owner);
         return _exchange.SendAsync(queue, message, limit, cancellationToken);
     }
 

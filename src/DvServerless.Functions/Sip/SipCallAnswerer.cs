@@ -2,7 +2,6 @@ using DvServerless.Adapters.Engines;
 using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
-using DvServerless.Core.Security;
 
 namespace DvServerless.Functions.Sip;
 
@@ -49,11 +48,11 @@ internal sealed partial class SipCallAnswerer
 
     /// <summary>
     /// Accepts the call, whose session is <c>Answering</c>, with <paramref name="agent"/>, then has the worker
-    /// (<paramref name="worker"/> when one was picked) attach the sideband, telling it <paramref name="call"/> (who the call
+    /// (<paramref name="worker"/> when one was picked) attach the sideband, telling it <paramref name="owner"/> (who the call
     /// belongs to, for when it cannot read the session); hangs up when it cannot.
     /// </summary>
     public async Task<SipIncomingOutcome> AcceptAsync(
-        string callId, string sipCallId, string? worker, IRealtimeCallControl control, AgentOptions agent, MediaTokenCall call, CancellationToken cancellationToken)
+        string callId, string sipCallId, string? worker, IRealtimeCallControl control, AgentOptions agent, CallOwner owner, CancellationToken cancellationToken)
     {
         var body = AcceptSessionBuilder.Build(agent, AcceptTools(agent));
         var accepted = await control.AcceptAsync(sipCallId, body, cancellationToken).ConfigureAwait(false);
@@ -75,7 +74,7 @@ internal sealed partial class SipCallAnswerer
         await MoveAsync(callId, CallState.Connected, "accepted").ConfigureAwait(false);
         LogAccepted(callId, sipCallId);
 
-        var attach = await _worker.AttachAsync(callId, sipCallId, worker, call, cancellationToken).ConfigureAwait(false);
+        var attach = await _worker.AttachAsync(callId, sipCallId, worker, owner, cancellationToken).ConfigureAwait(false);
         if (!attach.Ok)
         {
             // Without the sideband nobody greets, records, transfers or ends the call: hang up rather than leave it unmanaged.

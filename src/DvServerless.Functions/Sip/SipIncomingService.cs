@@ -7,7 +7,6 @@ using DvServerless.Adapters.Storage;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Privacy;
-using DvServerless.Core.Security;
 using DvServerless.Core.Tenants;
 using DvServerless.Functions.Calls;
 using DvServerless.Functions.Telemetry;
@@ -256,13 +255,13 @@ public sealed partial class SipIncomingService
         using (InteractiveStorageScope.Suspend())
         {
             return decision.Accept
-                ? await CommitAndAcceptAsync(call, callId, decider, worker, control, agentId, OwnerOf(session), CancellationToken.None).ConfigureAwait(false)
+                ? await CommitAndAcceptAsync(call, callId, decider, worker, control, agentId, CallOwner.Of(session), CancellationToken.None).ConfigureAwait(false)
                 : await _answerer.RejectAsync(callId, call.CallId, decision, control, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
     private async Task<SipIncomingOutcome> CommitAndAcceptAsync(
-        SipIncomingCall call, string callId, string decider, string? worker, IRealtimeCallControl control, string? agentId, MediaTokenCall owner,
+        SipIncomingCall call, string callId, string decider, string? worker, IRealtimeCallControl control, string? agentId, CallOwner owner,
         CancellationToken cancellationToken)
     {
         // Ringing → Answering is the decision's commit point: only the delivery whose write applied it accepts, so a
@@ -275,10 +274,6 @@ public sealed partial class SipIncomingService
 
         return await _answerer.AcceptAsync(callId, call.CallId, worker, control, AgentOf(agentId), owner, cancellationToken).ConfigureAwait(false);
     }
-
-    // What the session records of who the call belongs to, signed into the attach for a worker that cannot read it.
-    private static MediaTokenCall OwnerOf(CallSession session) =>
-        new(session.TenantId, CallSessionAgent.Of(session), session.Metadata.GetValueOrDefault(TenantRealtimeProjects.SessionMetadataKey));
 
     // The named agent whose PhoneNumbers list the called number; null (the default agent) when none does.
     private string? AgentIdFor(string? calledParty) => _agents?.PhoneRoutes.AgentFor(SipCalledParty.NumberOf(calledParty));

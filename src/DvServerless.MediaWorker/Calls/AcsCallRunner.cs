@@ -1,7 +1,6 @@
 using System.Net.WebSockets;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
-using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Hosting;
 using DvServerless.MediaWorker.Legs;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,18 +27,18 @@ public sealed partial class AcsCallRunner
     }
 
     /// <summary>
-    /// Runs the call <paramref name="callId"/> on <paramref name="socket"/> until it ends; <paramref name="token"/> is who the
+    /// Runs the call <paramref name="callId"/> on <paramref name="socket"/> until it ends; <paramref name="owner"/> is who the
     /// call belongs to as its media token says, for when its session cannot be read.
     /// </summary>
-    public async Task<CallEndReason> RunAsync(WebSocket socket, string callId, MediaTokenCall token, CancellationToken cancellationToken) =>
-        await _services.RunRegisteredAsync(callId, stop => RunRegisteredAsync(socket, callId, token, stop), cancellationToken).ConfigureAwait(false);
+    public async Task<CallEndReason> RunAsync(WebSocket socket, string callId, CallOwner owner, CancellationToken cancellationToken) =>
+        await _services.RunRegisteredAsync(callId, stop => RunRegisteredAsync(socket, callId, owner, stop), cancellationToken).ConfigureAwait(false);
 
-    private async Task<CallEndReason> RunRegisteredAsync(WebSocket socket, string callId, MediaTokenCall token, CancellationToken stop)
+    private async Task<CallEndReason> RunRegisteredAsync(WebSocket socket, string callId, CallOwner owner, CancellationToken stop)
     {
         var leg = new AcsMediaLeg(socket, _services.Options.ParseAcsAudioFormat() ?? Core.Audio.AudioFormat.Pcm24k, callId,
             _services.Loggers.CreateLogger<AcsMediaLeg>());
         // The session names the agent the called number routes to (Agents:{id}:PhoneNumbers); none runs the default agent.
-        var call = await ContextOfAsync(callId, token, stop).ConfigureAwait(false);
+        var call = await ContextOfAsync(callId, owner, stop).ConfigureAwait(false);
         var agent = _services.AgentFor(callId, call.AgentId);
         IConversationEngine engine;
         try
@@ -69,9 +68,9 @@ public sealed partial class AcsCallRunner
     /// missing store must not hold the caller's audio: after a short budget the call runs with what its media token says
     /// (the tenant and the agent, signed by the Functions app when it answered), without the parties and the trace.
     /// </summary>
-    private async Task<CallContext> ContextOfAsync(string callId, MediaTokenCall token, CancellationToken stop)
+    private async Task<CallContext> ContextOfAsync(string callId, CallOwner owner, CancellationToken stop)
     {
-        var fromToken = new CallContext(callId, CallChannel.Acs, token.TenantId, AgentId: token.AgentId);
+        var fromToken = new CallContext(callId, CallChannel.Acs, owner.TenantId, AgentId: owner.AgentId);
         if (_sessions is null)
         {
             return fromToken;
@@ -86,7 +85,7 @@ public sealed partial class AcsCallRunner
         }
         catch (Exception ex) when (!stop.IsCancellationRequested)
         {
-            LogSessionUnread(ex, callId, token.TenantId ?? "none", token.AgentId ?? "the default");
+            LogSessionUnread(ex, callId, owner.TenantId ?? "none", owner.AgentId ?? "the default");
             return fromToken;
         }
     }

@@ -55,7 +55,7 @@ public sealed class SipSeatCommands
                     return Reply(CallCommandReplyStatus.Invalid, "sipCallId must be a well-formed SIP call id.");
                 }
 
-                return _runner.TryStart(command.CallId, command.SipCallId!, command.Call ?? default) switch
+                return _runner.TryStart(command.CallId, command.SipCallId!, command.Owner ?? default) switch
                 {
                     SidebandStartResult.Started or SidebandStartResult.AlreadyAttached => Reply(CallCommandReplyStatus.Done, null),
                     SidebandStartResult.Draining when !fromSharedQueue => Reply(CallCommandReplyStatus.Unavailable, "the worker is draining"),

@@ -84,7 +84,7 @@ public static partial class AcsMediaEndpoint
 
         LogAccepted(logger, callId, connectionId, correlationId);
         using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        var reason = await runner.RunAsync(socket, callId, validation.Call, context.RequestAborted).ConfigureAwait(false);
+        var reason = await runner.RunAsync(socket, callId, validation.Owner, context.RequestAborted).ConfigureAwait(false);
         LogEnded(logger, callId, reason);
     }
 

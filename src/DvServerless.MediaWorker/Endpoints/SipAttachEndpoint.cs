@@ -110,7 +110,7 @@ public static partial class SipAttachEndpoint
 
         // Both ids were checked well-formed above.
         var (callId, sipCallId) = (request.CallId!, request.SipCallId!);
-        var result = runner.TryStart(callId, sipCallId, bound.Call);
+        var result = runner.TryStart(callId, sipCallId, bound.Owner);
         LogAttach(logger, callId, result);
         return result switch
         {

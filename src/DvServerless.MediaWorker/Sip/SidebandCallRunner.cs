@@ -6,7 +6,6 @@ using DvServerless.Core.Costs;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Privacy;
 using DvServerless.Core.Records;
-using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Calls;
 using DvServerless.MediaWorker.Calls.Tools;
 using DvServerless.MediaWorker.Hosting;
@@ -24,7 +23,7 @@ namespace DvServerless.MediaWorker.Sip;
 /// and ends the session when the sideband closes. Nothing here waits for audio deltas: they may never come. The call runs
 /// the agent its session records (<see cref="CallSessionAgent"/>, the named agent of the called number), which the
 /// Functions app accepted it with; a session that names none, or an agent this worker does not know, runs the default.
-/// A session that cannot be read leaves the call to run as the attach said (<see cref="MediaTokenCall"/>).
+/// A session that cannot be read leaves the call to run as the attach said (<see cref="CallOwner"/>).
 /// </summary>
 /// <remarks>
 /// <c>end_call</c> comes in the same response as the agent's goodbye, which OpenAI generates faster than it plays into
@@ -115,14 +114,14 @@ public sealed partial class SidebandCallRunner
     /// the background, once per call, within the capacity. <paramref name="owner"/> is who the call belongs to as the
     /// attach said (signed by the Functions app): the call runs by it when its session cannot be read.
     /// </summary>
-    public SidebandStartResult TryStart(string callId, string sipCallId, MediaTokenCall owner)
+    public SidebandStartResult TryStart(string callId, string sipCallId, CallOwner owner)
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         ArgumentException.ThrowIfNullOrEmpty(sipCallId);
         return _seats.TryStart(callId, () => RunAsync(callId, sipCallId, owner));
     }
 
-    private async Task RunAsync(string callId, string sipCallId, MediaTokenCall owner)
+    private async Task RunAsync(string callId, string sipCallId, CallOwner owner)
     {
         using var registration = _calls.Register(callId);
         var cancellationToken = _calls.CutOff;
@@ -165,7 +164,8 @@ public sealed partial class SidebandCallRunner
                 session = null;
             }
 
-            var chosen = AgentOf(callId, session is null ? owner.AgentId : CallSessionAgent.Of(session));
+            var known = session is null ? owner : CallOwner.Of(session);
+            var chosen = AgentOf(callId, known.AgentId);
             var agent = new AgentOptions
             {
                 Model = chosen.Model,
@@ -178,8 +178,7 @@ public sealed partial class SidebandCallRunner
             // A SIP caller hears nothing until the agent speaks: the sideband always greets, once, as a call loop does.
             var greeting = new AgentGreeting(string.IsNullOrWhiteSpace(chosen.GreetingInstructions) ? _options.GreetingInstructions : chosen.GreetingInstructions);
             cost = new CallCost(_pricing, agent.TranscriptionModel);
-            var projectTenant = _projects is null ? null
-                : session is null ? owner.ProjectTenantId : session.Metadata.GetValueOrDefault(TenantRealtimeProjects.SessionMetadataKey);
+            var projectTenant = _projects is null ? null : known.ProjectTenantId;
             control = _projects?.For(projectTenant) ?? _control;
             engine = _projects is null ? _engines.CreateSideband(callId, sipCallId, agent)
                 : _engines.CreateSideband(callId, sipCallId, agent, _projects.SettingsFor(projectTenant));

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using DvServerless.Core.Calls;
 using DvServerless.Core.Security;
 using Microsoft.Extensions.Time.Testing;
 
@@ -32,10 +33,10 @@ public sealed class MediaTokenServiceTests
     public void A_token_carries_its_calls_tenant_and_agent_signed_and_a_plain_one_carries_none()
     {
         var service = Service();
-        var token = service.Issue("call-1", TimeSpan.FromMinutes(2), MediaTokenPurpose.AcsMedia, new MediaTokenCall("tenant-a", "sales"));
+        var token = service.Issue("call-1", TimeSpan.FromMinutes(2), MediaTokenPurpose.AcsMedia, new CallOwner("tenant-a", "sales"));
 
-        Assert.Equal(new MediaTokenCall("tenant-a", "sales"), service.Validate(token, MediaTokenPurpose.AcsMedia, "call-1").Call);
-        Assert.Equal(default, service.Validate(service.Issue("call-1", TimeSpan.FromMinutes(2), MediaTokenPurpose.AcsMedia), MediaTokenPurpose.AcsMedia).Call);
+        Assert.Equal(new CallOwner("tenant-a", "sales"), service.Validate(token, MediaTokenPurpose.AcsMedia, "call-1").Owner);
+        Assert.Equal(default, service.Validate(service.Issue("call-1", TimeSpan.FromMinutes(2), MediaTokenPurpose.AcsMedia), MediaTokenPurpose.AcsMedia).Owner);
 
         // Another tenant written into the payload breaks the signature: the worker never runs a call as a tenant the
         // Functions app did not name.
@@ -44,17 +45,17 @@ public sealed class MediaTokenServiceTests
         var forged = Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.Replace("tenant-a", "tenant-b", StringComparison.Ordinal))) + token[token.IndexOf('.')..];
         var refused = service.Validate(forged, MediaTokenPurpose.AcsMedia, "call-1");
         Assert.Equal(MediaTokenStatus.Invalid, refused.Status);
-        Assert.Equal(default, refused.Call);
+        Assert.Equal(default, refused.Owner);
     }
 
     [Fact]
     public void A_sip_attach_token_is_bound_to_its_sip_call_and_carries_the_calls_tenant_agent_and_project()
     {
         var service = Service();
-        var call = new MediaTokenCall("tenant-a", "sales", "tenant-p");
+        var call = new CallOwner("tenant-a", "sales", "tenant-p");
         var token = service.Issue("call-1", TimeSpan.FromMinutes(2), MediaTokenPurpose.SipAttach, "rtc_abc", call);
 
-        Assert.Equal(call, service.Validate(token, MediaTokenPurpose.SipAttach, "call-1", "rtc_abc").Call);
+        Assert.Equal(call, service.Validate(token, MediaTokenPurpose.SipAttach, "call-1", "rtc_abc").Owner);
         Assert.Equal(MediaTokenStatus.WrongCall, service.Validate(token, MediaTokenPurpose.SipAttach, "call-1", "rtc_other").Status);
 
         // The project's tenant is signed too: a call cannot be moved into another tenant's OpenAI project.

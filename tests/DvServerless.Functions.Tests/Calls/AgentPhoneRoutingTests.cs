@@ -42,7 +42,7 @@ public sealed class AgentPhoneRoutingTests
         var token = System.Web.HttpUtility.ParseQueryString(answer.MediaTransportUrl!.Query)["token"];
         var validation = host.Services.Tokens.Validate(token, MediaTokenPurpose.AcsMedia, IncomingCallSamples.CorrelationId);
         Assert.True(validation.IsValid);
-        Assert.Equal(new MediaTokenCall(null, "sales"), validation.Call);
+        Assert.Equal(new CallOwner(null, "sales"), validation.Owner);
         Assert.Contains(logs.Messages, m => m.Contains("runs agent 'sales'", StringComparison.Ordinal));
         Assert.DoesNotContain(logs.Messages, m => m.Contains("8005550199", StringComparison.Ordinal));
     }

@@ -47,7 +47,7 @@ public sealed class IncomingCallServiceTests
         var url = Assert.Single(services.Acs.Answers).MediaTransportUrl!;
         var validation = services.Tokens.Validate(System.Web.HttpUtility.ParseQueryString(url.Query)["token"], MediaTokenPurpose.AcsMedia, outcome.CallId);
         Assert.True(validation.IsValid);
-        Assert.Equal(new MediaTokenCall("tenant-1", null), validation.Call);
+        Assert.Equal(new CallOwner("tenant-1", null), validation.Owner);
         Assert.Equal("tenant-1", (await services.Sessions.GetAsync(outcome.CallId))!.TenantId);
     }
 

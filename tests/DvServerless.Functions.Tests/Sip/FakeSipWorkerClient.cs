@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using DvServerless.Core.Security;
+using DvServerless.Core.Calls;
 using DvServerless.Functions.Sip;
 
 namespace DvServerless.Functions.Tests.Sip;
@@ -23,14 +23,14 @@ public sealed class FakeSipWorkerClient : ISipWorkerClient
     public ConcurrentQueue<string?> AttachWorkers { get; } = new();
 
     /// <summary>Who each attached call belongs to, as the attach told the worker.</summary>
-    public ConcurrentQueue<MediaTokenCall> AttachOwners { get; } = new();
+    public ConcurrentQueue<CallOwner> AttachOwners { get; } = new();
 
     public Task<SipWorkerAnswer> CheckCapacityAsync(string callId, CancellationToken cancellationToken) =>
         CapacityFailure is { } failure
             ? Task.FromException<SipWorkerAnswer>(failure)
             : Task.FromResult(new SipWorkerAnswer(HasRoom, 200, HasRoom ? "room" : "worker is full (50/50 SIP calls)", HasRoom ? SeatWorker : null));
 
-    public Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, MediaTokenCall owner, CancellationToken cancellationToken)
+    public Task<SipWorkerAnswer> AttachAsync(string callId, string sipCallId, string? worker, CallOwner owner, CancellationToken cancellationToken)
     {
         Attaches.Enqueue((callId, sipCallId));
         AttachWorkers.Enqueue(worker);

@@ -1,4 +1,5 @@
 using System.Net;
+using DvServerless.Core.Calls;
 using DvServerless.Core.Security;
 using DvServerless.Functions.Hosting;
 using DvServerless.Functions.Sip;
@@ -22,7 +23,7 @@ public sealed class MediaWorkerSipClientTests
         using var handler = new RecordingHandler();
         using var http = new HttpClient(handler);
         var client = new MediaWorkerSipClient(http, tokens, Options.Create(new MediaWorkerOptions()), Options.Create(new SipRoutingOptions()), _time);
-        var owner = new MediaTokenCall("acme", "sales", "acme");
+        var owner = new CallOwner("acme", "sales", "acme");
 
         var answer = await client.AttachAsync("call-1", "rtc_0123456789abcdef", worker: null, owner, CancellationToken.None);
 
@@ -31,7 +32,7 @@ public sealed class MediaWorkerSipClientTests
         Assert.Equal(MediaWorkerSipClient.AttachPath, path);
         var validation = tokens.Validate(bearer, MediaTokenPurpose.SipAttach, "call-1", "rtc_0123456789abcdef");
         Assert.True(validation.IsValid, validation.Status.ToString());
-        Assert.Equal(owner, validation.Call);
+        Assert.Equal(owner, validation.Owner);
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public sealed class MediaWorkerSipClientTests
 
         Assert.True(answer.Ok, answer.Detail);
         var (_, bearer) = Assert.Single(handler.Requests);
-        Assert.Equal(default, tokens.Validate(bearer, MediaTokenPurpose.SipAttach, "call-1").Call);
+        Assert.Equal(default, tokens.Validate(bearer, MediaTokenPurpose.SipAttach, "call-1").Owner);
     }
 
     private sealed class RecordingHandler : HttpMessageHandler

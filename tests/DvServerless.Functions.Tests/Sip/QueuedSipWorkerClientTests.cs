@@ -1,5 +1,5 @@
 using DvServerless.Adapters.Commands;
-using DvServerless.Core.Security;
+using DvServerless.Core.Calls;
 using DvServerless.Functions.Sip;
 using DvServerless.Functions.Tests.Fakes;
 using Microsoft.Extensions.Options;
@@ -34,7 +34,7 @@ public sealed class QueuedSipWorkerClientTests
         var client = Client();
 
         var seat = await client.CheckCapacityAsync(CallId, default);
-        var owner = new MediaTokenCall("tenant-a", "sales", "tenant-p");
+        var owner = new CallOwner("tenant-a", "sales", "tenant-p");
         var attach = await client.AttachAsync(CallId, SipCallId, seat.Worker, owner, default);
 
         Assert.True(seat.Ok);
@@ -47,8 +47,8 @@ public sealed class QueuedSipWorkerClientTests
             (sent[1].Queue, sent[1].Message.Action, sent[1].Message.CallId, sent[1].Message.SipCallId));
         // Who the call belongs to travels with the attach, as the worker reads it off the queue.
         Assert.True(CallCommandMessage.TryParse(sent[1].Message.ToJson(), out var attachRead));
-        Assert.Equal(owner, attachRead!.Call);
-        Assert.Null(sent[0].Message.Call);
+        Assert.Equal(owner, attachRead!.Owner);
+        Assert.Null(sent[0].Message.Owner);
         // Each expires with the webhook's patience for the worker: nobody acts on it after the caller was refused.
         Assert.All(sent, s => Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(2), s.Message.ExpiresAt));
         Assert.All(sent, s => Assert.Equal(TimeSpan.FromSeconds(2), s.Ttl));

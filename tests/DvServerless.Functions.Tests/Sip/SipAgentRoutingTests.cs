@@ -3,7 +3,6 @@ using DvServerless.Adapters.Engines;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
-using DvServerless.Core.Security;
 using DvServerless.Functions.Sip;
 using DvServerless.Functions.Tests.Fakes;
 using DvServerless.Testing;
@@ -116,7 +115,7 @@ public sealed class SipAgentRoutingTests : IDisposable
         Assert.Equal("globex", stored.TenantId);
         Assert.Equal("globex", stored.Metadata[SipSessionMetadata.OpenAIProjectTenant]);
         // The attach tells the worker the same, for when it cannot read the session.
-        Assert.Equal(new MediaTokenCall("globex", "support", "globex"), Assert.Single(_worker.AttachOwners));
+        Assert.Equal(new CallOwner("globex", "support", "globex"), Assert.Single(_worker.AttachOwners));
     }
 
     [Fact]

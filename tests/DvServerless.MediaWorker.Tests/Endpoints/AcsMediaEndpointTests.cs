@@ -25,7 +25,7 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private string Token(string callId, MediaTokenCall call = default) =>
+    private string Token(string callId, CallOwner call = default) =>
         _server.App.Services.GetRequiredService<MediaTokenService>().Issue(callId, TimeSpan.FromMinutes(5), MediaTokenPurpose.AcsMedia, call);
 
     private async Task<HttpStatusCode> UpgradeStatusAsync(string query)
@@ -43,7 +43,7 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
         }
     }
 
-    private async Task<ClientWebSocket> ConnectAsync(string callId, MediaTokenCall call = default)
+    private async Task<ClientWebSocket> ConnectAsync(string callId, CallOwner call = default)
     {
         var socket = new ClientWebSocket();
         socket.Options.SetRequestHeader("x-ms-call-connection-id", "conn-123");
@@ -209,7 +209,7 @@ public sealed class AcsMediaEndpointTests : IAsyncLifetime
     public async Task A_call_whose_session_cannot_be_read_runs_the_agent_and_tenant_its_media_token_names()
     {
         // No session document (storage lost it, or could not answer in time): the signed token still says whose call it is.
-        using var socket = await ConnectAsync("call-unread", new MediaTokenCall("tenant-a", "sales"));
+        using var socket = await ConnectAsync("call-unread", new CallOwner("tenant-a", "sales"));
         await SendTextAsync(socket, """{"kind":"AudioMetadata","audioMetadata":{"subscriptionId":"7e4a6b2c-1111-4c3e-9d7f-0a1b2c3d4e5f","encoding":"PCM","sampleRate":24000,"channels":1,"length":960}}""");
         await WaitForEngineAsync();
 

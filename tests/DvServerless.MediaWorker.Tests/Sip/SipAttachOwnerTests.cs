@@ -95,7 +95,7 @@ public sealed class SipAttachOwnerTests : IAsyncLifetime
             else
             {
                 var message = new CallCommandMessage(CallCommandMessage.NewId(), callId, SipQueueMessages.Attach, DateTimeOffset.UtcNow.AddSeconds(5),
-                    SipCallId: sipCallId, Call: owner);
+                    SipCallId: sipCallId, Owner: owner);
                 // As read off the queue: the text, parsed.
                 Assert.True(CallCommandMessage.TryParse(message.ToJson(), out var read));
                 var reply = _worker.Services.GetRequiredService<SipSeatCommands>().Execute(read!, fromSharedQueue: false);

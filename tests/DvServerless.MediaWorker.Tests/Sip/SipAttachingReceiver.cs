@@ -3,7 +3,6 @@ using DvServerless.Adapters.OpenAI.Calls;
 using DvServerless.Adapters.OpenAI.Webhooks;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
-using DvServerless.Core.Security;
 using DvServerless.MediaWorker.Sip;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -47,7 +46,7 @@ internal sealed class SipAttachingReceiver : IAsyncDisposable
     /// belongs to), as the Functions app hands it to a worker.
     /// </summary>
     public static async Task<SipAttachingReceiver> StartAsync(OpenAICallControlClient control, AgentOptions agent, ICallSessionStore sessions,
-        Func<string, string, MediaTokenCall, Task> attach, Action<CallSession>? describe = null)
+        Func<string, string, CallOwner, Task> attach, Action<CallSession>? describe = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -69,7 +68,7 @@ internal sealed class SipAttachingReceiver : IAsyncDisposable
             describe?.Invoke(session);
             await sessions.TryCreateAsync(session, CancellationToken.None);
             // Who the call belongs to, as the Functions app tells the worker in the attach.
-            var owner = new MediaTokenCall(session.TenantId, CallSessionAgent.Of(session), session.Metadata.GetValueOrDefault(TenantRealtimeProjects.SessionMetadataKey));
+            var owner = CallOwner.Of(session);
             await attach(session.CallId, call.CallId, owner);
             return Results.Ok();
         });

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DvServerless.Adapters.Engines.Realtime;
+using DvServerless.Core.Calls;
 using DvServerless.Core.Tenants;
 
 namespace DvServerless.Adapters.OpenAI.Calls;
@@ -37,7 +38,7 @@ public sealed class TenantRealtimeProjects
     }
 
     /// <summary>The session metadata key holding the tenant whose webhook secret verified the call (absent: the gateway's).</summary>
-    public const string SessionMetadataKey = "openai.project_tenant";
+    public const string SessionMetadataKey = CallOwner.ProjectTenantMetadataKey;
 
     /// <summary>
     /// The Realtime settings for a call of <paramref name="verifiedTenantId"/>'s project: the gateway's, with the tenant's
