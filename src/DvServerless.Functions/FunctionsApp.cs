@@ -132,6 +132,13 @@ public static class FunctionsApp
 
         services.TryAddSingleton<IncomingCallService>();
         services.TryAddSingleton<CallEventsService>();
+        // Calls decided but never answered are failed (their slot freed): the UnansweredCallSweep timer, or standalone its loop.
+        services.TryAddSingleton<UnansweredCallSweep>();
+        if (!mode.UnderFunctionsHost)
+        {
+            services.AddHostedService<LocalUnansweredCallSweepService>();
+        }
+
         services.TryAddSingleton<AcsWebhookAuthenticator>();
         services.TryAddScoped<TenantSessionService>();
         services.TryAddSingleton<TenantApiAuthorization>();

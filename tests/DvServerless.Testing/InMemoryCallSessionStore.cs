@@ -29,6 +29,12 @@ public sealed class InMemoryCallSessionStore : ICallSessionStore
     /// </summary>
     public bool LoseNextUpdateAnswer { get; set; }
 
+    /// <summary>
+    /// The next update lands, then storage goes silent for longer than the store's retries last: the caller gets an
+    /// exception and cannot tell whether its write was made.
+    /// </summary>
+    public bool FailNextUpdateAfterWrite { get; set; }
+
     public Task<bool> TryCreateAsync(CallSession session, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -65,6 +71,7 @@ public sealed class InMemoryCallSessionStore : ICallSessionStore
             // A lost answer means a second round: the retry reads what the first write stored and evaluates the change again.
             var rounds = LoseNextUpdateAnswer ? 2 : 1;
             CallSession session;
+            var wrote = false;
             do
             {
                 session = JsonSerializer.Deserialize<CallSession>(json, Json)!;
@@ -74,9 +81,16 @@ public sealed class InMemoryCallSessionStore : ICallSessionStore
                 }
 
                 json = _documents[callId] = JsonSerializer.Serialize(session, Json);
+                wrote = true;
                 LoseNextUpdateAnswer = false;
             }
             while (--rounds > 0);
+
+            if (FailNextUpdateAfterWrite && wrote)
+            {
+                FailNextUpdateAfterWrite = false;
+                throw new TimeoutException("Storage stopped answering after the write (simulated).");
+            }
 
             return Task.FromResult<CallSession?>(session);
         }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
@@ -62,6 +63,23 @@ public sealed partial class BlobCallSessionQuery : ICallSessionQuery
         var found = new List<CallSession>();
         await ReadMatchingAsync(container, names, tenantId, limit, found, cancellationToken).ConfigureAwait(false);
         return found;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// From the open-session markers: a marker left without an index by a failed write, or naming a final state, is skipped
+    /// (the session's next write puts it right).
+    /// </remarks>
+    public async IAsyncEnumerable<OpenCallSession> ListOpenAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var container = await _container.GetAsync(cancellationToken).ConfigureAwait(false);
+        await foreach (var marker in OpenSessionMarkers.ListAsync(container, cancellationToken).ConfigureAwait(false))
+        {
+            if (marker.Index is { } index && !CallStateMachine.IsFinal(index.State) && marker.LastModified is { } written)
+            {
+                yield return new OpenCallSession(marker.CallId, index.TenantId, index.State, written);
+            }
+        }
     }
 
     /// <summary>Opens <paramref name="names"/> in order, a batch at a time, until <paramref name="limit"/> sessions of the tenant were found.</summary>

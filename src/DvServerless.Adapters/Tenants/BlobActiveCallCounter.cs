@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using DvServerless.Adapters.Storage;
 using DvServerless.Core.Calls;
 using DvServerless.Core.Tenants;
@@ -113,28 +111,21 @@ public sealed partial class BlobActiveCallCounter : IActiveCallCounter, IDisposa
         var staleBefore = takenAt - _options.StaleAfter;
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var listed = new HashSet<string>(StringComparer.Ordinal);
-        try
+        await foreach (var marker in OpenSessionMarkers.ListAsync(_container, cancellationToken).ConfigureAwait(false))
         {
-            await foreach (var item in _container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, SessionIndexBlobs.OpenPrefix, cancellationToken).ConfigureAwait(false))
+            if (marker.LastModified is not { } modified || modified < staleBefore)
             {
-                if (item.Properties.LastModified is not { } modified || modified < staleBefore)
-                {
-                    continue;
-                }
-
-                listed.Add(SessionIndexBlobs.CallIdOfOpen(item.Name));
-                // A marker is deleted when its session ends; one read without an index (or final) is left over from a
-                // failed write and does not count. Calls of no tenant have a limit of their own.
-                if (SessionIndexMetadata.TryRead(item.Metadata, out var index) && !CallStateMachine.IsFinal(index.State))
-                {
-                    var key = index.TenantId ?? CallCapacityPolicy.UnroutedCounterKey;
-                    counts[key] = counts.GetValueOrDefault(key) + 1;
-                }
+                continue;
             }
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-            // No sessions container yet: no calls.
+
+            listed.Add(marker.CallId);
+            // A marker is deleted when its session ends; one read without an index (or final) is left over from a
+            // failed write and does not count. Calls of no tenant have a limit of their own.
+            if (marker.Index is { } index && !CallStateMachine.IsFinal(index.State))
+            {
+                var key = index.TenantId ?? CallCapacityPolicy.UnroutedCounterKey;
+                counts[key] = counts.GetValueOrDefault(key) + 1;
+            }
         }
 
         LogCounted(listed.Count);

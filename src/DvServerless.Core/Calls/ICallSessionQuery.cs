@@ -10,4 +10,10 @@ public interface ICallSessionQuery
     /// The sessions of <paramref name="tenantId"/> (every session when null), newest first, at most <paramref name="limit"/>.
     /// </summary>
     Task<IReadOnlyList<CallSession>> ListAsync(string? tenantId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every session of every tenant that is not <c>ended</c> or <c>failed</c>, from the store's open-session index: the
+    /// cost follows the number of open sessions, not of sessions stored, and no document is opened. In no order.
+    /// </summary>
+    IAsyncEnumerable<OpenCallSession> ListOpenAsync(CancellationToken cancellationToken = default);
 }

@@ -30,6 +30,17 @@ public sealed class FunctionsOptions
     public TimeSpan UndecidedTakeoverAfter { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How long a call may sit unanswered (session <c>Ringing</c> or <c>Answering</c>, no call connection, not written since)
+    /// before the unanswered-call sweep fails it, which frees its tenant's slot. A call whose answer was decided but never
+    /// sent (storage silent just after the decision) rings out at the caller, and its session would otherwise hold a slot
+    /// until <c>Tenants:ActiveCalls:StaleAfter</c> (4 h). The sweep never acts before a media token issued for the call has
+    /// expired (<c>MediaWorker:TokenLifetime</c> plus a minute), so a call still able to connect is never failed.
+    /// 2 minutes to 4 hours.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:02:00", "04:00:00")]
+    public TimeSpan UnansweredAfter { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// The origins (comma-separated, e.g. <c>https://dvs-worker.example.azurecontainerapps.io</c>) whose pages may call the
     /// API from a browser when the app runs standalone; empty (the default) means the origin of <c>MediaWorker:BaseUrl</c>,
     /// the worker that serves the console and the JS client (<c>http://127.0.0.1:7073</c> locally). Under the Functions

@@ -91,6 +91,48 @@ public sealed class BlobCallSessionQueryTests : IClassFixture<AzuriteFixture>
         Assert.Equal(["good"], (await query.ListAsync("acme", 10)).Select(s => s.CallId));
     }
 
+    [SkippableFact]
+    public async Task The_open_listing_names_every_unfinished_session_with_its_state_and_last_write_and_opens_no_document()
+    {
+        var (container, downloads) = NewContainer();
+        var store = new BlobCallSessionStore(container, NullLogger<BlobCallSessionStore>.Instance);
+        Assert.True(await store.TryCreateAsync(NewSession("ringing", "acme", Start)));
+        Assert.True(await store.TryCreateAsync(NewSession("answering", null, Start)));
+        await store.UpdateAsync("answering", s => CallStateMachine.TryMoveTo(s, CallState.Answering, Start) == CallTransitionResult.Applied);
+        Assert.True(await store.TryCreateAsync(NewSession("ended", "acme", Start)));
+        await store.UpdateAsync("ended", s => CallStateMachine.TryMoveTo(s, CallState.Ended, Start) == CallTransitionResult.Applied);
+        var before = DateTimeOffset.UtcNow.AddMinutes(-5);
+        downloads.Clear();
+
+        var query = new BlobCallSessionQuery(container, NullLogger<BlobCallSessionQuery>.Instance);
+        var open = new List<OpenCallSession>();
+        await foreach (var session in query.ListOpenAsync())
+        {
+            open.Add(session);
+        }
+
+        Assert.Equal(
+            [("answering", null, CallState.Answering), ("ringing", "acme", CallState.Ringing)],
+            open.OrderBy(o => o.CallId, StringComparer.Ordinal).Select(o => (o.CallId, o.TenantId, o.State)));
+        // The last write as storage timed it (the marker's), not the session's own clock.
+        Assert.All(open, o => Assert.InRange(o.LastWritten, before, DateTimeOffset.UtcNow.AddMinutes(5)));
+        Assert.Empty(downloads.Names);
+        Assert.Equal([SessionIndexBlobs.OpenPrefix], downloads.Listings);
+    }
+
+    [SkippableFact]
+    public async Task The_open_listing_of_a_store_never_written_is_empty()
+    {
+        var (container, _) = NewContainer();
+
+        var query = new BlobCallSessionQuery(container, NullLogger<BlobCallSessionQuery>.Instance);
+
+        await foreach (var session in query.ListOpenAsync())
+        {
+            Assert.Fail("Listed " + session.CallId + " from a store with no session.");
+        }
+    }
+
     private (BlobContainerClient Container, BlobDownloadLog Downloads) NewContainer() =>
         BlobDownloadLog.NewContainer(_azurite.Require(), "sessions-");
 

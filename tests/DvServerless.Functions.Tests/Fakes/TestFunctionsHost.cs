@@ -26,7 +26,8 @@ public sealed class TestFunctionsHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<TestFunctionsHost> StartAsync(IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
+    public static async Task<TestFunctionsHost> StartAsync(IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null,
+        Action<IServiceCollection, TestServices>? replace = null)
     {
         var services = new TestServices();
         var app = FunctionsApp.Build([], builder =>
@@ -39,6 +40,7 @@ public sealed class TestFunctionsHost : IAsyncDisposable
             builder.Services.AddSingleton<ICallAutomationClient>(services.Acs);
             builder.Services.RemoveAll<TimeProvider>();
             builder.Services.AddSingleton<TimeProvider>(services.Time);
+            replace?.Invoke(builder.Services, services);
             if (logs is not null)
             {
                 builder.Logging.SetMinimumLevel(LogLevel.Trace);

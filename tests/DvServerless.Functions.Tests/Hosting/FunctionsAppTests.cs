@@ -67,6 +67,7 @@ public sealed class FunctionsAppTests
     [InlineData("MediaWorker:BaseUrl", "/relative")]
     [InlineData("MediaWorker:TokenSigningKey", "short")]
     [InlineData("MediaWorker:TokenLifetime", "1.00:00:00")]
+    [InlineData("Functions:UnansweredAfter", "00:01:00")]
     [InlineData("Acs:AudioFormat", "mp3")]
     public async Task A_bad_setting_fails_start_up_with_its_name(string key, string value)
     {

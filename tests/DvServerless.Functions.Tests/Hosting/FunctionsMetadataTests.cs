@@ -54,10 +54,22 @@ public sealed class FunctionsMetadataTests
     [Fact]
     public void The_warmup_timer_runs_on_the_app_setting_schedule()
     {
-        var timer = Assert.Single(Metadata, f => f.GetProperty("bindings")[0].GetProperty("type").GetString() == "timerTrigger");
+        var timer = Assert.Single(Metadata, f => f.GetProperty("name").GetString() == "TtsCacheWarmup");
 
-        Assert.Equal("TtsCacheWarmup", timer.GetProperty("name").GetString());
+        Assert.Equal("timerTrigger", timer.GetProperty("bindings")[0].GetProperty("type").GetString());
         Assert.Equal("%TtsWarmup__Schedule%", timer.GetProperty("bindings")[0].GetProperty("schedule").GetString());
+    }
+
+    [Fact]
+    public void The_host_runs_two_timers_and_the_unanswered_call_sweep_every_minute()
+    {
+        var timers = Metadata.Where(f => f.GetProperty("bindings")[0].GetProperty("type").GetString() == "timerTrigger").ToArray();
+        Assert.Equal(["TtsCacheWarmup", "UnansweredCallSweep"], timers.Select(t => t.GetProperty("name").GetString()).Order(StringComparer.Ordinal));
+
+        var sweep = timers.Single(t => t.GetProperty("name").GetString() == "UnansweredCallSweep");
+        Assert.Equal("0 * * * * *", sweep.GetProperty("bindings")[0].GetProperty("schedule").GetString());
+        // Standalone, no host fires timers: a loop stands in, on the same period.
+        Assert.Equal(TimeSpan.FromMinutes(1), DvServerless.Functions.Calls.LocalUnansweredCallSweepService.Period);
     }
 
     [Fact]
