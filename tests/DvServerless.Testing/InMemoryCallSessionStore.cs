@@ -29,11 +29,22 @@ public sealed class InMemoryCallSessionStore : ICallSessionStore
     /// </summary>
     public bool LoseNextUpdateAnswer { get; set; }
 
+    private int _passingUpdates;
+    private int _failingUpdates;
+    private bool _failedUpdatesLand;
+
     /// <summary>
-    /// The next update lands, then storage goes silent for longer than the store's retries last: the caller gets an
-    /// exception and cannot tell whether its write was made.
+    /// Storage goes silent for longer than the store's retries last: after <paramref name="after"/> more updates go through,
+    /// the next <paramref name="count"/> updates throw, each after its write (if it makes one) landed when
+    /// <paramref name="land"/>, or without writing. The caller cannot tell which.
     /// </summary>
-    public bool FailNextUpdateAfterWrite { get; set; }
+    public void FailUpdates(int count, int after = 0, bool land = true)
+    {
+        lock (_gate)
+        {
+            (_passingUpdates, _failingUpdates, _failedUpdatesLand) = (after, count, land);
+        }
+    }
 
     public Task<bool> TryCreateAsync(CallSession session, CancellationToken cancellationToken = default)
     {
@@ -68,6 +79,21 @@ public sealed class InMemoryCallSessionStore : ICallSessionStore
                 return Task.FromResult<CallSession?>(null);
             }
 
+            var failing = false;
+            if (_passingUpdates > 0)
+            {
+                _passingUpdates--;
+            }
+            else if (_failingUpdates > 0)
+            {
+                _failingUpdates--;
+                failing = true;
+                if (!_failedUpdatesLand)
+                {
+                    throw new TimeoutException("Storage did not answer the update (simulated).");
+                }
+            }
+
             // A lost answer means a second round: the retry reads what the first write stored and evaluates the change again.
             var rounds = LoseNextUpdateAnswer ? 2 : 1;
             CallSession session;
@@ -86,10 +112,9 @@ public sealed class InMemoryCallSessionStore : ICallSessionStore
             }
             while (--rounds > 0);
 
-            if (FailNextUpdateAfterWrite && wrote)
+            if (failing)
             {
-                FailNextUpdateAfterWrite = false;
-                throw new TimeoutException("Storage stopped answering after the write (simulated).");
+                throw new TimeoutException(wrote ? "Storage stopped answering after the write landed (simulated)." : "Storage did not answer the update (simulated).");
             }
 
             return Task.FromResult<CallSession?>(session);

@@ -50,6 +50,40 @@ public static class CallSessionClaims
         return moved;
     }
 
+    /// <summary>How many times <see cref="CommitAsync"/> tries the commit while storage fails.</summary>
+    /// <remarks>
+    /// Each try is the store's whole retried write (about 10 s of silence before it gives up on the background timeout),
+    /// so three tries wait about 30 s for storage: a call still ringing then is answered, and one whose caller gave up
+    /// fails at the answer, with its session saying so.
+    /// </remarks>
+    public const int CommitAttempts = 3;
+
+    /// <summary>
+    /// The commit of a delivery to a call: <see cref="TryMoveAsync"/> to <see cref="CallState.Answering"/> by
+    /// <paramref name="decider"/>, tried again (up to <see cref="CommitAttempts"/> in all) when the write fails. A failed
+    /// write does not say whether it landed; with the decider on the session, trying again is safe: a landed write reads
+    /// back as this delivery's own (true), one that did not land is made now, or lost to another delivery (false). Without
+    /// this, a commit that landed while its answer failed left the call decided and nobody answering it: the delivery
+    /// answered 503, and every redelivery found the call decided. <paramref name="failed"/> hears each failed try (its
+    /// number and error); the last failure is thrown.
+    /// </summary>
+    public static async Task<bool> CommitAsync(this ICallSessionStore sessions, string callId, DateTimeOffset now, string? reason, string decider,
+        Action<CallSession>? also = null, Action<int, Exception>? failed = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(decider);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await sessions.TryMoveAsync(callId, CallState.Answering, now, reason, also, decider, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (attempt < CommitAttempts && (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested))
+            {
+                failed?.Invoke(attempt, e);
+            }
+        }
+    }
+
     /// <summary>
     /// For a delivery that found the call's session already there: whether the call is decided, still being decided
     /// (<see cref="CallState.Ringing"/> and written less than <paramref name="undecidedFor"/> ago), or left undecided by a

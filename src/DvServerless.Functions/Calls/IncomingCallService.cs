@@ -174,7 +174,9 @@ public sealed partial class IncomingCallService
     {
         // Ringing → Answering is the commit point: only the delivery whose write applied it answers, so a slow creator
         // and a redelivery that took over from it never both answer.
-        if (!await _sessions.TryMoveAsync(callId, CallState.Answering, _time.GetUtcNow(), null, cancellationToken: cancellationToken, decider: decider).ConfigureAwait(false))
+        // Tried again while storage fails: the delivery that committed is the only one that will ever answer the call.
+        if (!await _sessions.CommitAsync(callId, _time.GetUtcNow(), null, decider, failed: (attempt, e) => LogCommitRetried(callId, attempt, e.GetType().Name, e.Message),
+                cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             LogDuplicate(callId);
             return new IncomingCallOutcome(callId, IncomingCallResult.Duplicate);
@@ -204,21 +206,30 @@ public sealed partial class IncomingCallService
             return new IncomingCallOutcome(callId, IncomingCallResult.Failed);
         }
 
-        await _sessions.UpdateAsync(
-            callId,
-            s =>
-            {
-                // CallConnected may have arrived (and set the id) before this write; never overwrite a different id.
-                if (s.CallConnectionId is not null)
+        try
+        {
+            await _sessions.UpdateAsync(
+                callId,
+                s =>
                 {
-                    return false;
-                }
+                    // CallConnected may have arrived (and set the id) before this write; never overwrite a different id.
+                    if (s.CallConnectionId is not null)
+                    {
+                        return false;
+                    }
 
-                s.CallConnectionId = connection.CallConnectionId;
-                s.UpdatedAt = _time.GetUtcNow();
-                return true;
-            },
-            CancellationToken.None).ConfigureAwait(false);
+                    s.CallConnectionId = connection.CallConnectionId;
+                    s.UpdatedAt = _time.GetUtcNow();
+                    return true;
+                },
+                CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The call is answered: a 503 now would only bring a redelivery that finds it decided. CallConnected records
+            // the connection when it comes.
+            LogConnectionNotRecorded(callId, connection.CallConnectionId, e.GetType().Name, e.Message);
+        }
 
         LogAnswered(callId, connection.CallConnectionId);
         return new IncomingCallOutcome(callId, IncomingCallResult.Answered, connection.CallConnectionId);
@@ -294,6 +305,14 @@ public sealed partial class IncomingCallService
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Call {CallId} was left unanswered for over {Seconds} s; this delivery takes the answer over.")]
     private partial void LogTakenOver(string callId, int seconds);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning,
+        Message = "Call {CallId}: the answer's commit failed on try {Attempt} ({ErrorType}: {ErrorMessage}); trying it again, as only this delivery may answer.")]
+    private partial void LogCommitRetried(string callId, int attempt, string errorType, string errorMessage);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning,
+        Message = "Call {CallId} is answered (call connection {CallConnectionId}) but the session could not record it ({ErrorType}: {ErrorMessage}); CallConnected records it.")]
+    private partial void LogConnectionNotRecorded(string callId, string callConnectionId, string errorType, string errorMessage);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Answered call {CallId} (call connection {CallConnectionId}).")]
     private partial void LogAnswered(string callId, string callConnectionId);

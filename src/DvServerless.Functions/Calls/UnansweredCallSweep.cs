@@ -97,13 +97,16 @@ public sealed partial class UnansweredCallSweep
 
     /// <summary>
     /// Whether <paramref name="session"/> is a call that was never answered and has not been touched since
-    /// <paramref name="cutoff"/>: <c>Ringing</c> or <c>Answering</c>, with no call connection (an answered ACS call has one).
+    /// <paramref name="cutoff"/>: <c>Ringing</c> or <c>Answering</c>, with no call connection (an answered ACS call has one)
+    /// and no worker queue (a worker that took the call's media records its queue): a call that did connect while every
+    /// write saying so failed is not taken for one that never rang through.
     /// </summary>
     public static bool IsStranded(CallSession session, DateTimeOffset cutoff)
     {
         ArgumentNullException.ThrowIfNull(session);
         return session.State is CallState.Ringing or CallState.Answering
             && session.CallConnectionId is null
+            && session.WorkerQueue is null
             && session.UpdatedAt <= cutoff;
     }
 

@@ -71,7 +71,16 @@ internal sealed partial class SipCallAnswerer
             return new SipIncomingOutcome(callId, sipCallId, SipIncomingResult.Failed, reason);
         }
 
-        await MoveAsync(callId, CallState.Connected, "accepted").ConfigureAwait(false);
+        try
+        {
+            await MoveAsync(callId, CallState.Connected, "accepted").ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // OpenAI has the call: without the sideband nobody would greet, record or end it, so the attach goes ahead.
+            LogConnectedNotRecorded(callId, e.GetType().Name, e.Message);
+        }
+
         LogAccepted(callId, sipCallId);
 
         var attach = await _worker.AttachAsync(callId, sipCallId, worker, owner, cancellationToken).ConfigureAwait(false);
@@ -98,6 +107,14 @@ internal sealed partial class SipCallAnswerer
         _sessions.TryMoveAsync(callId, to, _time.GetUtcNow(), reason, also, decider, CancellationToken.None);
 
     /// <summary>
+    /// Commits this delivery (<paramref name="decider"/>) to accepting the call: the session moves to <c>Answering</c>,
+    /// tried again while storage fails (<see cref="CallSessionClaims.CommitAsync"/>); false when another delivery decided.
+    /// </summary>
+    public Task<bool> CommitAsync(string callId, string decider) =>
+        _sessions.CommitAsync(callId, _time.GetUtcNow(), "accepting", decider, s => s.Metadata[SipSessionMetadata.Decision] = "accept",
+            (attempt, e) => LogCommitRetried(callId, attempt, e.GetType().Name, e.Message), CancellationToken.None);
+
+    /// <summary>
     /// The tools the accept declares: the agent's own list when it has one (as an ACS call's engine declares it), else
     /// <c>end_call</c> and <c>transfer</c>; the worker's HTTP tools follow on the sideband.
     /// </summary>
@@ -119,6 +136,14 @@ internal sealed partial class SipCallAnswerer
     private static string Describe(RealtimeCallControlResult result) =>
         (result.StatusCode is { } status ? status.ToString(System.Globalization.CultureInfo.InvariantCulture) : "no response")
         + (string.IsNullOrEmpty(result.Message) ? string.Empty : ": " + result.Message);
+
+    [LoggerMessage(EventId = 3509, Level = LogLevel.Warning,
+        Message = "SIP call {CallId}: the accept's commit failed on try {Attempt} ({ErrorType}: {ErrorMessage}); trying it again, as only this delivery may accept.")]
+    private partial void LogCommitRetried(string callId, int attempt, string errorType, string errorMessage);
+
+    [LoggerMessage(EventId = 3510, Level = LogLevel.Warning,
+        Message = "SIP call {CallId} is accepted but the session could not record it ({ErrorType}: {ErrorMessage}); attaching the sideband all the same.")]
+    private partial void LogConnectedNotRecorded(string callId, string errorType, string errorMessage);
 
     [LoggerMessage(EventId = 3503, Level = LogLevel.Information, Message = "SIP call {CallId} ({SipCallId}) accepted.")]
     private partial void LogAccepted(string callId, string sipCallId);

@@ -266,7 +266,7 @@ public sealed partial class SipIncomingService
     {
         // Ringing → Answering is the decision's commit point: only the delivery whose write applied it accepts, so a
         // slow decider and a redelivery that took over from it never both accept.
-        if (!await _answerer.MoveAsync(callId, CallState.Answering, "accepting", s => s.Metadata[SipSessionMetadata.Decision] = "accept", decider).ConfigureAwait(false))
+        if (!await _answerer.CommitAsync(callId, decider).ConfigureAwait(false))
         {
             LogDuplicate(callId, "another delivery decided the call first");
             return new SipIncomingOutcome(callId, call.CallId, SipIncomingResult.Duplicate, "another delivery decided the call first");

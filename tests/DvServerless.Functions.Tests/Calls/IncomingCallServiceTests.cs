@@ -149,6 +149,58 @@ public sealed class IncomingCallServiceTests
         Assert.Equal("conn-1", session.CallConnectionId);
     }
 
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(2, false)]
+    public async Task A_delivery_whose_commit_failed_while_storage_was_silent_tries_it_again_and_answers_the_call(int failures, bool landed)
+    {
+        // The move to Answering landed (or not) and storage gave no answer past the store's retries. Giving up there answered
+        // 503 with the call decided, and every redelivery found it decided: the call rang out (seen in 150-call load runs).
+        var services = new TestServices();
+        services.Sessions.FailUpdates(failures, land: landed);
+
+        var outcome = await services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
+
+        Assert.Equal(IncomingCallResult.Answered, outcome.Result);
+        Assert.Single(services.Acs.Answers);
+        var session = (await services.Sessions.GetAsync(outcome.CallId))!;
+        Assert.Equal([CallState.Ringing, CallState.Answering], session.History.Select(h => h.State));
+        Assert.Equal("conn-1", session.CallConnectionId);
+    }
+
+    [Fact]
+    public async Task A_commit_storage_fails_at_every_try_answers_nothing_and_the_redelivery_is_a_duplicate()
+    {
+        var services = new TestServices();
+        var service = services.IncomingCalls();
+        services.Sessions.FailUpdates(CallSessionClaims.CommitAttempts);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => service.HandleAsync(IncomingCallSamples.Notification()));
+        services.Time.Advance(TimeSpan.FromSeconds(10));
+        var redelivery = await service.HandleAsync(IncomingCallSamples.Notification());
+
+        // Left for the unanswered-call sweep; never answered twice.
+        Assert.Equal(IncomingCallResult.Duplicate, redelivery.Result);
+        Assert.Empty(services.Acs.Answers);
+        Assert.Equal(CallState.Answering, (await services.Sessions.GetAsync(redelivery.CallId))!.State);
+    }
+
+    [Fact]
+    public async Task An_answered_call_is_reported_answered_though_storage_could_not_record_its_connection()
+    {
+        // A 503 here would bring only a redelivery that finds the call decided; CallConnected records the connection.
+        var services = new TestServices();
+        services.Sessions.FailUpdates(1, after: 1, land: false);
+
+        var outcome = await services.IncomingCalls().HandleAsync(IncomingCallSamples.Notification());
+
+        Assert.Equal(IncomingCallResult.Answered, outcome.Result);
+        Assert.Equal("conn-1", outcome.CallConnectionId);
+        Assert.Single(services.Acs.Answers);
+        Assert.Null((await services.Sessions.GetAsync(outcome.CallId))!.CallConnectionId);
+    }
+
     [Fact]
     public async Task A_delivery_commits_and_answers_with_storage_waited_for_not_given_up_at_the_request_budget()
     {

@@ -15,10 +15,11 @@ public sealed class UnansweredCallSweepTests
     [Fact]
     public async Task A_call_decided_while_storage_went_silent_is_failed_by_the_sweep_and_never_answered()
     {
-        // The move to Answering lands, then storage stops answering: the delivery fails (503) without answering, and the
-        // redelivery finds the call decided. Nobody will answer it; the caller hears it ring out.
+        // The move to Answering lands, then storage stops answering for longer than the delivery's tries of its commit: the
+        // delivery fails (503) without answering, and the redelivery finds the call decided. Nobody will answer it; the
+        // caller hears it ring out.
         var incoming = _services.IncomingCalls();
-        _services.Sessions.FailNextUpdateAfterWrite = true;
+        _services.Sessions.FailUpdates(CallSessionClaims.CommitAttempts);
         await Assert.ThrowsAsync<TimeoutException>(() => incoming.HandleAsync(IncomingCallSamples.Notification()));
         _services.Time.Advance(TimeSpan.FromSeconds(10));
         var redelivery = await incoming.HandleAsync(IncomingCallSamples.Notification());
@@ -64,6 +65,23 @@ public sealed class UnansweredCallSweepTests
     }
 
     [Fact]
+    public async Task A_call_a_worker_took_is_not_failed_though_no_write_said_it_connected()
+    {
+        await StoreAsync("call-1", CallState.Answering, null, _services.Time.GetUtcNow());
+        await _services.Sessions.UpdateAsync("call-1", s =>
+        {
+            s.WorkerQueue = "dvs-worker-replica-1";
+            return true;
+        });
+        var sweep = Sweep();
+        _services.Time.Advance(sweep.After + TimeSpan.FromSeconds(1));
+
+        Assert.Equal(0, await sweep.RunAsync(CancellationToken.None));
+
+        Assert.Equal(CallState.Answering, (await _services.Sessions.GetAsync("call-1"))!.State);
+    }
+
+    [Fact]
     public async Task A_session_the_index_shows_stranded_but_that_moved_since_is_left_alone()
     {
         var ringingAt = _services.Time.GetUtcNow();
@@ -85,7 +103,7 @@ public sealed class UnansweredCallSweepTests
         await StoreAsync("call-b", CallState.Answering, null, _services.Time.GetUtcNow());
         var sweep = Sweep();
         _services.Time.Advance(sweep.After + TimeSpan.FromSeconds(1));
-        _services.Sessions.FailNextUpdateAfterWrite = true;
+        _services.Sessions.FailUpdates(1);
 
         // The first write lands with its answer lost (counted by the next run as nothing to do); the second is counted.
         Assert.Equal(1, await sweep.RunAsync(CancellationToken.None));
@@ -118,7 +136,7 @@ public sealed class UnansweredCallSweepTests
             });
         var fakes = host.Services;
         var incoming = host.App.Services.GetRequiredService<IncomingCallService>();
-        fakes.Sessions.FailNextUpdateAfterWrite = true;
+        fakes.Sessions.FailUpdates(CallSessionClaims.CommitAttempts);
         await Assert.ThrowsAsync<TimeoutException>(() => incoming.HandleAsync(IncomingCallSamples.Notification()));
         var callId = IncomingCallSamples.CorrelationId;
 

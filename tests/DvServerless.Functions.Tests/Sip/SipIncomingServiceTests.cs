@@ -230,6 +230,52 @@ public sealed class SipIncomingServiceTests
             (await _sessions.GetAsync(outcome.CallId))!.History.Select(h => h.State));
     }
 
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(2, true)]
+    [InlineData(2, false)]
+    public async Task A_delivery_whose_commit_failed_while_storage_was_silent_tries_it_again_and_accepts_the_call(int failures, bool landed)
+    {
+        // The commit landed (or not) and storage gave no answer past the store's retries. Giving up there answered 503 with
+        // the call decided, and every redelivery found it decided: nobody accepted it.
+        _sessions.FailUpdates(failures, land: landed);
+
+        var outcome = await _service.HandleAsync(Call("wh_1"));
+
+        Assert.Equal(SipIncomingResult.Accepted, outcome.Result);
+        Assert.Equal(1, _control.Count("accept"));
+        Assert.Single(_worker.Attaches);
+        Assert.Equal([CallState.Ringing, CallState.Answering, CallState.Connected],
+            (await _sessions.GetAsync(outcome.CallId))!.History.Select(h => h.State));
+    }
+
+    [Fact]
+    public async Task A_commit_storage_fails_at_every_try_accepts_nothing_and_the_redelivery_is_a_duplicate()
+    {
+        _sessions.FailUpdates(CallSessionClaims.CommitAttempts);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => _service.HandleAsync(Call("wh_1")));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var redelivery = await _service.HandleAsync(Call("wh_2"));
+
+        Assert.Equal(SipIncomingResult.Duplicate, redelivery.Result);
+        Assert.Equal(0, _control.Count("accept"));
+        Assert.Equal(CallState.Answering, (await _sessions.GetAsync(redelivery.CallId))!.State);
+    }
+
+    [Fact]
+    public async Task An_accepted_call_gets_its_sideband_though_storage_could_not_record_the_accept()
+    {
+        // The accept went through; the write saying so failed. Without the attach nobody would greet, record or end the call.
+        _sessions.FailUpdates(1, after: 1, land: false);
+
+        var outcome = await _service.HandleAsync(Call("wh_1"));
+
+        Assert.Equal(SipIncomingResult.Accepted, outcome.Result);
+        Assert.Equal(1, _control.Count("accept"));
+        Assert.Single(_worker.Attaches);
+    }
+
     [Fact]
     public async Task Another_delivery_of_a_call_being_accepted_is_still_a_duplicate_however_late()
     {
