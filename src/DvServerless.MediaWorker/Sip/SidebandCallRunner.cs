@@ -48,6 +48,7 @@ public sealed partial class SidebandCallRunner
     private readonly ConfiguredHttpTools? _httpTools;
     private readonly AgentCatalog? _agents;
     private readonly SidebandSeats _seats;
+    private readonly Commands.WorkerQueueRecorder? _queueRecorder;
 
     /// <summary>How long the end of a sideband waits for its last record lines, as a call loop does.</summary>
     private static readonly TimeSpan RecordFlushTimeout = new CallLoopOptions().RecordFlushTimeout;
@@ -73,8 +74,10 @@ public sealed partial class SidebandCallRunner
         IEnumerable<ICallLoopObserverFactory>? observers = null,
         IOptions<PricingOptions>? pricing = null,
         ConfiguredHttpTools? httpTools = null,
-        AgentCatalog? agents = null)
+        AgentCatalog? agents = null,
+        Commands.WorkerQueueRecorder? queueRecorder = null)
     {
+        _queueRecorder = queueRecorder;
         _httpTools = httpTools;
         _agents = agents;
         _engines = engines;
@@ -136,6 +139,7 @@ public sealed partial class SidebandCallRunner
         SidebandEvents? events = null;
         Task limits = Task.CompletedTask;
         CallCost? cost = null;
+        var queueRecorded = Task.CompletedTask;
 
         // Nobody can steer or end this call: end it rather than leave the caller with an agent nobody manages, with no
         // tools, no record and no time limit.
@@ -204,6 +208,9 @@ public sealed partial class SidebandCallRunner
             }
 
             LogAttached(callId);
+            // This replica holds the call now, and says so on its session as the other runners do, beside the call: the
+            // unanswered-call sweep leaves a call a worker took, even one whose accept the session could not record.
+            queueRecorded = _queueRecorder?.RecordAsync(callId, cancellationToken) ?? Task.CompletedTask;
 
             // The same telemetry, record writing and tool handlers as a call loop's, fed from the sideband's events.
             observer = Observers(session is null ? new CallContext(callId, CallChannel.Sip, owner.TenantId, AgentId: owner.AgentId) : CallContext.Of(session));
@@ -236,6 +243,7 @@ public sealed partial class SidebandCallRunner
         {
             events?.Dispose();
             await limits.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await queueRecorded.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (engine is not null)
             {
                 await engine.DisposeAsync().ConfigureAwait(false);

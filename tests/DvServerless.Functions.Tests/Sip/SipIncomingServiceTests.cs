@@ -205,40 +205,18 @@ public sealed class SipIncomingServiceTests
     }
 
     [Theory]
-    [InlineData("create")]
-    [InlineData("move to Answering")]
-    public async Task A_delivery_whose_write_landed_though_its_answer_was_lost_still_accepts_the_call(string lostAnswer)
+    [InlineData(DecisionStorageFault.CreateAnswerLost)]
+    [InlineData(DecisionStorageFault.CommitAnswerLost)]
+    [InlineData(DecisionStorageFault.CommitFailedOnceAfterLanding)]
+    [InlineData(DecisionStorageFault.CommitFailedTwiceAfterLanding)]
+    [InlineData(DecisionStorageFault.CommitFailedTwiceWithoutLanding)]
+    public async Task A_delivery_whose_own_write_storage_left_in_doubt_still_accepts_the_call(DecisionStorageFault fault)
     {
-        // Storage stored the write but its answer timed out; the retry finds it already made. Taken for another delivery's,
-        // the create answered "another delivery is deciding" (the call waited for a redelivery and the take-over time),
-        // and the move left the call never accepted, with a 200 that kept OpenAI from delivering it again.
-        if (lostAnswer == "create")
-        {
-            _sessions.LoseNextCreateAnswer = true;
-        }
-        else
-        {
-            _sessions.LoseNextUpdateAnswer = true;
-        }
-
-        var outcome = await _service.HandleAsync(Call("wh_1"));
-
-        Assert.Equal(SipIncomingResult.Accepted, outcome.Result);
-        Assert.Equal(1, _control.Count("accept"));
-        Assert.Single(_worker.Attaches);
-        Assert.Equal([CallState.Ringing, CallState.Answering, CallState.Connected],
-            (await _sessions.GetAsync(outcome.CallId))!.History.Select(h => h.State));
-    }
-
-    [Theory]
-    [InlineData(1, true)]
-    [InlineData(2, true)]
-    [InlineData(2, false)]
-    public async Task A_delivery_whose_commit_failed_while_storage_was_silent_tries_it_again_and_accepts_the_call(int failures, bool landed)
-    {
-        // The commit landed (or not) and storage gave no answer past the store's retries. Giving up there answered 503 with
-        // the call decided, and every redelivery found it decided: nobody accepted it.
-        _sessions.FailUpdates(failures, land: landed);
+        // Taken for another delivery's, a lost create answered "another delivery is deciding" (the call waited for a
+        // redelivery and the take-over time), and a lost move left the call never accepted, with a 200 that kept OpenAI from
+        // delivering it again. A commit given up after storage's silence answered 503 with the call decided: every
+        // redelivery found it decided, and nobody accepted it.
+        _sessions.Inject(fault);
 
         var outcome = await _service.HandleAsync(Call("wh_1"));
 

@@ -7,6 +7,7 @@ using DvServerless.Core.Calls;
 using DvServerless.Core.Engines;
 using DvServerless.Core.Hosting;
 using DvServerless.MediaWorker.Hosting;
+using DvServerless.MediaWorker.Commands;
 using DvServerless.MediaWorker.Sip;
 using DvServerless.MediaWorker.Tests.Fakes;
 using DvServerless.Simulators.Realtime;
@@ -39,6 +40,7 @@ public sealed class SidebandAgentTests : IAsyncLifetime
     private readonly CapturingLoggerProvider _logs = new();
     private readonly EventIdLoggerProvider _events = new();
     private readonly ActiveCalls _calls = new();
+    private readonly WorkerReplica _replica = new("local-sideband-test");
     private readonly HttpClient _http = new();
     private ILoggerFactory _loggers = null!;
     private RealtimeSimulator _simulator = null!;
@@ -65,7 +67,9 @@ public sealed class SidebandAgentTests : IAsyncLifetime
         }).Build());
         var control = new OpenAICallControlClient(_http, realtime);
         _runner = new SidebandCallRunner(new RealtimeEngineFactory(Options.Create(realtime), _loggers), defaultAgent, control, new RecordingCallRecordSink(),
-            _sessions, _calls, Options.Create(new SipSidebandOptions()), TimeProvider.System, _loggers.CreateLogger<SidebandCallRunner>(), agents: agents);
+            _sessions, _calls, Options.Create(new SipSidebandOptions()), TimeProvider.System, _loggers.CreateLogger<SidebandCallRunner>(), agents: agents,
+            queueRecorder: new WorkerQueueRecorder(_replica, _sessions, _loggers.CreateLogger<WorkerQueueRecorder>()));
+        _replica.SetListening(true);
 
         // Plays the Functions app: accepts the call, records the session (with the agent the test names) and attaches.
         _receiver = await SipAttachingReceiver.StartAsync(control, defaultAgent, _sessions, _runner,
@@ -93,6 +97,24 @@ public sealed class SidebandAgentTests : IAsyncLifetime
 
         Assert.Equal(SalesGreeting, greeting);
         Assert.Contains(_logs.Messages, m => m.Contains("the sideband runs agent 'sales'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_sideband_records_its_replicas_queue_on_the_session_as_every_runner_does()
+    {
+        // A worker that took the call says so: the unanswered-call sweep then leaves the call alone, even one whose accept
+        // the session could not record.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var result = await PlaceSipCallAsync(TimeSpan.FromSeconds(2), timeout.Token);
+        var callId = "call-" + result.CallId;
+        if (_runner.Running(callId) is { } running)
+        {
+            await running.WaitAsync(timeout.Token);
+        }
+
+        var session = (await _sessions.GetAsync(callId, timeout.Token))!;
+        Assert.Equal(CallState.Ended, session.State);
+        Assert.Equal(_replica.QueueName, session.WorkerQueue);
     }
 
     [Fact]
