@@ -130,6 +130,15 @@ public sealed class InMemoryCallSessionStore : ICallSessionStore
         }
     }
 
+    /// <summary>A copy of every stored session, as reads would return them.</summary>
+    public IReadOnlyList<CallSession> Sessions()
+    {
+        lock (_gate)
+        {
+            return [.. _documents.Values.Select(json => JsonSerializer.Deserialize<CallSession>(json, Json)!)];
+        }
+    }
+
     /// <summary>The stored JSON of one document, or null when there is none.</summary>
     public string? Raw(string callId)
     {

@@ -101,14 +101,11 @@ public sealed partial class UnansweredCallSweep
     /// and no worker queue (a worker that took the call's media records its queue): a call that did connect while every
     /// write saying so failed is not taken for one that never rang through.
     /// </summary>
-    public static bool IsStranded(CallSession session, DateTimeOffset cutoff)
-    {
-        ArgumentNullException.ThrowIfNull(session);
-        return session.State is CallState.Ringing or CallState.Answering
+    private static bool IsStranded(CallSession session, DateTimeOffset cutoff) =>
+        session.State is CallState.Ringing or CallState.Answering
             && session.CallConnectionId is null
             && session.WorkerQueue is null
             && session.UpdatedAt <= cutoff;
-    }
 
     [LoggerMessage(EventId = 3008, Level = LogLevel.Warning,
         Message = "Call {CallId} sat {State} with no answer for over {Minutes} min; its session is failed and its tenant's slot freed.")]

@@ -137,26 +137,11 @@ internal sealed partial class CallRunnerServices
     }
 
     /// <summary>
-    /// Runs <paramref name="run"/> for call <paramref name="callId"/> registered with <see cref="ActiveCalls"/>, with a
-    /// token that fires on <paramref name="cancellationToken"/> or at the drain cut-off; meanwhile records this replica's
-    /// command queue on the call's session, so the call's commands reach this replica.
+    /// Runs <paramref name="run"/> for call <paramref name="callId"/> held by this replica (<see cref="ActiveCalls.RunAsync{T}"/>:
+    /// registered, cut off at the drain's end, its command queue recorded on the session).
     /// </summary>
-    public async Task<T> RunRegisteredAsync<T>(string callId, Func<CancellationToken, Task<T>> run, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        using var registration = _calls.Register(callId);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _calls.CutOff);
-        // Beside the call's start, not ahead of it: the caller's audio never waits for storage.
-        var recorded = _queueRecorder?.RecordAsync(callId, stop.Token) ?? Task.CompletedTask;
-        try
-        {
-            return await run(stop.Token).ConfigureAwait(false);
-        }
-        finally
-        {
-            await recorded.ConfigureAwait(false);
-        }
-    }
+    public Task<T> RunRegisteredAsync<T>(string callId, Func<CancellationToken, Task<T>> run, CancellationToken cancellationToken) =>
+        _calls.RunAsync(callId, _queueRecorder, run, cancellationToken);
 
     /// <summary>The call loop's options from <paramref name="agent"/> and the worker's playout lead.</summary>
     public CallLoopOptions LoopOptions(AgentOptions agent) => CallLoopOptions.From(agent, TimeSpan.FromMilliseconds(Options.PlayoutLeadMs), BargeInGate);

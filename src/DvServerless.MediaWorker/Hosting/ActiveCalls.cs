@@ -30,6 +30,29 @@ public sealed class ActiveCalls : IDisposable
         return new Registration(this, id);
     }
 
+    /// <summary>
+    /// Runs <paramref name="run"/> for call <paramref name="callId"/> registered here, with a token that fires on
+    /// <paramref name="cancellationToken"/> or at the drain cut-off; meanwhile <paramref name="queue"/> (when the replica has
+    /// a command queue) records it on the call's session: this replica holds the call, so its commands come here, and the
+    /// unanswered-call sweep leaves it alone. Every runner (ACS, browser, SIP sideband) holds its calls this way.
+    /// </summary>
+    public async Task<T> RunAsync<T>(string callId, Commands.WorkerQueueRecorder? queue, Func<CancellationToken, Task<T>> run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        using var registration = Register(callId);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, CutOff);
+        // Beside the call's start, not ahead of it: the caller's audio never waits for storage.
+        var recorded = queue?.RecordAsync(callId, stop.Token) ?? Task.CompletedTask;
+        try
+        {
+            return await run(stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await recorded.ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Stops admitting calls and completes when none is left or <paramref name="timeout"/> passes; returns the calls left.</summary>
     public async Task<int> DrainAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {

@@ -121,13 +121,15 @@ public sealed partial class SidebandCallRunner
     {
         ArgumentException.ThrowIfNullOrEmpty(callId);
         ArgumentException.ThrowIfNullOrEmpty(sipCallId);
-        return _seats.TryStart(callId, () => RunAsync(callId, sipCallId, owner));
+        return _seats.TryStart(callId, () => _calls.RunAsync(callId, _queueRecorder, async stop =>
+        {
+            await RunHeldAsync(callId, sipCallId, owner, stop).ConfigureAwait(false);
+            return true;
+        }, CancellationToken.None));
     }
 
-    private async Task RunAsync(string callId, string sipCallId, CallOwner owner)
+    private async Task RunHeldAsync(string callId, string sipCallId, CallOwner owner, CancellationToken cancellationToken)
     {
-        using var registration = _calls.Register(callId);
-        var cancellationToken = _calls.CutOff;
         var started = _time.GetTimestamp();
         var endReason = "the sideband closed";
         var final = CallState.Ended;
@@ -139,7 +141,6 @@ public sealed partial class SidebandCallRunner
         SidebandEvents? events = null;
         Task limits = Task.CompletedTask;
         CallCost? cost = null;
-        var queueRecorded = Task.CompletedTask;
 
         // Nobody can steer or end this call: end it rather than leave the caller with an agent nobody manages, with no
         // tools, no record and no time limit.
@@ -208,9 +209,6 @@ public sealed partial class SidebandCallRunner
             }
 
             LogAttached(callId);
-            // This replica holds the call now, and says so on its session as the other runners do, beside the call: the
-            // unanswered-call sweep leaves a call a worker took, even one whose accept the session could not record.
-            queueRecorded = _queueRecorder?.RecordAsync(callId, cancellationToken) ?? Task.CompletedTask;
 
             // The same telemetry, record writing and tool handlers as a call loop's, fed from the sideband's events.
             observer = Observers(session is null ? new CallContext(callId, CallChannel.Sip, owner.TenantId, AgentId: owner.AgentId) : CallContext.Of(session));
@@ -243,7 +241,6 @@ public sealed partial class SidebandCallRunner
         {
             events?.Dispose();
             await limits.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await queueRecorded.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (engine is not null)
             {
                 await engine.DisposeAsync().ConfigureAwait(false);

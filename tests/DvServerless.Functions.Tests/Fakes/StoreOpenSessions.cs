@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using DvServerless.Core.Calls;
 using DvServerless.Testing;
 
@@ -13,7 +11,6 @@ namespace DvServerless.Functions.Tests.Fakes;
 /// </summary>
 internal sealed class StoreOpenSessions : ICallSessionQuery
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
     private readonly InMemoryCallSessionStore _store;
 
     public StoreOpenSessions(InMemoryCallSessionStore store) => _store = store;
@@ -22,7 +19,7 @@ internal sealed class StoreOpenSessions : ICallSessionQuery
     public Dictionary<string, OpenCallSession> Stale { get; } = new(StringComparer.Ordinal);
 
     public Task<IReadOnlyList<CallSession>> ListAsync(string? tenantId, int limit, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<CallSession>>(Documents()
+        Task.FromResult<IReadOnlyList<CallSession>>(_store.Sessions()
             .Where(s => tenantId is null || s.TenantId == tenantId)
             .OrderByDescending(s => s.CreatedAt)
             .Take(limit)
@@ -31,7 +28,7 @@ internal sealed class StoreOpenSessions : ICallSessionQuery
     public async IAsyncEnumerable<OpenCallSession> ListOpenAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await Task.Yield();
-        foreach (var session in Documents())
+        foreach (var session in _store.Sessions())
         {
             if (Stale.TryGetValue(session.CallId, out var stale))
             {
@@ -43,7 +40,4 @@ internal sealed class StoreOpenSessions : ICallSessionQuery
             }
         }
     }
-
-    private IEnumerable<CallSession> Documents() =>
-        _store.Snapshot().Values.Select(json => JsonSerializer.Deserialize<CallSession>(json, Json)!);
 }
