@@ -37,7 +37,7 @@ public sealed class WorkerTelemetryTests
     [Fact]
     public async Task With_an_otlp_endpoint_the_calls_spans_are_exported_as_the_media_worker_service()
     {
-        var exported = new List<Activity>();
+        var exported = new LockedCollection<Activity>();
         await using var app = await StartAsync(new Dictionary<string, string?>
         {
             // Nothing listens there; the OTLP exporter's failures stay in the background.
@@ -55,7 +55,8 @@ public sealed class WorkerTelemetryTests
     [Fact]
     public async Task With_an_azure_monitor_connection_string_the_worker_starts_and_exports_the_calls_spans()
     {
-        var exported = new List<Activity>();
+        // The worker's background work (the command queue's polls) exports spans too, on the exporter's thread.
+        var exported = new LockedCollection<Activity>();
         await using var app = await StartAsync(new Dictionary<string, string?>
         {
             [WorkerTelemetryServiceCollectionExtensions.AzureMonitorSetting] =
@@ -105,5 +106,74 @@ public sealed class WorkerTelemetryTests
         });
         await app.StartAsync();
         return app;
+    }
+
+    /// <summary>A collection the exporter may add to while a test reads it: reads enumerate a copy.</summary>
+    private sealed class LockedCollection<T> : ICollection<T>
+    {
+        private readonly List<T> _items = [];
+
+        public int Count
+        {
+            get
+            {
+                lock (_items)
+                {
+                    return _items.Count;
+                }
+            }
+        }
+
+        public bool IsReadOnly => false;
+
+        public void Add(T item)
+        {
+            lock (_items)
+            {
+                _items.Add(item);
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_items)
+            {
+                _items.Clear();
+            }
+        }
+
+        public bool Contains(T item)
+        {
+            lock (_items)
+            {
+                return _items.Contains(item);
+            }
+        }
+
+        public void CopyTo(T[] array, int arrayIndex)
+        {
+            lock (_items)
+            {
+                _items.CopyTo(array, arrayIndex);
+            }
+        }
+
+        public bool Remove(T item)
+        {
+            lock (_items)
+            {
+                return _items.Remove(item);
+            }
+        }
+
+        public IEnumerator<T> GetEnumerator()
+        {
+            lock (_items)
+            {
+                return _items.ToList().GetEnumerator();
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }
